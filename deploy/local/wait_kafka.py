@@ -1,0 +1,33 @@
+"""Wait until a Kafka broker answers a metadata request: `wait_kafka.py HOST:PORT [SECONDS]`."""
+
+import asyncio
+import sys
+import time
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+
+async def broker_answers(bootstrap: str) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+        return True
+    except Exception:
+        return False
+    finally:
+        await admin.close()
+
+
+async def main(bootstrap: str, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await broker_answers(bootstrap):
+            return 0
+        await asyncio.sleep(0.5)
+    print(f"kafka at {bootstrap} did not answer within {timeout:.0f}s", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 90.0)))
