@@ -1,0 +1,36 @@
+"""Every contract event, by topic, and parsing of raw messages into them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from pydantic import Field, TypeAdapter
+
+from . import topics
+from .cases import CaseOpened
+from .envelope import Envelope
+from .pupils import PupilRegistered
+from .signals import SignalCorrected, SignalRecorded
+
+SignalsEvent = Annotated[PupilRegistered | SignalRecorded | SignalCorrected, Field(discriminator="event_type")]
+AnyEvent = Annotated[
+    PupilRegistered | SignalRecorded | SignalCorrected | CaseOpened, Field(discriminator="event_type")
+]
+
+EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
+    topics.SIGNALS_EVENTS: (PupilRegistered, SignalRecorded, SignalCorrected),
+    topics.CASEWORK_EVENTS: (CaseOpened,),
+}
+
+ALL_EVENTS: Final[tuple[type[Envelope], ...]] = tuple(e for es in EVENTS_BY_TOPIC.values() for e in es)
+
+_any_event: TypeAdapter[Envelope] = TypeAdapter(AnyEvent)
+
+
+def parse_event(raw: bytes | str) -> Envelope:
+    """Parse a message value into its contract event; raises pydantic.ValidationError when invalid."""
+    return _any_event.validate_json(raw)
+
+
+def serialize_event(event: Envelope) -> bytes:
+    return event.model_dump_json().encode()

@@ -1,0 +1,84 @@
+"""Events of steps 1-2 of the Meldcode (owner: signals)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .envelope import Envelope
+from .personal import Personal
+
+
+class SourceKind(StrEnum):
+    """Where the observation comes from (rule 1: facts, with their source)."""
+
+    OWN_OBSERVATION = "own_observation"
+    PUPIL_SAID = "pupil_said"
+    PARENT_SAID = "parent_said"
+    THIRD_PARTY = "third_party"
+
+
+class SignalCategory(StrEnum):
+    PHYSICAL = "physical"
+    EMOTIONAL = "emotional"
+    BEHAVIOURAL = "behavioural"
+    NEGLECT = "neglect"
+    SEXUAL = "sexual"
+    DOMESTIC_VIOLENCE = "domestic_violence"
+    HONOUR_RELATED = "honour_related"
+    OTHER = "other"
+
+
+class SignalSource(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: SourceKind
+    name: Personal[str | None] = Field(
+        default=None, description="Who said it, when the source is not the observer (required for third_party)"
+    )
+
+
+class SignalRecordedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    observer_id: str = Field(description="User id of the staff member who observed it")
+    observed_on: date = Field(description="The day of the observation")
+    description: Personal[str] = Field(description="Factual description of what was seen or heard")
+    source: SignalSource
+    categories: list[SignalCategory] = Field(default_factory=list)
+    interpretation: Personal[str | None] = Field(
+        default=None, description="The observer's interpretation, kept apart from the facts"
+    )
+
+
+class SignalRecorded(Envelope):
+    """Step 1 (signaleren): a factual observation about a pupil was recorded."""
+
+    event_type: Literal["SignalRecorded"] = "SignalRecorded"
+    payload: SignalRecordedPayload
+
+
+class SignalCorrectedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    signal_id: uuid.UUID = Field(description="The signal this corrects; the original is never edited")
+    pupil_id: uuid.UUID
+    reason: Personal[str] = Field(description="Why the correction was made")
+    observed_on: date
+    description: Personal[str]
+    source: SignalSource
+    categories: list[SignalCategory] = Field(default_factory=list)
+    interpretation: Personal[str | None] = None
+
+
+class SignalCorrected(Envelope):
+    """A recorded signal was corrected by a new event that refers to the original."""
+
+    event_type: Literal["SignalCorrected"] = "SignalCorrected"
+    payload: SignalCorrectedPayload
