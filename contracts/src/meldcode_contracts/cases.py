@@ -15,7 +15,9 @@ class CaseOpenedPayload(BaseModel):
 
     case_id: uuid.UUID
     pupil_id: uuid.UUID
-    signal_ids: list[uuid.UUID] = Field(min_length=1, description="The recorded signals the case was opened from")
+    signal_ids: list[uuid.UUID] = Field(
+        min_length=1, description="The recorded signals the case was opened from"
+    )
     case_owner_id: str = Field(description="User id of the one responsible case owner")
     opened_by: str = Field(description="User id of the IB'er / aandachtsfunctionaris who opened it")
 

@@ -70,6 +70,10 @@ class Envelope(BaseModel):
     school: Brin
     subject_id: uuid.UUID = Field(description="Pupil or case id: the aggregate and the Kafka key")
     actor: Actor
-    correlation_id: str = Field(min_length=1, max_length=128, description="Shared by all events of one request")
-    causation_id: str | None = Field(default=None, max_length=128, description="The event or request that caused this one")
+    correlation_id: str = Field(
+        min_length=1, max_length=128, description="Shared by all events of one request"
+    )
+    causation_id: str | None = Field(
+        default=None, max_length=128, description="The event or request that caused this one"
+    )
     sequence: int = Field(ge=1, description="Position of the event in its aggregate")

@@ -1,7 +1,7 @@
 """Generate the committed JSON Schemas and the AsyncAPI document from the models.
 
-    python -m meldcode_contracts.generate           # (re)write contracts/schemas and asyncapi.json
-    python -m meldcode_contracts.generate --check   # exit 1 when the committed files are stale
+python -m meldcode_contracts.generate           # (re)write contracts/schemas and asyncapi.json
+python -m meldcode_contracts.generate --check   # exit 1 when the committed files are stale
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def asyncapi_document() -> str:
             broker.publisher(
                 topic,
                 title=f"{topic}:{event.__name__}",
-                description=(event.__doc__ or "").strip() + f" Published by the {owner} service; key = subject_id.",
+                description=(event.__doc__ or "").strip()
+                + f" Published by the {owner} service; key = subject_id.",
                 schema=event,
             )
     for service in ("casework", "notifications", "reporting"):
@@ -81,7 +82,9 @@ def stale_files() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="only check that the committed files are current")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that the committed files are current"
+    )
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_files()

@@ -12,7 +12,9 @@ from .envelope import Envelope
 from .pupils import PupilRegistered
 from .signals import SignalCorrected, SignalRecorded
 
-SignalsEvent = Annotated[PupilRegistered | SignalRecorded | SignalCorrected, Field(discriminator="event_type")]
+SignalsEvent = Annotated[
+    PupilRegistered | SignalRecorded | SignalCorrected, Field(discriminator="event_type")
+]
 AnyEvent = Annotated[
     PupilRegistered | SignalRecorded | SignalCorrected | CaseOpened, Field(discriminator="event_type")
 ]

@@ -38,7 +38,8 @@ class SignalSource(BaseModel):
 
     kind: SourceKind
     name: Personal[str | None] = Field(
-        default=None, description="Who said it, when the source is not the observer (required for third_party)"
+        default=None,
+        description="Who said it, when the source is not the observer (required for third_party)",
     )
 
 

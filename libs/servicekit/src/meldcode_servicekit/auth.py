@@ -1,0 +1,105 @@
+"""Bearer tokens (JWT): who is acting, in which role, for which samenwerkingsverband and schools.
+
+Production validates against the OpenID Connect issuer's JWKS (`AUTH_JWKS_URL`); development
+and tests use a local key pair (`AUTH_PUBLIC_KEY_FILE`, see `devtokens`). Missing or bad token
+-> 401; authenticated but not allowed -> 403 (see `Principal.require_*`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from meldcode_contracts import Actor, Role
+
+from .problems import Forbidden, Unauthorized
+from .settings import ServiceSettings
+
+ALGORITHMS = ["EdDSA", "RS256", "ES256"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    role: Role
+    tenant: str
+    schools: frozenset[str]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user_id=self.user_id, role=self.role)
+
+    def require_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"De rol {self.role.value} mag dit niet doen.", rule="role")
+
+    def require_school(self, tenant: str, school: str) -> None:
+        """The data belongs to `school` of samenwerkingsverband `tenant`: is it ours?"""
+        if tenant != self.tenant:
+            raise Forbidden("Deze gegevens horen bij een ander samenwerkingsverband.", rule="tenant")
+        if self.role in (Role.AUDITOR,):
+            return
+        if school not in self.schools:
+            raise Forbidden("Deze gegevens horen bij een andere school.", rule="school")
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+
+    @cached_property
+    def _jwks(self) -> jwt.PyJWKClient | None:
+        url = self._settings.auth_jwks_url
+        return jwt.PyJWKClient(url, cache_keys=True) if url else None
+
+    @cached_property
+    def _public_key(self) -> str | None:
+        path = self._settings.auth_public_key_file
+        return path.read_text() if path else None
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key: Any
+            if self._jwks is not None:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+            elif self._public_key is not None:
+                key = self._public_key
+            else:
+                raise Unauthorized("Er is geen sleutel ingesteld om tokens te controleren.")
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                audience=self._settings.auth_audience,
+                issuer=self._settings.auth_issuer,
+                leeway=self._settings.auth_leeway_seconds,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+            return Principal(
+                user_id=str(claims["sub"]),
+                role=Role(claims["role"]),
+                tenant=str(claims["samenwerkingsverband"]),
+                schools=frozenset(str(s) for s in claims.get("schools", [])),
+            )
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            raise Unauthorized("Het token ontbreekt, is verlopen of is ongeldig.") from exc
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Log in: er is geen bearer-token meegestuurd.")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

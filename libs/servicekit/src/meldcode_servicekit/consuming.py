@@ -1,0 +1,161 @@
+"""Idempotent consumption of contract events, with poison messages parked on a dead-letter topic.
+
+Each message is handled in one PostgreSQL transaction that also records its `event_id`
+(`processed_events`), so a redelivered message changes nothing. The offset is committed only
+after that transaction (FastStream's ack after success). A message that is not a valid contract
+event, or whose handling keeps failing after bounded retries, is published to the service's
+dead-letter topic with the error in its headers, and the stream goes on. When the database
+itself is unreachable the message is not parked but redelivered later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from meldcode_contracts import Envelope, dead_letter_topic, parse_event
+from pydantic import ValidationError
+
+from .logging import get_logger
+from .settings import ServiceSettings
+
+log = get_logger(__name__)
+
+CONSUMER_SCHEMA = [
+    """create table if not exists processed_events (
+        event_id uuid primary key,
+        event_type text not null,
+        topic text not null,
+        partition int not null,
+        "offset" bigint not null,
+        processed_at timestamptz not null default now()
+    )""",
+]
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+)
+
+
+class EventConsumer:
+    """Routes the contract events of `topics` to `handle`, exactly once in effect."""
+
+    def __init__(
+        self,
+        *,
+        settings: ServiceSettings,
+        service: str,
+        topics: Sequence[str],
+        handle: Handler,
+        pool: asyncpg.Pool,
+        dlq_producer: AIOKafkaProducer,
+    ) -> None:
+        self._settings = settings
+        self._service = service
+        self._handle = handle
+        self._pool = pool
+        self._dlq_producer = dlq_producer
+        self.dead_letter_topic = settings.topic(dead_letter_topic(service))
+        self.topics = [settings.topic(t) for t in topics]
+        self.group_id = settings.group(f"meldcode-{service}")
+
+    def register(self, broker: KafkaBroker) -> None:
+        @broker.subscriber(
+            *self.topics,
+            group_id=self.group_id,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self._service}-consumer",
+        )
+        async def consume(message: KafkaMessage) -> None:
+            await self.process(message.body, message.raw_message)  # type: ignore[arg-type]
+
+    async def process(self, value: bytes, record: Any) -> str:
+        """Handle one raw message; returns 'processed', 'duplicate' or 'parked'."""
+        where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
+        try:
+            event = parse_event(value)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
+            await self._park(value, record, f"invalid contract event: {problems}"[:1000])
+            return "parked"
+        last_error: Exception | None = None
+        for attempt in range(1, self._settings.consumer_max_attempts + 1):
+            try:
+                return await self._apply(event, record)
+            except INFRASTRUCTURE_ERRORS:
+                log.warning("consumer_infrastructure_unavailable", **where)
+                await asyncio.sleep(1.0)
+                raise  # not the message's fault: leave it uncommitted, it is delivered again
+            except Exception as exc:
+                last_error = exc
+                log.warning(
+                    "consumer_attempt_failed",
+                    attempt=attempt,
+                    event_id=str(event.event_id),
+                    error_type=type(exc).__name__,
+                    **where,
+                )
+                await asyncio.sleep(self._settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
+        assert last_error is not None
+        await self._park(value, record, f"{type(last_error).__name__}: {last_error}"[:1000], event)
+        return "parked"
+
+    async def _apply(self, event: Envelope, record: Any) -> str:
+        async with self._pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                """insert into processed_events (event_id, event_type, topic, partition, "offset")
+                   values ($1, $2, $3, $4, $5) on conflict (event_id) do nothing returning true""",
+                event.event_id,
+                event.event_type,
+                record.topic,
+                record.partition,
+                record.offset,
+            )
+            if not first_time:
+                return "duplicate"
+            await self._handle(conn, event)
+        log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
+        return "processed"
+
+    async def _park(self, value: bytes, record: Any, error: str, event: Envelope | None = None) -> None:
+        headers = [
+            ("x-error", error.encode()),
+            ("x-original-topic", record.topic.encode()),
+            ("x-original-partition", str(record.partition).encode()),
+            ("x-original-offset", str(record.offset).encode()),
+            ("x-service", self._service.encode()),
+        ]
+        await (
+            await self._dlq_producer.send(
+                self.dead_letter_topic, value=value, key=record.key, headers=headers
+            )
+        )
+        log.error(
+            "message_parked",
+            dead_letter_topic=self.dead_letter_topic,
+            event_id=str(event.event_id) if event else None,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+
+
+def consumer_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"meldcode-{service}",
+        graceful_timeout=15.0,
+        logger=None,
+    )

@@ -1,0 +1,129 @@
+"""The outbox relay: from an eventsourcing application's notification log to a Kafka topic.
+
+The stored-events table of the application *is* the outbox: an HTTP command only writes to
+PostgreSQL (no dual write). This relay follows the notification log in order, translates each
+domain event into its contract event, publishes it with the idempotent producer and, once the
+broker has acknowledged the whole batch, records how far it got. After a crash it resumes from
+the last recorded position: at most one batch is published again, with the same `event_id`s,
+which consumers de-duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from eventsourcing.application import Application
+from meldcode_contracts import Envelope, serialize_event
+
+from .logging import get_logger
+
+log = get_logger(__name__)
+
+EVENT_ID_NAMESPACE = uuid.UUID("5f1c7a52-5b0e-4d8a-9f57-6f0e0d1c2a10")
+
+RELAY_SCHEMA = [
+    """create table if not exists outbox_relay_position (
+        relay text primary key,
+        position bigint not null,
+        updated_at timestamptz not null default now()
+    )""",
+]
+
+Translate = Callable[[Any], Envelope | None]
+
+
+def contract_event_id(originator_id: uuid.UUID, originator_version: int) -> uuid.UUID:
+    """A stable id per stored domain event, so a republished event is recognised as the same."""
+    return uuid.uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{originator_version}")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        name: str,
+        application: Application[Any],
+        translate: Translate,
+        topic: str,
+        producer: AIOKafkaProducer,
+        pool: asyncpg.Pool,
+        batch_size: int = 200,
+        idle_seconds: float = 0.05,
+    ) -> None:
+        self.name = name
+        self._app = application
+        self._translate = translate
+        self._topic = topic
+        self._producer = producer
+        self._pool = pool
+        self._batch_size = batch_size
+        self._idle = idle_seconds
+        self._stopping = asyncio.Event()
+
+    async def position(self) -> int:
+        async with self._pool.acquire() as conn:
+            value = await conn.fetchval(
+                "select position from outbox_relay_position where relay = $1", self.name
+            )
+        return int(value or 0)
+
+    async def _save_position(self, position: int) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                """insert into outbox_relay_position (relay, position) values ($1, $2)
+                   on conflict (relay) do update set position = excluded.position, updated_at = now()""",
+                self.name,
+                position,
+            )
+
+    async def relay_once(self) -> int:
+        """Publish the next batch; returns how many notifications were handled."""
+        start = await self.position()
+        notifications = await anyio.to_thread.run_sync(
+            lambda: self._app.recorder.select_notifications(start, self._batch_size, inclusive_of_start=False)
+        )
+        if not notifications:
+            return 0
+        deliveries = []
+        for notification in notifications:
+            domain_event = self._app.mapper.to_domain_event(notification)
+            contract_event = self._translate(domain_event)
+            if contract_event is None:
+                continue  # internal events (e.g. index aggregates) never leave the service
+            deliveries.append(
+                await self._producer.send(
+                    self._topic,
+                    value=serialize_event(contract_event),
+                    key=str(contract_event.subject_id).encode(),
+                    headers=[("event_type", contract_event.event_type.encode())],
+                )
+            )
+        await asyncio.gather(*deliveries)
+        await self._save_position(notifications[-1].id)
+        log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=notifications[-1].id)
+        return len(notifications)
+
+    async def run(self) -> None:
+        """Relay until `stop()`; transient failures are retried with backoff, never skipped."""
+        backoff = self._idle
+        while not self._stopping.is_set():
+            try:
+                handled = await self.relay_once()
+                backoff = self._idle
+            except Exception as exc:
+                log.warning("outbox_relay_retry", relay=self.name, error_type=type(exc).__name__)
+                handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
+            if not handled:
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
+                except TimeoutError:
+                    pass
+
+    def stop(self) -> None:
+        self._stopping.set()

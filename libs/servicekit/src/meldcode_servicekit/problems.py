@@ -1,0 +1,119 @@
+"""Problem details (RFC 9457) for every error an API returns.
+
+Bodies name what went wrong (the field, the rule) in Dutch for the user, with a stable `rule`
+or `errors[].field` for programs. They never carry stack traces or personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .logging import get_logger
+
+PROBLEM_JSON = "application/problem+json"
+log = get_logger(__name__)
+
+
+class Problem(Exception):
+    """An error with an HTTP status and a user-facing Dutch message."""
+
+    status = 400
+    title = "Ongeldig verzoek"
+
+    def __init__(self, detail: str, *, rule: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.rule = rule
+        self.extra = extra
+
+
+class Unauthorized(Problem):
+    status = 401
+    title = "Niet ingelogd"
+
+
+class Forbidden(Problem):
+    status = 403
+    title = "Geen toegang"
+
+
+class NotFound(Problem):
+    status = 404
+    title = "Niet gevonden"
+
+
+class Conflict(Problem):
+    status = 409
+    title = "Conflict"
+
+
+class Unprocessable(Problem):
+    status = 422
+    title = "Kan niet worden verwerkt"
+
+
+def problem_response(
+    status: int, title: str, detail: str, *, rule: str | None = None, **extra: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if rule:
+        body["type"] = f"urn:meldcode:rule:{rule}"
+        body["rule"] = rule
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None = None) -> None:
+    """Map errors to problem bodies. `domain_error` is the service's domain error base class:
+    instances carry `rule`, `status` (409/422) and a Dutch `message`."""
+
+    async def on_problem(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc.status, exc.title, exc.detail, rule=exc.rule, **exc.extra)
+
+    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err["loc"] if p != "body"),
+                "message": err["msg"],
+                "type": err["type"],
+            }
+            for err in exc.errors()
+        ]
+        fields = ", ".join(e["field"] or "body" for e in errors)
+        return problem_response(
+            422,
+            "Ongeldige invoer",
+            f"Controleer deze velden: {fields}.",
+            rule="request-validation",
+            errors=errors,
+        )
+
+    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return problem_response(exc.status_code, str(exc.detail), str(exc.detail))
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+        return problem_response(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.")
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+    if domain_error is not None:
+
+        async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
+            rule = getattr(exc, "rule", type(exc).__name__)
+            status = getattr(exc, "status", 422)
+            return problem_response(status, "Niet toegestaan volgens de Meldcode", str(exc), rule=rule)
+
+        app.add_exception_handler(domain_error, on_domain_error)

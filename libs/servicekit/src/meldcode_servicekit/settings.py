@@ -1,0 +1,69 @@
+"""Settings every service shares, read from the environment (pydantic-settings).
+
+Each service subclasses `ServiceSettings` with its own prefix, e.g. `SIGNALS_DATABASE_URL`. The
+Kafka address and the auth settings are shared by all services and carry no prefix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "service"
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:15432/postgres",
+        description="PostgreSQL URL of this service's own database",
+    )
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:19092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    )
+    topic_prefix: str = Field(
+        default="",
+        validation_alias=AliasChoices("MELDCODE_TOPIC_PREFIX", "topic_prefix"),
+        description="Prefix for every topic name; lets tests and checkouts share one broker",
+    )
+    consumer_group_prefix: str = Field(
+        default="",
+        validation_alias=AliasChoices("MELDCODE_GROUP_PREFIX", "consumer_group_prefix"),
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+
+    auth_public_key_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_PUBLIC_KEY_FILE", "auth_public_key_file"),
+        description="PEM public key of the (development) token issuer",
+    )
+    auth_jwks_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_JWKS_URL", "auth_jwks_url"),
+        description="JWKS of the production OpenID Connect issuer; wins over the key file",
+    )
+    auth_issuer: str = Field(
+        default="meldcode-dev", validation_alias=AliasChoices("AUTH_ISSUER", "auth_issuer")
+    )
+    auth_audience: str = Field(
+        default="meldcode", validation_alias=AliasChoices("AUTH_AUDIENCE", "auth_audience")
+    )
+    auth_leeway_seconds: int = Field(
+        default=30, validation_alias=AliasChoices("AUTH_LEEWAY_SECONDS", "auth_leeway_seconds")
+    )
+
+    consumer_max_attempts: int = Field(default=3, ge=1, description="Tries before a message is parked")
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    relay_batch_size: int = Field(default=200, ge=1)
+    relay_idle_seconds: float = Field(default=0.05, ge=0, description="Poll interval of the outbox relay")
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    def group(self, name: str) -> str:
+        return f"{self.consumer_group_prefix}{name}"

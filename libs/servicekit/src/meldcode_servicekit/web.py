@@ -1,0 +1,80 @@
+"""The FastAPI app every service starts from: problem bodies, correlation ids, health endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from .auth import TokenVerifier
+from .problems import install_problem_handlers
+from .settings import ServiceSettings
+
+CORRELATION_HEADER = "X-Correlation-ID"
+ReadinessCheck = Callable[[FastAPI], Awaitable[bool]]
+
+
+class CorrelationIdMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        incoming = request.headers.get(CORRELATION_HEADER, "")
+        correlation_id = (
+            incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else str(uuid.uuid4())
+        )
+        request.state.correlation_id = correlation_id
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        try:
+            response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id")
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+
+def correlation_id(request: Request) -> str:
+    return str(getattr(request.state, "correlation_id", None) or uuid.uuid4())
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
+    routers: Sequence[APIRouter],
+    readiness_checks: Sequence[ReadinessCheck],
+    domain_error: type[Exception] | None = None,
+) -> FastAPI:
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings)
+    app.add_middleware(CorrelationIdMiddleware)
+    install_problem_handlers(app, domain_error)
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/health/live", tags=["health"], summary="The process is up")
+    async def live() -> dict[str, str]:
+        return {"status": "live"}
+
+    @app.get("/health/ready", tags=["health"], summary="Database and Kafka are reachable")
+    async def ready() -> JSONResponse:
+        results = {}
+        for check in readiness_checks:
+            try:
+                results[check.__name__] = await check(app)
+            except Exception:
+                results[check.__name__] = False
+        ok = all(results.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": results}, 200 if ok else 503)
+
+    return app
+
+
+async def noop_lifespan(_: FastAPI) -> AsyncIterator[None]:  # pragma: no cover - convenience for tests
+    yield

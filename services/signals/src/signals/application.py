@@ -1,0 +1,128 @@
+"""The signals application: registers pupils and records and corrects signals (steps 1-2).
+
+An eventsourcing Application: it is the repository. Its methods are synchronous; the HTTP layer
+calls them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from meldcode_servicekit.eventstore import MeldcodeApplication
+
+from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
+from .domain.pupil import Pupil, PupilNumberIndex
+from .domain.signal import Observation, Signal
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who gives a command, from the verified token, and the request's correlation id."""
+
+    user_id: str
+    role: str
+    tenant: str
+    correlation_id: str
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+class SignalsApplication(MeldcodeApplication):
+    name = "signals"
+
+    def register_pupil(
+        self,
+        *,
+        school: str,
+        pupil_number: str,
+        given_name: str,
+        family_name: str,
+        date_of_birth: date,
+        acting: Acting,
+    ) -> uuid.UUID:
+        index_id = PupilNumberIndex.create_id(acting.tenant, school, pupil_number)
+        existing = self._existing_pupil(index_id)
+        if existing is not None:
+            raise PupilAlreadyRegistered(str(existing))
+        pupil = Pupil.register(
+            tenant=acting.tenant,
+            school=school,
+            pupil_number=pupil_number,
+            given_name=given_name,
+            family_name=family_name,
+            date_of_birth=date_of_birth,
+            today=today_utc(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        index = PupilNumberIndex(
+            tenant=acting.tenant, school=school, pupil_number=pupil_number, pupil_id=pupil.id
+        )
+        try:
+            self.save(pupil, index)
+        except IntegrityError:
+            # Registered concurrently by someone else between our check and our save.
+            raise PupilAlreadyRegistered(str(self._existing_pupil(index_id))) from None
+        return pupil.id
+
+    def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
+        pupil = self.get_pupil(pupil_id)
+        signal = Signal.record(
+            tenant=pupil.tenant,
+            school=pupil.school,
+            pupil_id=pupil.id,
+            observation=observation,
+            today=today_utc(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        self.save(signal)
+        return signal.id
+
+    def correct_signal(
+        self, *, signal_id: uuid.UUID, observation: Observation, reason: str, acting: Acting
+    ) -> int:
+        signal = self.get_signal(signal_id)
+        signal.correct(
+            observation=observation,
+            reason=reason,
+            today=today_utc(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        self.save(signal)
+        return signal.version
+
+    def get_pupil(self, pupil_id: uuid.UUID) -> Pupil:
+        try:
+            pupil = self.repository.get(pupil_id)
+        except AggregateNotFoundError:
+            raise PupilNotFound("Deze leerling is niet bekend.") from None
+        if not isinstance(pupil, Pupil):
+            raise PupilNotFound("Deze leerling is niet bekend.")
+        return pupil
+
+    def get_signal(self, signal_id: uuid.UUID) -> Signal:
+        try:
+            signal = self.repository.get(signal_id)
+        except AggregateNotFoundError:
+            raise SignalNotFound("Dit signaal is niet bekend.") from None
+        if not isinstance(signal, Signal):
+            raise SignalNotFound("Dit signaal is niet bekend.")
+        return signal
+
+    def _existing_pupil(self, index_id: uuid.UUID) -> uuid.UUID | None:
+        try:
+            index: PupilNumberIndex = self.repository.get(index_id)
+        except AggregateNotFoundError:
+            return None
+        return index.pupil_id

@@ -1,0 +1,50 @@
+"""Domain errors of steps 1-2: each names the Meldcode rule it enforces and says it in Dutch."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command the Meldcode does not allow. `rule` is stable for programs, the message is for users."""
+
+    rule = "domain"
+    status = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class PupilNotFound(DomainError):
+    rule = "pupil-not-found"
+    status = 404
+
+
+class SignalNotFound(DomainError):
+    rule = "signal-not-found"
+    status = 404
+
+
+class PupilAlreadyRegistered(DomainError):
+    rule = "pupil-already-registered"
+    status = 409
+
+    def __init__(self, pupil_id: str) -> None:
+        super().__init__(f"Deze leerling is al geregistreerd (leerling-id {pupil_id}).")
+        self.pupil_id = pupil_id
+
+
+class SignalNeedsFacts(DomainError):
+    """Rule 1: a signal is a factual description, with its observation date and source."""
+
+    rule = "rule-1-facts-not-opinions"
+
+
+class SignalNotYetObserved(DomainError):
+    rule = "rule-1-observed-date-not-in-future"
+
+
+class ThirdPartySourceMustBeNamed(DomainError):
+    rule = "rule-1-source-named"
+
+
+class DateOfBirthInvalid(DomainError):
+    rule = "pupil-date-of-birth"

@@ -1,0 +1,152 @@
+"""Step 1, signaleren: a factual observation about a pupil. Never edited; corrected by a new event."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from eventsourcing.domain import Aggregate, event
+from meldcode_contracts import SignalCategory, SourceKind
+
+from .errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
+
+MIN_DESCRIPTION_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a signal says: the facts, their source, and the observer's interpretation kept apart."""
+
+    observed_on: date
+    description: str
+    source_kind: SourceKind
+    source_name: str | None
+    categories: tuple[SignalCategory, ...]
+    interpretation: str | None
+
+    def check(self, today: date) -> None:
+        if len(self.description.strip()) < MIN_DESCRIPTION_LENGTH:
+            raise SignalNeedsFacts(
+                "Beschrijf feitelijk wat je hebt gezien of gehoord (minstens "
+                f"{MIN_DESCRIPTION_LENGTH} tekens); je interpretatie hoort in het aparte veld."
+            )
+        if self.observed_on > today:
+            raise SignalNotYetObserved("De datum van de waarneming ligt in de toekomst.")
+        if self.source_kind in (SourceKind.THIRD_PARTY,) and not (self.source_name or "").strip():
+            raise ThirdPartySourceMustBeNamed("Noem de derde van wie de informatie komt.")
+
+    def as_event_fields(self) -> dict[str, object]:
+        return {
+            "observed_on": self.observed_on,
+            "description": self.description.strip(),
+            "source_kind": self.source_kind.value,
+            "source_name": (self.source_name or "").strip() or None,
+            "categories": [c.value for c in self.categories],
+            "interpretation": (self.interpretation or "").strip() or None,
+        }
+
+
+class Signal(Aggregate):
+    @event("Recorded")
+    def __init__(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        observed_on: date,
+        description: str,
+        source_kind: str,
+        source_name: str | None,
+        categories: list[str],
+        interpretation: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.tenant = tenant
+        self.school = school
+        self.pupil_id = pupil_id
+        self.observer_id = actor_id
+        self.observed_on = observed_on
+        self.description = description
+        self.source_kind = source_kind
+        self.source_name = source_name
+        self.categories = categories
+        self.interpretation = interpretation
+        self.corrections = 0
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        observation: Observation,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> Signal:
+        observation.check(today)
+        return cls(
+            tenant=tenant,
+            school=school,
+            pupil_id=pupil_id,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            correlation_id=correlation_id,
+            **observation.as_event_fields(),  # type: ignore[arg-type]
+        )
+
+    def correct(
+        self,
+        *,
+        observation: Observation,
+        reason: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        observation.check(today)
+        if len(reason.strip()) < 3:
+            raise SignalNeedsFacts("Geef aan waarom het signaal wordt gecorrigeerd.")
+        self._corrected(
+            reason=reason.strip(),
+            pupil_id=self.pupil_id,
+            tenant=self.tenant,
+            school=self.school,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            correlation_id=correlation_id,
+            **observation.as_event_fields(),  # type: ignore[arg-type]
+        )
+
+    @event("Corrected")
+    def _corrected(
+        self,
+        *,
+        reason: str,
+        pupil_id: uuid.UUID,
+        tenant: str,
+        school: str,
+        observed_on: date,
+        description: str,
+        source_kind: str,
+        source_name: str | None,
+        categories: list[str],
+        interpretation: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.observed_on = observed_on
+        self.description = description
+        self.source_kind = source_kind
+        self.source_name = source_name
+        self.categories = categories
+        self.interpretation = interpretation
+        self.corrections += 1

@@ -1,0 +1,230 @@
+"""HTTP API of the signals service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Request, status
+from meldcode_contracts import Role, SignalCategory, SourceKind
+from meldcode_contracts.envelope import BRIN_PATTERN
+from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..application import Acting, SignalsApplication
+from ..domain.pupil import Pupil
+from ..domain.signal import Observation, Signal
+
+router = APIRouter()
+
+RECORDERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+PUPIL_READERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+PUPIL_REGISTRARS = (Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RegisterPupil(Strict):
+    school: str = Field(pattern=BRIN_PATTERN, description="BRIN of the pupil's school")
+    pupil_number: str = Field(min_length=1, max_length=32, description="The school's leerlingnummer")
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=150)
+    date_of_birth: date
+
+
+class PupilRegistration(BaseModel):
+    pupil_id: uuid.UUID
+
+
+class SourceIn(Strict):
+    kind: SourceKind = Field(description="own_observation, pupil_said, parent_said or third_party")
+    name: str | None = Field(default=None, max_length=200, description="Who said it (required for third_party)")
+
+
+class RecordSignal(Strict):
+    observed_on: date = Field(description="The day of the observation")
+    description: str = Field(min_length=1, max_length=10_000, description="Factual: what was seen or heard")
+    source: SourceIn
+    categories: list[SignalCategory] = Field(default_factory=list, max_length=8)
+    interpretation: str | None = Field(default=None, max_length=10_000, description="Kept apart from the facts")
+
+    def observation(self) -> Observation:
+        return Observation(
+            observed_on=self.observed_on,
+            description=self.description,
+            source_kind=self.source.kind,
+            source_name=self.source.name,
+            categories=tuple(dict.fromkeys(self.categories)),
+            interpretation=self.interpretation,
+        )
+
+
+class CorrectSignal(RecordSignal):
+    reason: str = Field(min_length=1, max_length=2_000, description="Why the signal is corrected")
+
+
+class SignalRecording(BaseModel):
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+
+
+class SignalCorrection(BaseModel):
+    signal_id: uuid.UUID
+    version: int
+
+
+class PupilOut(BaseModel):
+    pupil_id: uuid.UUID
+    school: str
+    pupil_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+
+
+class SignalOut(BaseModel):
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    school: str
+    observer_id: str
+    observed_on: date
+    description: str
+    source: SourceIn
+    categories: list[str]
+    interpretation: str | None
+    corrections: int
+    version: int
+
+
+def signals_app(request: Request) -> SignalsApplication:
+    app: SignalsApplication = request.app.state.signals
+    return app
+
+
+SignalsApp = Annotated[SignalsApplication, Depends(signals_app)]
+
+
+def acting(principal: Principal, request: Request) -> Acting:
+    return Acting(
+        user_id=principal.user_id,
+        role=principal.role.value,
+        tenant=principal.tenant,
+        correlation_id=request.state.correlation_id,
+    )
+
+
+async def readable_pupil(app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal) -> Pupil:
+    pupil = await anyio.to_thread.run_sync(app.get_pupil, pupil_id)
+    principal.require_school(pupil.tenant, pupil.school)
+    return pupil
+
+
+@router.post(
+    "/pupils",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PupilRegistration,
+    tags=["pupils"],
+    summary="Register a pupil (returns the pseudonymous pupil id)",
+)
+async def register_pupil(
+    body: RegisterPupil, principal: CurrentPrincipal, app: SignalsApp, request: Request
+) -> PupilRegistration:
+    principal.require_role(*PUPIL_REGISTRARS)
+    principal.require_school(principal.tenant, body.school)
+    pupil_id = await anyio.to_thread.run_sync(
+        lambda: app.register_pupil(
+            school=body.school,
+            pupil_number=body.pupil_number,
+            given_name=body.given_name,
+            family_name=body.family_name,
+            date_of_birth=body.date_of_birth,
+            acting=acting(principal, request),
+        )
+    )
+    return PupilRegistration(pupil_id=pupil_id)
+
+
+@router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["pupils"], summary="A pupil of your school")
+async def get_pupil(pupil_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp) -> PupilOut:
+    principal.require_role(*PUPIL_READERS)
+    pupil = await readable_pupil(app, pupil_id, principal)
+    return PupilOut(
+        pupil_id=pupil.id,
+        school=pupil.school,
+        pupil_number=pupil.pupil_number,
+        given_name=pupil.given_name,
+        family_name=pupil.family_name,
+        date_of_birth=pupil.date_of_birth,
+    )
+
+
+@router.post(
+    "/pupils/{pupil_id}/signals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SignalRecording,
+    tags=["signals"],
+    summary="Record a signal (step 1: signaleren)",
+)
+async def record_signal(
+    pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
+) -> SignalRecording:
+    principal.require_role(*RECORDERS)
+    await readable_pupil(app, pupil_id, principal)
+    signal_id = await anyio.to_thread.run_sync(
+        lambda: app.record_signal(
+            pupil_id=pupil_id, observation=body.observation(), acting=acting(principal, request)
+        )
+    )
+    return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
+
+
+async def readable_signal(app: SignalsApplication, signal_id: uuid.UUID, principal: Principal) -> Signal:
+    signal = await anyio.to_thread.run_sync(app.get_signal, signal_id)
+    principal.require_school(signal.tenant, signal.school)
+    return signal
+
+
+@router.get("/signals/{signal_id}", response_model=SignalOut, tags=["signals"], summary="A recorded signal")
+async def get_signal(signal_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp) -> SignalOut:
+    principal.require_role(*PUPIL_READERS)
+    signal = await readable_signal(app, signal_id, principal)
+    return SignalOut(
+        signal_id=signal.id,
+        pupil_id=signal.pupil_id,
+        school=signal.school,
+        observer_id=signal.observer_id,
+        observed_on=signal.observed_on,
+        description=signal.description,
+        source=SourceIn(kind=SourceKind(signal.source_kind), name=signal.source_name),
+        categories=signal.categories,
+        interpretation=signal.interpretation,
+        corrections=signal.corrections,
+        version=signal.version,
+    )
+
+
+@router.post(
+    "/signals/{signal_id}/corrections",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SignalCorrection,
+    tags=["signals"],
+    summary="Correct a signal: a new event referring to the original, never an edit",
+)
+async def correct_signal(
+    signal_id: uuid.UUID, body: CorrectSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
+) -> SignalCorrection:
+    principal.require_role(*RECORDERS)
+    await readable_signal(app, signal_id, principal)
+    version = await anyio.to_thread.run_sync(
+        lambda: app.correct_signal(
+            signal_id=signal_id,
+            observation=body.observation(),
+            reason=body.reason,
+            acting=acting(principal, request),
+        )
+    )
+    return SignalCorrection(signal_id=signal_id, version=version)
