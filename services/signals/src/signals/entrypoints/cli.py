@@ -32,3 +32,7 @@ def main_callback() -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -42,7 +42,9 @@ class PupilRegistration(BaseModel):
 
 class SourceIn(Strict):
     kind: SourceKind = Field(description="own_observation, pupil_said, parent_said or third_party")
-    name: str | None = Field(default=None, max_length=200, description="Who said it (required for third_party)")
+    name: str | None = Field(
+        default=None, max_length=200, description="Who said it (required for third_party)"
+    )
 
 
 class RecordSignal(Strict):
@@ -50,7 +52,9 @@ class RecordSignal(Strict):
     description: str = Field(min_length=1, max_length=10_000, description="Factual: what was seen or heard")
     source: SourceIn
     categories: list[SignalCategory] = Field(default_factory=list, max_length=8)
-    interpretation: str | None = Field(default=None, max_length=10_000, description="Kept apart from the facts")
+    interpretation: str | None = Field(
+        default=None, max_length=10_000, description="Kept apart from the facts"
+    )
 
     def observation(self) -> Observation:
         return Observation(

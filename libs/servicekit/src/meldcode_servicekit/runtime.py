@@ -1,0 +1,104 @@
+"""Lifespan building blocks: each service's bootstrap composes the ones it needs.
+
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(database(app, settings, SCHEMA))
+        await stack.enter_async_context(event_consumer(app, settings, service="reporting", ...))
+        yield
+
+Everything connects inside the lifespan, never at import time, and everything is closed in
+reverse order on shutdown: consumers first finish their in-flight message (graceful), then the
+relay stops after its current batch, then the pools close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from eventsourcing.application import Application
+from fastapi import FastAPI
+
+from .consuming import CONSUMER_SCHEMA, EventConsumer, Handler, consumer_broker
+from .db import apply_schema, create_pool
+from .kafka import ensure_topics, idempotent_producer
+from .logging import get_logger
+from .outbox import RELAY_SCHEMA, OutboxRelay, Translate
+from .settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@asynccontextmanager
+async def database(
+    app: FastAPI, settings: ServiceSettings, schema: Sequence[str] = ()
+) -> AsyncIterator[None]:
+    """`app.state.pool`: an asyncpg pool on the service's database, with its schema applied."""
+    app.state.pool = await create_pool(settings.database_url)
+    try:
+        await apply_schema(app.state.pool, [*RELAY_SCHEMA, *CONSUMER_SCHEMA, *schema])
+        yield
+    finally:
+        await app.state.pool.close()
+
+
+@asynccontextmanager
+async def event_consumer(
+    app: FastAPI, settings: ServiceSettings, *, service: str, topics: Sequence[str], handle: Handler
+) -> AsyncIterator[EventConsumer]:
+    """Consume `topics` with `handle` (idempotent, ack after success, poison to the dead-letter topic)."""
+    dlq_producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{service}-dlq")
+    consumer = EventConsumer(
+        settings=settings,
+        service=service,
+        topics=topics,
+        handle=handle,
+        pool=app.state.pool,
+        dlq_producer=dlq_producer,
+    )
+    await ensure_topics(settings.kafka_bootstrap_servers, [*consumer.topics, consumer.dead_letter_topic])
+    broker = consumer_broker(settings, service)
+    consumer.register(broker)
+    await dlq_producer.start()
+    try:
+        await broker.start()
+        app.state.consumer = consumer
+        yield consumer
+    finally:
+        await broker.stop()
+        await dlq_producer.stop()
+
+
+@asynccontextmanager
+async def outbox_relay(
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    name: str,
+    application: Application[Any],
+    translate: Translate,
+    topic: str,
+) -> AsyncIterator[OutboxRelay]:
+    """Relay the application's stored events to `topic` in the background."""
+    full_topic = settings.topic(topic)
+    await ensure_topics(settings.kafka_bootstrap_servers, [full_topic])
+    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{name}-relay")
+    await producer.start()
+    relay = OutboxRelay(
+        name=name,
+        application=application,
+        translate=translate,
+        topic=full_topic,
+        producer=producer,
+        pool=app.state.pool,
+        batch_size=settings.relay_batch_size,
+        idle_seconds=settings.relay_idle_seconds,
+    )
+    task = asyncio.create_task(relay.run(), name=f"outbox-relay-{name}")
+    try:
+        yield relay
+    finally:
+        relay.stop()
+        await task
+        await producer.stop()

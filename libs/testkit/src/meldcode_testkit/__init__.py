@@ -1,0 +1,259 @@
+"""Test support on real infrastructure (pytest plugin, loaded from the root conftest).
+
+The session starts the local Kafka and PostgreSQL through deploy/local/ (or uses the ones named by
+KAFKA_BOOTSTRAP_SERVERS / MELDCODE_DATABASE_URL). Each test isolates itself with its own
+databases and its own topic and consumer-group prefix, so tests run in any order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from meldcode_servicekit.devtokens import generate_key_pair, mint_token
+
+REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
+DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
+SERVICE_PORTS = {"signals": 8101, "casework": 8102, "notifications": 8103, "reporting": 8104}
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    kafka: str
+    postgres_url: str  # the maintenance database; tests create their own databases beside it
+    keys_dir: Path
+
+    def database_url(self, name: str) -> str:
+        base, _, _ = self.postgres_url.rpartition("/")
+        return f"{base}/{name}"
+
+    async def create_database(self, name: str) -> str:
+        conn = await asyncpg.connect(self.postgres_url)
+        try:
+            await conn.execute(f'create database "{name}"')
+        finally:
+            await conn.close()
+        return self.database_url(name)
+
+    def token(
+        self, *, sub: str, role: str, tenant: str = "swv-zuid", schools: tuple[str, ...] = ("12AB",)
+    ) -> str:
+        return mint_token(
+            (self.keys_dir / "issuer.key").read_text(),
+            sub=sub,
+            role=role,
+            samenwerkingsverband=tenant,
+            schools=schools,
+        )
+
+
+def _script(name: str, *args: str) -> str:
+    result = subprocess.run(
+        ["bash", str(DEPLOY_LOCAL / name), *args], check=True, capture_output=True, text=True, timeout=600
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Infrastructure:
+    """Kafka and PostgreSQL for the whole test session (started once, left running for reuse)."""
+    _script("postgres.sh", "start")
+    _script("kafka.sh", "start")
+    keys = tmp_path_factory.mktemp("issuer")
+    generate_key_pair(keys)
+    return Infrastructure(
+        kafka=_script("kafka.sh", "address"), postgres_url=_script("postgres.sh", "url"), keys_dir=keys
+    )
+
+
+@pytest.fixture
+def isolation() -> str:
+    """A short unique name for this test's topics, consumer groups and databases."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@dataclass
+class ServiceProcess:
+    """One service as a real OS process (`meldcode-<name> serve`), as it runs in production."""
+
+    name: str
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    _log: Any = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, timeout: float = 60.0) -> ServiceProcess:
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", f"{self.name}.entrypoints.cli", "serve"],
+            env={**os.environ, **self.env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited; see {self.log_path}:\n{self.log_path.read_text()[-3000:]}"
+                )
+            try:
+                if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} not ready within {timeout}s; see {self.log_path}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log:
+            self._log.close()
+        code = self.process.returncode
+        self.process = None
+        return code
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Suite:
+    """The four services of one test, with their own databases, topics and consumer groups."""
+
+    def __init__(self, infra: Infrastructure, isolation: str, log_dir: Path) -> None:
+        self.infra = infra
+        self.isolation = isolation
+        self.log_dir = log_dir
+        self.topic_prefix = f"{isolation}."
+        self.services: dict[str, ServiceProcess] = {}
+
+    async def service(self, name: str, **extra_env: str) -> ServiceProcess:
+        """Create (first time) the service's database and start it; returns the running process."""
+        if name in self.services and self.services[name].process is not None:
+            return self.services[name]
+        if name not in self.services:
+            database = await self.infra.create_database(f"{self.isolation}_{name}")
+            port = _free_port()
+            env = {
+                f"{name.upper()}_DATABASE_URL": database,
+                f"{name.upper()}_HTTP_PORT": str(port),
+                "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka,
+                "MELDCODE_TOPIC_PREFIX": self.topic_prefix,
+                "MELDCODE_GROUP_PREFIX": self.topic_prefix,
+                "AUTH_PUBLIC_KEY_FILE": str(self.infra.keys_dir / "issuer.pub"),
+                "LOG_LEVEL": "INFO",
+                **extra_env,
+            }
+            self.services[name] = ServiceProcess(name, env, port, self.log_dir / f"{name}.log")
+        await asyncio.to_thread(self.services[name].start)
+        return self.services[name]
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    def stop_all(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+
+@pytest.fixture
+async def suite(infrastructure: Infrastructure, isolation: str, tmp_path: Path) -> AsyncIterator[Suite]:
+    s = Suite(infrastructure, isolation, tmp_path)
+    try:
+        yield s
+    finally:
+        s.stop_all()
+
+
+async def read_topic(
+    bootstrap: str, topic: str, *, expected: int, timeout: float = 30.0
+) -> list[dict[str, Any]]:
+    """Read a topic from the beginning until `expected` messages arrived (or time runs out)."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    messages: list[dict[str, Any]] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(messages) < expected and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for r in records:
+                    messages.append(
+                        {
+                            "key": r.key,
+                            "value": r.value,
+                            "headers": dict(r.headers or []),
+                            "partition": r.partition,
+                            "offset": r.offset,
+                        }
+                    )
+    finally:
+        await consumer.stop()
+    return messages
+
+
+async def publish_raw(bootstrap: str, topic: str, value: bytes, key: bytes | None = None) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def eventually(probe: Any, *, timeout: float = 30.0, interval: float = 0.2) -> Any:
+    """Await `probe()` until it returns something truthy; returns that, or fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(
+        f"condition not met within {timeout}s; last value: {json.dumps(last, default=str)[:500]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    keys = tmp_path_factory.mktemp("unit-issuer")
+    generate_key_pair(keys)
+    yield keys
