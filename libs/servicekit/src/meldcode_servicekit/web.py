@@ -78,3 +78,17 @@ def create_app(
 
 async def noop_lifespan(_: FastAPI) -> AsyncIterator[None]:  # pragma: no cover - convenience for tests
     yield
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run the service until SIGTERM/Ctrl-C; shutdown lets in-flight requests and messages finish."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )

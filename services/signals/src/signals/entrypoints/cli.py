@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
-cli = typer.Typer(add_completion=False, help="The Meldcode signals service (steps 1-2).")
+cli = typer.Typer(add_completion=False, help="The Meldcode signals service (steps 1-2).", no_args_is_help=True)
 
 
 @cli.command()
 def serve() -> None:
-    """Run the HTTP API and the outbox relay until SIGTERM/Ctrl-C (graceful shutdown)."""
+    """Run the service (HTTP API and its Kafka work) until SIGTERM/Ctrl-C, then shut down gracefully."""
+    from meldcode_servicekit.web import serve as serve_app
+
     from ..bootstrap import build_app
     from ..config import Settings
 
     settings = Settings()
-    uvicorn.run(
-        build_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=20,
-    )
+    serve_app(build_app(settings), settings)
 
 
 @cli.callback()
-def main_callback() -> None:
+def _service() -> None:
     """The Meldcode signals service."""
 
 

@@ -1,0 +1,63 @@
+"""Wires the casework service: event store, outbox relay, signal-history consumer, HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.kafka import kafka_reachable
+from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.runtime import database, event_consumer, outbox_relay
+from meldcode_servicekit.web import create_app
+
+from .adapters.signal_history import SCHEMA
+from .application import CaseworkApplication
+from .config import Settings
+from .domain.errors import DomainError
+from .entrypoints.consumer import handle_event
+from .entrypoints.http import router
+from .translation import to_contract_event
+
+log = get_logger(__name__)
+
+
+def build_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(database(app, settings, SCHEMA))
+            app.state.casework = await anyio.to_thread.run_sync(lambda: CaseworkApplication(settings.database_url))
+            stack.callback(app.state.casework.close)
+            await stack.enter_async_context(
+                outbox_relay(
+                    app,
+                    settings,
+                    name="casework-events",
+                    application=app.state.casework,
+                    translate=to_contract_event,
+                    topic=CASEWORK_EVENTS,
+                )
+            )
+            await stack.enter_async_context(
+                event_consumer(app, settings, service="casework", topics=[SIGNALS_EVENTS], handle=handle_event)
+            )
+            log.info("service_started", port=settings.http_port)
+            yield
+        log.info("service_stopped")
+
+    return create_app(
+        settings,
+        title="Meldcode casework",
+        description="Steps 3-6 of the Meldcode: cases, weighing, decisions, reports to Veilig Thuis, follow-up.",
+        lifespan=lifespan,
+        routers=[router],
+        readiness_checks=[database_reachable, kafka_reachable],
+        domain_error=DomainError,
+    )

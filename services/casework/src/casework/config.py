@@ -1,0 +1,11 @@
+"""Settings of the casework service, from the environment (prefix CASEWORK_)."""
+
+from meldcode_servicekit.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CASEWORK_", extra="ignore", frozen=True)
+
+    service_name: str = "casework"
+    http_port: int = 8102

@@ -1,0 +1,140 @@
+"""HTTP API of the casework service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+import anyio
+from eventsourcing.persistence import IntegrityError
+from fastapi import APIRouter, Depends, Request, status
+from meldcode_contracts import Role
+from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.problems import Conflict
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..adapters import signal_history
+from ..application import Acting, CaseworkApplication
+from ..domain.case import Case
+
+router = APIRouter()
+
+CASE_READERS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR)
+
+
+class OpenCase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pupil_id: uuid.UUID
+    signal_ids: list[uuid.UUID] = Field(min_length=1, max_length=200, description="Recorded signals of this pupil")
+    case_owner_id: str | None = Field(
+        default=None, min_length=1, max_length=128, description="The responsible case owner; default: you"
+    )
+
+
+class CaseOpening(BaseModel):
+    case_id: uuid.UUID
+    version: int
+
+
+class CaseOut(BaseModel):
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    school: str
+    step: str = Field(description="Current step of the Meldcode")
+    case_owner_id: str
+    opened_by: str
+    signal_ids: list[uuid.UUID]
+    opened_at: datetime
+    version: int = Field(description="Send it back as expected version to avoid lost updates")
+
+
+class KnownSignalOut(BaseModel):
+    signal_id: uuid.UUID
+    observed_on: date
+    recorded_at: datetime
+    corrections: int
+
+
+def casework_app(request: Request) -> CaseworkApplication:
+    app: CaseworkApplication = request.app.state.casework
+    return app
+
+
+CaseworkApp = Annotated[CaseworkApplication, Depends(casework_app)]
+
+
+def acting(principal: Principal, request: Request) -> Acting:
+    return Acting(
+        user_id=principal.user_id,
+        role=principal.role.value,
+        tenant=principal.tenant,
+        correlation_id=request.state.correlation_id,
+    )
+
+
+@router.post(
+    "/cases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseOpening,
+    tags=["cases"],
+    summary="Open a case from recorded signals (rule 4)",
+)
+async def open_case(body: OpenCase, principal: CurrentPrincipal, app: CaseworkApp, request: Request) -> CaseOpening:
+    known = await signal_history.find_signals(request.app.state.pool, body.signal_ids)
+    for signal in known:
+        principal.require_school(signal.tenant, signal.school)
+    try:
+        case_id = await anyio.to_thread.run_sync(
+            lambda: app.open_case(
+                pupil_id=body.pupil_id,
+                signal_ids=body.signal_ids,
+                known_signals=known,
+                case_owner_id=body.case_owner_id,
+                acting=acting(principal, request),
+            )
+        )
+    except IntegrityError:
+        raise Conflict("De zaak is tegelijk door iemand anders gewijzigd; laad opnieuw.", rule="concurrency") from None
+    return CaseOpening(case_id=case_id, version=1)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"], summary="A case as it stands now")
+async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp) -> CaseOut:
+    principal.require_role(*CASE_READERS)
+    case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
+    principal.require_school(case.tenant, case.school)
+    return CaseOut(
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+        school=case.school,
+        step=case.step.value,
+        case_owner_id=case.case_owner_id,
+        opened_by=case.opened_by,
+        signal_ids=case.signal_ids,
+        opened_at=case.created_on,
+        version=case.version,
+    )
+
+
+@router.get(
+    "/pupils/{pupil_id}/signals",
+    response_model=list[KnownSignalOut],
+    tags=["signals"],
+    summary="The pupil's signals as known to casework (ids and dates; the facts stay in signals)",
+)
+async def pupil_signals(pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request) -> list[KnownSignalOut]:
+    principal.require_role(*CASE_READERS)
+    rows = await signal_history.signals_of_pupil(request.app.state.pool, pupil_id)
+    for row in rows:
+        principal.require_school(row["tenant"], row["school"])
+    return [
+        KnownSignalOut(
+            signal_id=r["signal_id"],
+            observed_on=r["observed_on"],
+            recorded_at=r["recorded_at"],
+            corrections=r["corrections"],
+        )
+        for r in rows
+    ]
