@@ -1,0 +1,71 @@
+"""The contract events: envelopes, personal-data marking, and the generated documents."""
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from meldcode_contracts import (
+    Actor,
+    CaseOpened,
+    CaseOpenedPayload,
+    PupilRegisteredPayload,
+    Role,
+    SignalRecordedPayload,
+    parse_event,
+    personal_field_names,
+    serialize_event,
+)
+from meldcode_contracts.generate import stale_files
+from pydantic import ValidationError
+
+
+def case_opened(**changes: object) -> CaseOpened:
+    fields: dict[str, object] = {
+        "event_id": uuid.uuid4(),
+        "occurred_at": datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
+        "recorded_at": datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
+        "tenant": "swv-zuid",
+        "school": "12AB",
+        "subject_id": uuid.uuid4(),
+        "actor": Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
+        "correlation_id": "c-1",
+        "sequence": 1,
+        "payload": CaseOpenedPayload(
+            case_id=uuid.uuid4(), pupil_id=uuid.uuid4(), signal_ids=[uuid.uuid4()], case_owner_id="ib-1", opened_by="ib-1"
+        ),
+    }
+    fields.update(changes)
+    return CaseOpened(**fields)  # type: ignore[arg-type]
+
+
+def test_an_event_survives_the_wire_unchanged() -> None:
+    event = case_opened()
+    assert parse_event(serialize_event(event)) == event
+
+
+def test_naive_or_non_utc_datetimes_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        case_opened(occurred_at=datetime(2026, 11, 29, 9, 0))  # noqa: DTZ001
+    with pytest.raises(ValidationError):
+        case_opened(recorded_at=datetime(2026, 11, 29, 9, 0, tzinfo=timezone(timedelta(hours=1))))
+
+
+def test_a_malformed_school_code_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        case_opened(school="not a brin")
+
+
+def test_an_unknown_event_type_is_refused() -> None:
+    raw = serialize_event(case_opened()).replace(b'"CaseOpened"', b'"CaseDeleted"')
+    with pytest.raises(ValidationError):
+        parse_event(raw)
+
+
+def test_fields_that_identify_a_person_are_marked_personal() -> None:
+    assert personal_field_names(PupilRegisteredPayload) == {"pupil_number", "given_name", "family_name", "date_of_birth"}
+    assert personal_field_names(SignalRecordedPayload) == {"description", "interpretation"}
+    assert "pupil_id" not in personal_field_names(SignalRecordedPayload)
+
+
+def test_the_committed_json_schemas_and_asyncapi_document_match_the_models() -> None:
+    assert stale_files() == [], "run: uv run python -m meldcode_contracts.generate"

@@ -1,0 +1,92 @@
+"""Step 1 (signaleren) as the Signal aggregate enforces it, without any I/O."""
+
+import uuid
+from datetime import date
+
+import pytest
+from meldcode_contracts import SignalCategory, SourceKind
+
+from signals.domain.errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
+from signals.domain.signal import Observation, Signal
+
+TODAY = date(2026, 11, 29)
+
+
+def observation(**changes: object) -> Observation:
+    fields: dict[str, object] = {
+        "observed_on": date(2026, 11, 20),
+        "description": "Blauwe plek op de bovenarm, zichtbaar bij de gymles.",
+        "source_kind": SourceKind.OWN_OBSERVATION,
+        "source_name": None,
+        "categories": (SignalCategory.PHYSICAL,),
+        "interpretation": None,
+    }
+    fields.update(changes)
+    return Observation(**fields)  # type: ignore[arg-type]
+
+
+def record(obs: Observation) -> Signal:
+    return Signal.record(
+        tenant="swv-zuid",
+        school="12AB",
+        pupil_id=uuid.uuid4(),
+        observation=obs,
+        today=TODAY,
+        actor_id="leerkracht-1",
+        actor_role="leerkracht",
+        correlation_id="c-1",
+    )
+
+
+def test_a_factual_signal_is_recorded_with_its_observer_and_source() -> None:
+    signal = record(observation(interpretation="Misschien thuis gevallen?"))
+    assert signal.observer_id == "leerkracht-1"
+    assert signal.source_kind == "own_observation"
+    assert signal.interpretation == "Misschien thuis gevallen?"
+    assert [type(e).__name__ for e in signal.collect_events()] == ["Recorded"]
+
+
+def test_a_signal_without_a_factual_description_is_refused() -> None:
+    with pytest.raises(SignalNeedsFacts):
+        record(observation(description="   raar   "))
+
+
+def test_a_signal_observed_in_the_future_is_refused() -> None:
+    with pytest.raises(SignalNotYetObserved):
+        record(observation(observed_on=date(2026, 11, 30)))
+
+
+def test_what_a_third_party_said_needs_that_party_named() -> None:
+    with pytest.raises(ThirdPartySourceMustBeNamed):
+        record(observation(source_kind=SourceKind.THIRD_PARTY, source_name=" "))
+    assert record(observation(source_kind=SourceKind.THIRD_PARTY, source_name="Buurvrouw")).source_name == "Buurvrouw"
+
+
+def test_a_correction_is_a_new_event_and_the_original_stays_in_the_history() -> None:
+    signal = record(observation())
+    signal.correct(
+        observation=observation(observed_on=date(2026, 11, 19)),
+        reason="Datum verkeerd ingevuld",
+        today=TODAY,
+        actor_id="leerkracht-1",
+        actor_role="leerkracht",
+        correlation_id="c-2",
+    )
+    events = signal.collect_events()
+    assert [type(e).__name__ for e in events] == ["Recorded", "Corrected"]
+    assert events[0].observed_on == date(2026, 11, 20)  # type: ignore[attr-defined]
+    assert signal.observed_on == date(2026, 11, 19)
+    assert signal.corrections == 1
+
+
+def test_a_correction_needs_a_reason() -> None:
+    signal = record(observation())
+    with pytest.raises(SignalNeedsFacts):
+        signal.correct(
+            observation=observation(),
+            reason=" ",
+            today=TODAY,
+            actor_id="leerkracht-1",
+            actor_role="leerkracht",
+            correlation_id="c-2",
+        )
