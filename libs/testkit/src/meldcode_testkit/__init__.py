@@ -63,8 +63,10 @@ class Infrastructure:
 
 def _script(name: str, *args: str) -> str:
     result = subprocess.run(
-        ["bash", str(DEPLOY_LOCAL / name), *args], check=True, capture_output=True, text=True, timeout=600
+        ["bash", str(DEPLOY_LOCAL / name), *args], capture_output=True, text=True, timeout=600, check=False
     )
+    if result.returncode != 0:
+        raise RuntimeError(f"deploy/local/{name} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout.strip()
 
 

@@ -33,7 +33,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
-            app.state.casework = await anyio.to_thread.run_sync(lambda: CaseworkApplication(settings.database_url))
+            app.state.casework = await anyio.to_thread.run_sync(
+                lambda: CaseworkApplication(settings.database_url)
+            )
             stack.callback(app.state.casework.close)
             await stack.enter_async_context(
                 outbox_relay(
@@ -46,7 +48,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 )
             )
             await stack.enter_async_context(
-                event_consumer(app, settings, service="casework", topics=[SIGNALS_EVENTS], handle=handle_event)
+                event_consumer(
+                    app, settings, service="casework", topics=[SIGNALS_EVENTS], handle=handle_event
+                )
             )
             log.info("service_started", port=settings.http_port)
             yield

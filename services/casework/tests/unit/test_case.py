@@ -19,7 +19,9 @@ def known(pupil: uuid.UUID = PUPIL, school: str = "12AB") -> KnownSignal:
     return KnownSignal(uuid.uuid4(), pupil, "swv-zuid", school)
 
 
-def open_case(signal_ids: list[uuid.UUID], signals: list[KnownSignal], role: str = "intern_begeleider") -> Case:
+def open_case(
+    signal_ids: list[uuid.UUID], signals: list[KnownSignal], role: str = "intern_begeleider"
+) -> Case:
     return Case.open(
         pupil_id=PUPIL,
         signal_ids=signal_ids,

@@ -66,7 +66,9 @@ class Case(Aggregate):
     ) -> Case:
         """Rule 4: an IB'er opens a case from one or more recorded signals of one pupil."""
         if actor_role not in CASE_OPENER_ROLES:
-            raise OnlyCareStaffOpensCases("Alleen de intern begeleider of aandachtsfunctionaris opent een zaak.")
+            raise OnlyCareStaffOpensCases(
+                "Alleen de intern begeleider of aandachtsfunctionaris opent een zaak."
+            )
         wanted = list(dict.fromkeys(signal_ids))
         if not wanted:
             raise CaseNeedsSignals("Open een zaak vanuit minstens één vastgelegd signaal.")

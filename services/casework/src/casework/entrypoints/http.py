@@ -27,7 +27,9 @@ class OpenCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pupil_id: uuid.UUID
-    signal_ids: list[uuid.UUID] = Field(min_length=1, max_length=200, description="Recorded signals of this pupil")
+    signal_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=200, description="Recorded signals of this pupil"
+    )
     case_owner_id: str | None = Field(
         default=None, min_length=1, max_length=128, description="The responsible case owner; default: you"
     )
@@ -81,7 +83,9 @@ def acting(principal: Principal, request: Request) -> Acting:
     tags=["cases"],
     summary="Open a case from recorded signals (rule 4)",
 )
-async def open_case(body: OpenCase, principal: CurrentPrincipal, app: CaseworkApp, request: Request) -> CaseOpening:
+async def open_case(
+    body: OpenCase, principal: CurrentPrincipal, app: CaseworkApp, request: Request
+) -> CaseOpening:
     known = await signal_history.find_signals(request.app.state.pool, body.signal_ids)
     for signal in known:
         principal.require_school(signal.tenant, signal.school)
@@ -96,7 +100,9 @@ async def open_case(body: OpenCase, principal: CurrentPrincipal, app: CaseworkAp
             )
         )
     except IntegrityError:
-        raise Conflict("De zaak is tegelijk door iemand anders gewijzigd; laad opnieuw.", rule="concurrency") from None
+        raise Conflict(
+            "De zaak is tegelijk door iemand anders gewijzigd; laad opnieuw.", rule="concurrency"
+        ) from None
     return CaseOpening(case_id=case_id, version=1)
 
 
@@ -124,7 +130,9 @@ async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, app: Casewor
     tags=["signals"],
     summary="The pupil's signals as known to casework (ids and dates; the facts stay in signals)",
 )
-async def pupil_signals(pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request) -> list[KnownSignalOut]:
+async def pupil_signals(
+    pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request
+) -> list[KnownSignalOut]:
     principal.require_role(*CASE_READERS)
     rows = await signal_history.signals_of_pupil(request.app.state.pool, pupil_id)
     for row in rows:

@@ -1,0 +1,115 @@
+"""The casework service as a real process, fed by the real signals service through Kafka."""
+
+import uuid
+
+import httpx
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, CaseOpened, dead_letter_topic, parse_event
+from meldcode_testkit import Suite, eventually, publish_raw, read_topic
+
+IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
+TEACHER = {"sub": "lk-1", "role": "leerkracht", "schools": ("12AB",)}
+SIGNAL = {
+    "observed_on": "2026-11-02",
+    "description": "Komt al een week zonder jas.",
+    "source": {"kind": "own_observation"},
+}
+
+
+def auth(suite: Suite, **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
+
+
+async def pupil_with_signals(suite: Suite, signals_url: str, count: int) -> tuple[str, list[str]]:
+    async with httpx.AsyncClient(base_url=signals_url) as http:
+        pupil = {
+            "school": "12AB",
+            "pupil_number": uuid.uuid4().hex[:6],
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "2015-01-01",
+        }
+        pupil_id = (await http.post("/pupils", json=pupil, headers=auth(suite, **IB))).json()["pupil_id"]
+        signal_ids = [
+            (
+                await http.post(f"/pupils/{pupil_id}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
+            ).json()["signal_id"]
+            for _ in range(count)
+        ]
+    return pupil_id, signal_ids
+
+
+async def known_signals(http: httpx.AsyncClient, suite: Suite, pupil_id: str) -> list[str]:
+    response = await http.get(f"/pupils/{pupil_id}/signals", headers=auth(suite, **IB))
+    return [s["signal_id"] for s in response.json()] if response.status_code == 200 else []
+
+
+async def test_an_ib_er_opens_a_case_from_signals_that_casework_learned_from_kafka(suite: Suite) -> None:
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 3)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        opened = await http.post(
+            "/cases", json={"pupil_id": pupil_id, "signal_ids": signal_ids}, headers=auth(suite, **IB)
+        )
+        assert opened.status_code == 201, opened.text
+        case = (await http.get(f"/cases/{opened.json()['case_id']}", headers=auth(suite, **IB))).json()
+    assert case["step"] == "geopend" and case["case_owner_id"] == "ib-1"
+    [message] = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=1)
+    event = parse_event(message["value"])
+    assert isinstance(event, CaseOpened)
+    assert [str(s) for s in event.payload.signal_ids] == signal_ids
+    assert message["key"] == opened.json()["case_id"].encode()
+
+
+async def _has_all(http: httpx.AsyncClient, suite: Suite, pupil_id: str, signal_ids: list[str]) -> bool:
+    return set(await known_signals(http, suite, pupil_id)) == set(signal_ids)
+
+
+async def test_the_rules_for_opening_a_case_are_refused_with_the_rule_named(suite: Suite) -> None:
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    pupil_id, [signal_id] = await pupil_with_signals(suite, signals.url, 1)
+    other_pupil, [other_signal] = await pupil_with_signals(suite, signals.url, 1)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        await eventually(lambda: _has_all(http, suite, other_pupil, [other_signal]))
+        by_teacher = await http.post(
+            "/cases", json={"pupil_id": pupil_id, "signal_ids": [signal_id]}, headers=auth(suite, **TEACHER)
+        )
+        unknown = await http.post(
+            "/cases",
+            json={"pupil_id": pupil_id, "signal_ids": [str(uuid.uuid4())]},
+            headers=auth(suite, **IB),
+        )
+        mixed = await http.post(
+            "/cases",
+            json={"pupil_id": pupil_id, "signal_ids": [signal_id, other_signal]},
+            headers=auth(suite, **IB),
+        )
+        empty = await http.post(
+            "/cases", json={"pupil_id": pupil_id, "signal_ids": []}, headers=auth(suite, **IB)
+        )
+        other_school = await http.post(
+            "/cases",
+            json={"pupil_id": pupil_id, "signal_ids": [signal_id]},
+            headers=auth(suite, sub="ib-2", role="intern_begeleider", schools=("34CD",)),
+        )
+    assert (by_teacher.status_code, by_teacher.json()["rule"]) == (403, "rule-4-opened-by-ib")
+    assert (unknown.status_code, unknown.json()["rule"]) == (422, "rule-4-signals-recorded")
+    assert (mixed.status_code, mixed.json()["rule"]) == (422, "rule-4-signals-of-this-pupil")
+    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "signal_ids"
+    assert other_school.status_code == 403
+
+
+async def test_a_poison_message_is_parked_with_its_error_and_the_next_message_is_processed(
+    suite: Suite,
+) -> None:
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    await publish_raw(
+        suite.infra.kafka, suite.topic(SIGNALS_EVENTS), b'{"event_type": "SignalRecorded", "oops": 1}', b"k"
+    )
+    pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+    [parked] = await read_topic(suite.infra.kafka, suite.topic(dead_letter_topic("casework")), expected=1)
+    assert parked["value"] == b'{"event_type": "SignalRecorded", "oops": 1}'
+    assert parked["headers"]["x-error"].startswith(b"invalid contract event")
+    assert parked["headers"]["x-original-topic"] == suite.topic(SIGNALS_EVENTS).encode()

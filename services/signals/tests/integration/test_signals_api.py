@@ -1,0 +1,98 @@
+"""The signals service as a real process on real PostgreSQL and Kafka."""
+
+import uuid
+
+import httpx
+from meldcode_contracts import SIGNALS_EVENTS, SignalCorrected, SignalRecorded, parse_event
+from meldcode_testkit import Suite, read_topic
+
+TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
+IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
+
+
+def auth(suite: Suite, **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
+
+
+PUPIL = {"school": "12AB", "pupil_number": "L-1", "given_name": "Sanne", "family_name": "Jansen", "date_of_birth": "2014-03-02"}
+SIGNAL = {
+    "observed_on": "2026-11-02",
+    "description": "Komt al een week zonder jas naar school.",
+    "source": {"kind": "own_observation"},
+    "interpretation": "Mogelijk verwaarlozing",
+}
+
+
+async def test_a_recorded_and_corrected_signal_is_published_as_contract_events_keyed_by_pupil(suite: Suite) -> None:
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]
+        recorded = await http.post(f"/pupils/{pupil_id}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
+        assert recorded.status_code == 201, recorded.text
+        signal_id = recorded.json()["signal_id"]
+        corrected = await http.post(
+            f"/signals/{signal_id}/corrections",
+            json={**SIGNAL, "observed_on": "2026-11-01", "reason": "Verkeerde dag ingevuld"},
+            headers=auth(suite, **TEACHER),
+        )
+        assert corrected.status_code == 201, corrected.text
+        current = (await http.get(f"/signals/{signal_id}", headers=auth(suite, **IB))).json()
+    assert current["observed_on"] == "2026-11-01" and current["corrections"] == 1
+
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    events = [parse_event(m["value"]) for m in messages]
+    assert [e.event_type for e in events] == ["PupilRegistered", "SignalRecorded", "SignalCorrected"]
+    assert {m["key"] for m in messages} == {pupil_id.encode()}
+    recorded_event, corrected_event = events[1], events[2]
+    assert isinstance(recorded_event, SignalRecorded) and isinstance(corrected_event, SignalCorrected)
+    assert recorded_event.actor.user_id == "leerkracht-1" and recorded_event.actor.role == "leerkracht"
+    assert str(corrected_event.payload.signal_id) == signal_id
+    assert str(recorded_event.payload.observed_on) == "2026-11-02", "the original is never edited"
+
+
+async def test_registering_the_same_pupil_number_twice_gives_a_conflict_naming_the_existing_pupil(
+    suite: Suite,
+) -> None:
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        first = await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))
+        second = await http.post("/pupils", json={**PUPIL, "given_name": "S."}, headers=auth(suite, **IB))
+    assert second.status_code == 409
+    assert second.headers["content-type"] == "application/problem+json"
+    assert second.json()["rule"] == "pupil-already-registered"
+    assert first.json()["pupil_id"] in second.json()["detail"]
+
+
+async def test_bad_requests_get_problem_bodies_that_name_the_field_or_rule(suite: Suite) -> None:
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]
+        no_token = await http.post(f"/pupils/{pupil_id}/signals", json=SIGNAL)
+        bad_token = await http.post(
+            f"/pupils/{pupil_id}/signals", json=SIGNAL, headers={"Authorization": "Bearer not.a.token"}
+        )
+        missing_field = await http.post(
+            f"/pupils/{pupil_id}/signals", json={"observed_on": "2026-11-02"}, headers=auth(suite, **TEACHER)
+        )
+        opinion_only = await http.post(
+            f"/pupils/{pupil_id}/signals", json={**SIGNAL, "description": "raar"}, headers=auth(suite, **TEACHER)
+        )
+        unknown_pupil = await http.post(f"/pupils/{uuid.uuid4()}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
+        other_school = await http.post(
+            f"/pupils/{pupil_id}/signals",
+            json=SIGNAL,
+            headers=auth(suite, sub="lk-2", role="leerkracht", schools=("34CD",)),
+        )
+        other_tenant = await http.get(
+            f"/pupils/{pupil_id}", headers=auth(suite, sub="ib-9", role="intern_begeleider", tenant="swv-noord")
+        )
+    assert no_token.status_code == 401 and bad_token.status_code == 401
+    assert missing_field.status_code == 422
+    assert {e["field"] for e in missing_field.json()["errors"]} == {"description", "source"}
+    assert opinion_only.status_code == 422 and opinion_only.json()["rule"] == "rule-1-facts-not-opinions"
+    assert unknown_pupil.status_code == 404
+    assert other_school.status_code == 403 and other_school.json()["rule"] == "school"
+    assert other_tenant.status_code == 403 and other_tenant.json()["rule"] == "tenant"
+    for response in (no_token, missing_field, opinion_only, unknown_pupil, other_school):
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "Sanne" not in response.text

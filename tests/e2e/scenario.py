@@ -1,0 +1,79 @@
+"""Steps of the demo scenario through the real HTTP APIs, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from meldcode_testkit import Suite
+
+SCHOOL = "12AB"
+TENANT = "swv-zuid"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Staff:
+    """Tokens of the people in the demo: a teacher and the IB'er of school 12AB."""
+
+    def __init__(self, suite: Suite) -> None:
+        self.teacher = bearer(
+            suite.infra.token(sub="leerkracht-anna", role="leerkracht", tenant=TENANT, schools=(SCHOOL,))
+        )
+        self.ib = bearer(
+            suite.infra.token(sub="ib-bram", role="intern_begeleider", tenant=TENANT, schools=(SCHOOL,))
+        )
+        self.ib_elsewhere = bearer(
+            suite.infra.token(sub="ib-other", role="intern_begeleider", tenant=TENANT, schools=("34CD",))
+        )
+
+
+async def register_pupil(
+    client: httpx.AsyncClient, signals_url: str, staff: Staff, number: str | None = None
+) -> str:
+    response = await client.post(
+        f"{signals_url}/pupils",
+        headers=staff.ib,
+        json={
+            "school": SCHOOL,
+            "pupil_number": number or uuid.uuid4().hex[:8],
+            "given_name": "Sanne",
+            "family_name": "Jansen",
+            "date_of_birth": "2013-05-14",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["pupil_id"])
+
+
+def signal_body(days_ago: int, description: str) -> dict[str, Any]:
+    observed = (datetime.now(UTC) - timedelta(days=days_ago)).date().isoformat()
+    return {
+        "observed_on": observed,
+        "description": description,
+        "source": {"kind": "own_observation"},
+        "categories": ["physical"],
+    }
+
+
+DEMO_SIGNALS = [
+    (21, "Blauwe plek op de bovenarm, zichtbaar bij de gymles."),
+    (10, "Komt drie dagen achter elkaar zonder ontbijt en zonder jas naar school."),
+    (2, "Schrikt hevig wanneer een volwassene onverwacht de klas binnenkomt."),
+]
+
+
+async def record_signal(
+    client: httpx.AsyncClient, signals_url: str, staff: Staff, pupil_id: str, days_ago: int, description: str
+) -> str:
+    response = await client.post(
+        f"{signals_url}/pupils/{pupil_id}/signals",
+        headers=staff.teacher,
+        json=signal_body(days_ago, description),
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["signal_id"])
