@@ -70,16 +70,27 @@ def _script(name: str, *args: str) -> str:
     return result.stdout.strip()
 
 
+def _running(name: str) -> bool:
+    probe = subprocess.run(["bash", str(DEPLOY_LOCAL / name), "status"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
 @pytest.fixture(scope="session")
-def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Infrastructure:
-    """Kafka and PostgreSQL for the whole test session (started once, left running for reuse)."""
-    _script("postgres.sh", "start")
-    _script("kafka.sh", "start")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
+    """Kafka and PostgreSQL for the whole test session: started once, stopped at the end if this
+    session started them (a broker or database that was already running is left alone)."""
+    started = [name for name in ("postgres.sh", "kafka.sh") if not _running(name)]
+    for name in ("postgres.sh", "kafka.sh"):
+        _script(name, "start")
     keys = tmp_path_factory.mktemp("issuer")
     generate_key_pair(keys)
-    return Infrastructure(
-        kafka=_script("kafka.sh", "address"), postgres_url=_script("postgres.sh", "url"), keys_dir=keys
-    )
+    try:
+        yield Infrastructure(
+            kafka=_script("kafka.sh", "address"), postgres_url=_script("postgres.sh", "url"), keys_dir=keys
+        )
+    finally:
+        for name in reversed(started):
+            _script(name, "stop")
 
 
 @pytest.fixture

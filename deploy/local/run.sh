@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make run`: start PostgreSQL, Kafka and the four services as local processes, play the demo
+# scenario, print where to look, and stay up until Ctrl-C; then stop everything it started.
+#   run.sh           demo and stay up
+#   run.sh --bench   start everything, run bench/signal_latency.py, stop
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$MELDCODE_ROOT"
+mode="${1:-demo}"
+
+SERVICES=(signals casework notifications reporting)
+declare -A PORTS=([signals]="${SIGNALS_HTTP_PORT:-8101}" [casework]="${CASEWORK_HTTP_PORT:-8102}" \
+  [notifications]="${NOTIFICATIONS_HTTP_PORT:-8103}" [reporting]="${REPORTING_HTTP_PORT:-8104}")
+logs="$MELDCODE_RUN_DIR/logs"
+keys="$MELDCODE_RUN_DIR/dev-issuer"
+mkdir -p "$logs"
+started_infra=()
+pids=()
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..." >&2
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for name in "${started_infra[@]}"; do bash "deploy/local/$name" stop || true; done
+  echo "Stopped everything that was started." >&2
+}
+trap cleanup INT TERM EXIT
+
+for name in postgres.sh kafka.sh; do
+  bash "deploy/local/$name" status >/dev/null 2>&1 || started_infra+=("$name")
+  bash "deploy/local/$name" start
+done
+kafka=$(bash deploy/local/kafka.sh address)
+"$MELDCODE_PYTHON" -m meldcode_servicekit.devtokens keygen "$keys" >/dev/null
+
+for svc in "${SERVICES[@]}"; do
+  upper=${svc^^}
+  db="meldcode_$svc"
+  bash deploy/local/postgres.sh createdb "$db"
+  env_name="${upper}_DATABASE_URL"
+  if [ -z "${!env_name:-}" ]; then export "$env_name=$(bash deploy/local/postgres.sh url "$db")"; fi
+  export "${upper}_HTTP_PORT=${PORTS[$svc]}"
+done
+export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
+
+for svc in "${SERVICES[@]}"; do
+  "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" serve >>"$logs/$svc.log" 2>&1 &
+  pids+=($!)
+done
+ready_urls=()
+for svc in "${SERVICES[@]}"; do ready_urls+=("http://127.0.0.1:${PORTS[$svc]}/health/ready"); done
+if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 90 "${ready_urls[@]}"; then
+  for svc in "${SERVICES[@]}"; do echo "--- $logs/$svc.log" >&2; tail -15 "$logs/$svc.log" >&2; done
+  exit 1
+fi
+
+urls=(--signals "http://127.0.0.1:${PORTS[signals]}" --casework "http://127.0.0.1:${PORTS[casework]}"
+  --notifications "http://127.0.0.1:${PORTS[notifications]}" --reporting "http://127.0.0.1:${PORTS[reporting]}"
+  --issuer-key "$keys/issuer.key")
+if [ "$mode" = "--bench" ]; then
+  "$MELDCODE_PYTHON" bench/signal_latency.py "${urls[@]}" "${@:2}"
+  exit 0
+fi
+"$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}"
+echo
+echo "Logs: $logs/<service>.log. Everything stays up until Ctrl-C."
+while true; do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "${SERVICES[$i]} stopped unexpectedly; see $logs/${SERVICES[$i]}.log" >&2; exit 1
+    fi
+  done
+  sleep 2
+done
