@@ -2,8 +2,9 @@
 #   make run    install everything, start PostgreSQL, Kafka and the four services, play the demo
 #   make test   install everything and run all checks and tests (real Kafka and PostgreSQL)
 SHELL := /bin/bash
-UV_VERSION ?= 0.13.8
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+MELDCODE_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/meldcode
+UV := $(shell command -v uv 2>/dev/null || echo $(MELDCODE_CACHE_DIR)/uv/bin/uv)
+export MELDCODE_CACHE_DIR
 
 .PHONY: setup run test lint unit clean infra-up infra-down contracts bench
 

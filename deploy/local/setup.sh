@@ -5,12 +5,12 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 UV_VERSION="${UV_VERSION:-0.13.8}"
 
-if ! command -v uv >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/uv" ]; then
-  echo "setup: installing uv $UV_VERSION from PyPI" >&2
-  python3 -m pip install --quiet --user --disable-pip-version-check "uv==$UV_VERSION" \
-    || python3 -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+uv_bin=$(command -v uv 2>/dev/null || echo "$MELDCODE_CACHE_DIR/uv/bin/uv")
+if [ ! -x "$uv_bin" ]; then
+  echo "setup: installing uv $UV_VERSION from PyPI into $MELDCODE_CACHE_DIR/uv" >&2
+  python3 -m venv "$MELDCODE_CACHE_DIR/uv"
+  "$MELDCODE_CACHE_DIR/uv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
-uv_bin=$(command -v uv 2>/dev/null || echo "$HOME/.local/bin/uv")
 for tool in java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is required (Java 17 with Maven)" >&2; exit 1; }
 done

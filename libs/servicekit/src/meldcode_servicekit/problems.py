@@ -114,6 +114,7 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
         async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
             rule = getattr(exc, "rule", type(exc).__name__)
             status = getattr(exc, "status", 422)
-            return problem_response(status, "Niet toegestaan volgens de Meldcode", str(exc), rule=rule)
+            title = {404: "Niet gevonden", 409: "Conflict"}.get(status, "Niet toegestaan volgens de Meldcode")
+            return problem_response(status, title, str(exc), rule=rule, **getattr(exc, "details", {}))
 
         app.add_exception_handler(domain_error, on_domain_error)

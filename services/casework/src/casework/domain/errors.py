@@ -32,6 +32,7 @@ class UnknownSignals(DomainError):
             "Deze signalen zijn (nog) niet bekend bij de zaakbehandeling: " + ", ".join(signal_ids) + "."
         )
         self.signal_ids = signal_ids
+        self.details = {"unknown_signal_ids": signal_ids}
 
 
 class SignalsOfAnotherPupil(DomainError):

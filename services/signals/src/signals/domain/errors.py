@@ -29,7 +29,7 @@ class PupilAlreadyRegistered(DomainError):
 
     def __init__(self, pupil_id: str) -> None:
         super().__init__(f"Deze leerling is al geregistreerd (leerling-id {pupil_id}).")
-        self.pupil_id = pupil_id
+        self.details = {"pupil_id": pupil_id}
 
 
 class SignalNeedsFacts(DomainError):

@@ -1,0 +1,147 @@
+"""The demo scenario of `make run`, played through the real HTTP APIs.
+
+A teacher (leerkracht) records three signals about a pupil; the IB'er opens a case from them.
+Then it shows where to look: the pupil's chronology (reporting), the IB'er's tasks
+(notifications) and each service's OpenAPI page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from meldcode_servicekit.devtokens import mint_token
+
+TENANT, SCHOOL = "swv-zuid", "12AB"
+SIGNALS = [
+    (21, "Blauwe plek op de bovenarm, zichtbaar bij de gymles.", ["physical"]),
+    (10, "Komt drie dagen achter elkaar zonder ontbijt en zonder jas naar school.", ["neglect"]),
+    (2, "Schrikt hevig wanneer een volwassene onverwacht de klas binnenkomt.", ["emotional"]),
+]
+
+
+async def until(what: str, probe: Callable[[], Awaitable[Any]], timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = await probe()
+        if result:
+            return result
+        await asyncio.sleep(0.3)
+    raise SystemExit(f"demo: timed out waiting for {what}")
+
+
+async def play(args: argparse.Namespace) -> None:
+    key = Path(args.issuer_key).read_text()
+    teacher = {
+        "Authorization": "Bearer "
+        + mint_token(
+            key, sub="leerkracht-anna", role="leerkracht", samenwerkingsverband=TENANT, schools=[SCHOOL]
+        )
+    }
+    ib_token = mint_token(
+        key, sub="ib-bram", role="intern_begeleider", samenwerkingsverband=TENANT, schools=[SCHOOL]
+    )
+    ib = {"Authorization": f"Bearer {ib_token}"}
+    token_file = Path(args.issuer_key).with_name("ib-bram.token")
+    token_file.write_text(ib_token)
+
+    async with httpx.AsyncClient(timeout=10) as http:
+        registered = await http.post(
+            f"{args.signals}/pupils",
+            headers=ib,
+            json={
+                "school": SCHOOL,
+                "pupil_number": "demo-0001",
+                "given_name": "Sanne",
+                "family_name": "de Vries",
+                "date_of_birth": "2013-05-14",
+            },
+        )
+        if registered.status_code not in (201, 409):
+            raise SystemExit(f"demo: registering the pupil failed: {registered.text}")
+        pupil_id = registered.json()["pupil_id"]
+        print(f"1. De IB'er registreerde leerling Sanne de Vries (groep 8): leerling-id {pupil_id}")
+
+        signal_ids = []
+        for days_ago, description, categories in SIGNALS:
+            observed = (datetime.now(UTC) - timedelta(days=days_ago)).date().isoformat()
+            response = await http.post(
+                f"{args.signals}/pupils/{pupil_id}/signals",
+                headers=teacher,
+                json={
+                    "observed_on": observed,
+                    "description": description,
+                    "source": {"kind": "own_observation"},
+                    "categories": categories,
+                },
+            )
+            response.raise_for_status()
+            signal_ids.append(response.json()["signal_id"])
+            print(f"2. Leerkracht Anna legde een signaal vast ({observed}): {description}")
+
+        async def casework_knows_signals() -> bool:
+            known = await http.get(f"{args.casework}/pupils/{pupil_id}/signals", headers=ib)
+            return known.status_code == 200 and set(signal_ids) <= {s["signal_id"] for s in known.json()}
+
+        await until("casework to learn the signals", casework_knows_signals)
+        opened = await http.post(
+            f"{args.casework}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
+        )
+        opened.raise_for_status()
+        case_id = opened.json()["case_id"]
+        print(f"3. IB'er Bram opende een zaak uit de drie signalen: zaak-id {case_id}")
+
+        chronology_url = f"{args.reporting}/pupils/{pupil_id}/chronology"
+
+        async def chronology_complete() -> Any:
+            response = await http.get(chronology_url, headers=ib)
+            if response.status_code != 200:
+                return None
+            body = response.json()
+            types = [e.get("event_type") for e in body.get("entries", [])]
+            return body if "CaseOpened" in types and types.count("SignalRecorded") >= len(SIGNALS) else None
+
+        chronology = await until("the chronology in reporting", chronology_complete)
+        tasks_url = f"{args.notifications}/tasks?status=all"
+
+        async def tasks_present() -> Any:
+            response = await http.get(tasks_url, headers=ib)
+            tasks = response.json() if response.status_code == 200 else []
+            tasks = tasks.get("tasks", tasks) if isinstance(tasks, dict) else tasks
+            return tasks if any(t.get("kind") == "new_case" for t in tasks) else None
+
+        tasks = await until("the IB'er's tasks in notifications", tasks_present)
+
+    print("\nChronologie van de leerling (reporting):")
+    for entry in chronology["entries"]:
+        print(f"  {entry.get('occurred_at', '')[:19]}  {entry.get('label', entry.get('event_type'))}")
+    print("\nTaken van de IB'er (notifications):")
+    for task in tasks:
+        print(f"  [{task.get('status')}] {task.get('title')}")
+    print("\nWaar kijken:")
+    print(f"  chronologie:  GET {chronology_url}")
+    print(f"  takenlijst:   GET {tasks_url}")
+    print(f"  token van IB'er Bram (Authorization: Bearer ...): {token_file}")
+    print(f'    curl -H "Authorization: Bearer $(cat {token_file})" {chronology_url}')
+    for name in ("signals", "casework", "notifications", "reporting"):
+        print(f"  OpenAPI {name:<13} {getattr(args, name)}/docs")
+    print("  AsyncAPI (Kafka events): contracts/asyncapi.json")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    for name in ("signals", "casework", "notifications", "reporting", "issuer-key"):
+        parser.add_argument(f"--{name}", required=True)
+    asyncio.run(play(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
