@@ -31,7 +31,11 @@ def case_opened(**changes: object) -> CaseOpened:
         "correlation_id": "c-1",
         "sequence": 1,
         "payload": CaseOpenedPayload(
-            case_id=uuid.uuid4(), pupil_id=uuid.uuid4(), signal_ids=[uuid.uuid4()], case_owner_id="ib-1", opened_by="ib-1"
+            case_id=uuid.uuid4(),
+            pupil_id=uuid.uuid4(),
+            signal_ids=[uuid.uuid4()],
+            case_owner_id="ib-1",
+            opened_by="ib-1",
         ),
     }
     fields.update(changes)
@@ -45,7 +49,7 @@ def test_an_event_survives_the_wire_unchanged() -> None:
 
 def test_naive_or_non_utc_datetimes_are_refused() -> None:
     with pytest.raises(ValidationError):
-        case_opened(occurred_at=datetime(2026, 11, 29, 9, 0))  # noqa: DTZ001
+        case_opened(occurred_at=datetime(2026, 11, 29, 9, 0))
     with pytest.raises(ValidationError):
         case_opened(recorded_at=datetime(2026, 11, 29, 9, 0, tzinfo=timezone(timedelta(hours=1))))
 
@@ -62,7 +66,12 @@ def test_an_unknown_event_type_is_refused() -> None:
 
 
 def test_fields_that_identify_a_person_are_marked_personal() -> None:
-    assert personal_field_names(PupilRegisteredPayload) == {"pupil_number", "given_name", "family_name", "date_of_birth"}
+    assert personal_field_names(PupilRegisteredPayload) == {
+        "pupil_number",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+    }
     assert personal_field_names(SignalRecordedPayload) == {"description", "interpretation"}
     assert "pupil_id" not in personal_field_names(SignalRecordedPayload)
 

@@ -59,7 +59,8 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
         )
         assert "Sanne" not in str([t for t in ib_tasks if t["kind"] == "new_case"])
         elsewhere = await http.get(f"{notifications.url}/tasks?status=all", headers=staff.ib_elsewhere)
-        assert elsewhere.status_code == 200 and elsewhere.json() == []
+        assert elsewhere.status_code == 200
+        assert elsewhere.json() == []
 
     signal_events = await _events(suite, SIGNALS_EVENTS, 4)
     case_events = await _events(suite, CASEWORK_EVENTS, 1)
@@ -67,10 +68,13 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
     assert [e.event_type for e in case_events] == ["CaseOpened"]
     assert str(case_events[0].subject_id) == case_id
     for event in signal_events + case_events:
-        assert event.tenant == "swv-zuid" and event.school == "12AB"
-        assert event.occurred_at.utcoffset() is not None and event.correlation_id
+        assert event.tenant == "swv-zuid"
+        assert event.school == "12AB"
+        assert event.occurred_at.utcoffset() is not None
+        assert event.correlation_id
     assert {e.actor.user_id for e in signal_events[1:]} == {"leerkracht-anna"}
-    assert case_events[0].actor.user_id == "ib-bram" and case_events[0].actor.role == "intern_begeleider"
+    assert case_events[0].actor.user_id == "ib-bram"
+    assert case_events[0].actor.role == "intern_begeleider"
 
 
 async def _events(suite: Suite, topic: str, expected: int) -> list[Envelope]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -79,7 +79,7 @@ class EventConsumer:
             title=f"{self._service}-consumer",
         )
         async def consume(message: KafkaMessage) -> None:
-            await self.process(message.body, message.raw_message)  # type: ignore[arg-type]
+            await self.process(message.body, message.raw_message)
 
     async def process(self, value: bytes, record: Any) -> str:
         """Handle one raw message; returns 'processed', 'duplicate' or 'parked'."""
@@ -125,7 +125,8 @@ class EventConsumer:
             )
             if not first_time:
                 return "duplicate"
-            await self._handle(conn, event)
+            # The pool's proxy forwards every Connection method; handlers are typed against Connection.
+            await self._handle(cast(asyncpg.Connection, conn), event)
         log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
         return "processed"
 

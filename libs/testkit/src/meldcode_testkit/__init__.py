@@ -269,4 +269,4 @@ async def eventually(probe: Any, *, timeout: float = 30.0, interval: float = 0.2
 def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     keys = tmp_path_factory.mktemp("unit-issuer")
     generate_key_pair(keys)
-    yield keys
+    return keys

@@ -49,7 +49,7 @@ class CaseworkApplication(MeldcodeApplication):
 
     def get_case(self, case_id: uuid.UUID) -> Case:
         try:
-            case = self.repository.get(case_id)
+            case: Case = self.repository.get(case_id)
         except AggregateNotFoundError:
             raise CaseNotFound("Deze zaak is niet bekend.") from None
         if not isinstance(case, Case):

@@ -53,7 +53,8 @@ async def test_an_ib_er_opens_a_case_from_signals_that_casework_learned_from_kaf
         )
         assert opened.status_code == 201, opened.text
         case = (await http.get(f"/cases/{opened.json()['case_id']}", headers=auth(suite, **IB))).json()
-    assert case["step"] == "geopend" and case["case_owner_id"] == "ib-1"
+    assert case["step"] == "geopend"
+    assert case["case_owner_id"] == "ib-1"
     [message] = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=1)
     event = parse_event(message["value"])
     assert isinstance(event, CaseOpened)
@@ -95,7 +96,8 @@ async def test_the_rules_for_opening_a_case_are_refused_with_the_rule_named(suit
     assert (by_teacher.status_code, by_teacher.json()["rule"]) == (403, "rule-4-opened-by-ib")
     assert (unknown.status_code, unknown.json()["rule"]) == (422, "rule-4-signals-recorded")
     assert (mixed.status_code, mixed.json()["rule"]) == (422, "rule-4-signals-of-this-pupil")
-    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "signal_ids"
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "signal_ids"
     assert other_school.status_code == 403
 
 

@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.errors import (
     CaseNeedsSignals,

@@ -104,7 +104,7 @@ class SignalsApplication(MeldcodeApplication):
 
     def get_pupil(self, pupil_id: uuid.UUID) -> Pupil:
         try:
-            pupil = self.repository.get(pupil_id)
+            pupil: Pupil = self.repository.get(pupil_id)
         except AggregateNotFoundError:
             raise PupilNotFound("Deze leerling is niet bekend.") from None
         if not isinstance(pupil, Pupil):
@@ -113,7 +113,7 @@ class SignalsApplication(MeldcodeApplication):
 
     def get_signal(self, signal_id: uuid.UUID) -> Signal:
         try:
-            signal = self.repository.get(signal_id)
+            signal: Signal = self.repository.get(signal_id)
         except AggregateNotFoundError:
             raise SignalNotFound("Dit signaal is niet bekend.") from None
         if not isinstance(signal, Signal):

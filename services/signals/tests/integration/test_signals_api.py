@@ -14,7 +14,13 @@ def auth(suite: Suite, **claims: object) -> dict[str, str]:
     return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
 
 
-PUPIL = {"school": "12AB", "pupil_number": "L-1", "given_name": "Sanne", "family_name": "Jansen", "date_of_birth": "2014-03-02"}
+PUPIL = {
+    "school": "12AB",
+    "pupil_number": "L-1",
+    "given_name": "Sanne",
+    "family_name": "Jansen",
+    "date_of_birth": "2014-03-02",
+}
 SIGNAL = {
     "observed_on": "2026-11-02",
     "description": "Komt al een week zonder jas naar school.",
@@ -23,7 +29,9 @@ SIGNAL = {
 }
 
 
-async def test_a_recorded_and_corrected_signal_is_published_as_contract_events_keyed_by_pupil(suite: Suite) -> None:
+async def test_a_recorded_and_corrected_signal_is_published_as_contract_events_keyed_by_pupil(
+    suite: Suite,
+) -> None:
     svc = await suite.service("signals")
     async with httpx.AsyncClient(base_url=svc.url) as http:
         pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]
@@ -37,15 +45,18 @@ async def test_a_recorded_and_corrected_signal_is_published_as_contract_events_k
         )
         assert corrected.status_code == 201, corrected.text
         current = (await http.get(f"/signals/{signal_id}", headers=auth(suite, **IB))).json()
-    assert current["observed_on"] == "2026-11-01" and current["corrections"] == 1
+    assert current["observed_on"] == "2026-11-01"
+    assert current["corrections"] == 1
 
     messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
     events = [parse_event(m["value"]) for m in messages]
     assert [e.event_type for e in events] == ["PupilRegistered", "SignalRecorded", "SignalCorrected"]
     assert {m["key"] for m in messages} == {pupil_id.encode()}
     recorded_event, corrected_event = events[1], events[2]
-    assert isinstance(recorded_event, SignalRecorded) and isinstance(corrected_event, SignalCorrected)
-    assert recorded_event.actor.user_id == "leerkracht-1" and recorded_event.actor.role == "leerkracht"
+    assert isinstance(recorded_event, SignalRecorded)
+    assert isinstance(corrected_event, SignalCorrected)
+    assert recorded_event.actor.user_id == "leerkracht-1"
+    assert recorded_event.actor.role == "leerkracht"
     assert str(corrected_event.payload.signal_id) == signal_id
     assert str(recorded_event.payload.observed_on) == "2026-11-02", "the original is never edited"
 
@@ -75,24 +86,33 @@ async def test_bad_requests_get_problem_bodies_that_name_the_field_or_rule(suite
             f"/pupils/{pupil_id}/signals", json={"observed_on": "2026-11-02"}, headers=auth(suite, **TEACHER)
         )
         opinion_only = await http.post(
-            f"/pupils/{pupil_id}/signals", json={**SIGNAL, "description": "raar"}, headers=auth(suite, **TEACHER)
+            f"/pupils/{pupil_id}/signals",
+            json={**SIGNAL, "description": "raar"},
+            headers=auth(suite, **TEACHER),
         )
-        unknown_pupil = await http.post(f"/pupils/{uuid.uuid4()}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
+        unknown_pupil = await http.post(
+            f"/pupils/{uuid.uuid4()}/signals", json=SIGNAL, headers=auth(suite, **TEACHER)
+        )
         other_school = await http.post(
             f"/pupils/{pupil_id}/signals",
             json=SIGNAL,
             headers=auth(suite, sub="lk-2", role="leerkracht", schools=("34CD",)),
         )
         other_tenant = await http.get(
-            f"/pupils/{pupil_id}", headers=auth(suite, sub="ib-9", role="intern_begeleider", tenant="swv-noord")
+            f"/pupils/{pupil_id}",
+            headers=auth(suite, sub="ib-9", role="intern_begeleider", tenant="swv-noord"),
         )
-    assert no_token.status_code == 401 and bad_token.status_code == 401
+    assert no_token.status_code == 401
+    assert bad_token.status_code == 401
     assert missing_field.status_code == 422
     assert {e["field"] for e in missing_field.json()["errors"]} == {"description", "source"}
-    assert opinion_only.status_code == 422 and opinion_only.json()["rule"] == "rule-1-facts-not-opinions"
+    assert opinion_only.status_code == 422
+    assert opinion_only.json()["rule"] == "rule-1-facts-not-opinions"
     assert unknown_pupil.status_code == 404
-    assert other_school.status_code == 403 and other_school.json()["rule"] == "school"
-    assert other_tenant.status_code == 403 and other_tenant.json()["rule"] == "tenant"
+    assert other_school.status_code == 403
+    assert other_school.json()["rule"] == "school"
+    assert other_tenant.status_code == 403
+    assert other_tenant.json()["rule"] == "tenant"
     for response in (no_token, missing_field, opinion_only, unknown_pupil, other_school):
         assert response.headers["content-type"] == "application/problem+json"
         assert "Sanne" not in response.text

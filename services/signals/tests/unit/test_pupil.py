@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from signals.domain.errors import DateOfBirthInvalid
 from signals.domain.pupil import Pupil, PupilNumberIndex
 

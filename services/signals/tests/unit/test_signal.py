@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from meldcode_contracts import SignalCategory, SourceKind
-
 from signals.domain.errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
 from signals.domain.signal import Observation, Signal
 
@@ -59,7 +58,10 @@ def test_a_signal_observed_in_the_future_is_refused() -> None:
 def test_what_a_third_party_said_needs_that_party_named() -> None:
     with pytest.raises(ThirdPartySourceMustBeNamed):
         record(observation(source_kind=SourceKind.THIRD_PARTY, source_name=" "))
-    assert record(observation(source_kind=SourceKind.THIRD_PARTY, source_name="Buurvrouw")).source_name == "Buurvrouw"
+    assert (
+        record(observation(source_kind=SourceKind.THIRD_PARTY, source_name="Buurvrouw")).source_name
+        == "Buurvrouw"
+    )
 
 
 def test_a_correction_is_a_new_event_and_the_original_stays_in_the_history() -> None:

@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 
 from meldcode_contracts import PupilRegistered, SignalRecorded, SourceKind, parse_event, serialize_event
-
 from signals.domain.pupil import Pupil, PupilNumberIndex
 from signals.domain.signal import Observation, Signal
 from signals.translation import to_contract_event
@@ -16,7 +15,9 @@ def test_a_recorded_signal_becomes_a_signal_recorded_keyed_by_pupil() -> None:
         tenant="swv-zuid",
         school="12AB",
         pupil_id=pupil_id,
-        observation=Observation(date(2026, 11, 2), "Komt al een week zonder jas.", SourceKind.OWN_OBSERVATION, None, (), None),
+        observation=Observation(
+            date(2026, 11, 2), "Komt al een week zonder jas.", SourceKind.OWN_OBSERVATION, None, (), None
+        ),
         today=date(2026, 11, 29),
         actor_id="lk-1",
         actor_role="leerkracht",

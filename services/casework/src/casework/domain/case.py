@@ -31,7 +31,17 @@ class KnownSignal:
 
 
 class Case(Aggregate):
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        signal_ids: list[uuid.UUID]
+        case_owner_id: str
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+    @event(Opened)
     def __init__(
         self,
         *,

@@ -15,7 +15,18 @@ PUPIL_INDEX_NAMESPACE = uuid.UUID("0b8c5c7e-9a3e-4f43-9d53-8f1f0f6e4b21")
 class Pupil(Aggregate):
     """Personal fields live only here (and in the PupilRegistered contract event, marked personal)."""
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        tenant: str
+        school: str
+        pupil_number: str
+        given_name: str
+        family_name: str
+        date_of_birth: date
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+    @event(Registered)
     def __init__(
         self,
         *,

@@ -48,7 +48,36 @@ class Observation:
 
 
 class Signal(Aggregate):
-    @event("Recorded")
+    class Recorded(Aggregate.Created):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        observed_on: date
+        description: str
+        source_kind: str
+        source_name: str | None
+        categories: list[str]
+        interpretation: str | None
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+    class Corrected(Aggregate.Event):
+        reason: str
+        pupil_id: uuid.UUID
+        tenant: str
+        school: str
+        observed_on: date
+        description: str
+        source_kind: str
+        source_name: str | None
+        categories: list[str]
+        interpretation: str | None
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+    @event(Recorded)
     def __init__(
         self,
         *,
@@ -125,7 +154,7 @@ class Signal(Aggregate):
             **observation.as_event_fields(),  # type: ignore[arg-type]
         )
 
-    @event("Corrected")
+    @event(Corrected)
     def _corrected(
         self,
         *,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-cli = typer.Typer(add_completion=False, help="The Meldcode signals service (steps 1-2).", no_args_is_help=True)
+cli = typer.Typer(
+    add_completion=False, help="The Meldcode signals service (steps 1-2).", no_args_is_help=True
+)
 
 
 @cli.command()
