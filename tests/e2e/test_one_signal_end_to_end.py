@@ -76,7 +76,14 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
     assert case_events[0].actor.user_id == "ib-bram"
     assert case_events[0].actor.role == "intern_begeleider"
 
+    # No personal data in any service's log: names, descriptions and the date of birth stay out.
+    logs = "".join(path.read_text() for path in suite.log_dir.glob("*.log"))
+    assert "event_processed" in logs and "service_started" in logs
+    for personal in ["Sanne", "Jansen", "2013-05-14", *(text for _, text in DEMO_SIGNALS)]:
+        assert personal not in logs
+
 
 async def _events(suite: Suite, topic: str, expected: int) -> list[Envelope]:
     messages = await read_topic(suite.infra.kafka, suite.topic(topic), expected=expected)
     return [parse_event(m["value"]) for m in messages]
+

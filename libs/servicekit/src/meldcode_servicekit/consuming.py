@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 import asyncpg
+import structlog
 from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -90,6 +91,13 @@ class EventConsumer:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
             await self._park(value, record, f"invalid contract event: {problems}"[:1000])
             return "parked"
+        with structlog.contextvars.bound_contextvars(
+            event_id=str(event.event_id), correlation_id=event.correlation_id, **where
+        ):
+            return await self._process_event(value, record, event)
+
+    async def _process_event(self, value: bytes, record: Any, event: Envelope) -> str:
+        where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
         last_error: Exception | None = None
         for attempt in range(1, self._settings.consumer_max_attempts + 1):
             try:
