@@ -23,6 +23,17 @@ ALGORITHMS = ["EdDSA", "RS256", "ES256"]
 
 
 @dataclass(frozen=True)
+class Acting:
+    """Who gives a command (from the verified token) and the request's correlation id: what the
+    application layer needs to stamp on the domain events it causes."""
+
+    user_id: str
+    role: str
+    tenant: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
 class Principal:
     user_id: str
     role: Role
@@ -32,6 +43,9 @@ class Principal:
     @property
     def actor(self) -> Actor:
         return Actor(user_id=self.user_id, role=self.role)
+
+    def acting(self, correlation_id: str) -> Acting:
+        return Acting(self.user_id, self.role.value, self.tenant, correlation_id)
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from .db import postgres_env
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class DateAsISO(Transcoding):
@@ -34,3 +38,13 @@ class MeldcodeApplication(Application[Any]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def get_or_raise(self, aggregate_id: uuid.UUID, kind: type[A], not_found: Exception) -> A:
+        """The aggregate of type `kind`, or raise `not_found` (also when the id is of another type)."""
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise not_found from None
+        if not isinstance(aggregate, kind):
+            raise not_found
+        return aggregate

@@ -19,7 +19,7 @@ import anyio
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
-from meldcode_contracts import Envelope, serialize_event
+from meldcode_contracts import Actor, Envelope, serialize_event
 
 from .logging import get_logger
 
@@ -41,6 +41,23 @@ Translate = Callable[[Any], Envelope | None]
 def contract_event_id(originator_id: uuid.UUID, originator_version: int) -> uuid.UUID:
     """A stable id per stored domain event, so a republished event is recognised as the same."""
     return uuid.uuid5(EVENT_ID_NAMESPACE, f"{originator_id}:{originator_version}")
+
+
+def envelope_fields(domain_event: Any, *, subject_id: uuid.UUID) -> dict[str, Any]:
+    """The envelope of a contract event, from a domain event that records its tenant, school and
+    actor (`tenant`, `school`, `actor_id`, `actor_role`, `correlation_id` attributes)."""
+    return {
+        "event_id": contract_event_id(domain_event.originator_id, domain_event.originator_version),
+        "occurred_at": domain_event.timestamp,
+        "recorded_at": domain_event.timestamp,
+        "tenant": domain_event.tenant,
+        "school": domain_event.school,
+        "subject_id": subject_id,
+        "actor": Actor(user_id=domain_event.actor_id, role=domain_event.actor_role),
+        "correlation_id": domain_event.correlation_id,
+        "causation_id": domain_event.correlation_id,
+        "sequence": domain_event.originator_version,
+    }
 
 
 class OutboxRelay:

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import structlog
+import typer
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -92,3 +93,27 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         access_log=False,
         timeout_graceful_shutdown=20,
     )
+
+
+def service_cli(
+    name: str,
+    description: str,
+    build_app: Callable[[Any], FastAPI],
+    settings_type: Callable[[], ServiceSettings],
+) -> typer.Typer:
+    """The command line every service has: `meldcode-<name> serve`."""
+    cli = typer.Typer(
+        add_completion=False, help=f"The Meldcode {name} service: {description}", no_args_is_help=True
+    )
+
+    @cli.command("serve")
+    def serve_command() -> None:
+        """Run the service (HTTP API and its Kafka work) until SIGTERM/Ctrl-C, then shut down gracefully."""
+        settings = settings_type()
+        serve(build_app(settings), settings)
+
+    @cli.callback()
+    def _service() -> None:
+        """A Meldcode service."""
+
+    return cli

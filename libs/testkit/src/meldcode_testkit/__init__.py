@@ -263,10 +263,3 @@ async def eventually(probe: Any, *, timeout: float = 30.0, interval: float = 0.2
     raise AssertionError(
         f"condition not met within {timeout}s; last value: {json.dumps(last, default=str)[:500]}"
     )
-
-
-@pytest.fixture(scope="session")
-def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    keys = tmp_path_factory.mktemp("unit-issuer")
-    generate_key_pair(keys)
-    return keys

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from eventsourcing.application import AggregateNotFoundError
+from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 from .domain.case import Case, KnownSignal
 from .domain.errors import CaseNotFound
-
-
-@dataclass(frozen=True)
-class Acting:
-    """Who gives a command, from the verified token, and the request's correlation id."""
-
-    user_id: str
-    role: str
-    tenant: str
-    correlation_id: str
 
 
 class CaseworkApplication(MeldcodeApplication):
@@ -48,10 +37,4 @@ class CaseworkApplication(MeldcodeApplication):
         return case.id
 
     def get_case(self, case_id: uuid.UUID) -> Case:
-        try:
-            case: Case = self.repository.get(case_id)
-        except AggregateNotFoundError:
-            raise CaseNotFound("Deze zaak is niet bekend.") from None
-        if not isinstance(case, Case):
-            raise CaseNotFound("Deze zaak is niet bekend.")
-        return case
+        return self.get_or_raise(case_id, Case, CaseNotFound("Deze zaak is niet bekend."))

@@ -7,26 +7,16 @@ calls them in a worker thread.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
 from .domain.pupil import Pupil, PupilNumberIndex
 from .domain.signal import Observation, Signal
-
-
-@dataclass(frozen=True)
-class Acting:
-    """Who gives a command, from the verified token, and the request's correlation id."""
-
-    user_id: str
-    role: str
-    tenant: str
-    correlation_id: str
 
 
 def today_utc() -> date:
@@ -103,22 +93,10 @@ class SignalsApplication(MeldcodeApplication):
         return signal.version
 
     def get_pupil(self, pupil_id: uuid.UUID) -> Pupil:
-        try:
-            pupil: Pupil = self.repository.get(pupil_id)
-        except AggregateNotFoundError:
-            raise PupilNotFound("Deze leerling is niet bekend.") from None
-        if not isinstance(pupil, Pupil):
-            raise PupilNotFound("Deze leerling is niet bekend.")
-        return pupil
+        return self.get_or_raise(pupil_id, Pupil, PupilNotFound("Deze leerling is niet bekend."))
 
     def get_signal(self, signal_id: uuid.UUID) -> Signal:
-        try:
-            signal: Signal = self.repository.get(signal_id)
-        except AggregateNotFoundError:
-            raise SignalNotFound("Dit signaal is niet bekend.") from None
-        if not isinstance(signal, Signal):
-            raise SignalNotFound("Dit signaal is niet bekend.")
-        return signal
+        return self.get_or_raise(signal_id, Signal, SignalNotFound("Dit signaal is niet bekend."))
 
     def _existing_pupil(self, index_id: uuid.UUID) -> uuid.UUID | None:
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from meldcode_contracts import (
-    Actor,
     Envelope,
     PupilRegistered,
     PupilRegisteredPayload,
@@ -15,25 +14,17 @@ from meldcode_contracts import (
     SignalRecordedPayload,
     SignalSource,
 )
-from meldcode_servicekit.outbox import contract_event_id
+from meldcode_servicekit.outbox import envelope_fields
 
 from .domain.pupil import Pupil
 from .domain.signal import Signal
 
 
 def _envelope(domain_event: Any) -> dict[str, Any]:
-    return {
-        "event_id": contract_event_id(domain_event.originator_id, domain_event.originator_version),
-        "occurred_at": domain_event.timestamp,
-        "recorded_at": domain_event.timestamp,
-        "tenant": domain_event.tenant,
-        "school": domain_event.school,
-        "subject_id": getattr(domain_event, "pupil_id", domain_event.originator_id),
-        "actor": Actor(user_id=domain_event.actor_id, role=domain_event.actor_role),
-        "correlation_id": domain_event.correlation_id,
-        "causation_id": domain_event.correlation_id,
-        "sequence": domain_event.originator_version,
-    }
+    # Signal events are keyed by their pupil, so one pupil's events stay in order.
+    return envelope_fields(
+        domain_event, subject_id=getattr(domain_event, "pupil_id", domain_event.originator_id)
+    )
 
 
 def _observation(domain_event: Any) -> dict[str, Any]:

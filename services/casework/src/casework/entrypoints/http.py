@@ -10,12 +10,12 @@ import anyio
 from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, Request, status
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.problems import Conflict
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..adapters import signal_history
-from ..application import Acting, CaseworkApplication
+from ..application import CaseworkApplication
 from ..domain.case import Case
 
 router = APIRouter()
@@ -67,15 +67,6 @@ def casework_app(request: Request) -> CaseworkApplication:
 CaseworkApp = Annotated[CaseworkApplication, Depends(casework_app)]
 
 
-def acting(principal: Principal, request: Request) -> Acting:
-    return Acting(
-        user_id=principal.user_id,
-        role=principal.role.value,
-        tenant=principal.tenant,
-        correlation_id=request.state.correlation_id,
-    )
-
-
 @router.post(
     "/cases",
     status_code=status.HTTP_201_CREATED,
@@ -96,7 +87,7 @@ async def open_case(
                 signal_ids=body.signal_ids,
                 known_signals=known,
                 case_owner_id=body.case_owner_id,
-                acting=acting(principal, request),
+                acting=principal.acting(request.state.correlation_id),
             )
         )
     except IntegrityError:

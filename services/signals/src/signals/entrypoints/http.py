@@ -13,7 +13,7 @@ from meldcode_contracts.envelope import BRIN_PATTERN
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..application import Acting, SignalsApplication
+from ..application import SignalsApplication
 from ..domain.pupil import Pupil
 from ..domain.signal import Observation, Signal
 
@@ -112,15 +112,6 @@ def signals_app(request: Request) -> SignalsApplication:
 SignalsApp = Annotated[SignalsApplication, Depends(signals_app)]
 
 
-def acting(principal: Principal, request: Request) -> Acting:
-    return Acting(
-        user_id=principal.user_id,
-        role=principal.role.value,
-        tenant=principal.tenant,
-        correlation_id=request.state.correlation_id,
-    )
-
-
 async def readable_pupil(app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal) -> Pupil:
     pupil = await anyio.to_thread.run_sync(app.get_pupil, pupil_id)
     principal.require_school(pupil.tenant, pupil.school)
@@ -146,7 +137,7 @@ async def register_pupil(
             given_name=body.given_name,
             family_name=body.family_name,
             date_of_birth=body.date_of_birth,
-            acting=acting(principal, request),
+            acting=principal.acting(request.state.correlation_id),
         )
     )
     return PupilRegistration(pupil_id=pupil_id)
@@ -180,7 +171,9 @@ async def record_signal(
     await readable_pupil(app, pupil_id, principal)
     signal_id = await anyio.to_thread.run_sync(
         lambda: app.record_signal(
-            pupil_id=pupil_id, observation=body.observation(), acting=acting(principal, request)
+            pupil_id=pupil_id,
+            observation=body.observation(),
+            acting=principal.acting(request.state.correlation_id),
         )
     )
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
@@ -228,7 +221,7 @@ async def correct_signal(
             signal_id=signal_id,
             observation=body.observation(),
             reason=body.reason,
-            acting=acting(principal, request),
+            acting=principal.acting(request.state.correlation_id),
         )
     )
     return SignalCorrection(signal_id=signal_id, version=version)
