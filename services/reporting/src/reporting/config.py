@@ -1,0 +1,11 @@
+"""Settings of the reporting service, from the environment (prefix REPORTING_)."""
+
+from meldcode_servicekit.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore", frozen=True)
+
+    service_name: str = "reporting"
+    http_port: int = 8104

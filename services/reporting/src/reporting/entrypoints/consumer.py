@@ -1,0 +1,30 @@
+"""Kafka consumer of reporting: projects every contract event into the read models.
+
+Runs inside the transaction in which the service kit records the event id, so the projection and
+the de-duplication commit together. Logs ids only, never personal data.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from meldcode_contracts import Envelope
+from meldcode_servicekit.logging import get_logger
+
+from ..adapters import readmodels
+from ..domain.projection import project
+
+log = get_logger(__name__)
+
+
+async def handle_event(conn: asyncpg.Connection, event: Envelope) -> None:
+    projection = project(event)
+    if projection.is_empty:
+        log.debug("event_not_projected", event_id=str(event.event_id), event_type=event.event_type)
+        return
+    await readmodels.apply(conn, projection)
+    log.debug(
+        "event_projected",
+        event_id=str(event.event_id),
+        event_type=event.event_type,
+        subject_id=str(event.subject_id),
+    )

@@ -1,0 +1,238 @@
+"""The reporting service as a real process, fed real contract events through real Kafka."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope, dead_letter_topic, serialize_event
+from meldcode_testkit import Suite, eventually, publish_raw, read_topic
+
+from ..conftest import Events, at
+
+IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
+ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
+
+
+def auth(suite: Suite, **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
+
+
+async def publish(suite: Suite, *events: Envelope) -> None:
+    """Publish as the owners do: signals events keyed by pupil, casework events keyed by case."""
+    for event in events:
+        topic = CASEWORK_EVENTS if event.event_type == "CaseOpened" else SIGNALS_EVENTS
+        await publish_raw(
+            suite.infra.kafka, suite.topic(topic), serialize_event(event), str(event.subject_id).encode()
+        )
+
+
+async def chronology_with(
+    http: httpx.AsyncClient, suite: Suite, pupil_id: uuid.UUID, count: int
+) -> dict[str, Any] | None:
+    """The chronology once it holds `count` entries (None before that)."""
+    response = await http.get(f"/pupils/{pupil_id}/chronology", headers=auth(suite, **IB))
+    if response.status_code != 200:
+        return None
+    body: dict[str, Any] = response.json()
+    return body if len(body["entries"]) >= count else None
+
+
+async def test_the_chronology_shows_signals_and_case_events_in_time_order(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    later = events.signal(pupil_id, when=at(120))
+    earlier = events.signal(pupil_id, when=at(30))
+    opened = events.case(pupil_id, [earlier.payload.signal_id, later.payload.signal_id], when=at(180))
+    corrected = events.correction(earlier, when=at(240))
+    await publish(suite, registered, later, opened, earlier, corrected)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 4))
+
+    assert body["pupil"] == {
+        "pupil_id": str(pupil_id),
+        "tenant": "swv-zuid",
+        "school": "12AB",
+        "pupil_number": registered.payload.pupil_number,
+        "display_name": "Sanne Jansen",
+    }
+    entries = body["entries"]
+    assert [e["event_id"] for e in entries] == [
+        str(earlier.event_id),
+        str(later.event_id),
+        str(opened.event_id),
+        str(corrected.event_id),
+    ]
+    assert [e["label"] for e in entries] == [
+        "Signaal vastgelegd",
+        "Signaal vastgelegd",
+        "Zaak geopend",
+        "Signaal gecorrigeerd",
+    ]
+    assert entries[2]["case_id"] == str(opened.payload.case_id)
+    assert entries[2]["actor"] == {"user_id": "ib-1", "role": "intern_begeleider"}
+    assert entries[0]["occurred_at"] == "2026-11-02T08:30:00Z"
+
+
+async def test_a_corrected_signal_keeps_its_original_entry_in_the_chronology(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10), description="Komt zonder jas.")
+    corrected = events.correction(recorded, when=at(10), reason="Verkeerde dag ingevuld")
+    # Delivered out of order and at the same moment: sequence still puts the original first.
+    await publish(suite, registered, corrected, recorded)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 2))
+
+    original, correction = body["entries"]
+    assert original["event_id"] == str(recorded.event_id)
+    assert original["corrected"] is True
+    assert original["corrections"] == 1
+    assert original["latest_correction_id"] == str(corrected.event_id)
+    assert original["observed_on"] == "2026-11-01", "the original facts are never overwritten"
+    assert original["facts"]["description"] == "Komt zonder jas."
+    assert correction["event_id"] == str(corrected.event_id)
+    assert correction["signal_id"] == original["signal_id"]
+    assert correction["observed_on"] == "2026-10-31"
+    assert correction["facts"]["reason"] == "Verkeerde dag ingevuld"
+    assert correction["corrected"] is False
+
+
+async def test_a_redelivered_event_appears_once(suite: Suite, events: Events) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10))
+    opened = events.case(pupil_id, [recorded.payload.signal_id], when=at(20))
+    marker = events.signal(pupil_id, when=at(30))
+    await publish(suite, registered, recorded, recorded, opened, opened)
+    await publish(suite, marker)  # once this one is in, the duplicates before it were processed too
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+
+        async def marker_and_case_seen() -> dict[str, Any] | None:
+            body = await chronology_with(http, suite, pupil_id, 1)
+            ids = [e["event_id"] for e in body["entries"]] if body else []
+            return body if str(marker.event_id) in ids and str(opened.event_id) in ids else None
+
+        body = await eventually(marker_and_case_seen)
+        cases = (await http.get("/schools/12AB/cases", headers=auth(suite, **IB))).json()["cases"]
+
+    assert [e["event_id"] for e in body["entries"]] == [
+        str(recorded.event_id),
+        str(opened.event_id),
+        str(marker.event_id),
+    ]
+    assert [c["case_id"] for c in cases] == [str(opened.payload.case_id)]
+
+
+async def test_the_school_case_list_shows_each_case_with_its_step_for_that_school_only(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10))
+    opened = events.case(pupil_id, [recorded.payload.signal_id], when=at(20))
+    elsewhere = Events(school="34CD")
+    other_pupil = elsewhere.pupil()
+    other_signal = elsewhere.signal(other_pupil.payload.pupil_id, when=at(10))
+    other_case = elsewhere.case(other_pupil.payload.pupil_id, [other_signal.payload.signal_id], when=at(15))
+    await publish(suite, registered, recorded, other_pupil, other_signal, other_case, opened)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+
+        async def cases_of_12ab() -> list[dict[str, Any]]:
+            response = await http.get("/schools/12AB/cases", headers=auth(suite, **ZORGTEAM))
+            return response.json()["cases"] if response.status_code == 200 else []
+
+        [case] = await eventually(cases_of_12ab)
+        other_school = await http.get("/schools/34CD/cases", headers=auth(suite, **IB))
+        malformed = await http.get("/schools/not-a-brin/cases", headers=auth(suite, **IB))
+        no_token = await http.get("/schools/12AB/cases")
+        teacher = await http.get(
+            "/schools/12AB/cases", headers=auth(suite, sub="lk-1", role="leerkracht", schools=("12AB",))
+        )
+
+    assert case == {
+        "case_id": str(opened.payload.case_id),
+        "pupil_id": str(pupil_id),
+        "pupil_display_name": "Sanne Jansen",
+        "step": "geopend",
+        "step_label": "Stap 2: zaak geopend na collegiale consultatie",
+        "case_owner_id": "ib-1",
+        "signal_ids": [str(recorded.payload.signal_id)],
+        "opened_at": "2026-11-02T08:20:00Z",
+        "last_event_at": "2026-11-02T08:20:00Z",
+    }
+    assert (other_school.status_code, other_school.json()["rule"]) == (403, "school")
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["field"] == "path.brin"
+    assert no_token.status_code == 401
+    assert (teacher.status_code, teacher.json()["rule"]) == (403, "role")
+
+
+async def test_only_care_staff_of_the_pupils_own_school_may_read_the_chronology(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil(given_name="Sanne", family_name="Jansen")
+    pupil_id = registered.payload.pupil_id
+    await publish(suite, registered, events.signal(pupil_id, when=at(10)))
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        await eventually(lambda: chronology_with(http, suite, pupil_id, 1))
+        url = f"/pupils/{pupil_id}/chronology"
+        no_token = await http.get(url)
+        other_school = await http.get(
+            url, headers=auth(suite, sub="ib-2", role="intern_begeleider", schools=("34CD",))
+        )
+        other_tenant = await http.get(
+            url, headers=auth(suite, sub="ib-3", role="intern_begeleider", tenant="swv-noord")
+        )
+        teacher = await http.get(url, headers=auth(suite, sub="lk-1", role="leerkracht"))
+        unknown = await http.get(f"/pupils/{uuid.uuid4()}/chronology", headers=auth(suite, **IB))
+        auditor = await http.get(url, headers=auth(suite, sub="aud-1", role="auditor", schools=()))
+        zorgteam = await http.get(url, headers=auth(suite, **ZORGTEAM))
+
+    assert no_token.status_code == 401
+    assert (other_school.status_code, other_school.json()["rule"]) == (403, "school")
+    assert (other_tenant.status_code, other_tenant.json()["rule"]) == (403, "tenant")
+    assert (teacher.status_code, teacher.json()["rule"]) == (403, "role")
+    assert (unknown.status_code, unknown.json()["rule"]) == (404, "pupil-not-found")
+    assert auditor.status_code == 200
+    assert zorgteam.status_code == 200
+    for refused in (no_token, other_school, other_tenant, teacher, unknown):
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "Sanne" not in refused.text
+
+
+async def test_a_poison_message_is_parked_with_its_error_and_the_next_message_is_processed(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    same_partition = str(registered.subject_id).encode()
+    await publish_raw(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), b"not json", same_partition)
+    await publish(suite, registered)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        await eventually(lambda: chronology_with(http, suite, registered.payload.pupil_id, 0))
+
+    [parked] = await read_topic(suite.infra.kafka, suite.topic(dead_letter_topic("reporting")), expected=1)
+    assert parked["value"] == b"not json"
+    assert parked["key"] == same_partition
+    assert parked["headers"]["x-error"].startswith(b"invalid contract event")
+    assert parked["headers"]["x-original-topic"] == suite.topic(SIGNALS_EVENTS).encode()
+    log = svc.log_path.read_text()
+    assert "Sanne" not in log
+    assert "Jansen" not in log

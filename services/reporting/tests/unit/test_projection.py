@@ -1,0 +1,152 @@
+"""What each contract event changes in the read models, decided without any I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from meldcode_contracts import ALL_EVENTS
+from reporting.domain.cases import CaseStep, step_label
+from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label_for
+from reporting.domain.projection import project
+from reporting.domain.pupils import display_name
+
+from ..conftest import Events, at
+
+
+def test_a_registered_pupil_becomes_a_pupil_row_shown_by_roepnaam_and_achternaam(events: Events) -> None:
+    registered = events.pupil(given_name="Sanne", family_name="de Vries")
+
+    projection = project(registered)
+
+    assert projection.entry is None, "a registration is not a signal or case event"
+    assert projection.case is None
+    assert projection.pupil is not None
+    assert projection.pupil.pupil_id == registered.payload.pupil_id
+    assert (projection.pupil.tenant, projection.pupil.school) == ("swv-zuid", "12AB")
+    assert projection.pupil.display_name == "Sanne de Vries"
+    assert projection.pupil.date_of_birth == date(2014, 3, 2)
+
+
+def test_a_recorded_signal_becomes_an_entry_labelled_signaal_vastgelegd_with_its_facts(
+    events: Events,
+) -> None:
+    pupil_id = uuid.uuid4()
+    recorded = events.signal(pupil_id, when=at(5), observed_on=date(2026, 11, 1))
+
+    entry = project(recorded).entry
+
+    assert entry is not None
+    assert entry.label == "Signaal vastgelegd"
+    assert (entry.event_id, entry.pupil_id, entry.signal_id) == (
+        recorded.event_id,
+        pupil_id,
+        recorded.payload.signal_id,
+    )
+    assert entry.occurred_at == at(5)
+    assert entry.occurred_at.tzinfo is not None
+    assert entry.observed_on == date(2026, 11, 1)
+    assert (entry.actor_id, entry.actor_role) == ("lk-1", "leerkracht")
+    assert entry.facts["description"] == "Komt al een week zonder jas naar school."
+    assert entry.facts["source"] == {"kind": "own_observation", "name": None}
+    assert entry.facts["interpretation"] == "Mogelijk verwaarlozing"
+    assert "pupil_id" not in entry.facts
+
+
+def test_a_correction_is_an_entry_of_its_own_that_refers_to_the_signal_it_corrects(events: Events) -> None:
+    recorded = events.signal(uuid.uuid4(), when=at(5))
+    corrected = events.correction(recorded, when=at(60), observed_on=date(2026, 10, 31))
+
+    original, correction = project(recorded).entry, project(corrected).entry
+
+    assert original is not None
+    assert correction is not None
+    assert correction.event_id != original.event_id, "the original entry is never overwritten"
+    assert correction.signal_id == original.signal_id
+    assert correction.label == "Signaal gecorrigeerd"
+    assert correction.observed_on == date(2026, 10, 31)
+    assert correction.facts["reason"] == "Verkeerde dag ingevuld"
+    assert correction.sequence == original.sequence + 1
+    assert original.facts["observed_on"] == "2026-11-01"
+
+
+def test_an_opened_case_becomes_a_chronology_entry_and_a_case_in_step_geopend(events: Events) -> None:
+    pupil_id, signal_id = uuid.uuid4(), uuid.uuid4()
+    opened = events.case(pupil_id, [signal_id], when=at(90))
+
+    projection = project(opened)
+
+    assert projection.entry is not None
+    assert projection.entry.label == "Zaak geopend"
+    assert projection.entry.pupil_id == pupil_id, "a case event lands in its pupil's chronology"
+    assert projection.entry.case_id == opened.payload.case_id
+    assert projection.entry.observed_on is None
+    assert projection.case is not None
+    assert projection.case.step == CaseStep.OPENED == "geopend"
+    assert projection.case.signal_ids == (signal_id,)
+    assert projection.case.case_owner_id == "ib-1"
+    assert projection.case.opened_at == projection.case.last_event_at == at(90)
+
+
+def test_projecting_the_same_event_twice_gives_the_same_rows(events: Events) -> None:
+    recorded = events.signal(uuid.uuid4(), when=at(5))
+    assert project(recorded) == project(recorded)
+
+
+def test_personal_data_never_shows_in_the_repr_of_projected_rows(events: Events) -> None:
+    registered = events.pupil(given_name="Sanne", family_name="Jansen")
+    recorded = events.signal(registered.payload.pupil_id, when=at(5), description="Blauwe plek op de arm.")
+
+    text = repr(project(registered)) + repr(project(recorded))
+
+    for personal in (
+        "Sanne",
+        "Jansen",
+        "2014",
+        "Blauwe plek",
+        "verwaarlozing",
+        registered.payload.pupil_number,
+    ):
+        assert personal not in text
+    assert str(registered.payload.pupil_id) in text, "ids are fine to log"
+
+
+@pytest.mark.parametrize("event_type", [e.model_fields["event_type"].default for e in ALL_EVENTS])
+def test_every_contract_event_that_enters_the_chronology_has_its_own_dutch_label(event_type: str) -> None:
+    if event_type in set(EntryType):
+        assert label_for(event_type) != FALLBACK_LABEL
+    else:
+        assert event_type == "PupilRegistered"
+
+
+@given(st.text())
+def test_any_event_type_gets_a_label_and_unknown_ones_a_neutral_one(event_type: str) -> None:
+    label = label_for(event_type)
+    assert label == LABELS.get(event_type, FALLBACK_LABEL)
+    assert label
+
+
+def test_a_step_is_described_in_dutch_and_an_unknown_newer_step_is_shown_as_it_is() -> None:
+    assert step_label("geopend").startswith("Stap 2")
+    assert step_label("gewogen") == "gewogen"
+
+
+@pytest.mark.parametrize(
+    ("given_name", "family_name", "expected"),
+    [("Sanne", "Jansen", "Sanne Jansen"), (" Ali ", "el Amrani", "Ali el Amrani"), ("Mo", "", "Mo")],
+)
+def test_a_pupil_is_shown_by_roepnaam_then_achternaam(
+    given_name: str, family_name: str, expected: str
+) -> None:
+    assert display_name(given_name, family_name) == expected
+
+
+def test_all_projected_times_are_timezone_aware_utc(events: Events) -> None:
+    registered = events.pupil(when=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+    pupil = project(registered).pupil
+    assert pupil is not None
+    assert pupil.registered_at.utcoffset() is not None
+    assert pupil.registered_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
