@@ -77,10 +77,42 @@ class EventConsumer:
             group_id=self.group_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=self._settings.consumer_batch_size,
+            batch_timeout_ms=100,
             title=f"{self._service}-consumer",
         )
         async def consume(message: KafkaMessage) -> None:
-            await self.process(message.body, message.raw_message)
+            await self.process_batch(list(message.raw_message))
+
+    async def process_batch(self, records: list[Any]) -> list[str]:
+        """Handle what one poll returned: in one transaction when every message is fine (one commit,
+        one offset commit); otherwise message by message, so retries and parking keep their order."""
+        try:
+            return await self._apply_batch(records)
+        except INFRASTRUCTURE_ERRORS:
+            log.warning("consumer_infrastructure_unavailable", batch=len(records))
+            await asyncio.sleep(1.0)
+            raise  # nothing was committed: the whole batch is delivered again
+        except Exception as exc:
+            log.info("consumer_batch_split", batch=len(records), error_type=type(exc).__name__)
+            return [await self.process(record.value or b"", record) for record in records]
+
+    async def _apply_batch(self, records: list[Any]) -> list[str]:
+        events = [parse_event(record.value or b"") for record in records]
+        outcomes = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            for record, event in zip(records, events, strict=True):
+                with structlog.contextvars.bound_contextvars(
+                    event_id=str(event.event_id), correlation_id=event.correlation_id
+                ):
+                    outcomes.append(
+                        await self._record_and_handle(cast(asyncpg.Connection, conn), event, record)
+                    )
+        for event, outcome in zip(events, outcomes, strict=True):
+            if outcome == "processed":
+                log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
+        return outcomes
 
     async def process(self, value: bytes, record: Any) -> str:
         """Handle one raw message; returns 'processed', 'duplicate' or 'parked'."""
@@ -122,20 +154,26 @@ class EventConsumer:
 
     async def _apply(self, event: Envelope, record: Any) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                """insert into processed_events (event_id, event_type, topic, partition, "offset")
-                   values ($1, $2, $3, $4, $5) on conflict (event_id) do nothing returning true""",
-                event.event_id,
-                event.event_type,
-                record.topic,
-                record.partition,
-                record.offset,
-            )
-            if not first_time:
-                return "duplicate"
             # The pool's proxy forwards every Connection method; handlers are typed against Connection.
-            await self._handle(cast(asyncpg.Connection, conn), event)
-        log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
+            outcome = await self._record_and_handle(cast(asyncpg.Connection, conn), event, record)
+        if outcome == "processed":
+            log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
+        return outcome
+
+    async def _record_and_handle(self, conn: asyncpg.Connection, event: Envelope, record: Any) -> str:
+        """Inside the caller's transaction: remember the event id, then apply the event once."""
+        first_time = await conn.fetchval(
+            """insert into processed_events (event_id, event_type, topic, partition, "offset")
+               values ($1, $2, $3, $4, $5) on conflict (event_id) do nothing returning true""",
+            event.event_id,
+            event.event_type,
+            record.topic,
+            record.partition,
+            record.offset,
+        )
+        if not first_time:
+            return "duplicate"
+        await self._handle(conn, event)
         return "processed"
 
     async def _park(self, value: bytes, record: Any, error: str, event: Envelope | None = None) -> None:

@@ -57,6 +57,7 @@ class ServiceSettings(BaseSettings):
         default=30, validation_alias=AliasChoices("AUTH_LEEWAY_SECONDS", "auth_leeway_seconds")
     )
 
+    consumer_batch_size: int = Field(default=200, ge=1, description="Messages handled per transaction")
     consumer_max_attempts: int = Field(default=3, ge=1, description="Tries before a message is parked")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     relay_batch_size: int = Field(default=200, ge=1)
