@@ -1,23 +1,125 @@
-"""A Meldcode case about one pupil, from opening (step 2) to follow-up (step 6)."""
+"""A Meldcode case about one pupil, from opening (step 2) to follow-up (step 6).
+
+State machine (`Case.step`; every command on a closed case is refused with `CaseClosedAlready`,
+except `reopen` and `record_pupil_left_school`):
+
+    geopend ──conversation held / skipped──▶ gesprek_ouders ──RiskWeighed──▶ weging
+    weging ──RiskWeighed (again)──▶ weging ──DecisionMade──▶ besluit
+    besluit ──AmkNotified (decision says report; parents + child 12+ informed or excepted)──▶ melding
+    besluit | melding ──CareCoordinatorAssigned (report made if decided, help organised if decided)──▶ volgen
+    volgen ──FollowUpScheduled──▶ volgen ──FollowUpEvaluated(lasting safety: yes)──▶ volgen
+    volgen ──FollowUpEvaluated(lasting safety: no)──▶ weging   (decision reopened; the next one must report)
+    any open step ──CaseClosed (reason; see below)──▶ gesloten ──CaseReopened──▶ weging
+                                                      (or the step before closing, if never weighed)
+
+Recorded in any open step, without changing it: ParentsConversationHeld (step 3 recurs at every step),
+ParentsConversationSkipped, CaseOwnerChanged, PupilLeftSchool, CaseTransferred (after PupilLeftSchool),
+HelpOrganised (when the decision includes help), VeiligThuisFeedbackReceived (after a report).
+In `besluit` before the report: ParentsInformed / ParentsInformingExceptionRecorded, ChildInformed /
+ChildInformingExceptionRecorded, ReporterAnonymityAgreed. A new DecisionMade starts these afresh: every
+report has its own preparation (rule 8).
+
+Closing (rule 13) needs a reason; before any weighing it is allowed (e.g. worries taken away in the
+parents conversation); after a weighing it needs a decision; with acute or structural unsafety, or a
+decision to report, it needs the report; after a decision with help it needs an evaluation that found
+lasting safety.
+
+Commands validate and then call a private `@event` method; those methods only mutate state, because
+they run again when the case is rebuilt from its events.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import CaseNeedsSignals, OnlyCareStaffOpensCases, SignalsOfAnotherPupil, UnknownSignals
+from . import obligations as ob
+from .decision import Answers, Decision, Outcome
+from .errors import (
+    AnonymityNeedsLegalGround,
+    CareCoordinatorNeeded,
+    CaseClosedAlready,
+    CaseNeedsSignals,
+    CaseNotClosed,
+    CaseOwnerUnchanged,
+    ChildOver12MustBeInformed,
+    CloseNeedsDecision,
+    CloseNeedsReason,
+    ConversationNeedsContent,
+    DateInFuture,
+    DateOfBirthInvalid,
+    DecidedReportNotMade,
+    DecisionAlreadyMade,
+    DecisionContradictsWeighing,
+    EvaluationBeforeClosingAfterHelp,
+    EvaluationDateNotAfterToday,
+    EvaluationNeedsFindings,
+    EvaluationNotScheduled,
+    ExceptionNeedsLegalGround,
+    FeedbackBeforeReport,
+    FeedbackNeedsContent,
+    FollowUpBeforeHelp,
+    FollowUpBeforeReport,
+    FollowUpNeedsCareCoordinator,
+    FollowUpNeedsDecision,
+    HelpNeedsContent,
+    HelpNotDecided,
+    InformingNeedsContent,
+    NoDecisionBeforeWeighing,
+    NoLastingSafetyRequiresReport,
+    OnlyCareStaffOpensCases,
+    ParentsConversationFirst,
+    PupilAlreadyLeft,
+    ReopenNeedsReason,
+    ReportAlreadyMade,
+    ReporterNotAsDecided,
+    ReportNeedsContent,
+    ReportNeedsParentsInformed,
+    ReportNeedsSignals,
+    ReportNotDecided,
+    ReportSignalsOfAnotherCase,
+    SignalsOfAnotherPupil,
+    SkipNeedsReason,
+    TransferNeedsLegalBasis,
+    TransferNeedsPupilLeft,
+    TransferOutsideSamenwerkingsverband,
+    TransferToSameSchool,
+    UnknownSignals,
+    UnsafeCaseNeedsReport,
+    WeighingAfterDecision,
+)
+from .obligations import Obligation
+from .parents import SafetyGround
+from .report import CHILD_INFORMED_FROM_AGE, AnonymityGround, ChildExceptionGround, age_on
+from .transfer import TransferLegalBasis
+from .values import choose, text
+from .weighing import Participant, RiskLevel, Severity, Weighing
 
 CASE_OPENER_ROLES = frozenset({"intern_begeleider"})
+MIN_EXPLANATION_LENGTH = 10
 
 
 class Step(StrEnum):
     """Where the case stands in the six steps of the Meldcode."""
 
     OPENED = "geopend"
+    PARENTS_CONVERSATION = "gesprek_ouders"
+    """Step 3 done (conversation held or its skip recorded): the weighing is next."""
+    WEIGHED = "weging"
+    """Step 4 done: the decision is next."""
+    DECIDED = "besluit"
+    """Step 5 decided: help is organised and/or the report is prepared."""
+    REPORTED = "melding"
+    """Reported to Veilig Thuis (`AmkNotified`)."""
+    FOLLOW_UP = "volgen"
+    """Step 6: a care coordinator follows the help; evaluation."""
+    CLOSED = "gesloten"
 
 
 @dataclass(frozen=True)
@@ -30,7 +132,21 @@ class KnownSignal:
     school: str
 
 
+def _not_in_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise DateInFuture(f"De datum van {what} ligt in de toekomst.")
+
+
+def _explained(explanation: str, error: type[Exception], message: str) -> str:
+    if len(text(explanation)) < MIN_EXPLANATION_LENGTH:
+        raise error(f"{message} (minstens {MIN_EXPLANATION_LENGTH} tekens).")
+    return text(explanation)
+
+
 class Case(Aggregate):
+    # Every event carries tenant, school, pupil_id, actor_id, actor_role and correlation_id, so that a
+    # contract envelope can be built from the event alone.
+
     class Opened(Aggregate.Created):
         tenant: str
         school: str
@@ -40,6 +156,248 @@ class Case(Aggregate):
         actor_id: str
         actor_role: str
         correlation_id: str
+
+    class CaseOwnerChanged(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        previous_owner_id: str
+        new_owner_id: str
+
+    class ParentsConversationHeld(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        held_on: date
+        participants: list[str]
+        summary: str
+
+    class ParentsConversationSkipped(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        skipped_on: date
+        reason: str
+        explanation: str
+
+    class RiskWeighed(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        weighed_on: date
+        participants: list[dict[str, str]]
+        nature: str
+        severity: str
+        risk_level: str
+        q1_suspicion: bool
+        q2_acute_unsafety: bool
+        q2_structural_unsafety: bool
+        approach: str
+
+    class DecisionMade(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        decided_on: date
+        q1_suspicion: bool | None
+        q2_acute_or_structural_unsafety: bool | None
+        q3_sufficient_help_possible: bool | None
+        q4_help_accepted: bool | None
+        q5_lasting_safety: bool | None
+        outcome: str
+        reasons: str
+        who_reports: str | None
+        who_informs_parents: str | None
+
+    class HelpOrganised(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        organised_on: date
+        help_description: str
+        providers: list[str]
+        teacher_advice: str
+        agreed_term_until: date | None
+
+    class ParentsInformed(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        informed_on: date
+        informed_by: str
+        summary: str
+
+    class ParentsInformingExceptionRecorded(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        recorded_on: date
+        ground: str
+        explanation: str
+
+    class ChildInformed(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        informed_on: date
+        informed_by: str
+        summary: str
+
+    class ChildInformingExceptionRecorded(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        recorded_on: date
+        ground: str
+        explanation: str
+
+    class ReporterAnonymityAgreed(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        agreed_on: date
+        reporter_id: str
+        ground: str
+        argument: str
+
+    class AmkNotified(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        reported_on: date
+        veilig_thuis_region: str
+        veilig_thuis_organisation: str
+        reporter_id: str
+        reporter_anonymous_to_family: bool
+        signal_ids: list[uuid.UUID]
+        school_continues: str
+        parents_informed: bool
+        pupil_age_on_report: int
+        child_informed: bool
+
+    class VeiligThuisFeedbackReceived(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        received_on: date
+        steps_taken: str
+
+    class CareCoordinatorAssigned(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        assigned_on: date
+        coordinator_id: str
+        organisation: str
+
+    class FollowUpScheduled(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        scheduled_on: date
+        evaluation_on: date
+        agreements: str
+
+    class FollowUpEvaluated(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        evaluated_on: date
+        lasting_safety: bool
+        findings: str
+        decision_reopened: bool
+
+    class CaseClosed(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        closed_on: date
+        reason: str
+        aftercare: str | None
+
+    class CaseReopened(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        reopened_on: date
+        reason: str
+
+    class PupilLeftSchool(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        left_on: date
+        destination_school: str | None
+
+    class CaseTransferred(Aggregate.Event):
+        tenant: str
+        school: str
+        pupil_id: uuid.UUID
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        transferred_on: date
+        to_school: str
+        legal_basis: str
+        legal_basis_explanation: str
+        new_case_owner_id: str
 
     @event(Opened)
     def __init__(
@@ -61,6 +419,31 @@ class Case(Aggregate):
         self.case_owner_id = case_owner_id
         self.opened_by = actor_id
         self.step = Step.OPENED
+        self.parents_conversations = 0
+        self.parents_conversation_skip: SafetyGround | None = None
+        self.weighing: Weighing | None = None
+        self.decision: Decision | None = None
+        self.decisions_made = 0
+        self.must_report_again = False
+        """A follow-up evaluation found no lasting safety: the next decision must report (rule 12)."""
+        self.parents_informed = False
+        self.parents_exception: SafetyGround | None = None
+        self.child_informed = False
+        self.child_exception: ChildExceptionGround | None = None
+        self.anonymity_ground: AnonymityGround | None = None
+        self.reported = False
+        """A report was made under the current decision."""
+        self.reports = 0
+        self.feedback_received = False
+        """Veilig Thuis gave feedback on the latest report."""
+        self.help_organised = False
+        self.care_coordinator_id: str | None = None
+        self.evaluation_on: date | None = None
+        self.lasting_safety: bool | None = None
+        self.close_reason: str | None = None
+        self.step_before_close = Step.OPENED
+        self.left_school_on: date | None = None
+        self.transfers = 0
 
     @classmethod
     def open(
@@ -99,3 +482,1088 @@ class Case(Aggregate):
             actor_role=actor_role,
             correlation_id=correlation_id,
         )
+
+    # --- queries -----------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self.step is Step.CLOSED
+
+    @property
+    def unsafety(self) -> bool:
+        """Afwegingskader question 2 answered "yes" in the current weighing."""
+        return self.weighing is not None and self.weighing.unsafety
+
+    def missing_for_report(
+        self, *, pupil_date_of_birth: date | None = None, on: date | None = None
+    ) -> list[Obligation]:
+        """Rule 8: what is still needed before the report to Veilig Thuis can be made.
+
+        Without the date of birth and the reporting date, informing the pupil is listed as conditional
+        (`kind_informeren_vanaf_12`); with them it is listed (`kind_informeren`) only for a pupil of 12+.
+        """
+        needed: list[Obligation] = []
+        if not (self.parents_informed or self.parents_exception):
+            needed.append(ob.INFORM_PARENTS)
+        if not (self.child_informed or self.child_exception):
+            if pupil_date_of_birth is None or on is None:
+                needed.append(ob.INFORM_CHILD_IF_12)
+            elif age_on(pupil_date_of_birth, on) >= CHILD_INFORMED_FROM_AGE:
+                needed.append(ob.INFORM_CHILD)
+        return needed
+
+    def open_obligations(
+        self, *, pupil_date_of_birth: date | None = None, on: date | None = None
+    ) -> list[Obligation]:
+        """What must happen before the case can take its next step (empty when closed)."""
+        if self.closed:
+            return []
+        needed: list[Obligation] = [ob.HAND_OVER] if self.left_school_on is not None else []
+        if self.step is Step.OPENED:
+            return [*needed, ob.PARENTS_CONVERSATION]
+        if self.step is Step.PARENTS_CONVERSATION:
+            return [*needed, ob.WEIGHING]
+        if self.decision is None:
+            return [*needed, ob.DECISION_AFTER_FAILED_EVALUATION if self.must_report_again else ob.DECISION]
+        outcome = self.decision.outcome
+        if outcome is Outcome.NO_SUSPICION_CLOSE:
+            return [*needed, ob.CLOSE_NO_SUSPICION]
+        if outcome.reports and not self.reported:
+            needed += [*self.missing_for_report(pupil_date_of_birth=pupil_date_of_birth, on=on), ob.REPORT]
+        if outcome.helps and not self.help_organised:
+            needed.append(ob.ORGANISE_HELP)
+        if self.reports and not self.feedback_received:
+            needed.append(ob.FEEDBACK)
+        if (outcome.reports and not self.reported) or (outcome.helps and not self.help_organised):
+            return needed
+        if outcome.helps or self.care_coordinator_id is not None:
+            if self.care_coordinator_id is None:
+                return [*needed, ob.CARE_COORDINATOR]
+            if self.evaluation_on is None:
+                return [*needed, ob.SCHEDULE_EVALUATION]
+            if self.lasting_safety is None:
+                return [*needed, ob.EVALUATE]
+        return [*needed, ob.CLOSE]
+
+    # --- guards --------------------------------------------------------------------------------------
+
+    def _context(self, actor_id: str, actor_role: str, correlation_id: str) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "school": self.school,
+            "pupil_id": self.pupil_id,
+            "actor_id": actor_id,
+            "actor_role": actor_role,
+            "correlation_id": correlation_id,
+        }
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise CaseClosedAlready("Deze zaak is gesloten. Heropen de zaak om verder te gaan.")
+
+    def _require_report_preparation(self) -> Decision:
+        self._require_open()
+        if self.decision is None or not self.decision.outcome.reports:
+            raise ReportNotDecided(
+                "Het zorgteam heeft (nog) niet besloten tot een melding bij Veilig Thuis (afwegingskader)."
+            )
+        if self.reported:
+            raise ReportAlreadyMade("De melding bij Veilig Thuis over dit besluit is al gedaan.")
+        return self.decision
+
+    def _require_follow_up(self) -> Decision:
+        self._require_open()
+        if self.decision is None or self.decision.outcome is Outcome.NO_SUSPICION_CLOSE:
+            raise FollowUpNeedsDecision(
+                "Volgen (stap 6) komt na een besluit van het zorgteam tot hulp of een melding."
+            )
+        if self.decision.outcome.reports and not self.reported:
+            raise FollowUpBeforeReport("Doe eerst de besloten melding bij Veilig Thuis.")
+        if self.decision.outcome.helps and not self.help_organised:
+            raise FollowUpBeforeHelp("Organiseer eerst de besloten hulp.")
+        return self.decision
+
+    # --- rule 4: one case owner ------------------------------------------------------------------------
+
+    def change_owner(self, *, new_owner_id: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self._require_open()
+        if not text(new_owner_id) or text(new_owner_id) == self.case_owner_id:
+            raise CaseOwnerUnchanged("Een zaak heeft één eigenaar; noem een andere nieuwe eigenaar.")
+        self._owner_changed(
+            **self._context(actor_id, actor_role, correlation_id),
+            previous_owner_id=self.case_owner_id,
+            new_owner_id=text(new_owner_id),
+        )
+
+    @event(CaseOwnerChanged)
+    def _owner_changed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        previous_owner_id: str,
+        new_owner_id: str,
+    ) -> None:
+        self.case_owner_id = new_owner_id
+
+    # --- step 3: parents conversation (rule 5) --------------------------------------------------------
+
+    def hold_parents_conversation(
+        self,
+        *,
+        held_on: date,
+        participants: Sequence[str],
+        summary: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Step 3; repeated at every step, so allowed in every open step."""
+        self._require_open()
+        _not_in_future(held_on, today, "het gesprek")
+        names = [text(p) for p in participants if text(p)]
+        if not names or not text(summary):
+            raise ConversationNeedsContent(
+                "Leg vast wie aan het gesprek met de ouders deelnamen en wat er is besproken."
+            )
+        self._conversation_held(
+            **self._context(actor_id, actor_role, correlation_id),
+            held_on=held_on,
+            participants=names,
+            summary=text(summary),
+        )
+
+    @event(ParentsConversationHeld)
+    def _conversation_held(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        held_on: date,
+        participants: list[str],
+        summary: str,
+    ) -> None:
+        self.parents_conversations += 1
+        if self.step is Step.OPENED:
+            self.step = Step.PARENTS_CONVERSATION
+
+    def skip_parents_conversation(
+        self,
+        *,
+        reason: SafetyGround | str,
+        explanation: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 5: no conversation (now), for the child's, others' or the reporter's safety, or for
+        fear that the parents withdraw the child."""
+        self._require_open()
+        ground = choose(SafetyGround, reason, "reden om het gesprek met de ouders over te slaan")
+        explained = _explained(
+            explanation, SkipNeedsReason, "Licht toe waarom het gesprek met de ouders niet wordt gevoerd"
+        )
+        self._conversation_skipped(
+            **self._context(actor_id, actor_role, correlation_id),
+            skipped_on=today,
+            reason=ground.value,
+            explanation=explained,
+        )
+
+    @event(ParentsConversationSkipped)
+    def _conversation_skipped(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        skipped_on: date,
+        reason: str,
+        explanation: str,
+    ) -> None:
+        self.parents_conversation_skip = SafetyGround(reason)
+        if self.step is Step.OPENED:
+            self.step = Step.PARENTS_CONVERSATION
+
+    # --- step 4: weighing (rules 5, 6) ----------------------------------------------------------------
+
+    def weigh_risk(
+        self,
+        *,
+        participants: Sequence[Participant],
+        nature: str,
+        severity: Severity | str,
+        risk_level: RiskLevel | str,
+        suspicion: bool,
+        acute_unsafety: bool,
+        structural_unsafety: bool,
+        approach: str = "",
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_open()
+        if self.step is Step.OPENED:
+            raise ParentsConversationFirst(
+                "Voer eerst het gesprek met de ouders, of leg vast waarom dat niet kan, voordat het "
+                "zorgteam weegt."
+            )
+        if self.step not in (Step.PARENTS_CONVERSATION, Step.WEIGHED):
+            raise WeighingAfterDecision(
+                "Het zorgteam heeft al besloten. Een nieuwe weging volgt na een evaluatie zonder "
+                "blijvende veiligheid of na heropenen van de zaak."
+            )
+        weighing = Weighing.of(
+            participants=list(participants),
+            nature=nature,
+            severity=severity,
+            risk_level=risk_level,
+            suspicion=suspicion,
+            acute_unsafety=acute_unsafety,
+            structural_unsafety=structural_unsafety,
+            approach=approach,
+        )
+        self._risk_weighed(
+            **self._context(actor_id, actor_role, correlation_id),
+            weighed_on=today,
+            **weighing.as_event_fields(),
+        )
+
+    @event(RiskWeighed)
+    def _risk_weighed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        weighed_on: date,
+        participants: list[dict[str, str]],
+        nature: str,
+        severity: str,
+        risk_level: str,
+        q1_suspicion: bool,
+        q2_acute_unsafety: bool,
+        q2_structural_unsafety: bool,
+        approach: str,
+    ) -> None:
+        self.weighing = Weighing.from_event_fields(
+            participants=participants,
+            nature=nature,
+            severity=severity,
+            risk_level=risk_level,
+            q1_suspicion=q1_suspicion,
+            q2_acute_unsafety=q2_acute_unsafety,
+            q2_structural_unsafety=q2_structural_unsafety,
+            approach=approach,
+        )
+        self.step = Step.WEIGHED
+
+    # --- step 5: decision (rule 7) ----------------------------------------------------------------------
+
+    def make_decision(
+        self,
+        *,
+        answers: Answers,
+        outcome: Outcome | str,
+        reasons: str,
+        who_reports: str | None = None,
+        who_informs_parents: str | None = None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_open()
+        if self.step in (Step.OPENED, Step.PARENTS_CONVERSATION) or self.weighing is None:
+            raise NoDecisionBeforeWeighing(
+                "Het zorgteam besluit pas na de weging van de signalen en het risico (stap 4)."
+            )
+        if self.decision is not None:
+            raise DecisionAlreadyMade(
+                "Er is al een besluit. Het besluit wordt heropend door een evaluatie zonder blijvende "
+                "veiligheid of door het heropenen van de zaak."
+            )
+        if answers.q1_suspicion != self.weighing.suspicion or (
+            self.weighing.suspicion and answers.q2_acute_or_structural_unsafety != self.weighing.unsafety
+        ):
+            raise DecisionContradictsWeighing(
+                "De antwoorden op vraag 1 en 2 van het afwegingskader wijken af van de weging. Weeg "
+                "opnieuw als het beeld is veranderd."
+            )
+        decision = Decision.of(
+            answers=answers,
+            outcome=outcome,
+            reasons=reasons,
+            who_reports=who_reports,
+            who_informs_parents=who_informs_parents,
+        )
+        if self.must_report_again and not decision.outcome.reports:
+            raise NoLastingSafetyRequiresReport(
+                "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
+                "(afwegingskader vraag 5)."
+            )
+        self._decision_made(
+            **self._context(actor_id, actor_role, correlation_id),
+            decided_on=today,
+            **decision.as_event_fields(),
+        )
+
+    @event(DecisionMade)
+    def _decision_made(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        decided_on: date,
+        q1_suspicion: bool | None,
+        q2_acute_or_structural_unsafety: bool | None,
+        q3_sufficient_help_possible: bool | None,
+        q4_help_accepted: bool | None,
+        q5_lasting_safety: bool | None,
+        outcome: str,
+        reasons: str,
+        who_reports: str | None,
+        who_informs_parents: str | None,
+    ) -> None:
+        self._forget_decision()
+        self.decision = Decision(
+            answers=Answers(
+                q1_suspicion,
+                q2_acute_or_structural_unsafety,
+                q3_sufficient_help_possible,
+                q4_help_accepted,
+                q5_lasting_safety,
+            ),
+            outcome=Outcome(outcome),
+            reasons=reasons,
+            who_reports=who_reports,
+            who_informs_parents=who_informs_parents,
+        )
+        self.decisions_made += 1
+        self.must_report_again = False
+        self.step = Step.DECIDED
+
+    def _forget_decision(self) -> None:
+        """Start a decision afresh: its preparations and follow-up belong to the previous decision."""
+        self.decision = None
+        self.parents_informed = False
+        self.parents_exception = None
+        self.child_informed = False
+        self.child_exception = None
+        self.anonymity_ground = None
+        self.reported = False
+        self.help_organised = False
+        self.evaluation_on = None
+        self.lasting_safety = None
+
+    def organise_help(
+        self,
+        *,
+        help_description: str,
+        providers: Sequence[str],
+        teacher_advice: str = "",
+        agreed_term_until: date | None = None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_open()
+        if self.decision is None or not self.decision.outcome.helps:
+            raise HelpNotDecided("Het zorgteam heeft (nog) niet besloten tot hulp.")
+        names = [text(p) for p in providers if text(p)]
+        if not text(help_description) or not names:
+            raise HelpNeedsContent("Beschrijf de hulp en noem wie die biedt.")
+        if agreed_term_until is not None and agreed_term_until <= today:
+            raise HelpNeedsContent("De afgesproken termijn van de hulp ligt na vandaag.")
+        self._help_organised(
+            **self._context(actor_id, actor_role, correlation_id),
+            organised_on=today,
+            help_description=text(help_description),
+            providers=names,
+            teacher_advice=text(teacher_advice),
+            agreed_term_until=agreed_term_until,
+        )
+
+    @event(HelpOrganised)
+    def _help_organised(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        organised_on: date,
+        help_description: str,
+        providers: list[str],
+        teacher_advice: str,
+        agreed_term_until: date | None,
+    ) -> None:
+        self.help_organised = True
+
+    # --- step 5: before the report (rules 8, 10) ---------------------------------------------------------
+
+    def inform_parents(
+        self,
+        *,
+        informed_on: date,
+        informed_by: str,
+        summary: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 8: the parents are informed of the intended report (informed, not asked)."""
+        self._require_report_preparation()
+        _not_in_future(informed_on, today, "het informeren van de ouders")
+        if not text(informed_by) or not text(summary):
+            raise InformingNeedsContent("Leg vast wie de ouders informeerde en wat er is gezegd.")
+        self._parents_informed(
+            **self._context(actor_id, actor_role, correlation_id),
+            informed_on=informed_on,
+            informed_by=text(informed_by),
+            summary=text(summary),
+        )
+
+    @event(ParentsInformed)
+    def _parents_informed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        informed_on: date,
+        informed_by: str,
+        summary: str,
+    ) -> None:
+        self.parents_informed = True
+
+    def record_parents_informing_exception(
+        self,
+        *,
+        ground: SafetyGround | str,
+        explanation: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 8: the parents are not informed of the report, on one of the legal grounds."""
+        self._require_report_preparation()
+        chosen = choose(SafetyGround, ground, "grond om de ouders niet te informeren")
+        explained = _explained(
+            explanation, ExceptionNeedsLegalGround, "Licht toe waarom de ouders niet worden geïnformeerd"
+        )
+        self._parents_exception(
+            **self._context(actor_id, actor_role, correlation_id),
+            recorded_on=today,
+            ground=chosen.value,
+            explanation=explained,
+        )
+
+    @event(ParentsInformingExceptionRecorded)
+    def _parents_exception(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        recorded_on: date,
+        ground: str,
+        explanation: str,
+    ) -> None:
+        self.parents_exception = SafetyGround(ground)
+
+    def inform_child(
+        self,
+        *,
+        informed_on: date,
+        informed_by: str,
+        summary: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 8: the pupil is told about the report (required from 12 years on the reporting date)."""
+        self._require_report_preparation()
+        _not_in_future(informed_on, today, "het informeren van de leerling")
+        if not text(informed_by) or not text(summary):
+            raise InformingNeedsContent("Leg vast wie de leerling informeerde en wat er is gezegd.")
+        self._child_informed(
+            **self._context(actor_id, actor_role, correlation_id),
+            informed_on=informed_on,
+            informed_by=text(informed_by),
+            summary=text(summary),
+        )
+
+    @event(ChildInformed)
+    def _child_informed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        informed_on: date,
+        informed_by: str,
+        summary: str,
+    ) -> None:
+        self.child_informed = True
+
+    def record_child_informing_exception(
+        self,
+        *,
+        ground: ChildExceptionGround | str,
+        explanation: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_report_preparation()
+        chosen = choose(ChildExceptionGround, ground, "grond om de leerling niet te informeren")
+        explained = _explained(
+            explanation, ExceptionNeedsLegalGround, "Licht toe waarom de leerling niet wordt geïnformeerd"
+        )
+        self._child_exception(
+            **self._context(actor_id, actor_role, correlation_id),
+            recorded_on=today,
+            ground=chosen.value,
+            explanation=explained,
+        )
+
+    @event(ChildInformingExceptionRecorded)
+    def _child_exception(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        recorded_on: date,
+        ground: str,
+        explanation: str,
+    ) -> None:
+        self.child_exception = ChildExceptionGround(ground)
+
+    def agree_reporter_anonymity(
+        self,
+        *,
+        ground: AnonymityGround | str,
+        argument: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 10: the report is on name; anonymity toward the family only on one of three grounds."""
+        decision = self._require_report_preparation()
+        chosen = choose(AnonymityGround, ground, "grond voor anonimiteit van de melder")
+        explained = _explained(
+            argument,
+            AnonymityNeedsLegalGround,
+            "Beargumenteer waarom de melder anoniem blijft tegenover het gezin",
+        )
+        self._anonymity_agreed(
+            **self._context(actor_id, actor_role, correlation_id),
+            agreed_on=today,
+            reporter_id=decision.who_reports or "",
+            ground=chosen.value,
+            argument=explained,
+        )
+
+    @event(ReporterAnonymityAgreed)
+    def _anonymity_agreed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        agreed_on: date,
+        reporter_id: str,
+        ground: str,
+        argument: str,
+    ) -> None:
+        self.anonymity_ground = AnonymityGround(ground)
+
+    # --- step 5: the report (rules 8, 9, 10) ---------------------------------------------------------
+
+    def notify_amk(
+        self,
+        *,
+        veilig_thuis_region: str,
+        veilig_thuis_organisation: str,
+        signal_ids: Sequence[uuid.UUID],
+        school_continues: str,
+        pupil_date_of_birth: date,
+        reporter_id: str | None = None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Report to Veilig Thuis (contract event `AmkNotified`); `today` is the reporting date."""
+        decision = self._require_report_preparation()
+        if not (self.parents_informed or self.parents_exception):
+            raise ReportNeedsParentsInformed(
+                "Informeer eerst de ouders over de voorgenomen melding bij Veilig Thuis, of leg vast op "
+                "welke grond dat niet gebeurt."
+            )
+        if pupil_date_of_birth > today:
+            raise DateOfBirthInvalid("De geboortedatum van de leerling ligt na de meldingsdatum.")
+        age = age_on(pupil_date_of_birth, today)
+        if age >= CHILD_INFORMED_FROM_AGE and not (self.child_informed or self.child_exception):
+            raise ChildOver12MustBeInformed(
+                f"De leerling is {age} jaar: bespreek de melding eerst met de leerling, of leg vast op "
+                "welke grond dat niet gebeurt."
+            )
+        wanted = list(dict.fromkeys(signal_ids))
+        if not wanted:
+            raise ReportNeedsSignals("Onderbouw de melding met minstens één vastgelegd signaal.")
+        foreign = [str(s) for s in wanted if s not in self.signal_ids]
+        if foreign:
+            raise ReportSignalsOfAnotherCase(
+                "De melding verwijst alleen naar signalen van deze zaak; onbekend: "
+                + ", ".join(foreign)
+                + "."
+            )
+        reporter = text(reporter_id) or (decision.who_reports or "")
+        if reporter != decision.who_reports:
+            raise ReporterNotAsDecided(
+                f"Het zorgteam besloot dat {decision.who_reports} meldt; leg een ander besluit vast om "
+                "dat te wijzigen."
+            )
+        if not text(veilig_thuis_region) or not text(veilig_thuis_organisation) or not text(school_continues):
+            raise ReportNeedsContent(
+                "Noem de Veilig Thuis-regio en -organisatie, en wat de school na de melding zelf blijft doen."
+            )
+        self._amk_notified(
+            **self._context(actor_id, actor_role, correlation_id),
+            reported_on=today,
+            veilig_thuis_region=text(veilig_thuis_region),
+            veilig_thuis_organisation=text(veilig_thuis_organisation),
+            reporter_id=reporter,
+            reporter_anonymous_to_family=self.anonymity_ground is not None,
+            signal_ids=wanted,
+            school_continues=text(school_continues),
+            parents_informed=self.parents_informed,
+            pupil_age_on_report=age,
+            child_informed=self.child_informed,
+        )
+
+    @event(AmkNotified)
+    def _amk_notified(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        reported_on: date,
+        veilig_thuis_region: str,
+        veilig_thuis_organisation: str,
+        reporter_id: str,
+        reporter_anonymous_to_family: bool,
+        signal_ids: list[uuid.UUID],
+        school_continues: str,
+        parents_informed: bool,
+        pupil_age_on_report: int,
+        child_informed: bool,
+    ) -> None:
+        self.reported = True
+        self.reports += 1
+        self.feedback_received = False
+        self.step = Step.REPORTED
+
+    def receive_veilig_thuis_feedback(
+        self,
+        *,
+        received_on: date,
+        steps_taken: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 11: Veilig Thuis tells the reporter which steps it took."""
+        self._require_open()
+        if not self.reports:
+            raise FeedbackBeforeReport("Terugkoppeling van Veilig Thuis volgt pas na een melding.")
+        _not_in_future(received_on, today, "de terugkoppeling")
+        if not text(steps_taken):
+            raise FeedbackNeedsContent("Leg vast welke stappen Veilig Thuis heeft gezet.")
+        self._feedback_received(
+            **self._context(actor_id, actor_role, correlation_id),
+            received_on=received_on,
+            steps_taken=text(steps_taken),
+        )
+
+    @event(VeiligThuisFeedbackReceived)
+    def _feedback_received(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        received_on: date,
+        steps_taken: str,
+    ) -> None:
+        self.feedback_received = True
+
+    # --- step 6: follow-up (rule 12) ------------------------------------------------------------------
+
+    def assign_care_coordinator(
+        self,
+        *,
+        coordinator_id: str,
+        organisation: str = "",
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_follow_up()
+        if not text(coordinator_id):
+            raise CareCoordinatorNeeded("Noem de zorgcoördinator.")
+        self._care_coordinator_assigned(
+            **self._context(actor_id, actor_role, correlation_id),
+            assigned_on=today,
+            coordinator_id=text(coordinator_id),
+            organisation=text(organisation),
+        )
+
+    @event(CareCoordinatorAssigned)
+    def _care_coordinator_assigned(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        assigned_on: date,
+        coordinator_id: str,
+        organisation: str,
+    ) -> None:
+        self.care_coordinator_id = coordinator_id
+        self.step = Step.FOLLOW_UP
+
+    def schedule_follow_up(
+        self,
+        *,
+        evaluation_on: date,
+        agreements: str = "",
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_follow_up()
+        if self.care_coordinator_id is None:
+            raise FollowUpNeedsCareCoordinator("Wijs eerst een zorgcoördinator aan.")
+        if evaluation_on <= today:
+            raise EvaluationDateNotAfterToday("De evaluatiedatum ligt na vandaag.")
+        self._follow_up_scheduled(
+            **self._context(actor_id, actor_role, correlation_id),
+            scheduled_on=today,
+            evaluation_on=evaluation_on,
+            agreements=text(agreements),
+        )
+
+    @event(FollowUpScheduled)
+    def _follow_up_scheduled(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        scheduled_on: date,
+        evaluation_on: date,
+        agreements: str,
+    ) -> None:
+        self.evaluation_on = evaluation_on
+        self.lasting_safety = None
+        self.step = Step.FOLLOW_UP
+
+    def evaluate_follow_up(
+        self,
+        *,
+        lasting_safety: bool,
+        findings: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 12 / afwegingskader question 5: no lasting safety reopens the decision (report again)."""
+        self._require_follow_up()
+        if self.evaluation_on is None:
+            raise EvaluationNotScheduled("Plan eerst de evaluatie (zorgcoördinator en evaluatiedatum).")
+        if not text(findings):
+            raise EvaluationNeedsFindings("Leg de bevindingen van de evaluatie vast.")
+        self._follow_up_evaluated(
+            **self._context(actor_id, actor_role, correlation_id),
+            evaluated_on=today,
+            lasting_safety=lasting_safety,
+            findings=text(findings),
+            decision_reopened=not lasting_safety,
+        )
+
+    @event(FollowUpEvaluated)
+    def _follow_up_evaluated(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        evaluated_on: date,
+        lasting_safety: bool,
+        findings: str,
+        decision_reopened: bool,
+    ) -> None:
+        self.lasting_safety = lasting_safety
+        if decision_reopened:
+            self._forget_decision()
+            self.must_report_again = True
+            self.step = Step.WEIGHED
+
+    # --- closing and reopening (rule 13) ----------------------------------------------------------------
+
+    def close(
+        self,
+        *,
+        reason: str,
+        aftercare: str | None = None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_open()
+        if len(text(reason)) < MIN_EXPLANATION_LENGTH:
+            raise CloseNeedsReason(
+                f"Leg vast waarom de zaak wordt gesloten (minstens {MIN_EXPLANATION_LENGTH} tekens)."
+            )
+        if self.weighing is not None and self.decision is None:
+            raise CloseNeedsDecision(
+                "Na de weging sluit de zaak pas na een besluit volgens het afwegingskader."
+            )
+        if self.unsafety and not self.reported:
+            raise UnsafeCaseNeedsReport(
+                "Bij acute of structurele onveiligheid wordt de zaak niet gesloten zonder melding bij "
+                "Veilig Thuis."
+            )
+        if self.decision is not None and self.decision.outcome.reports and not self.reported:
+            raise DecidedReportNotMade("Het zorgteam besloot tot een melding; doe eerst de melding.")
+        if self.decision is not None and self.decision.outcome.helps and self.lasting_safety is not True:
+            raise EvaluationBeforeClosingAfterHelp(
+                "Na hulp wordt de zaak pas gesloten na een evaluatie die blijvende veiligheid vaststelt."
+            )
+        self._case_closed(
+            **self._context(actor_id, actor_role, correlation_id),
+            closed_on=today,
+            reason=text(reason),
+            aftercare=text(aftercare) or None,
+        )
+
+    @event(CaseClosed)
+    def _case_closed(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        closed_on: date,
+        reason: str,
+        aftercare: str | None,
+    ) -> None:
+        self.step_before_close = self.step
+        self.close_reason = reason
+        self.step = Step.CLOSED
+
+    def reopen(
+        self, *, reason: str, today: date, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        """Rule 13: a closed case can be reopened; the decision is then taken afresh."""
+        if not self.closed:
+            raise CaseNotClosed("Alleen een gesloten zaak kan worden heropend.")
+        if len(text(reason)) < MIN_EXPLANATION_LENGTH:
+            raise ReopenNeedsReason(
+                f"Leg vast waarom de zaak wordt heropend (minstens {MIN_EXPLANATION_LENGTH} tekens)."
+            )
+        self._case_reopened(
+            **self._context(actor_id, actor_role, correlation_id),
+            reopened_on=today,
+            reason=text(reason),
+        )
+
+    @event(CaseReopened)
+    def _case_reopened(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        reopened_on: date,
+        reason: str,
+    ) -> None:
+        self._forget_decision()
+        self.must_report_again = False
+        self.close_reason = None
+        self.step = Step.WEIGHED if self.weighing is not None else self.step_before_close
+
+    # --- moving school (rule 14) ---------------------------------------------------------------------
+
+    def record_pupil_left_school(
+        self,
+        *,
+        left_on: date,
+        destination_school: str | None = None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """The pupil left the school; the zorgteam is alerted (obligation `overdracht`)."""
+        if self.left_school_on is not None:
+            raise PupilAlreadyLeft("Het vertrek van de leerling van deze school is al vastgelegd.")
+        _not_in_future(left_on, today, "het vertrek")
+        self._pupil_left(
+            **self._context(actor_id, actor_role, correlation_id),
+            left_on=left_on,
+            destination_school=text(destination_school) or None,
+        )
+
+    @event(PupilLeftSchool)
+    def _pupil_left(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        left_on: date,
+        destination_school: str | None,
+    ) -> None:
+        self.left_school_on = left_on
+
+    def transfer(
+        self,
+        *,
+        to_tenant: str,
+        to_school: str,
+        legal_basis: TransferLegalBasis | str | None,
+        legal_basis_explanation: str,
+        new_case_owner_id: str,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 14: hand the case over to the pupil's new school in the same samenwerkingsverband."""
+        self._require_open()
+        if self.left_school_on is None:
+            raise TransferNeedsPupilLeft("Leg eerst vast dat de leerling de school heeft verlaten.")
+        if to_tenant != self.tenant:
+            raise TransferOutsideSamenwerkingsverband(
+                "Een zaak wordt alleen overgedragen aan een school van hetzelfde samenwerkingsverband."
+            )
+        if not text(to_school) or text(to_school) == self.school:
+            raise TransferToSameSchool("Noem de nieuwe school (BRIN) van de leerling.")
+        if legal_basis is None or not text(legal_basis):
+            raise TransferNeedsLegalBasis("Leg de wettelijke grondslag van de overdracht vast.")
+        basis = choose(TransferLegalBasis, legal_basis, "wettelijke grondslag")
+        explained = _explained(
+            legal_basis_explanation,
+            TransferNeedsLegalBasis,
+            "Licht de wettelijke grondslag van de overdracht toe",
+        )
+        if not text(new_case_owner_id):
+            raise TransferNeedsLegalBasis("Noem de eigenaar van de zaak op de nieuwe school.")
+        self._case_transferred(
+            **self._context(actor_id, actor_role, correlation_id),
+            transferred_on=today,
+            to_school=text(to_school),
+            legal_basis=basis.value,
+            legal_basis_explanation=explained,
+            new_case_owner_id=text(new_case_owner_id),
+        )
+
+    @event(CaseTransferred)
+    def _case_transferred(
+        self,
+        *,
+        tenant: str,
+        school: str,
+        pupil_id: uuid.UUID,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        transferred_on: date,
+        to_school: str,
+        legal_basis: str,
+        legal_basis_explanation: str,
+        new_case_owner_id: str,
+    ) -> None:
+        self.school = to_school
+        self.case_owner_id = new_case_owner_id
+        self.left_school_on = None
+        self.transfers += 1

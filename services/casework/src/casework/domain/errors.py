@@ -1,4 +1,4 @@
-"""Domain errors of steps 3-6: each names the Meldcode rule it enforces and says it in Dutch."""
+"""Domain errors of casework (steps 2-6): each names the Meldcode rule it enforces and says it in Dutch."""
 
 from __future__ import annotations
 
@@ -44,3 +44,280 @@ class OnlyCareStaffOpensCases(DomainError):
 
     rule = "rule-4-opened-by-ib"
     status = 403
+
+
+# --- shared ----------------------------------------------------------------------------------------
+
+
+class StateConflict(DomainError):
+    """A command in the wrong order or state: HTTP 409."""
+
+    status = 409
+
+
+class InvalidContent(DomainError):
+    """A command with missing or invalid content: HTTP 422."""
+
+    status = 422
+
+
+class CaseClosedAlready(StateConflict):
+    """Rule 13: a closed case takes no further steps until it is reopened."""
+
+    rule = "rule-13-case-closed"
+
+
+class DateInFuture(InvalidContent):
+    rule = "dates-not-in-future"
+
+
+class UnknownChoice(InvalidContent):
+    """A value outside a fixed list (a reason, ground, discipline, outcome ...)."""
+
+    rule = "fixed-choice"
+
+
+# --- rule 4: one case owner -------------------------------------------------------------------------
+
+
+class CaseOwnerUnchanged(InvalidContent):
+    rule = "rule-4-one-case-owner"
+
+
+# --- rule 5: parents first --------------------------------------------------------------------------
+
+
+class ParentsConversationFirst(StateConflict):
+    rule = "rule-5-parents-conversation-before-weighing"
+
+
+class ConversationNeedsContent(InvalidContent):
+    rule = "rule-5-parents-conversation-recorded"
+
+
+class SkipNeedsReason(InvalidContent):
+    rule = "rule-5-skip-reason"
+
+
+# --- rule 6: weighing -------------------------------------------------------------------------------
+
+
+class WeighingNeedsTwoDisciplines(InvalidContent):
+    rule = "rule-6-two-disciplines"
+
+
+class WeighingNeedsContent(InvalidContent):
+    rule = "rule-6-nature-severity-risk"
+
+
+class WeighingAnswersInconsistent(InvalidContent):
+    rule = "rule-6-afwegingskader-questions-1-2"
+
+
+class WeighingAfterDecision(StateConflict):
+    rule = "rule-6-weighing-before-decision"
+
+
+# --- rule 7: decision by the afwegingskader ---------------------------------------------------------
+
+
+class NoDecisionBeforeWeighing(StateConflict):
+    rule = "rule-7-decision-after-weighing"
+
+
+class DecisionAlreadyMade(StateConflict):
+    rule = "rule-7-one-decision-at-a-time"
+
+
+class DecisionNeedsAnswers(InvalidContent):
+    rule = "rule-7-afwegingskader-answered-in-order"
+
+
+class DecisionContradictsWeighing(InvalidContent):
+    rule = "rule-7-decision-matches-weighing"
+
+
+class DecisionContradictsAnswers(InvalidContent):
+    rule = "rule-7-outcome-matches-answers"
+
+
+class AcuteUnsafetyRequiresReport(InvalidContent):
+    rule = "rule-7-acute-or-structural-unsafety-requires-report"
+
+
+class AfwegingskaderRequiresReport(InvalidContent):
+    """Questions 3, 4 or 5 answered "no": the afwegingskader says report."""
+
+    rule = "rule-7-afwegingskader-requires-report"
+
+
+class NoLastingSafetyRequiresReport(InvalidContent):
+    rule = "rule-12-no-lasting-safety-report-again"
+
+
+class DecisionNeedsReasons(InvalidContent):
+    rule = "rule-7-decision-reasons"
+
+
+class DecisionNeedsWhoReports(InvalidContent):
+    rule = "rule-7-who-reports"
+
+
+class DecisionNeedsWhoInformsParents(InvalidContent):
+    rule = "rule-7-who-informs-parents"
+
+
+class HelpNotDecided(StateConflict):
+    rule = "rule-7-help-as-decided"
+
+
+class HelpNeedsContent(InvalidContent):
+    rule = "rule-7-help-described"
+
+
+# --- rule 8-10: before and at the report ------------------------------------------------------------
+
+
+class ReportNotDecided(StateConflict):
+    rule = "rule-8-report-as-decided"
+
+
+class ReportAlreadyMade(StateConflict):
+    rule = "rule-8-report-made-once-per-decision"
+
+
+class ReportNeedsParentsInformed(StateConflict):
+    rule = "rule-8-parents-informed-before-report"
+
+
+class ChildOver12MustBeInformed(StateConflict):
+    rule = "rule-8-child-12-plus-informed-before-report"
+
+
+class InformingNeedsContent(InvalidContent):
+    rule = "rule-8-informing-recorded"
+
+
+class ExceptionNeedsLegalGround(InvalidContent):
+    rule = "rule-8-exception-legal-ground"
+
+
+class ReportNeedsSignals(InvalidContent):
+    rule = "rule-9-report-backed-by-signals"
+
+
+class ReportSignalsOfAnotherCase(InvalidContent):
+    rule = "rule-9-signals-of-this-case"
+
+
+class ReportNeedsContent(InvalidContent):
+    rule = "rule-9-report-content"
+
+
+class ReporterNotAsDecided(InvalidContent):
+    rule = "rule-7-reporter-as-decided"
+
+
+class DateOfBirthInvalid(InvalidContent):
+    rule = "rule-8-date-of-birth"
+
+
+class AnonymityNeedsLegalGround(InvalidContent):
+    rule = "rule-10-anonymity-legal-ground"
+
+
+# --- rule 11-12: feedback and follow-up -------------------------------------------------------------
+
+
+class FeedbackBeforeReport(StateConflict):
+    rule = "rule-11-feedback-after-report"
+
+
+class FeedbackNeedsContent(InvalidContent):
+    rule = "rule-11-feedback-recorded"
+
+
+class FollowUpNeedsDecision(StateConflict):
+    rule = "rule-12-follow-up-after-decision"
+
+
+class FollowUpBeforeReport(StateConflict):
+    rule = "rule-12-follow-up-after-report"
+
+
+class FollowUpBeforeHelp(StateConflict):
+    rule = "rule-12-follow-up-after-help-organised"
+
+
+class FollowUpNeedsCareCoordinator(StateConflict):
+    rule = "rule-12-care-coordinator-named"
+
+
+class CareCoordinatorNeeded(InvalidContent):
+    rule = "rule-12-care-coordinator-named"
+
+
+class EvaluationDateNotAfterToday(InvalidContent):
+    rule = "rule-12-evaluation-date-after-today"
+
+
+class EvaluationNotScheduled(StateConflict):
+    rule = "rule-12-evaluation-scheduled"
+
+
+class EvaluationNeedsFindings(InvalidContent):
+    rule = "rule-12-evaluation-findings"
+
+
+# --- rule 13: closing and reopening -----------------------------------------------------------------
+
+
+class CloseNeedsReason(InvalidContent):
+    rule = "rule-13-close-reason"
+
+
+class CloseNeedsDecision(StateConflict):
+    rule = "rule-13-decision-before-closing"
+
+
+class UnsafeCaseNeedsReport(StateConflict):
+    rule = "rule-13-unsafety-not-closed-without-report"
+
+
+class DecidedReportNotMade(StateConflict):
+    rule = "rule-13-decided-report-before-closing"
+
+
+class EvaluationBeforeClosingAfterHelp(StateConflict):
+    rule = "rule-13-evaluation-before-closing-after-help"
+
+
+class CaseNotClosed(StateConflict):
+    rule = "rule-13-reopen-closed-case"
+
+
+class ReopenNeedsReason(InvalidContent):
+    rule = "rule-13-reopen-reason"
+
+
+# --- rule 14: moving school -------------------------------------------------------------------------
+
+
+class PupilAlreadyLeft(StateConflict):
+    rule = "rule-14-pupil-left-once"
+
+
+class TransferNeedsPupilLeft(StateConflict):
+    rule = "rule-14-transfer-after-leaving"
+
+
+class TransferNeedsLegalBasis(InvalidContent):
+    rule = "rule-14-transfer-legal-basis"
+
+
+class TransferOutsideSamenwerkingsverband(InvalidContent):
+    rule = "rule-14-same-samenwerkingsverband"
+
+
+class TransferToSameSchool(InvalidContent):
+    rule = "rule-14-another-school"
