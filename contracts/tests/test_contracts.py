@@ -78,3 +78,13 @@ def test_fields_that_identify_a_person_are_marked_personal() -> None:
 
 def test_the_committed_json_schemas_and_asyncapi_document_match_the_models() -> None:
     assert stale_files() == [], "run: uv run python -m meldcode_contracts.generate"
+
+
+def test_every_event_of_every_topic_can_be_parsed_from_the_wire() -> None:
+    import typing
+
+    from meldcode_contracts.registry import ALL_EVENTS, AnyEvent
+
+    union = typing.get_args(typing.get_args(AnyEvent)[0])
+    assert set(union) == set(ALL_EVENTS)
+    assert len({e.model_fields["event_type"].default for e in ALL_EVENTS}) == len(ALL_EVENTS)

@@ -1,20 +1,28 @@
-"""Events of steps 3-6 of the Meldcode (owner: casework)."""
+"""Events of steps 3-6 of the Meldcode (owner: casework). Key = case id, so one case stays in order.
+
+Free-text fields can name people and describe what happened: they are marked personal.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .envelope import Envelope
+from .personal import Personal
 
 
-class CaseOpenedPayload(BaseModel):
+class CasePayload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case_id: uuid.UUID
     pupil_id: uuid.UUID
+
+
+class CaseOpenedPayload(CasePayload):
     signal_ids: list[uuid.UUID] = Field(
         min_length=1, description="The recorded signals the case was opened from"
     )
@@ -27,3 +35,314 @@ class CaseOpened(Envelope):
 
     event_type: Literal["CaseOpened"] = "CaseOpened"
     payload: CaseOpenedPayload
+
+
+class CaseOwnerChangedPayload(CasePayload):
+    previous_owner_id: str
+    new_owner_id: str
+
+
+class CaseOwnerChanged(Envelope):
+    """The case got another responsible case owner (one at a time, rule 4)."""
+
+    event_type: Literal["CaseOwnerChanged"] = "CaseOwnerChanged"
+    payload: CaseOwnerChangedPayload
+
+
+class ParentsConversationHeldPayload(CasePayload):
+    held_on: date
+    participants: Personal[list[str]] = Field(description="Who took part (names or roles)")
+    summary: Personal[str]
+
+
+class ParentsConversationHeld(Envelope):
+    """Step 3: the signals and concerns were discussed with the parent(s)."""
+
+    event_type: Literal["ParentsConversationHeld"] = "ParentsConversationHeld"
+    payload: ParentsConversationHeldPayload
+
+
+class ParentsConversationSkippedPayload(CasePayload):
+    skipped_on: date
+    reason: str = Field(
+        description="veiligheid_kind, veiligheid_anderen, veiligheid_melder or ouders_onttrekken_kind (rule 5)"
+    )
+    explanation: Personal[str]
+
+
+class ParentsConversationSkipped(Envelope):
+    """Step 3 was skipped, with one of the reasons rule 5 allows."""
+
+    event_type: Literal["ParentsConversationSkipped"] = "ParentsConversationSkipped"
+    payload: ParentsConversationSkippedPayload
+
+
+class WeighingParticipant(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Personal[str]
+    role: str
+    discipline: str
+
+
+class RiskWeighedPayload(CasePayload):
+    weighed_on: date
+    participants: list[WeighingParticipant] = Field(
+        min_length=2, description="At least two disciplines (rule 6)"
+    )
+    nature: Personal[str] = Field(description="Nature of the signals")
+    severity: str = Field(description="licht, matig or ernstig")
+    risk_level: str = Field(description="laag, verhoogd or hoog")
+    q1_suspicion: bool = Field(description="Afwegingskader question 1: is there a suspicion?")
+    q2_acute_unsafety: bool = Field(description="Afwegingskader question 2: acute unsafety?")
+    q2_structural_unsafety: bool = Field(description="Afwegingskader question 2: structural unsafety?")
+    approach: Personal[str] = Field(description="The agreed approach")
+
+
+class RiskWeighed(Envelope):
+    """Step 4: the zorgteam weighed nature, severity and risk, multidisciplinary."""
+
+    event_type: Literal["RiskWeighed"] = "RiskWeighed"
+    payload: RiskWeighedPayload
+
+
+class DecisionMadePayload(CasePayload):
+    decided_on: date
+    q1_suspicion: bool | None
+    q2_acute_or_structural_unsafety: bool | None
+    q3_sufficient_help_possible: bool | None
+    q4_help_accepted: bool | None
+    q5_lasting_safety: bool | None
+    outcome: str = Field(description="no_suspicion_close, help, report or report_and_help")
+    reasons: Personal[str] = Field(description="Why; recorded also when the outcome is not to report")
+    who_reports: str | None = Field(description="User id of who reports to Veilig Thuis")
+    who_informs_parents: str | None = Field(description="User id of who informs the parents")
+
+
+class DecisionMade(Envelope):
+    """Step 5: the afwegingskader was answered in order and an outcome decided."""
+
+    event_type: Literal["DecisionMade"] = "DecisionMade"
+    payload: DecisionMadePayload
+
+
+class HelpOrganisedPayload(CasePayload):
+    organised_on: date
+    help_description: Personal[str]
+    providers: list[str]
+    teacher_advice: Personal[str]
+    agreed_term_until: date | None
+
+
+class HelpOrganised(Envelope):
+    """Step 5: help was organised (and the teacher advised)."""
+
+    event_type: Literal["HelpOrganised"] = "HelpOrganised"
+    payload: HelpOrganisedPayload
+
+
+class InformedPayload(CasePayload):
+    informed_on: date
+    informed_by: str
+    summary: Personal[str]
+
+
+class ParentsInformed(Envelope):
+    """The parents were informed of the intended report to Veilig Thuis (rule 8)."""
+
+    event_type: Literal["ParentsInformed"] = "ParentsInformed"
+    payload: InformedPayload
+
+
+class ChildInformed(Envelope):
+    """The pupil was informed of the intended report (rule 8, 12 years or older)."""
+
+    event_type: Literal["ChildInformed"] = "ChildInformed"
+    payload: InformedPayload
+
+
+class InformingExceptionPayload(CasePayload):
+    recorded_on: date
+    ground: str = Field(description="The legal ground for not informing")
+    explanation: Personal[str]
+
+
+class ParentsInformingExceptionRecorded(Envelope):
+    """The parents are not informed before the report, on a recorded legal ground (rule 8)."""
+
+    event_type: Literal["ParentsInformingExceptionRecorded"] = "ParentsInformingExceptionRecorded"
+    payload: InformingExceptionPayload
+
+
+class ChildInformingExceptionRecorded(Envelope):
+    """The pupil is not informed before the report, on a recorded ground (rule 8)."""
+
+    event_type: Literal["ChildInformingExceptionRecorded"] = "ChildInformingExceptionRecorded"
+    payload: InformingExceptionPayload
+
+
+class ReporterAnonymityAgreedPayload(CasePayload):
+    agreed_on: date
+    reporter_id: Personal[str] = Field(description="The reporter, never shown to the family")
+    ground: str = Field(
+        description="bedreiging_kind_of_gezinsleden, bedreiging_melder_of_collegas or verstoring_relatie_gezin"
+    )
+    argument: Personal[str]
+
+
+class ReporterAnonymityAgreed(Envelope):
+    """The reporter stays anonymous toward the family, on one of the three grounds of rule 10."""
+
+    event_type: Literal["ReporterAnonymityAgreed"] = "ReporterAnonymityAgreed"
+    payload: ReporterAnonymityAgreedPayload
+
+
+class AmkNotifiedPayload(CasePayload):
+    reported_on: date
+    veilig_thuis_region: str
+    veilig_thuis_organisation: str = Field(description="The receiving organisation (formerly AMK)")
+    reporter_id: Personal[str]
+    reporter_anonymous_to_family: bool
+    signal_ids: list[uuid.UUID] = Field(min_length=1, description="The recorded signals the report rests on")
+    school_continues: Personal[str] = Field(description="What the school keeps doing")
+    parents_informed: bool
+    pupil_age_on_report: int
+    child_informed: bool
+
+
+class AmkNotified(Envelope):
+    """Step 5: the school reported to Veilig Thuis (the contract keeps the name AmkNotified)."""
+
+    event_type: Literal["AmkNotified"] = "AmkNotified"
+    payload: AmkNotifiedPayload
+
+
+class VeiligThuisFeedbackReceivedPayload(CasePayload):
+    received_on: date
+    steps_taken: Personal[str]
+
+
+class VeiligThuisFeedbackReceived(Envelope):
+    """Veilig Thuis told the reporter what steps it took (rule 11)."""
+
+    event_type: Literal["VeiligThuisFeedbackReceived"] = "VeiligThuisFeedbackReceived"
+    payload: VeiligThuisFeedbackReceivedPayload
+
+
+class CareCoordinatorAssignedPayload(CasePayload):
+    assigned_on: date
+    coordinator_id: str
+    organisation: str
+
+
+class CareCoordinatorAssigned(Envelope):
+    """Step 6: a care coordinator (zorgcoördinator) was named (rule 12)."""
+
+    event_type: Literal["CareCoordinatorAssigned"] = "CareCoordinatorAssigned"
+    payload: CareCoordinatorAssignedPayload
+
+
+class FollowUpScheduledPayload(CasePayload):
+    scheduled_on: date
+    evaluation_on: date
+    agreements: Personal[str]
+
+
+class FollowUpScheduled(Envelope):
+    """Step 6: an evaluation date was set."""
+
+    event_type: Literal["FollowUpScheduled"] = "FollowUpScheduled"
+    payload: FollowUpScheduledPayload
+
+
+class FollowUpEvaluatedPayload(CasePayload):
+    evaluated_on: date
+    lasting_safety: bool
+    findings: Personal[str]
+    decision_reopened: bool = Field(
+        description="No lasting safety: the decision is made again (report again)"
+    )
+
+
+class FollowUpEvaluated(Envelope):
+    """Step 6: the effect of the help was evaluated."""
+
+    event_type: Literal["FollowUpEvaluated"] = "FollowUpEvaluated"
+    payload: FollowUpEvaluatedPayload
+
+
+class CaseClosedPayload(CasePayload):
+    closed_on: date
+    reason: Personal[str]
+    aftercare: Personal[str | None]
+
+
+class CaseClosed(Envelope):
+    """The case was closed with a reason (rule 13)."""
+
+    event_type: Literal["CaseClosed"] = "CaseClosed"
+    payload: CaseClosedPayload
+
+
+class CaseReopenedPayload(CasePayload):
+    reopened_on: date
+    reason: Personal[str]
+
+
+class CaseReopened(Envelope):
+    """A closed case was reopened; nothing was lost (rule 13)."""
+
+    event_type: Literal["CaseReopened"] = "CaseReopened"
+    payload: CaseReopenedPayload
+
+
+class PupilLeftSchoolPayload(CasePayload):
+    left_on: date
+    destination_school: str | None
+
+
+class PupilLeftSchool(Envelope):
+    """The pupil of an open case left the school (rule 14: the zorgteam is alerted)."""
+
+    event_type: Literal["PupilLeftSchool"] = "PupilLeftSchool"
+    payload: PupilLeftSchoolPayload
+
+
+class CaseTransferredPayload(CasePayload):
+    transferred_on: date
+    to_school: str
+    legal_basis: str
+    legal_basis_explanation: Personal[str]
+    new_case_owner_id: str
+
+
+class CaseTransferred(Envelope):
+    """The case was handed over to another school of the samenwerkingsverband, on a legal basis (rule 14)."""
+
+    event_type: Literal["CaseTransferred"] = "CaseTransferred"
+    payload: CaseTransferredPayload
+
+
+CASE_EVENTS: tuple[type[Envelope], ...] = (
+    CaseOpened,
+    CaseOwnerChanged,
+    ParentsConversationHeld,
+    ParentsConversationSkipped,
+    RiskWeighed,
+    DecisionMade,
+    HelpOrganised,
+    ParentsInformed,
+    ParentsInformingExceptionRecorded,
+    ChildInformed,
+    ChildInformingExceptionRecorded,
+    ReporterAnonymityAgreed,
+    AmkNotified,
+    VeiligThuisFeedbackReceived,
+    CareCoordinatorAssigned,
+    FollowUpScheduled,
+    FollowUpEvaluated,
+    CaseClosed,
+    CaseReopened,
+    PupilLeftSchool,
+    CaseTransferred,
+)

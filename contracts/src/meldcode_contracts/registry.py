@@ -6,22 +6,42 @@ from typing import Annotated, Final
 
 from pydantic import Field, TypeAdapter
 
-from . import topics
-from .cases import CaseOpened
+from . import cases, topics
 from .envelope import Envelope
 from .pupils import PupilRegistered
 from .signals import SignalCorrected, SignalRecorded
 
-SignalsEvent = Annotated[
-    PupilRegistered | SignalRecorded | SignalCorrected, Field(discriminator="event_type")
-]
 AnyEvent = Annotated[
-    PupilRegistered | SignalRecorded | SignalCorrected | CaseOpened, Field(discriminator="event_type")
+    PupilRegistered
+    | SignalRecorded
+    | SignalCorrected
+    | cases.CaseOpened
+    | cases.CaseOwnerChanged
+    | cases.ParentsConversationHeld
+    | cases.ParentsConversationSkipped
+    | cases.RiskWeighed
+    | cases.DecisionMade
+    | cases.HelpOrganised
+    | cases.ParentsInformed
+    | cases.ParentsInformingExceptionRecorded
+    | cases.ChildInformed
+    | cases.ChildInformingExceptionRecorded
+    | cases.ReporterAnonymityAgreed
+    | cases.AmkNotified
+    | cases.VeiligThuisFeedbackReceived
+    | cases.CareCoordinatorAssigned
+    | cases.FollowUpScheduled
+    | cases.FollowUpEvaluated
+    | cases.CaseClosed
+    | cases.CaseReopened
+    | cases.PupilLeftSchool
+    | cases.CaseTransferred,
+    Field(discriminator="event_type"),
 ]
 
 EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
     topics.SIGNALS_EVENTS: (PupilRegistered, SignalRecorded, SignalCorrected),
-    topics.CASEWORK_EVENTS: (CaseOpened,),
+    topics.CASEWORK_EVENTS: cases.CASE_EVENTS,
 }
 
 ALL_EVENTS: Final[tuple[type[Envelope], ...]] = tuple(e for es in EVENTS_BY_TOPIC.values() for e in es)

@@ -1,0 +1,156 @@
+"""Every domain event of a case becomes a valid contract event, keyed by the case."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
+
+from casework.domain.case import Case, KnownSignal
+from casework.domain.decision import Answers
+from casework.domain.weighing import Participant
+from casework.translation import CONTRACT_EVENTS, to_contract_event
+
+TODAY = date(2026, 11, 2)
+PUPIL = uuid.uuid4()
+ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-1"}
+ZORGTEAM = [
+    Participant.of("Ans", "intern begeleider", "onderwijs"),
+    Participant.of("Bram", "jeugdarts", "jeugdgezondheidszorg"),
+]
+
+
+def opened() -> Case:
+    signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
+    return Case.open(
+        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+    )
+
+
+def weighed(case: Case, *, structural: bool) -> Case:
+    case.weigh_risk(
+        participants=ZORGTEAM,
+        nature="Herhaalde blauwe plekken.",
+        severity="ernstig",
+        risk_level="hoog",
+        suspicion=True,
+        acute_unsafety=False,
+        structural_unsafety=structural,
+        approach="JGZ-onderzoek.",
+        today=TODAY,
+        **ACT,
+    )
+    return case
+
+
+def report_walk() -> Case:
+    """Skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
+    case = opened()
+    case.change_owner(new_owner_id="ib-2", **ACT)
+    case.skip_parents_conversation(
+        reason="veiligheid_kind", explanation="Vader dreigde het kind iets aan te doen.", today=TODAY, **ACT
+    )
+    weighed(case, structural=True)
+    case.make_decision(
+        answers=Answers(True, True),
+        outcome="report_and_help",
+        reasons="Structurele onveiligheid.",
+        who_reports="ib-2",
+        who_informs_parents="ib-2",
+        today=TODAY,
+        **ACT,
+    )
+    case.record_parents_informing_exception(
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, **ACT
+    )
+    case.record_child_informing_exception(
+        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=TODAY, **ACT
+    )
+    case.agree_reporter_anonymity(
+        ground="bedreiging_melder_of_collegas",
+        argument="Vader bedreigde eerder leerkrachten.",
+        today=TODAY,
+        **ACT,
+    )
+    case.notify_amk(
+        veilig_thuis_region="Zuid",
+        veilig_thuis_organisation="Veilig Thuis Zuid",
+        signal_ids=case.signal_ids,
+        school_continues="Dagelijks contact met het kind.",
+        pupil_date_of_birth=date(2013, 5, 14),
+        reporter_id="ib-2",
+        today=TODAY,
+        **ACT,
+    )
+    case.receive_veilig_thuis_feedback(
+        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+    )
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, **ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, **ACT)
+    case.schedule_follow_up(
+        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks.", today=TODAY, **ACT
+    )
+    later = TODAY + timedelta(weeks=6)
+    case.evaluate_follow_up(lasting_safety=True, findings="Veilig thuis.", today=later, **ACT)
+    case.close(reason="Blijvende veiligheid.", aftercare="IB volgt.", today=later, **ACT)
+    case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, **ACT)
+    case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, **ACT)
+    case.transfer(
+        to_tenant="swv-zuid",
+        to_school="34CD",
+        legal_basis="zwaarwegend_belang_kind",
+        legal_basis_explanation="Zorg moet doorlopen op de nieuwe school.",
+        new_case_owner_id="ib-9",
+        today=later,
+        **ACT,
+    )
+    return case
+
+
+def informed_walk() -> Case:
+    case = opened()
+    case.hold_parents_conversation(
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+    )
+    weighed(case, structural=True)
+    case.make_decision(
+        answers=Answers(True, True),
+        outcome="report",
+        reasons="Structurele onveiligheid.",
+        who_reports="ib-1",
+        who_informs_parents="ib-1",
+        today=TODAY,
+        **ACT,
+    )
+    case.inform_parents(
+        informed_on=TODAY, informed_by="ib-1", summary="Voornemen verteld.", today=TODAY, **ACT
+    )
+    case.inform_child(informed_on=TODAY, informed_by="ib-1", summary="Uitgelegd.", today=TODAY, **ACT)
+    return case
+
+
+def test_every_casework_domain_event_has_a_contract_event() -> None:
+    assert set(CONTRACT_EVENTS.values()) == set(CASE_EVENTS)
+
+
+def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_by_the_case() -> None:
+    translated = []
+    for case in (report_walk(), informed_walk()):
+        for domain_event in case.collect_events():
+            event = to_contract_event(domain_event)
+            assert event is not None, type(domain_event).__name__
+            assert event.subject_id == case.id
+            assert event.sequence == domain_event.originator_version
+            assert parse_event(serialize_event(event)) == event
+            translated.append(event.event_type)
+    assert set(translated) == {e.model_fields["event_type"].default for e in CASE_EVENTS}
+
+
+def test_a_republished_event_keeps_its_event_id() -> None:
+    case = opened()
+    [domain_event] = case.collect_events()
+    first, again = to_contract_event(domain_event), to_contract_event(domain_event)
+    assert first is not None and again is not None
+    assert first.event_id == again.event_id
