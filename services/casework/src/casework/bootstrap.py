@@ -18,6 +18,7 @@ from .adapters.signal_history import SCHEMA
 from .application import CaseworkApplication
 from .config import Settings
 from .domain.errors import DomainError
+from .entrypoints.command_routes import router as command_router
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .translation import to_contract_event
@@ -61,7 +62,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode casework",
         description="Steps 3-6 of the Meldcode: cases, weighing, decisions, reports to Veilig Thuis, follow-up.",
         lifespan=lifespan,
-        routers=[router],
+        routers=[router, command_router],
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )

@@ -54,7 +54,5 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
     fields["case_id"] = domain_event.originator_id
     if isinstance(domain_event, Case.Opened):
         fields["opened_by"] = domain_event.actor_id
-    return contract_type(
-        **envelope_fields(domain_event, subject_id=domain_event.originator_id),
-        payload=payload_type(**fields),
-    )
+    envelope = envelope_fields(domain_event, subject_id=domain_event.originator_id)
+    return contract_type.model_validate({**envelope, "payload": payload_type(**fields)})

@@ -6,12 +6,11 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
-
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 from casework.translation import CONTRACT_EVENTS, to_contract_event
+from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
 
 TODAY = date(2026, 11, 2)
 PUPIL = uuid.uuid4()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 import asyncpg
 from meldcode_contracts import PupilRegistered, SignalCorrected, SignalRecorded
@@ -79,3 +80,9 @@ async def signals_of_pupil(pool: asyncpg.Pool, pupil_id: uuid.UUID) -> list[asyn
            from known_signals where pupil_id = $1 order by observed_on, recorded_at""",
         pupil_id,
     )
+
+
+async def date_of_birth(pool: asyncpg.Pool, pupil_id: uuid.UUID) -> date | None:
+    """The pupil's registered date of birth (rule 8: the 12+ check on the reporting date)."""
+    value = await pool.fetchval("select date_of_birth from known_pupils where pupil_id = $1", pupil_id)
+    return value if isinstance(value, date) else None

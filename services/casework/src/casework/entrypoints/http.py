@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..adapters import signal_history
 from ..application import CaseworkApplication
 from ..domain.case import Case
+from .views import CaseOut, HistoryEntryOut, case_view, history_entry
 
 router = APIRouter()
 
@@ -38,18 +39,6 @@ class OpenCase(BaseModel):
 class CaseOpening(BaseModel):
     case_id: uuid.UUID
     version: int
-
-
-class CaseOut(BaseModel):
-    case_id: uuid.UUID
-    pupil_id: uuid.UUID
-    school: str
-    step: str = Field(description="Current step of the Meldcode")
-    case_owner_id: str
-    opened_by: str
-    signal_ids: list[uuid.UUID]
-    opened_at: datetime
-    version: int = Field(description="Send it back as expected version to avoid lost updates")
 
 
 class KnownSignalOut(BaseModel):
@@ -98,21 +87,29 @@ async def open_case(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"], summary="A case as it stands now")
-async def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp) -> CaseOut:
+async def get_case(
+    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp, request: Request
+) -> CaseOut:
     principal.require_role(*CASE_READERS)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
     principal.require_school(case.tenant, case.school)
-    return CaseOut(
-        case_id=case.id,
-        pupil_id=case.pupil_id,
-        school=case.school,
-        step=case.step.value,
-        case_owner_id=case.case_owner_id,
-        opened_by=case.opened_by,
-        signal_ids=case.signal_ids,
-        opened_at=case.created_on,
-        version=case.version,
-    )
+    return await case_view(case, request)
+
+
+@router.get(
+    "/cases/{case_id}/history",
+    response_model=list[HistoryEntryOut],
+    tags=["cases"],
+    summary="Every event of the case in order: what happened, when, by whom",
+)
+async def get_case_history(
+    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp
+) -> list[HistoryEntryOut]:
+    principal.require_role(*CASE_READERS)
+    case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
+    principal.require_school(case.tenant, case.school)
+    events = await anyio.to_thread.run_sync(app.case_history, case_id)
+    return [history_entry(e) for e in events]
 
 
 @router.get(

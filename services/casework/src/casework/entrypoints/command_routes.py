@@ -1,0 +1,79 @@
+"""One POST route per command of steps 3-6: `POST /cases/{case_id}/<command>`.
+
+(No `from __future__ import annotations` here: FastAPI must see each route's body type itself.)
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from meldcode_contracts import Role
+from meldcode_servicekit.auth import CurrentPrincipal, Principal
+
+from ..adapters import signal_history
+from ..application import CaseworkApplication
+from ..domain.case import Case
+from .commands import ROUTES, CaseCommand, Route
+from .views import CaseOut, case_view
+
+CASE_ACTORS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+
+router = APIRouter(tags=["case steps"])
+
+
+async def _context_arguments(
+    route: Route, case: Case, principal: Principal, request: Request
+) -> dict[str, Any]:
+    """What a command needs besides its body: today's date, and for some commands facts the
+    case does not hold itself (the pupil's date of birth, the samenwerkingsverband)."""
+    arguments: dict[str, Any] = {}
+    if route.takes_today:
+        arguments["today"] = datetime.now(UTC).date()
+    if route.body.method == "notify_amk":
+        arguments["pupil_date_of_birth"] = await signal_history.date_of_birth(
+            request.app.state.pool, case.pupil_id
+        )
+    if route.body.method == "transfer":
+        arguments["to_tenant"] = principal.tenant
+    return arguments
+
+
+def _add(route: Route) -> None:
+    async def command(
+        case_id: uuid.UUID, body: CaseCommand, principal: CurrentPrincipal, request: Request
+    ) -> CaseOut:
+        principal.require_role(*CASE_ACTORS)
+        app: CaseworkApplication = request.app.state.casework
+        current = await anyio.to_thread.run_sync(app.get_case, case_id)
+        principal.require_school(current.tenant, current.school)
+        arguments = {
+            **body.arguments(),
+            **await _context_arguments(route, current, principal, request),
+            "actor_id": principal.user_id,
+            "actor_role": principal.role.value,
+            "correlation_id": request.state.correlation_id,
+        }
+        case = await anyio.to_thread.run_sync(
+            lambda: app.change_case(
+                case_id,
+                expected_version=body.expected_version,
+                change=lambda case: getattr(case, route.body.method)(**arguments),
+            )
+        )
+        return await case_view(case, request)
+
+    command.__annotations__["body"] = route.body
+    router.add_api_route(
+        f"/cases/{{case_id}}/{route.path}",
+        command,
+        methods=["POST"],
+        response_model=CaseOut,
+        summary=route.summary,
+        name=route.body.method,
+    )
+
+
+for _route in ROUTES:
+    _add(_route)

@@ -1,0 +1,233 @@
+"""Tasks in PostgreSQL: applying the decisions of `domain.decisions`, and reading tasks back."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+from meldcode_contracts import Role
+
+from ..domain.access import Viewer, can_see
+from ..domain.decisions import Coverage, Decision
+from ..domain.pupils import KnownPupil, PupilName
+from ..domain.tasks import Assignee, Completion, Task, TaskKind, TaskStatus
+
+
+class PostgresTaskStore:
+    """The `application.TaskStore` port on one connection, inside the caller's transaction."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def remember_pupil(self, pupil: KnownPupil) -> None:
+        await remember_pupil(self._conn, pupil)
+
+    async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None:
+        return await coverage_of(self._conn, tenant, signal_id)
+
+    async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
+        return await apply_decision(self._conn, decision)
+
+    async def visible_tasks(
+        self, viewer: Viewer, status: TaskStatus | None, limit: int
+    ) -> list[tuple[Task, PupilName | None]]:
+        return await visible_tasks(self._conn, viewer, status, limit)
+
+    async def task_for_update(self, task_id: uuid.UUID) -> Task | None:
+        return await task_for_update(self._conn, task_id)
+
+    async def save_completion(self, task: Task) -> bool:
+        return await save_completion(self._conn, task)
+
+    async def pupil_of(self, task: Task) -> PupilName | None:
+        return await pupil_of(self._conn, task)
+
+
+TASK_COLUMNS = """t.task_id, t.tenant, t.school, t.kind, t.assignee_role, t.assignee_user_id, t.pupil_id,
+    t.case_id, t.signal_id, t.created_at, t.due_at, t.status, t.completed_at, t.completed_by,
+    t.fulfilled_by_event_id, t.source_event_id"""
+PUPIL_JOIN = "left join pupils p on p.pupil_id = t.pupil_id and p.tenant = t.tenant"
+
+
+async def remember_pupil(conn: asyncpg.Connection, pupil: KnownPupil) -> None:
+    """Keep the minimal name of a registered pupil (given name, family-name initial)."""
+    await conn.execute(
+        """insert into pupils (pupil_id, tenant, school, given_name, family_initial, registered_at)
+           values ($1, $2, $3, $4, $5, $6) on conflict (pupil_id) do nothing""",
+        pupil.pupil_id,
+        pupil.tenant,
+        pupil.school,
+        pupil.name.given_name,
+        pupil.name.family_initial,
+        pupil.registered_at,
+    )
+
+
+async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
+    """Store what the rules decided, idempotently; returns the ids of the tasks that are new."""
+    created = []
+    for task in decision.new_tasks:
+        if await insert_task(conn, task):
+            created.append(task.task_id)
+    for coverage in decision.coverages:
+        await conn.execute(
+            """insert into signal_coverage (tenant, signal_id, case_id, source_event_id, covered_at)
+               values ($1, $2, $3, $4, $5) on conflict (tenant, signal_id) do nothing""",
+            coverage.tenant,
+            coverage.signal_id,
+            coverage.case_id,
+            coverage.event_id,
+            coverage.covered_at,
+        )
+    for completion in decision.completions:
+        await conn.execute(
+            """update tasks set status = 'done', completed_at = $4, completed_by = $5,
+                   fulfilled_by_event_id = $6
+               where tenant = $1 and kind = $2 and signal_id = any($3::uuid[]) and status = 'open'""",
+            completion.tenant,
+            completion.kind.value,
+            list(completion.signal_ids),
+            completion.completion.completed_at,
+            completion.completion.completed_by,
+            completion.completion.fulfilled_by_event_id,
+        )
+    return created
+
+
+async def insert_task(conn: asyncpg.Connection, task: Task) -> bool:
+    """Insert the task unless a task with its id exists; True when it was new."""
+    done = task.completion
+    inserted = await conn.fetchval(
+        """insert into tasks (task_id, tenant, school, kind, assignee_role, assignee_user_id, pupil_id,
+               case_id, signal_id, created_at, due_at, status, completed_at, completed_by,
+               fulfilled_by_event_id, source_event_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           on conflict (task_id) do nothing returning true""",
+        task.task_id,
+        task.tenant,
+        task.school,
+        task.kind.value,
+        task.assignee.role.value if task.assignee.role else None,
+        task.assignee.user_id,
+        task.pupil_id,
+        task.case_id,
+        task.signal_id,
+        task.created_at,
+        task.due_at,
+        task.status.value,
+        done.completed_at if done else None,
+        done.completed_by if done else None,
+        done.fulfilled_by_event_id if done else None,
+        task.source_event_id,
+    )
+    return bool(inserted)
+
+
+async def coverage_of(conn: asyncpg.Connection, tenant: str, signal_id: uuid.UUID) -> Coverage | None:
+    """The case that already covers this signal, if its event arrived before the signal's."""
+    row = await conn.fetchrow(
+        """select tenant, signal_id, case_id, source_event_id, covered_at
+           from signal_coverage where tenant = $1 and signal_id = $2""",
+        tenant,
+        signal_id,
+    )
+    if row is None:
+        return None
+    return Coverage(
+        tenant=row["tenant"],
+        signal_id=row["signal_id"],
+        case_id=row["case_id"],
+        event_id=row["source_event_id"],
+        covered_at=row["covered_at"],
+    )
+
+
+async def visible_tasks(
+    conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None, limit: int
+) -> list[tuple[Task, PupilName | None]]:
+    """The viewer's tasks, oldest first, each with the pupil's short name when known."""
+    rows = await conn.fetch(
+        f"""select {TASK_COLUMNS}, p.given_name, p.family_initial
+            from tasks t {PUPIL_JOIN}
+            where t.tenant = $1 and t.school = any($2::text[])
+              and (t.assignee_user_id = $3 or t.assignee_role = $4)
+              and ($5::text is null or t.status = $5)
+            order by t.created_at, t.task_id
+            limit $6""",  # noqa: S608 - only constant fragments are interpolated
+        viewer.tenant,
+        sorted(viewer.schools),
+        viewer.user_id,
+        viewer.role.value,
+        status.value if status else None,
+        limit,
+    )
+    found = [(task_from_row(row), pupil_from_row(row)) for row in rows]
+    # The query and the domain rule say the same; the rule has the last word.
+    return [(task, pupil) for task, pupil in found if can_see(viewer, task)]
+
+
+async def task_for_update(conn: asyncpg.Connection, task_id: uuid.UUID) -> Task | None:
+    """The task, locked until the end of the caller's transaction."""
+    row = await conn.fetchrow(f"select {TASK_COLUMNS} from tasks t where t.task_id = $1 for update", task_id)  # noqa: S608
+    return task_from_row(row) if row else None
+
+
+async def pupil_of(conn: asyncpg.Connection, task: Task) -> PupilName | None:
+    if task.pupil_id is None:
+        return None
+    row = await conn.fetchrow(
+        "select given_name, family_initial from pupils where pupil_id = $1 and tenant = $2",
+        task.pupil_id,
+        task.tenant,
+    )
+    return pupil_from_row(row) if row else None
+
+
+async def save_completion(conn: asyncpg.Connection, task: Task) -> bool:
+    """Store the completion of a task that was open; False when it was not open any more."""
+    done = task.completion
+    assert done is not None
+    updated = await conn.fetchval(
+        """update tasks set status = 'done', completed_at = $2, completed_by = $3, fulfilled_by_event_id = $4
+           where task_id = $1 and status = 'open' returning true""",
+        task.task_id,
+        done.completed_at,
+        done.completed_by,
+        done.fulfilled_by_event_id,
+    )
+    return bool(updated)
+
+
+def task_from_row(row: asyncpg.Record) -> Task:
+    completion = (
+        Completion(
+            completed_at=row["completed_at"],
+            completed_by=row["completed_by"],
+            fulfilled_by_event_id=row["fulfilled_by_event_id"],
+        )
+        if row["status"] == TaskStatus.DONE.value
+        else None
+    )
+    return Task(
+        task_id=row["task_id"],
+        tenant=row["tenant"],
+        school=row["school"],
+        kind=TaskKind(row["kind"]),
+        assignee=Assignee(
+            role=Role(row["assignee_role"]) if row["assignee_role"] else None,
+            user_id=row["assignee_user_id"],
+        ),
+        created_at=row["created_at"],
+        source_event_id=row["source_event_id"],
+        pupil_id=row["pupil_id"],
+        case_id=row["case_id"],
+        signal_id=row["signal_id"],
+        due_at=row["due_at"],
+        completion=completion,
+    )
+
+
+def pupil_from_row(row: asyncpg.Record) -> PupilName | None:
+    if row["given_name"] is None:
+        return None
+    return PupilName(given_name=row["given_name"], family_initial=row["family_initial"])

@@ -1,0 +1,76 @@
+"""Use cases of notifications, written against the `TaskStore` port (implemented in adapters).
+
+Each use case runs inside one transaction that the caller opened (the EventConsumer's, or the
+HTTP request's), so a failure leaves nothing half done.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Protocol
+
+from .domain.access import Viewer, complete_by
+from .domain.decisions import (
+    CaseNoticed,
+    Coverage,
+    Decision,
+    SignalNoticed,
+    on_case_opened,
+    on_signal_recorded,
+)
+from .domain.errors import TaskNotFound
+from .domain.pupils import KnownPupil, PupilName
+from .domain.tasks import Task, TaskStatus
+
+
+class TaskStore(Protocol):
+    async def remember_pupil(self, pupil: KnownPupil) -> None: ...
+
+    async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None: ...
+
+    async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
+        """Store the decision idempotently; the ids of the tasks that were new."""
+        ...
+
+    async def visible_tasks(
+        self, viewer: Viewer, status: TaskStatus | None, limit: int
+    ) -> list[tuple[Task, PupilName | None]]: ...
+
+    async def task_for_update(self, task_id: uuid.UUID) -> Task | None: ...
+
+    async def save_completion(self, task: Task) -> bool: ...
+
+    async def pupil_of(self, task: Task) -> PupilName | None: ...
+
+
+async def pupil_registered(store: TaskStore, pupil: KnownPupil) -> None:
+    await store.remember_pupil(pupil)
+
+
+async def signal_recorded(store: TaskStore, fact: SignalNoticed) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_signal_recorded(fact, await store.coverage_of(fact.tenant, fact.signal_id))
+    return decision, await store.apply_decision(decision)
+
+
+async def case_opened(store: TaskStore, fact: CaseNoticed) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_opened(fact)
+    return decision, await store.apply_decision(decision)
+
+
+async def tasks_of(
+    store: TaskStore, viewer: Viewer, status: TaskStatus | None, limit: int
+) -> list[tuple[Task, PupilName | None]]:
+    return await store.visible_tasks(viewer, status, limit)
+
+
+async def complete_task(
+    store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime
+) -> tuple[Task, PupilName | None]:
+    """404 when unknown, 403 when not the viewer's, 409 when done already (see domain.errors)."""
+    task = await store.task_for_update(task_id)
+    if task is None:
+        raise TaskNotFound()
+    completed = complete_by(viewer, task, now)
+    await store.save_completion(completed)
+    return completed, await store.pupil_of(completed)

@@ -1,0 +1,50 @@
+"""Wires the notifications service: its tables, the event consumer, HTTP API. Nothing connects at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from meldcode_contracts import EVENT_TOPICS
+from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.kafka import kafka_reachable
+from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.runtime import database, event_consumer
+from meldcode_servicekit.web import create_app
+
+from .adapters.schema import SCHEMA
+from .config import Settings
+from .domain.errors import DomainError
+from .entrypoints.consumer import handle_event
+from .entrypoints.http import router
+
+log = get_logger(__name__)
+
+
+def build_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(
+                event_consumer(
+                    app, settings, service="notifications", topics=EVENT_TOPICS, handle=handle_event
+                )
+            )
+            log.info("service_started", port=settings.http_port)
+            yield
+        log.info("service_stopped")
+
+    return create_app(
+        settings,
+        title="Meldcode notifications",
+        description="Tasks of the Meldcode for IB'ers, case owners and the zorgteam, derived from events.",
+        lifespan=lifespan,
+        routers=[router],
+        readiness_checks=[database_reachable, kafka_reachable],
+        domain_error=DomainError,
+    )

@@ -1,0 +1,119 @@
+"""The task: something one person, or a role at a school, has to do next in the Meldcode.
+
+Tasks are derived from contract events. A task's id is a uuid5 of the event it came from and its
+kind, so deriving it twice (a redelivery, a replay) yields the same task. Its `created_at` is the
+event's `occurred_at` for the same reason. Later issues add kinds (reminders, deadlines, JGZ
+hand-overs) and `due_at`; the shape stays the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from meldcode_contracts import Role
+
+from .errors import TaskAlreadyDone
+from .pupils import PupilName, pupil_display
+
+TASK_NAMESPACE = uuid.UUID("6f1c2a52-7d4e-5b8a-9c1e-3a0b5d7e9f21")
+SYSTEM = "system"
+"""`completed_by` of a task that the system completed because a later event fulfilled it."""
+
+
+class TaskKind(StrEnum):
+    NEW_SIGNAL = "new_signal"
+    """A signal was recorded: the school's IB'er looks at it (step 2, collegiale consultatie)."""
+    NEW_CASE = "new_case"
+    """A case was opened: its owner sets the next step of the Meldcode."""
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def task_id_for(source_event_id: uuid.UUID, kind: TaskKind) -> uuid.UUID:
+    """The same event and kind always give the same task id (idempotent creation)."""
+    return uuid.uuid5(TASK_NAMESPACE, f"{source_event_id}:{kind.value}")
+
+
+def must_be_utc(value: datetime, name: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() != timedelta(0):
+        raise ValueError(f"{name} must be a timezone-aware UTC datetime")
+    return value
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Who a task is for: a user (by id), or a role at the task's school, or both."""
+
+    role: Role | None = None
+    user_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role is None and not self.user_id:
+            raise ValueError("a task is assigned to a role, a user or both")
+
+    @classmethod
+    def role_at_school(cls, role: Role) -> Assignee:
+        return cls(role=role)
+
+    @classmethod
+    def user(cls, user_id: str) -> Assignee:
+        return cls(user_id=user_id)
+
+
+@dataclass(frozen=True)
+class Completion:
+    completed_at: datetime
+    completed_by: str
+    """User id of who completed it, or `SYSTEM`."""
+    fulfilled_by_event_id: uuid.UUID | None = None
+    """The event that made the task unnecessary, when the system completed it."""
+
+    def __post_init__(self) -> None:
+        must_be_utc(self.completed_at, "completed_at")
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: uuid.UUID
+    tenant: str
+    school: str
+    kind: TaskKind
+    assignee: Assignee
+    created_at: datetime
+    source_event_id: uuid.UUID
+    pupil_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+    signal_id: uuid.UUID | None = None
+    due_at: datetime | None = None
+    completion: Completion | None = None
+
+    def __post_init__(self) -> None:
+        must_be_utc(self.created_at, "created_at")
+        if self.due_at is not None:
+            must_be_utc(self.due_at, "due_at")
+
+    @property
+    def status(self) -> TaskStatus:
+        return TaskStatus.OPEN if self.completion is None else TaskStatus.DONE
+
+    def complete(self, completion: Completion) -> Task:
+        if self.completion is not None:
+            raise TaskAlreadyDone()
+        return replace(self, completion=completion)
+
+    def title(self, pupil: PupilName | None) -> str:
+        """The Dutch title, with the pupil shown as briefly as possible (see `pupils`)."""
+        return task_title(self.kind, pupil, self.pupil_id)
+
+
+def task_title(kind: TaskKind, pupil: PupilName | None, pupil_id: uuid.UUID | None) -> str:
+    if kind is TaskKind.NEW_SIGNAL:
+        about = pupil_display(pupil, pupil_id) if pupil_id is not None else "onbekend"
+        return f"Nieuw signaal over leerling {about}"
+    return "Nieuwe zaak: zet de volgende stap van de Meldcode"

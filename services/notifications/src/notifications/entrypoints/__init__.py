@@ -1,0 +1,1 @@
+"""How the world reaches notifications: Kafka consumer, HTTP API, command line."""

@@ -1,0 +1,133 @@
+"""HTTP API of the notifications service: a person's task list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, cast
+
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request
+from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from pydantic import BaseModel, Field
+
+from .. import application
+from ..adapters.tasks import PostgresTaskStore
+from ..domain.access import TASK_USERS, Viewer
+from ..domain.errors import DomainError
+from ..domain.pupils import PupilName
+from ..domain.tasks import Task, TaskKind, TaskStatus
+
+router = APIRouter()
+log = get_logger(__name__)
+
+
+class StatusFilter(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    ALL = "all"
+
+
+class TaskOut(BaseModel):
+    task_id: uuid.UUID = Field(description="Stable id of the task (derived from the event that caused it)")
+    kind: TaskKind = Field(description="What kind of task: new_signal or new_case")
+    title: str = Field(description="What to do, in Dutch, with the pupil shown as briefly as possible")
+    status: TaskStatus = Field(description="open or done")
+    school: str = Field(description="BRIN of the school the task belongs to")
+    assignee_role: str | None = Field(description="The role at the school the task is for, if any")
+    assignee_user_id: str | None = Field(description="The user the task is for, if any")
+    pupil_id: uuid.UUID | None = Field(description="Pseudonymous id of the pupil it is about")
+    case_id: uuid.UUID | None = Field(description="The case it is about, if any")
+    signal_id: uuid.UUID | None = Field(description="The signal it is about, if any")
+    created_at: datetime = Field(description="When the cause happened (UTC)")
+    due_at: datetime | None = Field(description="Deadline (UTC), when the task has one")
+    completed_at: datetime | None = Field(description="When it was done (UTC)")
+    completed_by: str | None = Field(description="User id of who completed it, or 'system'")
+    fulfilled_by_event_id: uuid.UUID | None = Field(
+        description="The event that made the task unnecessary, when the system completed it"
+    )
+
+    @classmethod
+    def of(cls, task: Task, pupil: PupilName | None) -> TaskOut:
+        done = task.completion
+        return cls(
+            task_id=task.task_id,
+            kind=task.kind,
+            title=task.title(pupil),
+            status=task.status,
+            school=task.school,
+            assignee_role=task.assignee.role.value if task.assignee.role else None,
+            assignee_user_id=task.assignee.user_id,
+            pupil_id=task.pupil_id,
+            case_id=task.case_id,
+            signal_id=task.signal_id,
+            created_at=task.created_at,
+            due_at=task.due_at,
+            completed_at=done.completed_at if done else None,
+            completed_by=done.completed_by if done else None,
+            fulfilled_by_event_id=done.fulfilled_by_event_id if done else None,
+        )
+
+
+def pool(request: Request) -> asyncpg.Pool:
+    p: asyncpg.Pool = request.app.state.pool
+    return p
+
+
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+
+
+def viewer_of(principal: Principal) -> Viewer:
+    principal.require_role(*TASK_USERS)
+    return Viewer(
+        user_id=principal.user_id, role=principal.role, tenant=principal.tenant, schools=principal.schools
+    )
+
+
+def as_problem(error: DomainError) -> Problem:
+    kind = {403: Forbidden, 404: NotFound, 409: Conflict}.get(error.status, Problem)
+    return kind(str(error), rule=error.rule)
+
+
+@router.get("/tasks", response_model=list[TaskOut], tags=["tasks"], summary="Your tasks")
+async def list_tasks(
+    principal: CurrentPrincipal,
+    db: Pool,
+    status: Annotated[StatusFilter, Query(description="open (default), done or all")] = StatusFilter.OPEN,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many tasks, oldest first")] = 200,
+) -> list[TaskOut]:
+    viewer = viewer_of(principal)
+    wanted = None if status is StatusFilter.ALL else TaskStatus(status.value)
+    async with db.acquire() as proxy:
+        found = await application.tasks_of(
+            PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, wanted, limit
+        )
+    return [TaskOut.of(task, pupil) for task, pupil in found]
+
+
+@router.post(
+    "/tasks/{task_id}/complete",
+    response_model=TaskOut,
+    tags=["tasks"],
+    summary="Mark one of your tasks as done",
+    responses={
+        403: {"description": "Not your task"},
+        404: {"description": "No such task"},
+        409: {"description": "Already done"},
+    },
+)
+async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
+    viewer = viewer_of(principal)
+    try:
+        async with db.acquire() as proxy, proxy.transaction():
+            conn = cast(asyncpg.Connection, proxy)
+            completed, pupil = await application.complete_task(
+                PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
+            )
+    except DomainError as error:
+        raise as_problem(error) from error
+    log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
+    return TaskOut.of(completed, pupil)
