@@ -86,4 +86,3 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
 async def _events(suite: Suite, topic: str, expected: int) -> list[Envelope]:
     messages = await read_topic(suite.infra.kafka, suite.topic(topic), expected=expected)
     return [parse_event(m["value"]) for m in messages]
-

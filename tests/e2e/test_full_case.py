@@ -1,0 +1,157 @@
+"""The whole Meldcode, from signals to a closed case, through the HTTP APIs of the four services."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from meldcode_contracts import CASEWORK_EVENTS, AmkNotified, DecisionMade, parse_event
+from meldcode_testkit import Suite, eventually, read_topic
+from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
+
+from .scenario import DEMO_SIGNALS, Staff, bearer, record_signal, register_pupil
+
+REPORTED_CASE_EVENTS = [
+    "CaseOpened",
+    "ParentsConversationHeld",
+    "RiskWeighed",
+    "DecisionMade",
+    "ParentsInformed",
+    "ChildInformed",
+    "AmkNotified",
+    "VeiligThuisFeedbackReceived",
+    "HelpOrganised",
+    "CareCoordinatorAssigned",
+    "FollowUpScheduled",
+    "FollowUpEvaluated",
+    "CaseClosed",
+]
+
+
+def zorgteam(suite: Suite) -> dict[str, str]:
+    return bearer(suite.infra.token(sub="jgz-arts", role="zorgteam", tenant="swv-zuid", schools=("12AB",)))
+
+
+async def open_case_from_demo_signals(
+    http: httpx.AsyncClient, suite: Suite, staff: Staff
+) -> tuple[str, str, list[str]]:
+    signals, casework = suite.services["signals"], suite.services["casework"]
+    pupil_id = await register_pupil(http, signals.url, staff)
+    signal_ids = [await record_signal(http, signals.url, staff, pupil_id, d, t) for d, t in DEMO_SIGNALS]
+
+    async def known() -> bool:
+        response = await http.get(f"{casework.url}/pupils/{pupil_id}/signals", headers=staff.ib)
+        return response.status_code == 200 and len(response.json()) == len(signal_ids)
+
+    await eventually(known)
+    opened = await http.post(
+        f"{casework.url}/cases", headers=staff.ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
+    )
+    assert opened.status_code == 201, opened.text
+    return pupil_id, opened.json()["case_id"], signal_ids
+
+
+async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_and_the_read_models(
+    suite: Suite,
+) -> None:
+    for name in ("signals", "casework", "reporting", "notifications"):
+        await suite.service(name)
+    staff = Staff(suite)
+    casework, reporting = suite.services["casework"].url, suite.services["reporting"].url
+    async with httpx.AsyncClient(timeout=30) as http:
+        pupil_id, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
+        states = await walk_reported_case(http, casework, staff.ib, zorgteam(suite), case_id, signal_ids)
+        assert [s["step"] for s in states][-1] == "gesloten"
+        assert states[-1]["open_obligations"] == []
+        history = (await http.get(f"{casework}/cases/{case_id}/history", headers=staff.ib)).json()
+        assert [h["event_type"] for h in history] == REPORTED_CASE_EVENTS
+
+        second = await http.post(
+            f"{casework}/cases", headers=staff.ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids[:1]}
+        )
+        no_suspicion = await walk_no_suspicion_case(
+            http, casework, staff.ib, zorgteam(suite), second.json()["case_id"]
+        )
+        assert no_suspicion[-1]["step"] == "gesloten"
+
+        async def chronology() -> list[dict[str, Any]] | None:
+            response = await http.get(f"{reporting}/pupils/{pupil_id}/chronology", headers=staff.ib)
+            entries = response.json()["entries"] if response.status_code == 200 else []
+            return entries if sum(e["event_type"] == "CaseClosed" for e in entries) == 2 else None
+
+        entries = await eventually(chronology, timeout=60)
+        ours = [e["event_type"] for e in entries if e.get("case_id") == case_id]
+        assert ours == REPORTED_CASE_EVENTS
+        assert all(e["label"] != "Gebeurtenis" for e in entries)
+
+    messages = await read_topic(
+        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 5
+    )
+    events = [parse_event(m["value"]) for m in messages]
+    of_case = [e for e in events if str(e.subject_id) == case_id]
+    assert [e.event_type for e in of_case] == REPORTED_CASE_EVENTS
+    assert [e.sequence for e in of_case] == list(range(1, len(REPORTED_CASE_EVENTS) + 1))
+    [report] = [e for e in of_case if isinstance(e, AmkNotified)]
+    assert report.payload.pupil_age_on_report == 13
+    assert report.payload.parents_informed and report.payload.child_informed
+    assert [str(s) for s in report.payload.signal_ids] == signal_ids
+    not_reported = [
+        e for e in events if isinstance(e, DecisionMade) and e.payload.outcome == "no_suspicion_close"
+    ]
+    assert len(not_reported) == 1 and not_reported[0].payload.reasons
+
+
+async def test_a_step_the_meldcode_does_not_allow_is_refused_with_the_rule_and_changes_nothing(
+    suite: Suite,
+) -> None:
+    for name in ("signals", "casework"):
+        await suite.service(name)
+    staff = Staff(suite)
+    casework = suite.services["casework"].url
+    async with httpx.AsyncClient(timeout=30) as http:
+        _, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
+        too_early = await http.post(
+            f"{casework}/cases/{case_id}/risk-weighing",
+            headers=zorgteam(suite),
+            json={
+                "participants": [{"name": "A", "role": "ib", "discipline": "onderwijs"}] * 2,
+                "nature": "x",
+                "severity": "ernstig",
+                "risk_level": "hoog",
+                "suspicion": True,
+                "acute_unsafety": True,
+                "structural_unsafety": False,
+            },
+        )
+        assert too_early.status_code == 409
+        assert too_early.json()["rule"] == "rule-5-parents-conversation-before-weighing"
+        assert too_early.headers["content-type"] == "application/problem+json"
+        case = (await http.get(f"{casework}/cases/{case_id}", headers=staff.ib)).json()
+        assert case["version"] == 1 and case["step"] == "geopend"
+        assert [o["code"] for o in case["open_obligations"]] == ["gesprek_ouders"]
+
+
+async def test_two_people_acting_on_one_case_at_once_never_lose_an_update(suite: Suite) -> None:
+    for name in ("signals", "casework"):
+        await suite.service(name)
+    staff = Staff(suite)
+    casework = suite.services["casework"].url
+    async with httpx.AsyncClient(timeout=30) as http:
+        _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
+        body = {
+            "expected_version": 1,
+            "held_on": "2026-11-02",
+            "participants": ["moeder"],
+            "summary": "Besproken.",
+        }
+        first, second = await asyncio.gather(
+            http.post(f"{casework}/cases/{case_id}/parents-conversation", headers=staff.ib, json=body),
+            http.post(f"{casework}/cases/{case_id}/parents-conversation", headers=staff.ib, json=body),
+        )
+        assert sorted([first.status_code, second.status_code]) == [200, 409]
+        loser = first if first.status_code == 409 else second
+        assert loser.json()["rule"] == "concurrency"
+        assert loser.json()["current_version"] == 2
+        history = (await http.get(f"{casework}/cases/{case_id}/history", headers=staff.ib)).json()
+        assert [h["event_type"] for h in history] == ["CaseOpened", "ParentsConversationHeld"]
