@@ -1,7 +1,9 @@
 """The demo scenario of `make run`, played through the real HTTP APIs.
 
-A teacher (leerkracht) records three signals about a pupil; the IB'er opens a case from them.
-Then it shows where to look: the pupil's chronology (reporting), the IB'er's tasks
+A teacher (leerkracht) records three signals about a pupil; the IB'er opens a case from them and
+walks it, with the zorgteam, through every step of the Meldcode up to a report to Veilig Thuis,
+follow-up and closing; a second case ends after the weighing with "no suspicion". Then it shows
+where to look: the pupil's chronology (reporting), the IB'er's tasks
 (notifications) and each service's OpenAPI page.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 
 import httpx
 from meldcode_servicekit.devtokens import mint_token
+from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
 TENANT, SCHOOL = "swv-zuid", "12AB"
 SIGNALS = [
@@ -98,6 +101,22 @@ async def play(args: argparse.Namespace) -> None:
         case_id = opened.json()["case_id"]
         print(f"3. IB'er Bram opende een zaak uit de drie signalen: zaak-id {case_id}")
 
+        zorgteam = {
+            "Authorization": "Bearer "
+            + mint_token(key, sub="jgz-arts", role="zorgteam", samenwerkingsverband=TENANT, schools=[SCHOOL])
+        }
+        print("\nDe zaak doorloopt alle stappen van de Meldcode:")
+        await walk_reported_case(
+            http, args.casework, ib, zorgteam, case_id, signal_ids, say=lambda text: print(f"   - {text}")
+        )
+        second = await http.post(
+            f"{args.casework}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids[:1]}
+        )
+        second.raise_for_status()
+        await walk_no_suspicion_case(
+            http, args.casework, ib, zorgteam, second.json()["case_id"], say=lambda text: print(f"   - {text}")
+        )
+
         chronology_url = f"{args.reporting}/pupils/{pupil_id}/chronology"
 
         async def chronology_complete() -> Any:
@@ -106,7 +125,7 @@ async def play(args: argparse.Namespace) -> None:
                 return None
             body = response.json()
             types = [e.get("event_type") for e in body.get("entries", [])]
-            return body if "CaseOpened" in types and types.count("SignalRecorded") >= len(SIGNALS) else None
+            return body if types.count("CaseClosed") >= 2 and types.count("SignalRecorded") >= len(SIGNALS) else None
 
         chronology = await until("the chronology in reporting", chronology_complete)
         tasks_url = f"{args.notifications}/tasks?status=all"
@@ -121,11 +140,12 @@ async def play(args: argparse.Namespace) -> None:
 
     print("\nChronologie van de leerling (reporting):")
     for entry in chronology["entries"]:
-        print(f"  {entry.get('occurred_at', '')[:19]}  {entry.get('label', entry.get('event_type'))}")
+        print(f"  {entry['occurred_at'][:19]}  {entry['label']}")
     print("\nTaken van de IB'er (notifications):")
     for task in tasks:
         print(f"  [{task.get('status')}] {task.get('title')}")
     print("\nWaar kijken:")
+    print(f"  zaak:         GET {args.casework}/cases/{case_id}  (en /history)")
     print(f"  chronologie:  GET {chronology_url}")
     print(f"  takenlijst:   GET {tasks_url}")
     print(f"  token van IB'er Bram (Authorization: Bearer ...): {token_file}")

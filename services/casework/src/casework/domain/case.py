@@ -34,7 +34,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
@@ -97,29 +96,14 @@ from .errors import (
 from .obligations import Obligation
 from .parents import SafetyGround
 from .report import CHILD_INFORMED_FROM_AGE, AnonymityGround, ChildExceptionGround, age_on
+from .snapshot import from_plain, to_plain
+from .steps import Step
 from .transfer import TransferLegalBasis
 from .values import choose, text
 from .weighing import Participant, RiskLevel, Severity, Weighing
 
 CASE_OPENER_ROLES = frozenset({"intern_begeleider"})
 MIN_EXPLANATION_LENGTH = 10
-
-
-class Step(StrEnum):
-    """Where the case stands in the six steps of the Meldcode."""
-
-    OPENED = "geopend"
-    PARENTS_CONVERSATION = "gesprek_ouders"
-    """Step 3 done (conversation held or its skip recorded): the weighing is next."""
-    WEIGHED = "weging"
-    """Step 4 done: the decision is next."""
-    DECIDED = "besluit"
-    """Step 5 decided: help is organised and/or the report is prepared."""
-    REPORTED = "melding"
-    """Reported to Veilig Thuis (`AmkNotified`)."""
-    FOLLOW_UP = "volgen"
-    """Step 6: a care coordinator follows the help; evaluation."""
-    CLOSED = "gesloten"
 
 
 @dataclass(frozen=True)
@@ -356,6 +340,15 @@ class Case(Aggregate):
         decision_reopened: bool
 
     class CaseClosed(Aggregate.Event):
+        """Version 2 added `aftercare` (rule 13: closing with aftercare agreements); version 1
+        events, stored before that, are read with `aftercare` None."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["aftercare"] = None
+
         tenant: str
         school: str
         pupil_id: uuid.UUID
@@ -398,6 +391,23 @@ class Case(Aggregate):
         legal_basis: str
         legal_basis_explanation: str
         new_case_owner_id: str
+
+    class Snapshot(Aggregate.Snapshot):
+        """A long case's state, stored as plain data and restored exactly (see snapshot.py)."""
+
+        @classmethod
+        def take(cls, aggregate: Any) -> Any:
+            snapshot = super().take(aggregate)
+            plain = to_plain(snapshot.state)
+            snapshot.state.clear()
+            snapshot.state.update(plain)
+            return snapshot
+
+        def mutate(self, _: None) -> Any:
+            case = super().mutate(None)
+            restored = from_plain(vars(case))
+            vars(case).update(restored)
+            return case
 
     @event(Opened)
     def __init__(

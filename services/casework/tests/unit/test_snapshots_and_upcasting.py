@@ -1,0 +1,113 @@
+"""Long cases load from snapshots exactly as from their events; old stored events are upcast.
+
+In-memory persistence (the library's POPO recorder) with the service's real transcoder: no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from casework.application import CaseworkApplication
+from casework.domain.case import Case, KnownSignal, Step
+from casework.domain.decision import Answers
+from casework.domain.weighing import Participant
+
+TODAY = date(2026, 11, 2)
+ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c"}
+
+
+def in_memory_app() -> CaseworkApplication:
+    return CaseworkApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+
+def decided_case(app: CaseworkApplication) -> Case:
+    pupil = uuid.uuid4()
+    signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
+    case = Case.open(
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+    )
+    case.hold_parents_conversation(
+        held_on=TODAY, participants=["vader"], summary="Besproken.", today=TODAY, **ACT
+    )
+    case.weigh_risk(
+        participants=[
+            Participant.of("A", "ib", "onderwijs"),
+            Participant.of("B", "arts", "jeugdgezondheidszorg"),
+        ],
+        nature="Eenmalig letsel met verklaring.",
+        severity="licht",
+        risk_level="laag",
+        suspicion=False,
+        acute_unsafety=False,
+        structural_unsafety=False,
+        today=TODAY,
+        **ACT,
+    )
+    case.make_decision(
+        answers=Answers(False),
+        outcome="no_suspicion_close",
+        reasons="Verklaring bevestigd.",
+        today=TODAY,
+        **ACT,
+    )
+    app.save(case)
+    return case
+
+
+def state(case: Case) -> dict[str, Any]:
+    return {k: v for k, v in vars(case).items() if k != "_pending_events"}
+
+
+def test_a_case_loaded_from_its_snapshot_is_the_same_as_the_case_replayed_from_its_events() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    replayed = app.get_case(case.id)
+    app.take_snapshot(case.id)
+    from_snapshot = app.get_case(case.id)
+    assert state(from_snapshot) == state(replayed)
+    assert from_snapshot.step is Step.DECIDED
+    assert from_snapshot.decision is not None and from_snapshot.weighing is not None
+    from_snapshot.close(reason="Geen vermoeden na weging.", today=TODAY, **ACT)
+    app.save(from_snapshot)
+    assert app.get_case(case.id).step is Step.CLOSED
+
+
+def test_a_long_case_gets_a_snapshot_every_fifty_events() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    for n in range(60):
+        case.hold_parents_conversation(
+            held_on=TODAY, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=TODAY, **ACT
+        )
+        app.save(case)
+    snapshots = list(app.snapshots.get(case.id)) if app.snapshots else []
+    assert [s.originator_version for s in snapshots] == [50]
+    assert state(app.get_case(case.id)) == state(app.repository.get(case.id, version=case.version))
+    assert app.get_case(case.id).version == 64
+
+
+def test_a_case_closed_before_aftercare_existed_is_read_through_the_upcaster() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    case.close(reason="Geen vermoeden na weging.", aftercare="wordt weggelaten", today=TODAY, **ACT)
+    [closed] = case.collect_events()
+    stored = app.mapper.to_stored_event(closed)
+    old_state = json.loads(stored.state)
+    assert old_state.pop("class_version") == 2
+    del old_state["aftercare"]  # what version 1 of CaseClosed looked like
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                stored.originator_id, stored.originator_version, stored.topic, json.dumps(old_state).encode()
+            )
+        ]
+    )
+    [read_back] = [e for e in app.events.get(case.id) if isinstance(e, Case.CaseClosed)]
+    assert read_back.aftercare is None
+    assert read_back.reason == "Geen vermoeden na weging."
+    assert app.get_case(case.id).step is Step.CLOSED
