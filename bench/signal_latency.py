@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+
 from meldcode_servicekit.devtokens import mint_token
 
 

@@ -4,6 +4,8 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from pydantic import ValidationError
+
 from meldcode_contracts import (
     Actor,
     CaseOpened,
@@ -16,7 +18,6 @@ from meldcode_contracts import (
     serialize_event,
 )
 from meldcode_contracts.generate import stale_files
-from pydantic import ValidationError
 
 
 def case_opened(**changes: object) -> CaseOpened:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from meldcode_servicekit.devtokens import mint_token
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -114,7 +115,12 @@ async def play(args: argparse.Namespace) -> None:
         )
         second.raise_for_status()
         await walk_no_suspicion_case(
-            http, args.casework, ib, zorgteam, second.json()["case_id"], say=lambda text: print(f"   - {text}")
+            http,
+            args.casework,
+            ib,
+            zorgteam,
+            second.json()["case_id"],
+            say=lambda text: print(f"   - {text}"),
         )
 
         chronology_url = f"{args.reporting}/pupils/{pupil_id}/chronology"
@@ -125,7 +131,11 @@ async def play(args: argparse.Namespace) -> None:
                 return None
             body = response.json()
             types = [e.get("event_type") for e in body.get("entries", [])]
-            return body if types.count("CaseClosed") >= 2 and types.count("SignalRecorded") >= len(SIGNALS) else None
+            return (
+                body
+                if types.count("CaseClosed") >= 2 and types.count("SignalRecorded") >= len(SIGNALS)
+                else None
+            )
 
         chronology = await until("the chronology in reporting", chronology_complete)
         tasks_url = f"{args.notifications}/tasks?status=all"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
 from meldcode_testkit import Suite
 
 SCHOOL = "12AB"

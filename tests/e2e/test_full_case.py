@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import httpx
+
 from meldcode_contracts import CASEWORK_EVENTS, AmkNotified, DecisionMade, parse_event
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
@@ -110,7 +111,7 @@ async def test_a_step_the_meldcode_does_not_allow_is_refused_with_the_rule_and_c
     staff = Staff(suite)
     casework = suite.services["casework"].url
     async with httpx.AsyncClient(timeout=30) as http:
-        _, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
+        _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
         too_early = await http.post(
             f"{casework}/cases/{case_id}/risk-weighing",
             headers=zorgteam(suite),

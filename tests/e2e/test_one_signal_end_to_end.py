@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope, parse_event
 from meldcode_testkit import Suite, eventually, read_topic
 

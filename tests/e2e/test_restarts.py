@@ -6,6 +6,7 @@ import asyncio
 import signal
 
 import httpx
+
 from meldcode_contracts import SIGNALS_EVENTS, SignalRecorded, parse_event
 from meldcode_testkit import Suite, eventually, read_topic
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
 from meldcode_contracts import Actor, Role
 
 from .problems import Forbidden, Unauthorized

@@ -20,8 +20,9 @@ from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from meldcode_contracts import Envelope, dead_letter_topic, parse_event
 from pydantic import ValidationError
+
+from meldcode_contracts import Envelope, dead_letter_topic, parse_event
 
 from .logging import get_logger
 from .settings import ServiceSettings

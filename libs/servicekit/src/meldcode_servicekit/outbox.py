@@ -19,6 +19,7 @@ import anyio
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
+
 from meldcode_contracts import Actor, Envelope, serialize_event
 
 from .logging import get_logger

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 
 from eventsourcing.persistence import IntegrityError
+
 from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 

@@ -3,6 +3,7 @@
 import uuid
 
 import httpx
+
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, CaseOpened, dead_letter_topic, parse_event
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 

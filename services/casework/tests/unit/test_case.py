@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.errors import (
     CaseNeedsSignals,

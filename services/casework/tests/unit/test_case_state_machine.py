@@ -7,13 +7,14 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers, Outcome
 from casework.domain.errors import DomainError
 from casework.domain.weighing import Participant
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 TODAY = date(2025, 3, 10)
 ACT: dict[str, Any] = {"actor_id": "u-1", "actor_role": "zorgteam", "correlation_id": "c-1"}

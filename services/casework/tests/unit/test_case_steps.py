@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+
 from casework.domain import errors
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers, Outcome

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import asyncpg
+
 from meldcode_contracts import PupilRegistered, SignalCorrected, SignalRecorded
 
 from ..domain.case import KnownSignal

@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Snapshot as LibrarySnapshot
 
 from . import obligations as ob
 from .decision import Answers, Decision, Outcome
@@ -392,7 +393,7 @@ class Case(Aggregate):
         legal_basis_explanation: str
         new_case_owner_id: str
 
-    class Snapshot(Aggregate.Snapshot):
+    class Snapshot(LibrarySnapshot):
         """A long case's state, stored as plain data and restored exactly (see snapshot.py)."""
 
         @classmethod

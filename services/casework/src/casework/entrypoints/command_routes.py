@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
+
 from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+
 from meldcode_contracts import Envelope, PupilRegistered, SignalCorrected, SignalRecorded
 
 from ..adapters import signal_history

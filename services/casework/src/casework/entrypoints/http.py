@@ -9,10 +9,11 @@ from typing import Annotated
 import anyio
 from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
 from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.problems import Conflict
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
