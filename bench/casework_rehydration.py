@@ -1,0 +1,133 @@
+"""Benchmark: how long it takes to load (rehydrate) a case, and how many commands casework takes.
+
+    uv run python bench/casework_rehydration.py [--database-url URL]
+
+Against real PostgreSQL (default: the local one from deploy/local, in a fresh database). Prints,
+for cases of 10, 100 and 1 000 events, the median time to load the case without snapshots and
+with a snapshot every 50 events; then the command rate on one case (sequential) and on many cases
+in parallel (threads, like concurrent HTTP requests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from casework.application import CaseworkApplication
+from casework.domain.case import Case, KnownSignal
+
+ROOT = Path(__file__).resolve().parents[1]
+ACT: dict[str, Any] = {"actor_id": "bench-ib", "actor_role": "intern_begeleider", "correlation_id": "bench"}
+
+
+class WithoutSnapshots(CaseworkApplication):
+    snapshotting_intervals = {}  # noqa: RUF012
+
+
+def fresh_database(base_url: str) -> str:
+    name = f"bench_casework_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    return base_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def new_case() -> Case:
+    pupil = uuid.uuid4()
+    signal = KnownSignal(uuid.uuid4(), pupil, "swv-bench", "99ZZ")
+    return Case.open(
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib", **ACT
+    )
+
+
+def talk(case: Case, n: int) -> None:
+    today = datetime.now(UTC).date()
+    case.hold_parents_conversation(
+        held_on=today, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=today, **ACT
+    )
+
+
+def case_of(app: CaseworkApplication, events: int) -> uuid.UUID:
+    case = new_case()
+    app.save(case)
+    for n in range(events - 1):
+        talk(case, n)
+        if n % 10 == 9:
+            app.save(case)  # saved in steps, as a case grows over months
+    app.save(case)
+    assert case.version == events
+    return case.id
+
+
+def median_load_ms(app: CaseworkApplication, case_id: uuid.UUID, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        app.get_case(case_id)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_case: int) -> float:
+    def run(case_id: uuid.UUID) -> None:
+        for n in range(commands_per_case):
+            app.change_case(case_id, expected_version=None, change=lambda case, n=n: talk(case, n))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+        list(pool.map(run, cases))
+    return len(cases) * commands_per_case / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    base = (
+        args.database_url
+        or subprocess.run(
+            ["bash", str(ROOT / "deploy/local/postgres.sh"), "url"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    url = fresh_database(base)
+    plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url)
+    results: dict[str, Any] = {"rehydration_ms": {}}
+    for events in (10, 100, 1000):
+        without = case_of(plain, events)
+        with_snapshots = case_of(snapshotting, events)
+        results["rehydration_ms"][events] = {
+            "without_snapshots": round(median_load_ms(plain, without, args.repeat), 2),
+            "snapshot_every_50": round(median_load_ms(snapshotting, with_snapshots, args.repeat), 2),
+        }
+    one = [case_of(snapshotting, 1)]
+    many = [case_of(snapshotting, 1) for _ in range(8)]
+    results["commands_per_second"] = {
+        "one_case_sequential": round(command_rate(snapshotting, one, 200), 1),
+        "eight_cases_in_parallel": round(command_rate(snapshotting, many, 50), 1),
+    }
+    print(json.dumps(results, indent=2))
+    for events, row in results["rehydration_ms"].items():
+        print(
+            f"case of {events:>4} events: {row['without_snapshots']:>7} ms without, {row['snapshot_every_50']:>6} ms with snapshots"
+        )
+    rates = results["commands_per_second"]
+    print(
+        f"commands/s: one case {rates['one_case_sequential']}, eight cases in parallel {rates['eight_cases_in_parallel']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
