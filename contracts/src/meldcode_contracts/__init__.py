@@ -30,6 +30,7 @@ from .personal import Personal, personal_field_names, without_personal_data
 from .pupils import PupilRegistered, PupilRegisteredPayload
 from .registry import ALL_EVENTS, EVENTS_BY_TOPIC, parse_event, serialize_event
 from .signals import (
+    ColleagueConsulted,
     SignalCategory,
     SignalCorrected,
     SignalCorrectedPayload,
@@ -37,6 +38,7 @@ from .signals import (
     SignalRecordedPayload,
     SignalSource,
     SourceKind,
+    VeiligThuisAdviceRequested,
 )
 from .topics import CASEWORK_EVENTS, EVENT_TOPICS, SIGNALS_EVENTS, dead_letter_topic
 
@@ -59,6 +61,7 @@ __all__ = [
     "CaseTransferred",
     "ChildInformed",
     "ChildInformingExceptionRecorded",
+    "ColleagueConsulted",
     "DecisionMade",
     "Envelope",
     "FollowUpEvaluated",
@@ -82,6 +85,7 @@ __all__ = [
     "SignalRecordedPayload",
     "SignalSource",
     "SourceKind",
+    "VeiligThuisAdviceRequested",
     "VeiligThuisFeedbackReceived",
     "dead_letter_topic",
     "parse_event",

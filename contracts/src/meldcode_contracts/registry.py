@@ -9,12 +9,14 @@ from pydantic import Field, TypeAdapter
 from . import cases, topics
 from .envelope import Envelope
 from .pupils import PupilRegistered
-from .signals import SignalCorrected, SignalRecorded
+from .signals import ColleagueConsulted, SignalCorrected, SignalRecorded, VeiligThuisAdviceRequested
 
 AnyEvent = Annotated[
     PupilRegistered
     | SignalRecorded
     | SignalCorrected
+    | ColleagueConsulted
+    | VeiligThuisAdviceRequested
     | cases.CaseOpened
     | cases.CaseOwnerChanged
     | cases.ParentsConversationHeld
@@ -40,7 +42,13 @@ AnyEvent = Annotated[
 ]
 
 EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
-    topics.SIGNALS_EVENTS: (PupilRegistered, SignalRecorded, SignalCorrected),
+    topics.SIGNALS_EVENTS: (
+        PupilRegistered,
+        SignalRecorded,
+        SignalCorrected,
+        ColleagueConsulted,
+        VeiligThuisAdviceRequested,
+    ),
     topics.CASEWORK_EVENTS: cases.CASE_EVENTS,
 }
 

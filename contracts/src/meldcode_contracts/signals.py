@@ -83,3 +83,46 @@ class SignalCorrected(Envelope):
 
     event_type: Literal["SignalCorrected"] = "SignalCorrected"
     payload: SignalCorrectedPayload
+
+
+class ColleagueConsultedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    consultation_id: uuid.UUID
+    pupil_id: uuid.UUID
+    consulted_on: date
+    consulted_name: Personal[str] = Field(description="Who was consulted")
+    consulted_role: str = Field(
+        description="Their role, e.g. jeugdverpleegkundige, schoolmaatschappelijk werker"
+    )
+    organisation: str = Field(description="Their organisation, e.g. JGZ")
+    advice: Personal[str] = Field(description="The advice given")
+    signal_ids: list[uuid.UUID] = Field(default_factory=list, description="The signals discussed")
+
+
+class ColleagueConsulted(Envelope):
+    """Step 2 (collegiale consultatie): a colleague, the IB'er or a partner was consulted (rule 3)."""
+
+    event_type: Literal["ColleagueConsulted"] = "ColleagueConsulted"
+    payload: ColleagueConsultedPayload
+
+
+class VeiligThuisAdviceRequestedPayload(BaseModel):
+    """Deliberately without pupil id or any pupil data: the request is anonymous (rule 3)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    advice_request_id: uuid.UUID
+    requested_on: date
+    veilig_thuis_region: str
+    question: str = Field(
+        description="The situation as described to Veilig Thuis, without identifying the pupil"
+    )
+    advice: str = Field(description="What Veilig Thuis advised")
+
+
+class VeiligThuisAdviceRequested(Envelope):
+    """Step 2: Veilig Thuis was asked for advice anonymously; nothing on the wire identifies the pupil."""
+
+    event_type: Literal["VeiligThuisAdviceRequested"] = "VeiligThuisAdviceRequested"
+    payload: VeiligThuisAdviceRequestedPayload

@@ -11,9 +11,11 @@ from datetime import UTC, date, datetime
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+
 from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
+from .domain.consultation import AdviceRequest, Consultation
 from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
 from .domain.pupil import Pupil, PupilNumberIndex
 from .domain.signal import Observation, Signal
@@ -91,6 +93,75 @@ class SignalsApplication(MeldcodeApplication):
         )
         self.save(signal)
         return signal.version
+
+    def consult_colleague(
+        self,
+        *,
+        pupil_id: uuid.UUID,
+        consulted_on: date,
+        consulted_name: str,
+        consulted_role: str,
+        organisation: str,
+        advice: str,
+        signal_ids: list[uuid.UUID],
+        acting: Acting,
+    ) -> uuid.UUID:
+        pupil = self.get_pupil(pupil_id)
+        for signal_id in signal_ids:
+            signal = self.get_signal(signal_id)
+            if signal.pupil_id != pupil.id:
+                raise SignalNotFound("Dit signaal hoort niet bij deze leerling.")
+        consultation = Consultation.record(
+            tenant=pupil.tenant,
+            school=pupil.school,
+            pupil_id=pupil.id,
+            consulted_on=consulted_on,
+            consulted_name=consulted_name,
+            consulted_role=consulted_role,
+            organisation=organisation,
+            advice=advice,
+            signal_ids=signal_ids,
+            today=today_utc(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        self.save(consultation)
+        return consultation.id
+
+    def request_veilig_thuis_advice(
+        self,
+        *,
+        pupil_id: uuid.UUID,
+        requested_on: date,
+        veilig_thuis_region: str,
+        question: str,
+        advice: str,
+        acting: Acting,
+    ) -> uuid.UUID:
+        pupil = self.get_pupil(pupil_id)
+        request = AdviceRequest.request(
+            tenant=pupil.tenant,
+            school=pupil.school,
+            pupil_id=pupil.id,
+            identifying=(
+                pupil.given_name,
+                pupil.family_name,
+                pupil.pupil_number,
+                pupil.date_of_birth.isoformat(),
+                pupil.date_of_birth.strftime("%d-%m-%Y"),
+            ),
+            requested_on=requested_on,
+            veilig_thuis_region=veilig_thuis_region,
+            question=question,
+            advice=advice,
+            today=today_utc(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        self.save(request)
+        return request.id
 
     def get_pupil(self, pupil_id: uuid.UUID) -> Pupil:
         return self.get_or_raise(pupil_id, Pupil, PupilNotFound("Deze leerling is niet bekend."))

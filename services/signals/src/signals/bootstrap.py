@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
+
 from meldcode_contracts import SIGNALS_EVENTS
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable

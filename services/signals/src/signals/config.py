@@ -1,7 +1,8 @@
 """Settings of the signals service, from the environment (prefix SIGNALS_)."""
 
-from meldcode_servicekit.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from meldcode_servicekit.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from meldcode_contracts import (
+    ColleagueConsulted,
     Envelope,
     PupilRegistered,
     PupilRegisteredPayload,
@@ -13,9 +14,12 @@ from meldcode_contracts import (
     SignalRecorded,
     SignalRecordedPayload,
     SignalSource,
+    VeiligThuisAdviceRequested,
 )
+from meldcode_contracts.signals import ColleagueConsultedPayload, VeiligThuisAdviceRequestedPayload
 from meldcode_servicekit.outbox import envelope_fields
 
+from .domain.consultation import AdviceRequest, Consultation
 from .domain.pupil import Pupil
 from .domain.signal import Signal
 
@@ -38,6 +42,32 @@ def _observation(domain_event: Any) -> dict[str, Any]:
 
 
 def to_contract_event(domain_event: Any) -> Envelope | None:
+    if isinstance(domain_event, Consultation.Recorded):
+        return ColleagueConsulted(
+            **_envelope(domain_event),
+            payload=ColleagueConsultedPayload(
+                consultation_id=domain_event.originator_id,
+                pupil_id=domain_event.pupil_id,
+                consulted_on=domain_event.consulted_on,
+                consulted_name=domain_event.consulted_name,
+                consulted_role=domain_event.consulted_role,
+                organisation=domain_event.organisation,
+                advice=domain_event.advice,
+                signal_ids=domain_event.signal_ids,
+            ),
+        )
+    if isinstance(domain_event, AdviceRequest.Requested):
+        # Anonymous (rule 3): keyed by the request itself, and no pupil id or pupil data on the wire.
+        return VeiligThuisAdviceRequested(
+            **envelope_fields(domain_event, subject_id=domain_event.originator_id),
+            payload=VeiligThuisAdviceRequestedPayload(
+                advice_request_id=domain_event.originator_id,
+                requested_on=domain_event.requested_on,
+                veilig_thuis_region=domain_event.veilig_thuis_region,
+                question=domain_event.question,
+                advice=domain_event.advice,
+            ),
+        )
     if isinstance(domain_event, Pupil.Registered):
         return PupilRegistered(
             **_envelope(domain_event),

@@ -3,6 +3,7 @@
 import uuid
 
 import httpx
+
 from meldcode_contracts import SIGNALS_EVENTS, SignalCorrected, SignalRecorded, parse_event
 from meldcode_testkit import Suite, read_topic
 
@@ -116,3 +117,62 @@ async def test_bad_requests_get_problem_bodies_that_name_the_field_or_rule(suite
     for response in (no_token, missing_field, opinion_only, unknown_pupil, other_school):
         assert response.headers["content-type"] == "application/problem+json"
         assert "Sanne" not in response.text
+
+
+async def test_a_consultation_and_an_anonymous_advice_request_reach_the_topic_and_the_request_names_no_pupil(
+    suite: Suite,
+) -> None:
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]
+        consulted = await http.post(
+            f"/pupils/{pupil_id}/consultations",
+            json={
+                "consulted_on": "2026-11-03",
+                "consulted_name": "Petra",
+                "consulted_role": "jeugdverpleegkundige",
+                "organisation": "JGZ",
+                "advice": "Breng het in het zorgteam.",
+            },
+            headers=auth(suite, **IB),
+        )
+        naming = await http.post(
+            f"/pupils/{pupil_id}/veilig-thuis-advice",
+            json={
+                "requested_on": "2026-11-03",
+                "veilig_thuis_region": "Zuid",
+                "question": "Sanne Jansen heeft letsel.",
+                "advice": "Bespreek het.",
+            },
+            headers=auth(suite, **IB),
+        )
+        anonymous = await http.post(
+            f"/pupils/{pupil_id}/veilig-thuis-advice",
+            json={
+                "requested_on": "2026-11-03",
+                "veilig_thuis_region": "Zuid",
+                "question": "Meisje van 12 met herhaald letsel.",
+                "advice": "Bespreek het met de ouders.",
+            },
+            headers=auth(suite, **IB),
+        )
+        by_teacher = await http.post(
+            f"/pupils/{pupil_id}/veilig-thuis-advice",
+            json={
+                "requested_on": "2026-11-03",
+                "veilig_thuis_region": "Zuid",
+                "question": "x",
+                "advice": "y",
+            },
+            headers=auth(suite, **TEACHER),
+        )
+    assert consulted.status_code == 201, consulted.text
+    assert naming.status_code == 422 and naming.json()["rule"] == "rule-3-anonymous-advice-request"
+    assert anonymous.status_code == 201, anonymous.text
+    assert by_teacher.status_code == 403
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    types = [parse_event(m["value"]).event_type for m in messages]
+    assert types == ["PupilRegistered", "ColleagueConsulted", "VeiligThuisAdviceRequested"]
+    advice = messages[2]
+    assert pupil_id.encode() not in advice["value"] and advice["key"] != pupil_id.encode()
+    assert b"Sanne" not in advice["value"]

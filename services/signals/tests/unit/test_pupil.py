@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from signals.domain.errors import DateOfBirthInvalid
 from signals.domain.pupil import Pupil, PupilNumberIndex
 

@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 import pytest
+
 from meldcode_contracts import SignalCategory, SourceKind
 from signals.domain.errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
 from signals.domain.signal import Observation, Signal

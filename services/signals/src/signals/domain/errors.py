@@ -48,3 +48,20 @@ class ThirdPartySourceMustBeNamed(DomainError):
 
 class DateOfBirthInvalid(DomainError):
     rule = "pupil-date-of-birth"
+
+
+class ConsultationNeedsContent(DomainError):
+    """Rule 3: a consultation records who was consulted (role, organisation), when, and the advice."""
+
+    rule = "rule-3-consultation-recorded"
+
+
+class AdviceRequestIdentifiesPupil(DomainError):
+    """Rule 3: an anonymous advice request to Veilig Thuis carries nothing that identifies the pupil."""
+
+    rule = "rule-3-anonymous-advice-request"
+
+
+class ConsultationNotFound(DomainError):
+    rule = "consultation-not-found"
+    status = 404

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from eventsourcing.domain import Aggregate, event
+
 from meldcode_contracts import SignalCategory, SourceKind
 
 from .errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed

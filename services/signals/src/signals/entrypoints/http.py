@@ -8,10 +8,11 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
 from meldcode_contracts import Role, SignalCategory, SourceKind
 from meldcode_contracts.envelope import BRIN_PATTERN
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..application import SignalsApplication
 from ..domain.pupil import Pupil
@@ -225,3 +226,77 @@ async def correct_signal(
         )
     )
     return SignalCorrection(signal_id=signal_id, version=version)
+
+
+class ConsultColleague(Strict):
+    consulted_on: date
+    consulted_name: str = Field(min_length=1, max_length=200, description="Who was consulted")
+    consulted_role: str = Field(min_length=1, max_length=200, description="e.g. jeugdverpleegkundige")
+    organisation: str = Field(min_length=1, max_length=200, description="e.g. JGZ, school")
+    advice: str = Field(min_length=1, max_length=10_000)
+    signal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200, description="Signals discussed")
+
+
+class RequestVeiligThuisAdvice(Strict):
+    requested_on: date
+    veilig_thuis_region: str = Field(min_length=1, max_length=200)
+    question: str = Field(
+        min_length=1, max_length=10_000, description="Described without identifying the pupil"
+    )
+    advice: str = Field(min_length=1, max_length=10_000, description="What Veilig Thuis advised")
+
+
+class Created(BaseModel):
+    id: uuid.UUID
+
+
+@router.post(
+    "/pupils/{pupil_id}/consultations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Created,
+    tags=["consultations"],
+    summary="Record a consultation (step 2: collegiale consultatie)",
+)
+async def consult_colleague(
+    pupil_id: uuid.UUID,
+    body: ConsultColleague,
+    principal: CurrentPrincipal,
+    app: SignalsApp,
+    request: Request,
+) -> Created:
+    principal.require_role(*RECORDERS)
+    await readable_pupil(app, pupil_id, principal)
+    consultation_id = await anyio.to_thread.run_sync(
+        lambda: app.consult_colleague(
+            pupil_id=pupil_id,
+            acting=principal.acting(request.state.correlation_id),
+            **body.model_dump(),
+        )
+    )
+    return Created(id=consultation_id)
+
+
+@router.post(
+    "/pupils/{pupil_id}/veilig-thuis-advice",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Created,
+    tags=["consultations"],
+    summary="Record an anonymous advice request to Veilig Thuis (step 2; nothing identifies the pupil)",
+)
+async def request_veilig_thuis_advice(
+    pupil_id: uuid.UUID,
+    body: RequestVeiligThuisAdvice,
+    principal: CurrentPrincipal,
+    app: SignalsApp,
+    request: Request,
+) -> Created:
+    principal.require_role(Role.INTERN_BEGELEIDER)
+    await readable_pupil(app, pupil_id, principal)
+    advice_request_id = await anyio.to_thread.run_sync(
+        lambda: app.request_veilig_thuis_advice(
+            pupil_id=pupil_id,
+            acting=principal.acting(request.state.correlation_id),
+            **body.model_dump(),
+        )
+    )
+    return Created(id=advice_request_id)
