@@ -5,14 +5,37 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
+
 from meldcode_contracts import (
     Actor,
+    AmkNotified,
+    CareCoordinatorAssigned,
+    CaseClosed,
     CaseOpened,
     CaseOpenedPayload,
+    CaseOwnerChanged,
+    CaseReopened,
+    CaseTransferred,
+    ChildInformed,
+    ChildInformingExceptionRecorded,
+    ColleagueConsulted,
+    DecisionMade,
+    Envelope,
+    FollowUpEvaluated,
+    FollowUpScheduled,
+    HelpOrganised,
+    ParentsConversationHeld,
+    ParentsConversationSkipped,
+    ParentsInformed,
+    ParentsInformingExceptionRecorded,
+    PupilLeftSchool,
     PupilRegistered,
     PupilRegisteredPayload,
+    ReporterAnonymityAgreed,
+    RiskWeighed,
     Role,
     SignalCorrected,
     SignalCorrectedPayload,
@@ -20,13 +43,23 @@ from meldcode_contracts import (
     SignalRecordedPayload,
     SignalSource,
     SourceKind,
+    VeiligThuisAdviceRequested,
+    VeiligThuisFeedbackReceived,
 )
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+E = TypeVar("E", bound=Envelope)
+IB_ACTOR = Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER)
+ZORGTEAM_ACTOR = Actor(user_id="zt-1", role=Role.ZORGTEAM)
 
 
 def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
+
+
+def day(minutes: int) -> date:
+    """The (UTC) day of `at(minutes)`, for the dates in case payloads."""
+    return at(minutes).date()
 
 
 class Events:
@@ -37,14 +70,21 @@ class Events:
         self.school = school
         self._sequences: dict[uuid.UUID, int] = defaultdict(int)
 
-    def _envelope(self, aggregate_id: uuid.UUID, subject_id: uuid.UUID, when: datetime, actor: Actor) -> dict:
+    def _envelope(
+        self,
+        aggregate_id: uuid.UUID,
+        subject_id: uuid.UUID,
+        when: datetime,
+        actor: Actor,
+        school: str | None = None,
+    ) -> dict:
         self._sequences[aggregate_id] += 1
         return {
             "event_id": uuid.uuid4(),
             "occurred_at": when,
             "recorded_at": when,
             "tenant": self.tenant,
-            "school": self.school,
+            "school": school or self.school,
             "subject_id": subject_id,
             "actor": actor,
             "correlation_id": f"corr-{uuid.uuid4().hex[:8]}",
@@ -113,6 +153,37 @@ class Events:
             ),
         )
 
+    def consultation(
+        self, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], *, when: datetime
+    ) -> ColleagueConsulted:
+        consultation_id = uuid.uuid4()
+        return ColleagueConsulted(
+            **self._envelope(consultation_id, pupil_id, when, IB_ACTOR),
+            payload={
+                "consultation_id": consultation_id,
+                "pupil_id": pupil_id,
+                "consulted_on": when.date(),
+                "consulted_name": "Joke de Wit",
+                "consulted_role": "jeugdverpleegkundige",
+                "organisation": "JGZ",
+                "advice": "Bespreek de signalen met moeder.",
+                "signal_ids": signal_ids,
+            },
+        )
+
+    def advice_request(self, *, when: datetime) -> VeiligThuisAdviceRequested:
+        request_id = uuid.uuid4()
+        return VeiligThuisAdviceRequested(
+            **self._envelope(request_id, request_id, when, IB_ACTOR),
+            payload={
+                "advice_request_id": request_id,
+                "requested_on": when.date(),
+                "veilig_thuis_region": "Zuid-Holland Zuid",
+                "question": "Een leerling van groep 6 komt vaak met blauwe plekken.",
+                "advice": "Ga het gesprek met de ouders aan.",
+            },
+        )
+
     def case(self, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], *, when: datetime) -> CaseOpened:
         case_id = uuid.uuid4()
         return CaseOpened(
@@ -125,6 +196,251 @@ class Events:
                 opened_by="ib-1",
             ),
         )
+
+
+class CaseFile:
+    """The further events of one opened case, built as casework emits them: sequence per case,
+    envelope school = the case's school at the time (after a transfer: the new school)."""
+
+    def __init__(self, events: Events, opened: CaseOpened) -> None:
+        self.events = events
+        self.opened = opened
+        self.school = opened.school
+
+    @property
+    def case_id(self) -> uuid.UUID:
+        return self.opened.payload.case_id
+
+    @property
+    def pupil_id(self) -> uuid.UUID:
+        return self.opened.payload.pupil_id
+
+    def _event(self, kind: type[E], when: datetime, actor: Actor = IB_ACTOR, **payload: Any) -> E:
+        envelope = self.events._envelope(self.case_id, self.case_id, when, actor, school=self.school)
+        return kind(**envelope, payload={"case_id": self.case_id, "pupil_id": self.pupil_id, **payload})
+
+    def owner_changed(self, when: datetime, new_owner_id: str = "ib-2") -> CaseOwnerChanged:
+        return self._event(
+            CaseOwnerChanged,
+            when,
+            previous_owner_id=self.opened.payload.case_owner_id,
+            new_owner_id=new_owner_id,
+        )
+
+    def conversation_held(self, when: datetime) -> ParentsConversationHeld:
+        return self._event(
+            ParentsConversationHeld,
+            when,
+            held_on=when.date(),
+            participants=["moeder", "leerkracht", "IB'er"],
+            summary="Moeder vertelt dat vader sinds de zomer weer thuis woont.",
+        )
+
+    def conversation_skipped(self, when: datetime) -> ParentsConversationSkipped:
+        return self._event(
+            ParentsConversationSkipped,
+            when,
+            skipped_on=when.date(),
+            reason="veiligheid_kind",
+            explanation="Het kind vertelde dat het thuis geslagen wordt als school belt.",
+        )
+
+    def risk_weighed(self, when: datetime, *, suspicion: bool = True, structural: bool = True) -> RiskWeighed:
+        return self._event(
+            RiskWeighed,
+            when,
+            actor=ZORGTEAM_ACTOR,
+            weighed_on=when.date(),
+            participants=[
+                {"name": "Ineke Bakker", "role": "intern_begeleider", "discipline": "onderwijs"},
+                {"name": "Joke de Wit", "role": "jgz_verpleegkundige", "discipline": "jeugdgezondheidszorg"},
+            ],
+            nature="Lichamelijk letsel en verwaarlozing",
+            severity="ernstig" if structural else "licht",
+            risk_level="hoog" if structural else "laag",
+            q1_suspicion=suspicion,
+            q2_acute_unsafety=False,
+            q2_structural_unsafety=structural,
+            approach="Melden bij Veilig Thuis en hulp via het wijkteam.",
+        )
+
+    def decision(self, when: datetime, outcome: str = "report_and_help") -> DecisionMade:
+        suspicion = outcome != "no_suspicion_close"
+        return self._event(
+            DecisionMade,
+            when,
+            actor=ZORGTEAM_ACTOR,
+            decided_on=when.date(),
+            q1_suspicion=suspicion,
+            q2_acute_or_structural_unsafety=suspicion and "report" in outcome,
+            q3_sufficient_help_possible=None,
+            q4_help_accepted=None,
+            q5_lasting_safety=None,
+            outcome=outcome,
+            reasons="Structurele onveiligheid; melden is verplicht.",
+            who_reports="ib-1" if "report" in outcome else None,
+            who_informs_parents="ib-1" if "report" in outcome else None,
+        )
+
+    def help_organised(self, when: datetime) -> HelpOrganised:
+        return self._event(
+            HelpOrganised,
+            when,
+            organised_on=when.date(),
+            help_description="Gezinscoach van het wijkteam, twee keer per week.",
+            providers=["wijkteam"],
+            teacher_advice="Let op de jas en de lunch; meld nieuwe signalen.",
+            agreed_term_until=when.date() + timedelta(days=90),
+        )
+
+    def parents_informed(self, when: datetime) -> ParentsInformed:
+        return self._event(
+            ParentsInformed, when, informed_on=when.date(), informed_by="ib-1", summary="Moeder gebeld."
+        )
+
+    def parents_exception(self, when: datetime) -> ParentsInformingExceptionRecorded:
+        return self._event(
+            ParentsInformingExceptionRecorded,
+            when,
+            recorded_on=when.date(),
+            ground="veiligheid_kind",
+            explanation="Vader dreigde het kind mee te nemen.",
+        )
+
+    def child_informed(self, when: datetime) -> ChildInformed:
+        return self._event(
+            ChildInformed, when, informed_on=when.date(), informed_by="ib-1", summary="Met Sanne gesproken."
+        )
+
+    def child_exception(self, when: datetime) -> ChildInformingExceptionRecorded:
+        return self._event(
+            ChildInformingExceptionRecorded,
+            when,
+            recorded_on=when.date(),
+            ground="ontwikkelingsniveau",
+            explanation="Het kind kan de melding nog niet overzien.",
+        )
+
+    def anonymity(self, when: datetime) -> ReporterAnonymityAgreed:
+        return self._event(
+            ReporterAnonymityAgreed,
+            when,
+            agreed_on=when.date(),
+            reporter_id="lk-1",
+            ground="bedreiging_melder_of_collegas",
+            argument="Vader heeft de leerkracht bedreigd.",
+        )
+
+    def reported(self, when: datetime) -> AmkNotified:
+        return self._event(
+            AmkNotified,
+            when,
+            reported_on=when.date(),
+            veilig_thuis_region="Zuid-Holland Zuid",
+            veilig_thuis_organisation="Veilig Thuis Zuid-Holland Zuid",
+            reporter_id="ib-1",
+            reporter_anonymous_to_family=False,
+            signal_ids=self.opened.payload.signal_ids,
+            school_continues="Dagelijks contact met de leerling.",
+            parents_informed=True,
+            pupil_age_on_report=12,
+            child_informed=True,
+        )
+
+    def feedback(self, when: datetime) -> VeiligThuisFeedbackReceived:
+        return self._event(
+            VeiligThuisFeedbackReceived,
+            when,
+            received_on=when.date(),
+            steps_taken="Onderzoek gestart, huisbezoek gepland.",
+        )
+
+    def care_coordinator(self, when: datetime) -> CareCoordinatorAssigned:
+        return self._event(
+            CareCoordinatorAssigned,
+            when,
+            actor=ZORGTEAM_ACTOR,
+            assigned_on=when.date(),
+            coordinator_id="zt-1",
+            organisation="wijkteam",
+        )
+
+    def follow_up(self, when: datetime) -> FollowUpScheduled:
+        return self._event(
+            FollowUpScheduled,
+            when,
+            actor=ZORGTEAM_ACTOR,
+            scheduled_on=when.date(),
+            evaluation_on=when.date() + timedelta(days=42),
+            agreements="Evaluatie met moeder en gezinscoach.",
+        )
+
+    def evaluated(self, when: datetime, *, lasting_safety: bool = True) -> FollowUpEvaluated:
+        return self._event(
+            FollowUpEvaluated,
+            when,
+            actor=ZORGTEAM_ACTOR,
+            evaluated_on=when.date(),
+            lasting_safety=lasting_safety,
+            findings="Thuis is het rustig." if lasting_safety else "Opnieuw blauwe plekken gezien.",
+            decision_reopened=not lasting_safety,
+        )
+
+    def closed(self, when: datetime) -> CaseClosed:
+        return self._event(
+            CaseClosed,
+            when,
+            closed_on=when.date(),
+            reason="Blijvende veiligheid vastgesteld.",
+            aftercare=None,
+        )
+
+    def reopened(self, when: datetime) -> CaseReopened:
+        return self._event(
+            CaseReopened, when, reopened_on=when.date(), reason="Nieuwe signalen van de leerkracht."
+        )
+
+    def pupil_left(self, when: datetime, destination_school: str | None = "34CD") -> PupilLeftSchool:
+        return self._event(PupilLeftSchool, when, left_on=when.date(), destination_school=destination_school)
+
+    def transferred(
+        self, when: datetime, to_school: str = "34CD", new_owner: str = "ib-9"
+    ) -> CaseTransferred:
+        event = self._event(
+            CaseTransferred,
+            when,
+            transferred_on=when.date(),
+            to_school=to_school,
+            legal_basis="wettelijke_plicht",
+            legal_basis_explanation="Overdracht naar de nieuwe school in hetzelfde samenwerkingsverband.",
+            new_case_owner_id=new_owner,
+        )
+        self.school = to_school
+        return event
+
+
+def a_whole_case(
+    events: Events, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], start: int
+) -> list[Envelope]:
+    """A case through all six steps: opened → conversation → weighing → decision (report and help)
+    → help → parents and child informed → report → feedback → care coordinator → follow-up →
+    evaluation (lasting safety) → closed. One event an hour from minute `start`."""
+    file = CaseFile(events, events.case(pupil_id, signal_ids, when=at(start)))
+    steps = [
+        file.conversation_held,
+        file.risk_weighed,
+        file.decision,
+        file.help_organised,
+        file.parents_informed,
+        file.child_informed,
+        file.reported,
+        file.feedback,
+        file.care_coordinator,
+        file.follow_up,
+        file.evaluated,
+        file.closed,
+    ]
+    return [file.opened, *(build(at(start + 60 * (n + 1))) for n, build in enumerate(steps))]
 
 
 @pytest.fixture

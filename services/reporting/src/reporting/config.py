@@ -1,7 +1,8 @@
 """Settings of the reporting service, from the environment (prefix REPORTING_)."""
 
-from meldcode_servicekit.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from meldcode_servicekit.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

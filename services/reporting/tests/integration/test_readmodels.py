@@ -8,13 +8,14 @@ from typing import Any
 
 import asyncpg
 import pytest
+
 from meldcode_contracts import Envelope
 from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_testkit import Infrastructure
 from reporting.adapters import readmodels
 from reporting.domain.projection import project
 
-from ..conftest import Events, at
+from ..conftest import CaseFile, Events, a_whole_case, at
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ async def apply_all(pool: asyncpg.Pool, events: list[Envelope]) -> None:
 async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
     return {
         table: [dict(r) for r in await pool.fetch(f"select * from {table} order by 1")]  # noqa: S608
-        for table in ("pupils", "chronology", "school_cases")
+        for table in ("pupils", "chronology", "school_cases", "case_changes")
     }
 
 
@@ -101,3 +102,92 @@ async def test_any_arrival_order_gives_the_same_read_models(
         assert await snapshot(other) == in_order
     finally:
         await other.close()
+
+
+def cases_of_two_schools(events: Events) -> list[Envelope]:
+    """A whole closed case, and a case that is reopened and then handed over to another school."""
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    signal = events.signal(pupil_id, when=at(5))
+    whole = a_whole_case(events, pupil_id, [signal.payload.signal_id], start=10)
+    file = CaseFile(events, events.case(pupil_id, [signal.payload.signal_id], when=at(20)))
+    moving = [
+        file.opened,
+        file.conversation_skipped(at(30)),
+        file.closed(at(40)),
+        file.reopened(at(50)),
+        file.pupil_left(at(60)),
+        file.transferred(at(70), to_school="34CD"),
+        file.risk_weighed(at(80)),
+    ]
+    return [registered, signal, *whole, *moving]
+
+
+async def test_applying_every_case_event_twice_changes_nothing(pool: asyncpg.Pool, events: Events) -> None:
+    history = cases_of_two_schools(events)
+    await apply_all(pool, history)
+    once = await snapshot(pool)
+
+    await apply_all(pool, history)
+
+    assert await snapshot(pool) == once
+    steps = {(r["school"], r["step"], r["transferred_from"]) for r in once["school_cases"]}
+    assert steps == {("12AB", "gesloten", None), ("34CD", "weging", "12AB")}
+
+
+async def test_case_events_in_another_order_give_the_same_case_list(
+    infrastructure: Infrastructure, isolation: str, pool: asyncpg.Pool, events: Events
+) -> None:
+    history = cases_of_two_schools(events)
+    await apply_all(pool, history)
+    in_order = await snapshot(pool)
+
+    other = await create_pool(await infrastructure.create_database(f"{isolation}_shuffled"))
+    try:
+        await apply_schema(other, readmodels.SCHEMA)
+        await apply_all(other, list(reversed(history)))
+        assert await snapshot(other) == in_order
+    finally:
+        await other.close()
+
+
+V1_STATEMENTS = 6
+"""The first SCHEMA statements: the schema before the whole casework state machine was projected."""
+
+
+async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
+    infrastructure: Infrastructure, isolation: str, events: Events
+) -> None:
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    signal = events.signal(pupil_id, when=at(5))
+    opened = events.case(pupil_id, [signal.payload.signal_id], when=at(10))
+    old = await create_pool(await infrastructure.create_database(f"{isolation}_v1"))
+    try:
+        await apply_schema(old, readmodels.SCHEMA[:V1_STATEMENTS])
+        async with old.acquire() as conn:
+            # What the previous version stored for an opened case.
+            entry = project(opened).entry
+            assert entry is not None
+            await readmodels.add_entry(conn, entry)
+            await conn.execute(
+                """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id,
+                                             signal_ids, opened_at, last_event_at)
+                   values ($1, 'swv-zuid', '12AB', $2, 'geopend', 'ib-1', $3, $4, $4)""",
+                opened.payload.case_id,
+                pupil_id,
+                [signal.payload.signal_id],
+                at(10),
+            )
+
+        await apply_schema(old, readmodels.SCHEMA)
+        await apply_schema(old, readmodels.SCHEMA)  # every start applies it again
+        await apply_all(old, [CaseFile(events, opened).conversation_held(at(20))])
+
+        [row] = await old.fetch("select * from school_cases")
+        assert (row["step"], row["case_owner_id"], row["last_event_at"]) == ("gesprek_ouders", "ib-1", at(20))
+        assert row["signal_ids"] == [signal.payload.signal_id]
+        assert row["opened_at"] == at(10)
+        assert (row["reports"], row["pupil_left_school"]) == (0, False)
+    finally:
+        await old.close()

@@ -6,10 +6,19 @@ import uuid
 from typing import Any
 
 import httpx
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope, dead_letter_topic, serialize_event
+
+from meldcode_contracts import (
+    CASE_EVENTS,
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    CaseOpened,
+    Envelope,
+    dead_letter_topic,
+    serialize_event,
+)
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
-from ..conftest import Events, at
+from ..conftest import CaseFile, Events, a_whole_case, at
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
@@ -22,7 +31,7 @@ def auth(suite: Suite, **claims: object) -> dict[str, str]:
 async def publish(suite: Suite, *events: Envelope) -> None:
     """Publish as the owners do: signals events keyed by pupil, casework events keyed by case."""
     for event in events:
-        topic = CASEWORK_EVENTS if event.event_type == "CaseOpened" else SIGNALS_EVENTS
+        topic = CASEWORK_EVENTS if isinstance(event, CASE_EVENTS) else SIGNALS_EVENTS
         await publish_raw(
             suite.infra.kafka, suite.topic(topic), serialize_event(event), str(event.subject_id).encode()
         )
@@ -169,8 +178,17 @@ async def test_the_school_case_list_shows_each_case_with_its_step_for_that_schoo
         "pupil_display_name": "Sanne Jansen",
         "step": "geopend",
         "step_label": "Stap 2: zaak geopend na collegiale consultatie",
+        "open": True,
         "case_owner_id": "ib-1",
         "signal_ids": [str(recorded.payload.signal_id)],
+        "outcome": None,
+        "reported": False,
+        "reported_on": None,
+        "reports": 0,
+        "pupil_left_school": False,
+        "left_school_on": None,
+        "transferred_from": None,
+        "transferred_on": None,
         "opened_at": "2026-11-02T08:20:00Z",
         "last_event_at": "2026-11-02T08:20:00Z",
     }
@@ -236,3 +254,113 @@ async def test_a_poison_message_is_parked_with_its_error_and_the_next_message_is
     log = svc.log_path.read_text()
     assert "Sanne" not in log
     assert "Jansen" not in log
+
+
+async def cases_of(http: httpx.AsyncClient, suite: Suite, brin: str) -> list[dict[str, Any]]:
+    claims = {"sub": f"ib-{brin}", "role": "intern_begeleider", "schools": (brin,)}
+    response = await http.get(f"/schools/{brin}/cases", headers=auth(suite, **claims))
+    assert response.status_code == 200, response.text
+    cases: list[dict[str, Any]] = response.json()["cases"]
+    return cases
+
+
+async def test_a_whole_case_shows_every_step_in_the_chronology_and_ends_closed_in_the_case_list(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10))
+    history = a_whole_case(events, pupil_id, [recorded.payload.signal_id], start=60)
+    case_id = history[0].payload.case_id  # type: ignore[attr-defined]
+    await publish(suite, registered, recorded, *history)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+
+        async def closed_case() -> dict[str, Any] | None:
+            listed = [c for c in await cases_of(http, suite, "12AB") if c["case_id"] == str(case_id)]
+            return listed[0] if listed and listed[0]["step"] == "gesloten" else None
+
+        case = await eventually(closed_case)
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 1 + len(history)))
+
+    entries = body["entries"]
+    assert [e["event_id"] for e in entries] == [str(e.event_id) for e in (recorded, *history)]
+    assert [e["label"] for e in entries] == [
+        "Signaal vastgelegd",
+        "Zaak geopend",
+        "Gesprek met ouders gevoerd",
+        "Weging in het zorgteam",
+        "Besluit volgens het afwegingskader",
+        "Hulp georganiseerd",
+        "Ouders geïnformeerd over de melding",
+        "Kind geïnformeerd",
+        "Melding bij Veilig Thuis",
+        "Terugkoppeling van Veilig Thuis",
+        "Zorgcoördinator aangewezen",
+        "Evaluatie gepland",
+        "Hulp geëvalueerd",
+        "Zaak gesloten",
+    ]
+    assert all(e["case_id"] == str(case_id) for e in entries[1:])
+    weighing = entries[3]
+    assert weighing["actor"] == {"user_id": "zt-1", "role": "zorgteam"}
+    assert weighing["facts"]["q2_structural_unsafety"] is True
+    assert entries[8]["facts"]["veilig_thuis_organisation"] == "Veilig Thuis Zuid-Holland Zuid"
+
+    report_day = history[7].payload.reported_on  # type: ignore[attr-defined]
+    assert case["step"] == "gesloten"
+    assert case["step_label"] == "Zaak gesloten"
+    assert case["open"] is False
+    assert case["outcome"] == "report_and_help"
+    assert (case["reported"], case["reported_on"], case["reports"]) == (True, report_day.isoformat(), 1)
+    assert case["pupil_display_name"] == "Sanne Jansen"
+    assert case["last_event_at"] == "2026-11-02T21:00:00Z"
+    assert "Moeder vertelt" not in svc.log_path.read_text()
+
+
+async def test_a_transferred_case_is_listed_by_the_new_school_and_no_longer_as_open_by_the_old_one(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10))
+    opened: CaseOpened = events.case(pupil_id, [recorded.payload.signal_id], when=at(20))
+    file = CaseFile(events, opened)
+    staying = events.case(pupil_id, [recorded.payload.signal_id], when=at(25))
+    history = [
+        opened,
+        file.conversation_held(at(30)),
+        file.pupil_left(at(40), destination_school="34CD"),
+        file.transferred(at(50), to_school="34CD", new_owner="ib-9"),
+        file.risk_weighed(at(60)),  # already at the new school
+    ]
+    await publish(suite, registered, recorded, staying, *history)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+
+        async def at_new_school() -> dict[str, Any] | None:
+            listed = [c for c in await cases_of(http, suite, "34CD") if c["case_id"] == str(file.case_id)]
+            return listed[0] if listed and listed[0]["step"] == "weging" else None
+
+        moved = await eventually(at_new_school)
+        old_school = await eventually(lambda: cases_of(http, suite, "12AB"))
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 7))
+
+    assert moved["case_owner_id"] == "ib-9"
+    assert moved["transferred_from"] == "12AB"
+    assert moved["transferred_on"] == history[3].payload.transferred_on.isoformat()  # type: ignore[attr-defined]
+    assert moved["pupil_left_school"] is False
+    assert moved["open"] is True
+    assert [c["case_id"] for c in old_school] == [str(staying.payload.case_id)], (
+        "the old school lists its own other case, not the handed-over one"
+    )
+    labels = [e["label"] for e in body["entries"] if e["case_id"] == str(file.case_id)]
+    assert labels == [
+        "Zaak geopend",
+        "Gesprek met ouders gevoerd",
+        "Leerling heeft de school verlaten",
+        "Zaak overgedragen",
+        "Weging in het zorgteam",
+    ]

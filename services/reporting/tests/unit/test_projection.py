@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from meldcode_contracts import ALL_EVENTS
 from reporting.domain.cases import CaseStep, step_label
 from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label_for
@@ -114,12 +115,46 @@ def test_personal_data_never_shows_in_the_repr_of_projected_rows(events: Events)
     assert str(registered.payload.pupil_id) in text, "ids are fine to log"
 
 
+NOT_IN_A_PUPILS_CHRONOLOGY = {
+    "PupilRegistered": "the pupil itself, not an event about the pupil",
+    "VeiligThuisAdviceRequested": "anonymous by rule 3: the contract carries no pupil id",
+}
+
+
 @pytest.mark.parametrize("event_type", [e.model_fields["event_type"].default for e in ALL_EVENTS])
 def test_every_contract_event_that_enters_the_chronology_has_its_own_dutch_label(event_type: str) -> None:
     if event_type in set(EntryType):
         assert label_for(event_type) != FALLBACK_LABEL
     else:
-        assert event_type == "PupilRegistered"
+        assert event_type in NOT_IN_A_PUPILS_CHRONOLOGY
+
+
+def test_the_events_without_a_chronology_label_indeed_add_no_entry(events: Events) -> None:
+    registered = events.pupil()
+    asked = events.advice_request(when=at(5))
+
+    assert {registered.event_type, asked.event_type} == set(NOT_IN_A_PUPILS_CHRONOLOGY)
+    assert project(registered).entry is None
+    assert project(asked).is_empty, "nothing of an anonymous advice request is kept per pupil"
+
+
+def test_a_colleague_consultation_is_an_entry_of_the_pupils_chronology(events: Events) -> None:
+    pupil_id, signal_id = uuid.uuid4(), uuid.uuid4()
+    consulted = events.consultation(pupil_id, [signal_id], when=at(15))
+
+    entry = project(consulted).entry
+
+    assert entry is not None
+    assert entry.label == "Collegiale consultatie"
+    assert (entry.pupil_id, entry.event_id, entry.case_id, entry.signal_id) == (
+        pupil_id,
+        consulted.event_id,
+        None,
+        None,
+    )
+    assert entry.facts["organisation"] == "JGZ"
+    assert entry.facts["signal_ids"] == [str(signal_id)]
+    assert "Joke" not in repr(entry)
 
 
 @given(st.text())

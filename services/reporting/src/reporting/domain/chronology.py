@@ -1,6 +1,7 @@
 """The pupil's chronology (rule 2, accumulation): every signal and case event, over time.
 
-One entry per event. A correction is an entry of its own that refers to the signal it corrects;
+One entry per event; every casework event (steps 2-6 and moving school) is an entry with its
+`case_id` and the payload's facts. A correction is an entry of its own that refers to the signal it corrects;
 the corrected signal's entry is only *marked* as corrected, its facts are never overwritten
 (rule 1).
 """
@@ -14,7 +15,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final, TypeAlias
 
-from meldcode_contracts import CaseOpened, Envelope, SignalCorrected, SignalRecorded
+from pydantic import BaseModel
+
+from meldcode_contracts import ColleagueConsulted, Envelope, SignalCorrected, SignalRecorded
+from meldcode_contracts.cases import CasePayload
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]
@@ -25,15 +29,58 @@ class EntryType(StrEnum):
 
     SIGNAL_RECORDED = "SignalRecorded"
     SIGNAL_CORRECTED = "SignalCorrected"
+    COLLEAGUE_CONSULTED = "ColleagueConsulted"
     CASE_OPENED = "CaseOpened"
+    CASE_OWNER_CHANGED = "CaseOwnerChanged"
+    PARENTS_CONVERSATION_HELD = "ParentsConversationHeld"
+    PARENTS_CONVERSATION_SKIPPED = "ParentsConversationSkipped"
+    RISK_WEIGHED = "RiskWeighed"
+    DECISION_MADE = "DecisionMade"
+    HELP_ORGANISED = "HelpOrganised"
+    PARENTS_INFORMED = "ParentsInformed"
+    PARENTS_INFORMING_EXCEPTION_RECORDED = "ParentsInformingExceptionRecorded"
+    CHILD_INFORMED = "ChildInformed"
+    CHILD_INFORMING_EXCEPTION_RECORDED = "ChildInformingExceptionRecorded"
+    REPORTER_ANONYMITY_AGREED = "ReporterAnonymityAgreed"
+    AMK_NOTIFIED = "AmkNotified"
+    VEILIG_THUIS_FEEDBACK_RECEIVED = "VeiligThuisFeedbackReceived"
+    CARE_COORDINATOR_ASSIGNED = "CareCoordinatorAssigned"
+    FOLLOW_UP_SCHEDULED = "FollowUpScheduled"
+    FOLLOW_UP_EVALUATED = "FollowUpEvaluated"
+    CASE_CLOSED = "CaseClosed"
+    CASE_REOPENED = "CaseReopened"
+    PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
+    CASE_TRANSFERRED = "CaseTransferred"
 
 
 LABELS: Final[Mapping[str, str]] = {
     EntryType.SIGNAL_RECORDED: "Signaal vastgelegd",
     EntryType.SIGNAL_CORRECTED: "Signaal gecorrigeerd",
+    EntryType.COLLEAGUE_CONSULTED: "Collegiale consultatie",
     EntryType.CASE_OPENED: "Zaak geopend",
+    EntryType.CASE_OWNER_CHANGED: "Andere casus-eigenaar",
+    EntryType.PARENTS_CONVERSATION_HELD: "Gesprek met ouders gevoerd",
+    EntryType.PARENTS_CONVERSATION_SKIPPED: "Gesprek met ouders overgeslagen (met reden)",
+    EntryType.RISK_WEIGHED: "Weging in het zorgteam",
+    EntryType.DECISION_MADE: "Besluit volgens het afwegingskader",
+    EntryType.HELP_ORGANISED: "Hulp georganiseerd",
+    EntryType.PARENTS_INFORMED: "Ouders geïnformeerd over de melding",
+    EntryType.PARENTS_INFORMING_EXCEPTION_RECORDED: "Uitzondering: ouders niet geïnformeerd",
+    EntryType.CHILD_INFORMED: "Kind geïnformeerd",
+    EntryType.CHILD_INFORMING_EXCEPTION_RECORDED: "Uitzondering: kind niet geïnformeerd",
+    EntryType.REPORTER_ANONYMITY_AGREED: "Anonimiteit melder afgesproken",
+    EntryType.AMK_NOTIFIED: "Melding bij Veilig Thuis",
+    EntryType.VEILIG_THUIS_FEEDBACK_RECEIVED: "Terugkoppeling van Veilig Thuis",
+    EntryType.CARE_COORDINATOR_ASSIGNED: "Zorgcoördinator aangewezen",
+    EntryType.FOLLOW_UP_SCHEDULED: "Evaluatie gepland",
+    EntryType.FOLLOW_UP_EVALUATED: "Hulp geëvalueerd",
+    EntryType.CASE_CLOSED: "Zaak gesloten",
+    EntryType.CASE_REOPENED: "Zaak heropend",
+    EntryType.PUPIL_LEFT_SCHOOL: "Leerling heeft de school verlaten",
+    EntryType.CASE_TRANSFERRED: "Zaak overgedragen",
 }
 FALLBACK_LABEL: Final = "Gebeurtenis"
+ENTRY_TYPES: Final = frozenset(EntryType)
 
 
 def label_for(event_type: str) -> str:
@@ -65,58 +112,61 @@ class ChronologyEntry:
         return label_for(self.event_type)
 
 
-def _facts(event: SignalRecorded | SignalCorrected | CaseOpened) -> dict[str, JsonValue]:
-    facts: dict[str, JsonValue] = event.payload.model_dump(mode="json", exclude={"pupil_id"})
+def _facts(payload: BaseModel) -> dict[str, JsonValue]:
+    """The payload as JSON, without the pupil id (the entry has its own column for it)."""
+    facts: dict[str, JsonValue] = payload.model_dump(mode="json", exclude={"pupil_id"})
     return facts
 
 
 def chronology_entry(event: Envelope) -> ChronologyEntry | None:
     """The entry an event adds to its pupil's chronology, or None for events that add none."""
-    if isinstance(event, SignalRecorded):
+    if isinstance(event, SignalRecorded | SignalCorrected):
         p = event.payload
         return ChronologyEntry(
             event_id=event.event_id,
             tenant=event.tenant,
             school=event.school,
             pupil_id=p.pupil_id,
-            event_type=EntryType.SIGNAL_RECORDED,
+            event_type=event.event_type,
             occurred_at=event.occurred_at,
             sequence=event.sequence,
             actor_id=event.actor.user_id,
             actor_role=event.actor.role.value,
-            facts=_facts(event),
+            facts=_facts(p),
             observed_on=p.observed_on,
             signal_id=p.signal_id,
         )
-    if isinstance(event, SignalCorrected):
-        c = event.payload
+    if isinstance(event, ColleagueConsulted):
+        # Step 2 (rule 3): who was consulted and the advice; the signals discussed stay in the facts.
+        # (An advice request to Veilig Thuis is anonymous and names no pupil: it enters no chronology.)
+        consulted = event.payload
         return ChronologyEntry(
             event_id=event.event_id,
             tenant=event.tenant,
             school=event.school,
-            pupil_id=c.pupil_id,
-            event_type=EntryType.SIGNAL_CORRECTED,
+            pupil_id=consulted.pupil_id,
+            event_type=event.event_type,
             occurred_at=event.occurred_at,
             sequence=event.sequence,
             actor_id=event.actor.user_id,
             actor_role=event.actor.role.value,
-            facts=_facts(event),
-            observed_on=c.observed_on,
-            signal_id=c.signal_id,
+            facts=_facts(consulted),
         )
-    if isinstance(event, CaseOpened):
-        o = event.payload
+    payload = getattr(event, "payload", None)
+    if isinstance(payload, CasePayload) and event.event_type in ENTRY_TYPES:
+        # Every casework event; `school` is the case's school at the time of the event (for a
+        # transfer: the school it was handed over from).
         return ChronologyEntry(
             event_id=event.event_id,
             tenant=event.tenant,
             school=event.school,
-            pupil_id=o.pupil_id,
-            event_type=EntryType.CASE_OPENED,
+            pupil_id=payload.pupil_id,
+            event_type=event.event_type,
             occurred_at=event.occurred_at,
             sequence=event.sequence,
             actor_id=event.actor.user_id,
             actor_role=event.actor.role.value,
-            facts=_facts(event),
-            case_id=o.case_id,
+            facts=_facts(payload),
+            case_id=payload.case_id,
         )
     return None

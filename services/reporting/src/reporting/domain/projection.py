@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meldcode_contracts import CaseOpened, Envelope, PupilRegistered
+from meldcode_contracts import Envelope, PupilRegistered
 
-from .cases import CaseRow, case_opened
+from .cases import CaseChange, CaseRow, case_change, case_row
 from .chronology import ChronologyEntry, chronology_entry
 from .pupils import PupilRow, pupil_row
 
@@ -17,11 +17,17 @@ class Projection:
 
     pupil: PupilRow | None = None
     entry: ChronologyEntry | None = None
-    case: CaseRow | None = None
+    case_change: CaseChange | None = None
+    """A casework event's change to its case; the case row is folded from all of them."""
+
+    @property
+    def case(self) -> CaseRow | None:
+        """The case row this event gives on its own: only an opened case starts one."""
+        return case_row([self.case_change]) if self.case_change is not None else None
 
     @property
     def is_empty(self) -> bool:
-        return self.pupil is None and self.entry is None and self.case is None
+        return self.pupil is None and self.entry is None and self.case_change is None
 
 
 def project(event: Envelope) -> Projection:
@@ -29,5 +35,5 @@ def project(event: Envelope) -> Projection:
     return Projection(
         pupil=pupil_row(event) if isinstance(event, PupilRegistered) else None,
         entry=chronology_entry(event),
-        case=case_opened(event) if isinstance(event, CaseOpened) else None,
+        case_change=case_change(event),
     )

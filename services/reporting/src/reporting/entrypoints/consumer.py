@@ -7,6 +7,7 @@ the de-duplication commit together. Logs ids only, never personal data.
 from __future__ import annotations
 
 import asyncpg
+
 from meldcode_contracts import Envelope
 from meldcode_servicekit.logging import get_logger
 

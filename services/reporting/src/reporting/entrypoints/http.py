@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.problems import NotFound
-from pydantic import BaseModel, Field
 
 from ..adapters import readmodels
 from ..domain.cases import step_label
@@ -66,10 +67,33 @@ class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
     pupil_display_name: str | None = Field(description="The pupil's name, when reporting knows the pupil")
-    step: str = Field(description="Current step of the case, e.g. 'geopend'")
+    step: str = Field(
+        description=(
+            "Current step of the case, as casework names it: geopend, gesprek_ouders, weging, "
+            "besluit, melding, volgen or gesloten"
+        )
+    )
     step_label: str = Field(description="The step described in Dutch, for screens")
+    open: bool = Field(description="False once the case is closed (step gesloten)")
     case_owner_id: str = Field(description="User id of the one responsible case owner")
     signal_ids: list[uuid.UUID] = Field(description="The signals the case was opened from")
+    outcome: str | None = Field(
+        description=(
+            "Outcome of the current decision (afwegingskader): no_suspicion_close, help, report or "
+            "report_and_help; null before a decision and after the decision was reopened"
+        )
+    )
+    reported: bool = Field(description="The case was reported to Veilig Thuis (AmkNotified) at least once")
+    reported_on: date | None = Field(description="Day of the latest report to Veilig Thuis")
+    reports: int = Field(description="How many reports to Veilig Thuis were made in this case")
+    pupil_left_school: bool = Field(
+        description="The pupil left this school while the case was here (cleared by a transfer)"
+    )
+    left_school_on: date | None = Field(description="The day the pupil left the school")
+    transferred_from: str | None = Field(
+        description="BRIN of the school the case was last handed over from (rule 14), if any"
+    )
+    transferred_on: date | None = Field(description="The day of the latest hand-over")
     opened_at: datetime = Field(description="When the case was opened (UTC)")
     last_event_at: datetime = Field(description="When the case last changed (UTC)")
 
@@ -77,7 +101,12 @@ class CaseOut(BaseModel):
 class SchoolCasesOut(BaseModel):
     tenant: str = Field(description="The samenwerkingsverband")
     school: str = Field(description="BRIN of the school")
-    cases: list[CaseOut] = Field(description="The school's cases, most recently changed first")
+    cases: list[CaseOut] = Field(
+        description=(
+            "The school's cases, most recently changed first; a case handed over to another school "
+            "is listed by the new school only"
+        )
+    )
 
 
 def read_pool(request: Request) -> asyncpg.Pool:
@@ -151,8 +180,17 @@ async def school_cases(brin: BrinPath, principal: CurrentPrincipal, pool: Pool) 
                 pupil_display_name=r.pupil_display_name,
                 step=r.case.step,
                 step_label=step_label(r.case.step),
+                open=r.case.is_open,
                 case_owner_id=r.case.case_owner_id,
                 signal_ids=list(r.case.signal_ids),
+                outcome=r.case.outcome,
+                reported=r.case.reported,
+                reported_on=r.case.reported_on,
+                reports=r.case.reports,
+                pupil_left_school=r.case.pupil_left_school,
+                left_school_on=r.case.left_school_on,
+                transferred_from=r.case.transferred_from,
+                transferred_on=r.case.transferred_on,
                 opened_at=r.case.opened_at,
                 last_event_at=r.case.last_event_at,
             )
