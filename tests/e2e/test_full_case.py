@@ -85,6 +85,9 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
         ours = [e["event_type"] for e in entries if e.get("case_id") == case_id]
         assert ours == REPORTED_CASE_EVENTS
         assert all(e["label"] != "Gebeurtenis" for e in entries)
+        school_cases = (await http.get(f"{reporting}/schools/12AB/cases", headers=staff.ib)).json()["cases"]
+        [listed] = [c for c in school_cases if str(c["case_id"]) == case_id]
+        assert listed["step"] == "gesloten" and listed["reported"] and listed["outcome"] == "report_and_help"
 
     messages = await read_topic(
         suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 5

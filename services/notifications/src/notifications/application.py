@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Protocol
 
 from .domain.access import Viewer, complete_by
+from .domain.cases import CaseEvent, CaseState
 from .domain.decisions import (
     CaseNoticed,
     Coverage,
     Decision,
     SignalNoticed,
+    on_case_event,
     on_case_opened,
     on_signal_recorded,
 )
@@ -29,8 +31,11 @@ class TaskStore(Protocol):
 
     async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None: ...
 
+    async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None: ...
+
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
-        """Store the decision idempotently; the ids of the tasks that were new."""
+        """Store the decision idempotently, in the order `Decision` names; the ids of the tasks
+        that were new."""
         ...
 
     async def visible_tasks(
@@ -55,6 +60,11 @@ async def signal_recorded(store: TaskStore, fact: SignalNoticed) -> tuple[Decisi
 
 async def case_opened(store: TaskStore, fact: CaseNoticed) -> tuple[Decision, list[uuid.UUID]]:
     decision = on_case_opened(fact)
+    return decision, await store.apply_decision(decision)
+
+
+async def case_event(store: TaskStore, fact: CaseEvent) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id))
     return decision, await store.apply_decision(decision)
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+
 from meldcode_contracts import EVENT_TOPICS
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable

@@ -1,7 +1,8 @@
 """Settings of the notifications service, from the environment (prefix NOTIFICATIONS_)."""
 
-from meldcode_servicekit.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from meldcode_servicekit.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

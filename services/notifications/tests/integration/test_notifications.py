@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+
 from meldcode_contracts import (
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import asyncpg
 import pytest
+
+from meldcode_contracts import CaseOwnerChanged, ParentsConversationHeld
+from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversationHeldPayload
 from meldcode_testkit import Infrastructure
 from notifications.adapters.schema import SCHEMA
 from notifications.entrypoints.consumer import handle_event
 
+from .test_case_tasks import CaseEvents
 from .test_notifications import case_opened, pupil_registered, signal_recorded
 
 
@@ -50,3 +55,50 @@ async def test_a_case_event_before_its_signal_event_still_leaves_the_signal_task
         ("new_case", "open", None, None),
         ("new_signal", "done", "system", opened.event_id),
     ]
+
+
+async def test_handling_every_event_of_a_case_twice_gives_the_same_tasks_as_once(
+    conn: asyncpg.Connection,
+) -> None:
+    pupil_id = uuid.uuid4()
+    signal = signal_recorded(pupil_id)
+    opened = case_opened(pupil_id, signal)
+    case = CaseEvents(pupil_id)
+    case.case_id = opened.payload.case_id
+    at = opened.occurred_at + timedelta(hours=1)
+    held = ParentsConversationHeld(
+        **case.envelope(at),
+        payload=ParentsConversationHeldPayload(
+            **case.ids(), held_on=at.date(), participants=["vader"], summary="."
+        ),
+    )
+    owner_changed = CaseOwnerChanged(
+        **case.envelope(at + timedelta(hours=1)),
+        payload=CaseOwnerChangedPayload(**case.ids(), previous_owner_id="ib-1", new_owner_id="ib-2"),
+    )
+    for event in (signal, opened, held, owner_changed):
+        for _ in range(2):
+            async with conn.transaction():
+                await handle_event(conn, event)
+    rows = await conn.fetch(
+        "select kind, status, assignee_user_id, fulfilled_by_event_id from tasks order by kind"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("discuss_in_zorgteam", "open", "ib-2", None),
+        ("new_case", "done", "ib-1", held.event_id),
+        ("new_signal", "done", None, opened.event_id),
+    ]
+    assert await conn.fetchval("select owner_id from case_context where case_id = $1", case.case_id) == "ib-2"
+
+
+async def test_cases_opened_before_the_case_table_existed_get_their_owner_from_the_new_case_task(
+    conn: asyncpg.Connection,
+) -> None:
+    opened = case_opened(uuid.uuid4(), signal_recorded(uuid.uuid4()), owner="zt-1")
+    async with conn.transaction():
+        await handle_event(conn, opened)
+    await conn.execute("delete from case_context")
+    for statement in SCHEMA:
+        await conn.execute(statement)
+    row = await conn.fetchrow("select tenant, school, owner_id, pupil_id from case_context")
+    assert tuple(row) == (opened.tenant, opened.school, "zt-1", opened.payload.pupil_id)

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 
 from notifications.domain.access import Viewer, can_see
+from notifications.domain.cases import CaseState
 from notifications.domain.decisions import Coverage, Decision
 from notifications.domain.pupils import KnownPupil, PupilName
 from notifications.domain.tasks import Task, TaskStatus
@@ -16,6 +17,7 @@ class InMemoryTaskStore:
         self.pupils: dict[uuid.UUID, KnownPupil] = {}
         self.tasks: dict[uuid.UUID, Task] = {}
         self.coverage: dict[tuple[str, uuid.UUID], Coverage] = {}
+        self.cases: dict[uuid.UUID, CaseState] = {}
 
     async def remember_pupil(self, pupil: KnownPupil) -> None:
         self.pupils.setdefault(pupil.pupil_id, pupil)
@@ -23,14 +25,11 @@ class InMemoryTaskStore:
     async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None:
         return self.coverage.get((tenant, signal_id))
 
+    async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None:
+        case = self.cases.get(case_id)
+        return case if case is not None and case.tenant == tenant else None
+
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
-        created = []
-        for task in decision.new_tasks:
-            if task.task_id not in self.tasks:
-                self.tasks[task.task_id] = task
-                created.append(task.task_id)
-        for coverage in decision.coverages:
-            self.coverage.setdefault((coverage.tenant, coverage.signal_id), coverage)
         for completion in decision.completions:
             for task_id, task in self.tasks.items():
                 if (
@@ -40,6 +39,39 @@ class InMemoryTaskStore:
                     and task.status is TaskStatus.OPEN
                 ):
                     self.tasks[task_id] = replace(task, completion=completion.completion)
+        for done in decision.case_completions:
+            for task_id, task in self.tasks.items():
+                if (
+                    task.tenant == done.tenant
+                    and task.case_id == done.case_id
+                    and task.kind in done.kinds
+                    and task.status is TaskStatus.OPEN
+                    and task.source_event_id != done.completion.fulfilled_by_event_id
+                ):
+                    self.tasks[task_id] = replace(task, completion=done.completion)
+        for moved in decision.reassignments:
+            for task_id, task in self.tasks.items():
+                if (
+                    task.tenant == moved.tenant
+                    and task.case_id == moved.case_id
+                    and task.assignee.user_id == moved.from_user_id
+                    and task.status is TaskStatus.OPEN
+                ):
+                    self.tasks[task_id] = replace(
+                        task,
+                        assignee=replace(task.assignee, user_id=moved.to_user_id),
+                        school=moved.to_school or task.school,
+                    )
+        created = []
+        for task in decision.new_tasks:
+            if task.task_id not in self.tasks:
+                self.tasks[task.task_id] = task
+                created.append(task.task_id)
+        for coverage in decision.coverages:
+            self.coverage.setdefault((coverage.tenant, coverage.signal_id), coverage)
+        case = decision.case_state
+        if case is not None and self.cases.get(case.case_id, case).tenant == case.tenant:
+            self.cases[case.case_id] = case
         return created
 
     async def visible_tasks(

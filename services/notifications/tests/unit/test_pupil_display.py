@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+
 from notifications.domain.pupils import PupilName, family_initial, pupil_display
 
 

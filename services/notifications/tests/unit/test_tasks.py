@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from meldcode_contracts import Role
 from notifications import application
 from notifications.domain.access import Viewer, can_see, complete_by

@@ -40,4 +40,23 @@ SCHEMA = [
         covered_at timestamptz not null,
         primary key (tenant, signal_id)
     )""",
+    "create index if not exists tasks_by_case on tasks (tenant, case_id) where case_id is not null",
+    """create table if not exists case_context (
+        case_id uuid primary key,
+        tenant text not null,
+        pupil_id uuid not null,
+        school text not null,
+        owner_id text,
+        care_coordinator_id text,
+        weighed boolean not null default false,
+        zorgteam_discussion_asked boolean not null default false,
+        closed boolean not null default false
+    )""",
+    # Cases opened before case_context existed: their owner, school and pupil from the new_case task.
+    """insert into case_context (case_id, tenant, pupil_id, school, owner_id)
+       select distinct on (case_id) case_id, tenant, pupil_id, school, assignee_user_id
+       from tasks
+       where kind = 'new_case' and case_id is not null and pupil_id is not null
+       order by case_id, created_at
+       on conflict (case_id) do nothing""",
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+
 from meldcode_contracts import Role
 
 from ..domain.access import Viewer, can_see
+from ..domain.cases import CaseState
 from ..domain.decisions import Coverage, Decision
 from ..domain.pupils import KnownPupil, PupilName
 from ..domain.tasks import Assignee, Completion, Task, TaskKind, TaskStatus
@@ -24,6 +26,9 @@ class PostgresTaskStore:
 
     async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None:
         return await coverage_of(self._conn, tenant, signal_id)
+
+    async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None:
+        return await case_state(self._conn, tenant, case_id)
 
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
         return await apply_decision(self._conn, decision)
@@ -65,6 +70,41 @@ async def remember_pupil(conn: asyncpg.Connection, pupil: KnownPupil) -> None:
 
 async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
     """Store what the rules decided, idempotently; returns the ids of the tasks that are new."""
+    for completion in decision.completions:
+        await conn.execute(
+            """update tasks set status = 'done', completed_at = $4, completed_by = $5,
+                   fulfilled_by_event_id = $6
+               where tenant = $1 and kind = $2 and signal_id = any($3::uuid[]) and status = 'open'""",
+            completion.tenant,
+            completion.kind.value,
+            list(completion.signal_ids),
+            completion.completion.completed_at,
+            completion.completion.completed_by,
+            completion.completion.fulfilled_by_event_id,
+        )
+    for done in decision.case_completions:
+        await conn.execute(
+            """update tasks set status = 'done', completed_at = $4, completed_by = $5,
+                   fulfilled_by_event_id = $6
+               where tenant = $1 and case_id = $2 and kind = any($3::text[]) and status = 'open'
+                 and source_event_id is distinct from $6""",
+            done.tenant,
+            done.case_id,
+            [kind.value for kind in done.kinds],
+            done.completion.completed_at,
+            done.completion.completed_by,
+            done.completion.fulfilled_by_event_id,
+        )
+    for moved in decision.reassignments:
+        await conn.execute(
+            """update tasks set assignee_user_id = $4, school = coalesce($5, school)
+               where tenant = $1 and case_id = $2 and assignee_user_id = $3 and status = 'open'""",
+            moved.tenant,
+            moved.case_id,
+            moved.from_user_id,
+            moved.to_user_id,
+            moved.to_school,
+        )
     created = []
     for task in decision.new_tasks:
         if await insert_task(conn, task):
@@ -79,19 +119,54 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             coverage.event_id,
             coverage.covered_at,
         )
-    for completion in decision.completions:
-        await conn.execute(
-            """update tasks set status = 'done', completed_at = $4, completed_by = $5,
-                   fulfilled_by_event_id = $6
-               where tenant = $1 and kind = $2 and signal_id = any($3::uuid[]) and status = 'open'""",
-            completion.tenant,
-            completion.kind.value,
-            list(completion.signal_ids),
-            completion.completion.completed_at,
-            completion.completion.completed_by,
-            completion.completion.fulfilled_by_event_id,
-        )
+    if decision.case_state is not None:
+        await save_case_state(conn, decision.case_state)
     return created
+
+
+async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
+    """Keep the case as the rules know it now (never over a case of another tenant)."""
+    await conn.execute(
+        """insert into case_context (case_id, tenant, pupil_id, school, owner_id, care_coordinator_id,
+               weighed, zorgteam_discussion_asked, closed)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           on conflict (case_id) do update set school = excluded.school, owner_id = excluded.owner_id,
+               care_coordinator_id = excluded.care_coordinator_id, weighed = excluded.weighed,
+               zorgteam_discussion_asked = excluded.zorgteam_discussion_asked, closed = excluded.closed
+           where case_context.tenant = excluded.tenant""",
+        case.case_id,
+        case.tenant,
+        case.pupil_id,
+        case.school,
+        case.owner_id,
+        case.care_coordinator_id,
+        case.weighed,
+        case.zorgteam_discussion_asked,
+        case.closed,
+    )
+
+
+async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) -> CaseState | None:
+    row = await conn.fetchrow(
+        """select case_id, tenant, pupil_id, school, owner_id, care_coordinator_id, weighed,
+               zorgteam_discussion_asked, closed
+           from case_context where tenant = $1 and case_id = $2""",
+        tenant,
+        case_id,
+    )
+    if row is None:
+        return None
+    return CaseState(
+        tenant=row["tenant"],
+        case_id=row["case_id"],
+        pupil_id=row["pupil_id"],
+        school=row["school"],
+        owner_id=row["owner_id"],
+        care_coordinator_id=row["care_coordinator_id"],
+        weighed=row["weighed"],
+        zorgteam_discussion_asked=row["zorgteam_discussion_asked"],
+        closed=row["closed"],
+    )
 
 
 async def insert_task(conn: asyncpg.Connection, task: Task) -> bool:

@@ -7,15 +7,31 @@ rules do not depend on the wire format.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from meldcode_contracts import Role
 
+from .cases import (
+    CaseEvent,
+    CaseEventType,
+    CaseState,
+    CoordinatorNamed,
+    DecisionTaken,
+    EvaluationPlanned,
+    OwnerChange,
+    Report,
+    Transfer,
+)
 from .tasks import SYSTEM, Assignee, Completion, Task, TaskKind, must_be_utc, task_id_for
+from .workdays import NO_HOLIDAYS, end_of_dutch_day, working_days_deadline
 
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
+LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
+"""Rule 14: the zorgteam of the school is alerted when a pupil with an open case leaves."""
+FEEDBACK_TERM_WORKING_DAYS = 5
+"""Rule 11: Veilig Thuis tells the reporter what it did within this many working days."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +91,39 @@ class SystemCompletion:
 
 
 @dataclass(frozen=True)
+class CaseCompletion:
+    """Complete the open tasks of these kinds about the case, except the ones the fulfilling event
+    created itself (so that applying an event twice, in any order of steps, stays the same)."""
+
+    tenant: str
+    case_id: uuid.UUID
+    kinds: tuple[TaskKind, ...]
+    completion: Completion
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    """Move the open tasks of the case assigned to `from_user_id` to `to_user_id` (and, on a
+    transfer, to the new school, where the new owner can see them)."""
+
+    tenant: str
+    case_id: uuid.UUID
+    from_user_id: str
+    to_user_id: str
+    to_school: str | None = None
+
+
+@dataclass(frozen=True)
 class Decision:
+    """Applied in this order: completions, reassignments, new tasks, coverages, case state."""
+
     new_tasks: tuple[Task, ...] = ()
     coverages: tuple[Coverage, ...] = ()
     completions: tuple[SystemCompletion, ...] = ()
+    case_completions: tuple[CaseCompletion, ...] = ()
+    reassignments: tuple[Reassignment, ...] = ()
+    case_state: CaseState | None = None
+    """The case as the rules know it after the event, to keep for its next event."""
 
 
 def on_signal_recorded(fact: SignalNoticed, covered_by: Coverage | None = None) -> Decision:
@@ -132,4 +177,148 @@ def on_case_opened(fact: CaseNoticed) -> Decision:
         new_tasks=(task,),
         coverages=coverages,
         completions=(SystemCompletion(fact.tenant, TaskKind.NEW_SIGNAL, signal_ids, completion),),
+        case_state=CaseState(
+            tenant=fact.tenant,
+            case_id=fact.case_id,
+            pupil_id=fact.pupil_id,
+            school=fact.school,
+            owner_id=fact.case_owner_id,
+        ),
+    )
+
+
+NEXT_STEP_SET = (TaskKind.CASE_TRANSFERRED_IN,)
+"""Any step recorded on a case completes the "set the next step" task of a transferred case."""
+
+COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
+    CaseEventType.OWNER_CHANGED: (),
+    CaseEventType.CONVERSATION_HELD: (TaskKind.NEW_CASE, *NEXT_STEP_SET),
+    CaseEventType.CONVERSATION_SKIPPED: (TaskKind.NEW_CASE, *NEXT_STEP_SET),
+    CaseEventType.RISK_WEIGHED: (TaskKind.DISCUSS_IN_ZORGTEAM, *NEXT_STEP_SET),
+    # A new decision starts the preparation of a report afresh (rule 8).
+    CaseEventType.DECISION_MADE: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
+    CaseEventType.HELP_ORGANISED: NEXT_STEP_SET,
+    CaseEventType.PARENTS_INFORMED: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
+    CaseEventType.PARENTS_INFORMING_EXCEPTION: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
+    CaseEventType.CHILD_INFORMED: NEXT_STEP_SET,
+    CaseEventType.CHILD_INFORMING_EXCEPTION: NEXT_STEP_SET,
+    CaseEventType.REPORTER_ANONYMITY_AGREED: NEXT_STEP_SET,
+    CaseEventType.REPORTED: NEXT_STEP_SET,
+    CaseEventType.FEEDBACK_RECEIVED: (TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,),
+    CaseEventType.CARE_COORDINATOR_ASSIGNED: NEXT_STEP_SET,
+    # A new evaluation date replaces the one before.
+    CaseEventType.FOLLOW_UP_SCHEDULED: (TaskKind.EVALUATE_FOLLOW_UP, *NEXT_STEP_SET),
+    CaseEventType.FOLLOW_UP_EVALUATED: (TaskKind.EVALUATE_FOLLOW_UP, *NEXT_STEP_SET),
+    # Closing ends every task of the case, except waiting for the feedback that Veilig Thuis
+    # still owes the reporter (rule 11).
+    CaseEventType.CLOSED: (
+        TaskKind.NEW_CASE,
+        TaskKind.DISCUSS_IN_ZORGTEAM,
+        TaskKind.INFORM_PARENTS_BEFORE_REPORT,
+        TaskKind.EVALUATE_FOLLOW_UP,
+        TaskKind.PUPIL_LEFT_SCHOOL,
+        *NEXT_STEP_SET,
+    ),
+    CaseEventType.REOPENED: (),
+    CaseEventType.PUPIL_LEFT_SCHOOL: (),
+    CaseEventType.TRANSFERRED: (TaskKind.PUPIL_LEFT_SCHOOL, *NEXT_STEP_SET),
+}
+"""Which open tasks of the case each event fulfils (completed by `system`)."""
+
+
+def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
+    """The tasks a casework event creates, completes and moves, and the case state after it.
+
+    `known` is the case as the previous events left it (None when notifications never saw the
+    case: then only what the event itself says is used, and tasks for an unknown owner are not
+    created).
+    """
+    case = known if known is not None else CaseState.first_seen(event)
+    new_tasks: list[Task] = []
+    reassignments: list[Reassignment] = []
+
+    def task(kind: TaskKind, assignee: Assignee, school: str, due_at: datetime | None = None) -> Task:
+        return Task(
+            task_id=task_id_for(event.event_id, kind),
+            tenant=event.tenant,
+            school=school,
+            kind=kind,
+            assignee=assignee,
+            created_at=event.occurred_at,
+            source_event_id=event.event_id,
+            pupil_id=event.pupil_id,
+            case_id=event.case_id,
+            due_at=due_at,
+        )
+
+    detail = event.detail
+    if event.type in (CaseEventType.CONVERSATION_HELD, CaseEventType.CONVERSATION_SKIPPED):
+        if case.owner_id and not (case.weighed or case.zorgteam_discussion_asked or case.closed):
+            new_tasks.append(task(TaskKind.DISCUSS_IN_ZORGTEAM, Assignee.user(case.owner_id), case.school))
+            case = replace(case, zorgteam_discussion_asked=True)
+    elif event.type is CaseEventType.RISK_WEIGHED:
+        case = replace(case, weighed=True)
+    elif isinstance(detail, DecisionTaken):
+        informer = detail.who_informs_parents or case.owner_id
+        if detail.reports and informer:
+            new_tasks.append(
+                task(TaskKind.INFORM_PARENTS_BEFORE_REPORT, Assignee.user(informer), case.school)
+            )
+    elif isinstance(detail, Report):
+        due = working_days_deadline(event.occurred_at, FEEDBACK_TERM_WORKING_DAYS, NO_HOLIDAYS)
+        new_tasks.append(
+            task(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED, Assignee.user(detail.reporter_id), case.school, due)
+        )
+    elif isinstance(detail, CoordinatorNamed):
+        case = replace(case, care_coordinator_id=detail.coordinator_id)
+    elif isinstance(detail, EvaluationPlanned):
+        evaluator = case.care_coordinator_id or case.owner_id
+        if evaluator:
+            due = end_of_dutch_day(detail.evaluation_on)
+            new_tasks.append(task(TaskKind.EVALUATE_FOLLOW_UP, Assignee.user(evaluator), case.school, due))
+    elif event.type is CaseEventType.PUPIL_LEFT_SCHOOL:
+        new_tasks.append(
+            task(TaskKind.PUPIL_LEFT_SCHOOL, Assignee.role_at_school(LEAVING_PUPIL_ALERTED), event.school)
+        )
+    elif isinstance(detail, OwnerChange):
+        reassignments.append(
+            Reassignment(event.tenant, event.case_id, detail.previous_owner_id, detail.new_owner_id)
+        )
+        case = replace(case, owner_id=detail.new_owner_id)
+    elif isinstance(detail, Transfer):
+        if case.owner_id:
+            reassignments.append(
+                Reassignment(
+                    event.tenant, event.case_id, case.owner_id, detail.new_owner_id, detail.to_school
+                )
+            )
+        new_tasks.append(
+            task(TaskKind.CASE_TRANSFERRED_IN, Assignee.user(detail.new_owner_id), detail.to_school)
+        )
+        case = replace(case, owner_id=detail.new_owner_id, school=detail.to_school)
+    elif event.type is CaseEventType.CLOSED:
+        case = replace(case, closed=True)
+    elif event.type is CaseEventType.REOPENED:
+        case = replace(case, closed=False)
+
+    kinds = COMPLETED_BY[event.type]
+    completions = (
+        (
+            CaseCompletion(
+                event.tenant,
+                event.case_id,
+                kinds,
+                Completion(
+                    completed_at=event.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=event.event_id
+                ),
+            ),
+        )
+        if kinds
+        else ()
+    )
+    return Decision(
+        new_tasks=tuple(new_tasks),
+        case_completions=completions,
+        reassignments=tuple(reassignments),
+        case_state=case,
     )

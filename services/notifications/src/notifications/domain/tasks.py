@@ -2,8 +2,8 @@
 
 Tasks are derived from contract events. A task's id is a uuid5 of the event it came from and its
 kind, so deriving it twice (a redelivery, a replay) yields the same task. Its `created_at` is the
-event's `occurred_at` for the same reason. Later issues add kinds (reminders, deadlines, JGZ
-hand-overs) and `due_at`; the shape stays the same.
+event's `occurred_at` for the same reason, and a `due_at` is computed from event times only
+(see `workdays`). Later issues add kinds (reminders, JGZ hand-overs); the shape stays the same.
 """
 
 from __future__ import annotations
@@ -27,7 +27,20 @@ class TaskKind(StrEnum):
     NEW_SIGNAL = "new_signal"
     """A signal was recorded: the school's IB'er looks at it (step 2, collegiale consultatie)."""
     NEW_CASE = "new_case"
-    """A case was opened: its owner sets the next step of the Meldcode."""
+    """A case was opened: its owner sets the next step of the Meldcode (step 3)."""
+    DISCUSS_IN_ZORGTEAM = "discuss_in_zorgteam"
+    """The parents conversation was held or skipped: the case owner brings the case to the
+    zorgteam for the weighing (step 4)."""
+    INFORM_PARENTS_BEFORE_REPORT = "inform_parents_before_report"
+    """The decision is to report: who informs the parents does so before the report (rule 8)."""
+    VEILIG_THUIS_FEEDBACK_EXPECTED = "veilig_thuis_feedback_expected"
+    """A report was made: the reporter expects feedback of Veilig Thuis within 5 working days (rule 11)."""
+    EVALUATE_FOLLOW_UP = "evaluate_follow_up"
+    """An evaluation date was set: the care coordinator evaluates the help on it (step 6, rule 12)."""
+    PUPIL_LEFT_SCHOOL = "pupil_left_school"
+    """Alert: a pupil with an open case left the school; the zorgteam acts (rule 14)."""
+    CASE_TRANSFERRED_IN = "case_transferred_in"
+    """A case was handed over to this school: its new owner sets the next step (rule 14)."""
 
 
 class TaskStatus(StrEnum):
@@ -112,8 +125,20 @@ class Task:
         return task_title(self.kind, pupil, self.pupil_id)
 
 
+TITLES: dict[TaskKind, str] = {
+    TaskKind.NEW_CASE: "Nieuwe zaak: zet de volgende stap van de Meldcode",
+    TaskKind.DISCUSS_IN_ZORGTEAM: "Bespreek de zaak in het zorgteam (weging)",
+    TaskKind.INFORM_PARENTS_BEFORE_REPORT: "Informeer de ouders over de voorgenomen melding",
+    TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED: "Terugkoppeling van Veilig Thuis verwacht",
+    TaskKind.EVALUATE_FOLLOW_UP: "Evalueer de hulp (zorgcoördinator)",
+    TaskKind.PUPIL_LEFT_SCHOOL: "Leerling met een open zaak heeft de school verlaten",
+    TaskKind.CASE_TRANSFERRED_IN: "Overgedragen zaak: zet de volgende stap van de Meldcode",
+}
+"""Fixed titles: no personal details. Only `new_signal` shows the pupil, as briefly as possible."""
+
+
 def task_title(kind: TaskKind, pupil: PupilName | None, pupil_id: uuid.UUID | None) -> str:
     if kind is TaskKind.NEW_SIGNAL:
         about = pupil_display(pupil, pupil_id) if pupil_id is not None else "onbekend"
         return f"Nieuw signaal over leerling {about}"
-    return "Nieuwe zaak: zet de volgende stap van de Meldcode"
+    return TITLES[kind]

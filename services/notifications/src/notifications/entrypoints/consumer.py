@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+
 from meldcode_contracts import CaseOpened, Envelope, PupilRegistered, SignalRecorded
 from meldcode_servicekit.logging import get_logger
 
@@ -27,6 +28,8 @@ async def handle_event(conn: asyncpg.Connection, event: Envelope) -> None:
         _log(event, *await application.signal_recorded(store, translation.signal_noticed(event)))
     elif isinstance(event, CaseOpened):
         _log(event, *await application.case_opened(store, translation.case_noticed(event)))
+    elif (fact := translation.case_event(event)) is not None:
+        _log(event, *await application.case_event(store, fact))
     # Other events (SignalCorrected, ...) create no task yet.
 
 
@@ -48,3 +51,13 @@ def _log(event: Envelope, decision: Decision, created: list[uuid.UUID]) -> None:
             signal_ids=[str(s) for s in completion.signal_ids],
             source_event_id=str(event.event_id),
         )
+    for done in decision.case_completions:
+        log.info(
+            "case_tasks_completed_by_event",
+            kinds=[k.value for k in done.kinds],
+            case_id=str(done.case_id),
+            source_event_id=str(event.event_id),
+        )
+    for moved in decision.reassignments:
+        # Not the user ids: which case and which event is enough to trace it.
+        log.info("case_tasks_reassigned", case_id=str(moved.case_id), source_event_id=str(event.event_id))

@@ -9,10 +9,11 @@ from typing import Annotated, cast
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
-from pydantic import BaseModel, Field
 
 from .. import application
 from ..adapters.tasks import PostgresTaskStore
@@ -33,7 +34,17 @@ class StatusFilter(StrEnum):
 
 class TaskOut(BaseModel):
     task_id: uuid.UUID = Field(description="Stable id of the task (derived from the event that caused it)")
-    kind: TaskKind = Field(description="What kind of task: new_signal or new_case")
+    kind: TaskKind = Field(
+        description=(
+            "What kind of task: new_signal (look at a new signal), new_case (set the next step of a "
+            "new case), discuss_in_zorgteam (bring the case to the zorgteam for the weighing), "
+            "inform_parents_before_report (inform the parents of the intended report), "
+            "veilig_thuis_feedback_expected (the reporter expects feedback of Veilig Thuis by due_at), "
+            "evaluate_follow_up (the care coordinator evaluates the help on due_at), "
+            "pupil_left_school (alert for the zorgteam: a pupil with an open case left the school) or "
+            "case_transferred_in (a case handed over to this school: set the next step)"
+        )
+    )
     title: str = Field(description="What to do, in Dutch, with the pupil shown as briefly as possible")
     status: TaskStatus = Field(description="open or done")
     school: str = Field(description="BRIN of the school the task belongs to")
@@ -43,7 +54,12 @@ class TaskOut(BaseModel):
     case_id: uuid.UUID | None = Field(description="The case it is about, if any")
     signal_id: uuid.UUID | None = Field(description="The signal it is about, if any")
     created_at: datetime = Field(description="When the cause happened (UTC)")
-    due_at: datetime | None = Field(description="Deadline (UTC), when the task has one")
+    due_at: datetime | None = Field(
+        description=(
+            "Deadline (UTC), when the task has one: the end of the due day in the Netherlands, "
+            "computed from event times (veilig_thuis_feedback_expected, evaluate_follow_up)"
+        )
+    )
     completed_at: datetime | None = Field(description="When it was done (UTC)")
     completed_by: str | None = Field(description="User id of who completed it, or 'system'")
     fulfilled_by_event_id: uuid.UUID | None = Field(

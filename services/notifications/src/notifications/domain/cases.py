@@ -1,0 +1,145 @@
+"""What notifications knows of a case, and the casework events as facts for the task rules.
+
+A case's events all carry the case id as Kafka key, so they arrive in order; the small per-case
+state (`CaseState`) is therefore the same on every replay. It holds only ids and flags: who owns
+the case, who coordinates the care, at which school it is, and how far it got.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from .tasks import must_be_utc
+
+
+class CaseEventType(StrEnum):
+    """The casework events notifications reacts to (values are the contract event names)."""
+
+    OWNER_CHANGED = "CaseOwnerChanged"
+    CONVERSATION_HELD = "ParentsConversationHeld"
+    CONVERSATION_SKIPPED = "ParentsConversationSkipped"
+    RISK_WEIGHED = "RiskWeighed"
+    DECISION_MADE = "DecisionMade"
+    HELP_ORGANISED = "HelpOrganised"
+    PARENTS_INFORMED = "ParentsInformed"
+    PARENTS_INFORMING_EXCEPTION = "ParentsInformingExceptionRecorded"
+    CHILD_INFORMED = "ChildInformed"
+    CHILD_INFORMING_EXCEPTION = "ChildInformingExceptionRecorded"
+    REPORTER_ANONYMITY_AGREED = "ReporterAnonymityAgreed"
+    REPORTED = "AmkNotified"
+    FEEDBACK_RECEIVED = "VeiligThuisFeedbackReceived"
+    CARE_COORDINATOR_ASSIGNED = "CareCoordinatorAssigned"
+    FOLLOW_UP_SCHEDULED = "FollowUpScheduled"
+    FOLLOW_UP_EVALUATED = "FollowUpEvaluated"
+    CLOSED = "CaseClosed"
+    REOPENED = "CaseReopened"
+    PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
+    TRANSFERRED = "CaseTransferred"
+
+
+REPORT_OUTCOMES = frozenset({"report", "report_and_help"})
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    previous_owner_id: str
+    new_owner_id: str
+
+
+@dataclass(frozen=True)
+class DecisionTaken:
+    outcome: str
+    who_informs_parents: str | None
+
+    @property
+    def reports(self) -> bool:
+        return self.outcome in REPORT_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Report:
+    reporter_id: str
+
+
+@dataclass(frozen=True)
+class CoordinatorNamed:
+    coordinator_id: str
+
+
+@dataclass(frozen=True)
+class EvaluationPlanned:
+    evaluation_on: date
+
+
+@dataclass(frozen=True)
+class Transfer:
+    to_school: str
+    new_owner_id: str
+
+
+Detail = OwnerChange | DecisionTaken | Report | CoordinatorNamed | EvaluationPlanned | Transfer
+
+DETAIL_OF: dict[CaseEventType, type[Detail]] = {
+    CaseEventType.OWNER_CHANGED: OwnerChange,
+    CaseEventType.DECISION_MADE: DecisionTaken,
+    CaseEventType.REPORTED: Report,
+    CaseEventType.CARE_COORDINATOR_ASSIGNED: CoordinatorNamed,
+    CaseEventType.FOLLOW_UP_SCHEDULED: EvaluationPlanned,
+    CaseEventType.TRANSFERRED: Transfer,
+}
+"""The events whose facts carry more than ids; every other event carries no detail."""
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """A casework event after `CaseOpened` (see `translation`): ids, times and, per type, the few
+    fields the task rules need (`detail`). Never a description, a reason or a name."""
+
+    type: CaseEventType
+    event_id: uuid.UUID
+    occurred_at: datetime
+    tenant: str
+    school: str
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    detail: Detail | None = None
+
+    def __post_init__(self) -> None:
+        must_be_utc(self.occurred_at, "occurred_at")
+        wanted = DETAIL_OF.get(self.type)
+        if wanted is None and self.detail is not None:
+            raise ValueError(f"{self.type.value} carries no detail")
+        if wanted is not None and not isinstance(self.detail, wanted):
+            raise ValueError(f"{self.type.value} needs a {wanted.__name__}")
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the task rules remember of a case between its events."""
+
+    tenant: str
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    school: str
+    """The school the case is at now (changes with `CaseTransferred`)."""
+    owner_id: str | None
+    """The responsible case owner now; unknown when the case was opened before this was kept."""
+    care_coordinator_id: str | None = None
+    weighed: bool = False
+    zorgteam_discussion_asked: bool = False
+    """A `discuss_in_zorgteam` task was created already: one per case until the weighing."""
+    closed: bool = False
+
+    @classmethod
+    def first_seen(cls, event: CaseEvent) -> CaseState:
+        """A case whose opening notifications did not see: only what the event itself says."""
+        return cls(
+            tenant=event.tenant,
+            case_id=event.case_id,
+            pupil_id=event.pupil_id,
+            school=event.school,
+            owner_id=None,
+        )
