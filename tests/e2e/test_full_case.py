@@ -89,6 +89,16 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
         [listed] = [c for c in school_cases if str(c["case_id"]) == case_id]
         assert listed["step"] == "gesloten" and listed["reported"] and listed["outcome"] == "report_and_help"
 
+        notifications = suite.services["notifications"].url
+
+        async def case_tasks_done() -> dict[str, str] | None:
+            response = await http.get(f"{notifications}/tasks?status=all", headers=staff.ib)
+            tasks = {t["kind"]: t["status"] for t in response.json() if str(t.get("case_id")) == case_id}
+            wanted = {"discuss_in_zorgteam", "inform_parents_before_report", "veilig_thuis_feedback_expected"}
+            return tasks if wanted <= set(tasks) and all(tasks[k] == "done" for k in wanted) else None
+
+        await eventually(case_tasks_done, timeout=60)
+
     messages = await read_topic(
         suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 5
     )
