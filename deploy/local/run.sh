@@ -45,6 +45,11 @@ done
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
 
 for svc in "${SERVICES[@]}"; do
+  if ! "$MELDCODE_PYTHON" -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "${PORTS[$svc]}" 2>/dev/null; then
+    echo "port ${PORTS[$svc]} for $svc is in use; set ${svc^^}_HTTP_PORT to another port" >&2; exit 1
+  fi
+done
+for svc in "${SERVICES[@]}"; do
   "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" serve >>"$logs/$svc.log" 2>&1 &
   pids+=($!)
 done
@@ -71,5 +76,5 @@ while true; do
       echo "${SERVICES[$i]} stopped unexpectedly; see $logs/${SERVICES[$i]}.log" >&2; exit 1
     fi
   done
-  sleep 2
+  sleep 2 & wait $!  # `wait` returns at once on Ctrl-C, so the trap runs
 done
