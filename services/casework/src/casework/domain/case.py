@@ -24,8 +24,8 @@ parents conversation); after a weighing it needs a decision; with acute or struc
 decision to report, it needs the report; after a decision with help it needs an evaluation that found
 lasting safety.
 
-Commands validate and then call a private `@event` method; those methods only mutate state, because
-they run again when the case is rebuilt from its events.
+Commands validate and then trigger an event; each event's `apply` only mutates state, because it runs
+again when the case is rebuilt from its events.
 """
 
 from __future__ import annotations
@@ -128,10 +128,20 @@ def _explained(explanation: str, error: type[Exception], message: str) -> str:
     return text(explanation)
 
 
-class Case(Aggregate):
-    # Every event carries tenant, school, pupil_id, actor_id, actor_role and correlation_id, so that a
-    # contract envelope can be built from the event alone.
+class CaseEvent(Aggregate.Event):
+    """Base of a case's events after `Case.Opened`: each carries tenant, school, pupil_id, actor_id,
+    actor_role and correlation_id, so that a contract envelope can be built from the event alone, and
+    its `apply` only mutates state, because it runs again when the case is rebuilt from its events."""
 
+    tenant: str
+    school: str
+    pupil_id: uuid.UUID
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+
+
+class Case(Aggregate):
     class Opened(Aggregate.Created):
         tenant: str
         school: str
@@ -142,45 +152,34 @@ class Case(Aggregate):
         actor_role: str
         correlation_id: str
 
-    class CaseOwnerChanged(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+    class CaseOwnerChanged(CaseEvent):
         previous_owner_id: str
         new_owner_id: str
 
-    class ParentsConversationHeld(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.case_owner_id = self.new_owner_id
+
+    class ParentsConversationHeld(CaseEvent):
         held_on: date
         participants: list[str]
         summary: str
 
-    class ParentsConversationSkipped(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.parents_conversations += 1
+            if aggregate.step is Step.OPENED:
+                aggregate.step = Step.PARENTS_CONVERSATION
+
+    class ParentsConversationSkipped(CaseEvent):
         skipped_on: date
         reason: str
         explanation: str
 
-    class RiskWeighed(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.parents_conversation_skip = SafetyGround(self.reason)
+            if aggregate.step is Step.OPENED:
+                aggregate.step = Step.PARENTS_CONVERSATION
+
+    class RiskWeighed(CaseEvent):
         weighed_on: date
         participants: list[dict[str, str]]
         nature: str
@@ -191,13 +190,20 @@ class Case(Aggregate):
         q2_structural_unsafety: bool
         approach: str
 
-    class DecisionMade(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.weighing = Weighing.from_event_fields(
+                participants=self.participants,
+                nature=self.nature,
+                severity=self.severity,
+                risk_level=self.risk_level,
+                q1_suspicion=self.q1_suspicion,
+                q2_acute_unsafety=self.q2_acute_unsafety,
+                q2_structural_unsafety=self.q2_structural_unsafety,
+                approach=self.approach,
+            )
+            aggregate.step = Step.WEIGHED
+
+    class DecisionMade(CaseEvent):
         decided_on: date
         q1_suspicion: bool | None
         q2_acute_or_structural_unsafety: bool | None
@@ -209,82 +215,77 @@ class Case(Aggregate):
         who_reports: str | None
         who_informs_parents: str | None
 
-    class HelpOrganised(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate._forget_decision()
+            aggregate.decision = Decision(
+                answers=Answers(
+                    self.q1_suspicion,
+                    self.q2_acute_or_structural_unsafety,
+                    self.q3_sufficient_help_possible,
+                    self.q4_help_accepted,
+                    self.q5_lasting_safety,
+                ),
+                outcome=Outcome(self.outcome),
+                reasons=self.reasons,
+                who_reports=self.who_reports,
+                who_informs_parents=self.who_informs_parents,
+            )
+            aggregate.decisions_made += 1
+            aggregate.must_report_again = False
+            aggregate.step = Step.DECIDED
+
+    class HelpOrganised(CaseEvent):
         organised_on: date
         help_description: str
         providers: list[str]
         teacher_advice: str
         agreed_term_until: date | None
 
-    class ParentsInformed(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.help_organised = True
+
+    class ParentsInformed(CaseEvent):
         informed_on: date
         informed_by: str
         summary: str
 
-    class ParentsInformingExceptionRecorded(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.parents_informed = True
+
+    class ParentsInformingExceptionRecorded(CaseEvent):
         recorded_on: date
         ground: str
         explanation: str
 
-    class ChildInformed(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.parents_exception = SafetyGround(self.ground)
+
+    class ChildInformed(CaseEvent):
         informed_on: date
         informed_by: str
         summary: str
 
-    class ChildInformingExceptionRecorded(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.child_informed = True
+
+    class ChildInformingExceptionRecorded(CaseEvent):
         recorded_on: date
         ground: str
         explanation: str
 
-    class ReporterAnonymityAgreed(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.child_exception = ChildExceptionGround(self.ground)
+
+    class ReporterAnonymityAgreed(CaseEvent):
         agreed_on: date
         reporter_id: str
         ground: str
         argument: str
 
-    class AmkNotified(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.anonymity_ground = AnonymityGround(self.ground)
+
+    class AmkNotified(CaseEvent):
         reported_on: date
         veilig_thuis_region: str
         veilig_thuis_organisation: str
@@ -296,51 +297,52 @@ class Case(Aggregate):
         pupil_age_on_report: int
         child_informed: bool
 
-    class VeiligThuisFeedbackReceived(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.reported = True
+            aggregate.reports += 1
+            aggregate.feedback_received = False
+            aggregate.step = Step.REPORTED
+
+    class VeiligThuisFeedbackReceived(CaseEvent):
         received_on: date
         steps_taken: str
 
-    class CareCoordinatorAssigned(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.feedback_received = True
+
+    class CareCoordinatorAssigned(CaseEvent):
         assigned_on: date
         coordinator_id: str
         organisation: str
 
-    class FollowUpScheduled(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.care_coordinator_id = self.coordinator_id
+            aggregate.step = Step.FOLLOW_UP
+
+    class FollowUpScheduled(CaseEvent):
         scheduled_on: date
         evaluation_on: date
         agreements: str
 
-    class FollowUpEvaluated(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.evaluation_on = self.evaluation_on
+            aggregate.lasting_safety = None
+            aggregate.step = Step.FOLLOW_UP
+
+    class FollowUpEvaluated(CaseEvent):
         evaluated_on: date
         lasting_safety: bool
         findings: str
         decision_reopened: bool
 
-    class CaseClosed(Aggregate.Event):
+        def apply(self, aggregate: Case) -> None:
+            aggregate.lasting_safety = self.lasting_safety
+            if self.decision_reopened:
+                aggregate._forget_decision()
+                aggregate.must_report_again = True
+                aggregate.step = Step.WEIGHED
+
+    class CaseClosed(CaseEvent):
         """Version 2 added `aftercare` (rule 13: closing with aftercare agreements); version 1
         events, stored before that, are read with `aftercare` None."""
 
@@ -350,48 +352,44 @@ class Case(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["aftercare"] = None
 
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
         closed_on: date
         reason: str
         aftercare: str | None
 
-    class CaseReopened(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.step_before_close = aggregate.step
+            aggregate.close_reason = self.reason
+            aggregate.step = Step.CLOSED
+
+    class CaseReopened(CaseEvent):
         reopened_on: date
         reason: str
 
-    class PupilLeftSchool(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate._forget_decision()
+            aggregate.must_report_again = False
+            aggregate.close_reason = None
+            aggregate.step = Step.WEIGHED if aggregate.weighing is not None else aggregate.step_before_close
+
+    class PupilLeftSchool(CaseEvent):
         left_on: date
         destination_school: str | None
 
-    class CaseTransferred(Aggregate.Event):
-        tenant: str
-        school: str
-        pupil_id: uuid.UUID
-        actor_id: str
-        actor_role: str
-        correlation_id: str
+        def apply(self, aggregate: Case) -> None:
+            aggregate.left_school_on = self.left_on
+
+    class CaseTransferred(CaseEvent):
         transferred_on: date
         to_school: str
         legal_basis: str
         legal_basis_explanation: str
         new_case_owner_id: str
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.school = self.to_school
+            aggregate.case_owner_id = self.new_case_owner_id
+            aggregate.left_school_on = None
+            aggregate.transfers += 1
 
     class Snapshot(LibrarySnapshot):
         """A long case's state, stored as plain data and restored exactly (see snapshot.py)."""
@@ -600,26 +598,12 @@ class Case(Aggregate):
         self._require_open()
         if not text(new_owner_id) or text(new_owner_id) == self.case_owner_id:
             raise CaseOwnerUnchanged("Een zaak heeft één eigenaar; noem een andere nieuwe eigenaar.")
-        self._owner_changed(
+        self.trigger_event(
+            self.CaseOwnerChanged,
             **self._context(actor_id, actor_role, correlation_id),
             previous_owner_id=self.case_owner_id,
             new_owner_id=text(new_owner_id),
         )
-
-    @event(CaseOwnerChanged)
-    def _owner_changed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        previous_owner_id: str,
-        new_owner_id: str,
-    ) -> None:
-        self.case_owner_id = new_owner_id
 
     # --- step 3: parents conversation (rule 5) --------------------------------------------------------
 
@@ -642,30 +626,13 @@ class Case(Aggregate):
             raise ConversationNeedsContent(
                 "Leg vast wie aan het gesprek met de ouders deelnamen en wat er is besproken."
             )
-        self._conversation_held(
+        self.trigger_event(
+            self.ParentsConversationHeld,
             **self._context(actor_id, actor_role, correlation_id),
             held_on=held_on,
             participants=names,
             summary=text(summary),
         )
-
-    @event(ParentsConversationHeld)
-    def _conversation_held(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        held_on: date,
-        participants: list[str],
-        summary: str,
-    ) -> None:
-        self.parents_conversations += 1
-        if self.step is Step.OPENED:
-            self.step = Step.PARENTS_CONVERSATION
 
     def skip_parents_conversation(
         self,
@@ -684,30 +651,13 @@ class Case(Aggregate):
         explained = _explained(
             explanation, SkipNeedsReason, "Licht toe waarom het gesprek met de ouders niet wordt gevoerd"
         )
-        self._conversation_skipped(
+        self.trigger_event(
+            self.ParentsConversationSkipped,
             **self._context(actor_id, actor_role, correlation_id),
             skipped_on=today,
             reason=ground.value,
             explanation=explained,
         )
-
-    @event(ParentsConversationSkipped)
-    def _conversation_skipped(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        skipped_on: date,
-        reason: str,
-        explanation: str,
-    ) -> None:
-        self.parents_conversation_skip = SafetyGround(reason)
-        if self.step is Step.OPENED:
-            self.step = Step.PARENTS_CONVERSATION
 
     # --- step 4: weighing (rules 5, 6) ----------------------------------------------------------------
 
@@ -748,43 +698,12 @@ class Case(Aggregate):
             structural_unsafety=structural_unsafety,
             approach=approach,
         )
-        self._risk_weighed(
+        self.trigger_event(
+            self.RiskWeighed,
             **self._context(actor_id, actor_role, correlation_id),
             weighed_on=today,
             **weighing.as_event_fields(),
         )
-
-    @event(RiskWeighed)
-    def _risk_weighed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        weighed_on: date,
-        participants: list[dict[str, str]],
-        nature: str,
-        severity: str,
-        risk_level: str,
-        q1_suspicion: bool,
-        q2_acute_unsafety: bool,
-        q2_structural_unsafety: bool,
-        approach: str,
-    ) -> None:
-        self.weighing = Weighing.from_event_fields(
-            participants=participants,
-            nature=nature,
-            severity=severity,
-            risk_level=risk_level,
-            q1_suspicion=q1_suspicion,
-            q2_acute_unsafety=q2_acute_unsafety,
-            q2_structural_unsafety=q2_structural_unsafety,
-            approach=approach,
-        )
-        self.step = Step.WEIGHED
 
     # --- step 5: decision (rule 7) ----------------------------------------------------------------------
 
@@ -830,50 +749,12 @@ class Case(Aggregate):
                 "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
                 "(afwegingskader vraag 5)."
             )
-        self._decision_made(
+        self.trigger_event(
+            self.DecisionMade,
             **self._context(actor_id, actor_role, correlation_id),
             decided_on=today,
             **decision.as_event_fields(),
         )
-
-    @event(DecisionMade)
-    def _decision_made(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        decided_on: date,
-        q1_suspicion: bool | None,
-        q2_acute_or_structural_unsafety: bool | None,
-        q3_sufficient_help_possible: bool | None,
-        q4_help_accepted: bool | None,
-        q5_lasting_safety: bool | None,
-        outcome: str,
-        reasons: str,
-        who_reports: str | None,
-        who_informs_parents: str | None,
-    ) -> None:
-        self._forget_decision()
-        self.decision = Decision(
-            answers=Answers(
-                q1_suspicion,
-                q2_acute_or_structural_unsafety,
-                q3_sufficient_help_possible,
-                q4_help_accepted,
-                q5_lasting_safety,
-            ),
-            outcome=Outcome(outcome),
-            reasons=reasons,
-            who_reports=who_reports,
-            who_informs_parents=who_informs_parents,
-        )
-        self.decisions_made += 1
-        self.must_report_again = False
-        self.step = Step.DECIDED
 
     def _forget_decision(self) -> None:
         """Start a decision afresh: its preparations and follow-up belong to the previous decision."""
@@ -908,7 +789,8 @@ class Case(Aggregate):
             raise HelpNeedsContent("Beschrijf de hulp en noem wie die biedt.")
         if agreed_term_until is not None and agreed_term_until <= today:
             raise HelpNeedsContent("De afgesproken termijn van de hulp ligt na vandaag.")
-        self._help_organised(
+        self.trigger_event(
+            self.HelpOrganised,
             **self._context(actor_id, actor_role, correlation_id),
             organised_on=today,
             help_description=text(help_description),
@@ -916,24 +798,6 @@ class Case(Aggregate):
             teacher_advice=text(teacher_advice),
             agreed_term_until=agreed_term_until,
         )
-
-    @event(HelpOrganised)
-    def _help_organised(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        organised_on: date,
-        help_description: str,
-        providers: list[str],
-        teacher_advice: str,
-        agreed_term_until: date | None,
-    ) -> None:
-        self.help_organised = True
 
     # --- step 5: before the report (rules 8, 10) ---------------------------------------------------------
 
@@ -953,28 +817,13 @@ class Case(Aggregate):
         _not_in_future(informed_on, today, "het informeren van de ouders")
         if not text(informed_by) or not text(summary):
             raise InformingNeedsContent("Leg vast wie de ouders informeerde en wat er is gezegd.")
-        self._parents_informed(
+        self.trigger_event(
+            self.ParentsInformed,
             **self._context(actor_id, actor_role, correlation_id),
             informed_on=informed_on,
             informed_by=text(informed_by),
             summary=text(summary),
         )
-
-    @event(ParentsInformed)
-    def _parents_informed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        informed_on: date,
-        informed_by: str,
-        summary: str,
-    ) -> None:
-        self.parents_informed = True
 
     def record_parents_informing_exception(
         self,
@@ -992,28 +841,13 @@ class Case(Aggregate):
         explained = _explained(
             explanation, ExceptionNeedsLegalGround, "Licht toe waarom de ouders niet worden geïnformeerd"
         )
-        self._parents_exception(
+        self.trigger_event(
+            self.ParentsInformingExceptionRecorded,
             **self._context(actor_id, actor_role, correlation_id),
             recorded_on=today,
             ground=chosen.value,
             explanation=explained,
         )
-
-    @event(ParentsInformingExceptionRecorded)
-    def _parents_exception(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        recorded_on: date,
-        ground: str,
-        explanation: str,
-    ) -> None:
-        self.parents_exception = SafetyGround(ground)
 
     def inform_child(
         self,
@@ -1031,28 +865,13 @@ class Case(Aggregate):
         _not_in_future(informed_on, today, "het informeren van de leerling")
         if not text(informed_by) or not text(summary):
             raise InformingNeedsContent("Leg vast wie de leerling informeerde en wat er is gezegd.")
-        self._child_informed(
+        self.trigger_event(
+            self.ChildInformed,
             **self._context(actor_id, actor_role, correlation_id),
             informed_on=informed_on,
             informed_by=text(informed_by),
             summary=text(summary),
         )
-
-    @event(ChildInformed)
-    def _child_informed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        informed_on: date,
-        informed_by: str,
-        summary: str,
-    ) -> None:
-        self.child_informed = True
 
     def record_child_informing_exception(
         self,
@@ -1069,28 +888,13 @@ class Case(Aggregate):
         explained = _explained(
             explanation, ExceptionNeedsLegalGround, "Licht toe waarom de leerling niet wordt geïnformeerd"
         )
-        self._child_exception(
+        self.trigger_event(
+            self.ChildInformingExceptionRecorded,
             **self._context(actor_id, actor_role, correlation_id),
             recorded_on=today,
             ground=chosen.value,
             explanation=explained,
         )
-
-    @event(ChildInformingExceptionRecorded)
-    def _child_exception(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        recorded_on: date,
-        ground: str,
-        explanation: str,
-    ) -> None:
-        self.child_exception = ChildExceptionGround(ground)
 
     def agree_reporter_anonymity(
         self,
@@ -1110,30 +914,14 @@ class Case(Aggregate):
             AnonymityNeedsLegalGround,
             "Beargumenteer waarom de melder anoniem blijft tegenover het gezin",
         )
-        self._anonymity_agreed(
+        self.trigger_event(
+            self.ReporterAnonymityAgreed,
             **self._context(actor_id, actor_role, correlation_id),
             agreed_on=today,
             reporter_id=decision.who_reports or "",
             ground=chosen.value,
             argument=explained,
         )
-
-    @event(ReporterAnonymityAgreed)
-    def _anonymity_agreed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        agreed_on: date,
-        reporter_id: str,
-        ground: str,
-        argument: str,
-    ) -> None:
-        self.anonymity_ground = AnonymityGround(ground)
 
     # --- step 5: the report (rules 8, 9, 10) ---------------------------------------------------------
 
@@ -1186,7 +974,8 @@ class Case(Aggregate):
             raise ReportNeedsContent(
                 "Noem de Veilig Thuis-regio en -organisatie, en wat de school na de melding zelf blijft doen."
             )
-        self._amk_notified(
+        self.trigger_event(
+            self.AmkNotified,
             **self._context(actor_id, actor_role, correlation_id),
             reported_on=today,
             veilig_thuis_region=text(veilig_thuis_region),
@@ -1199,32 +988,6 @@ class Case(Aggregate):
             pupil_age_on_report=age,
             child_informed=self.child_informed,
         )
-
-    @event(AmkNotified)
-    def _amk_notified(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        reported_on: date,
-        veilig_thuis_region: str,
-        veilig_thuis_organisation: str,
-        reporter_id: str,
-        reporter_anonymous_to_family: bool,
-        signal_ids: list[uuid.UUID],
-        school_continues: str,
-        parents_informed: bool,
-        pupil_age_on_report: int,
-        child_informed: bool,
-    ) -> None:
-        self.reported = True
-        self.reports += 1
-        self.feedback_received = False
-        self.step = Step.REPORTED
 
     def receive_veilig_thuis_feedback(
         self,
@@ -1243,26 +1006,12 @@ class Case(Aggregate):
         _not_in_future(received_on, today, "de terugkoppeling")
         if not text(steps_taken):
             raise FeedbackNeedsContent("Leg vast welke stappen Veilig Thuis heeft gezet.")
-        self._feedback_received(
+        self.trigger_event(
+            self.VeiligThuisFeedbackReceived,
             **self._context(actor_id, actor_role, correlation_id),
             received_on=received_on,
             steps_taken=text(steps_taken),
         )
-
-    @event(VeiligThuisFeedbackReceived)
-    def _feedback_received(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        received_on: date,
-        steps_taken: str,
-    ) -> None:
-        self.feedback_received = True
 
     # --- step 6: follow-up (rule 12) ------------------------------------------------------------------
 
@@ -1279,29 +1028,13 @@ class Case(Aggregate):
         self._require_follow_up()
         if not text(coordinator_id):
             raise CareCoordinatorNeeded("Noem de zorgcoördinator.")
-        self._care_coordinator_assigned(
+        self.trigger_event(
+            self.CareCoordinatorAssigned,
             **self._context(actor_id, actor_role, correlation_id),
             assigned_on=today,
             coordinator_id=text(coordinator_id),
             organisation=text(organisation),
         )
-
-    @event(CareCoordinatorAssigned)
-    def _care_coordinator_assigned(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        assigned_on: date,
-        coordinator_id: str,
-        organisation: str,
-    ) -> None:
-        self.care_coordinator_id = coordinator_id
-        self.step = Step.FOLLOW_UP
 
     def schedule_follow_up(
         self,
@@ -1318,30 +1051,13 @@ class Case(Aggregate):
             raise FollowUpNeedsCareCoordinator("Wijs eerst een zorgcoördinator aan.")
         if evaluation_on <= today:
             raise EvaluationDateNotAfterToday("De evaluatiedatum ligt na vandaag.")
-        self._follow_up_scheduled(
+        self.trigger_event(
+            self.FollowUpScheduled,
             **self._context(actor_id, actor_role, correlation_id),
             scheduled_on=today,
             evaluation_on=evaluation_on,
             agreements=text(agreements),
         )
-
-    @event(FollowUpScheduled)
-    def _follow_up_scheduled(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        scheduled_on: date,
-        evaluation_on: date,
-        agreements: str,
-    ) -> None:
-        self.evaluation_on = evaluation_on
-        self.lasting_safety = None
-        self.step = Step.FOLLOW_UP
 
     def evaluate_follow_up(
         self,
@@ -1359,34 +1075,14 @@ class Case(Aggregate):
             raise EvaluationNotScheduled("Plan eerst de evaluatie (zorgcoördinator en evaluatiedatum).")
         if not text(findings):
             raise EvaluationNeedsFindings("Leg de bevindingen van de evaluatie vast.")
-        self._follow_up_evaluated(
+        self.trigger_event(
+            self.FollowUpEvaluated,
             **self._context(actor_id, actor_role, correlation_id),
             evaluated_on=today,
             lasting_safety=lasting_safety,
             findings=text(findings),
             decision_reopened=not lasting_safety,
         )
-
-    @event(FollowUpEvaluated)
-    def _follow_up_evaluated(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        evaluated_on: date,
-        lasting_safety: bool,
-        findings: str,
-        decision_reopened: bool,
-    ) -> None:
-        self.lasting_safety = lasting_safety
-        if decision_reopened:
-            self._forget_decision()
-            self.must_report_again = True
-            self.step = Step.WEIGHED
 
     # --- closing and reopening (rule 13) ----------------------------------------------------------------
 
@@ -1420,30 +1116,13 @@ class Case(Aggregate):
             raise EvaluationBeforeClosingAfterHelp(
                 "Na hulp wordt de zaak pas gesloten na een evaluatie die blijvende veiligheid vaststelt."
             )
-        self._case_closed(
+        self.trigger_event(
+            self.CaseClosed,
             **self._context(actor_id, actor_role, correlation_id),
             closed_on=today,
             reason=text(reason),
             aftercare=text(aftercare) or None,
         )
-
-    @event(CaseClosed)
-    def _case_closed(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        closed_on: date,
-        reason: str,
-        aftercare: str | None,
-    ) -> None:
-        self.step_before_close = self.step
-        self.close_reason = reason
-        self.step = Step.CLOSED
 
     def reopen(
         self, *, reason: str, today: date, actor_id: str, actor_role: str, correlation_id: str
@@ -1455,29 +1134,12 @@ class Case(Aggregate):
             raise ReopenNeedsReason(
                 f"Leg vast waarom de zaak wordt heropend (minstens {MIN_EXPLANATION_LENGTH} tekens)."
             )
-        self._case_reopened(
+        self.trigger_event(
+            self.CaseReopened,
             **self._context(actor_id, actor_role, correlation_id),
             reopened_on=today,
             reason=text(reason),
         )
-
-    @event(CaseReopened)
-    def _case_reopened(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        reopened_on: date,
-        reason: str,
-    ) -> None:
-        self._forget_decision()
-        self.must_report_again = False
-        self.close_reason = None
-        self.step = Step.WEIGHED if self.weighing is not None else self.step_before_close
 
     # --- moving school (rule 14) ---------------------------------------------------------------------
 
@@ -1495,26 +1157,12 @@ class Case(Aggregate):
         if self.left_school_on is not None:
             raise PupilAlreadyLeft("Het vertrek van de leerling van deze school is al vastgelegd.")
         _not_in_future(left_on, today, "het vertrek")
-        self._pupil_left(
+        self.trigger_event(
+            self.PupilLeftSchool,
             **self._context(actor_id, actor_role, correlation_id),
             left_on=left_on,
             destination_school=text(destination_school) or None,
         )
-
-    @event(PupilLeftSchool)
-    def _pupil_left(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        left_on: date,
-        destination_school: str | None,
-    ) -> None:
-        self.left_school_on = left_on
 
     def transfer(
         self,
@@ -1549,7 +1197,8 @@ class Case(Aggregate):
         )
         if not text(new_case_owner_id):
             raise TransferNeedsLegalBasis("Noem de eigenaar van de zaak op de nieuwe school.")
-        self._case_transferred(
+        self.trigger_event(
+            self.CaseTransferred,
             **self._context(actor_id, actor_role, correlation_id),
             transferred_on=today,
             to_school=text(to_school),
@@ -1557,24 +1206,3 @@ class Case(Aggregate):
             legal_basis_explanation=explained,
             new_case_owner_id=text(new_case_owner_id),
         )
-
-    @event(CaseTransferred)
-    def _case_transferred(
-        self,
-        *,
-        tenant: str,
-        school: str,
-        pupil_id: uuid.UUID,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-        transferred_on: date,
-        to_school: str,
-        legal_basis: str,
-        legal_basis_explanation: str,
-        new_case_owner_id: str,
-    ) -> None:
-        self.school = to_school
-        self.case_owner_id = new_case_owner_id
-        self.left_school_on = None
-        self.transfers += 1
