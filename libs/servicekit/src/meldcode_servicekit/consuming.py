@@ -11,12 +11,14 @@ itself is unreachable the message is not parked but redelivered later.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -38,16 +40,56 @@ CONSUMER_SCHEMA = [
         "offset" bigint not null,
         processed_at timestamptz not null default now()
     )""",
+    "alter table processed_events add column if not exists outcome text not null default 'processed'",
 ]
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+_INFRASTRUCTURE_TYPES: tuple[type[BaseException], ...] = (
     OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.AdminShutdownError,
 )
+# SQLSTATE classes that say the database, not the message, is the problem: connection (08),
+# insufficient resources (53), operator intervention (57), system error (58), read-only after a
+# failover (25006), and serialization/deadlock (40001, 40P01) that a redelivery resolves.
+_INFRASTRUCTURE_SQLSTATE_CLASSES = ("08", "53", "57", "58")
+_INFRASTRUCTURE_SQLSTATES = ("25006", "40001", "40P01")
+
+
+def is_infrastructure_error(exc: BaseException) -> bool:
+    """True when retrying later will help and the message must not be parked."""
+    if isinstance(exc, _INFRASTRUCTURE_TYPES):
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    return (
+        isinstance(exc, asyncpg.PostgresError)
+        and isinstance(sqlstate, str)
+        and (sqlstate[:2] in _INFRASTRUCTURE_SQLSTATE_CLASSES or sqlstate in _INFRASTRUCTURE_SQLSTATES)
+    )
+
+
+def error_summary(exc: BaseException) -> str:
+    """What went wrong, for the dead-letter header: never the input values (they may be personal)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
+    sqlstate = getattr(exc, "sqlstate", None)
+    return f"{type(exc).__name__}" + (f" (sqlstate {sqlstate})" if sqlstate else "")
+
+
+def _decodable(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
+    # FastStream decodes every header as UTF-8 before the handler runs; a null or binary header
+    # value would make it fail outside our handler, where nothing could park the message.
+    headers = [(k, (v or b"").decode("utf-8", "replace").encode()) for k, v in (record.headers or [])]
+    return dataclasses.replace(record, headers=headers)
+
+
+async def tolerant_batch_parser(records: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    return await original(tuple(_decodable(r) for r in records))
+
+
+async def raw_body_decoder(message: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Never decode bodies in FastStream: `EventConsumer` parses (and parks) them itself."""
+    return message.body
 
 
 class EventConsumer:
@@ -81,6 +123,8 @@ class EventConsumer:
             batch=True,
             max_records=self._settings.consumer_batch_size,
             batch_timeout_ms=100,
+            parser=tolerant_batch_parser,
+            decoder=raw_body_decoder,
             title=f"{self._service}-consumer",
         )
         async def consume(message: KafkaMessage) -> None:
@@ -91,11 +135,13 @@ class EventConsumer:
         one offset commit); otherwise message by message, so retries and parking keep their order."""
         try:
             return await self._apply_batch(records)
-        except INFRASTRUCTURE_ERRORS:
-            log.warning("consumer_infrastructure_unavailable", batch=len(records))
-            await asyncio.sleep(1.0)
-            raise  # nothing was committed: the whole batch is delivered again
         except Exception as exc:
+            if is_infrastructure_error(exc):
+                log.warning(
+                    "consumer_infrastructure_unavailable", batch=len(records), error=error_summary(exc)
+                )
+                await asyncio.sleep(1.0)
+                raise  # nothing was committed: the whole batch is delivered again
             log.info("consumer_batch_split", batch=len(records), error_type=type(exc).__name__)
             return [await self.process(record.value or b"", record) for record in records]
 
@@ -135,11 +181,11 @@ class EventConsumer:
         for attempt in range(1, self._settings.consumer_max_attempts + 1):
             try:
                 return await self._apply(event, record)
-            except INFRASTRUCTURE_ERRORS:
-                log.warning("consumer_infrastructure_unavailable", **where)
-                await asyncio.sleep(1.0)
-                raise  # not the message's fault: leave it uncommitted, it is delivered again
             except Exception as exc:
+                if is_infrastructure_error(exc):
+                    log.warning("consumer_infrastructure_unavailable", error=error_summary(exc), **where)
+                    await asyncio.sleep(1.0)
+                    raise  # not the message's fault: leave it uncommitted, it is delivered again
                 last_error = exc
                 log.warning(
                     "consumer_attempt_failed",
@@ -150,8 +196,22 @@ class EventConsumer:
                 )
                 await asyncio.sleep(self._settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
         assert last_error is not None
-        await self._park(value, record, f"{type(last_error).__name__}: {last_error}"[:1000], event)
+        await self._park(value, record, error_summary(last_error)[:1000], event)
+        await self._remember_parked(event, record)
         return "parked"
+
+    async def _remember_parked(self, event: Envelope, record: Any) -> None:
+        """A parked event counts as handled: a redelivery must not park it a second time."""
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
+                   values ($1, $2, $3, $4, $5, 'parked') on conflict (event_id) do nothing""",
+                event.event_id,
+                event.event_type,
+                record.topic,
+                record.partition,
+                record.offset,
+            )
 
     async def _apply(self, event: Envelope, record: Any) -> str:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -205,5 +265,4 @@ def consumer_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
         settings.kafka_bootstrap_servers,
         client_id=f"meldcode-{service}",
         graceful_timeout=15.0,
-        logger=None,
     )

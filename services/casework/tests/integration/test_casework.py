@@ -116,3 +116,21 @@ async def test_a_poison_message_is_parked_with_its_error_and_the_next_message_is
     assert parked["value"] == b'{"event_type": "SignalRecorded", "oops": 1}'
     assert parked["headers"]["x-error"].startswith(b"invalid contract event")
     assert parked["headers"]["x-original-topic"] == suite.topic(SIGNALS_EVENTS).encode()
+
+
+async def test_messages_with_null_or_binary_headers_or_a_lying_content_type_are_parked_not_lost(
+    suite: Suite,
+) -> None:
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    topic = suite.topic(SIGNALS_EVENTS)
+    await publish_raw(
+        suite.infra.kafka, topic, b"{not json", b"k", headers=[("content-type", b"application/json")]
+    )
+    await publish_raw(
+        suite.infra.kafka, topic, b"garbage", b"k", headers=[("x-null", None), ("x-bin", b"\xff\xfe")]
+    )
+    pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+    parked = await read_topic(suite.infra.kafka, suite.topic(dead_letter_topic("casework")), expected=2)
+    assert sorted(m["value"] for m in parked) == [b"garbage", b"{not json"]
