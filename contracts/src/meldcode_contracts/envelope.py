@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 
 BRIN_PATTERN = r"^[0-9]{2}[A-Z]{2}([0-9]{2})?$"
+TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 
 
 def _must_be_utc(value: datetime) -> datetime:
@@ -29,7 +30,7 @@ TenantId = Annotated[
     Field(
         min_length=2,
         max_length=64,
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        pattern=TENANT_PATTERN,
         description="Identifier of the samenwerkingsverband (the tenant)",
     ),
 ]

@@ -59,6 +59,9 @@ def test_a_token_from_the_development_issuer_gives_the_user_role_tenant_and_scho
         {"audience": "another-api"},
         {"issuer": "someone-else"},
         {"role": "koning"},
+        {"samenwerkingsverband": "SWV_Zuid"},  # would make every event of this user unpublishable
+        {"sub": "x" * 200},
+        {"schools": ["not-a-brin"]},
     ],
 )
 def test_expired_foreign_or_malformed_tokens_are_refused(

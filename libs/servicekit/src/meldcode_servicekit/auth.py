@@ -7,6 +7,7 @@ and tests use a local key pair (`AUTH_PUBLIC_KEY_FILE`, see `devtokens`). Missin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -16,11 +17,23 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from meldcode_contracts import Actor, Role
+from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 
-from .problems import Forbidden, Unauthorized
+from .problems import Forbidden, ServiceUnavailable, Unauthorized
 from .settings import ServiceSettings
 
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
+# Claims end up in every event envelope: refuse what the contracts would refuse later, so a bad
+# token can never leave a stored event that the outbox relay cannot publish.
+USER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
+TENANT = re.compile(TENANT_PATTERN)
+BRIN = re.compile(BRIN_PATTERN)
+
+
+def _claim(value: object, pattern: re.Pattern[str]) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError("claim does not have the expected form")
+    return value
 
 
 @dataclass(frozen=True)
@@ -95,12 +108,16 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             return Principal(
-                user_id=str(claims["sub"]),
+                user_id=_claim(claims["sub"], USER_ID),
                 role=Role(claims["role"]),
-                tenant=str(claims["samenwerkingsverband"]),
-                schools=frozenset(str(s) for s in claims.get("schools", [])),
+                tenant=_claim(claims["samenwerkingsverband"], TENANT),
+                schools=frozenset(_claim(s, BRIN) for s in claims.get("schools", [])),
             )
-        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        except jwt.PyJWKClientConnectionError as exc:
+            raise ServiceUnavailable(
+                "De inlogdienst is even niet bereikbaar; probeer het zo opnieuw."
+            ) from exc
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized("Het token ontbreekt, is verlopen of is ongeldig.") from exc
 
 

@@ -11,6 +11,7 @@ which consumers de-duplicate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -95,7 +96,8 @@ class OutboxRelay:
         async with self._pool.acquire() as conn:
             await conn.execute(
                 """insert into outbox_relay_position (relay, position) values ($1, $2)
-                   on conflict (relay) do update set position = excluded.position, updated_at = now()""",
+                   on conflict (relay) do update
+                   set position = greatest(outbox_relay_position.position, excluded.position), updated_at = now()""",
                 self.name,
                 position,
             )
@@ -109,26 +111,60 @@ class OutboxRelay:
         if not notifications:
             return 0
         deliveries = []
+        last_good = start
+        failure: Exception | None = None
         for notification in notifications:
-            domain_event = self._app.mapper.to_domain_event(notification)
-            contract_event = self._translate(domain_event)
-            if contract_event is None:
-                continue  # internal events (e.g. index aggregates) never leave the service
-            deliveries.append(
-                await self._producer.send(
-                    self._topic,
-                    value=serialize_event(contract_event),
-                    key=str(contract_event.subject_id).encode(),
-                    headers=[("event_type", contract_event.event_type.encode())],
+            try:
+                domain_event = self._app.mapper.to_domain_event(notification)
+                contract_event = self._translate(domain_event)
+            except Exception as exc:
+                # A stored event that cannot become a contract event is a bug: stop *behind* it
+                # (order per key is kept, nothing after it overtakes it) and say so loudly.
+                log.error(
+                    "outbox_event_not_translatable",
+                    relay=self.name,
+                    notification_id=notification.id,
+                    originator_id=str(notification.originator_id),
+                    originator_version=notification.originator_version,
+                    error_type=type(exc).__name__,
                 )
-            )
+                failure = exc
+                break
+            if contract_event is not None:  # None: internal events (e.g. index aggregates) stay inside
+                deliveries.append(
+                    await self._producer.send(
+                        self._topic,
+                        value=serialize_event(contract_event),
+                        key=str(contract_event.subject_id).encode(),
+                        headers=[("event_type", contract_event.event_type.encode())],
+                    )
+                )
+            last_good = notification.id
         await asyncio.gather(*deliveries)
-        await self._save_position(notifications[-1].id)
-        log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=notifications[-1].id)
+        if last_good > start:
+            await self._save_position(last_good)
+        if failure is not None:
+            raise failure
+        log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=last_good)
         return len(notifications)
 
     async def run(self) -> None:
-        """Relay until `stop()`; transient failures are retried with backoff, never skipped."""
+        """Relay until `stop()`; transient failures are retried with backoff, never skipped. With
+        several replicas of a service, one relay works at a time (a PostgreSQL advisory lock held on
+        its own connection); the others wait to take over."""
+        async with self._pool.acquire() as lock_connection:
+            while not self._stopping.is_set():
+                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
+                    break
+                await self._pause(1.0)
+            else:
+                return
+            try:
+                await self._relay_until_stopped()
+            finally:
+                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
+
+    async def _relay_until_stopped(self) -> None:
         backoff = self._idle
         while not self._stopping.is_set():
             try:
@@ -138,10 +174,11 @@ class OutboxRelay:
                 log.warning("outbox_relay_retry", relay=self.name, error_type=type(exc).__name__)
                 handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
             if not handled:
-                try:
-                    await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass
+                await self._pause(backoff)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     def stop(self) -> None:
         self._stopping.set()

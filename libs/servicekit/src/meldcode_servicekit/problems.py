@@ -52,6 +52,11 @@ class Conflict(Problem):
     title = "Conflict"
 
 
+class ServiceUnavailable(Problem):
+    status = 503
+    title = "Tijdelijk niet beschikbaar"
+
+
 class Unprocessable(Problem):
     status = 422
     title = "Kan niet worden verwerkt"
