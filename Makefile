@@ -15,20 +15,20 @@ run: setup
 	@bash deploy/local/run.sh
 
 lint: setup
-	$(UV) run ruff check .
-	$(UV) run ruff format --check .
-	$(UV) run mypy
-	$(UV) run lint-imports
-	$(UV) run python -m meldcode_contracts.generate --check
+	"$(UV)" run ruff check .
+	"$(UV)" run ruff format --check .
+	"$(UV)" run mypy
+	"$(UV)" run lint-imports
+	"$(UV)" run python -m meldcode_contracts.generate --check
 
 test: lint
-	$(UV) run pytest
+	"$(UV)" run pytest
 
 unit: setup
-	$(UV) run pytest -m "not infra" contracts services -k "unit or contracts"
+	"$(UV)" run pytest -m "not infra" contracts services -k "unit or contracts"
 
 contracts: setup
-	$(UV) run python -m meldcode_contracts.generate
+	"$(UV)" run python -m meldcode_contracts.generate
 
 bench: setup
 	@bash deploy/local/run.sh --bench

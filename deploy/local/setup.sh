@@ -8,7 +8,12 @@ UV_VERSION="${UV_VERSION:-0.13.8}"
 uv_bin=$(command -v uv 2>/dev/null || echo "$MELDCODE_CACHE_DIR/uv/bin/uv")
 if [ ! -x "$uv_bin" ]; then
   echo "setup: installing uv $UV_VERSION from PyPI into $MELDCODE_CACHE_DIR/uv" >&2
-  python3 -m venv "$MELDCODE_CACHE_DIR/uv"
+  if ! python3 -m venv "$MELDCODE_CACHE_DIR/uv" 2>/dev/null; then
+    # Debian's own python3 needs python3-venv for that; install it when we may.
+    rm -rf "$MELDCODE_CACHE_DIR/uv"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; fi
+    python3 -m venv "$MELDCODE_CACHE_DIR/uv"
+  fi
   "$MELDCODE_CACHE_DIR/uv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
 for tool in java mvn; do

@@ -7,22 +7,19 @@ calls them in a worker thread.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from meldcode_servicekit.auth import Acting
+from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 from .domain.consultation import AdviceRequest, Consultation
 from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
 from .domain.pupil import Pupil, PupilNumberIndex
 from .domain.signal import Observation, Signal
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
 
 
 class SignalsApplication(MeldcodeApplication):
@@ -49,7 +46,7 @@ class SignalsApplication(MeldcodeApplication):
             given_name=given_name,
             family_name=family_name,
             date_of_birth=date_of_birth,
-            today=today_utc(),
+            today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
             correlation_id=acting.correlation_id,
@@ -71,7 +68,7 @@ class SignalsApplication(MeldcodeApplication):
             school=pupil.school,
             pupil_id=pupil.id,
             observation=observation,
-            today=today_utc(),
+            today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
             correlation_id=acting.correlation_id,
@@ -86,7 +83,7 @@ class SignalsApplication(MeldcodeApplication):
         signal.correct(
             observation=observation,
             reason=reason,
-            today=today_utc(),
+            today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
             correlation_id=acting.correlation_id,
@@ -121,7 +118,7 @@ class SignalsApplication(MeldcodeApplication):
             organisation=organisation,
             advice=advice,
             signal_ids=signal_ids,
-            today=today_utc(),
+            today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
             correlation_id=acting.correlation_id,
@@ -155,7 +152,7 @@ class SignalsApplication(MeldcodeApplication):
             veilig_thuis_region=veilig_thuis_region,
             question=question,
             advice=advice,
-            today=today_utc(),
+            today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
             correlation_id=acting.correlation_id,

@@ -4,7 +4,6 @@
 """
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -12,6 +11,7 @@ from fastapi import APIRouter, Request
 
 from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
@@ -31,7 +31,7 @@ async def _context_arguments(
     case does not hold itself (the pupil's date of birth, the samenwerkingsverband)."""
     arguments: dict[str, Any] = {}
     if route.takes_today:
-        arguments["today"] = datetime.now(UTC).date()
+        arguments["today"] = school_today()
     if route.body.method == "notify_amk":
         arguments["pupil_date_of_birth"] = await signal_history.date_of_birth(
             request.app.state.pool, case.pupil_id
@@ -59,7 +59,9 @@ def _add(route: Route) -> None:
         case = await anyio.to_thread.run_sync(
             lambda: app.change_case(
                 case_id,
-                expected_version=body.expected_version,
+                # The school check above was made on this version: a change in between (e.g. a
+                # transfer to another school) must make this command fail, not slip through.
+                expected_version=body.expected_version or current.version,
                 change=lambda case: getattr(case, route.body.method)(**arguments),
             )
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel, Field
+
+from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..domain.case import Case
@@ -51,7 +53,7 @@ def _obligations(items: list[Obligation]) -> list[ObligationOut]:
 
 async def case_view(case: Case, request: Request) -> CaseOut:
     born: date | None = await signal_history.date_of_birth(request.app.state.pool, case.pupil_id)
-    today = datetime.now(UTC).date()
+    today = school_today()
     return CaseOut(
         case_id=case.id,
         pupil_id=case.pupil_id,
