@@ -25,7 +25,7 @@ test: lint
 	"$(UV)" run pytest
 
 unit: setup
-	"$(UV)" run pytest -m "not infra" contracts services -k "unit or contracts"
+	"$(UV)" run pytest contracts/tests services/signals/tests/unit services/casework/tests/unit services/notifications/tests/unit services/reporting/tests/unit
 
 contracts: setup
 	"$(UV)" run python -m meldcode_contracts.generate
