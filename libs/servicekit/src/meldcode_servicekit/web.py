@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -35,10 +35,6 @@ class CorrelationIdMiddleware(BaseHTTPMiddleware):
             structlog.contextvars.unbind_contextvars("correlation_id")
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
-
-
-def correlation_id(request: Request) -> str:
-    return str(getattr(request.state, "correlation_id", None) or uuid.uuid4())
 
 
 def create_app(
@@ -75,10 +71,6 @@ def create_app(
         return JSONResponse({"status": "ready" if ok else "not ready", "checks": results}, 200 if ok else 503)
 
     return app
-
-
-async def noop_lifespan(_: FastAPI) -> AsyncIterator[None]:  # pragma: no cover - convenience for tests
-    yield
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

@@ -7,13 +7,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 import anyio
-from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.problems import Conflict
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
@@ -70,20 +68,15 @@ async def open_case(
     known = await signal_history.find_signals(request.app.state.pool, body.signal_ids)
     for signal in known:
         principal.require_school(signal.tenant, signal.school)
-    try:
-        case_id = await anyio.to_thread.run_sync(
-            lambda: app.open_case(
-                pupil_id=body.pupil_id,
-                signal_ids=body.signal_ids,
-                known_signals=known,
-                case_owner_id=body.case_owner_id,
-                acting=principal.acting(request.state.correlation_id),
-            )
+    case_id = await anyio.to_thread.run_sync(
+        lambda: app.open_case(
+            pupil_id=body.pupil_id,
+            signal_ids=body.signal_ids,
+            known_signals=known,
+            case_owner_id=body.case_owner_id,
+            acting=principal.acting(request.state.correlation_id),
         )
-    except IntegrityError:
-        raise Conflict(
-            "De zaak is tegelijk door iemand anders gewijzigd; laad opnieuw.", rule="concurrency"
-        ) from None
+    )
     return CaseOpening(case_id=case_id, version=1)
 
 
