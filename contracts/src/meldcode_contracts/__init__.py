@@ -1,10 +1,12 @@
 """Contract events of the Meldcode platform: the only thing services share on the wire."""
 
+from .access import ACCESS_EVENTS, DataAccessed, DataAccessedPayload
 from .cases import (
     CASE_EVENTS,
     AmkNotified,
     CareCoordinatorAssigned,
     CaseClosed,
+    CaseHandedOverToJgz,
     CaseOpened,
     CaseOpenedPayload,
     CaseOwnerChanged,
@@ -16,6 +18,8 @@ from .cases import (
     FollowUpEvaluated,
     FollowUpScheduled,
     HelpOrganised,
+    JgzConsultationRequested,
+    JgzConsultationResultReceived,
     ParentsConversationHeld,
     ParentsConversationSkipped,
     ParentsInformed,
@@ -26,6 +30,7 @@ from .cases import (
     VeiligThuisFeedbackReceived,
 )
 from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
+from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
 from .personal import Personal, personal_field_names, without_personal_data
 from .pupils import PupilRegistered, PupilRegisteredPayload
 from .registry import ALL_EVENTS, EVENTS_BY_TOPIC, parse_event, serialize_event
@@ -40,20 +45,34 @@ from .signals import (
     SourceKind,
     VeiligThuisAdviceRequested,
 )
-from .topics import CASEWORK_EVENTS, EVENT_TOPICS, SIGNALS_EVENTS, dead_letter_topic
+from .topics import (
+    ACCESS_LOG_EVENTS,
+    ALL_TOPICS,
+    CASEWORK_EVENTS,
+    EVENT_TOPICS,
+    NOTIFICATIONS_EVENTS,
+    SIGNALS_EVENTS,
+    dead_letter_topic,
+)
 
 __all__ = [
+    "ACCESS_EVENTS",
+    "ACCESS_LOG_EVENTS",
     "ALL_EVENTS",
+    "ALL_TOPICS",
     "CASEWORK_EVENTS",
     "CASE_EVENTS",
     "EVENTS_BY_TOPIC",
     "EVENT_TOPICS",
+    "NOTICE_EVENTS",
+    "NOTIFICATIONS_EVENTS",
     "SCHEMA_VERSION",
     "SIGNALS_EVENTS",
     "Actor",
     "AmkNotified",
     "CareCoordinatorAssigned",
     "CaseClosed",
+    "CaseHandedOverToJgz",
     "CaseOpened",
     "CaseOpenedPayload",
     "CaseOwnerChanged",
@@ -62,11 +81,17 @@ __all__ = [
     "ChildInformed",
     "ChildInformingExceptionRecorded",
     "ColleagueConsulted",
+    "DataAccessed",
+    "DataAccessedPayload",
     "DecisionMade",
     "Envelope",
     "FollowUpEvaluated",
     "FollowUpScheduled",
     "HelpOrganised",
+    "JgzConsultationRequested",
+    "JgzConsultationResultReceived",
+    "JgzWebhookDelivered",
+    "MeldingDocumentIssued",
     "ParentsConversationHeld",
     "ParentsConversationSkipped",
     "ParentsInformed",
@@ -75,6 +100,7 @@ __all__ = [
     "PupilLeftSchool",
     "PupilRegistered",
     "PupilRegisteredPayload",
+    "ReminderSent",
     "ReporterAnonymityAgreed",
     "RiskWeighed",
     "Role",

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .envelope import Envelope
+from .envelope import Envelope, UtcDateTime
 from .personal import Personal
 
 
@@ -323,6 +323,66 @@ class CaseTransferred(Envelope):
     payload: CaseTransferredPayload
 
 
+class JgzConsultationRequestedPayload(CasePayload):
+    request_id: uuid.UUID = Field(description="Id of the request; the JGZ system answers with it")
+    requested_on: date
+    jgz_organisation: str = Field(
+        description="The JGZ organisation asked, as configured per samenwerkingsverband"
+    )
+    question: Personal[str] = Field(description="What the school asks the JGZ nurse or doctor")
+    requested_by: str = Field(description="User id of the IB'er / case owner who asked")
+
+
+class JgzConsultationRequested(Envelope):
+    """The school asked the pupil's JGZ organisation for a consultation (step 2/4); sent as a signed webhook."""
+
+    event_type: Literal["JgzConsultationRequested"] = "JgzConsultationRequested"
+    payload: JgzConsultationRequestedPayload
+
+
+class JgzConsultationResultReceivedPayload(CasePayload):
+    request_id: uuid.UUID | None = Field(
+        default=None, description="The consultation request this answers, when the JGZ system names it"
+    )
+    message_id: str = Field(
+        min_length=1,
+        max_length=128,
+        description="The JGZ system's own message id; the same message is recorded once",
+    )
+    jgz_organisation: str
+    received_at: UtcDateTime = Field(description="When the signed message arrived (UTC)")
+    advice: Personal[str] = Field(description="The JGZ professional's advice or findings")
+    professional: Personal[str] = Field(description="Name and discipline of the JGZ professional")
+
+
+class JgzConsultationResultReceived(Envelope):
+    """A JGZ system sent a consultation result over the authenticated inbound endpoint (signature verified)."""
+
+    event_type: Literal["JgzConsultationResultReceived"] = "JgzConsultationResultReceived"
+    payload: JgzConsultationResultReceivedPayload
+
+
+class CaseHandedOverToJgzPayload(CasePayload):
+    handover_id: uuid.UUID
+    handed_over_on: date
+    jgz_organisation: str
+    legal_basis: str = Field(
+        description=(
+            "The recorded legal basis for sharing the file: toestemming_ouders, "
+            "wettelijke_taak_jgz or conflict_van_plichten"
+        )
+    )
+    legal_basis_explanation: Personal[str] = Field(description="Why this basis applies, as recorded")
+    summary: Personal[str] = Field(description="What is handed over: the concerns and the help so far")
+
+
+class CaseHandedOverToJgz(Envelope):
+    """The case was handed over to JGZ with a recorded legal basis; sent as a signed webhook."""
+
+    event_type: Literal["CaseHandedOverToJgz"] = "CaseHandedOverToJgz"
+    payload: CaseHandedOverToJgzPayload
+
+
 CASE_EVENTS: tuple[type[Envelope], ...] = (
     CaseOpened,
     CaseOwnerChanged,
@@ -345,4 +405,7 @@ CASE_EVENTS: tuple[type[Envelope], ...] = (
     CaseReopened,
     PupilLeftSchool,
     CaseTransferred,
+    JgzConsultationRequested,
+    JgzConsultationResultReceived,
+    CaseHandedOverToJgz,
 )

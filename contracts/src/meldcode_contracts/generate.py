@@ -21,7 +21,12 @@ from .topics import dead_letter_topic
 CONTRACTS_DIR = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = CONTRACTS_DIR / "schemas"
 ASYNCAPI_FILE = CONTRACTS_DIR / "asyncapi.json"
-OWNERS = {"meldcode.signals.events.v1": "signals", "meldcode.casework.events.v1": "casework"}
+OWNERS = {
+    "meldcode.signals.events.v1": "signals",
+    "meldcode.casework.events.v1": "casework",
+    "meldcode.notifications.events.v1": "notifications",
+    "meldcode.access.events.v1": "serving",
+}
 
 
 def json_schemas() -> dict[str, str]:
@@ -44,7 +49,11 @@ def asyncapi_document() -> str:
                 topic,
                 title=f"{topic}:{event.__name__}",
                 description=(event.__doc__ or "").strip()
-                + f" Published by the {owner} service; key = subject_id.",
+                + (
+                    f" Published by the {owner} service; key = subject_id."
+                    if owner != "serving"
+                    else " Published by every service that serves a read; key = subject_id."
+                ),
                 schema=event,
             )
     for service in ("casework", "notifications", "reporting"):

@@ -6,7 +6,7 @@ from typing import Annotated, Final
 
 from pydantic import Field, TypeAdapter
 
-from . import cases, topics
+from . import access, cases, notices, topics
 from .envelope import Envelope
 from .pupils import PupilRegistered
 from .signals import ColleagueConsulted, SignalCorrected, SignalRecorded, VeiligThuisAdviceRequested
@@ -37,7 +37,14 @@ AnyEvent = Annotated[
     | cases.CaseClosed
     | cases.CaseReopened
     | cases.PupilLeftSchool
-    | cases.CaseTransferred,
+    | cases.CaseTransferred
+    | cases.JgzConsultationRequested
+    | cases.JgzConsultationResultReceived
+    | cases.CaseHandedOverToJgz
+    | notices.ReminderSent
+    | notices.MeldingDocumentIssued
+    | notices.JgzWebhookDelivered
+    | access.DataAccessed,
     Field(discriminator="event_type"),
 ]
 
@@ -50,6 +57,8 @@ EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
         VeiligThuisAdviceRequested,
     ),
     topics.CASEWORK_EVENTS: cases.CASE_EVENTS,
+    topics.NOTIFICATIONS_EVENTS: notices.NOTICE_EVENTS,
+    topics.ACCESS_LOG_EVENTS: access.ACCESS_EVENTS,
 }
 
 ALL_EVENTS: Final[tuple[type[Envelope], ...]] = tuple(e for es in EVENTS_BY_TOPIC.values() for e in es)

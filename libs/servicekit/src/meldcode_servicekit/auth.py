@@ -36,6 +36,14 @@ def _claim(value: object, pattern: re.Pattern[str]) -> str:
     return value
 
 
+def _acting_for(act: object) -> str | None:
+    if act is None:
+        return None
+    if not isinstance(act, dict):
+        raise ValueError("act claim must be an object")
+    return _claim(act.get("sub"), USER_ID)
+
+
 @dataclass(frozen=True)
 class Acting:
     """Who gives a command (from the verified token) and the request's correlation id: what the
@@ -53,6 +61,8 @@ class Principal:
     role: Role
     tenant: str
     schools: frozenset[str]
+    on_behalf_of: str | None = None
+    """RFC 8693 `act` claim: the user this one acts for (a delegated or support session), if any."""
 
     @property
     def actor(self) -> Actor:
@@ -112,6 +122,7 @@ class TokenVerifier:
                 role=Role(claims["role"]),
                 tenant=_claim(claims["samenwerkingsverband"], TENANT),
                 schools=frozenset(_claim(s, BRIN) for s in claims.get("schools", [])),
+                on_behalf_of=_acting_for(claims.get("act")),
             )
         except jwt.PyJWKClientConnectionError as exc:
             raise ServiceUnavailable(
