@@ -8,8 +8,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class JgzPartner(BaseModel):
+    """The JGZ organisation a samenwerkingsverband works with (docs/integration/jgz.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    organisation: str = Field(min_length=1, description="Name of the JGZ organisation, e.g. GGD Zuid JGZ")
+    webhook_url: str = Field(description="Where the outbound webhooks go (https in production)")
+    secrets: list[SecretStr] = Field(
+        min_length=1,
+        description=(
+            "Shared HMAC secrets; the first signs outbound webhooks, any of them verifies an inbound "
+            "message (so a secret can be rotated without downtime)"
+        ),
+    )
+
+    def secret_bytes(self) -> list[bytes]:
+        return [s.get_secret_value().encode() for s in self.secrets]
 
 
 class ServiceSettings(BaseSettings):
@@ -55,6 +74,15 @@ class ServiceSettings(BaseSettings):
     )
     auth_leeway_seconds: int = Field(
         default=30, validation_alias=AliasChoices("AUTH_LEEWAY_SECONDS", "auth_leeway_seconds")
+    )
+
+    jgz_partners: dict[str, JgzPartner] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("MELDCODE_JGZ_PARTNERS", "jgz_partners"),
+        description=(
+            "JSON: samenwerkingsverband -> its JGZ partner (organisation, webhook_url, secrets). "
+            "A samenwerkingsverband without one sends no webhooks and accepts no inbound messages."
+        ),
     )
 
     consumer_batch_size: int = Field(default=200, ge=1, description="Messages handled per transaction")
