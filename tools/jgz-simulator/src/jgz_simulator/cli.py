@@ -1,0 +1,5 @@
+"""meldcode-jgz-simulator: placeholder until the simulator lands."""
+
+
+def main() -> None:
+    raise SystemExit("not yet")
