@@ -32,7 +32,7 @@ from .cases import (
 from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
 from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
 from .personal import Personal, personal_field_names, without_personal_data
-from .pupils import PupilRegistered, PupilRegisteredPayload
+from .pupils import PupilDeregistered, PupilDeregisteredPayload, PupilRegistered, PupilRegisteredPayload
 from .registry import ALL_EVENTS, EVENTS_BY_TOPIC, parse_event, serialize_event
 from .signals import (
     ColleagueConsulted,
@@ -97,6 +97,8 @@ __all__ = [
     "ParentsInformed",
     "ParentsInformingExceptionRecorded",
     "Personal",
+    "PupilDeregistered",
+    "PupilDeregisteredPayload",
     "PupilLeftSchool",
     "PupilRegistered",
     "PupilRegisteredPayload",

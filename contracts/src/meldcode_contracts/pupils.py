@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .envelope import Envelope
+from .envelope import BRIN_PATTERN, Envelope
 from .personal import Personal
 
 
@@ -27,3 +27,23 @@ class PupilRegistered(Envelope):
 
     event_type: Literal["PupilRegistered"] = "PupilRegistered"
     payload: PupilRegisteredPayload
+
+
+class PupilDeregisteredPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pupil_id: uuid.UUID
+    left_on: date = Field(description="The last day the pupil was a pupil of the school")
+    destination_school: str | None = Field(
+        default=None,
+        pattern=BRIN_PATTERN,
+        description="BRIN of the new school, when known (a hand-over of a case still needs CaseTransferred)",
+    )
+
+
+class PupilDeregistered(Envelope):
+    """The pupil left the school (uitgeschreven); with an open case or recent signals the zorgteam is
+    alerted (rule 14)."""
+
+    event_type: Literal["PupilDeregistered"] = "PupilDeregistered"
+    payload: PupilDeregisteredPayload

@@ -8,11 +8,12 @@ from pydantic import Field, TypeAdapter
 
 from . import access, cases, notices, topics
 from .envelope import Envelope
-from .pupils import PupilRegistered
+from .pupils import PupilDeregistered, PupilRegistered
 from .signals import ColleagueConsulted, SignalCorrected, SignalRecorded, VeiligThuisAdviceRequested
 
 AnyEvent = Annotated[
     PupilRegistered
+    | PupilDeregistered
     | SignalRecorded
     | SignalCorrected
     | ColleagueConsulted
@@ -51,6 +52,7 @@ AnyEvent = Annotated[
 EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
     topics.SIGNALS_EVENTS: (
         PupilRegistered,
+        PupilDeregistered,
         SignalRecorded,
         SignalCorrected,
         ColleagueConsulted,

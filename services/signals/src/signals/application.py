@@ -61,8 +61,24 @@ class SignalsApplication(MeldcodeApplication):
             raise PupilAlreadyRegistered(str(self._existing_pupil(index_id))) from None
         return pupil.id
 
+    def deregister_pupil(
+        self, *, pupil_id: uuid.UUID, left_on: date, destination_school: str | None, acting: Acting
+    ) -> Pupil:
+        pupil = self.get_pupil(pupil_id)
+        pupil.deregister(
+            left_on=left_on,
+            destination_school=destination_school,
+            today=school_today(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
+        self.save(pupil)
+        return pupil
+
     def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
+        pupil.require_at_school_on(observation.observed_on)
         signal = Signal.record(
             tenant=pupil.tenant,
             school=pupil.school,

@@ -7,6 +7,8 @@ from typing import Any
 from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
+    PupilDeregistered,
+    PupilDeregisteredPayload,
     PupilRegistered,
     PupilRegisteredPayload,
     SignalCorrected,
@@ -77,6 +79,15 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
                 given_name=domain_event.given_name,
                 family_name=domain_event.family_name,
                 date_of_birth=domain_event.date_of_birth,
+            ),
+        )
+    if isinstance(domain_event, Pupil.Deregistered):
+        return PupilDeregistered(
+            **_envelope(domain_event),
+            payload=PupilDeregisteredPayload(
+                pupil_id=domain_event.originator_id,
+                left_on=domain_event.left_on,
+                destination_school=domain_event.destination_school,
             ),
         )
     if isinstance(domain_event, Signal.Recorded):

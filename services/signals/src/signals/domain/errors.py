@@ -65,3 +65,25 @@ class AdviceRequestIdentifiesPupil(DomainError):
 class ConsultationNotFound(DomainError):
     rule = "consultation-not-found"
     status = 404
+
+
+class PupilLeftOnInFuture(DomainError):
+    """Rule 14: a pupil is deregistered on the day they left, not ahead of it."""
+
+    rule = "rule-14-left-on-not-in-future"
+
+
+class PupilAlreadyDeregistered(DomainError):
+    rule = "rule-14-already-deregistered"
+    status = 409
+
+
+class DestinationIsOwnSchool(DomainError):
+    rule = "rule-14-destination-other-school"
+
+
+class PupilNoLongerAtSchool(DomainError):
+    """Rule 14: after the pupil left, the old school records no signals observed later."""
+
+    rule = "rule-14-pupil-left-school"
+    status = 409

@@ -7,7 +7,13 @@ from datetime import date
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import DateOfBirthInvalid
+from .errors import (
+    DateOfBirthInvalid,
+    DestinationIsOwnSchool,
+    PupilAlreadyDeregistered,
+    PupilLeftOnInFuture,
+    PupilNoLongerAtSchool,
+)
 
 PUPIL_INDEX_NAMESPACE = uuid.UUID("0b8c5c7e-9a3e-4f43-9d53-8f1f0f6e4b21")
 
@@ -46,6 +52,8 @@ class Pupil(Aggregate):
         self.given_name = given_name
         self.family_name = family_name
         self.date_of_birth = date_of_birth
+        self.left_on: date | None = None
+        self.destination_school: str | None = None
 
     @classmethod
     def register(
@@ -75,6 +83,57 @@ class Pupil(Aggregate):
             actor_role=actor_role,
             correlation_id=correlation_id,
         )
+
+    class Deregistered(Aggregate.Event):
+        tenant: str
+        school: str
+        left_on: date
+        destination_school: str | None
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+        def apply(self, aggregate: Pupil) -> None:
+            aggregate.left_on = self.left_on
+            aggregate.destination_school = self.destination_school
+
+    def deregister(
+        self,
+        *,
+        left_on: date,
+        destination_school: str | None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """The pupil left the school (rule 14); the zorgteam is alerted elsewhere when it matters."""
+        if self.left_on is not None:
+            raise PupilAlreadyDeregistered(
+                f"Deze leerling is al uitgeschreven per {self.left_on.isoformat()}."
+            )
+        if left_on > today:
+            raise PupilLeftOnInFuture("Schrijf een leerling uit op of na de dag dat hij of zij vertrok.")
+        if destination_school == self.school:
+            raise DestinationIsOwnSchool("De nieuwe school moet een andere school zijn dan deze.")
+        self.trigger_event(
+            self.Deregistered,
+            tenant=self.tenant,
+            school=self.school,
+            left_on=left_on,
+            destination_school=destination_school,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            correlation_id=correlation_id,
+        )
+
+    def require_at_school_on(self, day: date) -> None:
+        """No signal observed after the pupil left is recorded by the old school."""
+        if self.left_on is not None and day > self.left_on:
+            raise PupilNoLongerAtSchool(
+                f"Deze leerling is uitgeschreven per {self.left_on.isoformat()}; "
+                "een signaal van daarna hoort bij de nieuwe school."
+            )
 
 
 class PupilNumberIndex(Aggregate):

@@ -144,6 +144,47 @@ async def register_pupil(
     return PupilRegistration(pupil_id=pupil_id)
 
 
+class DeregisterPupil(Strict):
+    left_on: date = Field(description="The last day the pupil was a pupil of the school (not in the future)")
+    destination_school: str | None = Field(
+        default=None, pattern=BRIN_PATTERN, description="BRIN of the new school, when known"
+    )
+
+
+class PupilDeregistration(BaseModel):
+    pupil_id: uuid.UUID
+    left_on: date
+    destination_school: str | None
+
+
+@router.post(
+    "/pupils/{pupil_id}/deregistration",
+    response_model=PupilDeregistration,
+    tags=["pupils"],
+    summary="Deregister a pupil who left the school (rule 14: the zorgteam is alerted when it matters)",
+)
+async def deregister_pupil(
+    pupil_id: uuid.UUID,
+    body: DeregisterPupil,
+    principal: CurrentPrincipal,
+    app: SignalsApp,
+    request: Request,
+) -> PupilDeregistration:
+    principal.require_role(*PUPIL_REGISTRARS)
+    await readable_pupil(app, pupil_id, principal)
+    pupil = await anyio.to_thread.run_sync(
+        lambda: app.deregister_pupil(
+            pupil_id=pupil_id,
+            left_on=body.left_on,
+            destination_school=body.destination_school,
+            acting=principal.acting(request.state.correlation_id),
+        )
+    )
+    return PupilDeregistration(
+        pupil_id=pupil.id, left_on=body.left_on, destination_school=pupil.destination_school
+    )
+
+
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["pupils"], summary="A pupil of your school")
 async def get_pupil(pupil_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp) -> PupilOut:
     principal.require_role(*PUPIL_READERS)
