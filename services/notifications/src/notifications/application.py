@@ -13,10 +13,12 @@ from typing import Protocol
 from .domain.access import Viewer, complete_by
 from .domain.cases import CaseEvent, CaseState
 from .domain.decisions import (
+    DEFAULT_TERMS,
     CaseNoticed,
     Coverage,
     Decision,
     SignalNoticed,
+    Terms,
     on_case_event,
     on_case_opened,
     on_signal_recorded,
@@ -58,13 +60,17 @@ async def signal_recorded(store: TaskStore, fact: SignalNoticed) -> tuple[Decisi
     return decision, await store.apply_decision(decision)
 
 
-async def case_opened(store: TaskStore, fact: CaseNoticed) -> tuple[Decision, list[uuid.UUID]]:
-    decision = on_case_opened(fact)
+async def case_opened(
+    store: TaskStore, fact: CaseNoticed, terms: Terms = DEFAULT_TERMS
+) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_opened(fact, terms)
     return decision, await store.apply_decision(decision)
 
 
-async def case_event(store: TaskStore, fact: CaseEvent) -> tuple[Decision, list[uuid.UUID]]:
-    decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id))
+async def case_event(
+    store: TaskStore, fact: CaseEvent, terms: Terms = DEFAULT_TERMS
+) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id), terms)
     return decision, await store.apply_decision(decision)
 
 

@@ -1,4 +1,6 @@
-"""Wires the notifications service: its tables, the event consumer, HTTP API. Nothing connects at import time."""
+"""Wires the notifications service: its tables, the event consumer, the background work (reminders,
+melding documents, e-mail, JGZ webhooks), the event outbox relay, HTTP API. Nothing connects at
+import time."""
 
 from __future__ import annotations
 
@@ -7,23 +9,27 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
-from meldcode_contracts import EVENT_TOPICS
+from meldcode_contracts import EVENT_TOPICS, NOTIFICATIONS_EVENTS
+from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.runtime import database, event_consumer
+from meldcode_servicekit.table_outbox import table_outbox_relay
 from meldcode_servicekit.web import create_app
 
 from .adapters.schema import SCHEMA
 from .config import Settings
 from .domain.errors import DomainError
-from .entrypoints.consumer import handle_event
+from .entrypoints.background import Clock, background_work
+from .entrypoints.consumer import make_handler, utc_now
 from .entrypoints.http import router
 
 log = get_logger(__name__)
 
 
-def build_app(settings: Settings | None = None) -> FastAPI:
+def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastAPI:
+    """`clock` is injected so tests can move time; deadlines themselves never read it."""
     settings = settings or Settings()
     configure_logging(settings.service_name, settings.log_level)
 
@@ -31,10 +37,16 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(access_log(app, settings, service="notifications"))
             await stack.enter_async_context(
-                event_consumer(
-                    app, settings, service="notifications", topics=EVENT_TOPICS, handle=handle_event
+                table_outbox_relay(
+                    app, settings, name="notifications", topics=[settings.topic(NOTIFICATIONS_EVENTS)]
                 )
+            )
+            await stack.enter_async_context(background_work(app, settings, clock))
+            handle = make_handler(settings.terms(), frozenset(settings.jgz_partners), clock)
+            await stack.enter_async_context(
+                event_consumer(app, settings, service="notifications", topics=EVENT_TOPICS, handle=handle)
             )
             log.info("service_started", port=settings.http_port)
             yield

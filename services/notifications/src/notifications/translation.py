@@ -8,19 +8,33 @@ service's domain.
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from meldcode_contracts import (
     AmkNotified,
     CareCoordinatorAssigned,
+    CaseHandedOverToJgz,
     CaseOpened,
     CaseOwnerChanged,
     CaseTransferred,
+    ChildInformed,
+    ChildInformingExceptionRecorded,
+    ColleagueConsulted,
     DecisionMade,
     Envelope,
     FollowUpScheduled,
+    HelpOrganised,
+    JgzConsultationRequested,
+    ParentsInformed,
+    ParentsInformingExceptionRecorded,
     PupilRegistered,
+    ReporterAnonymityAgreed,
+    SignalCorrected,
     SignalRecorded,
 )
 from meldcode_contracts.cases import CasePayload
+from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1, PupilReference
 
 from .domain.cases import (
     CaseEvent,
@@ -34,7 +48,9 @@ from .domain.cases import (
     Transfer,
 )
 from .domain.decisions import CaseNoticed, SignalNoticed
+from .domain.melding import ConsultationFact, PupilIdentity, SignalFact
 from .domain.pupils import KnownPupil, PupilName
+from .domain.workdays import dutch_date
 
 
 def pupil_known(event: PupilRegistered) -> KnownPupil:
@@ -110,4 +126,128 @@ def case_event(event: Envelope) -> CaseEvent | None:
         case_id=payload.case_id,
         pupil_id=payload.pupil_id,
         detail=detail_of(event),
+    )
+
+
+# --- Facts for the melding document and the JGZ messages --------------------------------------
+# These do carry personal data (descriptions, names, advice): the melding document is the report
+# as the school keeps it, and the JGZ partner needs to find the child. They are stored only in the
+# tables that build those (see adapters/facts.py), never logged and never shown in tasks or e-mail.
+
+
+def pupil_identity(event: PupilRegistered) -> PupilIdentity:
+    p = event.payload
+    return PupilIdentity(
+        given_name=p.given_name,
+        family_name=p.family_name,
+        date_of_birth=p.date_of_birth,
+        pupil_number=p.pupil_number,
+    )
+
+
+def signal_fact(event: SignalRecorded | SignalCorrected) -> SignalFact:
+    p = event.payload
+    return SignalFact(
+        signal_id=p.signal_id,
+        observed_on=p.observed_on,
+        source_kind=p.source.kind.value,
+        source_name=p.source.name,
+        description=p.description,
+        categories=tuple(c.value for c in p.categories),
+        interpretation=p.interpretation,
+        corrected_on=dutch_date(event.occurred_at) if isinstance(event, SignalCorrected) else None,
+    )
+
+
+def consultation_fact(event: ColleagueConsulted) -> ConsultationFact:
+    p = event.payload
+    return ConsultationFact(
+        consulted_on=p.consulted_on,
+        consulted_name=p.consulted_name,
+        consulted_role=p.consulted_role,
+        organisation=p.organisation,
+        advice=p.advice,
+    )
+
+
+def case_fact(event: Envelope) -> tuple[str, dict[str, Any]] | None:
+    """(kind, data) of the casework events the melding document shows; None for the others."""
+    if isinstance(event, ParentsInformed | ChildInformed):
+        who = "parents" if isinstance(event, ParentsInformed) else "child"
+        p = event.payload
+        return who, {"on": p.informed_on.isoformat(), "informed": True, "by": p.informed_by}
+    if isinstance(event, ParentsInformingExceptionRecorded | ChildInformingExceptionRecorded):
+        who = "parents" if isinstance(event, ParentsInformingExceptionRecorded) else "child"
+        q = event.payload
+        return who, {
+            "on": q.recorded_on.isoformat(),
+            "informed": False,
+            "ground": q.ground,
+            "explanation": q.explanation,
+        }
+    if isinstance(event, ReporterAnonymityAgreed):
+        return "anonymity", {"ground": event.payload.ground}
+    if isinstance(event, HelpOrganised):
+        h = event.payload
+        return "help", {
+            "organised_on": h.organised_on.isoformat(),
+            "description": h.help_description,
+            "providers": list(h.providers),
+        }
+    if isinstance(event, DecisionMade):
+        return "decision", {
+            "decided_on": event.payload.decided_on.isoformat(),
+            "outcome": event.payload.outcome,
+        }
+    return None
+
+
+def report_facts(event: AmkNotified) -> dict[str, Any]:
+    """What the melding document needs of the report itself."""
+    p = event.payload
+    return {
+        "veilig_thuis_region": p.veilig_thuis_region,
+        "veilig_thuis_organisation": p.veilig_thuis_organisation,
+        "reporter_id": p.reporter_id,
+        "reporter_anonymous_to_family": p.reporter_anonymous_to_family,
+        "signal_ids": [str(s) for s in p.signal_ids],
+        "school_continues": p.school_continues,
+        "pupil_age_on_report": p.pupil_age_on_report,
+    }
+
+
+def consultation_request(
+    event: JgzConsultationRequested, pupil: PupilReference, delivery_id: uuid.UUID
+) -> ConsultationRequestV1:
+    p = event.payload
+    return ConsultationRequestV1(
+        message_id=delivery_id,
+        samenwerkingsverband=event.tenant,
+        case_reference=p.case_id,
+        pupil=pupil,
+        created_at=event.occurred_at,
+        request_id=p.request_id,
+        requested_on=p.requested_on,
+        requested_by=p.requested_by,
+        jgz_organisation=p.jgz_organisation,
+        question=p.question,
+    )
+
+
+def case_handover(
+    event: CaseHandedOverToJgz, pupil: PupilReference, delivery_id: uuid.UUID
+) -> CaseHandoverV1:
+    p = event.payload
+    return CaseHandoverV1(
+        message_id=delivery_id,
+        samenwerkingsverband=event.tenant,
+        case_reference=p.case_id,
+        pupil=pupil,
+        created_at=event.occurred_at,
+        handover_id=p.handover_id,
+        handed_over_on=p.handed_over_on,
+        jgz_organisation=p.jgz_organisation,
+        legal_basis=p.legal_basis,
+        legal_basis_explanation=p.legal_basis_explanation,
+        summary=p.summary,
     )

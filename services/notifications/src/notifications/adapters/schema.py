@@ -1,5 +1,7 @@
 """The service's own tables, created idempotently at start-up (`runtime.database`)."""
 
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
+
 SCHEMA = [
     """create table if not exists pupils (
         pupil_id uuid primary key,
@@ -59,4 +61,117 @@ SCHEMA = [
        where kind = 'new_case' and case_id is not null and pupil_id is not null
        order by case_id, created_at
        on conflict (case_id) do nothing""",
+    # Reminders: one row per (task, deadline); fired once (status), claimed with skip locked.
+    """create table if not exists reminders (
+        reminder_id uuid primary key,
+        task_id uuid not null,
+        due_at timestamptz not null,
+        status text not null default 'pending'
+            check (status in ('pending', 'sent', 'cancelled', 'no_recipient')),
+        fired_at timestamptz,
+        unique (task_id, due_at)
+    )""",
+    "create index if not exists reminders_pending on reminders (due_at) where status = 'pending'",
+    # Everything that may be sent to a person as e-mail: user id -> address (from settings).
+    """create table if not exists user_directory (
+        user_id text primary key,
+        email text not null,
+        name text
+    )""",
+    """create table if not exists email_outbox (
+        message_id text primary key,
+        reminder_id uuid,
+        recipient_user_id text not null,
+        recipient text not null,
+        subject text not null,
+        body text not null,
+        created_at timestamptz not null,
+        attempts int not null default 0,
+        next_attempt_at timestamptz not null,
+        sent_at timestamptz,
+        last_error text
+    )""",
+    "create index if not exists email_outbox_pending on email_outbox (next_attempt_at) where sent_at is null",
+    # What the melding document and the JGZ messages need of the pupil, the signals and the case.
+    """create table if not exists pupil_identity (
+        pupil_id uuid primary key,
+        tenant text not null,
+        school text not null,
+        given_name text not null,
+        family_name text not null,
+        date_of_birth date not null,
+        pupil_number text not null
+    )""",
+    """create table if not exists signal_facts (
+        signal_id uuid primary key,
+        tenant text not null,
+        pupil_id uuid not null,
+        observed_on date not null,
+        source_kind text not null,
+        source_name text,
+        description text not null,
+        categories text[] not null default '{}',
+        interpretation text,
+        corrected_on date,
+        version_at timestamptz not null
+    )""",
+    """create table if not exists consultations (
+        consultation_id uuid primary key,
+        tenant text not null,
+        pupil_id uuid not null,
+        consulted_on date not null,
+        consulted_name text not null,
+        consulted_role text not null,
+        organisation text not null,
+        advice text not null
+    )""",
+    "create index if not exists consultations_by_pupil on consultations (tenant, pupil_id)",
+    """create table if not exists case_facts (
+        event_id uuid primary key,
+        tenant text not null,
+        case_id uuid not null,
+        kind text not null,
+        occurred_at timestamptz not null,
+        data jsonb not null
+    )""",
+    "create index if not exists case_facts_by_case on case_facts (tenant, case_id, occurred_at)",
+    """create table if not exists melding_documents (
+        document_id uuid primary key,
+        report_event_id uuid not null unique,
+        tenant text not null,
+        school text not null,
+        case_id uuid not null,
+        pupil_id uuid not null,
+        reported_on date not null,
+        reported_at timestamptz not null,
+        report jsonb not null,
+        status text not null default 'pending' check (status in ('pending', 'issued')),
+        created_at timestamptz not null,
+        next_attempt_at timestamptz not null,
+        pdf bytea,
+        sha256 text,
+        pages int,
+        issued_at timestamptz
+    )""",
+    "create index if not exists melding_documents_by_case on melding_documents (tenant, case_id)",
+    """create table if not exists webhook_deliveries (
+        delivery_id uuid primary key,
+        source_event_id uuid not null unique,
+        tenant text not null,
+        school text not null,
+        case_id uuid not null,
+        pupil_id uuid not null,
+        message_type text not null,
+        organisation text not null,
+        body bytea not null,
+        status text not null default 'pending' check (status in ('pending', 'delivered')),
+        created_at timestamptz not null,
+        attempts int not null default 0,
+        next_attempt_at timestamptz not null,
+        delivered_at timestamptz,
+        status_code int,
+        last_error text
+    )""",
+    "create index if not exists webhook_deliveries_pending on webhook_deliveries (next_attempt_at) where status = 'pending'",
+    *TABLE_OUTBOX_SCHEMA,
 ]

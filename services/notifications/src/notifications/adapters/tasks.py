@@ -12,6 +12,7 @@ from ..domain.access import Viewer, can_see
 from ..domain.cases import CaseState
 from ..domain.decisions import Coverage, Decision
 from ..domain.pupils import KnownPupil, PupilName
+from ..domain.reminders import Reminder, reminder_for
 from ..domain.tasks import Assignee, Completion, Task, TaskKind, TaskStatus
 
 
@@ -109,6 +110,8 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     for task in decision.new_tasks:
         if await insert_task(conn, task):
             created.append(task.task_id)
+        if (reminder := reminder_for(task)) is not None:
+            await schedule_reminder(conn, reminder)
     for coverage in decision.coverages:
         await conn.execute(
             """insert into signal_coverage (tenant, signal_id, case_id, source_event_id, covered_at)
@@ -122,6 +125,18 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     if decision.case_state is not None:
         await save_case_state(conn, decision.case_state)
     return created
+
+
+async def schedule_reminder(conn: asyncpg.Connection, reminder: Reminder) -> None:
+    """One row per (task, deadline): scheduling it again (a redelivery, a replay) changes nothing,
+    and a reminder that fired stays fired."""
+    await conn.execute(
+        """insert into reminders (reminder_id, task_id, due_at) values ($1, $2, $3)
+           on conflict do nothing""",
+        reminder.reminder_id,
+        reminder.task_id,
+        reminder.due_at,
+    )
 
 
 async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:

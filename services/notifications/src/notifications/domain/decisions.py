@@ -7,8 +7,9 @@ rules do not depend on the wire format.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Container
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from meldcode_contracts import Role
 
@@ -24,7 +25,7 @@ from .cases import (
     Transfer,
 )
 from .tasks import SYSTEM, Assignee, Completion, Task, TaskKind, must_be_utc, task_id_for
-from .workdays import NO_HOLIDAYS, end_of_dutch_day, working_days_deadline
+from .workdays import DUTCH_HOLIDAYS, end_of_dutch_day, working_days_deadline
 
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
@@ -32,6 +33,28 @@ LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
 """Rule 14: the zorgteam of the school is alerted when a pupil with an open case leaves."""
 FEEDBACK_TERM_WORKING_DAYS = 5
 """Rule 11: Veilig Thuis tells the reporter what it did within this many working days."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """How long a case may wait before its task is due and a reminder goes out, in Dutch working
+    days (weekends and public holidays skipped) after the event that created the task."""
+
+    parents_conversation_working_days: int = 5
+    """A new case waits for the conversation with the parents (step 3)."""
+    weighing_working_days: int = 10
+    """A case waits for the weighing in the zorgteam (step 4)."""
+    feedback_working_days: int = FEEDBACK_TERM_WORKING_DAYS
+    """A report waits for the feedback of Veilig Thuis (rule 11)."""
+    holidays: Container[date] = DUTCH_HOLIDAYS
+
+    def __post_init__(self) -> None:
+        for name in ("parents_conversation_working_days", "weighing_working_days", "feedback_working_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+
+DEFAULT_TERMS = Terms()
 
 
 @dataclass(frozen=True)
@@ -146,8 +169,9 @@ def on_signal_recorded(fact: SignalNoticed, covered_by: Coverage | None = None) 
     return Decision(new_tasks=(task,))
 
 
-def on_case_opened(fact: CaseNoticed) -> Decision:
-    """A new case gives its owner a task, and completes the new-signal tasks of its signals."""
+def on_case_opened(fact: CaseNoticed, terms: Terms = DEFAULT_TERMS) -> Decision:
+    """A new case gives its owner a task, due when the parents conversation is overdue, and
+    completes the new-signal tasks of its signals."""
     task = Task(
         task_id=task_id_for(fact.event_id, TaskKind.NEW_CASE),
         tenant=fact.tenant,
@@ -158,6 +182,9 @@ def on_case_opened(fact: CaseNoticed) -> Decision:
         source_event_id=fact.event_id,
         pupil_id=fact.pupil_id,
         case_id=fact.case_id,
+        due_at=working_days_deadline(
+            fact.occurred_at, terms.parents_conversation_working_days, terms.holidays
+        ),
     )
     signal_ids = tuple(dict.fromkeys(fact.signal_ids))
     coverages = tuple(
@@ -226,7 +253,7 @@ COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
 """Which open tasks of the case each event fulfils (completed by `system`)."""
 
 
-def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
+def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFAULT_TERMS) -> Decision:
     """The tasks a casework event creates, completes and moves, and the case state after it.
 
     `known` is the case as the previous events left it (None when notifications never saw the
@@ -254,7 +281,10 @@ def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
     detail = event.detail
     if event.type in (CaseEventType.CONVERSATION_HELD, CaseEventType.CONVERSATION_SKIPPED):
         if case.owner_id and not (case.weighed or case.zorgteam_discussion_asked or case.closed):
-            new_tasks.append(task(TaskKind.DISCUSS_IN_ZORGTEAM, Assignee.user(case.owner_id), case.school))
+            due = working_days_deadline(event.occurred_at, terms.weighing_working_days, terms.holidays)
+            new_tasks.append(
+                task(TaskKind.DISCUSS_IN_ZORGTEAM, Assignee.user(case.owner_id), case.school, due)
+            )
             case = replace(case, zorgteam_discussion_asked=True)
     elif event.type is CaseEventType.RISK_WEIGHED:
         case = replace(case, weighed=True)
@@ -265,7 +295,7 @@ def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
                 task(TaskKind.INFORM_PARENTS_BEFORE_REPORT, Assignee.user(informer), case.school)
             )
     elif isinstance(detail, Report):
-        due = working_days_deadline(event.occurred_at, FEEDBACK_TERM_WORKING_DAYS, NO_HOLIDAYS)
+        due = working_days_deadline(event.occurred_at, terms.feedback_working_days, terms.holidays)
         new_tasks.append(
             task(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED, Assignee.user(detail.reporter_id), case.school, due)
         )

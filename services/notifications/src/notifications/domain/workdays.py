@@ -5,26 +5,49 @@ follows it, stored in UTC. Dutch local time is computed with the EU summer-time 
 CEST, UTC+2 from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC), so
 the rule needs no time-zone database and a replay always gives the same deadline.
 
-Public holidays: `add_working_days` takes them as a set; until the holiday calendar arrives (with
-the reminders issue) the service passes `NO_HOLIDAYS`, so only Saturdays and Sundays are skipped.
+Public holidays: `add_working_days` takes them as a container of dates; the service passes
+`DUTCH_HOLIDAYS` (the `holidays` package, country NL: Nieuwjaarsdag, Goede Vrijdag, Pasen,
+Koningsdag, Bevrijdingsdag in lustrum years, Hemelvaart, Pinksteren, Kerst). The package is a pure
+calendar computation (no I/O), so a replay gives the same deadlines as long as its version does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 
+import holidays
+
 NO_HOLIDAYS: frozenset[date] = frozenset()
-"""No public holidays known yet: only weekends are skipped."""
+"""Only weekends are skipped (for tests that need a calendar without holidays)."""
+
+
+class DutchPublicHolidays:
+    """The Dutch public holidays of any year, computed on first use of that year."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, frozenset[date]] = {}
+
+    def of_year(self, year: int) -> frozenset[date]:
+        if year not in self._years:
+            self._years[year] = frozenset(holidays.country_holidays("NL", years=year).keys())
+        return self._years[year]
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and day in self.of_year(day.year)
+
+
+DUTCH_HOLIDAYS = DutchPublicHolidays()
 
 WINTER = timedelta(hours=1)
 SUMMER = timedelta(hours=2)
 
 
-def is_working_day(day: date, holidays: frozenset[date]) -> bool:
+def is_working_day(day: date, holidays: Container[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def add_working_days(start: date, n: int, holidays: frozenset[date]) -> date:
+def add_working_days(start: date, n: int, holidays: Container[date]) -> date:
     """The `n`th working day after `start` (`start` itself does not count); n = 0 gives `start`.
 
     Friday + 5 is the next Friday; Saturday + 1 is the Monday after (unless it is a holiday).
@@ -73,6 +96,6 @@ def end_of_dutch_day(day: date) -> datetime:
     raise AssertionError("unreachable: local midnight always has one offset")  # pragma: no cover
 
 
-def working_days_deadline(at: datetime, n: int, holidays: frozenset[date]) -> datetime:
+def working_days_deadline(at: datetime, n: int, holidays: Container[date]) -> datetime:
     """The end of the `n`th Dutch working day after the day on which `at` happened."""
     return end_of_dutch_day(add_working_days(dutch_date(at), n, holidays))

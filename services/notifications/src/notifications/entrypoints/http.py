@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, cast
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from meldcode_contracts import Role
+from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
 
 from .. import application
+from ..adapters.melding_documents import StoredDocument, documents_of_case, stored_document
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.access import TASK_USERS, Viewer
 from ..domain.errors import DomainError
@@ -57,7 +60,7 @@ class TaskOut(BaseModel):
     due_at: datetime | None = Field(
         description=(
             "Deadline (UTC), when the task has one: the end of the due day in the Netherlands, "
-            "computed from event times (veilig_thuis_feedback_expected, evaluate_follow_up)"
+            "computed from event times (new_case, discuss_in_zorgteam, veilig_thuis_feedback_expected, evaluate_follow_up); a reminder e-mail goes out when it passes"
         )
     )
     completed_at: datetime | None = Field(description="When it was done (UTC)")
@@ -147,3 +150,118 @@ async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Poo
         raise as_problem(error) from error
     log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
     return TaskOut.of(completed, pupil)
+
+
+DOCUMENT_READERS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR)
+"""Who may read a melding document: the IB'er and zorgteam of the school, and auditors of the
+samenwerkingsverband."""
+
+
+class MeldingDocumentOut(BaseModel):
+    document_id: uuid.UUID
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    school: str
+    reported_on: date
+    status: str = Field(description="pending (being built) or issued")
+    sha256: str | None = Field(description="Hash of the PDF as kept by the school")
+    pages: int | None
+    issued_at: datetime | None
+    href: str = Field(description="Where the PDF is")
+
+
+def _may_read(principal: Principal, document: StoredDocument) -> None:
+    principal.require_role(*DOCUMENT_READERS)
+    if document.tenant != principal.tenant:
+        raise NotFound("Dit document bestaat niet.", rule="document-not-found")
+    if principal.role is not Role.AUDITOR and document.school not in principal.schools:
+        raise Forbidden("Dit document hoort bij een andere school.", rule="school")
+
+
+@router.get(
+    "/cases/{case_id}/melding-documents",
+    response_model=list[MeldingDocumentOut],
+    tags=["melding documents"],
+    summary="The melding documents of a case (metadata)",
+)
+async def list_melding_documents(
+    case_id: uuid.UUID, principal: CurrentPrincipal, db: Pool, access: AccessLogger, request: Request
+) -> list[MeldingDocumentOut]:
+    principal.require_role(*DOCUMENT_READERS)
+    async with db.acquire() as proxy:
+        documents = await documents_of_case(cast(asyncpg.Connection, proxy), case_id)
+    visible = []
+    for document in documents:
+        try:
+            _may_read(principal, document)
+        except (Forbidden, NotFound):
+            continue
+        visible.append(document)
+    if visible:
+        await access.record(
+            principal,
+            request,
+            action="melding_document.list",
+            tenant=visible[0].tenant,
+            school=visible[0].school,
+            case_id=case_id,
+            pupil_id=visible[0].pupil_id,
+        )
+    return [
+        MeldingDocumentOut(
+            document_id=d.document_id,
+            case_id=d.case_id,
+            pupil_id=d.pupil_id,
+            school=d.school,
+            reported_on=d.reported_on,
+            status=d.status,
+            sha256=d.sha256,
+            pages=d.pages,
+            issued_at=d.issued_at,
+            href=f"/melding-documents/{d.document_id}",
+        )
+        for d in visible
+    ]
+
+
+@router.get(
+    "/melding-documents/{document_id}",
+    tags=["melding documents"],
+    summary="The melding document as PDF",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The PDF"},
+        403: {"description": "Another school, or a role that may not read it"},
+        404: {"description": "No such document (or not built yet)"},
+    },
+)
+async def get_melding_document(
+    document_id: uuid.UUID, principal: CurrentPrincipal, db: Pool, access: AccessLogger, request: Request
+) -> Response:
+    async with db.acquire() as proxy:
+        document = await stored_document(cast(asyncpg.Connection, proxy), document_id)
+    if document is None:
+        raise NotFound("Dit document bestaat niet.", rule="document-not-found")
+    _may_read(principal, document)
+    if document.pdf is None:
+        raise NotFound("Dit document wordt nog opgesteld; probeer het zo opnieuw.", rule="document-pending")
+    await access.record(
+        principal,
+        request,
+        action="melding_document.read",
+        tenant=document.tenant,
+        school=document.school,
+        case_id=document.case_id,
+        pupil_id=document.pupil_id,
+        resource=f"melding_document:{document.document_id}",
+    )
+    log.info("melding_document_read", document_id=str(document_id))
+    return Response(
+        content=document.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="melding-{document.document_id}.pdf"',
+            "X-Content-SHA256": document.sha256 or "",
+            "Cache-Control": "no-store",
+        },
+    )

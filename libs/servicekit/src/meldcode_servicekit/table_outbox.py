@@ -1,0 +1,170 @@
+"""A transactional outbox *table* and its relay, for services whose own events are not event-sourced.
+
+A service writes the contract event into `event_outbox` in the same PostgreSQL transaction as the
+change it reports (`enqueue_event`), never to Kafka directly. `TableOutboxRelay` publishes the rows
+in order of their position with the idempotent producer, waits for every acknowledgement, and only
+then marks them published. A crash between the acknowledgement and the mark republishes at most
+one batch with the same `event_id`s, which consumers de-duplicate (ADR 3). The event id is chosen
+by the caller from a natural key (e.g. uuid5 of a delivery id), so enqueueing twice is one row.
+
+`sequence` of the envelope is the row's position: monotonic per service (not per subject).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+
+from meldcode_contracts import Envelope, serialize_event
+
+from .kafka import ensure_topics, idempotent_producer
+from .logging import get_logger
+from .settings import ServiceSettings
+
+log = get_logger(__name__)
+
+TABLE_OUTBOX_SCHEMA = [
+    """create table if not exists event_outbox (
+        position bigserial primary key,
+        event_id uuid not null unique,
+        event_type text not null,
+        topic text not null,
+        key bytea not null,
+        value bytea not null,
+        created_at timestamptz not null default now(),
+        published_at timestamptz
+    )""",
+    "create index if not exists event_outbox_unpublished on event_outbox (position) where published_at is null",
+]
+
+
+async def enqueue_event(
+    conn: asyncpg.Connection, topic: str, build: Callable[[int], Envelope]
+) -> Envelope | None:
+    """Insert the event that `build(sequence)` returns, inside the caller's transaction.
+
+    Returns the event, or None when an event with its id was enqueued before (idempotent).
+    `topic` is the full topic name (with the service's prefix).
+    """
+    position = int(await conn.fetchval("select nextval(pg_get_serial_sequence('event_outbox', 'position'))"))
+    event = build(position)
+    inserted = await conn.fetchval(
+        """insert into event_outbox (position, event_id, event_type, topic, key, value)
+           values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
+        position,
+        event.event_id,
+        event.event_type,
+        topic,
+        str(event.subject_id).encode(),
+        serialize_event(event),
+    )
+    return event if inserted else None
+
+
+class TableOutboxRelay:
+    """Publishes `event_outbox` rows in order; one relay per service works at a time (advisory lock)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        producer: AIOKafkaProducer,
+        pool: asyncpg.Pool,
+        batch_size: int = 200,
+        idle_seconds: float = 0.05,
+    ) -> None:
+        self.name = name
+        self._producer = producer
+        self._pool = pool
+        self._batch_size = batch_size
+        self._idle = idle_seconds
+        self._stopping = asyncio.Event()
+
+    async def relay_once(self) -> int:
+        """Publish the next batch of unpublished rows; returns how many were published."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                """select position, event_id, event_type, topic, key, value from event_outbox
+                   where published_at is null order by position limit $1""",
+                self._batch_size,
+            )
+        if not rows:
+            return 0
+        deliveries = [
+            await self._producer.send(
+                row["topic"],
+                value=bytes(row["value"]),
+                key=bytes(row["key"]),
+                headers=[("event_type", row["event_type"].encode())],
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*deliveries)
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                "update event_outbox set published_at = now() where position = any($1::bigint[])",
+                [row["position"] for row in rows],
+            )
+        log.debug("table_outbox_relayed", relay=self.name, count=len(rows))
+        return len(rows)
+
+    async def run(self) -> None:
+        async with self._pool.acquire() as lock_connection:
+            while not self._stopping.is_set():
+                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
+                    break
+                await self._pause(1.0)
+            else:
+                return
+            try:
+                backoff = self._idle
+                while not self._stopping.is_set():
+                    try:
+                        handled = await self.relay_once()
+                        backoff = self._idle
+                    except Exception as exc:
+                        log.warning("table_outbox_retry", relay=self.name, error_type=type(exc).__name__)
+                        handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
+                    if not handled:
+                        await self._pause(backoff)
+            finally:
+                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+@asynccontextmanager
+async def table_outbox_relay(
+    app: FastAPI, settings: ServiceSettings, *, name: str, topics: list[str]
+) -> AsyncIterator[TableOutboxRelay]:
+    """Relay the service's `event_outbox` in the background (needs `runtime.database` first and
+    `TABLE_OUTBOX_SCHEMA` in the schema). `topics` are created if missing."""
+    await ensure_topics(settings.kafka_bootstrap_servers, topics)
+    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{name}-table-relay")
+    await producer.start()
+    relay = TableOutboxRelay(
+        name=name,
+        producer=producer,
+        pool=app.state.pool,
+        batch_size=settings.relay_batch_size,
+        idle_seconds=settings.relay_idle_seconds,
+    )
+    task: asyncio.Task[Any] = asyncio.create_task(relay.run(), name=f"table-outbox-{name}")
+    try:
+        yield relay
+    finally:
+        relay.stop()
+        await task
+        await producer.stop()

@@ -1,0 +1,149 @@
+"""Melding documents: built from the projected facts, kept as PDF (bytea + sha256), announced with
+`MeldingDocumentIssued` in the same transaction.
+
+`AmkNotified` leaves a pending row (consumer); this builder claims pending rows with skip locked.
+The signals a report rests on come from another topic and may arrive after it; a document waits
+for them up to `grace` and is then built with what is known (the missing signal is named).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import cast
+
+import asyncpg
+
+from meldcode_contracts import MeldingDocumentIssued
+from meldcode_contracts.notices import MeldingDocumentIssuedPayload
+from meldcode_servicekit.logging import get_logger
+
+from .facts import melding_file
+from .melding_pdf import render
+from .notices import enqueue_notice
+
+log = get_logger(__name__)
+
+RECHECK = timedelta(seconds=1)
+
+
+@dataclass
+class DocumentBuilder:
+    pool: asyncpg.Pool
+    topic: str
+    grace: timedelta
+
+    async def build_due(self, now: datetime, limit: int = 20) -> int:
+        built = 0
+        for _ in range(limit):
+            outcome = await self._build_one(now)
+            if outcome is None:
+                break
+            built += int(outcome)
+        return built
+
+    async def _build_one(self, now: datetime) -> bool | None:
+        async with self.pool.acquire() as proxy, proxy.transaction():
+            conn = cast(asyncpg.Connection, proxy)
+            row = await conn.fetchrow(
+                """select * from melding_documents where status = 'pending' and next_attempt_at <= $1
+                   order by next_attempt_at, document_id limit 1 for update skip locked""",
+                now,
+            )
+            if row is None:
+                return None
+            file = await melding_file(conn, row)
+            if file.missing_signal_ids and now - row["created_at"] < self.grace:
+                await conn.execute(
+                    "update melding_documents set next_attempt_at = $2 where document_id = $1",
+                    row["document_id"],
+                    now + RECHECK,
+                )
+                return False
+            document = render(file)
+            await conn.execute(
+                """update melding_documents set status = 'issued', pdf = $2, sha256 = $3, pages = $4,
+                       issued_at = $5 where document_id = $1""",
+                row["document_id"],
+                document.pdf,
+                document.sha256,
+                document.pages,
+                now,
+            )
+            await enqueue_notice(
+                conn,
+                self.topic,
+                MeldingDocumentIssued,
+                natural_key=row["document_id"],
+                at=now,
+                tenant=row["tenant"],
+                school=row["school"],
+                subject_id=row["case_id"],
+                causation_id=str(row["report_event_id"]),
+                payload=MeldingDocumentIssuedPayload(
+                    case_id=row["case_id"],
+                    pupil_id=row["pupil_id"],
+                    document_id=row["document_id"],
+                    report_event_id=row["report_event_id"],
+                    reported_on=row["reported_on"],
+                    sha256=document.sha256,
+                    pages=document.pages,
+                ),
+            )
+            log.info(
+                "melding_document_issued",
+                document_id=str(row["document_id"]),
+                case_id=str(row["case_id"]),
+                missing_signals=len(file.missing_signal_ids),
+            )
+            return True
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    document_id: uuid.UUID
+    tenant: str
+    school: str
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    reported_on: date
+    status: str
+    sha256: str | None
+    pages: int | None
+    issued_at: datetime | None
+    pdf: bytes | None
+
+
+async def stored_document(conn: asyncpg.Connection, document_id: uuid.UUID) -> StoredDocument | None:
+    row = await conn.fetchrow(
+        """select document_id, tenant, school, case_id, pupil_id, reported_on, status, sha256, pages,
+               issued_at, pdf from melding_documents where document_id = $1""",
+        document_id,
+    )
+    return _stored(row) if row else None
+
+
+async def documents_of_case(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[StoredDocument]:
+    rows = await conn.fetch(
+        """select document_id, tenant, school, case_id, pupil_id, reported_on, status, sha256, pages,
+               issued_at, null::bytea as pdf from melding_documents where case_id = $1 order by reported_at""",
+        case_id,
+    )
+    return [_stored(row) for row in rows]
+
+
+def _stored(row: asyncpg.Record) -> StoredDocument:
+    return StoredDocument(
+        document_id=row["document_id"],
+        tenant=row["tenant"],
+        school=row["school"],
+        case_id=row["case_id"],
+        pupil_id=row["pupil_id"],
+        reported_on=row["reported_on"],
+        status=row["status"],
+        sha256=row["sha256"],
+        pages=row["pages"],
+        issued_at=row["issued_at"],
+        pdf=bytes(row["pdf"]) if row["pdf"] is not None else None,
+    )
