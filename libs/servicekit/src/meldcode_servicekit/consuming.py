@@ -76,6 +76,14 @@ def error_summary(exc: BaseException) -> str:
     return f"{type(exc).__name__}" + (f" (sqlstate {sqlstate})" if sqlstate else "")
 
 
+REPLAY_HEADER = "x-replayed-from"
+"""Set by `meldcode-<service> dead-letters replay`: `<dead-letter topic>:<partition>:<offset>`."""
+
+
+def is_replay(record: Any) -> bool:
+    return any(name == REPLAY_HEADER for name, _ in (record.headers or []))
+
+
 def _decodable(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
     # FastStream decodes every header as UTF-8 before the handler runs; a null or binary header
     # value would make it fail outside our handler, where nothing could park the message.
@@ -222,15 +230,22 @@ class EventConsumer:
         return outcome
 
     async def _record_and_handle(self, conn: asyncpg.Connection, event: Envelope, record: Any) -> str:
-        """Inside the caller's transaction: remember the event id, then apply the event once."""
+        """Inside the caller's transaction: remember the event id, then apply the event once. An event
+        that was parked is applied again only when it comes back as a replay (`deadletters.py`)."""
         first_time = await conn.fetchval(
             """insert into processed_events (event_id, event_type, topic, partition, "offset")
-               values ($1, $2, $3, $4, $5) on conflict (event_id) do nothing returning true""",
+               values ($1, $2, $3, $4, $5)
+               on conflict (event_id) do update
+                   set outcome = 'processed', topic = excluded.topic, partition = excluded.partition,
+                       "offset" = excluded."offset", processed_at = now()
+                   where processed_events.outcome = 'parked' and $6
+               returning true""",
             event.event_id,
             event.event_type,
             record.topic,
             record.partition,
             record.offset,
+            is_replay(record),
         )
         if not first_time:
             return "duplicate"

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from .auth import TokenVerifier
+from .deadletters import dead_letters_cli
 from .problems import install_problem_handlers
 from .settings import ServiceSettings
 
@@ -93,7 +94,7 @@ def service_cli(
     build_app: Callable[[Any], FastAPI],
     settings_type: Callable[[], ServiceSettings],
 ) -> typer.Typer:
-    """The command line every service has: `meldcode-<name> serve`."""
+    """The command line every service has: `meldcode-<name> serve` and `meldcode-<name> dead-letters`."""
     cli = typer.Typer(
         add_completion=False, help=f"The Meldcode {name} service: {description}", no_args_is_help=True
     )
@@ -108,4 +109,5 @@ def service_cli(
     def _service() -> None:
         """A Meldcode service."""
 
+    cli.add_typer(dead_letters_cli(name, settings_type), name="dead-letters")
     return cli
