@@ -7,7 +7,7 @@ HTTP request's), so a failure leaves nothing half done.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .domain.access import Viewer, complete_by
@@ -17,10 +17,12 @@ from .domain.decisions import (
     CaseNoticed,
     Coverage,
     Decision,
+    PupilLeft,
     SignalNoticed,
     Terms,
     on_case_event,
     on_case_opened,
+    on_pupil_deregistered,
     on_signal_recorded,
 )
 from .domain.errors import TaskNotFound
@@ -34,6 +36,12 @@ class TaskStore(Protocol):
     async def coverage_of(self, tenant: str, signal_id: uuid.UUID) -> Coverage | None: ...
 
     async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None: ...
+
+    async def open_cases_of(self, tenant: str, pupil_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+    async def signals_since(self, tenant: str, pupil_id: uuid.UUID, since: datetime) -> int:
+        """How many signals about the pupil were recorded at or after `since`."""
+        ...
 
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
         """Store the decision idempotently, in the order `Decision` names; the ids of the tasks
@@ -71,6 +79,18 @@ async def case_event(
     store: TaskStore, fact: CaseEvent, terms: Terms = DEFAULT_TERMS
 ) -> tuple[Decision, list[uuid.UUID]]:
     decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id), terms)
+    return decision, await store.apply_decision(decision)
+
+
+async def pupil_deregistered(
+    store: TaskStore, fact: PupilLeft, terms: Terms = DEFAULT_TERMS
+) -> tuple[Decision, list[uuid.UUID]]:
+    since = fact.occurred_at - timedelta(days=terms.recent_signals_days)
+    decision = on_pupil_deregistered(
+        fact,
+        await store.open_cases_of(fact.tenant, fact.pupil_id),
+        await store.signals_since(fact.tenant, fact.pupil_id, since),
+    )
     return decision, await store.apply_decision(decision)
 
 

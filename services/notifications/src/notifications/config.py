@@ -29,6 +29,9 @@ class Settings(ServiceSettings):
     parents_conversation_term_working_days: int = Field(default=5, ge=1)
     weighing_term_working_days: int = Field(default=10, ge=1)
     feedback_term_working_days: int = Field(default=5, ge=1, description="Rule 11 (default 5)")
+    recent_signals_days: int = Field(
+        default=365, ge=1, description="Rule 14: signals this recent make a leaving pupil an alert"
+    )
 
     # E-mail.
     smtp_host: str = "127.0.0.1"
@@ -69,4 +72,5 @@ class Settings(ServiceSettings):
             parents_conversation_working_days=self.parents_conversation_term_working_days,
             weighing_working_days=self.weighing_term_working_days,
             feedback_working_days=self.feedback_term_working_days,
+            recent_signals_days=self.recent_signals_days,
         )

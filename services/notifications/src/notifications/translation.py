@@ -28,6 +28,7 @@ from meldcode_contracts import (
     JgzConsultationRequested,
     ParentsInformed,
     ParentsInformingExceptionRecorded,
+    PupilDeregistered,
     PupilRegistered,
     ReporterAnonymityAgreed,
     SignalCorrected,
@@ -47,7 +48,7 @@ from .domain.cases import (
     Report,
     Transfer,
 )
-from .domain.decisions import CaseNoticed, SignalNoticed
+from .domain.decisions import CaseNoticed, PupilLeft, SignalNoticed
 from .domain.melding import ConsultationFact, PupilIdentity, SignalFact
 from .domain.pupils import KnownPupil, PupilName
 from .domain.workdays import dutch_date
@@ -71,6 +72,17 @@ def signal_noticed(event: SignalRecorded) -> SignalNoticed:
         school=event.school,
         signal_id=event.payload.signal_id,
         pupil_id=event.payload.pupil_id,
+    )
+
+
+def pupil_left(event: PupilDeregistered) -> PupilLeft:
+    return PupilLeft(
+        event_id=event.event_id,
+        occurred_at=event.occurred_at,
+        tenant=event.tenant,
+        school=event.school,
+        pupil_id=event.payload.pupil_id,
+        left_on=event.payload.left_on,
     )
 
 

@@ -326,7 +326,7 @@ async def test_a_pupil_leaving_alerts_the_zorgteam_and_the_transfer_hands_the_ca
             await publish(suite, CASEWORK_EVENTS, event)
         alert = await wait_for(http, suite, ZORGTEAM_OTHER, "pupil_left_school", "open", case.case_id)
         assert alert["assignee_role"] == "zorgteam"
-        assert alert["title"] == "Leerling met een open zaak heeft de school verlaten"
+        assert alert["title"] == "Leerling met een open zaak of recente signalen heeft de school verlaten"
 
         await publish(suite, CASEWORK_EVENTS, transferred)
         done = await wait_for(http, suite, ZORGTEAM_OTHER, "pupil_left_school", "done", case.case_id)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import datetime
 
 from notifications.domain.access import Viewer, can_see
 from notifications.domain.cases import CaseState
 from notifications.domain.decisions import Coverage, Decision
 from notifications.domain.pupils import KnownPupil, PupilName
-from notifications.domain.tasks import Task, TaskStatus
+from notifications.domain.tasks import Task, TaskKind, TaskStatus
 
 
 class InMemoryTaskStore:
@@ -28,6 +29,23 @@ class InMemoryTaskStore:
     async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None:
         case = self.cases.get(case_id)
         return case if case is not None and case.tenant == tenant else None
+
+    async def open_cases_of(self, tenant: str, pupil_id: uuid.UUID) -> list[uuid.UUID]:
+        return [
+            c.case_id
+            for c in self.cases.values()
+            if c.tenant == tenant and c.pupil_id == pupil_id and not c.closed
+        ]
+
+    async def signals_since(self, tenant: str, pupil_id: uuid.UUID, since: datetime) -> int:
+        return sum(
+            1
+            for t in self.tasks.values()
+            if t.tenant == tenant
+            and t.pupil_id == pupil_id
+            and t.kind is TaskKind.NEW_SIGNAL
+            and t.created_at >= since
+        )
 
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
         for completion in decision.completions:

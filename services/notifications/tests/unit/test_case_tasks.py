@@ -22,7 +22,7 @@ from notifications.domain.cases import (
     Report,
     Transfer,
 )
-from notifications.domain.decisions import CaseNoticed, on_case_event
+from notifications.domain.decisions import CaseNoticed, PupilLeft, SignalNoticed, on_case_event
 from notifications.domain.tasks import SYSTEM, Assignee, Task, TaskKind, TaskStatus, task_id_for
 
 from .fakes import InMemoryTaskStore
@@ -284,7 +284,7 @@ async def test_a_pupil_with_an_open_case_leaving_alerts_the_zorgteam_of_the_scho
     task = case.only(TaskKind.PUPIL_LEFT_SCHOOL)
     assert task.assignee == Assignee(role=Role.ZORGTEAM)
     assert task.school == SCHOOL
-    assert task.title(None) == "Leerling met een open zaak heeft de school verlaten"
+    assert task.title(None) == "Leerling met een open zaak of recente signalen heeft de school verlaten"
     assert can_see(Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({SCHOOL})), task)
     assert not can_see(Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({"34CD"})), task)
 
@@ -441,3 +441,67 @@ def test_every_casework_event_type_has_a_rule() -> None:
         }.get(type)
         decision = on_case_event(case.event(type, detail), None)
         assert decision.case_state is not None
+
+
+# rule 14 at the pupil level: deregistration (PupilDeregistered)
+
+
+def deregistration(at: datetime) -> PupilLeft:
+    return PupilLeft(
+        event_id=uuid.uuid4(), occurred_at=at, tenant=TENANT, school=SCHOOL, pupil_id=PUPIL, left_on=at.date()
+    )
+
+
+async def record_signal(store: InMemoryTaskStore, at: datetime) -> None:
+    await application.signal_recorded(
+        store,
+        SignalNoticed(
+            event_id=uuid.uuid4(),
+            occurred_at=at,
+            tenant=TENANT,
+            school=SCHOOL,
+            signal_id=uuid.uuid4(),
+            pupil_id=PUPIL,
+        ),
+    )
+
+
+def alerts(store: InMemoryTaskStore) -> list[Task]:
+    return [t for t in store.tasks.values() if t.kind is TaskKind.PUPIL_LEFT_SCHOOL]
+
+
+async def test_a_deregistered_pupil_with_an_open_case_alerts_the_zorgteam_naming_the_case() -> None:
+    case = await opened_case()
+    await application.pupil_deregistered(case.store, deregistration(OPENED_AT + timedelta(days=3)))
+    [alert] = alerts(case.store)
+    assert (alert.assignee, alert.school, alert.case_id) == (
+        Assignee(role=Role.ZORGTEAM),
+        SCHOOL,
+        case.case_id,
+    )
+
+
+async def test_a_deregistered_pupil_with_a_signal_of_this_year_and_no_case_alerts_the_zorgteam() -> None:
+    store = InMemoryTaskStore()
+    await record_signal(store, OPENED_AT)
+    await application.pupil_deregistered(store, deregistration(OPENED_AT + timedelta(days=364)))
+    [alert] = alerts(store)
+    assert alert.case_id is None
+    assert alert.pupil_id == PUPIL
+
+
+async def test_a_pupil_whose_signals_are_old_and_whose_cases_are_closed_leaves_without_an_alert() -> None:
+    case = await opened_case()
+    await case.record(T.CLOSED)
+    await record_signal(case.store, OPENED_AT)
+    await application.pupil_deregistered(case.store, deregistration(OPENED_AT + timedelta(days=366)))
+    assert alerts(case.store) == []
+
+
+async def test_the_same_deregistration_delivered_twice_gives_one_alert() -> None:
+    store = InMemoryTaskStore()
+    await record_signal(store, OPENED_AT)
+    fact = deregistration(OPENED_AT + timedelta(days=1))
+    await application.pupil_deregistered(store, fact)
+    await application.pupil_deregistered(store, fact)
+    assert len(alerts(store)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 
@@ -30,6 +31,25 @@ class PostgresTaskStore:
 
     async def case_state(self, tenant: str, case_id: uuid.UUID) -> CaseState | None:
         return await case_state(self._conn, tenant, case_id)
+
+    async def open_cases_of(self, tenant: str, pupil_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self._conn.fetch(
+            "select case_id from case_context where tenant = $1 and pupil_id = $2 and not closed",
+            tenant,
+            pupil_id,
+        )
+        return [row["case_id"] for row in rows]
+
+    async def signals_since(self, tenant: str, pupil_id: uuid.UUID, since: datetime) -> int:
+        # Every SignalRecorded gave a new_signal task (born done when a case covered it already).
+        count: int = await self._conn.fetchval(
+            """select count(*) from tasks
+               where tenant = $1 and pupil_id = $2 and kind = 'new_signal' and created_at >= $3""",
+            tenant,
+            pupil_id,
+            since,
+        )
+        return count
 
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
         return await apply_decision(self._conn, decision)

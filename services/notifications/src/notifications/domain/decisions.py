@@ -7,7 +7,7 @@ rules do not depend on the wire format.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -30,7 +30,8 @@ from .workdays import DUTCH_HOLIDAYS, end_of_dutch_day, working_days_deadline
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
 LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
-"""Rule 14: the zorgteam of the school is alerted when a pupil with an open case leaves."""
+"""Rule 14: the zorgteam of the school is alerted when a pupil with an open case or recent signals
+leaves."""
 FEEDBACK_TERM_WORKING_DAYS = 5
 """Rule 11: Veilig Thuis tells the reporter what it did within this many working days."""
 
@@ -46,10 +47,17 @@ class Terms:
     """A case waits for the weighing in the zorgteam (step 4)."""
     feedback_working_days: int = FEEDBACK_TERM_WORKING_DAYS
     """A report waits for the feedback of Veilig Thuis (rule 11)."""
+    recent_signals_days: int = 365
+    """Rule 14: signals recorded this many days before a pupil leaves count as recent."""
     holidays: Container[date] = DUTCH_HOLIDAYS
 
     def __post_init__(self) -> None:
-        for name in ("parents_conversation_working_days", "weighing_working_days", "feedback_working_days"):
+        for name in (
+            "parents_conversation_working_days",
+            "weighing_working_days",
+            "feedback_working_days",
+            "recent_signals_days",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
 
@@ -81,6 +89,18 @@ class CaseNoticed:
     pupil_id: uuid.UUID
     signal_ids: tuple[uuid.UUID, ...]
     case_owner_id: str
+
+
+@dataclass(frozen=True)
+class PupilLeft:
+    """A pupil was deregistered by their school (from `PupilDeregistered`)."""
+
+    event_id: uuid.UUID
+    occurred_at: datetime
+    tenant: str
+    school: str
+    pupil_id: uuid.UUID
+    left_on: date
 
 
 @dataclass(frozen=True)
@@ -351,4 +371,31 @@ def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFA
         case_completions=completions,
         reassignments=tuple(reassignments),
         case_state=case,
+    )
+
+
+def on_pupil_deregistered(
+    fact: PupilLeft, open_case_ids: Sequence[uuid.UUID], recent_signals: int
+) -> Decision:
+    """Rule 14: a pupil with an open case or recent signals left the school: alert its zorgteam.
+
+    The alert names an open case when there is one (the same one on every replay); a pupil without either leaves quietly.
+    A case-level `PupilLeftSchool` recorded by the case owner alerts on its own as well.
+    """
+    if not open_case_ids and recent_signals == 0:
+        return Decision()
+    return Decision(
+        new_tasks=(
+            Task(
+                task_id=task_id_for(fact.event_id, TaskKind.PUPIL_LEFT_SCHOOL),
+                tenant=fact.tenant,
+                school=fact.school,
+                kind=TaskKind.PUPIL_LEFT_SCHOOL,
+                assignee=Assignee.role_at_school(LEAVING_PUPIL_ALERTED),
+                created_at=fact.occurred_at,
+                source_event_id=fact.event_id,
+                pupil_id=fact.pupil_id,
+                case_id=min(open_case_ids) if open_case_ids else None,
+            ),
+        )
     )

@@ -131,7 +131,7 @@ TITLES: dict[TaskKind, str] = {
     TaskKind.INFORM_PARENTS_BEFORE_REPORT: "Informeer de ouders over de voorgenomen melding",
     TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED: "Terugkoppeling van Veilig Thuis verwacht",
     TaskKind.EVALUATE_FOLLOW_UP: "Evalueer de hulp (zorgcoördinator)",
-    TaskKind.PUPIL_LEFT_SCHOOL: "Leerling met een open zaak heeft de school verlaten",
+    TaskKind.PUPIL_LEFT_SCHOOL: "Leerling met een open zaak of recente signalen heeft de school verlaten",
     TaskKind.CASE_TRANSFERRED_IN: "Overgedragen zaak: zet de volgende stap van de Meldcode",
 }
 """Fixed titles: no personal details. Only `new_signal` shows the pupil, as briefly as possible."""

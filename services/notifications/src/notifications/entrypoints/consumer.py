@@ -19,6 +19,7 @@ from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
     JgzConsultationRequested,
+    PupilDeregistered,
     PupilRegistered,
     SignalCorrected,
     SignalRecorded,
@@ -69,6 +70,8 @@ async def handle_event(
         await application.pupil_registered(store, translation.pupil_known(event))
     elif isinstance(event, SignalRecorded):
         _log(event, *await application.signal_recorded(store, translation.signal_noticed(event)))
+    elif isinstance(event, PupilDeregistered):
+        _log(event, *await application.pupil_deregistered(store, translation.pupil_left(event), terms))
     elif isinstance(event, CaseOpened):
         _log(event, *await application.case_opened(store, translation.case_noticed(event), terms))
     elif (fact := translation.case_event(event)) is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -44,7 +45,7 @@ class TaskOut(BaseModel):
             "inform_parents_before_report (inform the parents of the intended report), "
             "veilig_thuis_feedback_expected (the reporter expects feedback of Veilig Thuis by due_at), "
             "evaluate_follow_up (the care coordinator evaluates the help on due_at), "
-            "pupil_left_school (alert for the zorgteam: a pupil with an open case left the school) or "
+            "pupil_left_school (alert for the zorgteam: a pupil with an open case or recent signals left the school) or "
             "case_transferred_in (a case handed over to this school: set the next step)"
         )
     )
@@ -115,6 +116,8 @@ def as_problem(error: DomainError) -> Problem:
 async def list_tasks(
     principal: CurrentPrincipal,
     db: Pool,
+    access: AccessLogger,
+    request: Request,
     status: Annotated[StatusFilter, Query(description="open (default), done or all")] = StatusFilter.OPEN,
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many tasks, oldest first")] = 200,
 ) -> list[TaskOut]:
@@ -124,6 +127,25 @@ async def list_tasks(
         found = await application.tasks_of(
             PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, wanted, limit
         )
+    # A task names its pupil (a new signal) or its case: each pupil shown is an access (NEN 7513).
+    shown: dict[uuid.UUID, tuple[str, str, uuid.UUID | None]] = {}
+    for task, _ in found:
+        if task.pupil_id is not None:
+            shown.setdefault(task.pupil_id, (task.tenant, task.school, task.case_id))
+    await asyncio.gather(
+        *(
+            access.record(
+                principal,
+                request,
+                action="tasks.list",
+                tenant=tenant,
+                school=school,
+                pupil_id=pupil,
+                case_id=case,
+            )
+            for pupil, (tenant, school, case) in shown.items()
+        )
+    )
     return [TaskOut.of(task, pupil) for task, pupil in found]
 
 
