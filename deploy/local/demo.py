@@ -1,18 +1,22 @@
 """The demo scenario of `make run`, played through the real HTTP APIs.
 
-A teacher (leerkracht) records three signals about a pupil; the IB'er opens a case from them and
-walks it, with the zorgteam, through every step of the Meldcode up to a report to Veilig Thuis,
-follow-up and closing; a second case ends after the weighing with "no suspicion". Then it shows
-where to look: the pupil's chronology (reporting), the IB'er's tasks
-(notifications) and each service's OpenAPI page.
+A teacher (leerkracht) records three signals about a pupil; the IB'er opens a case from them, asks
+the JGZ partner for a consultation (a signed webhook to the JGZ simulator, whose signed answer
+comes back into the case), and walks the case, with the zorgteam, through every step of the
+Meldcode up to a report to Veilig Thuis (the melding document is made), follow-up and closing; a
+second case ends after the weighing with "no suspicion". Then it shows where to look: the pupil's
+chronology (reporting), the IB'er's tasks (notifications), the content-free e-mails in the mail
+catcher, the auditor's command line and each service's OpenAPI page.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import mailbox
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from jgz_simulator.results import consultation_result, signed_request
 from meldcode_servicekit.devtokens import mint_token
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -106,6 +111,7 @@ async def play(args: argparse.Namespace) -> None:
             "Authorization": "Bearer "
             + mint_token(key, sub="jgz-arts", role="zorgteam", samenwerkingsverband=TENANT, schools=[SCHOOL])
         }
+        await consult_jgz(http, args, ib, case_id)
         print("\nDe zaak doorloopt alle stappen van de Meldcode:")
         await walk_reported_case(
             http, args.casework, ib, zorgteam, case_id, signal_ids, say=lambda text: print(f"   - {text}")
@@ -148,12 +154,45 @@ async def play(args: argparse.Namespace) -> None:
 
         tasks = await until("the IB'er's tasks in notifications", tasks_present)
 
+        async def melding_document() -> Any:
+            response = await http.get(f"{args.notifications}/cases/{case_id}/melding-documents", headers=ib)
+            return response.json() if response.status_code == 200 and response.json() else None
+
+        documents = await until("the melding document in notifications", melding_document)
+
     print("\nChronologie van de leerling (reporting):")
     for entry in chronology["entries"]:
         print(f"  {entry['occurred_at'][:19]}  {entry['label']}")
-    print("\nTaken van de IB'er (notifications):")
+    print("\nTaken van de IB'er bij deze zaak (notifications):")
     for task in tasks:
+        if task.get("case_id") != case_id and task.get("signal_id") not in signal_ids:
+            continue
         print(f"  [{task.get('status')}] {task.get('title')}")
+    print(
+        "\nMeldingsdocument (notifications): "
+        + ", ".join(f"{args.notifications}/melding-documents/{d['document_id']}" for d in documents)
+    )
+    mails = list(mailbox.Maildir(args.maildir, create=True))
+    print(
+        f"\nE-mails in de mail-catcher {args.maildir}: {len(mails)}. Alleen een gemiste termijn geeft een"
+        " herinnering per e-mail, zonder namen of details: het soort taak en een link."
+    )
+    for message in mails[:5]:
+        print(f"  aan {message['To']}: {message['Subject']}")
+    auditor_token = mint_token(
+        key, sub="auditor-inspectie", role="auditor", samenwerkingsverband=TENANT, schools=[]
+    )
+    auditor_file = Path(args.issuer_key).with_name("auditor.token")
+    auditor_file.write_text(auditor_token)
+    print("\nAuditor (meldcode-audit, alleen-lezen; elke inzage komt in het toegangslogboek):")
+    print(f"  export MELDCODE_TOKEN=$(cat {auditor_file})")
+    print(f"  uv run meldcode-audit history {case_id}")
+    print(
+        f"  uv run meldcode-audit as-of {case_id} <tijdstip in UTC, bv. {datetime.now(UTC).isoformat(timespec='seconds')}>"
+    )
+    print("  uv run meldcode-audit verify")
+    print(f"  uv run meldcode-audit export {case_id} --out ./dossier")
+    print(f"  uv run meldcode-audit access-log --pupil {pupil_id}")
     print("\nWaar kijken:")
     print(f"  zaak:         GET {args.casework}/cases/{case_id}  (en /history)")
     print(f"  chronologie:  GET {chronology_url}")
@@ -165,9 +204,54 @@ async def play(args: argparse.Namespace) -> None:
     print("  AsyncAPI (Kafka events): contracts/asyncapi.json")
 
 
+async def consult_jgz(
+    http: httpx.AsyncClient, args: argparse.Namespace, ib: dict[str, str], case_id: str
+) -> None:
+    """The IB'er asks the JGZ partner; the JGZ simulator gets the signed webhook and answers."""
+    asked = await http.post(
+        f"{args.casework}/cases/{case_id}/jgz-consultation-requests",
+        headers=ib,
+        json={"question": "Is Sanne bekend bij de JGZ, en zijn er zorgen over groei of verzorging?"},
+    )
+    if asked.status_code != 200:
+        raise SystemExit(f"demo: the JGZ consultation request was refused: {asked.text}")
+    request_id = asked.json()["jgz_consultations"][-1]["request_id"]
+    print("   De IB'er vroeg de JGZ om consultatie (ondertekende webhook naar de JGZ-simulator).")
+
+    async def delivered() -> Any:
+        received = (await http.get(f"{args.jgz}/received")).json()["received"]
+        return [r for r in received if r["message"].get("request_id") == request_id] or None
+
+    [delivery] = await until("the webhook at the JGZ simulator", delivered)
+    print(f"   De JGZ ontving het verzoek na {delivery['attempts']} poging(en).")
+    result = consultation_result(
+        case_id=uuid.UUID(case_id),
+        request_id=uuid.UUID(request_id),
+        jgz_organisation="GGD Zuid JGZ",
+        advice="Bekend bij de JGZ; bij het laatste contactmoment zorgen over gewicht. Graag samen optrekken.",
+        professional="Jeugdverpleegkundige, GGD Zuid JGZ",
+    )
+    body, headers = signed_request(result, args.jgz_secret.encode(), TENANT)
+    answered = await http.post(
+        f"{args.casework}/integrations/jgz/consultation-results", content=body, headers=headers
+    )
+    if answered.status_code >= 300:
+        raise SystemExit(f"demo: the JGZ result was refused: {answered.text}")
+    print("   Het ondertekende advies van de JGZ staat in de zaak.")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    for name in ("signals", "casework", "notifications", "reporting", "issuer-key"):
+    for name in (
+        "signals",
+        "casework",
+        "notifications",
+        "reporting",
+        "issuer-key",
+        "jgz",
+        "jgz-secret",
+        "maildir",
+    ):
         parser.add_argument(f"--{name}", required=True)
     asyncio.run(play(parser.parse_args()))
     return 0

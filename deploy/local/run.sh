@@ -44,16 +44,37 @@ for svc in "${SERVICES[@]}"; do
 done
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
 
+# The outside world of the demo: a mail catcher (SMTP into a Maildir) and a JGZ system simulator.
+smtp_port="${MELDCODE_SMTP_PORT:-8125}"
+jgz_port="${MELDCODE_JGZ_PORT:-8199}"
+jgz_secret="demo-jgz-secret"
+maildir="$MELDCODE_RUN_DIR/mail"
+export NOTIFICATIONS_SMTP_HOST=127.0.0.1 NOTIFICATIONS_SMTP_PORT="$smtp_port"
+export NOTIFICATIONS_PORTAL_URL="${NOTIFICATIONS_PORTAL_URL:-http://127.0.0.1:${PORTS[notifications]}}"
+export NOTIFICATIONS_USER_DIRECTORY='{"ib-bram":{"email":"bram@school.example","name":"Bram Bakker"},"jgz-arts":{"email":"arts@jgz.example","name":"Dr. Jeugdarts"},"leerkracht-anna":{"email":"anna@school.example","name":"Anna de Leerkracht"}}'
+export MELDCODE_JGZ_PARTNERS="{\"swv-zuid\":{\"organisation\":\"GGD Zuid JGZ\",\"webhook_url\":\"http://127.0.0.1:${jgz_port}/webhooks/meldcode\",\"secrets\":[\"${jgz_secret}\"]}}"
+
 for svc in "${SERVICES[@]}"; do
-  if ! "$MELDCODE_PYTHON" -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "${PORTS[$svc]}" 2>/dev/null; then
+  if ! "$MELDCODE_PYTHON" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "${PORTS[$svc]}" 2>/dev/null; then
     echo "port ${PORTS[$svc]} for $svc is in use; set ${svc^^}_HTTP_PORT to another port" >&2; exit 1
   fi
 done
+for port in "$smtp_port" "$jgz_port"; do
+  if ! "$MELDCODE_PYTHON" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
+    echo "port $port is in use; set MELDCODE_SMTP_PORT / MELDCODE_JGZ_PORT to free ports" >&2; exit 1
+  fi
+done
+mkdir -p "$maildir"/cur "$maildir"/new "$maildir"/tmp  # a Maildir, for the catcher and the demo
+"$MELDCODE_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >>"$logs/smtp.log" 2>&1 &
+pids+=($!); extra_names=(smtp)
+"$MELDCODE_PYTHON" -m jgz_simulator.cli serve --port "$jgz_port" --secret "$jgz_secret" >>"$logs/jgz-simulator.log" 2>&1 &
+pids+=($!); extra_names+=(jgz-simulator)
 for svc in "${SERVICES[@]}"; do
   "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" serve >>"$logs/$svc.log" 2>&1 &
   pids+=($!)
 done
-ready_urls=()
+names=("${extra_names[@]}" "${SERVICES[@]}")
+ready_urls=("http://127.0.0.1:$jgz_port/received")
 for svc in "${SERVICES[@]}"; do ready_urls+=("http://127.0.0.1:${PORTS[$svc]}/health/ready"); done
 if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 90 "${ready_urls[@]}"; then
   for svc in "${SERVICES[@]}"; do echo "--- $logs/$svc.log" >&2; tail -15 "$logs/$svc.log" >&2; done
@@ -67,13 +88,14 @@ if [ "$mode" = "--bench" ]; then
   "$MELDCODE_PYTHON" bench/signal_latency.py "${urls[@]}" "${@:2}"
   exit 0
 fi
-"$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}"
+"$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}" \
+  --jgz "http://127.0.0.1:$jgz_port" --jgz-secret "$jgz_secret" --maildir "$maildir"
 echo
 echo "Logs: $logs/<service>.log. Everything stays up until Ctrl-C."
 while true; do
   for i in "${!pids[@]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      echo "${SERVICES[$i]} stopped unexpectedly; see $logs/${SERVICES[$i]}.log" >&2; exit 1
+      echo "${names[$i]} stopped unexpectedly; see $logs/${names[$i]}.log" >&2; exit 1
     fi
   done
   sleep 2 & wait $!  # `wait` returns at once on Ctrl-C, so the trap runs

@@ -14,6 +14,7 @@ from meldcode_contracts import (
     AmkNotified,
     CareCoordinatorAssigned,
     CaseClosed,
+    CaseHandedOverToJgz,
     CaseOpened,
     CaseOpenedPayload,
     CaseOwnerChanged,
@@ -22,11 +23,16 @@ from meldcode_contracts import (
     ChildInformed,
     ChildInformingExceptionRecorded,
     ColleagueConsulted,
+    DataAccessed,
     DecisionMade,
     Envelope,
     FollowUpEvaluated,
     FollowUpScheduled,
     HelpOrganised,
+    JgzConsultationRequested,
+    JgzConsultationResultReceived,
+    JgzWebhookDelivered,
+    MeldingDocumentIssued,
     ParentsConversationHeld,
     ParentsConversationSkipped,
     ParentsInformed,
@@ -34,6 +40,7 @@ from meldcode_contracts import (
     PupilLeftSchool,
     PupilRegistered,
     PupilRegisteredPayload,
+    ReminderSent,
     ReporterAnonymityAgreed,
     RiskWeighed,
     Role,
@@ -418,6 +425,136 @@ class CaseFile:
         self.school = to_school
         return event
 
+    def jgz_consultation_requested(self, when: datetime) -> JgzConsultationRequested:
+        return self._event(
+            JgzConsultationRequested,
+            when,
+            request_id=uuid.uuid5(self.case_id, f"jgz-{when.isoformat()}"),
+            requested_on=when.date(),
+            jgz_organisation="GGD Zuid JGZ",
+            question="Is er bij de JGZ iets bekend over de groei van Sanne?",
+            requested_by="ib-1",
+        )
+
+    def jgz_result_received(self, when: datetime) -> JgzConsultationResultReceived:
+        return self._event(
+            JgzConsultationResultReceived,
+            when,
+            request_id=None,
+            message_id=f"msg-{uuid.uuid4().hex[:8]}",
+            jgz_organisation="GGD Zuid JGZ",
+            received_at=when,
+            advice="Groei is achtergebleven; huisbezoek gepland.",
+            professional="Joke de Wit, jeugdverpleegkundige",
+        )
+
+    def handed_over_to_jgz(self, when: datetime) -> CaseHandedOverToJgz:
+        return self._event(
+            CaseHandedOverToJgz,
+            when,
+            handover_id=uuid.uuid4(),
+            handed_over_on=when.date(),
+            jgz_organisation="GGD Zuid JGZ",
+            legal_basis="toestemming_ouders",
+            legal_basis_explanation="Zorg wordt overgenomen door de JGZ.",
+            summary="Zorgen over verwaarlozing; hulp via het wijkteam loopt.",
+        )
+
+
+class Notices:
+    """Events of the notifications service and of the access log, as they are published."""
+
+    def __init__(self, tenant: str = "swv-zuid", school: str = "12AB") -> None:
+        self.tenant = tenant
+        self.school = school
+        self.sequence = 0
+
+    def _envelope(self, subject_id: uuid.UUID, when: datetime, actor: Actor) -> dict:
+        self.sequence += 1
+        return {
+            "event_id": uuid.uuid4(),
+            "occurred_at": when,
+            "recorded_at": when,
+            "tenant": self.tenant,
+            "school": self.school,
+            "subject_id": subject_id,
+            "actor": actor,
+            "correlation_id": f"corr-{uuid.uuid4().hex[:8]}",
+            "sequence": self.sequence,
+        }
+
+    def document(
+        self, case_id: uuid.UUID, pupil_id: uuid.UUID | None, *, when: datetime
+    ) -> MeldingDocumentIssued:
+        return MeldingDocumentIssued(
+            **self._envelope(case_id, when, Actor(user_id="notifications", role=Role.SYSTEM)),
+            payload={
+                "case_id": case_id,
+                "pupil_id": pupil_id,
+                "document_id": uuid.uuid4(),
+                "report_event_id": uuid.uuid4(),
+                "reported_on": when.date(),
+                "sha256": "0" * 64,
+                "pages": 2,
+            },
+        )
+
+    def webhook(self, case_id: uuid.UUID, *, when: datetime) -> JgzWebhookDelivered:
+        return JgzWebhookDelivered(
+            **self._envelope(case_id, when, Actor(user_id="notifications", role=Role.SYSTEM)),
+            payload={
+                "case_id": case_id,
+                "delivery_id": uuid.uuid4(),
+                "message_type": "jgz.consultation_request.v1",
+                "source_event_id": uuid.uuid4(),
+                "jgz_organisation": "GGD Zuid JGZ",
+                "attempts": 1,
+                "delivered_at": when,
+                "status_code": 202,
+            },
+        )
+
+    def reminder(
+        self, case_id: uuid.UUID | None, pupil_id: uuid.UUID | None, *, when: datetime
+    ) -> ReminderSent:
+        return ReminderSent(
+            **self._envelope(
+                case_id or pupil_id or uuid.uuid4(), when, Actor(user_id="notifications", role=Role.SYSTEM)
+            ),
+            payload={
+                "case_id": case_id,
+                "pupil_id": pupil_id,
+                "task_id": uuid.uuid4(),
+                "task_kind": "terugkoppeling_veilig_thuis",
+                "recipient_user_id": "ib-1",
+                "due_at": when,
+            },
+        )
+
+    def access(
+        self,
+        *,
+        when: datetime,
+        user_id: str = "ib-1",
+        role: Role = Role.INTERN_BEGELEIDER,
+        pupil_id: uuid.UUID | None = None,
+        case_id: uuid.UUID | None = None,
+        action: str = "case.read",
+    ) -> DataAccessed:
+        return DataAccessed(
+            **self._envelope(pupil_id or case_id or uuid.uuid4(), when, Actor(user_id=user_id, role=role)),
+            payload={
+                "access_id": uuid.uuid4(),
+                "service": "casework",
+                "action": action,
+                "resource": "GET /cases/{case_id}",
+                "pupil_id": pupil_id,
+                "case_id": case_id,
+                "client_address": "127.0.0.1",
+                "client_application": "pytest",
+            },
+        )
+
 
 def a_whole_case(
     events: Events, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], start: int
@@ -446,3 +583,8 @@ def a_whole_case(
 @pytest.fixture
 def events() -> Events:
     return Events()
+
+
+@pytest.fixture
+def notices() -> Notices:
+    return Notices()

@@ -9,7 +9,9 @@ import anyio
 from fastapi import FastAPI
 
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.runtime import database, event_consumer, outbox_relay
@@ -19,9 +21,11 @@ from .adapters.signal_history import SCHEMA
 from .application import CaseworkApplication
 from .config import Settings
 from .domain.errors import DomainError
+from .entrypoints.audit import router as audit_router
 from .entrypoints.command_routes import router as command_router
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
+from .entrypoints.jgz import router as jgz_router
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -39,6 +43,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 lambda: CaseworkApplication(settings.database_url)
             )
             stack.callback(app.state.casework.close)
+            await install_hash_chain(app.state.pool, events_table(app.state.casework))
+            await stack.enter_async_context(access_log(app, settings, service="casework"))
             await stack.enter_async_context(
                 outbox_relay(
                     app,
@@ -63,7 +69,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode casework",
         description="Steps 3-6 of the Meldcode: cases, weighing, decisions, reports to Veilig Thuis, follow-up.",
         lifespan=lifespan,
-        routers=[router, command_router],
+        routers=[router, command_router, jgz_router, audit_router],
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )

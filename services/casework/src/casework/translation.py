@@ -37,6 +37,9 @@ CONTRACT_EVENTS: dict[type[Any], type[Envelope]] = {
     Case.CaseReopened: contract.CaseReopened,
     Case.PupilLeftSchool: contract.PupilLeftSchool,
     Case.CaseTransferred: contract.CaseTransferred,
+    Case.JgzConsultationRequested: contract.JgzConsultationRequested,
+    Case.JgzConsultationResultReceived: contract.JgzConsultationResultReceived,
+    Case.CaseHandedOverToJgz: contract.CaseHandedOverToJgz,
 }
 
 DERIVED_FIELDS = {"case_id", "opened_by"}

@@ -4,7 +4,7 @@ case rebuilt from its events equals the live one. Refusals (DomainError) are fin
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -41,6 +41,7 @@ TEXTS = st.sampled_from(["", "Feitelijk en uitgebreid toegelicht."])
 DAYS = st.sampled_from(
     [TODAY - timedelta(days=2), TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=42)]
 )
+RECEIVED_AT = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 BIRTHS = st.sampled_from([date(2010, 1, 1), date(2013, 3, 10), date(2013, 3, 11), date(2018, 5, 5)])
 
 
@@ -234,6 +235,47 @@ class CaseMachine(RuleBasedStateMachine):
             today=TODAY,
         )
 
+    @rule(partner=st.sampled_from([None, "GGD Zuid JGZ"]), question=TEXTS, by_ib=st.booleans())
+    def request_jgz(self, partner: str | None, question: str, by_ib: bool) -> None:
+        actor = {**ACT, "actor_id": "ib-9", "actor_role": "intern_begeleider"} if by_ib else ACT
+        try:
+            self.case.request_jgz_consultation(
+                question=question, jgz_organisation=partner, today=TODAY, **actor
+            )
+        except DomainError:
+            pass
+        self.events.extend(self.case.collect_events())
+
+    @rule(message=st.sampled_from(["m-1", "m-2", " m-1 ", ""]), answers_request=st.booleans())
+    def jgz_result(self, message: str, answers_request: bool) -> None:
+        requests = [c.request_id for c in self.case.jgz_consultations]
+        try:
+            self.case.receive_jgz_consultation_result(
+                message_id=message,
+                request_id=requests[-1] if answers_request and requests else None,
+                jgz_organisation="GGD Zuid JGZ",
+                advice="Advies van de jeugdarts.",
+                professional="Jeugdarts",
+                received_at=RECEIVED_AT,
+                actor_id="jgz:GGD Zuid JGZ",
+                actor_role="system",
+                correlation_id="c-jgz",
+            )
+        except DomainError:
+            pass
+        self.events.extend(self.case.collect_events())
+
+    @rule(basis=st.sampled_from([None, "wettelijke_plicht", "toestemming_ouders"]), summary=TEXTS)
+    def hand_over_to_jgz(self, basis: str | None, summary: str) -> None:
+        self.attempt(
+            "hand_over_to_jgz",
+            legal_basis=basis,
+            legal_basis_explanation="Ouders gaven schriftelijk toestemming.",
+            summary=summary,
+            jgz_organisation="GGD Zuid JGZ",
+            today=TODAY,
+        )
+
     # --- guided progress: do what the case says is needed next, so that walks reach steps 5 and 6 ---
 
     def advance(self, data: st.DataObject) -> None:
@@ -329,6 +371,16 @@ class CaseMachine(RuleBasedStateMachine):
                 unsafe = e.q2_acute_unsafety or e.q2_structural_unsafety
             elif name(e) == "DecisionMade" and unsafe:
                 assert e.outcome in ("report", "report_and_help")
+
+    @invariant()
+    def each_jgz_message_is_recorded_once_and_hand_overs_name_a_legal_basis(self) -> None:
+        received = [e.message_id for e in self.events if name(e) == "JgzConsultationResultReceived"]
+        assert len(received) == len(set(received))
+        handed_over = [e for e in self.events if name(e) == "CaseHandedOverToJgz"]
+        assert all(
+            e.legal_basis in ("toestemming_ouders", "wettelijke_taak_jgz", "conflict_van_plichten")
+            for e in handed_over
+        )
 
     @invariant()
     def the_history_only_grows(self) -> None:

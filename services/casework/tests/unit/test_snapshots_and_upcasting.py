@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -75,6 +75,64 @@ def test_a_case_loaded_from_its_snapshot_is_the_same_as_the_case_replayed_from_i
     from_snapshot.close(reason="Geen vermoeden na weging.", today=TODAY, **ACT)
     app.save(from_snapshot)
     assert app.get_case(case.id).step is Step.CLOSED
+
+
+def test_a_case_with_jgz_consultations_and_hand_overs_loads_from_its_snapshot_exactly() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    request_id = case.request_jgz_consultation(
+        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, **ACT
+    )
+    case.receive_jgz_consultation_result(
+        message_id="jgz-1",
+        request_id=request_id,
+        jgz_organisation="GGD Zuid JGZ",
+        advice="Groei onder de curve.",
+        professional="J. Janssen",
+        received_at=datetime(2026, 11, 3, 8, 15, tzinfo=UTC),
+        actor_id="jgz:GGD Zuid JGZ",
+        actor_role="system",
+        correlation_id="c",
+    )
+    case.hand_over_to_jgz(
+        legal_basis="conflict_van_plichten",
+        legal_basis_explanation="Veiligheid van het kind weegt zwaarder.",
+        summary="Zorgen over verwaarlozing.",
+        jgz_organisation="GGD Zuid JGZ",
+        today=TODAY,
+        **ACT,
+    )
+    app.save(case)
+    replayed = app.get_case(case.id)
+    app.take_snapshot(case.id)
+    from_snapshot = app.get_case(case.id)
+    assert state(from_snapshot) == state(replayed)
+    assert from_snapshot.jgz_results[0].received_at == datetime(2026, 11, 3, 8, 15, tzinfo=UTC)
+    assert (
+        from_snapshot.receive_jgz_consultation_result(
+            message_id="jgz-1",
+            request_id=request_id,
+            jgz_organisation="GGD Zuid JGZ",
+            advice="Nogmaals.",
+            professional="J. Janssen",
+            received_at=datetime(2026, 11, 4, tzinfo=UTC),
+            actor_id="jgz:GGD Zuid JGZ",
+            actor_role="system",
+            correlation_id="c",
+        )
+        is False
+    )
+
+
+def test_a_snapshot_taken_before_casework_worked_with_jgz_loads_with_no_jgz_history() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    snapshot = Case.Snapshot.take(case)
+    for name in ("jgz_consultations", "jgz_results", "jgz_handovers"):
+        del snapshot.state[name]
+    restored = snapshot.mutate(None)
+    assert (restored.jgz_consultations, restored.jgz_results, restored.jgz_handovers) == ([], [], [])
+    assert restored.step is Step.DECIDED
 
 
 def test_a_long_case_gets_a_snapshot_every_fifty_events() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from casework.domain.case import Case, KnownSignal
@@ -130,13 +130,40 @@ def informed_walk() -> Case:
     return case
 
 
+def jgz_walk() -> Case:
+    case = opened()
+    request_id = case.request_jgz_consultation(
+        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, **ACT
+    )
+    case.receive_jgz_consultation_result(
+        message_id="jgz-msg-1",
+        request_id=request_id,
+        jgz_organisation="GGD Zuid JGZ",
+        advice="Groei onder de curve.",
+        professional="J. Janssen, jeugdverpleegkundige",
+        received_at=datetime(2026, 11, 3, 8, 0, tzinfo=UTC),
+        actor_id="jgz:GGD Zuid JGZ",
+        actor_role="system",
+        correlation_id="corr-2",
+    )
+    case.hand_over_to_jgz(
+        legal_basis="toestemming_ouders",
+        legal_basis_explanation="Ouders gaven schriftelijk toestemming.",
+        summary="Zorgen over groei en verzorging.",
+        jgz_organisation="GGD Zuid JGZ",
+        today=TODAY,
+        **ACT,
+    )
+    return case
+
+
 def test_every_casework_domain_event_has_a_contract_event() -> None:
     assert set(CONTRACT_EVENTS.values()) == set(CASE_EVENTS)
 
 
 def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_by_the_case() -> None:
     translated = []
-    for case in (report_walk(), informed_walk()):
+    for case in (report_walk(), informed_walk(), jgz_walk()):
         for domain_event in case.collect_events():
             event = to_contract_event(domain_event)
             assert event is not None, type(domain_event).__name__

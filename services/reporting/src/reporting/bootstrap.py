@@ -8,7 +8,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
-from meldcode_contracts import EVENT_TOPICS
+from meldcode_contracts import ALL_TOPICS
+from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
@@ -31,8 +32,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(access_log(app, settings, service="reporting"))
             await stack.enter_async_context(
-                event_consumer(app, settings, service="reporting", topics=EVENT_TOPICS, handle=handle_event)
+                event_consumer(app, settings, service="reporting", topics=ALL_TOPICS, handle=handle_event)
             )
             log.info("service_started", port=settings.http_port)
             yield
@@ -43,7 +45,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode reporting",
         description=(
             "Read models of the Meldcode, projected from every contract event: the pupil's "
-            "chronology and the school's case list."
+            "chronology, the school's case list with open obligations, the dashboards of the "
+            "samenwerkingsverband, the access log (NEN 7513) and the rebuild check for auditors."
         ),
         lifespan=lifespan,
         routers=[router],

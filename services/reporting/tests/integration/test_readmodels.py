@@ -3,6 +3,7 @@ applying an event twice, or events in another order, gives the same read models.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from meldcode_testkit import Infrastructure
 from reporting.adapters import readmodels
 from reporting.domain.projection import project
 
-from ..conftest import CaseFile, Events, a_whole_case, at
+from ..conftest import CaseFile, Events, Notices, a_whole_case, at
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ async def apply_all(pool: asyncpg.Pool, events: list[Envelope]) -> None:
 async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
     return {
         table: [dict(r) for r in await pool.fetch(f"select * from {table} order by 1")]  # noqa: S608
-        for table in ("pupils", "chronology", "school_cases", "case_changes")
+        for table in ("pupils", "chronology", "school_cases", "case_changes", "access_log")
     }
 
 
@@ -191,3 +192,38 @@ async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
         assert (row["reports"], row["pupil_left_school"]) == (0, False)
     finally:
         await old.close()
+
+
+async def test_a_notification_naming_only_its_case_joins_the_pupils_chronology_in_either_order(
+    infrastructure: Infrastructure, isolation: str, pool: asyncpg.Pool, events: Events, notices: Notices
+) -> None:
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    opened = events.case(pupil_id, [uuid.uuid4()], when=at(10))
+    delivered = notices.webhook(opened.payload.case_id, when=at(20))
+    reminded = notices.reminder(opened.payload.case_id, None, when=at(30))
+    await apply_all(pool, [registered, opened, delivered, reminded])
+    case_first = await snapshot(pool)
+
+    other = await create_pool(await infrastructure.create_database(f"{isolation}_notice_first"))
+    try:
+        await apply_schema(other, readmodels.SCHEMA)
+        await apply_all(other, [reminded, delivered, registered, opened])
+        assert await snapshot(other) == case_first
+    finally:
+        await other.close()
+    entries = await readmodels.chronology_of(pool, "swv-zuid", pupil_id)
+    assert [s.entry.label for s in entries] == [
+        "Zaak geopend",
+        "Bericht aan de JGZ afgeleverd",
+        "Herinnering verstuurd",
+    ]
+
+
+async def test_a_data_access_is_kept_once_in_the_access_log(pool: asyncpg.Pool, notices: Notices) -> None:
+    read = notices.access(when=at(5), pupil_id=uuid.uuid4())
+
+    await apply_all(pool, [read, read])
+
+    rows = await pool.fetch("select access_id, user_id, action from access_log")
+    assert [tuple(r) for r in rows] == [(read.payload.access_id, "ib-1", "case.read")]

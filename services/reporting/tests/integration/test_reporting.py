@@ -172,6 +172,9 @@ async def test_the_school_case_list_shows_each_case_with_its_step_for_that_schoo
             "/schools/12AB/cases", headers=auth(suite, sub="lk-1", role="leerkracht", schools=("12AB",))
         )
 
+    obligations = case.pop("obligations")
+    case.pop("overdue")
+    assert [(o["code"], o["due_on"]) for o in obligations] == [("gesprek_ouders", "2026-12-14")]
     assert case == {
         "case_id": str(opened.payload.case_id),
         "pupil_id": str(pupil_id),

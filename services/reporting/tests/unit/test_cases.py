@@ -37,6 +37,9 @@ MELDCODE_LABELS = {
     "CaseReopened": "Zaak heropend",
     "PupilLeftSchool": "Leerling heeft de school verlaten",
     "CaseTransferred": "Zaak overgedragen",
+    "JgzConsultationRequested": "Consultatie JGZ gevraagd",
+    "JgzConsultationResultReceived": "Advies van de JGZ ontvangen",
+    "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
 }
 
 
@@ -45,7 +48,7 @@ def a_case_file(events: Events) -> CaseFile:
 
 
 def every_kind_of_case_event(file: CaseFile) -> list[Envelope]:
-    """One event of each of the 21 casework contract events (not a valid case history: a sample)."""
+    """One event of each of the 24 casework contract events (not a valid case history: a sample)."""
     builders = [
         file.owner_changed,
         file.conversation_held,
@@ -67,6 +70,9 @@ def every_kind_of_case_event(file: CaseFile) -> list[Envelope]:
         file.reopened,
         file.pupil_left,
         file.transferred,
+        file.jgz_consultation_requested,
+        file.jgz_result_received,
+        file.handed_over_to_jgz,
     ]
     return [file.opened, *(build(at(10 * (n + 1))) for n, build in enumerate(builders))]
 
@@ -335,3 +341,25 @@ def test_a_case_row_has_no_personal_data_in_its_repr(events: Events) -> None:
     text = repr(final_row(history)) + "".join(repr(case_change(e)) for e in history)
     for personal in ("Moeder", "Ineke", "Gezinscoach", "Blijvende veiligheid vastgesteld"):
         assert personal not in text
+
+
+def test_the_jgz_events_leave_the_step_of_the_case_as_it_is(events: Events) -> None:
+    file = CaseFile(events, events.case(uuid.uuid4(), [uuid.uuid4()], when=at(0)))
+    history: list[Envelope] = [
+        file.opened,
+        file.conversation_held(at(10)),
+        file.jgz_consultation_requested(at(20)),
+        file.jgz_result_received(at(30)),
+        file.risk_weighed(at(40)),
+        file.handed_over_to_jgz(at(50)),
+    ]
+
+    assert steps_after_each(history) == [
+        "geopend",
+        "gesprek_ouders",
+        "gesprek_ouders",
+        "gesprek_ouders",
+        "weging",
+        "weging",
+    ]
+    assert final_row(history).last_event_at == at(50)

@@ -15,7 +15,7 @@ from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label
 from reporting.domain.projection import project
 from reporting.domain.pupils import display_name
 
-from ..conftest import Events, at
+from ..conftest import Events, Notices, at
 
 
 def test_a_registered_pupil_becomes_a_pupil_row_shown_by_roepnaam_and_achternaam(events: Events) -> None:
@@ -118,6 +118,7 @@ def test_personal_data_never_shows_in_the_repr_of_projected_rows(events: Events)
 NOT_IN_A_PUPILS_CHRONOLOGY = {
     "PupilRegistered": "the pupil itself, not an event about the pupil",
     "VeiligThuisAdviceRequested": "anonymous by rule 3: the contract carries no pupil id",
+    "DataAccessed": "a read of the data, kept in the access log, not an event in the pupil's life",
 }
 
 
@@ -129,13 +130,71 @@ def test_every_contract_event_that_enters_the_chronology_has_its_own_dutch_label
         assert event_type in NOT_IN_A_PUPILS_CHRONOLOGY
 
 
-def test_the_events_without_a_chronology_label_indeed_add_no_entry(events: Events) -> None:
+def test_the_events_without_a_chronology_label_indeed_add_no_entry(events: Events, notices: Notices) -> None:
     registered = events.pupil()
     asked = events.advice_request(when=at(5))
+    read = notices.access(when=at(6), pupil_id=registered.payload.pupil_id)
 
-    assert {registered.event_type, asked.event_type} == set(NOT_IN_A_PUPILS_CHRONOLOGY)
+    assert {registered.event_type, asked.event_type, read.event_type} == set(NOT_IN_A_PUPILS_CHRONOLOGY)
     assert project(registered).entry is None
     assert project(asked).is_empty, "nothing of an anonymous advice request is kept per pupil"
+    assert project(read).entry is None
+    assert project(read).access is not None
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("document", "Meldingsdocument opgesteld"),
+        ("webhook", "Bericht aan de JGZ afgeleverd"),
+        ("reminder", "Herinnering verstuurd"),
+    ],
+)
+def test_a_notification_about_a_case_is_an_entry_of_the_case_history_with_its_dutch_label(
+    notices: Notices, kind: str, label: str
+) -> None:
+    case_id, pupil_id = uuid.uuid4(), uuid.uuid4()
+    event = {
+        "document": lambda: notices.document(case_id, pupil_id, when=at(5)),
+        "webhook": lambda: notices.webhook(case_id, when=at(5)),
+        "reminder": lambda: notices.reminder(case_id, None, when=at(5)),
+    }[kind]()
+
+    entry = project(event).entry
+
+    assert entry is not None
+    assert entry.label == label
+    assert entry.case_id == case_id
+    assert "pupil_id" not in entry.facts
+
+
+def test_a_notification_without_a_pupil_waits_for_the_pupil_of_its_case(notices: Notices) -> None:
+    entry = project(notices.webhook(uuid.uuid4(), when=at(5))).entry
+
+    assert entry is not None
+    assert entry.pupil_id is None, "the read model attaches it through the case"
+
+
+def test_a_reminder_about_neither_a_pupil_nor_a_case_enters_no_chronology(notices: Notices) -> None:
+    assert project(notices.reminder(None, None, when=at(5))).is_empty
+
+
+def test_a_data_access_becomes_one_row_of_the_access_log_with_who_what_and_whence(notices: Notices) -> None:
+    pupil_id = uuid.uuid4()
+    read = notices.access(when=at(7), user_id="zt-3", pupil_id=pupil_id, action="pupil.chronology")
+
+    row = project(read).access
+
+    assert row is not None
+    assert (row.access_id, row.user_id, row.role, row.action, row.pupil_id, row.school) == (
+        read.payload.access_id,
+        "zt-3",
+        "intern_begeleider",
+        "pupil.chronology",
+        pupil_id,
+        "12AB",
+    )
+    assert (row.client_address, row.client_application, row.service) == ("127.0.0.1", "pytest", "casework")
 
 
 def test_a_colleague_consultation_is_an_entry_of_the_pupils_chronology(events: Events) -> None:

@@ -9,7 +9,9 @@ import anyio
 from fastapi import FastAPI
 
 from meldcode_contracts import SIGNALS_EVENTS
+from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.runtime import database, outbox_relay
@@ -18,6 +20,7 @@ from meldcode_servicekit.web import create_app
 from .application import SignalsApplication
 from .config import Settings
 from .domain.errors import DomainError
+from .entrypoints.audit import router as audit_router
 from .entrypoints.http import router
 from .translation import to_contract_event
 
@@ -36,6 +39,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 lambda: SignalsApplication(settings.database_url)
             )
             stack.callback(app.state.signals.close)
+            await install_hash_chain(app.state.pool, events_table(app.state.signals))
+            await stack.enter_async_context(access_log(app, settings, service="signals"))
             await stack.enter_async_context(
                 outbox_relay(
                     app,
@@ -55,7 +60,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode signals",
         description="Steps 1-2 of the Meldcode: pupils, signals and their corrections.",
         lifespan=lifespan,
-        routers=[router],
+        routers=[router, audit_router],
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )

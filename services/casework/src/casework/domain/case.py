@@ -1,7 +1,7 @@
 """A Meldcode case about one pupil, from opening (step 2) to follow-up (step 6).
 
 State machine (`Case.step`; every command on a closed case is refused with `CaseClosedAlready`,
-except `reopen` and `record_pupil_left_school`):
+except `reopen`, `record_pupil_left_school` and `receive_jgz_consultation_result`):
 
     geopend ──conversation held / skipped──▶ gesprek_ouders ──RiskWeighed──▶ weging
     weging ──RiskWeighed (again)──▶ weging ──DecisionMade──▶ besluit
@@ -14,7 +14,9 @@ except `reopen` and `record_pupil_left_school`):
 
 Recorded in any open step, without changing it: ParentsConversationHeld (step 3 recurs at every step),
 ParentsConversationSkipped, CaseOwnerChanged, PupilLeftSchool, CaseTransferred (after PupilLeftSchool),
-HelpOrganised (when the decision includes help), VeiligThuisFeedbackReceived (after a report).
+HelpOrganised (when the decision includes help), VeiligThuisFeedbackReceived (after a report),
+JgzConsultationRequested and CaseHandedOverToJgz (the samenwerkingsverband has a JGZ partner; a
+hand-over needs a legal basis). JgzConsultationResultReceived is recorded in any step, once per message.
 In `besluit` before the report: ParentsInformed / ParentsInformingExceptionRecorded, ChildInformed /
 ChildInformingExceptionRecorded, ReporterAnonymityAgreed. A new DecisionMade starts these afresh: every
 report has its own preparation (rule 8).
@@ -33,7 +35,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
@@ -71,6 +73,13 @@ from .errors import (
     HelpNeedsContent,
     HelpNotDecided,
     InformingNeedsContent,
+    JgzConsultationNeedsQuestion,
+    JgzConsultationNotByIbOrCaseOwner,
+    JgzHandoverNeedsLegalBasis,
+    JgzHandoverNeedsSummary,
+    JgzPartnerNotConfigured,
+    JgzResultForUnknownRequest,
+    JgzResultNeedsContent,
     NoDecisionBeforeWeighing,
     NoLastingSafetyRequiresReport,
     OnlyCareStaffOpensCases,
@@ -94,6 +103,7 @@ from .errors import (
     UnsafeCaseNeedsReport,
     WeighingAfterDecision,
 )
+from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .obligations import Obligation
 from .parents import SafetyGround
 from .report import CHILD_INFORMED_FROM_AGE, AnonymityGround, ChildExceptionGround, age_on
@@ -391,6 +401,64 @@ class Case(Aggregate):
             aggregate.left_school_on = None
             aggregate.transfers += 1
 
+    class JgzConsultationRequested(CaseEvent):
+        request_id: uuid.UUID
+        requested_on: date
+        jgz_organisation: str
+        question: str
+        requested_by: str
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.jgz_consultations.append(
+                JgzConsultation(
+                    request_id=self.request_id,
+                    requested_on=self.requested_on,
+                    jgz_organisation=self.jgz_organisation,
+                    question=self.question,
+                    requested_by=self.requested_by,
+                )
+            )
+
+    class JgzConsultationResultReceived(CaseEvent):
+        message_id: str
+        request_id: uuid.UUID | None
+        jgz_organisation: str
+        received_at: datetime
+        advice: str
+        professional: str
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.jgz_results.append(
+                JgzResult(
+                    message_id=self.message_id,
+                    request_id=self.request_id,
+                    jgz_organisation=self.jgz_organisation,
+                    received_at=self.received_at,
+                    advice=self.advice,
+                    professional=self.professional,
+                )
+            )
+
+    class CaseHandedOverToJgz(CaseEvent):
+        handover_id: uuid.UUID
+        handed_over_on: date
+        jgz_organisation: str
+        legal_basis: str
+        legal_basis_explanation: str
+        summary: str
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.jgz_handovers.append(
+                JgzHandover(
+                    handover_id=self.handover_id,
+                    handed_over_on=self.handed_over_on,
+                    jgz_organisation=self.jgz_organisation,
+                    legal_basis=JgzLegalBasis(self.legal_basis),
+                    legal_basis_explanation=self.legal_basis_explanation,
+                    summary=self.summary,
+                )
+            )
+
     class Snapshot(LibrarySnapshot):
         """A long case's state, stored as plain data and restored exactly (see snapshot.py)."""
 
@@ -453,6 +521,10 @@ class Case(Aggregate):
         self.step_before_close = Step.OPENED
         self.left_school_on: date | None = None
         self.transfers = 0
+        self.jgz_consultations: list[JgzConsultation] = []
+        self.jgz_results: list[JgzResult] = []
+        """Consultation results received; their message ids make the inbound endpoint idempotent."""
+        self.jgz_handovers: list[JgzHandover] = []
 
     @classmethod
     def open(
@@ -1206,3 +1278,126 @@ class Case(Aggregate):
             legal_basis_explanation=explained,
             new_case_owner_id=text(new_case_owner_id),
         )
+
+    # --- working with JGZ (rule 3: consultation; hand-over only on a recorded legal basis) -----------
+
+    def request_jgz_consultation(
+        self,
+        *,
+        question: str,
+        jgz_organisation: str | None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> uuid.UUID:
+        """Ask the samenwerkingsverband's JGZ partner for a consultation; returns the request id that
+        the JGZ system answers with. `jgz_organisation` is None when no partner is configured."""
+        self._require_open()
+        if actor_role not in CASE_OPENER_ROLES and actor_id != self.case_owner_id:
+            raise JgzConsultationNotByIbOrCaseOwner(
+                "Alleen de intern begeleider of de eigenaar van de zaak vraagt de JGZ om consultatie."
+            )
+        organisation = text(jgz_organisation)
+        if not organisation:
+            raise JgzPartnerNotConfigured(
+                "Voor dit samenwerkingsverband is geen JGZ-organisatie ingesteld; vraag de beheerder dat "
+                "te doen."
+            )
+        if not text(question):
+            raise JgzConsultationNeedsQuestion("Leg vast wat u de jeugdverpleegkundige of jeugdarts vraagt.")
+        request_id = uuid.uuid4()
+        self.trigger_event(
+            self.JgzConsultationRequested,
+            **self._context(actor_id, actor_role, correlation_id),
+            request_id=request_id,
+            requested_on=today,
+            jgz_organisation=organisation,
+            question=text(question),
+            requested_by=actor_id,
+        )
+        return request_id
+
+    def receive_jgz_consultation_result(
+        self,
+        *,
+        message_id: str,
+        request_id: uuid.UUID | None,
+        jgz_organisation: str,
+        advice: str,
+        professional: str,
+        received_at: datetime,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> bool:
+        """Record a JGZ system's consultation result, once per `message_id`: returns False (and records
+        nothing) for a message already received. Also recorded on a closed case, so that no advice
+        that arrives late is lost; it shows in the case's history."""
+        if not text(message_id) or not text(advice) or not text(professional):
+            raise JgzResultNeedsContent(
+                "Een consultatieresultaat van de JGZ heeft een bericht-id, een advies en de professional."
+            )
+        if any(r.message_id == text(message_id) for r in self.jgz_results):
+            return False
+        if request_id is not None and all(c.request_id != request_id for c in self.jgz_consultations):
+            raise JgzResultForUnknownRequest("Dit resultaat verwijst naar een onbekende consultatievraag.")
+        self.trigger_event(
+            self.JgzConsultationResultReceived,
+            **self._context(actor_id, actor_role, correlation_id),
+            message_id=text(message_id),
+            request_id=request_id,
+            jgz_organisation=text(jgz_organisation),
+            received_at=received_at,
+            advice=text(advice),
+            professional=text(professional),
+        )
+        return True
+
+    def hand_over_to_jgz(
+        self,
+        *,
+        legal_basis: JgzLegalBasis | str | None,
+        legal_basis_explanation: str,
+        summary: str,
+        jgz_organisation: str | None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> uuid.UUID:
+        """Hand the case over to the JGZ partner, on a recorded legal basis; returns the hand-over id."""
+        self._require_open()
+        organisation = text(jgz_organisation)
+        if not organisation:
+            raise JgzPartnerNotConfigured(
+                "Voor dit samenwerkingsverband is geen JGZ-organisatie ingesteld; vraag de beheerder dat "
+                "te doen."
+            )
+        allowed = [member.value for member in JgzLegalBasis]
+        if legal_basis is None or text(legal_basis) not in allowed:
+            raise JgzHandoverNeedsLegalBasis(
+                f"Leg de wettelijke grondslag van de overdracht aan de JGZ vast; kies uit: {', '.join(allowed)}."
+            )
+        basis = JgzLegalBasis(text(legal_basis))
+        explained = _explained(
+            legal_basis_explanation,
+            JgzHandoverNeedsLegalBasis,
+            "Licht toe waarom deze grondslag van toepassing is",
+        )
+        if not text(summary):
+            raise JgzHandoverNeedsSummary(
+                "Leg vast wat er wordt overgedragen: de zorgen en de hulp tot nu toe."
+            )
+        handover_id = uuid.uuid4()
+        self.trigger_event(
+            self.CaseHandedOverToJgz,
+            **self._context(actor_id, actor_role, correlation_id),
+            handover_id=handover_id,
+            handed_over_on=today,
+            jgz_organisation=organisation,
+            legal_basis=basis.value,
+            legal_basis_explanation=explained,
+            summary=text(summary),
+        )
+        return handover_id

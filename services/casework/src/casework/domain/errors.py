@@ -321,3 +321,41 @@ class TransferOutsideSamenwerkingsverband(InvalidContent):
 
 class TransferToSameSchool(InvalidContent):
     rule = "rule-14-another-school"
+
+
+# --- working with JGZ: consultation (rule 3) and hand-over on a recorded legal basis ----------------
+
+
+class JgzConsultationNotByIbOrCaseOwner(DomainError):
+    """Rule 3: the IB'er / aandachtsfunctionaris (or the case owner) consults the JGZ."""
+
+    rule = "rule-3-jgz-consultation-by-ib-or-case-owner"
+    status = 403
+
+
+class JgzPartnerNotConfigured(StateConflict):
+    """The samenwerkingsverband has no JGZ partner configured to send a request or hand-over to."""
+
+    rule = "rule-3-jgz-partner-configured"
+
+
+class JgzConsultationNeedsQuestion(InvalidContent):
+    rule = "rule-3-jgz-consultation-question"
+
+
+class JgzResultNeedsContent(InvalidContent):
+    rule = "rule-3-jgz-consultation-advice-recorded"
+
+
+class JgzResultForUnknownRequest(InvalidContent):
+    rule = "rule-3-jgz-result-answers-a-request-of-this-case"
+
+
+class JgzHandoverNeedsLegalBasis(InvalidContent):
+    """The case file goes to JGZ only on a recorded legal basis (like a hand-over under rule 14)."""
+
+    rule = "rule-14-jgz-handover-legal-basis"
+
+
+class JgzHandoverNeedsSummary(InvalidContent):
+    rule = "rule-14-jgz-handover-summary"

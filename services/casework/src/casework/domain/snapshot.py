@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from .decision import Answers, Decision, Outcome
+from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .parents import SafetyGround
 from .report import AnonymityGround, ChildExceptionGround
 from .steps import Step
@@ -77,4 +78,11 @@ def from_plain(state: dict[str, Any]) -> dict[str, Any]:
         restored["weighing"] = _weighing(restored["weighing"])
     if restored.get("decision") is not None:
         restored["decision"] = _decision(restored["decision"])
+    # Snapshots taken before casework worked with JGZ have none of these.
+    restored["jgz_consultations"] = [JgzConsultation(**c) for c in restored.get("jgz_consultations", [])]
+    restored["jgz_results"] = [JgzResult(**r) for r in restored.get("jgz_results", [])]
+    restored["jgz_handovers"] = [
+        JgzHandover(**{**h, "legal_basis": JgzLegalBasis(h["legal_basis"])})
+        for h in restored.get("jgz_handovers", [])
+    ]
     return restored

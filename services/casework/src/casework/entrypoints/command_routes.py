@@ -28,7 +28,8 @@ async def _context_arguments(
     route: Route, case: Case, principal: Principal, request: Request
 ) -> dict[str, Any]:
     """What a command needs besides its body: today's date, and for some commands facts the
-    case does not hold itself (the pupil's date of birth, the samenwerkingsverband)."""
+    case does not hold itself (the pupil's date of birth, the samenwerkingsverband, its JGZ
+    partner)."""
     arguments: dict[str, Any] = {}
     if route.takes_today:
         arguments["today"] = school_today()
@@ -38,6 +39,9 @@ async def _context_arguments(
         )
     if route.body.method == "transfer":
         arguments["to_tenant"] = principal.tenant
+    if route.takes_jgz_partner:
+        partner = request.app.state.settings.jgz_partners.get(case.tenant)
+        arguments["jgz_organisation"] = partner.organisation if partner is not None else None
     return arguments
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.decision import Answers, Outcome
+from ..domain.jgz import JgzLegalBasis
 from ..domain.parents import SafetyGround
 from ..domain.report import AnonymityGround, ChildExceptionGround
 from ..domain.transfer import TransferLegalBasis
@@ -223,12 +224,32 @@ class TransferCase(CaseCommand):
     new_case_owner_id: str = Field(min_length=1, max_length=128)
 
 
+class RequestJgzConsultation(CaseCommand):
+    method = "request_jgz_consultation"
+    question: str = Field(
+        min_length=1, max_length=LONG, description="What the school asks the JGZ nurse or doctor"
+    )
+
+
+class HandOverToJgz(CaseCommand):
+    method = "hand_over_to_jgz"
+    legal_basis: str = Field(default="", max_length=64, description="One of: " + ", ".join(JgzLegalBasis))
+    legal_basis_explanation: str = Field(
+        min_length=1, max_length=LONG, description="Why this legal basis applies"
+    )
+    summary: str = Field(
+        min_length=1, max_length=LONG, description="What is handed over: the concerns and the help so far"
+    )
+
+
 @dataclass(frozen=True)
 class Route:
     path: str
     body: type[CaseCommand]
     summary: str
     takes_today: bool = True
+    takes_jgz_partner: bool = False
+    """The command gets the organisation of the samenwerkingsverband's JGZ partner (None if none)."""
 
 
 ROUTES = (
@@ -279,6 +300,18 @@ ROUTES = (
     Route("pupil-left-school", RecordPupilLeftSchool, "The pupil left the school (rule 14)"),
     Route(
         "transfer", TransferCase, "Hand the case over to another school of the samenwerkingsverband (rule 14)"
+    ),
+    Route(
+        "jgz-consultation-requests",
+        RequestJgzConsultation,
+        "Ask the JGZ partner of the samenwerkingsverband for a consultation (rule 3; sent as a signed webhook)",
+        takes_jgz_partner=True,
+    ),
+    Route(
+        "jgz-handovers",
+        HandOverToJgz,
+        "Hand the case over to the JGZ partner on a recorded legal basis (sent as a signed webhook)",
+        takes_jgz_partner=True,
     ),
 )
 

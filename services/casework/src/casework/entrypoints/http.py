@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from meldcode_contracts import Role
+from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal
 
 from ..adapters import signal_history
@@ -82,12 +83,22 @@ async def open_case(
 
 @router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"], summary="A case as it stands now")
 async def get_case(
-    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp, request: Request
+    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp, request: Request, access: AccessLogger
 ) -> CaseOut:
     principal.require_role(*CASE_READERS)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
     principal.require_school(case.tenant, case.school)
-    return await case_view(case, request)
+    view = await case_view(case, request)
+    await access.record(
+        principal,
+        request,
+        action="case.read",
+        tenant=case.tenant,
+        school=case.school,
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+    )
+    return view
 
 
 @router.get(
@@ -97,12 +108,21 @@ async def get_case(
     summary="Every event of the case in order: what happened, when, by whom",
 )
 async def get_case_history(
-    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp
+    case_id: uuid.UUID, principal: CurrentPrincipal, app: CaseworkApp, request: Request, access: AccessLogger
 ) -> list[HistoryEntryOut]:
     principal.require_role(*CASE_READERS)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
     principal.require_school(case.tenant, case.school)
     events = await anyio.to_thread.run_sync(app.case_history, case_id)
+    await access.record(
+        principal,
+        request,
+        action="case.history",
+        tenant=case.tenant,
+        school=case.school,
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+    )
     return [history_entry(e) for e in events]
 
 
@@ -113,12 +133,21 @@ async def get_case_history(
     summary="The pupil's signals as known to casework (ids and dates; the facts stay in signals)",
 )
 async def pupil_signals(
-    pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request
+    pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request, access: AccessLogger
 ) -> list[KnownSignalOut]:
     principal.require_role(*CASE_READERS)
     rows = await signal_history.signals_of_pupil(request.app.state.pool, pupil_id)
     for row in rows:
         principal.require_school(row["tenant"], row["school"])
+    if rows:  # an empty answer discloses nothing about the pupil
+        await access.record(
+            principal,
+            request,
+            action="pupil.signals",
+            tenant=rows[0]["tenant"],
+            school=rows[0]["school"],
+            pupil_id=pupil_id,
+        )
     return [
         KnownSignalOut(
             signal_id=r["signal_id"],

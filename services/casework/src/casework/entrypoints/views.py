@@ -21,6 +21,33 @@ class ObligationOut(BaseModel):
     text: str = Field(description="What must happen, in Dutch")
 
 
+class JgzConsultationOut(BaseModel):
+    request_id: uuid.UUID = Field(description="The JGZ system answers with this id")
+    requested_on: date
+    jgz_organisation: str
+    question: str
+    requested_by: str
+    answered: bool = Field(description="A result naming this request was received")
+
+
+class JgzResultOut(BaseModel):
+    message_id: str = Field(description="The JGZ system's message id (each message is recorded once)")
+    request_id: uuid.UUID | None = Field(description="The request it answers, when the JGZ system named it")
+    jgz_organisation: str
+    received_at: datetime
+    advice: str
+    professional: str
+
+
+class JgzHandoverOut(BaseModel):
+    handover_id: uuid.UUID
+    handed_over_on: date
+    jgz_organisation: str
+    legal_basis: str
+    legal_basis_explanation: str
+    summary: str
+
+
 class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -35,6 +62,15 @@ class CaseOut(BaseModel):
     open_obligations: list[ObligationOut] = Field(description="What must happen before the next step")
     missing_for_report: list[ObligationOut] = Field(
         description="What is still needed before a report to Veilig Thuis can be made (rule 8)"
+    )
+    jgz_consultations: list[JgzConsultationOut] = Field(
+        default_factory=list, description="Consultations asked of the JGZ partner"
+    )
+    jgz_results: list[JgzResultOut] = Field(
+        default_factory=list, description="Consultation results received from the JGZ system"
+    )
+    jgz_handovers: list[JgzHandoverOut] = Field(
+        default_factory=list, description="Hand-overs of the case to JGZ, each with its legal basis"
     )
 
 
@@ -69,7 +105,21 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         missing_for_report=_obligations(
             case.missing_for_report(pupil_date_of_birth=born, on=today) if not case.closed else []
         ),
+        **_jgz(case),
     )
+
+
+def _jgz(case: Case) -> dict[str, Any]:
+    answered = {r.request_id for r in case.jgz_results}
+    return {
+        "jgz_consultations": [
+            JgzConsultationOut(**vars(c), answered=c.request_id in answered) for c in case.jgz_consultations
+        ],
+        "jgz_results": [JgzResultOut(**vars(r)) for r in case.jgz_results],
+        "jgz_handovers": [
+            JgzHandoverOut(**{**vars(h), "legal_basis": h.legal_basis.value}) for h in case.jgz_handovers
+        ],
+    }
 
 
 COMMON = {

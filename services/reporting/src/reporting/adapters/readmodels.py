@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
+from ..domain.access import AccessEntry
 from ..domain.cases import CaseChange, CaseRow, case_row
 from ..domain.chronology import ChronologyEntry, EntryType
+from ..domain.dashboard import DashboardFacts, StepPeriod, step_periods
 from ..domain.projection import Projection
 from ..domain.pupils import PupilRow, display_name
 
@@ -104,6 +107,42 @@ SCHEMA = [
        where c.event_type = 'CaseOpened' and c.case_id is not null
          and not exists (select 1 from case_changes cc where cc.event_id = c.event_id)
        on conflict (event_id) do nothing""",
+    # --- v3: every topic, open obligations, the access log -----------------------------------------
+    # A notifications event that names only its case waits (pupil_id null) until the case is known.
+    "alter table chronology alter column pupil_id drop not null",
+    "create index if not exists chronology_by_case on chronology (case_id) where case_id is not null",
+    "alter table school_cases add column if not exists step_since timestamptz",
+    "alter table school_cases add column if not exists parents_informed boolean not null default false",
+    "alter table school_cases add column if not exists child_informed boolean not null default false",
+    "alter table school_cases add column if not exists reported_for_decision boolean not null default false",
+    "alter table school_cases add column if not exists feedback_received boolean not null default false",
+    "alter table school_cases add column if not exists evaluation_on date",
+    "alter table school_cases add column if not exists evaluated boolean not null default false",
+    # FollowUpScheduled now keeps its evaluation day (case rows are folded again on the next event
+    # of the case, or by `meldcode-reporting rebuild --replace`).
+    """update case_changes cc set day = (c.body ->> 'evaluation_on')::date
+       from chronology c
+       where cc.event_id = c.event_id and cc.event_type = 'FollowUpScheduled' and cc.day is null""",
+    """create table if not exists access_log (
+        access_id uuid primary key,
+        event_id uuid not null,
+        occurred_at timestamptz not null,
+        tenant text not null,
+        school text not null,
+        user_id text not null,
+        role text not null,
+        on_behalf_of text,
+        service text not null,
+        action text not null,
+        resource text not null,
+        pupil_id uuid,
+        case_id uuid,
+        client_address text,
+        client_application text
+    )""",
+    "create index if not exists access_log_by_pupil on access_log (tenant, pupil_id, occurred_at desc)",
+    "create index if not exists access_log_by_user on access_log (tenant, user_id, occurred_at desc)",
+    "create index if not exists access_log_by_time on access_log (tenant, occurred_at desc)",
 ]
 
 
@@ -124,6 +163,7 @@ class StoredEntry:
 class SchoolCase:
     case: CaseRow
     pupil_display_name: str | None
+    pupil_date_of_birth: date | None = field(default=None, repr=False)
 
 
 # --- writes (inside the consumer's transaction) ------------------------------------------------
@@ -136,6 +176,33 @@ async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
         await add_entry(conn, projection.entry)
     if projection.case_change is not None:
         await add_case_change(conn, projection.case_change)
+    if projection.access is not None:
+        await add_access(conn, projection.access)
+
+
+async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
+    await conn.execute(
+        """insert into access_log (access_id, event_id, occurred_at, tenant, school, user_id, role,
+                                   on_behalf_of, service, action, resource, pupil_id, case_id,
+                                   client_address, client_application)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           on conflict (access_id) do nothing""",
+        entry.access_id,
+        entry.event_id,
+        entry.occurred_at,
+        entry.tenant,
+        entry.school,
+        entry.user_id,
+        entry.role,
+        entry.on_behalf_of,
+        entry.service,
+        entry.action,
+        entry.resource,
+        entry.pupil_id,
+        entry.case_id,
+        entry.client_address,
+        entry.client_application,
+    )
 
 
 async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
@@ -160,7 +227,18 @@ async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
 
 
 async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
-    """Add the entry once (keyed by event id); a correction also re-marks the signal it corrects."""
+    """Add the entry once (keyed by event id); a correction also re-marks the signal it corrects.
+
+    An entry that names its case but not its pupil (a notifications event) takes the pupil of the
+    case when the case is known; otherwise it waits with pupil_id null, and the case's first change
+    gives it its pupil (`add_case_change`), so either arrival order ends the same.
+    """
+    pupil_id = entry.pupil_id
+    if pupil_id is None and entry.case_id is not None:
+        await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(entry.case_id))
+        pupil_id = await conn.fetchval(
+            "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
+        )
     await conn.execute(
         """insert into chronology (event_id, tenant, school, pupil_id, event_type, occurred_at, sequence,
                                    observed_on, actor_id, actor_role, signal_id, case_id, body)
@@ -169,7 +247,7 @@ async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
         entry.event_id,
         entry.tenant,
         entry.school,
-        entry.pupil_id,
+        pupil_id,
         entry.event_type,
         entry.occurred_at,
         entry.sequence,
@@ -230,26 +308,13 @@ async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
         change.to_school,
         change.decision_reopened,
     )
-    records = await conn.fetch("select * from case_changes where case_id = $1", change.case_id)
-    row = case_row(
-        CaseChange(
-            event_id=r["event_id"],
-            event_type=r["event_type"],
-            case_id=r["case_id"],
-            tenant=r["tenant"],
-            school=r["school"],
-            pupil_id=r["pupil_id"],
-            occurred_at=r["occurred_at"],
-            sequence=r["sequence"],
-            owner_id=r["owner_id"],
-            signal_ids=tuple(r["signal_ids"]),
-            outcome=r["outcome"],
-            day=r["day"],
-            to_school=r["to_school"],
-            decision_reopened=r["decision_reopened"],
-        )
-        for r in records
+    await conn.execute(
+        "update chronology set pupil_id = $2 where case_id = $1 and pupil_id is null",
+        change.case_id,
+        change.pupil_id,
     )
+    records = await conn.fetch("select * from case_changes where case_id = $1", change.case_id)
+    row = case_row(_change(r) for r in records)
     if row is not None:
         await upsert_case(conn, row)
 
@@ -260,8 +325,11 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
         """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id, signal_ids,
                                      opened_at, last_event_at, outcome, reported_on, reports,
                                      pupil_left_school, left_school_on, transferred_from, transferred_on,
-                                     weighed, step_before_close, last_sequence)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                     weighed, step_before_close, last_sequence, step_since,
+                                     parents_informed, child_informed, reported_for_decision,
+                                     feedback_received, evaluation_on, evaluated)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                   $20, $21, $22, $23, $24, $25, $26)
            on conflict (case_id) do update set
                tenant = excluded.tenant, school = excluded.school, pupil_id = excluded.pupil_id,
                step = excluded.step, case_owner_id = excluded.case_owner_id,
@@ -271,7 +339,11 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
                pupil_left_school = excluded.pupil_left_school, left_school_on = excluded.left_school_on,
                transferred_from = excluded.transferred_from, transferred_on = excluded.transferred_on,
                weighed = excluded.weighed, step_before_close = excluded.step_before_close,
-               last_sequence = excluded.last_sequence""",
+               last_sequence = excluded.last_sequence, step_since = excluded.step_since,
+               parents_informed = excluded.parents_informed, child_informed = excluded.child_informed,
+               reported_for_decision = excluded.reported_for_decision,
+               feedback_received = excluded.feedback_received, evaluation_on = excluded.evaluation_on,
+               evaluated = excluded.evaluated""",
         case.case_id,
         case.tenant,
         case.school,
@@ -291,6 +363,13 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
         case.weighed,
         case.step_before_close,
         case.last_sequence,
+        case.step_since,
+        case.parents_informed,
+        case.child_informed,
+        case.reported_for_decision,
+        case.feedback_received,
+        case.evaluation_on,
+        case.evaluated,
     )
 
 
@@ -350,7 +429,7 @@ async def chronology_of(pool: asyncpg.Pool, tenant: str, pupil_id: uuid.UUID) ->
 async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[SchoolCase]:
     """The school's cases, most recently changed first, with the pupil's name when known."""
     records = await pool.fetch(
-        """select c.*, p.given_name, p.family_name
+        """select c.*, p.given_name, p.family_name, p.date_of_birth
            from school_cases c left join pupils p on p.pupil_id = c.pupil_id
            where c.tenant = $1 and c.school = $2
            order by c.last_event_at desc, c.case_id""",
@@ -379,10 +458,163 @@ async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[
                 weighed=r["weighed"],
                 step_before_close=r["step_before_close"],
                 last_sequence=r["last_sequence"],
+                step_since=r["step_since"],
+                parents_informed=r["parents_informed"],
+                child_informed=r["child_informed"],
+                reported_for_decision=r["reported_for_decision"],
+                feedback_received=r["feedback_received"],
+                evaluation_on=r["evaluation_on"],
+                evaluated=r["evaluated"],
             ),
+            pupil_date_of_birth=r["date_of_birth"],
             pupil_display_name=(
                 display_name(r["given_name"], r["family_name"]) if r["given_name"] is not None else None
             ),
         )
         for r in records
     ]
+
+
+def _change(r: Any) -> CaseChange:
+    return CaseChange(
+        event_id=r["event_id"],
+        event_type=r["event_type"],
+        case_id=r["case_id"],
+        tenant=r["tenant"],
+        school=r["school"],
+        pupil_id=r["pupil_id"],
+        occurred_at=r["occurred_at"],
+        sequence=r["sequence"],
+        owner_id=r["owner_id"],
+        signal_ids=tuple(r["signal_ids"]),
+        outcome=r["outcome"],
+        day=r["day"],
+        to_school=r["to_school"],
+        decision_reopened=r["decision_reopened"],
+    )
+
+
+async def dashboard_facts(
+    pool: asyncpg.Pool,
+    tenant: str,
+    *,
+    school: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> DashboardFacts:
+    """The counts behind the dashboard of a samenwerkingsverband (or one of its schools).
+
+    Events count when they happened in [since, until); open cases are those open now.
+    """
+    args = (tenant, school, since, until)
+    where = """tenant = $1 and ($2::text is null or school = $2)
+               and ($3::timestamptz is null or occurred_at >= $3)
+               and ($4::timestamptz is null or occurred_at < $4)"""
+    signals = await pool.fetch(
+        f"""select school, count(*)::int as n from chronology
+            where {where} and event_type = 'SignalRecorded' group by school""",  # noqa: S608
+        *args,
+    )
+    open_cases = await pool.fetch(
+        """select school, step, count(*)::int as n from school_cases
+           where tenant = $1 and ($2::text is null or school = $2) and step <> 'gesloten'
+           group by school, step""",
+        tenant,
+        school,
+    )
+    changes = await pool.fetch(
+        f"""select school, event_type, outcome, count(distinct case_id)::int as cases, count(*)::int as n
+            from case_changes
+            where {where} and event_type in ('DecisionMade', 'AmkNotified', 'PupilLeftSchool')
+            group by school, event_type, outcome""",  # noqa: S608
+        *args,
+    )
+    history = await pool.fetch(
+        """select * from case_changes where tenant = $1
+           and case_id in (select case_id from case_changes where tenant = $1
+                           and ($2::text is null or school = $2))
+           order by case_id, sequence""",
+        tenant,
+        school,
+    )
+    by_case: dict[uuid.UUID, list[CaseChange]] = {}
+    for r in history:
+        by_case.setdefault(r["case_id"], []).append(_change(r))
+    periods: list[StepPeriod] = [
+        p
+        for case_changes in by_case.values()
+        for p in step_periods(case_changes)
+        if (school is None or p.school == school)
+        and (since is None or p.left_at >= since)
+        and (until is None or p.left_at < until)
+    ]
+    decisions: dict[tuple[str, str], int] = {}
+    reports: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for r in changes:
+        if r["event_type"] == "DecisionMade":
+            key = (r["school"], r["outcome"] or "")
+            decisions[key] = decisions.get(key, 0) + r["n"]
+        elif r["event_type"] == "AmkNotified":
+            reports[r["school"]] = reports.get(r["school"], 0) + r["n"]
+        else:
+            left[r["school"]] = left.get(r["school"], 0) + r["cases"]
+    return DashboardFacts(
+        signals_recorded={r["school"]: r["n"] for r in signals},
+        open_cases={(r["school"], r["step"]): r["n"] for r in open_cases},
+        decisions=decisions,
+        reports=reports,
+        pupils_left=left,
+        periods=periods,
+    )
+
+
+def _access(r: Any) -> AccessEntry:
+    return AccessEntry(
+        access_id=r["access_id"],
+        event_id=r["event_id"],
+        occurred_at=r["occurred_at"],
+        tenant=r["tenant"],
+        school=r["school"],
+        user_id=r["user_id"],
+        role=r["role"],
+        on_behalf_of=r["on_behalf_of"],
+        service=r["service"],
+        action=r["action"],
+        resource=r["resource"],
+        pupil_id=r["pupil_id"],
+        case_id=r["case_id"],
+        client_address=r["client_address"],
+        client_application=r["client_application"],
+    )
+
+
+async def access_log_entries(
+    pool: asyncpg.Pool,
+    tenant: str,
+    *,
+    pupil_id: uuid.UUID | None = None,
+    user_id: str | None = None,
+    between: tuple[datetime, datetime] | None = None,
+    limit: int,
+    offset: int,
+) -> list[AccessEntry]:
+    """The samenwerkingsverband's access log for one pupil, one employee or one period; newest first."""
+    records = await pool.fetch(
+        """select * from access_log
+           where tenant = $1
+             and ($2::uuid is null or pupil_id = $2)
+             and ($3::text is null or user_id = $3)
+             and ($4::timestamptz is null or occurred_at >= $4)
+             and ($5::timestamptz is null or occurred_at < $5)
+           order by occurred_at desc, access_id
+           limit $6 offset $7""",
+        tenant,
+        pupil_id,
+        user_id,
+        between[0] if between else None,
+        between[1] if between else None,
+        limit,
+        offset,
+    )
+    return [_access(r) for r in records]

@@ -10,8 +10,9 @@ The step follows the state machine of casework (`casework.domain.case`, the sour
                                               (or the step before closing, if never weighed)
 
 A parents conversation held or skipped later (step 3 recurs at every step) does not move a case
-back. The other events (owner changed, help organised, informing, anonymity, feedback, pupil left
-school, transfer) leave the step as it is.
+back. The other events (owner changed, help organised, informing, anonymity, feedback, JGZ
+consultation requested / result received, handed over to the JGZ, pupil left school, transfer)
+leave the step as it is.
 
 Each case event is first reduced to a `CaseChange`: the few facts the case list needs, none of
 them personal. The case row is then *folded* from all changes of the case in their sequence
@@ -36,6 +37,7 @@ from meldcode_contracts import (
     DecisionMade,
     Envelope,
     FollowUpEvaluated,
+    FollowUpScheduled,
     PupilLeftSchool,
 )
 from meldcode_contracts.cases import CasePayload
@@ -86,6 +88,12 @@ class ChangeType(StrEnum):
     REOPENED = "CaseReopened"
     PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
     TRANSFERRED = "CaseTransferred"
+    # Not step-changing, but the open obligations of a case depend on them:
+    PARENTS_INFORMED = "ParentsInformed"
+    PARENTS_INFORMING_EXCEPTION = "ParentsInformingExceptionRecorded"
+    CHILD_INFORMED = "ChildInformed"
+    CHILD_INFORMING_EXCEPTION = "ChildInformingExceptionRecorded"
+    FEEDBACK_RECEIVED = "VeiligThuisFeedbackReceived"
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class CaseChange:
     outcome: str | None = None
     """The decision's outcome (DecisionMade)."""
     day: date | None = None
-    """The day the event names: reported_on, left_on or transferred_on."""
+    """The day the event names: reported_on, left_on, transferred_on or (FollowUpScheduled) evaluation_on."""
     to_school: str | None = None
     decision_reopened: bool = False
 
@@ -140,6 +148,20 @@ class CaseRow:
     """The case was weighed at least once: a reopened case goes back to `weging`."""
     step_before_close: str | None = None
     last_sequence: int = 0
+    step_since: datetime | None = None
+    """When the case reached its current step (the event that moved it there)."""
+    parents_informed: bool = False
+    """Parents informed of the intended report, or an exception recorded (current decision)."""
+    child_informed: bool = False
+    """Pupil informed of the report, or an exception recorded (current decision)."""
+    reported_for_decision: bool = False
+    """The current decision's report to Veilig Thuis was made."""
+    feedback_received: bool = False
+    """Veilig Thuis gave its feedback after the latest report."""
+    evaluation_on: date | None = None
+    """The scheduled evaluation of the help (current decision)."""
+    evaluated: bool = False
+    """The scheduled evaluation took place."""
 
     @property
     def is_open(self) -> bool:
@@ -181,6 +203,8 @@ def case_change(event: Envelope) -> CaseChange | None:
     if isinstance(event, CaseTransferred):
         t = event.payload
         return replace(change, owner_id=t.new_case_owner_id, day=t.transferred_on, to_school=t.to_school)
+    if isinstance(event, FollowUpScheduled):
+        return replace(change, day=event.payload.evaluation_on)
     return change
 
 
@@ -197,6 +221,20 @@ def opened(change: CaseChange) -> CaseRow:
         opened_at=change.occurred_at,
         last_event_at=change.occurred_at,
         last_sequence=change.sequence,
+        step_since=change.occurred_at,
+    )
+
+
+def _forget_decision(row: CaseRow) -> CaseRow:
+    """A new or reopened decision starts its preparations and follow-up afresh (as casework does)."""
+    return replace(
+        row,
+        outcome=None,
+        parents_informed=False,
+        child_informed=False,
+        reported_for_decision=False,
+        evaluation_on=None,
+        evaluated=False,
     )
 
 
@@ -207,6 +245,13 @@ def advance(row: CaseRow, change: CaseChange) -> CaseRow:
     """
     if change.sequence <= row.last_sequence:
         return row
+    after = _advance(row, change)
+    if after.step != row.step:
+        after = replace(after, step_since=change.occurred_at)
+    return after
+
+
+def _advance(row: CaseRow, change: CaseChange) -> CaseRow:
     row = replace(
         row,
         last_event_at=max(row.last_event_at, change.occurred_at),
@@ -222,20 +267,35 @@ def advance(row: CaseRow, change: CaseChange) -> CaseRow:
         case ChangeType.RISK_WEIGHED:
             return replace(row, step=CaseStep.WEIGHED, weighed=True)
         case ChangeType.DECISION_MADE:
-            return replace(row, step=CaseStep.DECIDED, outcome=change.outcome)
+            return replace(_forget_decision(row), step=CaseStep.DECIDED, outcome=change.outcome)
+        case ChangeType.PARENTS_INFORMED | ChangeType.PARENTS_INFORMING_EXCEPTION:
+            return replace(row, parents_informed=True)
+        case ChangeType.CHILD_INFORMED | ChangeType.CHILD_INFORMING_EXCEPTION:
+            return replace(row, child_informed=True)
         case ChangeType.AMK_NOTIFIED:
-            return replace(row, step=CaseStep.REPORTED, reported_on=change.day, reports=row.reports + 1)
-        case ChangeType.CARE_COORDINATOR_ASSIGNED | ChangeType.FOLLOW_UP_SCHEDULED:
+            return replace(
+                row,
+                step=CaseStep.REPORTED,
+                reported_on=change.day,
+                reports=row.reports + 1,
+                reported_for_decision=True,
+                feedback_received=False,
+            )
+        case ChangeType.FEEDBACK_RECEIVED:
+            return replace(row, feedback_received=True)
+        case ChangeType.CARE_COORDINATOR_ASSIGNED:
             return replace(row, step=CaseStep.FOLLOW_UP)
+        case ChangeType.FOLLOW_UP_SCHEDULED:
+            return replace(row, step=CaseStep.FOLLOW_UP, evaluation_on=change.day, evaluated=False)
         case ChangeType.FOLLOW_UP_EVALUATED:
             if change.decision_reopened:
-                return replace(row, step=CaseStep.WEIGHED, outcome=None)
-            return row
+                return replace(_forget_decision(row), step=CaseStep.WEIGHED, evaluated=True)
+            return replace(row, evaluated=True)
         case ChangeType.CLOSED:
             return replace(row, step_before_close=row.step, step=CaseStep.CLOSED)
         case ChangeType.REOPENED:
             back = CaseStep.WEIGHED if row.weighed else (row.step_before_close or CaseStep.OPENED)
-            return replace(row, step=back, outcome=None)
+            return replace(_forget_decision(row), step=back)
         case ChangeType.PUPIL_LEFT_SCHOOL:
             return replace(row, pupil_left_school=True, left_school_on=change.day)
         case ChangeType.TRANSFERRED:

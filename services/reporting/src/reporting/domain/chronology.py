@@ -1,7 +1,8 @@
 """The pupil's chronology (rule 2, accumulation): every signal and case event, over time.
 
-One entry per event; every casework event (steps 2-6 and moving school) is an entry with its
-`case_id` and the payload's facts. A correction is an entry of its own that refers to the signal it corrects;
+One entry per event; every casework event (steps 2-6, JGZ consultation and hand-over, moving
+school) is an entry with its `case_id` and the payload's facts, and so are the notifications events
+that belong in a case's history (melding document, JGZ webhook delivered, reminder sent). A correction is an entry of its own that refers to the signal it corrects;
 the corrected signal's entry is only *marked* as corrected, its facts are never overwritten
 (rule 1).
 """
@@ -17,8 +18,15 @@ from typing import Final, TypeAlias
 
 from pydantic import BaseModel
 
-from meldcode_contracts import ColleagueConsulted, Envelope, SignalCorrected, SignalRecorded
+from meldcode_contracts import (
+    ColleagueConsulted,
+    Envelope,
+    PupilDeregistered,
+    SignalCorrected,
+    SignalRecorded,
+)
 from meldcode_contracts.cases import CasePayload
+from meldcode_contracts.notices import NoticePayload
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]
@@ -30,6 +38,7 @@ class EntryType(StrEnum):
     SIGNAL_RECORDED = "SignalRecorded"
     SIGNAL_CORRECTED = "SignalCorrected"
     COLLEAGUE_CONSULTED = "ColleagueConsulted"
+    PUPIL_DEREGISTERED = "PupilDeregistered"
     CASE_OPENED = "CaseOpened"
     CASE_OWNER_CHANGED = "CaseOwnerChanged"
     PARENTS_CONVERSATION_HELD = "ParentsConversationHeld"
@@ -51,12 +60,20 @@ class EntryType(StrEnum):
     CASE_REOPENED = "CaseReopened"
     PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
     CASE_TRANSFERRED = "CaseTransferred"
+    JGZ_CONSULTATION_REQUESTED = "JgzConsultationRequested"
+    JGZ_CONSULTATION_RESULT_RECEIVED = "JgzConsultationResultReceived"
+    CASE_HANDED_OVER_TO_JGZ = "CaseHandedOverToJgz"
+    # Notifications events that belong in a case's history:
+    MELDING_DOCUMENT_ISSUED = "MeldingDocumentIssued"
+    JGZ_WEBHOOK_DELIVERED = "JgzWebhookDelivered"
+    REMINDER_SENT = "ReminderSent"
 
 
 LABELS: Final[Mapping[str, str]] = {
     EntryType.SIGNAL_RECORDED: "Signaal vastgelegd",
     EntryType.SIGNAL_CORRECTED: "Signaal gecorrigeerd",
     EntryType.COLLEAGUE_CONSULTED: "Collegiale consultatie",
+    EntryType.PUPIL_DEREGISTERED: "Leerling uitgeschreven",
     EntryType.CASE_OPENED: "Zaak geopend",
     EntryType.CASE_OWNER_CHANGED: "Andere casus-eigenaar",
     EntryType.PARENTS_CONVERSATION_HELD: "Gesprek met ouders gevoerd",
@@ -78,6 +95,12 @@ LABELS: Final[Mapping[str, str]] = {
     EntryType.CASE_REOPENED: "Zaak heropend",
     EntryType.PUPIL_LEFT_SCHOOL: "Leerling heeft de school verlaten",
     EntryType.CASE_TRANSFERRED: "Zaak overgedragen",
+    EntryType.JGZ_CONSULTATION_REQUESTED: "Consultatie JGZ gevraagd",
+    EntryType.JGZ_CONSULTATION_RESULT_RECEIVED: "Advies van de JGZ ontvangen",
+    EntryType.CASE_HANDED_OVER_TO_JGZ: "Zaak overgedragen aan de JGZ",
+    EntryType.MELDING_DOCUMENT_ISSUED: "Meldingsdocument opgesteld",
+    EntryType.JGZ_WEBHOOK_DELIVERED: "Bericht aan de JGZ afgeleverd",
+    EntryType.REMINDER_SENT: "Herinnering verstuurd",
 }
 FALLBACK_LABEL: Final = "Gebeurtenis"
 ENTRY_TYPES: Final = frozenset(EntryType)
@@ -95,7 +118,9 @@ class ChronologyEntry:
     event_id: uuid.UUID
     tenant: str
     school: str
-    pupil_id: uuid.UUID
+    pupil_id: uuid.UUID | None
+    """None only for a notifications event that names its case but not its pupil: the read model
+    attaches it to the case's pupil once the case is known."""
     event_type: str
     occurred_at: datetime
     sequence: int
@@ -136,6 +161,20 @@ def chronology_entry(event: Envelope) -> ChronologyEntry | None:
             observed_on=p.observed_on,
             signal_id=p.signal_id,
         )
+    if isinstance(event, PupilDeregistered):
+        left = event.payload
+        return ChronologyEntry(
+            event_id=event.event_id,
+            tenant=event.tenant,
+            school=event.school,
+            pupil_id=left.pupil_id,
+            event_type=event.event_type,
+            occurred_at=event.occurred_at,
+            sequence=event.sequence,
+            actor_id=event.actor.user_id,
+            actor_role=event.actor.role.value,
+            facts=_facts(left),
+        )
     if isinstance(event, ColleagueConsulted):
         # Step 2 (rule 3): who was consulted and the advice; the signals discussed stay in the facts.
         # (An advice request to Veilig Thuis is anonymous and names no pupil: it enters no chronology.)
@@ -156,6 +195,24 @@ def chronology_entry(event: Envelope) -> ChronologyEntry | None:
     if isinstance(payload, CasePayload) and event.event_type in ENTRY_TYPES:
         # Every casework event; `school` is the case's school at the time of the event (for a
         # transfer: the school it was handed over from).
+        return ChronologyEntry(
+            event_id=event.event_id,
+            tenant=event.tenant,
+            school=event.school,
+            pupil_id=payload.pupil_id,
+            event_type=event.event_type,
+            occurred_at=event.occurred_at,
+            sequence=event.sequence,
+            actor_id=event.actor.user_id,
+            actor_role=event.actor.role.value,
+            facts=_facts(payload),
+            case_id=payload.case_id,
+        )
+    if isinstance(payload, NoticePayload) and event.event_type in ENTRY_TYPES:
+        # What notifications sent about a case or pupil (document, JGZ webhook, reminder). Without
+        # either it belongs in no chronology.
+        if payload.pupil_id is None and payload.case_id is None:
+            return None
         return ChronologyEntry(
             event_id=event.event_id,
             tenant=event.tenant,

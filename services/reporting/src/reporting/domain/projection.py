@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meldcode_contracts import Envelope, PupilRegistered
+from meldcode_contracts import DataAccessed, Envelope, PupilRegistered
 
+from .access import AccessEntry, access_entry
 from .cases import CaseChange, CaseRow, case_change, case_row
 from .chronology import ChronologyEntry, chronology_entry
 from .pupils import PupilRow, pupil_row
@@ -19,6 +20,8 @@ class Projection:
     entry: ChronologyEntry | None = None
     case_change: CaseChange | None = None
     """A casework event's change to its case; the case row is folded from all of them."""
+    access: AccessEntry | None = None
+    """A `DataAccessed` event's row of the access log."""
 
     @property
     def case(self) -> CaseRow | None:
@@ -27,7 +30,7 @@ class Projection:
 
     @property
     def is_empty(self) -> bool:
-        return self.pupil is None and self.entry is None and self.case_change is None
+        return self.pupil is None and self.entry is None and self.case_change is None and self.access is None
 
 
 def project(event: Envelope) -> Projection:
@@ -36,4 +39,5 @@ def project(event: Envelope) -> Projection:
         pupil=pupil_row(event) if isinstance(event, PupilRegistered) else None,
         entry=chronology_entry(event),
         case_change=case_change(event),
+        access=access_entry(event) if isinstance(event, DataAccessed) else None,
     )

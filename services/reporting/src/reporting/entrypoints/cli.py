@@ -1,13 +1,50 @@
-"""Command line of the reporting service: `meldcode-reporting serve`."""
+"""Command line of the reporting service: `meldcode-reporting serve` and the operator's
+`meldcode-reporting rebuild [--replace]` (prints the comparison as JSON; exit code 1 on a mismatch)."""
 
+from __future__ import annotations
+
+import asyncio
+import json
+
+import typer
+
+from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.web import service_cli
 
+from ..adapters.rebuild import rebuild
 from ..bootstrap import build_app
 from ..config import Settings
+from .consumer import handle_event
 
 cli = service_cli(
     "reporting", "read models for schools, the samenwerkingsverband and auditors", build_app, Settings
 )
+
+
+@cli.command("rebuild")
+def rebuild_command(
+    replace: bool = typer.Option(
+        False, "--replace", help="Swap the rebuilt tables in for the live ones (the old ones are kept aside)"
+    ),
+    wait: float = typer.Option(120.0, help="Seconds to wait for the live consumer to reach the same offsets"),
+) -> None:
+    """Rebuild every read model from the Kafka topics into a fresh schema and compare checksums."""
+    settings = Settings()
+    configure_logging(settings.service_name, settings.log_level)
+    report = asyncio.run(
+        rebuild(
+            settings,
+            handle_event,
+            group=settings.group("meldcode-reporting"),
+            replace=replace,
+            wait_timeout=wait,
+        )
+    )
+    out = report.as_json()
+    if report.replaced_into is not None:
+        out["replaced"] = {"retired_schema": report.replaced_into}
+    typer.echo(json.dumps(out, indent=2))
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def main() -> None:

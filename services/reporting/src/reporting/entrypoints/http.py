@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
-from meldcode_contracts.envelope import BRIN_PATTERN
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.problems import NotFound
+from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
+from meldcode_servicekit.access import AccessLogger
+from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.clock import school_today
+from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 
 from ..adapters import readmodels
+from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
+from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
 from ..domain.cases import step_label
+from ..domain.dashboard import TOTAL, figures_per_school, shown_figures
+from ..domain.obligations import open_obligations
+from .consumer import handle_event
 
 router = APIRouter()
 
@@ -63,6 +72,15 @@ class ChronologyOut(BaseModel):
     )
 
 
+class ObligationOut(BaseModel):
+    code: str = Field(
+        description="What must still happen, as casework names it, e.g. terugkoppeling_veilig_thuis"
+    )
+    text: str = Field(description="The obligation in Dutch, for screens")
+    due_on: date | None = Field(description="The Dutch calendar day by which it is due, if it has a term")
+    overdue: bool = Field(description="Today lies after the due day")
+
+
 class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -96,6 +114,10 @@ class CaseOut(BaseModel):
     transferred_on: date | None = Field(description="The day of the latest hand-over")
     opened_at: datetime = Field(description="When the case was opened (UTC)")
     last_event_at: datetime = Field(description="When the case last changed (UTC)")
+    obligations: list[ObligationOut] = Field(
+        description="Open obligations of the case, computed from its events and today's date"
+    )
+    overdue: list[str] = Field(description="Codes of the obligations that are overdue")
 
 
 class SchoolCasesOut(BaseModel):
@@ -114,7 +136,14 @@ def read_pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
+def read_today(request: Request) -> date:
+    """The Dutch calendar day; `app.state.today` (a callable) replaces the clock where set."""
+    clock: Callable[[], date] | None = getattr(request.app.state, "today", None)
+    return clock() if clock is not None else school_today()
+
+
 Pool = Annotated[asyncpg.Pool, Depends(read_pool)]
+Today = Annotated[date, Depends(read_today)]
 BrinPath = Annotated[str, Path(pattern=BRIN_PATTERN, description="School BRIN code, e.g. 12AB or 12AB01")]
 
 
@@ -124,13 +153,23 @@ BrinPath = Annotated[str, Path(pattern=BRIN_PATTERN, description="School BRIN co
     tags=["chronology"],
     summary="The pupil's chronology: every signal and case event over time (rule 2)",
 )
-async def pupil_chronology(pupil_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool) -> ChronologyOut:
+async def pupil_chronology(
+    pupil_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool, access: AccessLogger, request: Request
+) -> ChronologyOut:
     principal.require_role(*READERS)
     pupil = await readmodels.find_pupil(pool, pupil_id)
     if pupil is None:
         raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
     principal.require_school(pupil.tenant, pupil.school)
     stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
+    await access.record(
+        principal,
+        request,
+        action="pupil.chronology",
+        tenant=pupil.tenant,
+        school=pupil.school,
+        pupil_id=pupil.pupil_id,
+    )
     return ChronologyOut(
         pupil=PupilOut(
             pupil_id=pupil.pupil_id,
@@ -166,10 +205,35 @@ async def pupil_chronology(pupil_id: uuid.UUID, principal: CurrentPrincipal, poo
     tags=["cases"],
     summary="The cases of a school of your samenwerkingsverband, with their current step",
 )
-async def school_cases(brin: BrinPath, principal: CurrentPrincipal, pool: Pool) -> SchoolCasesOut:
+async def school_cases(
+    brin: BrinPath,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    access: AccessLogger,
+    request: Request,
+    today: Today,
+) -> SchoolCasesOut:
     principal.require_role(*READERS)
     principal.require_school(principal.tenant, brin)
     rows = await readmodels.cases_of_school(pool, principal.tenant, brin)
+    await asyncio.gather(
+        *(
+            access.record(
+                principal,
+                request,
+                action="school.cases",
+                tenant=r.case.tenant,
+                school=r.case.school,
+                case_id=r.case.case_id,
+                pupil_id=r.case.pupil_id,
+            )
+            for r in rows
+        )
+    )
+    obligations = {
+        r.case.case_id: open_obligations(r.case, today=today, date_of_birth=r.pupil_date_of_birth)
+        for r in rows
+    }
     return SchoolCasesOut(
         tenant=principal.tenant,
         school=brin,
@@ -193,7 +257,254 @@ async def school_cases(brin: BrinPath, principal: CurrentPrincipal, pool: Pool) 
                 transferred_on=r.case.transferred_on,
                 opened_at=r.case.opened_at,
                 last_event_at=r.case.last_event_at,
+                obligations=[
+                    ObligationOut(code=o.code, text=o.text, due_on=o.due_on, overdue=o.overdue)
+                    for o in obligations[r.case.case_id]
+                ],
+                overdue=[o.code for o in obligations[r.case.case_id] if o.overdue],
             )
             for r in rows
         ],
     )
+
+
+# --- dashboards (aggregate; not logged per pupil) --------------------------------------------------
+
+Count = int | str
+"""A count as shown: the number, "<5" for 1-4, or "x" when hidden so that another cell cannot be
+computed back (complementary suppression)."""
+
+
+class OpenCasesOut(BaseModel):
+    total: Count
+    by_step: dict[str, Count] = Field(description="Open cases per step (geopend ... volgen), now")
+
+
+class DecisionsOut(BaseModel):
+    total: Count
+    by_outcome: dict[str, Count] = Field(description="Decisions per outcome of the afwegingskader")
+
+
+class FiguresOut(BaseModel):
+    signals_recorded: Count
+    open_cases: OpenCasesOut
+    decisions: DecisionsOut
+    reports_to_veilig_thuis: Count
+    cases_pupil_left_school: Count = Field(description="Cases whose pupil left the school")
+    median_days_per_step: dict[str, float | None] = Field(
+        description="Median days a case spent in each step (finished periods); null below 5 cases"
+    )
+
+
+class SchoolFiguresOut(FiguresOut):
+    school: str
+
+
+class DashboardOut(BaseModel):
+    tenant: str
+    period_from: date | None = Field(description="First Dutch calendar day counted (inclusive), if any")
+    period_until: date | None = Field(description="Last Dutch calendar day counted (inclusive), if any")
+    schools: list[SchoolFiguresOut]
+    total: FiguresOut
+    suppression: str = Field(
+        default=(
+            "Aantallen van 1 tot en met 4 staan als '<5'. Waar een totaal een verborgen getal zou "
+            "verraden, is ook een tweede getal verborgen ('x'). Medianen over minder dan 5 zaken "
+            "worden niet getoond."
+        )
+    )
+
+
+TenantPath = Annotated[str, Path(pattern=TENANT_PATTERN, description="The samenwerkingsverband")]
+PeriodFrom = Annotated[date | None, Query(alias="from", description="First day (YYYY-MM-DD), inclusive")]
+PeriodUntil = Annotated[date | None, Query(alias="until", description="Last day (YYYY-MM-DD), inclusive")]
+
+
+async def _dashboard(
+    pool: asyncpg.Pool, tenant: str, school: str | None, period_from: date | None, period_until: date | None
+) -> DashboardOut:
+    if period_from is not None and period_until is not None and period_from > period_until:
+        raise Unprocessable("De periode begint na het einde.", rule="period")
+    facts = await readmodels.dashboard_facts(
+        pool,
+        tenant,
+        school=school,
+        since=dutch_day_bounds(period_from)[0] if period_from else None,
+        until=dutch_day_bounds(period_until)[1] if period_until else None,
+    )
+    shown = shown_figures(figures_per_school(facts, include=[school] if school else []))
+    return DashboardOut(
+        tenant=tenant,
+        period_from=period_from,
+        period_until=period_until,
+        schools=[SchoolFiguresOut(school=s, **f) for s, f in shown.items() if s != TOTAL],
+        total=FiguresOut(**shown[TOTAL]),
+    )
+
+
+@router.get(
+    "/tenants/{tenant}/dashboard",
+    response_model=DashboardOut,
+    tags=["dashboard"],
+    summary="Figures of the samenwerkingsverband per school and in total, small numbers suppressed",
+)
+async def tenant_dashboard(
+    tenant: TenantPath,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    period_from: PeriodFrom = None,
+    period_until: PeriodUntil = None,
+) -> DashboardOut:
+    principal.require_role(Role.ADMINISTRATOR, Role.AUDITOR)
+    if tenant != principal.tenant:
+        raise Forbidden("Deze gegevens horen bij een ander samenwerkingsverband.", rule="tenant")
+    return await _dashboard(pool, tenant, None, period_from, period_until)
+
+
+@router.get(
+    "/schools/{brin}/dashboard",
+    response_model=DashboardOut,
+    tags=["dashboard"],
+    summary="The figures of one school of your samenwerkingsverband, small numbers suppressed",
+)
+async def school_dashboard(
+    brin: BrinPath,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    period_from: PeriodFrom = None,
+    period_until: PeriodUntil = None,
+) -> DashboardOut:
+    principal.require_role(Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.ADMINISTRATOR, Role.AUDITOR)
+    if principal.role is not Role.ADMINISTRATOR:  # a beheerder sees every school of the tenant
+        principal.require_school(principal.tenant, brin)
+    return await _dashboard(pool, principal.tenant, brin, period_from, period_until)
+
+
+# --- audit: the access log and the rebuild ---------------------------------------------------------
+
+
+class AccessEntryOut(BaseModel):
+    access_id: uuid.UUID
+    occurred_at: datetime = Field(description="When the data was read (UTC)")
+    user_id: str = Field(description="Who read it")
+    role: str = Field(description="In which role")
+    on_behalf_of: str | None = Field(description="For whom (a delegated session), if anyone")
+    service: str = Field(description="The service that served the read")
+    action: str = Field(description="What was read, e.g. pupil.chronology, case.read")
+    resource: str = Field(description="The route or CLI command that served it")
+    pupil_id: uuid.UUID | None
+    case_id: uuid.UUID | None
+    school: str = Field(description="The school whose data it was")
+    client_address: str | None
+    client_application: str | None
+
+
+class AccessLogOut(BaseModel):
+    entries: list[AccessEntryOut] = Field(description="Newest first")
+
+
+def _auditor(principal: Principal) -> None:
+    principal.require_role(Role.AUDITOR)
+
+
+@router.get(
+    "/audit/access-log",
+    response_model=AccessLogOut,
+    tags=["audit"],
+    summary="The access log (NEN 7513) of your samenwerkingsverband: per pupil, per employee or per day",
+)
+async def access_log_view(
+    principal: CurrentPrincipal,
+    pool: Pool,
+    access: AccessLogger,
+    request: Request,
+    pupil_id: Annotated[uuid.UUID | None, Query(description="Every read of this pupil's data")] = None,
+    user_id: Annotated[str | None, Query(max_length=128, description="Every read by this employee")] = None,
+    day: Annotated[
+        date | None, Query(description="Every read on this Dutch calendar day (YYYY-MM-DD)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AccessLogOut:
+    _auditor(principal)
+    if sum(x is not None for x in (pupil_id, user_id, day)) != 1:
+        raise Unprocessable("Geef precies één van pupil_id, user_id of day op.", rule="access-log-filter")
+    entries = await readmodels.access_log_entries(
+        pool,
+        principal.tenant,
+        pupil_id=pupil_id,
+        user_id=user_id,
+        between=dutch_day_bounds(day) if day is not None else None,
+        limit=limit,
+        offset=offset,
+    )
+    await asyncio.gather(
+        *(
+            access.record(
+                principal,
+                request,
+                action=READ_ACTION,
+                tenant=principal.tenant,
+                school=entry.school,
+                pupil_id=pupil,
+                case_id=case,
+            )
+            for entry, pupil, case in subjects_read(entries)
+        )
+    )
+    return AccessLogOut(
+        entries=[
+            AccessEntryOut(
+                access_id=e.access_id,
+                occurred_at=e.occurred_at,
+                user_id=e.user_id,
+                role=e.role,
+                on_behalf_of=e.on_behalf_of,
+                service=e.service,
+                action=e.action,
+                resource=e.resource,
+                pupil_id=e.pupil_id,
+                case_id=e.case_id,
+                school=e.school,
+                client_address=e.client_address,
+                client_application=e.client_application,
+            )
+            for e in entries
+        ]
+    )
+
+
+class TableChecksumOut(BaseModel):
+    name: str
+    live_checksum: str
+    rebuilt_checksum: str
+    rows: int = Field(description="Rows of the rebuilt table")
+    equal: bool
+
+
+class RebuildOut(BaseModel):
+    ok: bool = Field(description="Every table of the rebuild equals the live one")
+    tables: list[TableChecksumOut]
+    events: int = Field(description="Messages replayed from the topics")
+    seconds: float
+
+
+@router.post(
+    "/audit/rebuild",
+    response_model=RebuildOut,
+    tags=["audit"],
+    summary="Rebuild every read model from the topics beside the live ones and compare checksums",
+)
+async def rebuild_and_compare(principal: CurrentPrincipal, request: Request) -> RebuildOut:
+    _auditor(principal)
+    settings = request.app.state.settings
+    try:
+        report = await rebuild(settings, handle_event, group=settings.group("meldcode-reporting"))
+    except RebuildBusy as exc:
+        raise Conflict("Er loopt al een herbouw van de leesmodellen.", rule="rebuild-running") from exc
+    except LiveBehind as exc:
+        raise ServiceUnavailable(
+            "De leesmodellen lopen nog achter op de gebeurtenissen; probeer het zo opnieuw.",
+            rule="rebuild-lag",
+        ) from exc
+    return RebuildOut.model_validate(report.as_json())

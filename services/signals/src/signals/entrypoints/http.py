@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from meldcode_contracts import Role, SignalCategory, SourceKind
 from meldcode_contracts.envelope import BRIN_PATTERN
+from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
 from ..application import SignalsApplication
@@ -186,9 +187,14 @@ async def deregister_pupil(
 
 
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["pupils"], summary="A pupil of your school")
-async def get_pupil(pupil_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp) -> PupilOut:
+async def get_pupil(
+    pupil_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp, request: Request, access: AccessLogger
+) -> PupilOut:
     principal.require_role(*PUPIL_READERS)
     pupil = await readable_pupil(app, pupil_id, principal)
+    await access.record(
+        principal, request, action="pupil.read", tenant=pupil.tenant, school=pupil.school, pupil_id=pupil.id
+    )
     return PupilOut(
         pupil_id=pupil.id,
         school=pupil.school,
@@ -228,9 +234,19 @@ async def readable_signal(app: SignalsApplication, signal_id: uuid.UUID, princip
 
 
 @router.get("/signals/{signal_id}", response_model=SignalOut, tags=["signals"], summary="A recorded signal")
-async def get_signal(signal_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp) -> SignalOut:
+async def get_signal(
+    signal_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp, request: Request, access: AccessLogger
+) -> SignalOut:
     principal.require_role(*PUPIL_READERS)
     signal = await readable_signal(app, signal_id, principal)
+    await access.record(
+        principal,
+        request,
+        action="signal.read",
+        tenant=signal.tenant,
+        school=signal.school,
+        pupil_id=signal.pupil_id,
+    )
     return SignalOut(
         signal_id=signal.id,
         pupil_id=signal.pupil_id,

@@ -1,0 +1,235 @@
+"""Benchmark: rebuilding reporting's read models from Kafka, against a raw paged read from PostgreSQL.
+
+    KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 MELDCODE_DATABASE_URL=postgresql://postgres@127.0.0.1:15432/postgres \\
+        uv run python bench/reporting_rebuild.py [--events 100000]
+
+Generates contract events (pupils, signals, corrections, whole cases through every step, notices
+and access-log entries, in the proportions of the reporting tests), publishes them to fresh topics
+(own prefix) and stores the same serialized events in a PostgreSQL table of a fresh database. Then:
+
+- raw read: the table read in pages of 1 000 (keyset on a bigserial), the floor of what reading
+  100 000 stored events costs on this machine;
+- rebuild: every topic replayed from offset 0 to its end into fresh read models (a new schema)
+  with reporting's own projection code (`reporting.adapters.rebuild.Replayer`), then checksummed;
+
+and prints events/s of both, their ratio, and the rebuild time extrapolated to 1 000 000 events.
+The topics and the database are removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+
+from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
+from meldcode_servicekit.consuming import CONSUMER_SCHEMA
+from meldcode_servicekit.db import apply_schema
+from meldcode_servicekit.kafka import ensure_topics
+from meldcode_servicekit.logging import configure_logging
+from meldcode_servicekit.settings import ServiceSettings
+from reporting.adapters.readmodels import SCHEMA
+from reporting.adapters.rebuild import Replayer, checksums, topic_partitions
+from reporting.entrypoints.consumer import handle_event
+
+ROOT = Path(__file__).resolve().parents[1]
+TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
+PAGE = 1000
+
+
+def builders() -> Any:
+    """The event builders of the reporting tests (one source of realistic contract events)."""
+    spec = importlib.util.spec_from_file_location(
+        "reporting_test_events", ROOT / "services/reporting/tests/conftest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate(count: int) -> list[Envelope]:
+    b = builders()
+    out: list[Envelope] = []
+    schools = ["01AB", "02CD", "03EF", "04GH"]
+    n = 0
+    while len(out) < count:
+        events, notices = b.Events(school=schools[n % 4]), b.Notices(school=schools[n % 4])
+        registered = events.pupil()
+        pupil_id = registered.payload.pupil_id
+        start = n * 5
+        signals = [events.signal(pupil_id, when=b.at(start + k)) for k in range(3)]
+        case = b.a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], start + 10)
+        case_id = case[0].payload.case_id
+        out += [
+            registered,
+            *signals,
+            events.correction(signals[0], when=b.at(start + 5)),
+            *case,
+            notices.document(case_id, pupil_id, when=b.at(start + 900)),
+            notices.reminder(case_id, None, when=b.at(start + 910)),
+            notices.access(when=b.at(start + 920), pupil_id=pupil_id, case_id=case_id),
+        ]
+        n += 1
+    return out[:count]
+
+
+async def publish(bootstrap: str, prefix: str, events: list[Envelope]) -> float:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=512 * 1024
+    )
+    await producer.start()
+    started = time.perf_counter()
+    try:
+        pending = []
+        for e in events:
+            pending.append(
+                await producer.send(
+                    f"{prefix}{TOPIC_OF[type(e)]}", serialize_event(e), key=str(e.subject_id).encode()
+                )
+            )
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending = []
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return time.perf_counter() - started
+
+
+async def raw_read(url: str, events: list[Envelope]) -> tuple[float, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(
+            "create table stored_events (position bigserial primary key, event_id uuid not null, body jsonb not null)"
+        )
+        await conn.copy_records_to_table(
+            "stored_events",
+            records=[(e.event_id, serialize_event(e).decode()) for e in events],
+            columns=["event_id", "body"],
+        )
+        await conn.execute("analyze stored_events")
+        started = time.perf_counter()
+        position, read = 0, 0
+        while True:
+            rows = await conn.fetch(
+                "select position, event_id, body from stored_events where position > $1 order by position limit $2",
+                position,
+                PAGE,
+            )
+            if not rows:
+                break
+            read += len(rows)
+            position = rows[-1]["position"]
+        return time.perf_counter() - started, read
+    finally:
+        await conn.close()
+
+
+async def rebuild(settings: ServiceSettings, url: str) -> tuple[float, float, int]:
+    schema = "rebuild_bench"
+    conn = await asyncpg.connect(url)
+    await conn.execute(f"create schema {schema}")
+    await conn.close()
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=4, server_settings={"search_path": schema})
+    assert pool is not None
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    try:
+        await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+        partitions = await topic_partitions(settings)
+        await consumer.start()
+        started = time.perf_counter()
+        replayer = Replayer(consumer, pool, handle_event)
+        await replayer.start(partitions)
+        await replayer.replay_until(await consumer.end_offsets(partitions))
+        replayed = time.perf_counter() - started
+        async with pool.acquire() as c, c.transaction():
+            sums = await checksums(c, schema)
+        checksummed = time.perf_counter() - started - replayed
+        print("  rebuilt rows:", {t: n for t, (_, n) in sums.items()})
+        return replayed, checksummed, replayer.events
+    finally:
+        await consumer.stop()
+        await pool.close()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("MELDCODE_DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/postgres"),
+    )
+    parser.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+    args = parser.parse_args()
+    configure_logging("bench", "WARNING")
+
+    prefix = f"bench{uuid.uuid4().hex[:8]}."
+    database = f"bench_reporting_{uuid.uuid4().hex[:8]}"
+    admin_conn = await asyncpg.connect(args.database_url)
+    await admin_conn.execute(f'create database "{database}"')
+    url = args.database_url.rsplit("/", 1)[0] + f"/{database}"
+    settings = ServiceSettings(kafka_bootstrap_servers=args.kafka, topic_prefix=prefix)
+    topics = [f"{prefix}{t}" for t in EVENTS_BY_TOPIC]
+    try:
+        print(f"generating {args.events} contract events ...")
+        started = time.perf_counter()
+        events = generate(args.events)
+        print(f"  {len(events)} events in {time.perf_counter() - started:.1f} s")
+        await ensure_topics(args.kafka, topics)
+        published = await publish(args.kafka, prefix, events)
+        print(
+            f"published to Kafka (3 partitions per topic): {published:.1f} s, {len(events) / published:,.0f} events/s"
+        )
+
+        raw_seconds, raw_count = await raw_read(url, events)
+        raw_rate = raw_count / raw_seconds
+        print(
+            f"raw paged read from PostgreSQL ({PAGE} per page): {raw_count} events in {raw_seconds:.2f} s = {raw_rate:,.0f} events/s"
+        )
+
+        replayed, checksummed, count = await rebuild(settings, url)
+        rate = count / replayed
+        print(
+            f"rebuild from Kafka into fresh read models: {count} events in {replayed:.1f} s = {rate:,.0f} events/s"
+        )
+        print(f"  checksums of the rebuilt tables: {checksummed:.2f} s")
+        print(
+            f"ratio raw read / rebuild: {raw_rate / rate:.1f}x (the rebuild is that much slower than only reading)"
+        )
+        print(
+            f"extrapolated rebuild of 1 000 000 events: {1_000_000 / rate:.0f} s ({1_000_000 / rate / 60:.1f} min)"
+        )
+    finally:
+        admin = AIOKafkaAdminClient(bootstrap_servers=args.kafka)
+        await admin.start()
+        try:
+            await admin.delete_topics(topics)
+        finally:
+            await admin.close()
+        await admin_conn.execute(f'drop database if exists "{database}" with (force)')
+        await admin_conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

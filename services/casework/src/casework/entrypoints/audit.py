@@ -1,0 +1,258 @@
+"""The auditor's view of casework: a case's stored events, the case as it stood at any instant, and
+the verification of the hash-chained event store (ADR 7). Auditors of the samenwerkingsverband only;
+every read is in the access log before the data leaves."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import anyio
+import asyncpg
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from meldcode_contracts import Role
+from meldcode_servicekit.access import AccessLogger
+from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_servicekit.clock import school_today
+from meldcode_servicekit.hashchain import (
+    Anchor,
+    ChainedEvent,
+    Verification,
+    events_table,
+    stored_events,
+    to_stored_event,
+    verify,
+)
+from meldcode_servicekit.problems import NotFound, Unprocessable
+
+from ..adapters import signal_history
+from ..application import CaseworkApplication
+from ..domain.case import Case
+from ..translation import to_contract_event
+from .http import CaseworkApp
+from .views import ObligationOut
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+
+
+class AuditEventOut(BaseModel):
+    notification_id: int = Field(description="Position in the service's event log")
+    aggregate_id: uuid.UUID
+    version: int
+    event_type: str
+    occurred_at: datetime = Field(description="When the event happened and was stored (UTC)")
+    recorded_at: datetime = Field(description="When it was stored (UTC): events are stored as they happen")
+    actor_id: str | None
+    actor_role: str | None
+    payload: dict[str, Any] = Field(
+        description="Every field of the stored event, the reporter's identity included"
+    )
+    event_hash: str | None = Field(description="sha256 of the event and its predecessor (hex)")
+    log_hash: str | None = Field(description="sha256 chain over the whole store (hex)")
+
+
+class CaseEventsOut(BaseModel):
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    tenant: str
+    school: str
+    events: list[AuditEventOut]
+
+
+class KnownSignalAsOf(BaseModel):
+    signal_id: uuid.UUID
+    observed_on: date
+    recorded_at: datetime
+
+
+class CaseAsOfOut(BaseModel):
+    as_of: datetime
+    version: int = Field(description="The last event at or before `as_of`")
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    tenant: str
+    school: str
+    step: str
+    case_owner_id: str
+    opened_by: str
+    signal_ids: list[uuid.UUID]
+    opened_at: datetime
+    last_event_type: str
+    last_event_at: datetime
+    open_obligations: list[ObligationOut]
+    missing_for_report: list[ObligationOut]
+    known_signals: list[KnownSignalAsOf] = Field(
+        description="The pupil's signals known to casework at that instant"
+    )
+
+
+def event_type_of(domain_event: Any) -> str:
+    """The contract name (e.g. `AmkNotified`), or the class name for an event that stays inside."""
+    try:
+        contract = to_contract_event(domain_event)
+    except Exception:
+        contract = None
+    if contract is not None:
+        return str(contract.event_type)
+    return "CaseOpened" if isinstance(domain_event, Case.Opened) else type(domain_event).__name__
+
+
+def audit_event(row: ChainedEvent, domain_event: Any) -> AuditEventOut:
+    payload = {k: v for k, v in vars(domain_event).items() if k not in META}
+    return AuditEventOut(
+        notification_id=row.notification_id,
+        aggregate_id=row.originator_id,
+        version=row.originator_version,
+        event_type=event_type_of(domain_event),
+        occurred_at=domain_event.timestamp,
+        recorded_at=domain_event.timestamp,
+        actor_id=payload.get("actor_id"),
+        actor_role=payload.get("actor_role"),
+        payload=jsonable_encoder(payload),
+        event_hash=row.event_hash,
+        log_hash=row.log_hash,
+    )
+
+
+async def _readable_case(
+    app: CaseworkApplication, case_id: uuid.UUID, principal: CurrentPrincipal, pool: asyncpg.Pool
+) -> tuple[Case, list[tuple[ChainedEvent, Any]]]:
+    principal.require_role(Role.AUDITOR)
+    case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
+    principal.require_school(case.tenant, case.school)
+    rows = await stored_events(pool, events_table(app), [case_id])
+    return case, [(row, app.mapper.to_domain_event(to_stored_event(row))) for row in rows]
+
+
+@router.get(
+    "/cases/{case_id}/events",
+    response_model=CaseEventsOut,
+    summary="Every stored event of the case in order, with actor, full payload and hash (auditor)",
+)
+async def case_events(
+    case_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    app: CaseworkApp,
+    access: AccessLogger,
+    request: Request,
+    purpose: Annotated[
+        Literal["history", "export"], Query(description="Logged as audit.history or audit.export")
+    ] = "history",
+) -> CaseEventsOut:
+    case, events = await _readable_case(app, case_id, principal, request.app.state.pool)
+    await access.record(
+        principal,
+        request,
+        action=f"audit.{purpose}",
+        tenant=case.tenant,
+        school=case.school,
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+    )
+    return CaseEventsOut(
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+        tenant=case.tenant,
+        school=case.school,
+        events=[audit_event(row, e) for row, e in events],
+    )
+
+
+@router.get(
+    "/cases/{case_id}/as-of",
+    response_model=CaseAsOfOut,
+    summary="The case as it stood at an instant, rebuilt from its events (auditor)",
+)
+async def case_as_of(
+    case_id: uuid.UUID,
+    at: Annotated[datetime, Query(description="ISO 8601 instant with time zone, e.g. 2026-11-29T10:00:00Z")],
+    principal: CurrentPrincipal,
+    app: CaseworkApp,
+    access: AccessLogger,
+    request: Request,
+) -> CaseAsOfOut:
+    if at.tzinfo is None:
+        raise Unprocessable(
+            "Geef het tijdstip met tijdzone, bijvoorbeeld 2026-11-29T10:00:00Z.", rule="as-of-timezone"
+        )
+    pool: asyncpg.Pool = request.app.state.pool
+    current, events = await _readable_case(app, case_id, principal, pool)
+    before = [(row, e) for row, e in events if e.timestamp <= at]
+    if not before:
+        raise NotFound("Deze zaak bestond op dat moment nog niet.", rule="case-not-yet-opened")
+    last_row, last_event = before[-1]
+    version = last_row.originator_version
+    case: Case = await anyio.to_thread.run_sync(lambda: app.repository.get(case_id, version=version))
+    born = await signal_history.date_of_birth(pool, case.pupil_id)
+    known = [r for r in await signal_history.signals_of_pupil(pool, case.pupil_id) if r["recorded_at"] <= at]
+    on = school_today(at)
+    await access.record(
+        principal,
+        request,
+        action="audit.as_of",
+        tenant=current.tenant,
+        school=current.school,
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+    )
+    return CaseAsOfOut(
+        as_of=at,
+        version=case.version,
+        case_id=case.id,
+        pupil_id=case.pupil_id,
+        tenant=case.tenant,
+        school=case.school,
+        step=case.step.value,
+        case_owner_id=case.case_owner_id,
+        opened_by=case.opened_by,
+        signal_ids=case.signal_ids,
+        opened_at=case.created_on,
+        last_event_type=event_type_of(last_event),
+        last_event_at=last_event.timestamp,
+        open_obligations=[
+            ObligationOut(code=o.code, text=o.text)
+            for o in case.open_obligations(pupil_date_of_birth=born, on=on)
+        ],
+        missing_for_report=[
+            ObligationOut(code=o.code, text=o.text)
+            for o in (case.missing_for_report(pupil_date_of_birth=born, on=on) if not case.closed else [])
+        ],
+        known_signals=[
+            KnownSignalAsOf(
+                signal_id=r["signal_id"], observed_on=r["observed_on"], recorded_at=r["recorded_at"]
+            )
+            for r in known
+        ],
+    )
+
+
+@router.get(
+    "/verify",
+    response_model=Verification,
+    summary="Recompute the hash chains of the whole event store and name every problem (auditor)",
+)
+async def verify_store(
+    principal: CurrentPrincipal,
+    app: CaseworkApp,
+    request: Request,
+    anchor: Annotated[
+        list[str] | None,
+        Query(
+            description="Chain heads recorded earlier, `<notification_id>:<log_hash>`; each must still be there"
+        ),
+    ] = None,
+) -> Verification:
+    principal.require_role(Role.AUDITOR)
+    try:
+        anchors = [Anchor.parse(a) for a in anchor or []]
+    except ValueError:
+        raise Unprocessable(
+            "Een ketenkop is <notificatienummer>:<64 hexadecimale tekens>.", rule="audit-anchor"
+        ) from None
+    return await verify(request.app.state.pool, events_table(app), anchors=anchors)

@@ -1,0 +1,264 @@
+"""The auditor's endpoints of casework on the real services: the demo case replayed as of any
+instant, tampering in the database named by /audit/verify, auditors only, and every read of case
+data in the access log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+
+from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, parse_event
+from meldcode_testkit import ServiceProcess, Suite, eventually, read_topic
+from meldcode_testkit.demo_case import walk_reported_case
+
+TENANT = "swv-zuid"
+
+
+def bearer(suite: Suite, sub: str, role: str, tenant: str = TENANT) -> dict[str, str]:
+    return {"Authorization": f"Bearer {suite.infra.token(sub=sub, role=role, tenant=tenant)}"}
+
+
+async def opened_case(suite: Suite) -> tuple[ServiceProcess, str, str, list[str]]:
+    """A pupil of 13 with two signals and a case opened from them: (casework, case_id, pupil_id, signal_ids)."""
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    ib, teacher = bearer(suite, "ib-bram", "intern_begeleider"), bearer(suite, "lk-anna", "leerkracht")
+    born = date(datetime.now(UTC).year - 13, 1, 1).isoformat()
+    async with httpx.AsyncClient() as http:
+        pupil = await http.post(
+            f"{signals.url}/pupils",
+            headers=ib,
+            json={
+                "school": "12AB",
+                "pupil_number": uuid.uuid4().hex[:6],
+                "given_name": "Sam",
+                "family_name": "de Vries",
+                "date_of_birth": born,
+            },
+        )
+        pupil_id = pupil.json()["pupil_id"]
+        signal_ids = []
+        for text in ("Blauwe plek op de arm.", "Schrikt bij harde geluiden."):
+            recorded = await http.post(
+                f"{signals.url}/pupils/{pupil_id}/signals",
+                headers=teacher,
+                json={
+                    "observed_on": datetime.now(UTC).date().isoformat(),
+                    "description": text,
+                    "source": {"kind": "own_observation"},
+                },
+            )
+            signal_ids.append(recorded.json()["signal_id"])
+
+        async def known() -> bool:
+            response = await http.get(f"{casework.url}/pupils/{pupil_id}/signals", headers=ib)
+            return response.status_code == 200 and len(response.json()) == len(signal_ids)
+
+        await eventually(known)
+        opened = await http.post(
+            f"{casework.url}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
+        )
+        assert opened.status_code == 201, opened.text
+    return casework, opened.json()["case_id"], pupil_id, signal_ids
+
+
+async def demo_case(suite: Suite) -> tuple[ServiceProcess, str, list[dict[str, Any]]]:
+    casework, case_id, _, signal_ids = await opened_case(suite)
+    async with httpx.AsyncClient() as http:
+        states = await walk_reported_case(
+            http,
+            casework.url,
+            bearer(suite, "ib-bram", "intern_begeleider"),
+            bearer(suite, "zt-carla", "zorgteam"),
+            case_id,
+            signal_ids,
+        )
+    return casework, case_id, states
+
+
+async def test_as_of_any_instant_gives_the_state_the_demo_case_really_had_then(suite: Suite) -> None:
+    casework, case_id, states = await demo_case(suite)
+    auditor = bearer(suite, "au-ines", "auditor")
+    async with httpx.AsyncClient(base_url=casework.url, headers=auditor) as http:
+        events = (await http.get(f"/audit/cases/{case_id}/events")).json()["events"]
+        as_of = {}
+        for event in events:
+            response = await http.get(f"/audit/cases/{case_id}/as-of", params={"at": event["recorded_at"]})
+            assert response.status_code == 200, response.text
+            as_of[event["version"]] = response.json()
+        opened_at = datetime.fromisoformat(events[0]["recorded_at"])
+        before = await http.get(
+            f"/audit/cases/{case_id}/as-of",
+            params={"at": (opened_at - timedelta(microseconds=1)).isoformat()},
+        )
+        naive = await http.get(f"/audit/cases/{case_id}/as-of", params={"at": "2026-11-29T10:00:00"})
+        now = (
+            await http.get(f"/audit/cases/{case_id}/as-of", params={"at": datetime.now(UTC).isoformat()})
+        ).json()
+
+    assert [e["version"] for e in events] == list(range(1, len(states) + 2))
+    assert as_of[1]["step"] == "geopend"
+    assert [o["code"] for o in as_of[1]["open_obligations"]] == ["gesprek_ouders"]
+    for version, state in enumerate(states, start=2):
+        replayed = as_of[version]
+        assert (replayed["version"], replayed["step"]) == (version, state["step"])
+        assert replayed["open_obligations"] == state["open_obligations"]
+        assert replayed["missing_for_report"] == state["missing_for_report"]
+    steps = [as_of[v]["step"] for v in sorted(as_of)]
+    assert {"geopend", "gesprek_ouders", "weging", "besluit", "melding", "volgen", "gesloten"} <= set(steps)
+    assert steps[-1] == "gesloten" and now["version"] == len(events)
+    assert len(as_of[1]["known_signals"]) == 2
+    assert (before.status_code, before.json()["rule"]) == (404, "case-not-yet-opened")
+    assert naive.status_code == 422
+
+
+async def test_the_case_history_lists_every_event_with_actor_payload_and_hash(suite: Suite) -> None:
+    casework, case_id, states = await demo_case(suite)
+    async with httpx.AsyncClient(base_url=casework.url, headers=bearer(suite, "au-ines", "auditor")) as http:
+        body = (await http.get(f"/audit/cases/{case_id}/events")).json()
+    events = body["events"]
+    assert len(events) == len(states) + 1
+    assert events[0]["event_type"] == "CaseOpened"
+    assert (events[0]["actor_id"], events[0]["actor_role"]) == ("ib-bram", "intern_begeleider")
+    report = next(e for e in events if e["event_type"] == "AmkNotified")
+    assert report["payload"]["reporter_id"] == "ib-bram"
+    assert all(len(e["event_hash"]) == 64 and len(e["log_hash"]) == 64 for e in events)
+    assert all(e["recorded_at"].endswith("Z") or e["recorded_at"].endswith("+00:00") for e in events)
+
+
+async def test_only_an_auditor_of_the_samenwerkingsverband_reaches_the_audit_endpoints(suite: Suite) -> None:
+    casework, case_id, _, _ = await opened_case(suite)
+    now = datetime.now(UTC).isoformat()
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+
+        async def status(path: str, headers: dict[str, str], **params: str) -> int:
+            return (await http.get(path, headers=headers, params=params)).status_code
+
+        ib = bearer(suite, "ib-bram", "intern_begeleider")
+        other = bearer(suite, "au-noord", "auditor", tenant="swv-noord")
+        auditor = bearer(suite, "au-ines", "auditor")
+        results = {
+            "ib events": await status(f"/audit/cases/{case_id}/events", ib),
+            "ib as-of": await status(f"/audit/cases/{case_id}/as-of", ib, at=now),
+            "ib verify": await status("/audit/verify", ib),
+            "other swv events": await status(f"/audit/cases/{case_id}/events", other),
+            "other swv as-of": await status(f"/audit/cases/{case_id}/as-of", other, at=now),
+            "unknown case": await status(f"/audit/cases/{uuid.uuid4()}/events", auditor),
+            "unknown case as-of": await status(f"/audit/cases/{uuid.uuid4()}/as-of", auditor, at=now),
+            "auditor": await status(f"/audit/cases/{case_id}/events", auditor),
+        }
+        forbidden = await http.get(f"/audit/cases/{case_id}/events", headers=ib)
+    assert results == {
+        "ib events": 403,
+        "ib as-of": 403,
+        "ib verify": 403,
+        "other swv events": 403,
+        "other swv as-of": 403,
+        "unknown case": 404,
+        "unknown case as-of": 404,
+        "auditor": 200,
+    }
+    assert forbidden.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_tampering_with_the_event_store_is_named_by_verify_over_http(suite: Suite) -> None:
+    casework, case_id, _ = await demo_case(suite)
+    conn = await asyncpg.connect(casework.env["CASEWORK_DATABASE_URL"])
+    case = uuid.UUID(case_id)
+    async with httpx.AsyncClient(base_url=casework.url, headers=bearer(suite, "au-ines", "auditor")) as http:
+
+        async def verified() -> dict[str, Any]:
+            response = await http.get("/audit/verify")
+            assert response.status_code == 200, response.text
+            result: dict[str, Any] = response.json()
+            return result
+
+        try:
+            clean = await verified()
+            # One byte of one stored event's state.
+            await conn.execute(
+                "update casework_events set state = set_byte(state, 10, get_byte(state, 10) # 1) "
+                "where originator_id = $1 and originator_version = 3",
+                case,
+            )
+            altered = await verified()
+            await conn.execute(
+                "update casework_events set state = set_byte(state, 10, get_byte(state, 10) # 1) "
+                "where originator_id = $1 and originator_version = 3",
+                case,
+            )
+            restored = await verified()
+            # Two events swap places in the log.
+            a, b = await conn.fetchval(
+                "select array_agg(notification_id order by originator_version) from casework_events "
+                "where originator_id = $1 and originator_version in (4, 6)",
+                case,
+            )
+            async with conn.transaction():
+                await conn.execute(
+                    "update casework_events set notification_id = -1 where notification_id = $1", a
+                )
+                await conn.execute(
+                    "update casework_events set notification_id = $1 where notification_id = $2", a, b
+                )
+                await conn.execute(
+                    "update casework_events set notification_id = $1 where notification_id = -1", b
+                )
+            swapped = await verified()
+            async with conn.transaction():
+                await conn.execute(
+                    "update casework_events set notification_id = -1 where notification_id = $1", a
+                )
+                await conn.execute(
+                    "update casework_events set notification_id = $1 where notification_id = $2", a, b
+                )
+                await conn.execute(
+                    "update casework_events set notification_id = $1 where notification_id = -1", b
+                )
+            # One event removed.
+            await conn.execute(
+                "delete from casework_events where originator_id = $1 and originator_version = 5", case
+            )
+            removed = await verified()
+        finally:
+            await conn.close()
+
+    assert clean["ok"] and clean["problems"] == [] and clean["events_checked"] == 13
+    assert len(clean["head"]["log_hash"]) == 64
+    assert not altered["ok"]
+    assert [(p["kind"], p["aggregate_id"], p["version"]) for p in altered["problems"]] == [
+        ("altered", case_id, 3)
+    ]
+    assert restored["ok"]
+    assert not swapped["ok"]
+    assert {p["kind"] for p in swapped["problems"]} == {"reordered"}
+    assert {a, b} <= {p["notification_id"] for p in swapped["problems"]}
+    assert not removed["ok"]
+    assert ("removed", case_id, 5) in [
+        (p["kind"], p["aggregate_id"], p["version"]) for p in removed["problems"]
+    ]
+
+
+async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access_topic(suite: Suite) -> None:
+    casework, case_id, pupil_id, _ = await opened_case(suite)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        read = await http.get(f"/cases/{case_id}", headers=bearer(suite, "zt-carla", "zorgteam"))
+    assert read.status_code == 200
+    messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=100, timeout=5)
+    events = [parse_event(m["value"]) for m in messages]
+    case_reads = [e for e in events if isinstance(e, DataAccessed) and e.payload.action == "case.read"]
+    assert len(case_reads) == 1
+    [event] = case_reads
+    assert (event.actor.user_id, event.actor.role.value) == ("zt-carla", "zorgteam")
+    assert (str(event.payload.case_id), str(event.payload.pupil_id)) == (case_id, pupil_id)
+    assert (event.payload.service, event.payload.resource) == ("casework", "GET /cases/{case_id}")
+    assert (event.tenant, event.school) == (TENANT, "12AB")
+    # The other reads of this test (polling the pupil's signals) are logged too, each as its own event.
+    assert all(
+        e.payload.action == "pupil.signals"
+        for e in events
+        if isinstance(e, DataAccessed) and e not in case_reads
+    )

@@ -1,0 +1,245 @@
+"""Working with JGZ on the Case aggregate: consultation asked and answered, hand-over on a legal basis.
+Each refusal names its rule; the same command is accepted once its condition is met. No I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from casework.domain.case import Case, KnownSignal
+from casework.domain.errors import (
+    CaseClosedAlready,
+    DomainError,
+    InvalidContent,
+    JgzConsultationNeedsQuestion,
+    JgzConsultationNotByIbOrCaseOwner,
+    JgzHandoverNeedsLegalBasis,
+    JgzHandoverNeedsSummary,
+    JgzPartnerNotConfigured,
+    JgzResultForUnknownRequest,
+    JgzResultNeedsContent,
+    StateConflict,
+)
+from casework.domain.jgz import JgzLegalBasis
+
+TODAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+PUPIL = uuid.uuid4()
+GGD = "GGD Zuid JGZ"
+IB: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c-1"}
+ZORGTEAM: dict[str, Any] = {"actor_id": "smw-1", "actor_role": "zorgteam", "correlation_id": "c-2"}
+JGZ_SYSTEM: dict[str, Any] = {"actor_id": f"jgz:{GGD}", "actor_role": "system", "correlation_id": "c-3"}
+
+
+def opened() -> Case:
+    signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
+    case = Case.open(
+        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **IB
+    )
+    case.collect_events()
+    return case
+
+
+def closed() -> Case:
+    case = opened()
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=TODAY, **IB)
+    case.collect_events()
+    return case
+
+
+def request(
+    case: Case, *, question: str = "Is de groei van de leerling op curve?", **kwargs: Any
+) -> uuid.UUID:
+    actor = kwargs.pop("actor", IB)
+    arguments = {"jgz_organisation": GGD, "today": TODAY, **kwargs}
+    return case.request_jgz_consultation(question=question, **arguments, **actor)
+
+
+def receive(
+    case: Case, *, message_id: str = "m-1", request_id: uuid.UUID | None = None, **kwargs: Any
+) -> bool:
+    arguments = {
+        "jgz_organisation": GGD,
+        "advice": "Gewicht onder de curve; huisbezoek gepland.",
+        "professional": "J. Janssen, jeugdverpleegkundige",
+        "received_at": NOW,
+        **kwargs,
+    }
+    return case.receive_jgz_consultation_result(
+        message_id=message_id, request_id=request_id, **arguments, **JGZ_SYSTEM
+    )
+
+
+def hand_over(case: Case, **kwargs: Any) -> uuid.UUID:
+    arguments = {
+        "legal_basis": "wettelijke_taak_jgz",
+        "legal_basis_explanation": "De JGZ volgt de leerling in haar wettelijke taak.",
+        "summary": "Zorgen over verwaarlozing; gezinscoach sinds oktober.",
+        "jgz_organisation": GGD,
+        "today": TODAY,
+        **kwargs,
+    }
+    return case.hand_over_to_jgz(**arguments, **IB)
+
+
+def names(case: Case) -> list[str]:
+    return [type(e).__name__ for e in case.collect_events()]
+
+
+# --- the consultation request ---------------------------------------------------------------------------
+
+
+def test_the_ib_er_asks_the_jgz_partner_for_a_consultation() -> None:
+    case = opened()
+    request_id = request(case)
+    [event] = case.collect_events()
+    assert isinstance(event, Case.JgzConsultationRequested)
+    assert (event.request_id, event.jgz_organisation, event.requested_by) == (request_id, GGD, "ib-1")
+    assert event.requested_on == TODAY
+    assert event.question == "Is de groei van de leerling op curve?"
+    assert [c.request_id for c in case.jgz_consultations] == [request_id]
+
+
+def test_the_case_owner_in_the_zorgteam_may_ask_but_another_zorgteam_member_may_not() -> None:
+    case = opened()
+    with pytest.raises(JgzConsultationNotByIbOrCaseOwner):
+        request(case, actor=ZORGTEAM)
+    assert names(case) == []
+    case.change_owner(new_owner_id="smw-1", **IB)
+    request(case, actor=ZORGTEAM)
+    assert names(case) == ["CaseOwnerChanged", "JgzConsultationRequested"]
+
+
+def test_a_consultation_is_refused_without_a_jgz_partner_for_the_samenwerkingsverband() -> None:
+    case = opened()
+    for missing in (None, "", "  "):
+        with pytest.raises(JgzPartnerNotConfigured):
+            request(case, jgz_organisation=missing)
+    assert names(case) == []
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_a_consultation_without_a_question_is_refused(question: str) -> None:
+    case = opened()
+    with pytest.raises(JgzConsultationNeedsQuestion):
+        request(case, question=question)
+    assert names(case) == []
+
+
+def test_a_closed_case_asks_no_consultation_until_it_is_reopened() -> None:
+    case = closed()
+    with pytest.raises(CaseClosedAlready):
+        request(case)
+    case.reopen(reason="Nieuwe signalen na de vakantie.", today=TODAY, **IB)
+    request(case)
+    assert names(case) == ["CaseReopened", "JgzConsultationRequested"]
+
+
+# --- the result, received over the inbound endpoint -----------------------------------------------------
+
+
+def test_a_result_answering_a_request_is_recorded_with_the_system_as_actor() -> None:
+    case = opened()
+    request_id = request(case)
+    case.collect_events()
+    assert receive(case, request_id=request_id) is True
+    [event] = case.collect_events()
+    assert isinstance(event, Case.JgzConsultationResultReceived)
+    assert (event.message_id, event.request_id, event.received_at) == ("m-1", request_id, NOW)
+    assert (event.actor_id, event.actor_role) == (f"jgz:{GGD}", "system")
+
+
+def test_the_same_message_twice_is_recorded_once() -> None:
+    case = opened()
+    assert receive(case, message_id="m-7") is True
+    assert receive(case, message_id="m-7") is False
+    assert receive(case, message_id=" m-7 ") is False
+    assert names(case) == ["JgzConsultationResultReceived"]
+    assert receive(case, message_id="m-8") is True
+    assert [r.message_id for r in case.jgz_results] == ["m-7", "m-8"]
+
+
+def test_a_result_naming_a_request_of_no_consultation_of_this_case_is_refused() -> None:
+    case = opened()
+    with pytest.raises(JgzResultForUnknownRequest):
+        receive(case, request_id=uuid.uuid4())
+    assert names(case) == []
+
+
+@pytest.mark.parametrize("field", ["advice", "professional"])
+def test_a_result_without_advice_or_professional_is_refused(field: str) -> None:
+    case = opened()
+    with pytest.raises(JgzResultNeedsContent):
+        receive(case, **{field: " "})
+    with pytest.raises(JgzResultNeedsContent):
+        receive(case, message_id="")
+    assert names(case) == []
+
+
+def test_a_result_that_arrives_after_closing_is_still_recorded() -> None:
+    case = closed()
+    assert receive(case) is True
+    assert names(case) == ["JgzConsultationResultReceived"]
+
+
+# --- the hand-over ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("basis", list(JgzLegalBasis))
+def test_the_case_is_handed_over_to_jgz_on_each_legal_basis(basis: JgzLegalBasis) -> None:
+    case = opened()
+    handover_id = hand_over(case, legal_basis=basis.value)
+    [event] = case.collect_events()
+    assert isinstance(event, Case.CaseHandedOverToJgz)
+    assert (event.handover_id, event.legal_basis, event.jgz_organisation) == (handover_id, basis.value, GGD)
+    assert [h.legal_basis for h in case.jgz_handovers] == [basis]
+
+
+@pytest.mark.parametrize("basis", [None, "", "wettelijke_plicht", "toestemming ouders", "vitaal_belang"])
+def test_a_hand_over_without_one_of_the_three_legal_bases_is_refused(basis: str | None) -> None:
+    case = opened()
+    with pytest.raises(JgzHandoverNeedsLegalBasis) as refused:
+        hand_over(case, legal_basis=basis)
+    assert "conflict_van_plichten" in str(refused.value)
+    assert names(case) == []
+
+
+def test_a_hand_over_needs_an_explained_legal_basis_and_a_summary() -> None:
+    case = opened()
+    with pytest.raises(JgzHandoverNeedsLegalBasis):
+        hand_over(case, legal_basis_explanation="Wet.")
+    with pytest.raises(JgzHandoverNeedsSummary):
+        hand_over(case, summary="  ")
+    assert names(case) == []
+
+
+def test_a_hand_over_is_refused_without_a_jgz_partner_and_on_a_closed_case() -> None:
+    with pytest.raises(JgzPartnerNotConfigured):
+        hand_over(opened(), jgz_organisation=None)
+    case = closed()
+    with pytest.raises(CaseClosedAlready):
+        hand_over(case)
+    assert names(case) == []
+
+
+# --- the errors themselves --------------------------------------------------------------------------------
+
+JGZ_ERRORS: list[type[DomainError]] = [
+    JgzPartnerNotConfigured,
+    JgzConsultationNeedsQuestion,
+    JgzResultNeedsContent,
+    JgzResultForUnknownRequest,
+    JgzHandoverNeedsLegalBasis,
+    JgzHandoverNeedsSummary,
+]
+
+
+def test_each_jgz_refusal_names_a_rule_and_is_409_for_state_or_422_for_content() -> None:
+    for cls in JGZ_ERRORS:
+        assert cls.rule.startswith("rule-"), cls
+        assert issubclass(cls, StateConflict | InvalidContent), cls
+        assert cls.status == (409 if issubclass(cls, StateConflict) else 422), cls
+    assert JgzConsultationNotByIbOrCaseOwner.status == 403

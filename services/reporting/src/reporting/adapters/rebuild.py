@@ -1,0 +1,441 @@
+"""Rebuild every read model from the Kafka topics and compare it with the live one by checksum.
+
+1. Capture the end offsets of every partition of every topic (`ALL_TOPICS`): the rebuild target E.
+2. Replay each partition from offset 0 up to E into a fresh PostgreSQL schema (`rebuild_<stamp>`,
+   same database) with the live projection code: the same `handle_event`, behind the same
+   `processed_events` de-duplication, in batches of one transaction each. The rebuild reads with
+   its own Kafka consumer without a group: it commits no offsets and never disturbs the live group.
+3. Wait until the live consumer group has committed offsets >= E on every partition (the live
+   consumer commits its database transaction before its offsets, so from then on the live tables
+   hold everything below E).
+4. In one REPEATABLE READ snapshot of the live tables, check that the live consumer has not
+   processed anything at or beyond E (`processed_events` keeps the partition and offset of every
+   event it applied). If it has, it moved on meanwhile: take the topics' current end offsets as the
+   new E, catch the rebuild up, and go back to 3 (at most `MAX_ROUNDS` times). Otherwise compute the
+   checksums of the live tables in that snapshot and of the rebuilt ones.
+5. Per table: sha256 over the md5 of every row, in primary-key order, of the table's columns in
+   name order minus the bookkeeping columns in `TABLES` (these legitimately differ), with the
+   session time zone at UTC so timestamps print the same.
+6. Without `replace` the rebuilt schema is dropped. With `replace` (operator CLI only) the live
+   tables are locked, the rebuild is caught up to the topics' current end offsets (which are at or
+   beyond anything the live consumer has seen; the live consumer skips what it then finds again
+   in the swapped-in `processed_events`), and the tables are swapped: the live ones move to a
+   schema `retired_<stamp>` (kept for a manual roll-back), the rebuilt ones take their place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import ConsumerRecord, TopicPartition
+from pydantic import ValidationError
+
+from meldcode_contracts import ALL_TOPICS, Envelope, parse_event
+from meldcode_servicekit.consuming import CONSUMER_SCHEMA, is_infrastructure_error
+from meldcode_servicekit.db import apply_schema
+from meldcode_servicekit.kafka import ensure_topics
+from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.settings import ServiceSettings
+
+from .readmodels import SCHEMA
+
+log = get_logger(__name__)
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    excluded: tuple[str, ...] = ()
+    """Bookkeeping columns left out of the checksum, because they legitimately differ."""
+
+
+TABLES: Final[dict[str, TableSpec]] = {
+    "pupils": TableSpec("pupil_id"),
+    "chronology": TableSpec("event_id"),
+    "case_changes": TableSpec("event_id"),
+    "school_cases": TableSpec("case_id"),
+    "access_log": TableSpec("access_id"),
+    # processed_at: when the event was processed; topic/partition/offset: where the first copy of
+    # an event was read, which differs when copies of one event sit on different partitions.
+    "processed_events": TableSpec("event_id", ("processed_at", "topic", "partition", "offset")),
+}
+BATCH: Final = 500
+LANES: Final = 3
+"""Transactions projecting side by side (by partition number; a partition is always in one lane)."""
+DEADLOCK_RETRIES: Final = 5
+MAX_ROUNDS: Final = 5
+REBUILD_LOCK: Final = 7513_0005
+"""Session advisory lock: one rebuild at a time per database."""
+
+
+class RebuildBusy(Exception):
+    """Another rebuild of these read models is running."""
+
+
+class LiveBehind(Exception):
+    """The live consumer did not reach the rebuild's offsets in time."""
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    name: str
+    live_checksum: str
+    rebuilt_checksum: str
+    rows: int
+    """Rows of the rebuilt table."""
+    live_rows: int
+
+    @property
+    def equal(self) -> bool:
+        return self.live_checksum == self.rebuilt_checksum and self.rows == self.live_rows
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    tables: list[TableComparison]
+    events: int
+    seconds: float
+    replaced_into: str | None = None
+    """With --replace: the schema the old live tables were moved to."""
+
+    @property
+    def ok(self) -> bool:
+        return all(t.equal for t in self.tables)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "tables": [
+                {
+                    "name": t.name,
+                    "live_checksum": t.live_checksum,
+                    "rebuilt_checksum": t.rebuilt_checksum,
+                    "rows": t.rows,
+                    "equal": t.equal,
+                }
+                for t in self.tables
+            ],
+            "events": self.events,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+Offsets = dict[TopicPartition, int]
+
+
+class Replayer:
+    """Reads the topics from offset 0 with no consumer group and projects into one schema."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler) -> None:
+        self._consumer = consumer
+        self._pool = pool
+        self._handle = handle
+        self.position: Offsets = {}
+        self.events = 0
+
+    async def start(self, partitions: Sequence[TopicPartition]) -> None:
+        self._consumer.assign(list(partitions))
+        await self._consumer.seek_to_beginning(*partitions)
+        self.position = {tp: 0 for tp in partitions}
+        for tp in partitions:
+            self.position[tp] = await self._consumer.position(tp)
+
+    async def replay_until(self, end: Offsets) -> None:
+        """Project every record below `end` that was not projected yet."""
+        pending = {tp for tp, offset in end.items() if self.position.get(tp, 0) < offset}
+        for tp in pending:
+            self._consumer.seek(tp, self.position[tp])
+        while pending:
+            fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
+            records: list[ConsumerRecord[Any, Any]] = []
+            for tp, batch in fetched.items():
+                records.extend(r for r in batch if r.offset < end[tp])
+            for tp in pending:
+                # What lies beyond `end` is read again (after a seek) by the next catch-up.
+                self.position[tp] = min(end[tp], await self._consumer.position(tp))
+            if records:
+                await self._project(records)
+            pending = {tp for tp in pending if self.position[tp] < end[tp]}
+
+    async def _project(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+        parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
+        for record in records:
+            self.events += 1
+            try:
+                parsed.append((record, parse_event(record.value or b"")))
+            except ValidationError:
+                log.warning(
+                    "rebuild_invalid_message",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+        lanes: dict[int, list[tuple[ConsumerRecord[Any, Any], Envelope]]] = {}
+        for record, event in parsed:
+            lanes.setdefault(record.partition % LANES, []).append((record, event))
+        await asyncio.gather(*(self._project_lane(lane) for lane in lanes.values()))
+
+    async def _project_lane(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
+        """One transaction for the lane's messages (each partition stays in order within its lane).
+
+        Lanes run side by side: the projections give the same rows in any order across keys, and a
+        deadlock between two lanes (case advisory locks taken in another order) rolls one lane back,
+        which is then simply applied again."""
+        for attempt in range(1, DEADLOCK_RETRIES + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    for record, event in lane:
+                        await self._record_and_handle(conn, record, event)
+                return
+            except asyncpg.DeadlockDetectedError:
+                if attempt == DEADLOCK_RETRIES:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
+            except Exception as exc:
+                if is_infrastructure_error(exc):
+                    raise
+                log.warning("rebuild_batch_split", batch=len(lane), error_type=type(exc).__name__)
+                await self._one_by_one(lane)
+                return
+
+    async def _one_by_one(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
+        """Each message on its own, so a failing event is set aside like the live consumer parks it."""
+        for record, event in lane:
+            async with self._pool.acquire() as conn:
+                try:
+                    async with conn.transaction():
+                        await self._record_and_handle(conn, record, event)
+                except Exception as single:
+                    if is_infrastructure_error(single):
+                        raise
+                    log.warning(
+                        "rebuild_event_parked",
+                        event_id=str(event.event_id),
+                        error_type=type(single).__name__,
+                    )
+                    await self._record(conn, record, event, outcome="parked")
+
+    async def _record(self, conn: Any, record: Any, event: Envelope, *, outcome: str = "processed") -> bool:
+        first = await conn.fetchval(
+            """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
+               values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
+            event.event_id,
+            event.event_type,
+            record.topic,
+            record.partition,
+            record.offset,
+            outcome,
+        )
+        return bool(first)
+
+    async def _record_and_handle(self, conn: Any, record: Any, event: Envelope) -> None:
+        if await self._record(conn, record, event):
+            await self._handle(conn, event)
+
+
+async def _schema_pool(database_url: str, schema: str, size: int = 4) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        database_url,
+        min_size=1,
+        max_size=size,
+        command_timeout=300,
+        server_settings={"search_path": schema, "timezone": "UTC"},
+    )
+    assert pool is not None
+    return pool
+
+
+async def _columns(conn: Any, schema: str, table: str) -> list[str]:
+    rows = await conn.fetch(
+        """select column_name from information_schema.columns
+           where table_schema = $1 and table_name = $2 order by column_name""",
+        schema,
+        table,
+    )
+    return [r["column_name"] for r in rows]
+
+
+async def table_checksum(conn: Any, schema: str, table: str) -> tuple[str, int]:
+    """(sha256 hex over the md5 of every row in key order, row count) of `schema.table`."""
+    spec = TABLES[table]
+    columns = [c for c in await _columns(conn, schema, table) if c not in spec.excluded]
+    if not columns:
+        return "", 0
+    row = ", ".join(f'"{c}"' for c in columns)
+    record = await conn.fetchrow(
+        f"""select count(*)::bigint as n,
+                   encode(sha256(convert_to(coalesce(
+                       string_agg(md5(row({row})::text), '' order by "{spec.key}"), ''), 'UTF8')), 'hex')
+                       as checksum
+            from "{schema}"."{table}" """  # noqa: S608 (names come from TABLES and the catalogue)
+    )
+    return str(record["checksum"]), int(record["n"])
+
+
+async def checksums(conn: Any, schema: str) -> dict[str, tuple[str, int]]:
+    await conn.execute("set local timezone = 'UTC'")
+    return {table: await table_checksum(conn, schema, table) for table in TABLES}
+
+
+async def topic_partitions(settings: ServiceSettings) -> list[TopicPartition]:
+    topics = [settings.topic(t) for t in ALL_TOPICS]
+    await ensure_topics(settings.kafka_bootstrap_servers, topics)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    return sorted(
+        (TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]),
+        key=lambda tp: (tp.topic, tp.partition),
+    )
+
+
+async def live_committed(
+    settings: ServiceSettings, group: str, partitions: Sequence[TopicPartition]
+) -> Offsets:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group, partitions=list(partitions))
+    finally:
+        await admin.close()
+    return {
+        tp: (meta.offset if meta is not None and meta.offset >= 0 else 0) for tp, meta in committed.items()
+    }
+
+
+async def wait_for_live(settings: ServiceSettings, group: str, end: Offsets, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        committed = await live_committed(settings, group, list(end))
+        if all(committed.get(tp, 0) >= offset for tp, offset in end.items() if offset > 0):
+            return
+        if time.monotonic() > deadline:
+            raise LiveBehind("the live consumer did not reach the rebuild's offsets in time")
+        await asyncio.sleep(0.5)
+
+
+async def _live_ahead(conn: Any, end: Offsets) -> bool:
+    rows = await conn.fetch(
+        """select topic, partition, max("offset") as last from processed_events group by topic, partition"""
+    )
+    return any(r["last"] >= end.get(TopicPartition(r["topic"], r["partition"]), 0) for r in rows)
+
+
+async def rebuild(
+    settings: ServiceSettings,
+    handle: Handler,
+    *,
+    group: str,
+    replace: bool = False,
+    wait_timeout: float = 120.0,
+) -> RebuildReport:
+    """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild."""
+    started = time.monotonic()
+    stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
+    schema = f"rebuild_{stamp}"
+    guard = await asyncpg.connect(settings.database_url)
+    try:
+        if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
+            raise RebuildBusy("a rebuild is already running")
+        live_schema = str(await guard.fetchval("select current_schema()"))
+        await guard.execute(f'create schema "{schema}"')
+        pool = await _schema_pool(settings.database_url, schema)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+        )
+        swapped_into: str | None = None
+        try:
+            await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+            partitions = await topic_partitions(settings)
+            await consumer.start()
+            replayer = Replayer(consumer, pool, handle)
+            await replayer.start(partitions)
+            end: Offsets = await consumer.end_offsets(partitions)
+            await replayer.replay_until(end)
+            log.info("rebuild_replayed", events=replayer.events, schema=schema)
+            live_sums: dict[str, tuple[str, int]] | None = None
+            for _ in range(MAX_ROUNDS):
+                await wait_for_live(settings, group, end, wait_timeout)
+                async with guard.transaction(isolation="repeatable_read", readonly=True):
+                    if await _live_ahead(guard, end):
+                        live_sums = None
+                    else:
+                        live_sums = await checksums(guard, live_schema)
+                if live_sums is not None:
+                    break
+                end = await consumer.end_offsets(partitions)
+                await replayer.replay_until(end)
+            if live_sums is None:
+                raise LiveBehind("the live consumer kept moving; compare again later")
+            async with pool.acquire() as conn, conn.transaction():
+                rebuilt_sums = await checksums(conn, schema)
+            tables = [
+                TableComparison(
+                    name=t,
+                    live_checksum=live_sums[t][0],
+                    rebuilt_checksum=rebuilt_sums[t][0],
+                    rows=rebuilt_sums[t][1],
+                    live_rows=live_sums[t][1],
+                )
+                for t in TABLES
+            ]
+            if replace:
+                swapped_into = await _swap(guard, consumer, replayer, partitions, live_schema, schema, stamp)
+            report = RebuildReport(
+                tables=tables,
+                events=replayer.events,
+                seconds=time.monotonic() - started,
+                replaced_into=swapped_into,
+            )
+            log.info("rebuild_compared", ok=report.ok, events=report.events, seconds=round(report.seconds, 2))
+            return report
+        finally:
+            await consumer.stop()
+            await pool.close()
+            if swapped_into is None:
+                await guard.execute(f'drop schema if exists "{schema}" cascade')
+            await guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)
+    finally:
+        await guard.close()
+
+
+async def _swap(
+    conn: Any,
+    consumer: AIOKafkaConsumer,
+    replayer: Replayer,
+    partitions: Sequence[TopicPartition],
+    live_schema: str,
+    rebuilt_schema: str,
+    stamp: str,
+) -> str:
+    """Lock the live tables, catch the rebuild up to the topics' ends, and swap the tables."""
+    retired = f"retired_{stamp}"
+    names = ", ".join(f'"{live_schema}"."{t}"' for t in TABLES)
+    async with conn.transaction():
+        await conn.execute(f"lock table {names} in access exclusive mode")
+        await replayer.replay_until(await consumer.end_offsets(list(partitions)))
+        await conn.execute(f'create schema "{retired}"')
+        for table in TABLES:
+            await conn.execute(f'alter table "{live_schema}"."{table}" set schema "{retired}"')
+            await conn.execute(f'alter table "{rebuilt_schema}"."{table}" set schema "{live_schema}"')
+        await conn.execute(f'drop schema "{rebuilt_schema}" cascade')
+    log.info("rebuild_swapped_in", retired_schema=retired)
+    return retired
