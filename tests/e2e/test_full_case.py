@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from meldcode_contracts import CASEWORK_EVENTS, AmkNotified, DecisionMade, parse_event
+from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, DecisionMade, parse_event
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -82,8 +82,22 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
             return entries if sum(e["event_type"] == "CaseClosed" for e in entries) == 2 else None
 
         entries = await eventually(chronology, timeout=60)
-        ours = [e["event_type"] for e in entries if e.get("case_id") == case_id]
+        casework_types = {event.__name__ for event in CASE_EVENTS}
+        ours = [
+            e["event_type"]
+            for e in entries
+            if e.get("case_id") == case_id and e["event_type"] in casework_types
+        ]
         assert ours == REPORTED_CASE_EVENTS
+
+        async def melding_document_in_chronology() -> bool:
+            response = await http.get(f"{reporting}/pupils/{pupil_id}/chronology", headers=staff.ib)
+            return any(
+                e["event_type"] == "MeldingDocumentIssued" and e.get("case_id") == case_id
+                for e in response.json()["entries"]
+            )
+
+        await eventually(melding_document_in_chronology, timeout=90)
         assert all(e["label"] != "Gebeurtenis" for e in entries)
         school_cases = (await http.get(f"{reporting}/schools/12AB/cases", headers=staff.ib)).json()["cases"]
         [listed] = [c for c in school_cases if str(c["case_id"]) == case_id]

@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,27 @@ async def test_a_jgz_consultation_goes_out_signed_comes_back_signed_and_is_in_th
 
         labels = await eventually(in_chronology, timeout=60)
         assert labels.count("Advies van de JGZ ontvangen") == 1
+
+        auditor = bearer(suite.infra.token(sub="auditor-1", role="auditor", tenant=TENANT, schools=()))
+        events = (await http.get(f"{casework}/audit/cases/{case_id}/events", headers=auditor)).json()[
+            "events"
+        ]
+        [asked_at] = [e["occurred_at"] for e in events if e["event_type"] == "JgzConsultationRequested"]
+        then = (
+            await http.get(
+                f"{casework}/audit/cases/{case_id}/as-of", params={"at": asked_at}, headers=auditor
+            )
+        ).json()
+        now = (
+            await http.get(
+                f"{casework}/audit/cases/{case_id}/as-of",
+                params={"at": datetime.now(UTC).isoformat()},
+                headers=auditor,
+            )
+        ).json()
+        assert ([c["answered"] for c in then["jgz_consultations"]], then["jgz_results"]) == ([False], [])
+        assert [c["answered"] for c in now["jgz_consultations"]] == [True]
+        assert len(now["jgz_results"]) == 1 and len(now["jgz_handovers"]) == 1
 
         other_school = bearer(
             suite.infra.token(sub="ib-other", role="intern_begeleider", tenant=TENANT, schools=("34CD",))

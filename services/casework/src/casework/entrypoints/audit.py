@@ -34,7 +34,7 @@ from ..application import CaseworkApplication
 from ..domain.case import Case
 from ..translation import to_contract_event
 from .http import CaseworkApp
-from .views import ObligationOut
+from .views import JgzConsultationOut, JgzHandoverOut, JgzResultOut, ObligationOut, jgz_view
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -90,6 +90,9 @@ class CaseAsOfOut(BaseModel):
     known_signals: list[KnownSignalAsOf] = Field(
         description="The pupil's signals known to casework at that instant"
     )
+    jgz_consultations: list[JgzConsultationOut] = Field(description="JGZ consultations asked by then")
+    jgz_results: list[JgzResultOut] = Field(description="JGZ results received by then")
+    jgz_handovers: list[JgzHandoverOut] = Field(description="Hand-overs to JGZ by then")
 
 
 def event_type_of(domain_event: Any) -> str:
@@ -229,6 +232,7 @@ async def case_as_of(
             )
             for r in known
         ],
+        **jgz_view(case),
     )
 
 

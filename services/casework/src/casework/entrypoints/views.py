@@ -105,11 +105,11 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         missing_for_report=_obligations(
             case.missing_for_report(pupil_date_of_birth=born, on=today) if not case.closed else []
         ),
-        **_jgz(case),
+        **jgz_view(case),
     )
 
 
-def _jgz(case: Case) -> dict[str, Any]:
+def jgz_view(case: Case) -> dict[str, Any]:
     answered = {r.request_id for r in case.jgz_results}
     return {
         "jgz_consultations": [
