@@ -16,7 +16,7 @@ from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.runtime import database, event_consumer
 from meldcode_servicekit.web import create_app
 
-from .adapters.readmodels import SCHEMA
+from .adapters.readmodels import CASE_FOLD_VERSION, SCHEMA, refold_cases_if_stale
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
@@ -32,6 +32,10 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            async with app.state.pool.acquire() as conn:
+                refolded = await refold_cases_if_stale(conn)
+            if refolded is not None:
+                log.info("case_rows_refolded", cases=refolded, fold_version=CASE_FOLD_VERSION)
             await stack.enter_async_context(access_log(app, settings, service="reporting"))
             await stack.enter_async_context(
                 event_consumer(app, settings, service="reporting", topics=ALL_TOPICS, handle=handle_event)

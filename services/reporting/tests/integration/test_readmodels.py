@@ -227,3 +227,31 @@ async def test_a_data_access_is_kept_once_in_the_access_log(pool: asyncpg.Pool, 
 
     rows = await pool.fetch("select access_id, user_id, action from access_log")
     assert [tuple(r) for r in rows] == [(read.payload.access_id, "ib-1", "case.read")]
+
+
+async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up(
+    pool: asyncpg.Pool, events: Events
+) -> None:
+    registered = events.pupil()
+    signal = events.signal(registered.payload.pupil_id, when=at(5))
+    await apply_all(
+        pool,
+        [
+            registered,
+            signal,
+            *a_whole_case(events, registered.payload.pupil_id, [signal.payload.signal_id], start=10),
+        ],
+    )
+    async with pool.acquire() as conn:
+        assert await readmodels.refold_cases_if_stale(conn) == 1  # a new database: stamped once
+        assert await readmodels.refold_cases_if_stale(conn) is None
+    folded = await snapshot(pool)
+    # What an older fold left behind: columns it did not know, and no version stamp.
+    await pool.execute(
+        "update school_cases set step_since = null, feedback_received = false, evaluation_on = null, evaluated = false"
+    )
+    await pool.execute("delete from projection_versions")
+    assert await snapshot(pool) != folded
+    async with pool.acquire() as conn:
+        assert await readmodels.refold_cases_if_stale(conn) == 1
+    assert await snapshot(pool) == folded

@@ -143,6 +143,8 @@ SCHEMA = [
     "create index if not exists access_log_by_pupil on access_log (tenant, pupil_id, occurred_at desc)",
     "create index if not exists access_log_by_user on access_log (tenant, user_id, occurred_at desc)",
     "create index if not exists access_log_by_time on access_log (tenant, occurred_at desc)",
+    # --- v4: stored case rows follow the fold they were made with ------------------------------
+    "create table if not exists projection_versions (name text primary key, version int not null)",
 ]
 
 
@@ -618,3 +620,30 @@ async def access_log_entries(
         offset,
     )
     return [_access(r) for r in records]
+
+
+CASE_FOLD_VERSION = 3
+"""Raise it whenever `reporting.domain.cases.case_row` fills more or other columns: at start-up the
+stored case rows are then folded again from their changes (`refold_cases_if_stale`), so a live
+database equals a rebuild without waiting for each case's next event."""
+
+
+async def refold_cases_if_stale(conn: asyncpg.Connection) -> int | None:
+    """Fold every case row again when it was made by an older fold; the number refolded, or None."""
+    async with conn.transaction():
+        await conn.execute("select pg_advisory_xact_lock(hashtext('reporting-case-fold'))")
+        stored = await conn.fetchval("select version from projection_versions where name = 'school_cases'")
+        if stored is not None and stored >= CASE_FOLD_VERSION:
+            return None
+        case_ids = [r["case_id"] for r in await conn.fetch("select distinct case_id from case_changes")]
+        for case_id in case_ids:
+            records = await conn.fetch("select * from case_changes where case_id = $1", case_id)
+            row = case_row(_change(r) for r in records)
+            if row is not None:
+                await upsert_case(conn, row)
+        await conn.execute(
+            """insert into projection_versions (name, version) values ('school_cases', $1)
+               on conflict (name) do update set version = excluded.version""",
+            CASE_FOLD_VERSION,
+        )
+        return len(case_ids)
