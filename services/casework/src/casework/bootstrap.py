@@ -22,6 +22,7 @@ from .application import CaseworkApplication
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
+from .entrypoints.audit import verify_router
 from .entrypoints.command_routes import router as command_router
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
@@ -69,7 +70,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode casework",
         description="Steps 3-6 of the Meldcode: cases, weighing, decisions, reports to Veilig Thuis, follow-up.",
         lifespan=lifespan,
-        routers=[router, command_router, jgz_router, audit_router],
+        routers=[router, command_router, jgz_router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )

@@ -21,6 +21,7 @@ from .application import SignalsApplication
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
+from .entrypoints.audit import verify_router
 from .entrypoints.http import router
 from .translation import to_contract_event
 
@@ -60,7 +61,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode signals",
         description="Steps 1-2 of the Meldcode: pupils, signals and their corrections.",
         lifespan=lifespan,
-        routers=[router, audit_router],
+        routers=[router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )

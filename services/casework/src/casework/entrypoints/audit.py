@@ -11,21 +11,18 @@ from typing import Annotated, Any, Literal
 import anyio
 import asyncpg
 from fastapi import APIRouter, Query, Request
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
+from meldcode_servicekit.audit import AuditEventOut, verification_router
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.hashchain import (
-    Anchor,
     ChainedEvent,
-    Verification,
     events_table,
     stored_events,
     to_stored_event,
-    verify,
 )
 from meldcode_servicekit.problems import NotFound, Unprocessable
 
@@ -33,28 +30,10 @@ from ..adapters import signal_history
 from ..application import CaseworkApplication
 from ..domain.case import Case
 from ..translation import to_contract_event
-from .http import CaseworkApp
+from .http import CaseworkApp, casework_app
 from .views import JgzConsultationOut, JgzHandoverOut, JgzResultOut, ObligationOut, jgz_view
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-
-META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-
-
-class AuditEventOut(BaseModel):
-    notification_id: int = Field(description="Position in the service's event log")
-    aggregate_id: uuid.UUID
-    version: int
-    event_type: str
-    occurred_at: datetime = Field(description="When the event happened and was stored (UTC)")
-    recorded_at: datetime = Field(description="When it was stored (UTC): events are stored as they happen")
-    actor_id: str | None
-    actor_role: str | None
-    payload: dict[str, Any] = Field(
-        description="Every field of the stored event, the reporter's identity included"
-    )
-    event_hash: str | None = Field(description="sha256 of the event and its predecessor (hex)")
-    log_hash: str | None = Field(description="sha256 chain over the whole store (hex)")
 
 
 class CaseEventsOut(BaseModel):
@@ -107,20 +86,7 @@ def event_type_of(domain_event: Any) -> str:
 
 
 def audit_event(row: ChainedEvent, domain_event: Any) -> AuditEventOut:
-    payload = {k: v for k, v in vars(domain_event).items() if k not in META}
-    return AuditEventOut(
-        notification_id=row.notification_id,
-        aggregate_id=row.originator_id,
-        version=row.originator_version,
-        event_type=event_type_of(domain_event),
-        occurred_at=domain_event.timestamp,
-        recorded_at=domain_event.timestamp,
-        actor_id=payload.get("actor_id"),
-        actor_role=payload.get("actor_role"),
-        payload=jsonable_encoder(payload),
-        event_hash=row.event_hash,
-        log_hash=row.log_hash,
-    )
+    return AuditEventOut.of(row, domain_event, event_type_of(domain_event))
 
 
 async def _readable_case(
@@ -236,27 +202,4 @@ async def case_as_of(
     )
 
 
-@router.get(
-    "/verify",
-    response_model=Verification,
-    summary="Recompute the hash chains of the whole event store and name every problem (auditor)",
-)
-async def verify_store(
-    principal: CurrentPrincipal,
-    app: CaseworkApp,
-    request: Request,
-    anchor: Annotated[
-        list[str] | None,
-        Query(
-            description="Chain heads recorded earlier, `<notification_id>:<log_hash>`; each must still be there"
-        ),
-    ] = None,
-) -> Verification:
-    principal.require_role(Role.AUDITOR)
-    try:
-        anchors = [Anchor.parse(a) for a in anchor or []]
-    except ValueError:
-        raise Unprocessable(
-            "Een ketenkop is <notificatienummer>:<64 hexadecimale tekens>.", rule="audit-anchor"
-        ) from None
-    return await verify(request.app.state.pool, events_table(app), anchors=anchors)
+verify_router = verification_router(casework_app)

@@ -5,51 +5,30 @@ from, and the verification of the hash-chained event store (ADR 7). Auditors onl
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import anyio
 import asyncpg
-from fastapi import APIRouter, Query, Request
-from fastapi.encoders import jsonable_encoder
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
 
 from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
+from meldcode_servicekit.audit import AuditEventOut, verification_router
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.hashchain import (
-    Anchor,
     ChainedEvent,
-    Verification,
     events_table,
     stored_events,
     to_stored_event,
-    verify,
 )
-from meldcode_servicekit.problems import Unprocessable
 
 from ..application import SignalsApplication
 from ..domain.pupil import Pupil
 from ..translation import to_contract_event
-from .http import SignalsApp
+from .http import SignalsApp, signals_app
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-
-META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-
-
-class AuditEventOut(BaseModel):
-    notification_id: int = Field(description="Position in the service's event log")
-    aggregate_id: uuid.UUID = Field(description="The pupil, signal, consultation or advice request")
-    version: int
-    event_type: str
-    occurred_at: datetime = Field(description="When the event happened and was stored (UTC)")
-    recorded_at: datetime = Field(description="When it was stored (UTC): events are stored as they happen")
-    actor_id: str | None
-    actor_role: str | None
-    payload: dict[str, Any] = Field(description="Every field of the stored event")
-    event_hash: str | None = Field(description="sha256 of the event and its predecessor (hex)")
-    log_hash: str | None = Field(description="sha256 chain over the whole store (hex)")
 
 
 class PupilEventsOut(BaseModel):
@@ -91,20 +70,7 @@ def audit_event(row: ChainedEvent, domain_event: Any) -> AuditEventOut | None:
     contract = to_contract_event(domain_event)
     if contract is None:
         return None
-    payload = {k: v for k, v in vars(domain_event).items() if k not in META}
-    return AuditEventOut(
-        notification_id=row.notification_id,
-        aggregate_id=row.originator_id,
-        version=row.originator_version,
-        event_type=str(contract.event_type),
-        occurred_at=domain_event.timestamp,
-        recorded_at=domain_event.timestamp,
-        actor_id=payload.get("actor_id"),
-        actor_role=payload.get("actor_role"),
-        payload=jsonable_encoder(payload),
-        event_hash=row.event_hash,
-        log_hash=row.log_hash,
-    )
+    return AuditEventOut.of(row, domain_event, str(contract.event_type))
 
 
 @router.get(
@@ -133,27 +99,4 @@ async def pupil_events(
     )
 
 
-@router.get(
-    "/verify",
-    response_model=Verification,
-    summary="Recompute the hash chains of the whole event store and name every problem (auditor)",
-)
-async def verify_store(
-    principal: CurrentPrincipal,
-    app: SignalsApp,
-    request: Request,
-    anchor: Annotated[
-        list[str] | None,
-        Query(
-            description="Chain heads recorded earlier, `<notification_id>:<log_hash>`; each must still be there"
-        ),
-    ] = None,
-) -> Verification:
-    principal.require_role(Role.AUDITOR)
-    try:
-        anchors = [Anchor.parse(a) for a in anchor or []]
-    except ValueError:
-        raise Unprocessable(
-            "Een ketenkop is <notificatienummer>:<64 hexadecimale tekens>.", rule="audit-anchor"
-        ) from None
-    return await verify(request.app.state.pool, events_table(app), anchors=anchors)
+verify_router = verification_router(signals_app)

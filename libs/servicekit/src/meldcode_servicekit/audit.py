@@ -1,0 +1,89 @@
+"""What the auditor endpoints of every event-sourced service share: a stored event as the auditor
+sees it, and `GET /audit/verify` over the service's hash-chained store (ADR 7)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from eventsourcing.application import Application
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from meldcode_contracts import Role
+
+from .auth import CurrentPrincipal
+from .hashchain import Anchor, ChainedEvent, Verification, events_table, verify
+from .problems import Unprocessable
+
+META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+"""Attributes every stored event has; the rest is its payload."""
+
+
+class AuditEventOut(BaseModel):
+    notification_id: int = Field(description="Position in the service's event log")
+    aggregate_id: uuid.UUID = Field(
+        description="The aggregate (pupil, signal, case, ...) the event belongs to"
+    )
+    version: int
+    event_type: str
+    occurred_at: datetime = Field(description="When the event happened and was stored (UTC)")
+    recorded_at: datetime = Field(description="When it was stored (UTC): events are stored as they happen")
+    actor_id: str | None
+    actor_role: str | None
+    payload: dict[str, Any] = Field(
+        description="Every field of the stored event, the reporter's identity included"
+    )
+    event_hash: str | None = Field(description="sha256 of the event and its predecessor (hex)")
+    log_hash: str | None = Field(description="sha256 chain over the whole store (hex)")
+
+    @classmethod
+    def of(cls, row: ChainedEvent, domain_event: Any, event_type: str) -> AuditEventOut:
+        payload = {k: v for k, v in vars(domain_event).items() if k not in META}
+        return cls(
+            notification_id=row.notification_id,
+            aggregate_id=row.originator_id,
+            version=row.originator_version,
+            event_type=event_type,
+            occurred_at=domain_event.timestamp,
+            recorded_at=domain_event.timestamp,
+            actor_id=payload.get("actor_id"),
+            actor_role=payload.get("actor_role"),
+            payload=jsonable_encoder(payload),
+            event_hash=row.event_hash,
+            log_hash=row.log_hash,
+        )
+
+
+def verification_router(application_of: Callable[[Request], Application[Any]]) -> APIRouter:
+    """`GET /audit/verify` for the application that `application_of` finds on the app state."""
+    router = APIRouter(prefix="/audit", tags=["audit"])
+
+    @router.get(
+        "/verify",
+        response_model=Verification,
+        summary="Recompute the hash chains of the whole event store and name every problem (auditor)",
+    )
+    async def verify_store(
+        principal: CurrentPrincipal,
+        request: Request,
+        anchor: Annotated[
+            list[str] | None,
+            Query(
+                description="Chain heads recorded earlier, `<notification_id>:<log_hash>`; each must still be there"
+            ),
+        ] = None,
+    ) -> Verification:
+        principal.require_role(Role.AUDITOR)
+        try:
+            anchors = [Anchor.parse(a) for a in anchor or []]
+        except ValueError:
+            raise Unprocessable(
+                "Een ketenkop is <notificatienummer>:<64 hexadecimale tekens>.", rule="audit-anchor"
+            ) from None
+        return await verify(request.app.state.pool, events_table(application_of(request)), anchors=anchors)
+
+    return router
