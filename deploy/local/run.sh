@@ -69,6 +69,8 @@ mkdir -p "$maildir"/cur "$maildir"/new "$maildir"/tmp  # a Maildir, for the catc
 pids+=($!); extra_names=(smtp)
 "$MELDCODE_PYTHON" -m jgz_simulator.cli serve --port "$jgz_port" --secret "$jgz_secret" >>"$logs/jgz-simulator.log" 2>&1 &
 pids+=($!); extra_names+=(jgz-simulator)
+# the benchmark writes as one user far faster than a person does: no write rate limit for it
+if [ "$mode" = "--bench" ]; then export MELDCODE_WRITE_RATE_PER_MINUTE="${MELDCODE_WRITE_RATE_PER_MINUTE:-0}"; fi
 for svc in "${SERVICES[@]}"; do
   "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" serve >>"$logs/$svc.log" 2>&1 &
   pids+=($!)

@@ -1,13 +1,18 @@
 """Bearer tokens (JWT): who is acting, in which role, for which samenwerkingsverband and schools.
 
-Production validates against the OpenID Connect issuer's JWKS (`AUTH_JWKS_URL`); development
+Production validates against the OpenID Connect issuer (`AUTH_OIDC_ISSUER`, whose discovery
+document names the JWKS; or directly `AUTH_JWKS_URL`); development
 and tests use a local key pair (`AUTH_PUBLIC_KEY_FILE`, see `devtokens`). Missing or bad token
 -> 401; authenticated but not allowed -> 403 (see `Principal.require_*`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -19,9 +24,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from meldcode_contracts import Actor, Role
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 
+from .logging import get_logger
 from .problems import Forbidden, ServiceUnavailable, Unauthorized
 from .settings import ServiceSettings
 
+log = get_logger(__name__)
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
 # Claims end up in every event envelope: refuse what the contracts would refuse later, so a bad
 # token can never leave a stored event that the outbox relay cannot publish.
@@ -86,13 +93,37 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, settings: ServiceSettings) -> None:
-        self._settings = settings
+    """Checks bearer tokens against, in this order of preference: the OpenID Connect issuer
+    (`AUTH_OIDC_ISSUER`: discovery document -> JWKS), a JWKS URL (`AUTH_JWKS_URL`), or the
+    development issuer's public key file. Signature, issuer, audience, expiry and not-before are
+    checked with `AUTH_LEEWAY_SECONDS` of clock skew, and only the asymmetric `ALGORITHMS`.
 
-    @cached_property
+    The JWKS is cached and fetched again when a token names an unknown `kid` (key rotation), at
+    most once per `jwks_refresh_cooldown` seconds so made-up kids cannot flood the issuer.
+    """
+
+    def __init__(self, settings: ServiceSettings, *, jwks_refresh_cooldown: float = 10.0) -> None:
+        self._settings = settings
+        self._cooldown = jwks_refresh_cooldown
+        self._jwks_client: jwt.PyJWKClient | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def expected_issuer(self) -> str:
+        return self._settings.auth_oidc_issuer or self._settings.auth_issuer
+
     def _jwks(self) -> jwt.PyJWKClient | None:
-        url = self._settings.auth_jwks_url
-        return jwt.PyJWKClient(url, cache_keys=True) if url else None
+        with self._lock:
+            if self._jwks_client is None:
+                if self._settings.auth_oidc_issuer:
+                    url: str | None = discover_jwks_uri(self._settings.auth_oidc_issuer)
+                else:
+                    url = self._settings.auth_jwks_url
+                if url:
+                    self._jwks_client = jwt.PyJWKClient(
+                        url, lifespan=300, timeout=5, cooldown_duration=self._cooldown
+                    )
+            return self._jwks_client
 
     @cached_property
     def _public_key(self) -> str | None:
@@ -102,8 +133,9 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             key: Any
-            if self._jwks is not None:
-                key = self._jwks.get_signing_key_from_jwt(token).key
+            jwks = self._jwks()
+            if jwks is not None:
+                key = jwks.get_signing_key_from_jwt(token)
             elif self._public_key is not None:
                 key = self._public_key
             else:
@@ -113,7 +145,7 @@ class TokenVerifier:
                 key,
                 algorithms=ALGORITHMS,
                 audience=self._settings.auth_audience,
-                issuer=self._settings.auth_issuer,
+                issuer=self.expected_issuer,
                 leeway=self._settings.auth_leeway_seconds,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
@@ -124,12 +156,42 @@ class TokenVerifier:
                 schools=frozenset(_claim(s, BRIN) for s in claims.get("schools", [])),
                 on_behalf_of=_acting_for(claims.get("act")),
             )
-        except jwt.PyJWKClientConnectionError as exc:
+        except (jwt.PyJWKClientConnectionError, DiscoveryFailed) as exc:
             raise ServiceUnavailable(
                 "De inlogdienst is even niet bereikbaar; probeer het zo opnieuw."
             ) from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized("Het token ontbreekt, is verlopen of is ongeldig.") from exc
+
+
+class DiscoveryFailed(Exception):
+    """The OpenID Connect discovery document could not be fetched or is not the issuer's own."""
+
+
+def discover_jwks_uri(issuer: str, *, timeout: float = 5.0) -> str:
+    """`jwks_uri` from `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0
+    section 4), after checking that the document names exactly this issuer (section 4.3)."""
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise DiscoveryFailed("issuer must be an http(s) URL")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+            document = json.loads(response.read(1024 * 1024))
+    except (OSError, ValueError) as exc:
+        log.warning("oidc_discovery_failed", error_type=type(exc).__name__)
+        raise DiscoveryFailed("discovery document unavailable") from exc
+    if not isinstance(document, dict) or document.get("issuer") != issuer:
+        log.error("oidc_discovery_issuer_mismatch")
+        raise DiscoveryFailed("discovery document is for another issuer")
+    jwks_uri = document.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or urllib.parse.urlsplit(jwks_uri).scheme not in ("http", "https"):
+        raise DiscoveryFailed("discovery document has no usable jwks_uri")
+    return jwks_uri
+
+
+VERIFIED_BEARER = "meldcode_verified_bearer"
+"""Request-state key where the edge (the write rate limit) leaves the (token, Principal) it
+already verified, so `current_principal` does not verify the same token twice."""
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -141,6 +203,10 @@ def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Log in: er is geen bearer-token meegestuurd.")
+    verified = getattr(request.state, VERIFIED_BEARER, None)
+    if verified is not None and verified[0] == credentials.credentials:
+        principal: Principal = verified[1]
+        return principal
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier.verify(credentials.credentials)
 

@@ -66,6 +66,14 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("AUTH_JWKS_URL", "auth_jwks_url"),
         description="JWKS of the production OpenID Connect issuer; wins over the key file",
     )
+    auth_oidc_issuer: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_OIDC_ISSUER", "auth_oidc_issuer"),
+        description=(
+            "Issuer URL of the production OpenID Connect provider: its discovery document gives the "
+            "JWKS; wins over AUTH_JWKS_URL and the key file, and is the only issuer accepted"
+        ),
+    )
     auth_issuer: str = Field(
         default="meldcode-dev", validation_alias=AliasChoices("AUTH_ISSUER", "auth_issuer")
     )
@@ -74,6 +82,33 @@ class ServiceSettings(BaseSettings):
     )
     auth_leeway_seconds: int = Field(
         default=30, validation_alias=AliasChoices("AUTH_LEEWAY_SECONDS", "auth_leeway_seconds")
+    )
+
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1,
+        validation_alias=AliasChoices("MELDCODE_MAX_REQUEST_BYTES", "max_request_bytes"),
+        description="Largest request body accepted (Content-Length and streamed); larger -> 413",
+    )
+    write_rate_per_minute: float = Field(
+        default=600,
+        ge=0,
+        validation_alias=AliasChoices("MELDCODE_WRITE_RATE_PER_MINUTE", "write_rate_per_minute"),
+        description=(
+            "Sustained POST/PUT/PATCH/DELETE requests per user (token subject, else client address) "
+            "per minute, per replica; 0 switches the limit off"
+        ),
+    )
+    write_burst: int = Field(
+        default=120,
+        ge=1,
+        validation_alias=AliasChoices("MELDCODE_WRITE_BURST", "write_burst"),
+        description="Write requests a user may make at once before the per-minute rate applies",
+    )
+    behind_tls: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("MELDCODE_BEHIND_TLS", "behind_tls"),
+        description="The service is reached over HTTPS only: send Strict-Transport-Security",
     )
 
     jgz_partners: dict[str, JgzPartner] = Field(

@@ -1,4 +1,5 @@
-"""The FastAPI app every service starts from: problem bodies, correlation ids, health endpoints."""
+"""The FastAPI app every service starts from: problem bodies, correlation ids, health endpoints,
+and the hardened edge (body size limit, write rate limit, security headers; see `hardening`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import typer
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp
 
 from .auth import TokenVerifier
 from .deadletters import dead_letters_cli
+from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
 from .problems import install_problem_handlers
+from .ratelimit import TokenBuckets
 from .settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -38,6 +42,20 @@ class CorrelationIdMiddleware(BaseHTTPMiddleware):
         return response
 
 
+class _HardenedFastAPI(FastAPI):
+    """Security headers wrap the whole stack, so even the 500 that Starlette's outermost error
+    middleware writes for an unexpected exception carries them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: ServiceSettings = self.state.settings
+        docs = {self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url}
+        return SecurityHeaders(
+            super().build_middleware_stack(),
+            behind_tls=settings.behind_tls,
+            docs_paths=frozenset(p for p in docs if p),
+        )
+
+
 def create_app(
     settings: ServiceSettings,
     *,
@@ -48,9 +66,14 @@ def create_app(
     readiness_checks: Sequence[ReadinessCheck],
     domain_error: type[Exception] | None = None,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = _HardenedFastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.token_verifier = TokenVerifier(settings)
+    app.state.token_verifier = verifier = TokenVerifier(settings)
+    # add_middleware puts each one outside the ones before: correlation id, then size, then rate.
+    if settings.write_rate_per_minute > 0:
+        buckets = TokenBuckets(rate_per_minute=settings.write_rate_per_minute, burst=settings.write_burst)
+        app.add_middleware(WriteRateLimit, buckets=buckets, verifier=verifier)
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(CorrelationIdMiddleware)
     install_problem_handlers(app, domain_error)
     for router in routers:

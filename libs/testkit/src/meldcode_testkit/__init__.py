@@ -187,6 +187,8 @@ class Suite:
                 "MELDCODE_GROUP_PREFIX": self.topic_prefix,
                 "AUTH_PUBLIC_KEY_FILE": str(self.infra.keys_dir / "issuer.pub"),
                 "LOG_LEVEL": "INFO",
+                # Tests write in bursts as one user; the limit itself is tested with its own settings.
+                "MELDCODE_WRITE_RATE_PER_MINUTE": "0",
                 **extra_env,
             }
             self.services[name] = ServiceProcess(name, env, port, self.log_dir / f"{name}.log")
