@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
@@ -19,12 +20,13 @@ from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 
-from ..adapters import readmodels
+from ..adapters import parents_export_pdf, readmodels
 from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
 from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
 from ..domain.cases import step_label
 from ..domain.dashboard import TOTAL, figures_per_school, shown_figures
 from ..domain.obligations import open_obligations
+from ..domain.parents_export import ExportPupil, parents_export
 from .consumer import handle_event
 
 router = APIRouter()
@@ -266,6 +268,56 @@ async def school_cases(
             for r in rows
         ],
     )
+
+
+@router.get(
+    "/pupils/{pupil_id}/parents-export",
+    tags=["chronology"],
+    summary="The parents' inspection export (AVG inzage), without any trace of an anonymous reporter",
+    responses={200: {"content": {"application/json": {}, "application/pdf": {}}}},
+)
+async def pupil_parents_export(
+    pupil_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    access: AccessLogger,
+    request: Request,
+    format: Annotated[str, Query(pattern="^(json|pdf)$", description="json (default) or pdf")] = "json",
+) -> Response:
+    principal.require_role(Role.INTERN_BEGELEIDER)
+    pupil = await readmodels.find_pupil(pool, pupil_id)
+    if pupil is None:
+        raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
+    principal.require_school(pupil.tenant, pupil.school)
+    stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
+    await access.record(
+        principal,
+        request,
+        action="pupil.parents_export",
+        tenant=pupil.tenant,
+        school=pupil.school,
+        pupil_id=pupil.pupil_id,
+    )
+    export = parents_export(
+        ExportPupil(
+            pupil_id=pupil.pupil_id,
+            school=pupil.school,
+            pupil_number=pupil.pupil_number,
+            display_name=pupil.display_name,
+            date_of_birth=pupil.date_of_birth,
+        ),
+        [s.entry for s in stored],
+        corrected_signals=frozenset(
+            s.entry.signal_id for s in stored if s.corrected and s.entry.signal_id is not None
+        ),
+    )
+    if format == "pdf":
+        return Response(
+            content=parents_export_pdf.render(export),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="inzage-dossier.pdf"'},
+        )
+    return JSONResponse(export.as_json())
 
 
 # --- dashboards (aggregate; not logged per pupil) --------------------------------------------------

@@ -1,0 +1,147 @@
+"""The parents' inspection export: pure, from chronology entries (rule 10)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meldcode_contracts import Envelope
+from reporting.domain.chronology import ChronologyEntry, chronology_entry
+from reporting.domain.parents_export import WITHHELD, ExportPupil, parents_export
+
+from ..conftest import CaseFile, Events, a_whole_case, at
+
+PUPIL = ExportPupil(
+    pupil_id=uuid.uuid4(),
+    school="12AB",
+    pupil_number="L-1",
+    display_name="Sanne Jansen",
+    date_of_birth=date(2014, 3, 2),
+)
+
+
+def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:
+    found = [chronology_entry(e) for e in events]
+    return [e for e in found if e is not None]
+
+
+def a_pupil_with(events: Events, *, anonymous: bool) -> list[Envelope]:
+    pupil = events.pupil()
+    signal = events.signal(pupil.payload.pupil_id, when=at(1))
+    consulted = events.consultation(pupil.payload.pupil_id, [signal.payload.signal_id], when=at(2))
+    case = events.case(pupil.payload.pupil_id, [signal.payload.signal_id], when=at(3))
+    file = CaseFile(events, case)
+    stream: list[Envelope] = [signal, events.correction(signal, when=at(4)), consulted, case]
+    stream += [file.decision(at(5)), file.parents_informed(at(6))]
+    if anonymous:
+        stream.append(file.anonymity(at(7)))
+    stream.append(file.reported(at(8)))
+    return stream
+
+
+def test_a_non_anonymous_export_names_the_reporter_and_the_staff_who_acted(events: Events) -> None:
+    export = parents_export(PUPIL, entries_of(a_pupil_with(events, anonymous=False)))
+    text = json.dumps(export.as_json())
+    assert not export.reporter_anonymous
+    assert "ib-1" in text
+    report = next(e for e in export.entries if e.label == "Melding bij Veilig Thuis")
+    assert report.facts["reporter_id"] == "ib-1"
+    assert report.actor_id == "ib-1"
+    assert report.day == at(8).date()
+
+
+def test_an_anonymous_export_holds_no_staff_user_id_role_or_anonymity_details(events: Events) -> None:
+    export = parents_export(PUPIL, entries_of(a_pupil_with(events, anonymous=True)))
+    text = json.dumps(export.as_json())
+    assert export.reporter_anonymous
+    for trace in ("ib-1", "lk-1", "zt-1", "intern_begeleider", "leerkracht", "teacher", "bedreigd"):
+        assert trace not in text
+    agreed = next(e for e in export.entries if e.label == "Anonimiteit melder afgesproken")
+    assert agreed.facts == {} and agreed.actor_id is None
+    assert all(e.actor_id is None and e.actor_role is None for e in export.entries)
+
+
+def test_an_anonymous_export_still_holds_the_facts_about_the_pupil(events: Events) -> None:
+    export = parents_export(PUPIL, entries_of(a_pupil_with(events, anonymous=True)))
+    signal = next(e for e in export.entries if e.label == "Signaal vastgelegd")
+    assert signal.facts["description"] == "Komt al een week zonder jas naar school."
+    assert "source" in signal.facts and signal.day is not None
+    report = next(e for e in export.entries if e.label == "Melding bij Veilig Thuis")
+    assert report.facts["veilig_thuis_organisation"] == "Veilig Thuis Zuid-Holland Zuid"
+    assert "reporter_id" not in report.facts
+
+
+def test_the_consulted_person_is_named_by_role_and_organisation_only(events: Events) -> None:
+    export = parents_export(PUPIL, entries_of(a_pupil_with(events, anonymous=False)))
+    consulted = next(e for e in export.entries if e.label == "Collegiale consultatie")
+    assert "consulted_name" not in consulted.facts
+    assert consulted.facts["consulted_role"] == "jeugdverpleegkundige"
+    assert "Joke de Wit" not in json.dumps(export.as_json()["entries"][2])
+
+
+def test_a_corrected_signal_is_marked_and_its_correction_kept(events: Events) -> None:
+    stream = a_pupil_with(events, anonymous=False)
+    signal_id = stream[0].payload.signal_id  # type: ignore[attr-defined]
+    export = parents_export(PUPIL, entries_of(stream), corrected_signals=frozenset({signal_id}))
+    labels = [e.label for e in export.entries]
+    assert "Signaal gecorrigeerd" in labels
+    assert export.entries[0].corrected
+
+
+def test_a_whole_anonymous_case_leaves_no_weighing_participants_in_the_export(events: Events) -> None:
+    pupil = events.pupil()
+    signal = events.signal(pupil.payload.pupil_id, when=at(1))
+    stream = [signal, *a_whole_case(events, pupil.payload.pupil_id, [signal.payload.signal_id], 10)]
+    case_id = stream[1].payload.case_id  # type: ignore[attr-defined]
+    file = CaseFile(events, stream[1])  # type: ignore[arg-type]
+    assert file.case_id == case_id
+    stream.append(file.anonymity(at(2000)))
+    text = json.dumps(parents_export(PUPIL, entries_of(stream)).as_json())
+    assert "Ineke Bakker" not in text and "participants" not in text
+
+
+reporter_ids = st.from_regex(r"\A[g-z]{2,6}-[g-z0-9]{4,10}\Z")
+"""Realistic pseudonymous user ids; letters beyond hex so they cannot occur inside a uuid."""
+key_names = st.sampled_from(["description", "summary", "school_continues", "extra", "notes", "findings"])
+texts = st.text(alphabet=st.characters(codec="latin-1"), max_size=20)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    reporter=reporter_ids,
+    before=texts,
+    after=texts,
+    where=st.sampled_from(["AmkNotified", "ReporterAnonymityAgreed", "SignalRecorded", "ParentsInformed"]),
+    key=key_names,
+    nested=st.booleans(),
+    as_actor=st.booleans(),
+)
+def test_whatever_the_reporter_id_and_wherever_it_appears_an_anonymous_export_never_holds_it(
+    reporter: str, before: str, after: str, where: str, key: str, nested: bool, as_actor: bool
+) -> None:
+    events = Events()
+    stream = a_pupil_with(events, anonymous=True)
+    entries = entries_of(stream)
+    agreed = next(i for i, e in enumerate(entries) if e.event_type == "ReporterAnonymityAgreed")
+    report = next(i for i, e in enumerate(entries) if e.event_type == "AmkNotified")
+    for i in (agreed, report):
+        entries[i] = _with(entries[i], facts={**entries[i].facts, "reporter_id": reporter})
+    target = next(i for i, e in enumerate(entries) if e.event_type == where)
+    text = f"{before}{reporter}{after}"
+    value = {"inner": [text]} if nested else text
+    entries[target] = _with(entries[target], facts={**entries[target].facts, key: value})
+    if as_actor:
+        entries[target] = _with(entries[target], actor_id=reporter)
+    exported = json.dumps(parents_export(PUPIL, entries).as_json(), ensure_ascii=False)
+    assert reporter not in exported
+    assert WITHHELD in exported or where == "ReporterAnonymityAgreed"
+
+
+def _with(entry: ChronologyEntry, **changes: object) -> ChronologyEntry:
+    from dataclasses import replace
+
+    return replace(entry, **changes)  # type: ignore[arg-type]
