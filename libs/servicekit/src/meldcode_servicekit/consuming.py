@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
@@ -41,6 +42,12 @@ CONSUMER_SCHEMA = [
         processed_at timestamptz not null default now()
     )""",
     "alter table processed_events add column if not exists outcome text not null default 'processed'",
+    """create table if not exists subject_tenants (
+        subject_id uuid primary key,
+        tenant text not null,
+        first_event_id uuid not null,
+        first_seen_at timestamptz not null default now()
+    )""",
 ]
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -66,6 +73,47 @@ def is_infrastructure_error(exc: BaseException) -> bool:
         and isinstance(sqlstate, str)
         and (sqlstate[:2] in _INFRASTRUCTURE_SQLSTATE_CLASSES or sqlstate in _INFRASTRUCTURE_SQLSTATES)
     )
+
+
+class TenantMismatch(Exception):
+    """An event names a pupil or case that this service knows under another samenwerkingsverband.
+
+    Tenant isolation does not stop at the HTTP door: whatever a producer (or an attacker with
+    access to a topic) puts on the wire, a pupil or case stays in the samenwerkingsverband of the
+    first event that named it here. The event is parked at once, with this error, never applied.
+    """
+
+
+def tenant_bound_ids(event: Envelope) -> list[uuid.UUID]:
+    """The aggregate ids an event binds to its tenant: its subject and the pupil/case it names."""
+    ids = {event.subject_id}
+    payload = getattr(event, "payload", None)
+    for name in ("pupil_id", "case_id"):
+        value = getattr(payload, name, None)
+        if isinstance(value, uuid.UUID):
+            ids.add(value)
+    return sorted(ids)
+
+
+async def check_tenant(conn: asyncpg.Connection, event: Envelope) -> None:
+    """Inside the handling transaction: bind the event's ids to its tenant the first time they are
+    seen, and refuse the event when any of them is already bound to another tenant."""
+    ids = tenant_bound_ids(event)
+    await conn.execute(
+        """insert into subject_tenants (subject_id, tenant, first_event_id)
+           select id, $2, $3 from unnest($1::uuid[]) as id
+           on conflict (subject_id) do nothing""",
+        ids,
+        event.tenant,
+        event.event_id,
+    )
+    others = await conn.fetchval(
+        "select count(*) from subject_tenants where subject_id = any($1::uuid[]) and tenant <> $2",
+        ids,
+        event.tenant,
+    )
+    if others:
+        raise TenantMismatch("the event names a pupil or case of another samenwerkingsverband")
 
 
 def error_summary(exc: BaseException) -> str:
@@ -195,6 +243,9 @@ class EventConsumer:
                     await asyncio.sleep(1.0)
                     raise  # not the message's fault: leave it uncommitted, it is delivered again
                 last_error = exc
+                if isinstance(exc, TenantMismatch):
+                    log.error("consumer_tenant_mismatch", event_id=str(event.event_id), **where)
+                    break  # no retry changes whose the pupil or case is
                 log.warning(
                     "consumer_attempt_failed",
                     attempt=attempt,
@@ -249,6 +300,7 @@ class EventConsumer:
         )
         if not first_time:
             return "duplicate"
+        await check_tenant(conn, event)
         await self._handle(conn, event)
         return "processed"
 

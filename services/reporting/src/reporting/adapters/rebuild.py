@@ -40,7 +40,7 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from meldcode_contracts import ALL_TOPICS, Envelope, parse_event
-from meldcode_servicekit.consuming import CONSUMER_SCHEMA, is_infrastructure_error
+from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant, is_infrastructure_error
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.logging import get_logger
@@ -241,6 +241,7 @@ class Replayer:
 
     async def _record_and_handle(self, conn: Any, record: Any, event: Envelope) -> None:
         if await self._record(conn, record, event):
+            await check_tenant(conn, event)  # as the live consumer: a mismatch is parked, not applied
             await self._handle(conn, event)
 
 
