@@ -20,6 +20,7 @@ lint: setup
 	"$(UV)" run mypy
 	"$(UV)" run lint-imports
 	"$(UV)" run python -m meldcode_contracts.generate --check
+	"$(UV)" run python -m meldcode_servicekit.permissions --check
 
 test: lint
 	"$(UV)" run pytest

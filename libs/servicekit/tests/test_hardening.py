@@ -14,8 +14,10 @@ from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
+from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.devtokens import generate_key_pair, mint_token
+from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.problems import PROBLEM_JSON
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app
@@ -64,6 +66,22 @@ def build_app(tmp_path: Path, **values: Any) -> tuple[FastAPI, str]:
         lifespan=lifespan,
         routers=[router],
         readiness_checks=[],
+        policy=ServicePolicy(
+            "test",
+            (
+                *COMMON,
+                RoutePolicy("POST", "/notes", {Role.TEACHER: Scope.OWN_SCHOOL}, "test"),
+                *(
+                    RoutePolicy(method, path, {}, "test", anonymous=Scope.PUBLIC)
+                    for method, path in (
+                        ("POST", "/raw"),
+                        ("POST", "/open"),
+                        ("GET", "/notes"),
+                        ("GET", "/boom"),
+                    )
+                ),
+            ),
+        ),
     )
     return app, private.read_text()
 

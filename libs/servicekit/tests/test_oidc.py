@@ -29,7 +29,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, FastAPI
 from jwt.algorithms import RSAAlgorithm
 
+from meldcode_contracts import Role
 from meldcode_servicekit.auth import CurrentPrincipal, TokenVerifier
+from meldcode_servicekit.permissions import RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.problems import ServiceUnavailable, Unauthorized
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app
@@ -130,7 +132,19 @@ def service_app(issuer: Issuer) -> FastAPI:
 
     settings = ServiceSettings(auth_oidc_issuer=issuer.url)  # type: ignore[call-arg]
     return create_app(
-        settings, title="t", description="t", lifespan=lifespan, routers=[router], readiness_checks=[]
+        settings,
+        title="t",
+        description="t",
+        lifespan=lifespan,
+        routers=[router],
+        readiness_checks=[],
+        policy=ServicePolicy(
+            "test",
+            tuple(
+                RoutePolicy(m, "/me", {Role.INTERN_BEGELEIDER: Scope.OWN_SCHOOL}, "test")
+                for m in ("GET", "POST")
+            ),
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 import typer
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp
@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from .auth import TokenVerifier
 from .deadletters import dead_letters_cli
 from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
+from .permissions import ServicePolicy, enforce_route_policy, policy_of
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
 from .settings import ServiceSettings
@@ -65,9 +66,19 @@ def create_app(
     routers: Sequence[APIRouter],
     readiness_checks: Sequence[ReadinessCheck],
     domain_error: type[Exception] | None = None,
+    policy: ServicePolicy | None = None,
 ) -> FastAPI:
-    app = _HardenedFastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    """Every route passes the door of the permissions matrix (`permissions.py`): the service's own,
+    found by `settings.service_name`, unless `policy` names another one."""
+    app = _HardenedFastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        dependencies=[Depends(enforce_route_policy)],
+    )
     app.state.settings = settings
+    app.state.permissions = policy or policy_of(settings.service_name)
     app.state.token_verifier = verifier = TokenVerifier(settings)
     # add_middleware puts each one outside the ones before: correlation id, then size, then rate.
     if settings.write_rate_per_minute > 0:

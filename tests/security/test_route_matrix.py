@@ -1,0 +1,352 @@
+"""Every route of every service × every role × own/other school × own/other samenwerkingsverband,
+against the four services running as real processes: each cell answers as the permissions matrix
+(`meldcode_servicekit.permissions`) says.
+
+The routes come from each service's `/openapi.json`, so a route added later is checked without
+editing this test: without a matrix entry it must answer 403 `no-policy` to everyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from meldcode_contracts import Role
+from meldcode_servicekit.permissions import MATRIX, Outside, RoutePolicy, Scope
+from meldcode_testkit import Suite, eventually
+from meldcode_testkit.demo_case import walk_reported_case
+
+from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer
+from ..e2e.test_full_case import open_case_from_demo_signals
+
+SERVICES = ("signals", "casework", "notifications", "reporting")
+OTHER_SCHOOL, OTHER_TENANT = "34CD", "swv-noord"
+ROLES = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR, Role.ADMINISTRATOR)
+NO_VERSION = 999_999
+"""`expected_version` of every case command: the command passes every check of the route and is
+then refused with 409 (a stale version), so the matrix run never changes the case."""
+CONCURRENCY = 12
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role
+    tenant: str
+    school: str
+
+    @property
+    def own_tenant(self) -> bool:
+        return self.tenant == TENANT
+
+    @property
+    def own_school(self) -> bool:
+        return self.school == SCHOOL
+
+    def __str__(self) -> str:
+        return f"{self.role.value}@{self.tenant}/{self.school}"
+
+
+CALLERS = tuple(
+    Caller(role, tenant, school)
+    for role in ROLES
+    for tenant in (TENANT, OTHER_TENANT)
+    for school in (SCHOOL, OTHER_SCHOOL)
+)
+
+
+@dataclass(frozen=True)
+class World:
+    """One of each resource, in school 12AB of swv-zuid."""
+
+    ids: dict[str, str]
+    task_role: Role
+    """The role the task is assigned to (a task belongs to whom it is assigned)."""
+
+    def path_value(self, name: str) -> str:
+        values = {**self.ids, "brin": SCHOOL, "tenant": TENANT}
+        if name not in values:
+            raise AssertionError(
+                f"the matrix test cannot fill path parameter {{{name}}}: add a resource for it to "
+                "tests/security/test_route_matrix.py (build_world)"
+            )
+        return values[name]
+
+
+# --- expectations --------------------------------------------------------------------------------
+
+
+def expected(entry: RoutePolicy | None, caller: Caller, world: World) -> str:
+    """'allowed', 'no-policy', 'role', or what an outsider gets ('refused', 'hidden', 'filtered')."""
+    if entry is None:
+        return "no-policy"
+    if entry.anonymous is not None:
+        return entry.anonymous.value
+    scope = entry.grants.get(caller.role)
+    if scope is None:
+        return "role"
+    if scope is Scope.WHOLE_SERVICE:
+        return "allowed"
+    if entry.school_named_by_caller:
+        inside = caller.own_school or scope in (Scope.OWN_TENANT, Scope.OWN_TENANT_AUDITOR)
+        return "allowed" if inside else entry.other_school.value
+    if not caller.own_tenant:
+        return entry.other_tenant.value
+    if scope in (Scope.OWN_TENANT, Scope.OWN_TENANT_AUDITOR):
+        return "allowed"
+    if scope is Scope.OWN_TASKS and entry.other_school is not Outside.FILTERED:
+        # completing one task: it is the caller's only when assigned to the caller's role there
+        inside = caller.own_school and caller.role is world.task_role
+        return "allowed" if inside else entry.other_school.value
+    return "allowed" if caller.own_school else entry.other_school.value
+
+
+def judged(expectation: str, response: httpx.Response, world: World) -> str | None:
+    """None when the answer is what the expectation says, else what is wrong."""
+    status = response.status_code
+    rule = _rule(response)
+    if expectation in ("no-policy", "role"):
+        ok = status == 403 and rule == expectation
+    elif expectation == Scope.PUBLIC.value:
+        ok = status == 200
+    elif expectation == Scope.SIGNED_WEBHOOK.value:
+        ok = status == 401  # past the door without a token; the missing signature refuses it
+    elif expectation == "allowed":
+        ok = status not in (401, 403, 404) and (status < 500 or rule == "rebuild-lag")
+    elif expectation == Outside.REFUSED.value:
+        ok = status == 403 and rule not in ("role", "no-policy")
+    elif expectation == Outside.HIDDEN.value:
+        ok = status == 404
+    elif expectation == Outside.FILTERED.value:
+        ok = 200 <= status < 300 and not any(value in response.text for value in world.ids.values())
+    else:
+        raise AssertionError(f"unknown expectation {expectation}")
+    if ok:
+        return None
+    if rule == "request-validation" and expectation != "allowed":
+        return f"the test's body or query is not valid ({response.text[:300]}): fix build_body"
+    return f"expected {expectation}, got {status} {rule or ''} {response.text[:200]}"
+
+
+def _rule(response: httpx.Response) -> str | None:
+    if not response.headers.get("content-type", "").startswith("application/problem+json"):
+        return None
+    rule = response.json().get("rule")
+    return str(rule) if rule is not None else None
+
+
+# --- requests from the OpenAPI document ----------------------------------------------------------
+
+
+def build_value(schema: dict[str, Any], name: str, spec: dict[str, Any], world: World) -> Any:
+    """A minimal value the schema accepts; ids the world has are used where a field names one."""
+    if "$ref" in schema:
+        return build_value(_resolve(spec, schema["$ref"]), name, spec, world)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return build_value(options[0], name, spec, world)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        body = {key: build_value(properties[key], key, spec, world) for key in schema.get("required", [])}
+        if "expected_version" in properties:
+            body["expected_version"] = NO_VERSION
+        return body
+    if kind == "array":
+        item = build_value(schema.get("items", {}), name.removesuffix("s"), spec, world)
+        return [item] * schema.get("minItems", 0)
+    if kind == "boolean":
+        return False
+    if kind in ("integer", "number"):
+        return max(schema.get("minimum", 1), schema.get("exclusiveMinimum", 0) + 1)
+    if kind == "string":
+        return _string(schema, name, world)
+    raise AssertionError(f"the matrix test cannot make a value for {name}: {schema}")
+
+
+def _string(schema: dict[str, Any], name: str, world: World) -> str:
+    if name in world.ids:
+        return world.ids[name]
+    form = schema.get("format")
+    now = datetime.now(UTC)
+    if form == "date":
+        return now.date().isoformat()
+    if form == "date-time":
+        return now.isoformat()
+    if form == "uuid":
+        return str(uuid.uuid4())
+    length = max(schema.get("minLength", 0), 12)
+    if schema.get("maxLength") is not None:
+        length = min(length, schema["maxLength"])
+    candidates = [SCHOOL, "x" * length, "Een toelichting van ruim tien tekens."[:length]]
+    pattern = schema.get("pattern")
+    for candidate in candidates:
+        if pattern is None or re.fullmatch(pattern, candidate):
+            return candidate
+    raise AssertionError(f"the matrix test cannot make a string for {name} matching {pattern}")
+
+
+def _resolve(spec: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = spec
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return dict(node)
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    method: str
+    template: str
+    url: str
+    params: dict[str, str]
+    body: Any
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "GET"
+
+
+def calls_of(service: str, base: str, spec: dict[str, Any], world: World) -> list[Call]:
+    calls = []
+    for template, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            path, params = template, {}
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if parameter["in"] == "path":
+                    path = path.replace(f"{{{name}}}", world.path_value(name))
+                elif parameter["in"] == "query" and (parameter.get("required") or name in world.ids):
+                    params[name] = str(build_value(parameter["schema"], name, spec, world))
+            body = None
+            entry = MATRIX[service].lookup(method, template)
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if entry is not None and entry.anonymous is not None:
+                body = {}  # a signed webhook: the body does not matter without a signature
+            elif content is not None:
+                body = build_value(content["schema"], "body", spec, world)
+            calls.append(Call(service, method.upper(), template, f"{base}{path}", params, body))
+    return calls
+
+
+# --- the world: one of each resource -------------------------------------------------------------
+
+
+def token(suite: Suite, caller: Caller) -> dict[str, str]:
+    sub = f"{caller.role.value}-{caller.tenant}-{caller.school}".lower()
+    return bearer(
+        suite.infra.token(sub=sub, role=caller.role.value, tenant=caller.tenant, schools=(caller.school,))
+    )
+
+
+async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
+    """A pupil with signals and a consultation, a case walked to a report (so a melding document
+    exists), a task for the IB'ers, all in school 12AB of swv-zuid, and the read models caught up."""
+    staff = Staff(suite)
+    zorgteam = bearer(suite.infra.token(sub="jgz-arts", role="zorgteam", tenant=TENANT, schools=(SCHOOL,)))
+    url = {name: suite.services[name].url for name in SERVICES}
+    pupil_id, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
+    consulted = await http.post(
+        f"{url['signals']}/pupils/{pupil_id}/consultations",
+        headers=staff.ib,
+        json={
+            "consulted_on": datetime.now(UTC).date().isoformat(),
+            "consulted_name": "Carla",
+            "consulted_role": "schoolmaatschappelijk werker",
+            "organisation": "school",
+            "advice": "Bespreek het in het zorgteam.",
+            "signal_ids": signal_ids,
+        },
+    )
+    assert consulted.status_code == 201, consulted.text
+    await walk_reported_case(http, url["casework"], staff.ib, zorgteam, case_id, signal_ids)
+
+    async def document() -> str | None:
+        listed = await http.get(f"{url['notifications']}/cases/{case_id}/melding-documents", headers=staff.ib)
+        issued = [d for d in listed.json() if d["status"] == "issued"] if listed.status_code == 200 else []
+        return str(issued[0]["document_id"]) if issued else None
+
+    async def task() -> str | None:
+        listed = await http.get(f"{url['notifications']}/tasks", headers=staff.ib, params={"status": "all"})
+        mine = [t for t in listed.json() if t["assignee_role"] == "intern_begeleider"]
+        return str(mine[0]["task_id"]) if mine else None
+
+    async def read_models_caught_up() -> bool:
+        chronology = await http.get(f"{url['reporting']}/pupils/{pupil_id}/chronology", headers=staff.ib)
+        cases = await http.get(f"{url['reporting']}/schools/{SCHOOL}/cases", headers=staff.ib)
+        return chronology.status_code == 200 and case_id in cases.text
+
+    document_id = await eventually(document, timeout=60)
+    task_id = await eventually(task)
+    await eventually(read_models_caught_up)
+    ids = {
+        "pupil_id": pupil_id,
+        "signal_id": signal_ids[0],
+        "case_id": case_id,
+        "task_id": task_id,
+        "document_id": document_id,
+    }
+    return World(ids=ids, task_role=Role.INTERN_BEGELEIDER)
+
+
+# --- the test ------------------------------------------------------------------------------------
+
+
+async def test_every_route_answers_every_role_school_and_samenwerkingsverband_as_the_matrix_says(
+    suite: Suite,
+) -> None:
+    for name in SERVICES:
+        await suite.service(name)
+    async with httpx.AsyncClient(timeout=60) as http:
+        world = await build_world(http, suite)
+        calls: list[Call] = []
+        for name in SERVICES:
+            base = suite.services[name].url
+            spec = (await http.get(f"{base}/openapi.json")).json()
+            calls += calls_of(name, base, spec, world)
+        gate = asyncio.Semaphore(CONCURRENCY)
+        failures: list[str] = []
+        checked: list[Call] = []
+
+        async def check(call: Call, caller: Caller | None) -> None:
+            entry = MATRIX[call.service].lookup(call.method, call.template)
+            expectation = "public" if caller is None else expected(entry, caller, world)
+            headers = token(suite, caller) if caller is not None else {}
+            async with gate:
+                response = await http.request(
+                    call.method, call.url, params=call.params, json=call.body, headers=headers
+                )
+            checked.append(call)
+            problem = judged(expectation, response, world)
+            if problem is not None:
+                failures.append(
+                    f"{call.service} {call.method} {call.template} as {caller or 'anonymous'}: {problem}"
+                )
+
+        public = [
+            c
+            for c in calls
+            if (e := MATRIX[c.service].lookup(c.method, c.template)) and e.anonymous is Scope.PUBLIC
+        ]
+        token_calls = [c for c in calls if c not in public]
+        await asyncio.gather(*(check(c, None) for c in public))
+        # Reads first (all at once), then writes (one route at a time: a write that goes through
+        # may change what the next one finds, never what the matrix expects).
+        await asyncio.gather(*(check(c, who) for c in token_calls if not c.writes for who in CALLERS))
+        for call in (c for c in token_calls if c.writes):
+            await asyncio.gather(*(check(call, who) for who in CALLERS))
+
+    routes = {(c.service, c.method, c.template) for c in calls}
+    assert len(routes) >= 50, f"only {len(routes)} routes found in the OpenAPI documents"
+    assert len(checked) == len(public) + len(token_calls) * len(CALLERS)
+    assert not failures, f"{len(failures)} cells differ from the matrix:\n" + "\n".join(sorted(failures))
