@@ -22,11 +22,15 @@ from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
     PupilDeregistered,
+    PupilDeregisteredPayload,
     SignalCorrected,
+    SignalCorrectedPayload,
     SignalRecorded,
+    SignalRecordedPayload,
 )
 from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.notices import NoticePayload
+from meldcode_contracts.signals import ColleagueConsultedPayload
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]
@@ -143,87 +147,57 @@ def _facts(payload: BaseModel) -> dict[str, JsonValue]:
     return facts
 
 
+def _entry(
+    event: Envelope,
+    payload: SignalRecordedPayload
+    | SignalCorrectedPayload
+    | PupilDeregisteredPayload
+    | ColleagueConsultedPayload
+    | CasePayload
+    | NoticePayload,
+    *,
+    observed_on: date | None = None,
+    signal_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+) -> ChronologyEntry:
+    """The entry of `event`: its envelope, the pupil its payload names and the payload as facts."""
+    return ChronologyEntry(
+        event_id=event.event_id,
+        tenant=event.tenant,
+        school=event.school,
+        pupil_id=payload.pupil_id,
+        event_type=event.event_type,
+        occurred_at=event.occurred_at,
+        sequence=event.sequence,
+        actor_id=event.actor.user_id,
+        actor_role=event.actor.role.value,
+        facts=_facts(payload),
+        observed_on=observed_on,
+        signal_id=signal_id,
+        case_id=case_id,
+    )
+
+
 def chronology_entry(event: Envelope) -> ChronologyEntry | None:
     """The entry an event adds to its pupil's chronology, or None for events that add none."""
     if isinstance(event, SignalRecorded | SignalCorrected):
         p = event.payload
-        return ChronologyEntry(
-            event_id=event.event_id,
-            tenant=event.tenant,
-            school=event.school,
-            pupil_id=p.pupil_id,
-            event_type=event.event_type,
-            occurred_at=event.occurred_at,
-            sequence=event.sequence,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            facts=_facts(p),
-            observed_on=p.observed_on,
-            signal_id=p.signal_id,
-        )
+        return _entry(event, p, observed_on=p.observed_on, signal_id=p.signal_id)
     if isinstance(event, PupilDeregistered):
-        left = event.payload
-        return ChronologyEntry(
-            event_id=event.event_id,
-            tenant=event.tenant,
-            school=event.school,
-            pupil_id=left.pupil_id,
-            event_type=event.event_type,
-            occurred_at=event.occurred_at,
-            sequence=event.sequence,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            facts=_facts(left),
-        )
+        return _entry(event, event.payload)
     if isinstance(event, ColleagueConsulted):
         # Step 2 (rule 3): who was consulted and the advice; the signals discussed stay in the facts.
         # (An advice request to Veilig Thuis is anonymous and names no pupil: it enters no chronology.)
-        consulted = event.payload
-        return ChronologyEntry(
-            event_id=event.event_id,
-            tenant=event.tenant,
-            school=event.school,
-            pupil_id=consulted.pupil_id,
-            event_type=event.event_type,
-            occurred_at=event.occurred_at,
-            sequence=event.sequence,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            facts=_facts(consulted),
-        )
+        return _entry(event, event.payload)
     payload = getattr(event, "payload", None)
     if isinstance(payload, CasePayload) and event.event_type in ENTRY_TYPES:
         # Every casework event; `school` is the case's school at the time of the event (for a
         # transfer: the school it was handed over from).
-        return ChronologyEntry(
-            event_id=event.event_id,
-            tenant=event.tenant,
-            school=event.school,
-            pupil_id=payload.pupil_id,
-            event_type=event.event_type,
-            occurred_at=event.occurred_at,
-            sequence=event.sequence,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            facts=_facts(payload),
-            case_id=payload.case_id,
-        )
+        return _entry(event, payload, case_id=payload.case_id)
     if isinstance(payload, NoticePayload) and event.event_type in ENTRY_TYPES:
         # What notifications sent about a case or pupil (document, JGZ webhook, reminder). Without
         # either it belongs in no chronology.
         if payload.pupil_id is None and payload.case_id is None:
             return None
-        return ChronologyEntry(
-            event_id=event.event_id,
-            tenant=event.tenant,
-            school=event.school,
-            pupil_id=payload.pupil_id,
-            event_type=event.event_type,
-            occurred_at=event.occurred_at,
-            sequence=event.sequence,
-            actor_id=event.actor.user_id,
-            actor_role=event.actor.role.value,
-            facts=_facts(payload),
-            case_id=payload.case_id,
-        )
+        return _entry(event, payload, case_id=payload.case_id)
     return None
