@@ -62,7 +62,67 @@ def envelope_fields(domain_event: Any, *, subject_id: uuid.UUID) -> dict[str, An
     }
 
 
-class OutboxRelay:
+class RelayLoop:
+    """Runs `relay_once` until `stop()`: transient failures are retried with backoff, never skipped.
+    With several replicas of a service, one relay works at a time (a PostgreSQL advisory lock held
+    on its own connection); the others wait to take over."""
+
+    retry_log_event = "outbox_relay_retry"
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        producer: AIOKafkaProducer,
+        pool: asyncpg.Pool,
+        batch_size: int = 200,
+        idle_seconds: float = 0.05,
+    ) -> None:
+        self.name = name
+        self._producer = producer
+        self._pool = pool
+        self._batch_size = batch_size
+        self._idle = idle_seconds
+        self._stopping = asyncio.Event()
+
+    async def relay_once(self) -> int:
+        """Publish the next batch; returns how many were handled (0 = nothing to do)."""
+        raise NotImplementedError
+
+    async def run(self) -> None:
+        async with self._pool.acquire() as lock_connection:
+            while not self._stopping.is_set():
+                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
+                    break
+                await self._pause(1.0)
+            else:
+                return
+            try:
+                await self._relay_until_stopped()
+            finally:
+                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
+
+    async def _relay_until_stopped(self) -> None:
+        backoff = self._idle
+        while not self._stopping.is_set():
+            try:
+                handled = await self.relay_once()
+                backoff = self._idle
+            except Exception as exc:
+                log.warning(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
+                handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
+            if not handled:
+                await self._pause(backoff)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+class OutboxRelay(RelayLoop):
     def __init__(
         self,
         *,
@@ -75,15 +135,12 @@ class OutboxRelay:
         batch_size: int = 200,
         idle_seconds: float = 0.05,
     ) -> None:
-        self.name = name
+        super().__init__(
+            name=name, producer=producer, pool=pool, batch_size=batch_size, idle_seconds=idle_seconds
+        )
         self._app = application
         self._translate = translate
         self._topic = topic
-        self._producer = producer
-        self._pool = pool
-        self._batch_size = batch_size
-        self._idle = idle_seconds
-        self._stopping = asyncio.Event()
 
     async def position(self) -> int:
         async with self._pool.acquire() as conn:
@@ -147,38 +204,3 @@ class OutboxRelay:
             raise failure
         log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=last_good)
         return len(notifications)
-
-    async def run(self) -> None:
-        """Relay until `stop()`; transient failures are retried with backoff, never skipped. With
-        several replicas of a service, one relay works at a time (a PostgreSQL advisory lock held on
-        its own connection); the others wait to take over."""
-        async with self._pool.acquire() as lock_connection:
-            while not self._stopping.is_set():
-                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
-                    break
-                await self._pause(1.0)
-            else:
-                return
-            try:
-                await self._relay_until_stopped()
-            finally:
-                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
-
-    async def _relay_until_stopped(self) -> None:
-        backoff = self._idle
-        while not self._stopping.is_set():
-            try:
-                handled = await self.relay_once()
-                backoff = self._idle
-            except Exception as exc:
-                log.warning("outbox_relay_retry", relay=self.name, error_type=type(exc).__name__)
-                handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
-            if not handled:
-                await self._pause(backoff)
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
-    def stop(self) -> None:
-        self._stopping.set()

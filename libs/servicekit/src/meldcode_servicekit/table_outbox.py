@@ -13,19 +13,18 @@ by the caller from a natural key (e.g. uuid5 of a delivery id), so enqueueing tw
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from meldcode_contracts import Envelope, serialize_event
 
 from .kafka import ensure_topics, idempotent_producer
 from .logging import get_logger
+from .outbox import RelayLoop
 from .settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -68,24 +67,10 @@ async def enqueue_event(
     return event if inserted else None
 
 
-class TableOutboxRelay:
+class TableOutboxRelay(RelayLoop):
     """Publishes `event_outbox` rows in order; one relay per service works at a time (advisory lock)."""
 
-    def __init__(
-        self,
-        *,
-        name: str,
-        producer: AIOKafkaProducer,
-        pool: asyncpg.Pool,
-        batch_size: int = 200,
-        idle_seconds: float = 0.05,
-    ) -> None:
-        self.name = name
-        self._producer = producer
-        self._pool = pool
-        self._batch_size = batch_size
-        self._idle = idle_seconds
-        self._stopping = asyncio.Event()
+    retry_log_event = "table_outbox_retry"
 
     async def relay_once(self) -> int:
         """Publish the next batch of unpublished rows; returns how many were published."""
@@ -114,35 +99,6 @@ class TableOutboxRelay:
             )
         log.debug("table_outbox_relayed", relay=self.name, count=len(rows))
         return len(rows)
-
-    async def run(self) -> None:
-        async with self._pool.acquire() as lock_connection:
-            while not self._stopping.is_set():
-                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
-                    break
-                await self._pause(1.0)
-            else:
-                return
-            try:
-                backoff = self._idle
-                while not self._stopping.is_set():
-                    try:
-                        handled = await self.relay_once()
-                        backoff = self._idle
-                    except Exception as exc:
-                        log.warning("table_outbox_retry", relay=self.name, error_type=type(exc).__name__)
-                        handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
-                    if not handled:
-                        await self._pause(backoff)
-            finally:
-                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
-    def stop(self) -> None:
-        self._stopping.set()
 
 
 @asynccontextmanager
