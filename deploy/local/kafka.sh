@@ -72,7 +72,7 @@ PROPS
   echo $! > "$pidfile"
   if ! wait_ready "$address"; then
     echo "kafka: broker did not become ready; last lines of $run/logs/server.log:" >&2
-    tail -30 "$run/logs/server.log" "$run/logs/stdout.log" >&2 || true
+    tail -n 30 "$run/logs/server.log" "$run/logs/stdout.log" >&2 || true
     exit 1
   fi
   echo "kafka: ready at $address" >&2
