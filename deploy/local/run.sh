@@ -44,6 +44,15 @@ for svc in "${SERVICES[@]}"; do
 done
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
 
+# The key store of the pupils' data keys (ADR 10), shared by the services, and its master key:
+# kept in the run directory for the demo; in production it comes from a secret store or a KMS.
+bash deploy/local/postgres.sh createdb meldcode_keys
+if [ -z "${MELDCODE_KEYSTORE_URL:-}" ]; then export MELDCODE_KEYSTORE_URL="$(bash deploy/local/postgres.sh url meldcode_keys)"; fi
+if [ ! -s "$MELDCODE_RUN_DIR/master.key" ]; then
+  (umask 077; "$MELDCODE_PYTHON" -c "from meldcode_servicekit.keystore import new_master_key; print(new_master_key())" > "$MELDCODE_RUN_DIR/master.key")
+fi
+export MELDCODE_MASTER_KEY="${MELDCODE_MASTER_KEY:-$(cat "$MELDCODE_RUN_DIR/master.key")}"
+
 # The outside world of the demo: a mail catcher (SMTP into a Maildir) and a JGZ system simulator.
 smtp_port="${MELDCODE_SMTP_PORT:-8125}"
 jgz_port="${MELDCODE_JGZ_PORT:-8199}"

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, DecisionMade, parse_event
+from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, DecisionMade
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -116,7 +116,7 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
     messages = await read_topic(
         suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 5
     )
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     of_case = [e for e in events if str(e.subject_id) == case_id]
     assert [e.event_type for e in of_case] == REPORTED_CASE_EVENTS
     assert [e.sequence for e in of_case] == list(range(1, len(REPORTED_CASE_EVENTS) + 1))

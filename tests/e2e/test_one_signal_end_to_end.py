@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope, parse_event
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope
 from meldcode_testkit import Suite, eventually, read_topic
 
 from .scenario import DEMO_SIGNALS, Staff, record_signal, register_pupil
@@ -86,4 +86,4 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
 
 async def _events(suite: Suite, topic: str, expected: int) -> list[Envelope]:
     messages = await read_topic(suite.infra.kafka, suite.topic(topic), expected=expected)
-    return [parse_event(m["value"]) for m in messages]
+    return [suite.open_event(m["value"]) for m in messages]

@@ -7,7 +7,7 @@ import signal
 
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, SignalRecorded, parse_event
+from meldcode_contracts import SIGNALS_EVENTS, SignalRecorded
 from meldcode_testkit import Suite, eventually, read_topic
 
 from .scenario import Staff, register_pupil, signal_body
@@ -90,6 +90,6 @@ async def test_an_outbox_relay_killed_mid_stream_loses_nothing_and_consumers_cou
     messages = await read_topic(
         suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=STREAM + 1, timeout=30
     )
-    published = [parse_event(m["value"]) for m in messages]
+    published = [suite.open_event(m["value"]) for m in messages]
     published_signals = {str(e.payload.signal_id) for e in published if isinstance(e, SignalRecorded)}
     assert published_signals == set(accepted), "every accepted signal reached the topic"

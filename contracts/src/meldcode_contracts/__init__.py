@@ -31,9 +31,17 @@ from .cases import (
 )
 from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
 from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
-from .personal import Personal, personal_field_names, without_personal_data
-from .pupils import PupilDeregistered, PupilDeregisteredPayload, PupilRegistered, PupilRegisteredPayload
-from .registry import ALL_EVENTS, EVENTS_BY_TOPIC, parse_event, serialize_event
+from .personal import ERASED, Personal, erased_value, personal_field_names, without_personal_data
+from .pupils import (
+    ErasureReason,
+    PersonalDataErased,
+    PersonalDataErasedPayload,
+    PupilDeregistered,
+    PupilDeregisteredPayload,
+    PupilRegistered,
+    PupilRegisteredPayload,
+)
+from .registry import ALL_EVENTS, EVENT_TYPES, EVENTS_BY_TOPIC, parse_event, payload_model_of, serialize_event
 from .signals import (
     ColleagueConsulted,
     SignalCategory,
@@ -62,8 +70,10 @@ __all__ = [
     "ALL_TOPICS",
     "CASEWORK_EVENTS",
     "CASE_EVENTS",
+    "ERASED",
     "EVENTS_BY_TOPIC",
     "EVENT_TOPICS",
+    "EVENT_TYPES",
     "NOTICE_EVENTS",
     "NOTIFICATIONS_EVENTS",
     "SCHEMA_VERSION",
@@ -85,6 +95,7 @@ __all__ = [
     "DataAccessedPayload",
     "DecisionMade",
     "Envelope",
+    "ErasureReason",
     "FollowUpEvaluated",
     "FollowUpScheduled",
     "HelpOrganised",
@@ -97,6 +108,8 @@ __all__ = [
     "ParentsInformed",
     "ParentsInformingExceptionRecorded",
     "Personal",
+    "PersonalDataErased",
+    "PersonalDataErasedPayload",
     "PupilDeregistered",
     "PupilDeregisteredPayload",
     "PupilLeftSchool",
@@ -116,7 +129,9 @@ __all__ = [
     "VeiligThuisAdviceRequested",
     "VeiligThuisFeedbackReceived",
     "dead_letter_topic",
+    "erased_value",
     "parse_event",
+    "payload_model_of",
     "personal_field_names",
     "serialize_event",
     "without_personal_data",

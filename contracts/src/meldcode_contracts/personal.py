@@ -7,13 +7,18 @@ erasure can find those fields without knowing each event by heart.
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 T = TypeVar("T")
 
 PERSONAL_DATA_KEY = "x-personal-data"
+
+ERASED = "[gewist]"
+"""What a personal text reads as once the pupil's data key is destroyed (crypto-shredding)."""
 
 Personal = Annotated[T, Field(json_schema_extra={PERSONAL_DATA_KEY: True})]
 
@@ -32,3 +37,34 @@ def without_personal_data(model: BaseModel) -> dict[str, Any]:
     """The model as a dict with every personal field left out (for logs and aggregates)."""
     hidden = personal_field_names(type(model))
     return {k: v for k, v in model.model_dump(mode="json").items() if k not in hidden}
+
+
+def erased_value(model: type[BaseModel], field_name: str) -> Any:
+    """What the personal field reads as after erasure: "[gewist]" where the field holds text, a
+    list with "[gewist]" for a list of texts, otherwise null (the field type must then allow it)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(model.model_fields[field_name].annotation or Any)
+    for candidate in (ERASED, [ERASED], None):
+        try:
+            return adapter.validate_python(candidate)
+        except ValidationError:
+            continue
+    raise TypeError(f"{model.__name__}.{field_name} is personal but has no erased value")
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return []
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """The fields of `model` that hold another model (or a list or optional of one), by name."""
+    found: dict[str, type[BaseModel]] = {}
+    for name, info in model.model_fields.items():
+        inner = _models_in(info.annotation)
+        if inner:
+            found[name] = inner[0]
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +20,9 @@ class PupilRegisteredPayload(BaseModel):
     pupil_number: Personal[str] = Field(description="The school's own pupil number (leerlingnummer)")
     given_name: Personal[str] = Field(description="Roepnaam")
     family_name: Personal[str] = Field(description="Achternaam")
-    date_of_birth: Personal[date] = Field(description="Geboortedatum; drives the 12+ rule")
+    date_of_birth: Personal[date | None] = Field(
+        description="Geboortedatum; drives the 12+ rule. Always given; reads as null once erased"
+    )
 
 
 class PupilRegistered(Envelope):
@@ -47,3 +50,27 @@ class PupilDeregistered(Envelope):
 
     event_type: Literal["PupilDeregistered"] = "PupilDeregistered"
     payload: PupilDeregisteredPayload
+
+
+class ErasureReason(StrEnum):
+    RETENTION_EXPIRED = "bewaartermijn_verstreken"
+    """The retention term after the pupil left school has passed and no case is open."""
+    LAWFUL_REQUEST = "verzoek_betrokkene"
+    """A lawful request of the parents or the pupil (AVG art. 17), assessed by the school."""
+
+
+class PersonalDataErasedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pupil_id: uuid.UUID
+    reason: ErasureReason
+    erased_on: date = Field(description="The day the pupil's data key was destroyed")
+
+
+class PersonalDataErased(Envelope):
+    """The pupil's data key was destroyed (crypto-shredding): every personal field of the pupil,
+    in every event store, topic and copy, now reads as "[gewist]". Read models drop the pupil's
+    personal values when they see this event; the events themselves stay, so cases still replay."""
+
+    event_type: Literal["PersonalDataErased"] = "PersonalDataErased"
+    payload: PersonalDataErasedPayload

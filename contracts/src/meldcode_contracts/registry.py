@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from . import access, cases, notices, topics
 from .envelope import Envelope
-from .pupils import PupilDeregistered, PupilRegistered
+from .pupils import PersonalDataErased, PupilDeregistered, PupilRegistered
 from .signals import ColleagueConsulted, SignalCorrected, SignalRecorded, VeiligThuisAdviceRequested
 
 AnyEvent = Annotated[
     PupilRegistered
     | PupilDeregistered
+    | PersonalDataErased
     | SignalRecorded
     | SignalCorrected
     | ColleagueConsulted
@@ -53,6 +54,7 @@ EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
     topics.SIGNALS_EVENTS: (
         PupilRegistered,
         PupilDeregistered,
+        PersonalDataErased,
         SignalRecorded,
         SignalCorrected,
         ColleagueConsulted,
@@ -75,3 +77,15 @@ def parse_event(raw: bytes | str) -> Envelope:
 
 def serialize_event(event: Envelope) -> bytes:
     return event.model_dump_json().encode()
+
+
+EVENT_TYPES: Final[dict[str, type[Envelope]]] = {
+    cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS
+}
+
+
+def payload_model_of(event: type[Envelope]) -> type[BaseModel] | None:
+    """The payload model of a contract event class."""
+    field = event.model_fields.get("payload")
+    annotation = field.annotation if field is not None else None
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None

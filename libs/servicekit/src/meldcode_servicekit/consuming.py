@@ -16,7 +16,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
+import anyio
 import asyncpg
+import psycopg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -27,7 +29,9 @@ from pydantic import ValidationError
 
 from meldcode_contracts import Envelope, dead_letter_topic, parse_event
 
+from .keystore import KeyStore, UnknownDataKey
 from .logging import get_logger
+from .sealing import open_event
 from .settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -53,6 +57,7 @@ CONSUMER_SCHEMA = [
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 _INFRASTRUCTURE_TYPES: tuple[type[BaseException], ...] = (
     OSError,
+    psycopg.OperationalError,  # the key store
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
 )
@@ -160,7 +165,9 @@ class EventConsumer:
         handle: Handler,
         pool: asyncpg.Pool,
         dlq_producer: AIOKafkaProducer,
+        keystore: KeyStore | None = None,
     ) -> None:
+        self._keystore = keystore
         self._settings = settings
         self._service = service
         self._handle = handle
@@ -201,8 +208,12 @@ class EventConsumer:
             log.info("consumer_batch_split", batch=len(records), error_type=type(exc).__name__)
             return [await self.process(record.value or b"", record) for record in records]
 
+    def _decode(self, value: bytes) -> Envelope:
+        """The contract event, its sealed personal fields opened (ADR 10)."""
+        return parse_event(value) if self._keystore is None else open_event(value, self._keystore)
+
     async def _apply_batch(self, records: list[Any]) -> list[str]:
-        events = [parse_event(record.value or b"") for record in records]
+        events = await anyio.to_thread.run_sync(lambda: [self._decode(r.value or b"") for r in records])
         outcomes = []
         async with self._pool.acquire() as conn, conn.transaction():
             for record, event in zip(records, events, strict=True):
@@ -221,10 +232,13 @@ class EventConsumer:
         """Handle one raw message; returns 'processed', 'duplicate' or 'parked'."""
         where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
         try:
-            event = parse_event(value)
+            event = await anyio.to_thread.run_sync(self._decode, value)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
             await self._park(value, record, f"invalid contract event: {problems}"[:1000])
+            return "parked"
+        except (ValueError, UnknownDataKey) as exc:
+            await self._park(value, record, f"sealed fields do not open: {type(exc).__name__}")
             return "parked"
         with structlog.contextvars.bound_contextvars(
             event_id=str(event.event_id), correlation_id=event.correlation_id, **where

@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
 
 from .db import postgres_env
+from .keystore import KeyStore
+from .sealing import SealingMapper
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -29,11 +31,30 @@ class DateAsISO(Transcoding):
 class MeldcodeApplication(Application[Any]):
     """An eventsourcing Application stored in the service's PostgreSQL database."""
 
-    def __init__(self, database_url: str | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+        *,
+        keystore: KeyStore | None = None,
+    ) -> None:
         merged = dict(env or {})
         if database_url is not None:
             merged = {**postgres_env(database_url), **merged}
+        self.keystore = keystore
         super().__init__(env=merged)
+
+    def construct_mapper(self) -> Mapper[Any]:
+        """With a key store (always, in a running service) personal attributes are sealed (ADR 10);
+        without one only for the encryption benchmark's baseline and in-memory tests."""
+        if self.keystore is None:
+            return super().construct_mapper()
+        return SealingMapper(
+            transcoder=self.construct_transcoder(),
+            keystore=self.keystore,
+            cipher=self.factory.cipher(),
+            compressor=self.factory.compressor(),
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -23,7 +23,9 @@ from eventsourcing.application import Application
 
 from meldcode_contracts import Actor, Envelope, serialize_event
 
+from .keystore import KeyStore
 from .logging import get_logger
+from .sealing import seal_event
 
 log = get_logger(__name__)
 
@@ -132,6 +134,7 @@ class OutboxRelay(RelayLoop):
         topic: str,
         producer: AIOKafkaProducer,
         pool: asyncpg.Pool,
+        keystore: KeyStore | None = None,
         batch_size: int = 200,
         idle_seconds: float = 0.05,
     ) -> None:
@@ -141,6 +144,36 @@ class OutboxRelay(RelayLoop):
         self._app = application
         self._translate = translate
         self._topic = topic
+        self._keystore = keystore
+
+    def _serialize(self, event: Envelope) -> bytes:
+        return serialize_event(event) if self._keystore is None else seal_event(event, self._keystore)
+
+    def _prepare(
+        self, notifications: Sequence[Any]
+    ) -> tuple[list[tuple[int, Envelope | None, bytes]], Exception | None]:
+        """Stored events -> contract events with sealed bytes, up to the first that fails. Runs in a
+        worker thread: opening and sealing may read the key store."""
+        prepared: list[tuple[int, Envelope | None, bytes]] = []
+        for notification in notifications:
+            try:
+                domain_event = self._app.mapper.to_domain_event(notification)
+                contract_event = self._translate(domain_event)
+                value = b"" if contract_event is None else self._serialize(contract_event)
+            except Exception as exc:
+                # A stored event that cannot become a contract event is a bug: stop *behind* it
+                # (order per key is kept, nothing after it overtakes it) and say so loudly.
+                log.error(
+                    "outbox_event_not_translatable",
+                    relay=self.name,
+                    notification_id=notification.id,
+                    originator_id=str(notification.originator_id),
+                    originator_version=notification.originator_version,
+                    error_type=type(exc).__name__,
+                )
+                return prepared, exc
+            prepared.append((notification.id, contract_event, value))
+        return prepared, None
 
     async def position(self) -> int:
         async with self._pool.acquire() as conn:
@@ -169,34 +202,18 @@ class OutboxRelay(RelayLoop):
             return 0
         deliveries = []
         last_good = start
-        failure: Exception | None = None
-        for notification in notifications:
-            try:
-                domain_event = self._app.mapper.to_domain_event(notification)
-                contract_event = self._translate(domain_event)
-            except Exception as exc:
-                # A stored event that cannot become a contract event is a bug: stop *behind* it
-                # (order per key is kept, nothing after it overtakes it) and say so loudly.
-                log.error(
-                    "outbox_event_not_translatable",
-                    relay=self.name,
-                    notification_id=notification.id,
-                    originator_id=str(notification.originator_id),
-                    originator_version=notification.originator_version,
-                    error_type=type(exc).__name__,
-                )
-                failure = exc
-                break
+        prepared, failure = await anyio.to_thread.run_sync(self._prepare, notifications)
+        for notification_id, contract_event, value in prepared:
             if contract_event is not None:  # None: internal events (e.g. index aggregates) stay inside
                 deliveries.append(
                     await self._producer.send(
                         self._topic,
-                        value=serialize_event(contract_event),
+                        value=value,
                         key=str(contract_event.subject_id).encode(),
                         headers=[("event_type", contract_event.event_type.encode())],
                     )
                 )
-            last_good = notification.id
+            last_good = notification_id
         await asyncio.gather(*deliveries)
         if last_good > start:
             await self._save_position(last_good)

@@ -13,9 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .keystore import DataKeyErased
 from .logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
+
 log = get_logger(__name__)
 
 
@@ -109,6 +111,15 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
         log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
         return problem_response(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.")
 
+    async def on_erased(_: Request, exc: Exception) -> JSONResponse:
+        return problem_response(
+            410,
+            "Gegevens gewist",
+            "De persoonsgegevens van deze leerling zijn gewist; er kan niets meer over worden vastgelegd.",
+            rule="personal-data-erased",
+        )
+
+    app.add_exception_handler(DataKeyErased, on_erased)
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -17,12 +17,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from eventsourcing.application import Application
 from fastapi import FastAPI
 
 from .consuming import CONSUMER_SCHEMA, EventConsumer, Handler, consumer_broker
 from .db import apply_schema, create_pool
 from .kafka import ensure_topics, idempotent_producer
+from .keystore import KeyStore, connect_key_store
 from .logging import get_logger
 from .outbox import RELAY_SCHEMA, OutboxRelay, Translate
 from .settings import ServiceSettings
@@ -44,6 +46,18 @@ async def database(
 
 
 @asynccontextmanager
+async def key_store(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[KeyStore]:
+    """`app.state.keystore`: the shared key store of the pupils' data keys (ADR 10). A service
+    does not start without it: personal data is never written or published unsealed."""
+    store = await anyio.to_thread.run_sync(connect_key_store, settings)
+    try:
+        app.state.keystore = store
+        yield store
+    finally:
+        await anyio.to_thread.run_sync(store.close)
+
+
+@asynccontextmanager
 async def event_consumer(
     app: FastAPI, settings: ServiceSettings, *, service: str, topics: Sequence[str], handle: Handler
 ) -> AsyncIterator[EventConsumer]:
@@ -56,6 +70,7 @@ async def event_consumer(
         handle=handle,
         pool=app.state.pool,
         dlq_producer=dlq_producer,
+        keystore=getattr(app.state, "keystore", None),
     )
     await ensure_topics(settings.kafka_bootstrap_servers, [*consumer.topics, consumer.dead_letter_topic])
     broker = consumer_broker(settings, service)
@@ -92,6 +107,7 @@ async def outbox_relay(
         topic=full_topic,
         producer=producer,
         pool=app.state.pool,
+        keystore=getattr(app.state, "keystore", None),
         batch_size=settings.relay_batch_size,
         idle_seconds=settings.relay_idle_seconds,
     )

@@ -120,6 +120,22 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    keystore_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MELDCODE_KEYSTORE_URL", "keystore_url"),
+        description="PostgreSQL URL of the key store shared by the services (pupils' data keys, ADR 10)",
+    )
+    master_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MELDCODE_MASTER_KEY", "master_key"),
+        description="Base64 of the 32-byte master key that wraps the data keys (from a secret store)",
+    )
+    key_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias=AliasChoices("MELDCODE_KEY_CACHE_SECONDS", "key_cache_seconds"),
+        description="How long a process may keep using a data key it read (erasure reaches it by then)",
+    )
     consumer_batch_size: int = Field(default=200, ge=1, description="Messages handled per transaction")
     consumer_max_attempts: int = Field(default=3, ge=1, description="Tries before a message is parked")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)

@@ -25,7 +25,10 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from meldcode_contracts import Envelope
 from meldcode_servicekit.devtokens import generate_key_pair, mint_token
+from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
+from meldcode_servicekit.sealing import open_event
 
 REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
 DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
@@ -171,11 +174,16 @@ class Suite:
         self.log_dir = log_dir
         self.topic_prefix = f"{isolation}."
         self.services: dict[str, ServiceProcess] = {}
+        self.master_key = new_master_key()
+        self.keystore_url: str | None = None
+        self._keys: KeyStore | None = None
 
     async def service(self, name: str, **extra_env: str) -> ServiceProcess:
         """Create (first time) the service's database and start it; returns the running process."""
         if name in self.services and self.services[name].process is not None:
             return self.services[name]
+        if self.keystore_url is None:
+            self.keystore_url = await self.infra.create_database(f"{self.isolation}_keys")
         if name not in self.services:
             database = await self.infra.create_database(f"{self.isolation}_{name}")
             port = _free_port()
@@ -186,6 +194,8 @@ class Suite:
                 "MELDCODE_TOPIC_PREFIX": self.topic_prefix,
                 "MELDCODE_GROUP_PREFIX": self.topic_prefix,
                 "AUTH_PUBLIC_KEY_FILE": str(self.infra.keys_dir / "issuer.pub"),
+                "MELDCODE_KEYSTORE_URL": self.keystore_url,
+                "MELDCODE_MASTER_KEY": self.master_key,
                 "LOG_LEVEL": "INFO",
                 # Tests write in bursts as one user; the limit itself is tested with its own settings.
                 "MELDCODE_WRITE_RATE_PER_MINUTE": "0",
@@ -198,9 +208,19 @@ class Suite:
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    def open_event(self, value: bytes) -> Envelope:
+        """A message of this suite's topics as its contract event, personal fields opened with the
+        suite's key store (what a consumer sees)."""
+        if self._keys is None:
+            assert self.keystore_url is not None, "no service has started yet"
+            self._keys = KeyStore(self.keystore_url, parse_master_key(self.master_key), cache_seconds=0)
+        return open_event(value, self._keys)
+
     def stop_all(self) -> None:
         for service in self.services.values():
             service.stop()
+        if self._keys is not None:
+            self._keys.close()
 
 
 @pytest.fixture

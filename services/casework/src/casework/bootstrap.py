@@ -14,7 +14,7 @@ from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.runtime import database, event_consumer, outbox_relay
+from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
 from .adapters.signal_history import SCHEMA
@@ -40,8 +40,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.casework = await anyio.to_thread.run_sync(
-                lambda: CaseworkApplication(settings.database_url)
+                lambda: CaseworkApplication(settings.database_url, keystore=keystore)
             )
             stack.callback(app.state.casework.close)
             await install_hash_chain(app.state.pool, events_table(app.state.casework))

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, parse_event
+from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed
 from meldcode_testkit import ServiceProcess, Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_reported_case
 
@@ -248,7 +248,7 @@ async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access
         read = await http.get(f"/cases/{case_id}", headers=bearer(suite, "zt-carla", "zorgteam"))
     assert read.status_code == 200
     messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=100, timeout=5)
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     case_reads = [e for e in events if isinstance(e, DataAccessed) and e.payload.action == "case.read"]
     assert len(case_reads) == 1
     [event] = case_reads

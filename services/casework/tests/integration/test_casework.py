@@ -4,7 +4,7 @@ import uuid
 
 import httpx
 
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, CaseOpened, dead_letter_topic, parse_event
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, CaseOpened, dead_letter_topic
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
@@ -57,7 +57,7 @@ async def test_an_ib_er_opens_a_case_from_signals_that_casework_learned_from_kaf
     assert case["step"] == "geopend"
     assert case["case_owner_id"] == "ib-1"
     [message] = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=1)
-    event = parse_event(message["value"])
+    event = suite.open_event(message["value"])
     assert isinstance(event, CaseOpened)
     assert [str(s) for s in event.payload.signal_ids] == signal_ids
     assert message["key"] == opened.json()["case_id"].encode()

@@ -15,7 +15,6 @@ from meldcode_contracts import (
     CaseHandedOverToJgz,
     JgzConsultationRequested,
     JgzConsultationResultReceived,
-    parse_event,
 )
 from meldcode_servicekit.signing import sign
 from meldcode_testkit import Suite, eventually, read_topic
@@ -96,7 +95,7 @@ async def case_events(suite: Suite, expected: int, timeout: float = 30.0) -> lis
     messages = await read_topic(
         suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=expected, timeout=timeout
     )
-    return [parse_event(m["value"]).event_type for m in messages]
+    return [suite.open_event(m["value"]).event_type for m in messages]
 
 
 async def test_a_consultation_request_and_a_hand_over_publish_their_contract_events(suite: Suite) -> None:
@@ -128,7 +127,7 @@ async def test_a_consultation_request_and_a_hand_over_publish_their_contract_eve
     assert handed.status_code == 200, handed.text
     assert handed.json()["jgz_handovers"][0]["legal_basis"] == "toestemming_ouders"
     messages = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=3)
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     requested = next(e for e in events if isinstance(e, JgzConsultationRequested))
     handover = next(e for e in events if isinstance(e, CaseHandedOverToJgz))
     assert str(requested.payload.request_id) == consultation["request_id"]
@@ -188,7 +187,7 @@ async def test_a_signed_consultation_result_sent_twice_is_recorded_once_and_a_ba
         for m in await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=2)
         if m["value"] and b"JgzConsultationResultReceived" in m["value"]
     ]
-    event = parse_event(message["value"])
+    event = suite.open_event(message["value"])
     assert isinstance(event, JgzConsultationResultReceived)
     assert (event.actor.user_id, event.actor.role) == (f"jgz:{GGD}", "system")
     assert (event.payload.message_id, event.payload.jgz_organisation) == ("ggd-msg-0001", GGD)

@@ -14,7 +14,7 @@ from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.runtime import database, event_consumer
+from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.table_outbox import table_outbox_relay
 from meldcode_servicekit.web import create_app
 
@@ -37,6 +37,7 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(key_store(app, settings))
             await stack.enter_async_context(access_log(app, settings, service="notifications"))
             await stack.enter_async_context(
                 table_outbox_relay(

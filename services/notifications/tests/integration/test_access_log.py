@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from meldcode_contracts import ACCESS_LOG_EVENTS, SIGNALS_EVENTS, DataAccessed, parse_event
+from meldcode_contracts import ACCESS_LOG_EVENTS, SIGNALS_EVENTS, DataAccessed
 from meldcode_testkit import Suite, eventually, read_topic
 
 from .test_notifications import IB, auth, publish, pupil_registered, signal_recorded
@@ -36,7 +36,7 @@ async def test_listing_tasks_logs_one_access_per_pupil_shown_with_the_reader(sui
 
     # Everything on the topic (the polls above were logged too), then the final read's accesses.
     messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=10_000, timeout=5)
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     assert all(isinstance(e, DataAccessed) for e in events)
     assert {e.subject_id for e in events} == set(pupils)
     accessed = [e for e in events if isinstance(e, DataAccessed) and e.correlation_id == correlation_id]

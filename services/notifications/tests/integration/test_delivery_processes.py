@@ -32,7 +32,6 @@ from meldcode_contracts import (
     PupilRegistered,
     PupilRegisteredPayload,
     Role,
-    parse_event,
     serialize_event,
 )
 from meldcode_contracts.cases import (
@@ -227,7 +226,7 @@ async def notices(suite: Suite, event_type: str, expected: int, timeout: float =
     messages = await read_topic(
         suite.infra.kafka, suite.topic(NOTIFICATIONS_EVENTS), expected=10_000, timeout=timeout
     )
-    found = [parse_event(m["value"]) for m in messages]
+    found = [suite.open_event(m["value"]) for m in messages]
     return [e for e in found if e.event_type == event_type]
 
 

@@ -13,7 +13,7 @@ from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.runtime import database, event_consumer
+from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.web import create_app
 
 from .adapters.readmodels import CASE_FOLD_VERSION, SCHEMA, refold_cases_if_stale
@@ -32,6 +32,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(key_store(app, settings))
             async with app.state.pool.acquire() as conn:
                 refolded = await refold_cases_if_stale(conn)
             if refolded is not None:

@@ -14,7 +14,7 @@ from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.runtime import database, outbox_relay
+from meldcode_servicekit.runtime import database, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
 from .application import SignalsApplication
@@ -36,8 +36,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings))
+            keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.signals = await anyio.to_thread.run_sync(
-                lambda: SignalsApplication(settings.database_url)
+                lambda: SignalsApplication(settings.database_url, keystore=keystore)
             )
             stack.callback(app.state.signals.close)
             await install_hash_chain(app.state.pool, events_table(app.state.signals))

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, parse_event
+from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed
 from meldcode_testkit import ServiceProcess, Suite, read_topic
 
 TENANT = "swv-zuid"
@@ -151,7 +151,7 @@ async def test_reading_a_pupil_puts_exactly_one_data_accessed_event_on_the_acces
         )
     assert read.status_code == 200
     [message] = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=2, timeout=5)
-    event = parse_event(message["value"])
+    event = suite.open_event(message["value"])
     assert isinstance(event, DataAccessed)
     assert (event.actor.user_id, event.actor.role.value) == ("ib-bram", "intern_begeleider")
     assert (str(event.payload.pupil_id), event.payload.case_id) == (pupil_id, None)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, PupilDeregistered, parse_event
+from meldcode_contracts import SIGNALS_EVENTS, PupilDeregistered
 from meldcode_servicekit.clock import school_today
 from meldcode_testkit import Suite, read_topic
 
@@ -65,7 +65,7 @@ async def test_a_deregistered_pupil_is_published_and_later_signals_are_refused_n
         assert on_last_day.status_code == 201, on_last_day.text
 
     messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     assert [e.event_type for e in events] == ["PupilRegistered", "PupilDeregistered", "SignalRecorded"]
     deregistered = events[1]
     assert isinstance(deregistered, PupilDeregistered)

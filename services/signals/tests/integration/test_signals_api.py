@@ -4,7 +4,7 @@ import uuid
 
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, SignalCorrected, SignalRecorded, parse_event
+from meldcode_contracts import SIGNALS_EVENTS, SignalCorrected, SignalRecorded
 from meldcode_testkit import Suite, read_topic
 
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -50,7 +50,7 @@ async def test_a_recorded_and_corrected_signal_is_published_as_contract_events_k
     assert current["corrections"] == 1
 
     messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
-    events = [parse_event(m["value"]) for m in messages]
+    events = [suite.open_event(m["value"]) for m in messages]
     assert [e.event_type for e in events] == ["PupilRegistered", "SignalRecorded", "SignalCorrected"]
     assert {m["key"] for m in messages} == {pupil_id.encode()}
     recorded_event, corrected_event = events[1], events[2]
@@ -171,10 +171,10 @@ async def test_a_consultation_and_an_anonymous_advice_request_reach_the_topic_an
     assert anonymous.status_code == 201, anonymous.text
     assert by_teacher.status_code == 403
     messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
-    by_type = {parse_event(m["value"]).event_type: m for m in messages}
+    by_type = {suite.open_event(m["value"]).event_type: m for m in messages}
     assert set(by_type) == {"PupilRegistered", "ColleagueConsulted", "VeiligThuisAdviceRequested"}
     # The pupil's own events share its key (one partition, in order); the anonymous request does not.
-    of_pupil = [parse_event(m["value"]).event_type for m in messages if m["key"] == pupil_id.encode()]
+    of_pupil = [suite.open_event(m["value"]).event_type for m in messages if m["key"] == pupil_id.encode()]
     assert of_pupil == ["PupilRegistered", "ColleagueConsulted"]
     advice = by_type["VeiligThuisAdviceRequested"]
     assert pupil_id.encode() not in advice["value"] and advice["key"] != pupil_id.encode()

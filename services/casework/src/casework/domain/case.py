@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.domain import Snapshot as LibrarySnapshot
@@ -170,6 +170,9 @@ class Case(Aggregate):
             aggregate.case_owner_id = self.new_owner_id
 
     class ParentsConversationHeld(CaseEvent):
+        personal_data = ("participants", "summary")
+        erased_as = {"participants": ["[gewist]"]}  # noqa: RUF012 - read by the sealing mapper
+
         held_on: date
         participants: list[str]
         summary: str
@@ -180,6 +183,8 @@ class Case(Aggregate):
                 aggregate.step = Step.PARENTS_CONVERSATION
 
     class ParentsConversationSkipped(CaseEvent):
+        personal_data = ("explanation",)
+
         skipped_on: date
         reason: str
         explanation: str
@@ -190,6 +195,9 @@ class Case(Aggregate):
                 aggregate.step = Step.PARENTS_CONVERSATION
 
     class RiskWeighed(CaseEvent):
+        personal_data = ("participants", "nature", "approach")
+        erased_as: ClassVar[dict[str, object]] = {"participants": []}  # read by the sealing mapper
+
         weighed_on: date
         participants: list[dict[str, str]]
         nature: str
@@ -214,6 +222,8 @@ class Case(Aggregate):
             aggregate.step = Step.WEIGHED
 
     class DecisionMade(CaseEvent):
+        personal_data = ("reasons",)
+
         decided_on: date
         q1_suspicion: bool | None
         q2_acute_or_structural_unsafety: bool | None
@@ -245,6 +255,8 @@ class Case(Aggregate):
             aggregate.step = Step.DECIDED
 
     class HelpOrganised(CaseEvent):
+        personal_data = ("help_description", "teacher_advice")
+
         organised_on: date
         help_description: str
         providers: list[str]
@@ -255,6 +267,8 @@ class Case(Aggregate):
             aggregate.help_organised = True
 
     class ParentsInformed(CaseEvent):
+        personal_data = ("summary",)
+
         informed_on: date
         informed_by: str
         summary: str
@@ -263,6 +277,8 @@ class Case(Aggregate):
             aggregate.parents_informed = True
 
     class ParentsInformingExceptionRecorded(CaseEvent):
+        personal_data = ("explanation",)
+
         recorded_on: date
         ground: str
         explanation: str
@@ -271,6 +287,8 @@ class Case(Aggregate):
             aggregate.parents_exception = SafetyGround(self.ground)
 
     class ChildInformed(CaseEvent):
+        personal_data = ("summary",)
+
         informed_on: date
         informed_by: str
         summary: str
@@ -279,6 +297,8 @@ class Case(Aggregate):
             aggregate.child_informed = True
 
     class ChildInformingExceptionRecorded(CaseEvent):
+        personal_data = ("explanation",)
+
         recorded_on: date
         ground: str
         explanation: str
@@ -287,6 +307,8 @@ class Case(Aggregate):
             aggregate.child_exception = ChildExceptionGround(self.ground)
 
     class ReporterAnonymityAgreed(CaseEvent):
+        personal_data = ("reporter_id", "argument")
+
         agreed_on: date
         reporter_id: str
         ground: str
@@ -296,6 +318,8 @@ class Case(Aggregate):
             aggregate.anonymity_ground = AnonymityGround(self.ground)
 
     class AmkNotified(CaseEvent):
+        personal_data = ("reporter_id", "school_continues")
+
         reported_on: date
         veilig_thuis_region: str
         veilig_thuis_organisation: str
@@ -314,6 +338,8 @@ class Case(Aggregate):
             aggregate.step = Step.REPORTED
 
     class VeiligThuisFeedbackReceived(CaseEvent):
+        personal_data = ("steps_taken",)
+
         received_on: date
         steps_taken: str
 
@@ -330,6 +356,8 @@ class Case(Aggregate):
             aggregate.step = Step.FOLLOW_UP
 
     class FollowUpScheduled(CaseEvent):
+        personal_data = ("agreements",)
+
         scheduled_on: date
         evaluation_on: date
         agreements: str
@@ -340,6 +368,8 @@ class Case(Aggregate):
             aggregate.step = Step.FOLLOW_UP
 
     class FollowUpEvaluated(CaseEvent):
+        personal_data = ("findings",)
+
         evaluated_on: date
         lasting_safety: bool
         findings: str
@@ -355,6 +385,8 @@ class Case(Aggregate):
     class CaseClosed(CaseEvent):
         """Version 2 added `aftercare` (rule 13: closing with aftercare agreements); version 1
         events, stored before that, are read with `aftercare` None."""
+
+        personal_data = ("reason", "aftercare")
 
         class_version = 2
 
@@ -372,6 +404,8 @@ class Case(Aggregate):
             aggregate.step = Step.CLOSED
 
     class CaseReopened(CaseEvent):
+        personal_data = ("reason",)
+
         reopened_on: date
         reason: str
 
@@ -389,6 +423,8 @@ class Case(Aggregate):
             aggregate.left_school_on = self.left_on
 
     class CaseTransferred(CaseEvent):
+        personal_data = ("legal_basis_explanation",)
+
         transferred_on: date
         to_school: str
         legal_basis: str
@@ -402,6 +438,8 @@ class Case(Aggregate):
             aggregate.transfers += 1
 
     class JgzConsultationRequested(CaseEvent):
+        personal_data = ("question",)
+
         request_id: uuid.UUID
         requested_on: date
         jgz_organisation: str
@@ -420,6 +458,8 @@ class Case(Aggregate):
             )
 
     class JgzConsultationResultReceived(CaseEvent):
+        personal_data = ("advice", "professional")
+
         message_id: str
         request_id: uuid.UUID | None
         jgz_organisation: str
@@ -440,6 +480,8 @@ class Case(Aggregate):
             )
 
     class CaseHandedOverToJgz(CaseEvent):
+        personal_data = ("legal_basis_explanation", "summary")
+
         handover_id: uuid.UUID
         handed_over_on: date
         jgz_organisation: str

@@ -99,9 +99,11 @@ SCHEMA = [
         school text not null,
         given_name text not null,
         family_name text not null,
-        date_of_birth date not null,
+        date_of_birth date,
         pupil_number text not null
     )""",
+    # erased pupils keep their row without a date of birth (ADR 10)
+    "alter table pupil_identity alter column date_of_birth drop not null",
     """create table if not exists signal_facts (
         signal_id uuid primary key,
         tenant text not null,

@@ -105,7 +105,7 @@ class InformingFact:
 class PupilIdentity:
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: date | None
     pupil_number: str
 
 
@@ -212,7 +212,7 @@ def _pupil_lines(file: MeldingFile) -> tuple[str, ...]:
     p = file.pupil
     return (
         f"Naam: {p.given_name} {p.family_name}",
-        f"Geboortedatum: {dutch(p.date_of_birth)}",
+        f"Geboortedatum: {dutch(p.date_of_birth) if p.date_of_birth else '[gewist]'}",
         f"Leerlingnummer: {p.pupil_number}",
         age,
     )

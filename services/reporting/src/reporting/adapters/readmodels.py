@@ -35,9 +35,11 @@ SCHEMA = [
         pupil_number text not null,
         given_name text not null,
         family_name text not null,
-        date_of_birth date not null,
+        date_of_birth date,
         registered_at timestamptz not null
     )""",
+    # erased pupils keep their row without a date of birth (ADR 10)
+    "alter table pupils alter column date_of_birth drop not null",
     """create table if not exists chronology (
         event_id uuid primary key,
         tenant text not null,
@@ -647,3 +649,70 @@ async def refold_cases_if_stale(conn: asyncpg.Connection) -> int | None:
             CASE_FOLD_VERSION,
         )
         return len(case_ids)
+
+
+# --- for the portal's teacher screens ------------------------------------------------------------
+
+
+async def search_pupils(
+    pool: asyncpg.Pool, tenant: str, school: str, query: str, *, limit: int = 20
+) -> list[PupilRow]:
+    """Pupils of one school whose name or leerlingnummer contains `query` (case-insensitive)."""
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    records = await pool.fetch(
+        """select * from pupils
+           where tenant = $1 and school = $2
+             and (given_name || ' ' || family_name ilike $3 or pupil_number ilike $3)
+           order by family_name, given_name, pupil_id
+           limit $4""",
+        tenant,
+        school,
+        pattern,
+        limit,
+    )
+    return [_pupil(r) for r in records]
+
+
+@dataclass(frozen=True)
+class RecordedSignal:
+    """A signal as its observer sees it in their own list; `facts` may hold personal data."""
+
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    pupil_display_name: str | None
+    observed_on: date | None
+    occurred_at: datetime
+    corrections: int
+    facts: dict[str, Any] = field(repr=False)
+
+
+async def signals_recorded_by(
+    pool: asyncpg.Pool, tenant: str, school: str, actor_id: str, *, limit: int = 200
+) -> list[RecordedSignal]:
+    """The signals `actor_id` recorded at `school`, newest first, with the pupil's name."""
+    records = await pool.fetch(
+        """select c.signal_id, c.pupil_id, c.observed_on, c.occurred_at, c.corrections, c.body,
+                  p.given_name, p.family_name
+           from chronology c left join pupils p on p.pupil_id = c.pupil_id
+           where c.tenant = $1 and c.school = $2 and c.actor_id = $3 and c.event_type = 'SignalRecorded'
+           order by c.occurred_at desc, c.event_id
+           limit $4""",
+        tenant,
+        school,
+        actor_id,
+        limit,
+    )
+    return [
+        RecordedSignal(
+            signal_id=r["signal_id"],
+            pupil_id=r["pupil_id"],
+            pupil_display_name=display_name(r["given_name"], r["family_name"])
+            if r["given_name"] is not None
+            else None,
+            observed_on=r["observed_on"],
+            occurred_at=r["occurred_at"],
+            corrections=r["corrections"],
+            facts=json.loads(r["body"]),
+        )
+        for r in records
+    ]

@@ -33,17 +33,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+import anyio
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
-from meldcode_contracts import ALL_TOPICS, Envelope, parse_event
+from meldcode_contracts import ALL_TOPICS, Envelope
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant, is_infrastructure_error
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
+from meldcode_servicekit.keystore import KeyStore, UnknownDataKey, connect_key_store
 from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
 from .readmodels import SCHEMA
@@ -137,7 +140,10 @@ Offsets = dict[TopicPartition, int]
 class Replayer:
     """Reads the topics from offset 0 with no consumer group and projects into one schema."""
 
-    def __init__(self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler) -> None:
+    def __init__(
+        self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler, keystore: KeyStore
+    ) -> None:
+        self._keystore = keystore
         self._consumer = consumer
         self._pool = pool
         self._handle = handle
@@ -173,8 +179,8 @@ class Replayer:
         for record in records:
             self.events += 1
             try:
-                parsed.append((record, parse_event(record.value or b"")))
-            except ValidationError:
+                parsed.append((record, open_event(record.value or b"", self._keystore)))
+            except (ValidationError, ValueError, UnknownDataKey):
                 log.warning(
                     "rebuild_invalid_message",
                     topic=record.topic,
@@ -363,11 +369,13 @@ async def rebuild(
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
         swapped_into: str | None = None
+        keystore: KeyStore | None = None
         try:
             await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
             partitions = await topic_partitions(settings)
             await consumer.start()
-            replayer = Replayer(consumer, pool, handle)
+            keystore = await anyio.to_thread.run_sync(connect_key_store, settings)
+            replayer = Replayer(consumer, pool, handle, keystore)
             await replayer.start(partitions)
             end: Offsets = await consumer.end_offsets(partitions)
             await replayer.replay_until(end)
@@ -411,6 +419,8 @@ async def rebuild(
         finally:
             await consumer.stop()
             await pool.close()
+            if keystore is not None:
+                await anyio.to_thread.run_sync(keystore.close)
             if swapped_into is None:
                 await guard.execute(f'drop schema if exists "{schema}" cascade')
             await guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)

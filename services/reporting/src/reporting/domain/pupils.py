@@ -20,7 +20,7 @@ class PupilRow:
     pupil_number: str = field(repr=False)
     given_name: str = field(repr=False)
     family_name: str = field(repr=False)
-    date_of_birth: date = field(repr=False)
+    date_of_birth: date | None = field(repr=False)
 
     @property
     def display_name(self) -> str:

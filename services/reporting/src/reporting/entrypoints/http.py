@@ -560,3 +560,114 @@ async def rebuild_and_compare(principal: CurrentPrincipal, request: Request) -> 
             rule="rebuild-lag",
         ) from exc
     return RebuildOut.model_validate(report.as_json())
+
+
+# --- for the portal's teacher screens: find a pupil of your school, your own signals -------------
+
+SCHOOL_STAFF = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+
+
+class PupilFoundOut(BaseModel):
+    pupil_id: uuid.UUID
+    school: str
+    pupil_number: str = Field(description="The school's own leerlingnummer")
+    display_name: str = Field(description="Roepnaam and achternaam, for screens")
+
+
+class PupilSearchOut(BaseModel):
+    school: str
+    query: str
+    pupils: list[PupilFoundOut]
+
+
+@router.get(
+    "/schools/{brin}/pupils",
+    response_model=PupilSearchOut,
+    tags=["pupils"],
+    summary="Find pupils of your school by (part of) their name or leerlingnummer",
+)
+async def find_pupils(
+    brin: BrinPath,
+    principal: CurrentPrincipal,
+    pool: Pool,
+    access: AccessLogger,
+    request: Request,
+    q: Annotated[str, Query(max_length=100, description="At least 2 characters; fewer finds nobody")] = "",
+) -> PupilSearchOut:
+    principal.require_role(*SCHOOL_STAFF)
+    principal.require_school(principal.tenant, brin)
+    query = q.strip()
+    rows = await readmodels.search_pupils(pool, principal.tenant, brin, query) if len(query) >= 2 else []
+    await asyncio.gather(
+        *(
+            access.record(
+                principal, request, action="pupil.search", tenant=r.tenant, school=r.school, pupil_id=r.pupil_id
+            )
+            for r in rows
+        )
+    )
+    return PupilSearchOut(
+        school=brin,
+        query=query,
+        pupils=[
+            PupilFoundOut(
+                pupil_id=r.pupil_id, school=r.school, pupil_number=r.pupil_number, display_name=r.display_name
+            )
+            for r in rows
+        ],
+    )
+
+
+class MySignalOut(BaseModel):
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    pupil_display_name: str | None
+    observed_on: date | None
+    recorded_at: datetime
+    description: str
+    categories: list[str]
+    source_kind: str | None
+    corrected: bool
+
+
+class MySignalsOut(BaseModel):
+    school: str
+    signals: list[MySignalOut]
+
+
+@router.get(
+    "/schools/{brin}/my-signals",
+    response_model=MySignalsOut,
+    tags=["signals"],
+    summary="The signals you recorded at a school of yours, newest first",
+)
+async def my_signals(
+    brin: BrinPath, principal: CurrentPrincipal, pool: Pool, access: AccessLogger, request: Request
+) -> MySignalsOut:
+    principal.require_role(*SCHOOL_STAFF)
+    principal.require_school(principal.tenant, brin)
+    rows = await readmodels.signals_recorded_by(pool, principal.tenant, brin, principal.user_id)
+    await asyncio.gather(
+        *(
+            access.record(principal, request, action="signal.list", tenant=principal.tenant, school=brin, pupil_id=p)
+            for p in dict.fromkeys(r.pupil_id for r in rows)
+        )
+    )
+    signals = []
+    for r in rows:
+        source = r.facts.get("source")
+        categories = r.facts.get("categories")
+        signals.append(
+            MySignalOut(
+                signal_id=r.signal_id,
+                pupil_id=r.pupil_id,
+                pupil_display_name=r.pupil_display_name,
+                observed_on=r.observed_on,
+                recorded_at=r.occurred_at,
+                description=str(r.facts.get("description", "")),
+                categories=[str(c) for c in categories] if isinstance(categories, list) else [],
+                source_kind=str(source.get("kind")) if isinstance(source, dict) else None,
+                corrected=r.corrections > 0,
+            )
+        )
+    return MySignalsOut(school=brin, signals=signals)

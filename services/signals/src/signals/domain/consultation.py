@@ -23,6 +23,8 @@ class Consultation(Aggregate):
     """Who was consulted about a pupil, in which role and organisation, when, and their advice."""
 
     class Recorded(Aggregate.Created):
+        personal_data = ("consulted_name", "advice")
+
         tenant: str
         school: str
         pupil_id: uuid.UUID
@@ -105,6 +107,10 @@ class AdviceRequest(Aggregate):
     when they contain the pupil's name, pupil number or date of birth."""
 
     class Requested(Aggregate.Created):
+        personal_data = ("question", "advice")
+        # Anonymous (rule 3): its own key, so nothing on the wire links it to the pupil's key.
+        sealed_with_own_key = True
+
         tenant: str
         school: str
         pupil_id: uuid.UUID

@@ -22,6 +22,9 @@ class Pupil(Aggregate):
     """Personal fields live only here (and in the PupilRegistered contract event, marked personal)."""
 
     class Registered(Aggregate.Created):
+        personal_data = ("pupil_number", "given_name", "family_name", "date_of_birth")
+        erased_as = {"date_of_birth": None}  # noqa: RUF012 - read by the sealing mapper
+
         tenant: str
         school: str
         pupil_number: str

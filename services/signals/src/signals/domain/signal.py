@@ -50,6 +50,8 @@ class Observation:
 
 class Signal(Aggregate):
     class Recorded(Aggregate.Created):
+        personal_data = ("description", "source_name", "interpretation")
+
         tenant: str
         school: str
         pupil_id: uuid.UUID
@@ -64,6 +66,8 @@ class Signal(Aggregate):
         correlation_id: str
 
     class Corrected(Aggregate.Event):
+        personal_data = ("reason", "description", "source_name", "interpretation")
+
         reason: str
         pupil_id: uuid.UUID
         tenant: str

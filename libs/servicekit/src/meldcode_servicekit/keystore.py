@@ -1,0 +1,243 @@
+"""The key store: one data key per pupil, wrapped with the master key (ADR 10).
+
+Every personal field in an event store, on a Kafka topic or in a dead letter is sealed with the
+data key of the pupil it is about (`meldcode_servicekit.sealing`). The keys live apart from the
+data, in a database of their own shared by the services (in production a KMS plays this part):
+`pupil_keys` holds each pupil's AES-256 key encrypted with the master key from the settings, and
+`key_subjects` says which pupil an aggregate or Kafka subject (a signal, a case) belongs to.
+
+Erasure (crypto-shredding) deletes the wrapped key and keeps a tombstone: every copy of the
+pupil's personal fields, wherever it was replicated, becomes unreadable at once, and no new key is
+ever made for that pupil. Unwrapped keys are cached per process for `cache_seconds`; the process
+that erases forgets at once, the others on `PersonalDataErased` or when the cache entry expires.
+
+Synchronous on purpose: the eventsourcing mapper that seals and opens stored events is synchronous.
+Async callers run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+import psycopg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg_pool import ConnectionPool
+
+from .settings import ServiceSettings
+
+KEYSTORE_SCHEMA = [
+    """create table if not exists pupil_keys (
+        pupil_id uuid primary key,
+        tenant text not null,
+        wrapped_key bytea,
+        created_at timestamptz not null default now(),
+        erased_at timestamptz,
+        erasure_reason text,
+        check ((wrapped_key is null) = (erased_at is not null))
+    )""",
+    """create table if not exists key_subjects (
+        subject_id uuid primary key,
+        pupil_id uuid not null references pupil_keys (pupil_id),
+        created_at timestamptz not null default now()
+    )""",
+    "create index if not exists key_subjects_by_pupil on key_subjects (pupil_id)",
+]
+
+_NONCE_BYTES = 12
+
+
+class KeyStoreError(Exception):
+    """The key store cannot give what was asked."""
+
+
+class UnknownDataKey(KeyStoreError):
+    """No key was ever made for this pupil (or subject): the data cannot be opened."""
+
+
+class DataKeyErased(KeyStoreError):
+    """The pupil's personal data was erased: nothing new may be sealed for them."""
+
+    def __init__(self, pupil_id: uuid.UUID) -> None:
+        super().__init__(f"the personal data of pupil {pupil_id} has been erased")
+        self.pupil_id = pupil_id
+
+
+def parse_master_key(value: str) -> bytes:
+    """The master key from its base64 text (32 bytes: AES-256)."""
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ValueError("MELDCODE_MASTER_KEY must be base64") from exc
+    if len(key) != 32:
+        raise ValueError("MELDCODE_MASTER_KEY must hold 32 bytes (base64 of an AES-256 key)")
+    return key
+
+
+def new_master_key() -> str:
+    """A fresh master key as base64 text (for `keygen` and the tests)."""
+    return base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+
+
+@dataclass(frozen=True)
+class _Cached:
+    key: bytes | None  # None: erased
+    until: float
+
+
+class KeyStore:
+    def __init__(self, database_url: str, master_key: bytes, *, cache_seconds: float = 30.0) -> None:
+        self._master = AESGCM(master_key)
+        self._cache_seconds = cache_seconds
+        self._keys: dict[uuid.UUID, _Cached] = {}
+        self._subjects: dict[uuid.UUID, uuid.UUID] = {}
+        self._lock = threading.Lock()
+        self._pool = ConnectionPool(
+            database_url, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+        )
+
+    def install(self) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(7514)")
+            for statement in KEYSTORE_SCHEMA:
+                conn.execute(statement)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # --- sealing side -------------------------------------------------------------------------
+
+    def sealing_key(
+        self, subject_id: uuid.UUID, *, pupil_id: uuid.UUID | None = None, tenant: str | None = None
+    ) -> tuple[uuid.UUID, bytes]:
+        """(pupil id, data key) to seal data of `subject_id` with. The first data of a subject names
+        its pupil (`pupil_id`; a subject without a pupil, such as an anonymous advice request, is its
+        own); later data of the subject finds it. Makes the pupil's key the first time."""
+        owner = self.pupil_of(subject_id)
+        if owner is None:
+            owner = pupil_id or subject_id
+            if tenant is None:
+                raise UnknownDataKey(f"subject {subject_id} has no pupil yet and no tenant was given")
+            self._register(subject_id, owner, tenant)
+        key = self.key(owner)
+        if key is None:
+            raise DataKeyErased(owner)
+        return owner, key
+
+    def _register(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> None:
+        wrapped = self._wrap(pupil_id, AESGCM.generate_key(bit_length=256))
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute(
+                "insert into pupil_keys (pupil_id, tenant, wrapped_key) values (%s, %s, %s) "
+                "on conflict (pupil_id) do nothing",
+                (pupil_id, tenant, wrapped),
+            )
+            conn.execute(
+                "insert into key_subjects (subject_id, pupil_id) values (%s, %s) on conflict do nothing",
+                (subject_id, pupil_id),
+            )
+            row = conn.execute(
+                "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+            ).fetchone()
+        assert row is not None
+        with self._lock:
+            self._subjects[subject_id] = row[0]
+
+    def pupil_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
+        with self._lock:
+            known = self._subjects.get(subject_id)
+        if known is not None:
+            return known
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        with self._lock:
+            self._subjects[subject_id] = row[0]  # a subject never changes pupil: cached for good
+        return row[0]  # type: ignore[no-any-return]
+
+    # --- opening side -------------------------------------------------------------------------
+
+    def key(self, pupil_id: uuid.UUID) -> bytes | None:
+        """The pupil's data key, or None once erased. Raises UnknownDataKey if there never was one."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._keys.get(pupil_id)
+        if cached is not None and cached.until > now:
+            return cached.key
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "select wrapped_key from pupil_keys where pupil_id = %s", (pupil_id,)
+            ).fetchone()
+        if row is None:
+            raise UnknownDataKey(f"no data key for pupil {pupil_id}")
+        key = None if row[0] is None else self._unwrap(pupil_id, bytes(row[0]))
+        with self._lock:
+            self._keys[pupil_id] = _Cached(key, now + self._cache_seconds)
+        return key
+
+    def is_erased(self, pupil_id: uuid.UUID) -> bool:
+        try:
+            return self.key(pupil_id) is None
+        except UnknownDataKey:
+            return False
+
+    # --- erasure ------------------------------------------------------------------------------
+
+    def shred(self, pupil_id: uuid.UUID, *, tenant: str, reason: str) -> bool:
+        """Delete the pupil's data key for good. True if it was there; erasing twice is harmless.
+        A pupil that never had a key gets a tombstone, so none is ever made later."""
+        with self._pool.connection() as conn, conn.transaction():
+            cursor = conn.execute(
+                "update pupil_keys set wrapped_key = null, erased_at = now(), erasure_reason = %s "
+                "where pupil_id = %s and wrapped_key is not null",
+                (reason, pupil_id),
+            )
+            shredded = cursor.rowcount == 1
+            conn.execute(
+                "insert into pupil_keys (pupil_id, tenant, wrapped_key, erased_at, erasure_reason) "
+                "values (%s, %s, null, now(), %s) on conflict (pupil_id) do nothing",
+                (pupil_id, tenant, reason),
+            )
+        self.forget(pupil_id)
+        return shredded
+
+    def forget(self, pupil_id: uuid.UUID) -> None:
+        """Drop the cached key, so the next use reads the key store again."""
+        with self._lock:
+            self._keys.pop(pupil_id, None)
+
+    # --- wrapping -----------------------------------------------------------------------------
+
+    def _wrap(self, pupil_id: uuid.UUID, key: bytes) -> bytes:
+        nonce = os.urandom(_NONCE_BYTES)
+        return nonce + self._master.encrypt(nonce, key, pupil_id.bytes)
+
+    def _unwrap(self, pupil_id: uuid.UUID, wrapped: bytes) -> bytes:
+        return self._master.decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], pupil_id.bytes)
+
+
+def connect_key_store(settings: ServiceSettings) -> KeyStore:
+    """The key store named by the settings. A service does not start without it: personal data is
+    never written or published unsealed."""
+    if not settings.keystore_url or settings.master_key is None:
+        raise RuntimeError("MELDCODE_KEYSTORE_URL and MELDCODE_MASTER_KEY must be set (ADR 10)")
+    master = parse_master_key(settings.master_key.get_secret_value())
+    store = KeyStore(settings.keystore_url, master, cache_seconds=settings.key_cache_seconds)
+    store.install()
+    return store
+
+
+def keystore_reachable(store: KeyStore) -> bool:
+    try:
+        with store._pool.connection() as conn:
+            conn.execute("select 1")
+        return True
+    except psycopg.Error:
+        return False

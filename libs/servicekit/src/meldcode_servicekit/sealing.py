@@ -1,0 +1,238 @@
+"""Sealing personal fields with the pupil's data key (AES-256-GCM), in event stores and on Kafka.
+
+A sealed value is a string token `enc:v1:<pupil id hex>:<base64url(nonce | ciphertext)>`; the
+associated data binds it to its pupil and its field name, so a token cannot be moved to another
+pupil or field unnoticed. The token names its pupil, so any service can open it with the shared
+key store without knowing whose event it reads. Once the pupil's key is erased the token opens as
+the field's erased value: `"[gewist]"` for text (see `meldcode_contracts.personal.erased_value`).
+
+- Kafka: `seal_event` replaces the personal fields (`x-personal-data` in `contracts/`) of a contract
+  event's payload by tokens; `open_event` is `parse_event` for sealed messages.
+- Event stores: `SealingMapper` seals the attributes a domain event class names in
+  `personal_data` before the eventsourcing transcoder sees them, and opens them on the way back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol, TypeGuard
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import CanSnapshotAggregate
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from pydantic import BaseModel
+
+from meldcode_contracts import EVENT_TYPES, Envelope, parse_event, payload_model_of
+from meldcode_contracts.personal import ERASED, erased_value, nested_models, personal_field_names
+
+from .keystore import DataKeyErased, KeyStore
+
+TOKEN_PREFIX = "enc:v1:"  # noqa: S105 - a format marker, not a secret
+_NONCE_BYTES = 12
+
+
+class SealedValueCorrupt(ValueError):
+    """A token that does not open with its pupil's key: altered, or moved from elsewhere."""
+
+
+def is_sealed(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value.startswith(TOKEN_PREFIX)
+
+
+def seal_bytes(key: bytes, pupil_id: uuid.UUID, field: str, plaintext: bytes) -> str:
+    nonce = os.urandom(_NONCE_BYTES)
+    ciphertext = AESGCM(key).encrypt(nonce, plaintext, _associated(pupil_id, field))
+    return f"{TOKEN_PREFIX}{pupil_id.hex}:{base64.urlsafe_b64encode(nonce + ciphertext).decode()}"
+
+
+def token_pupil(token: str) -> uuid.UUID:
+    return uuid.UUID(token[len(TOKEN_PREFIX) :].split(":", 1)[0])
+
+
+def open_bytes(store: KeyStore, field: str, token: str) -> bytes | None:
+    """The plaintext of a token, or None when the pupil's key has been erased."""
+    pupil_hex, _, body = token[len(TOKEN_PREFIX) :].partition(":")
+    pupil_id = uuid.UUID(pupil_hex)
+    key = store.key(pupil_id)
+    if key is None:
+        return None
+    raw = base64.urlsafe_b64decode(body)
+    try:
+        return AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _associated(pupil_id, field))
+    except InvalidTag:
+        raise SealedValueCorrupt(f"sealed field {field!r} does not open with its pupil's key") from None
+
+
+def _associated(pupil_id: uuid.UUID, field: str) -> bytes:
+    return f"{pupil_id}|{field}".encode()
+
+
+# --- contract events on Kafka -----------------------------------------------------------------
+
+
+def _walk(model: type[BaseModel], data: dict[str, Any], path: str, act: Callable[[str, Any], Any]) -> None:
+    """Call `act(path, value)` on every non-null personal field of `data` (nested models too) and
+    store what it returns in place."""
+    personal = personal_field_names(model)
+    for name, inner in nested_models(model).items():
+        value = data.get(name)
+        if name in personal or value is None:
+            continue
+        if isinstance(value, dict):
+            _walk(inner, value, f"{path}{name}.", act)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _walk(inner, item, f"{path}{name}[].", act)
+    for name in personal:
+        if data.get(name) is not None:
+            data[name] = act(f"{path}{name}", data[name])
+
+
+def seal_event(event: Envelope, store: KeyStore) -> bytes:
+    """The contract event as JSON bytes with its personal fields sealed (the relay's serialiser)."""
+    document = event.model_dump(mode="json")
+    payload = document.get("payload")
+    model = payload_model_of(type(event))
+    if isinstance(payload, dict) and model is not None and personal_field_names_deep(model):
+        try:
+            pupil_id, key = store.sealing_key(
+                event.subject_id, pupil_id=_pupil_id_in(payload), tenant=event.tenant
+            )
+        except DataKeyErased:
+            # Relayed after the erasure: the store already opened these fields as erased values.
+            _walk(model, payload, "", lambda path, _: _erased_at(model, path))
+        else:
+
+            def seal(path: str, value: Any) -> str:
+                return seal_bytes(key, pupil_id, path, json.dumps(value).encode())
+
+            _walk(model, payload, "", seal)
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def open_event(raw: bytes | str, store: KeyStore) -> Envelope:
+    """`parse_event` for a message whose personal fields may be sealed. An erased pupil's fields
+    read as their erased value; a message with plain fields (written before sealing) reads as is."""
+    sealed = TOKEN_PREFIX in raw if isinstance(raw, str) else TOKEN_PREFIX.encode() in raw
+    if not sealed:
+        return parse_event(raw)
+    document = json.loads(raw)
+    if isinstance(document, dict) and isinstance(document.get("payload"), dict):
+        model = payload_model_of_type(document.get("event_type"))
+        if model is not None:
+
+            def open_one(path: str, value: Any) -> Any:
+                if not is_sealed(value):
+                    return value
+                plaintext = open_bytes(store, path, value)
+                return _erased_at(model, path) if plaintext is None else json.loads(plaintext)
+
+            _walk(model, document["payload"], "", open_one)
+            return parse_event(json.dumps(document))
+    return parse_event(raw)
+
+
+def _erased_at(model: type[BaseModel], path: str) -> Any:
+    """The erased value of the field at `path` (e.g. `source.name`) of `model`."""
+    *parents, name = path.replace("[]", "").split(".")
+    for parent in parents:
+        model = nested_models(model)[parent]
+    return erased_value(model, name)
+
+
+def _pupil_id_in(payload: dict[str, Any]) -> uuid.UUID | None:
+    value = payload.get("pupil_id")
+    return uuid.UUID(value) if isinstance(value, str) else None
+
+
+def personal_field_names_deep(model: type[BaseModel]) -> bool:
+    """Whether `model` or a model nested in it has a personal field."""
+    if personal_field_names(model):
+        return True
+    return any(personal_field_names_deep(inner) for inner in nested_models(model).values())
+
+
+def payload_model_of_type(event_type: object) -> type[BaseModel] | None:
+    cls = EVENT_TYPES.get(event_type) if isinstance(event_type, str) else None
+    return payload_model_of(cls) if cls is not None else None
+
+
+# --- domain events in the eventsourcing stores ------------------------------------------------
+
+
+class SealedDomainEvent(Protocol):
+    personal_data: ClassVar[tuple[str, ...]]
+
+
+class SealingMapper(Mapper[uuid.UUID]):
+    """The eventsourcing mapper with the personal attributes of each domain event sealed.
+
+    A domain event class lists its personal attributes in `personal_data` and, where an erased value
+    must not be text, their erased values in `erased_as`. The key is found through the event's
+    aggregate (`key_subjects`); the first event of an aggregate names its pupil by a `pupil_id`
+    attribute, or the aggregate is a pupil (or anonymous) and keys itself.
+    """
+
+    keystore: KeyStore
+
+    def __init__(self, transcoder: Transcoder, keystore: KeyStore, **kwargs: Any) -> None:
+        super().__init__(transcoder=transcoder, **kwargs)
+        self.keystore = keystore
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        subject = domain_event.originator_id
+        if isinstance(domain_event, CanSnapshotAggregate):
+            # A snapshot holds the whole aggregate state: sealed as one value with its pupil's key.
+            return self._sealed_copy(domain_event, ("state",), self.keystore.sealing_key(subject))
+        cls = type(domain_event)
+        personal: tuple[str, ...] = getattr(cls, "personal_data", ())
+        has_values = any(getattr(domain_event, name, None) is not None for name in personal)
+        pupil_id = (
+            None if getattr(cls, "sealed_with_own_key", False) else getattr(domain_event, "pupil_id", None)
+        )
+        if not has_values and (pupil_id is None or self.keystore.pupil_of(subject) is not None):
+            return super().to_stored_event(domain_event)
+        # Also without personal values: the first event of an aggregate names its pupil.
+        key = self.keystore.sealing_key(
+            subject, pupil_id=pupil_id, tenant=getattr(domain_event, "tenant", None)
+        )
+        return self._sealed_copy(domain_event, personal, key)
+
+    def _sealed_copy(
+        self, domain_event: Any, names: tuple[str, ...], key: tuple[uuid.UUID, bytes]
+    ) -> StoredEvent:
+        pupil_id, data_key = key
+        state = dict(vars(domain_event))
+        for name in names:
+            if state.get(name) is not None:
+                state[name] = seal_bytes(data_key, pupil_id, name, self.transcoder.encode(state[name]))
+        sealed = object.__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        domain_event = super().to_domain_event(stored_event)
+        state = vars(domain_event)
+        cls = type(domain_event)
+        if isinstance(domain_event, CanSnapshotAggregate):
+            if is_sealed(state.get("state")):
+                plaintext = open_bytes(self.keystore, "state", state["state"])
+                if plaintext is None:
+                    raise DataKeyErased(token_pupil(state["state"]))
+                state["state"] = self.transcoder.decode(plaintext)
+            return domain_event
+        erased_as: dict[str, Any] = getattr(cls, "erased_as", {})
+        for name in getattr(cls, "personal_data", ()):
+            value = state.get(name)
+            if is_sealed(value):
+                plaintext = open_bytes(self.keystore, name, value)
+                state[name] = (
+                    erased_as.get(name, ERASED) if plaintext is None else self.transcoder.decode(plaintext)
+                )
+        return domain_event
