@@ -167,6 +167,12 @@ SIGNALS = ServicePolicy(
             _grant(Scope.OWN_SCHOOL, IB, BH),
             "Deregister a pupil who left the school (rule 14)",
         ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/erasure",
+            _grant(Scope.OWN_SCHOOL, IB, BH),
+            "Erase a pupil's personal data (retention term passed or a lawful request; ADR 10)",
+        ),
         RoutePolicy("GET", "/pupils/{pupil_id}", SCHOOL_STAFF, "A pupil of the school"),
         RoutePolicy("POST", "/pupils/{pupil_id}/signals", SCHOOL_STAFF, "Record a signal (step 1)"),
         RoutePolicy("GET", "/signals/{signal_id}", SCHOOL_STAFF, "A recorded signal"),

@@ -12,6 +12,7 @@ from datetime import date
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from meldcode_contracts import ErasureReason
 from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
@@ -65,6 +66,7 @@ class SignalsApplication(MeldcodeApplication):
         self, *, pupil_id: uuid.UUID, left_on: date, destination_school: str | None, acting: Acting
     ) -> Pupil:
         pupil = self.get_pupil(pupil_id)
+        pupil.require_not_erased()
         pupil.deregister(
             left_on=left_on,
             destination_school=destination_school,
@@ -76,8 +78,30 @@ class SignalsApplication(MeldcodeApplication):
         self.save(pupil)
         return pupil
 
+    def erase_personal_data(self, pupil_id: uuid.UUID, *, reason: ErasureReason, acting: Acting) -> date:
+        """Crypto-shredding (ADR 10): record the erasure, then destroy the pupil's data key, so every
+        sealed copy of their personal fields (stores, topics, backups) becomes unreadable at once.
+        A crash between the two leaves the event without the shredding: erasing again finishes it."""
+        if self.keystore is None:
+            raise RuntimeError("erasure needs the key store")
+        pupil = self.get_pupil(pupil_id)
+        shredding_pending = pupil.erased_on is not None and not self.keystore.is_erased(pupil_id)
+        if not shredding_pending:
+            pupil.erase_personal_data(  # refuses a second erasure
+                reason=reason.value,
+                today=school_today(),
+                actor_id=acting.user_id,
+                actor_role=acting.role,
+                correlation_id=acting.correlation_id,
+            )
+            self.save(pupil)
+        self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+        assert pupil.erased_on is not None
+        return pupil.erased_on
+
     def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
+        pupil.require_not_erased()
         pupil.require_at_school_on(observation.observed_on)
         signal = Signal.record(
             tenant=pupil.tenant,
@@ -120,6 +144,7 @@ class SignalsApplication(MeldcodeApplication):
         acting: Acting,
     ) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
+        pupil.require_not_erased()
         for signal_id in signal_ids:
             signal = self.get_signal(signal_id)
             if signal.pupil_id != pupil.id:
@@ -153,6 +178,7 @@ class SignalsApplication(MeldcodeApplication):
         acting: Acting,
     ) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
+        pupil.require_not_erased()
         request = AdviceRequest.request(
             tenant=pupil.tenant,
             school=pupil.school,

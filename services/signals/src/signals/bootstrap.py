@@ -1,4 +1,5 @@
-"""Wires the signals service: event store, outbox relay, HTTP API. Nothing connects at import time."""
+"""Wires the signals service: event store, outbox relay, the casework consumer (open cases), the
+retention job, HTTP API. Nothing connects at import time."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import anyio
 from fastapi import FastAPI
 
-from meldcode_contracts import SIGNALS_EVENTS
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.runtime import database, key_store, outbox_relay
+from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
 from .application import SignalsApplication
@@ -22,6 +23,8 @@ from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
 from .entrypoints.audit import verify_router
+from .entrypoints.background import SCHEMA, retention_work
+from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .translation import to_contract_event
 
@@ -35,7 +38,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings))
+            await stack.enter_async_context(database(app, settings, SCHEMA))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.signals = await anyio.to_thread.run_sync(
                 lambda: SignalsApplication(settings.database_url, keystore=keystore)
@@ -53,6 +56,12 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                     topic=SIGNALS_EVENTS,
                 )
             )
+            await stack.enter_async_context(
+                event_consumer(
+                    app, settings, service="signals", topics=[CASEWORK_EVENTS], handle=handle_event
+                )
+            )
+            await stack.enter_async_context(retention_work(app, settings))
             log.info("service_started", port=settings.http_port)
             yield
         log.info("service_stopped")

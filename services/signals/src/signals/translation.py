@@ -7,6 +7,9 @@ from typing import Any
 from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
+    ErasureReason,
+    PersonalDataErased,
+    PersonalDataErasedPayload,
     PupilDeregistered,
     PupilDeregisteredPayload,
     PupilRegistered,
@@ -79,6 +82,15 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
                 given_name=domain_event.given_name,
                 family_name=domain_event.family_name,
                 date_of_birth=domain_event.date_of_birth,
+            ),
+        )
+    if isinstance(domain_event, Pupil.PersonalDataErased):
+        return PersonalDataErased(
+            **_envelope(domain_event),
+            payload=PersonalDataErasedPayload(
+                pupil_id=domain_event.originator_id,
+                reason=ErasureReason(domain_event.reason),
+                erased_on=domain_event.erased_on,
             ),
         )
     if isinstance(domain_event, Pupil.Deregistered):

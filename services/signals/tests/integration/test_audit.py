@@ -128,7 +128,7 @@ async def test_an_altered_signal_is_named_by_verify_over_http(suite: Suite) -> N
         conn = await asyncpg.connect(signals.env["SIGNALS_DATABASE_URL"])
         try:
             await conn.execute(
-                "update signals_events set state = convert_to(replace(convert_from(state, 'UTF8'), 'Geen jas', 'Wel jas'), 'UTF8') "
+                "update signals_events set state = convert_to(replace(convert_from(state, 'UTF8'), 'own_observation', 'third_party'), 'UTF8') "
                 "where originator_id = $1 and originator_version = 1",
                 uuid.UUID(signal_id),
             )

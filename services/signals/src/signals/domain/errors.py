@@ -13,6 +13,18 @@ class DomainError(Exception):
         super().__init__(message)
 
 
+class PersonalDataAlreadyErased(DomainError):
+    rule = "personal-data-already-erased"
+    status = 409
+
+
+class PersonalDataErasedForGood(DomainError):
+    """Nothing new is recorded about a pupil whose personal data was erased."""
+
+    rule = "personal-data-erased"
+    status = 410
+
+
 class PupilNotFound(DomainError):
     rule = "pupil-not-found"
     status = 404
@@ -86,4 +98,11 @@ class PupilNoLongerAtSchool(DomainError):
     """Rule 14: after the pupil left, the old school records no signals observed later."""
 
     rule = "rule-14-pupil-left-school"
+    status = 409
+
+
+class ErasureWhileCaseOpen(DomainError):
+    """Rule 16: no erasure, neither after the retention term nor on request, while a case is open."""
+
+    rule = "erasure-case-open"
     status = 409

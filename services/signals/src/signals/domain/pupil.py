@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate, event
 from .errors import (
     DateOfBirthInvalid,
     DestinationIsOwnSchool,
+    PersonalDataAlreadyErased,
+    PersonalDataErasedForGood,
     PupilAlreadyDeregistered,
     PupilLeftOnInFuture,
     PupilNoLongerAtSchool,
@@ -57,6 +59,7 @@ class Pupil(Aggregate):
         self.date_of_birth = date_of_birth
         self.left_on: date | None = None
         self.destination_school: str | None = None
+        self.erased_on: date | None = None
 
     @classmethod
     def register(
@@ -130,6 +133,45 @@ class Pupil(Aggregate):
             correlation_id=correlation_id,
         )
 
+    class PersonalDataErased(Aggregate.Event):
+        """The pupil's data key was destroyed: the personal fields of every event now read as
+        "[gewist]"; the events themselves stay, so everything still replays."""
+
+        tenant: str
+        school: str
+        reason: str
+        erased_on: date
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+        def apply(self, aggregate: Pupil) -> None:
+            aggregate.erased_on = self.erased_on
+
+    def erase_personal_data(
+        self, *, reason: str, today: date, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        if self.erased_on is not None:
+            raise PersonalDataAlreadyErased(
+                f"De persoonsgegevens van deze leerling zijn al gewist op {self.erased_on.isoformat()}."
+            )
+        self.trigger_event(
+            self.PersonalDataErased,
+            tenant=self.tenant,
+            school=self.school,
+            reason=reason,
+            erased_on=today,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            correlation_id=correlation_id,
+        )
+
+    def require_not_erased(self) -> None:
+        if self.erased_on is not None:
+            raise PersonalDataErasedForGood(
+                "De persoonsgegevens van deze leerling zijn gewist; er kan niets meer over worden vastgelegd."
+            )
+
     def require_at_school_on(self, day: date) -> None:
         """No signal observed after the pupil left is recorded by the old school."""
         if self.left_on is not None and day > self.left_on:
@@ -142,6 +184,14 @@ class Pupil(Aggregate):
 class PupilNumberIndex(Aggregate):
     """Makes (samenwerkingsverband, school, pupil number) unique: saved together with the Pupil, the
     second registration of the same number fails on this aggregate's id."""
+
+    class Created(Aggregate.Created):
+        personal_data = ("pupil_number",)
+
+        tenant: str
+        school: str
+        pupil_number: str
+        pupil_id: uuid.UUID
 
     def __init__(self, *, tenant: str, school: str, pupil_number: str, pupil_id: uuid.UUID) -> None:
         self.pupil_id = pupil_id

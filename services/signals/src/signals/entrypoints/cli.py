@@ -1,11 +1,42 @@
-"""Command line of the signals service: `meldcode-signals serve`."""
+"""Command line of the signals service: `meldcode-signals serve` and the operator's
+`meldcode-signals retention run [--dry-run]` (prints what it did as JSON: pseudonymous ids and
+counts; exit code 1 when an erasure failed, 2 when another run holds the lock)."""
 
+from __future__ import annotations
+
+import asyncio
+import json
+
+import typer
+
+from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.web import service_cli
 
 from ..bootstrap import build_app
 from ..config import Settings
+from .background import RetentionBusy, run_retention_once
 
 cli = service_cli("signals", "steps 1-2 of the Meldcode", build_app, Settings)
+retention_cli = typer.Typer(
+    help="Retention (rule 16): erase the personal data of pupils whose term has passed", no_args_is_help=True
+)
+cli.add_typer(retention_cli, name="retention")
+
+
+@retention_cli.command("run")
+def retention_run_command(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only list the pupils that are due; erase nothing"),
+) -> None:
+    """Erase every pupil that is due today (left school longer than the term ago, no open case)."""
+    settings = Settings()
+    configure_logging(settings.service_name, settings.log_level)
+    try:
+        report = asyncio.run(run_retention_once(settings, dry_run=dry_run))
+    except RetentionBusy:
+        typer.echo(json.dumps({"error": "another retention run is in progress"}))
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(report.as_json(), indent=2))
+    raise typer.Exit(1 if report.failed else 0)
 
 
 def main() -> None:

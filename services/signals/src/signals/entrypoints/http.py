@@ -10,11 +10,12 @@ import anyio
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from meldcode_contracts import Role, SignalCategory, SourceKind
+from meldcode_contracts import ErasureReason, Role, SignalCategory, SourceKind
 from meldcode_contracts.envelope import BRIN_PATTERN
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
+from ..adapters import open_cases
 from ..application import SignalsApplication
 from ..domain.pupil import Pupil
 from ..domain.signal import Observation, Signal
@@ -186,12 +187,49 @@ async def deregister_pupil(
     )
 
 
+class ErasePersonalData(Strict):
+    reason: ErasureReason = Field(
+        description="bewaartermijn_verstreken (retention term passed) or verzoek_betrokkene (a lawful request)"
+    )
+
+
+class PersonalDataErasure(BaseModel):
+    pupil_id: uuid.UUID
+    reason: ErasureReason
+    erased_on: date
+
+
+@router.post(
+    "/pupils/{pupil_id}/erasure",
+    response_model=PersonalDataErasure,
+    tags=["pupils"],
+    summary="Erase the pupil's personal data for good (crypto-shredding; the events stay, ADR 10)",
+)
+async def erase_personal_data(
+    pupil_id: uuid.UUID,
+    body: ErasePersonalData,
+    principal: CurrentPrincipal,
+    app: SignalsApp,
+    request: Request,
+) -> PersonalDataErasure:
+    principal.require_role(*PUPIL_REGISTRARS)
+    await readable_pupil(app, pupil_id, principal)
+    await open_cases.require_no_open_case(request.app.state.pool, pupil_id)  # rule 16, also on request
+    erased_on = await anyio.to_thread.run_sync(
+        lambda: app.erase_personal_data(
+            pupil_id, reason=body.reason, acting=principal.acting(request.state.correlation_id)
+        )
+    )
+    return PersonalDataErasure(pupil_id=pupil_id, reason=body.reason, erased_on=erased_on)
+
+
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["pupils"], summary="A pupil of your school")
 async def get_pupil(
     pupil_id: uuid.UUID, principal: CurrentPrincipal, app: SignalsApp, request: Request, access: AccessLogger
 ) -> PupilOut:
     principal.require_role(*PUPIL_READERS)
     pupil = await readable_pupil(app, pupil_id, principal)
+    pupil.require_not_erased()
     await access.record(
         principal, request, action="pupil.read", tenant=pupil.tenant, school=pupil.school, pupil_id=pupil.id
     )

@@ -1,0 +1,129 @@
+"""Erasure of a pupil's personal data by destroying their data key (ADR 10), through the real
+signals process, its event store and its topic."""
+
+import uuid
+
+import asyncpg
+import httpx
+
+from meldcode_contracts import SIGNALS_EVENTS, PersonalDataErased, PupilRegistered, SignalRecorded
+from meldcode_servicekit.clock import school_today
+from meldcode_testkit import Suite, read_topic
+
+IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
+TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
+
+
+def auth(suite: Suite, **claims: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
+
+
+async def stored_states(url: str) -> bytes:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("select state from signals_events")
+    finally:
+        await conn.close()
+    return b"\n".join(bytes(r["state"]) for r in rows)
+
+
+async def test_personal_fields_are_stored_and_published_only_sealed(suite: Suite) -> None:
+    svc = await suite.service("signals")
+    name = f"Zeldzaam{uuid.uuid4().hex[:8]}"
+    fact = f"Blauwe plek op de arm {uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil = {"school": "12AB", "pupil_number": f"E-{uuid.uuid4().hex[:8]}", "given_name": name, "family_name": "Ter Wis"}
+        pupil_id = (
+            await http.post(
+                "/pupils", json={**pupil, "date_of_birth": "2014-03-02"}, headers=auth(suite, **IB)
+            )
+        ).json()["pupil_id"]
+        recorded = await http.post(
+            f"/pupils/{pupil_id}/signals",
+            json={
+                "observed_on": school_today().isoformat(),
+                "description": fact,
+                "source": {"kind": "own_observation"},
+            },
+            headers=auth(suite, **TEACHER),
+        )
+        assert recorded.status_code == 201
+        assert (await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))).json()["given_name"] == name
+
+    states = await stored_states(svc.env["SIGNALS_DATABASE_URL"])
+    assert name.encode() not in states and fact.encode() not in states
+    assert pupil["pupil_number"].encode() not in states
+    assert b"enc:v1:" in states
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=2)
+    raw = b"".join(m["value"] for m in messages)
+    assert name.encode() not in raw and fact.encode() not in raw
+    opened = [suite.open_event(m["value"]) for m in messages]
+    assert {type(e) for e in opened} == {PupilRegistered, SignalRecorded}
+    assert any(isinstance(e, PupilRegistered) and e.payload.given_name == name for e in opened)
+
+
+async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_recorded_about_them(
+    suite: Suite,
+) -> None:
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil = {"school": "12AB", "pupil_number": "E-2", "given_name": "Noor", "family_name": "Visser"}
+        pupil_id = (
+            await http.post(
+                "/pupils", json={**pupil, "date_of_birth": "2013-05-06"}, headers=auth(suite, **IB)
+            )
+        ).json()["pupil_id"]
+        signal_id = (
+            await http.post(
+                f"/pupils/{pupil_id}/signals",
+                json={
+                    "observed_on": school_today().isoformat(),
+                    "description": "Vertelt dat er thuis hard geschreeuwd wordt.",
+                    "source": {"kind": "own_observation"},
+                },
+                headers=auth(suite, **TEACHER),
+            )
+        ).json()["signal_id"]
+
+        teacher_try = await http.post(
+            f"/pupils/{pupil_id}/erasure",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **TEACHER),
+        )
+        assert teacher_try.status_code == 403
+        erased = await http.post(
+            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
+        )
+        assert erased.status_code == 200, erased.text
+        assert erased.json()["erased_on"] == school_today().isoformat()
+
+        again = await http.post(
+            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
+        )
+        assert again.status_code == 409
+        assert again.json()["rule"] == "personal-data-already-erased"
+        read = await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))
+        assert read.status_code == 410
+        assert read.json()["rule"] == "personal-data-erased"
+        new_signal = await http.post(
+            f"/pupils/{pupil_id}/signals",
+            json={
+                "observed_on": school_today().isoformat(),
+                "description": "Nog een signaal.",
+                "source": {"kind": "own_observation"},
+            },
+            headers=auth(suite, **TEACHER),
+        )
+        assert new_signal.status_code == 410
+        old_signal = (await http.get(f"/signals/{signal_id}", headers=auth(suite, **IB))).json()
+        assert old_signal["description"] == "[gewist]"
+        assert old_signal["observed_on"] == school_today().isoformat()
+
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    opened = [suite.open_event(m["value"]) for m in messages]
+    registered = next(e for e in opened if isinstance(e, PupilRegistered))
+    assert registered.payload.given_name == "[gewist]"
+    assert registered.payload.date_of_birth is None
+    [erasure] = [e for e in opened if isinstance(e, PersonalDataErased)]
+    assert str(erasure.payload.pupil_id) == pupil_id
+    assert erasure.payload.reason == "verzoek_betrokkene"
