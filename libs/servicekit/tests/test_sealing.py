@@ -1,0 +1,168 @@
+"""Sealing personal fields with the pupil's data key, and erasure by destroying it (ADR 10),
+against a real PostgreSQL key store."""
+
+import base64
+import json
+import uuid
+from datetime import UTC, date, datetime
+
+import asyncpg
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from meldcode_contracts import (
+    Actor,
+    PupilRegistered,
+    PupilRegisteredPayload,
+    SignalRecorded,
+    SignalRecordedPayload,
+)
+from meldcode_contracts.signals import SignalSource
+from meldcode_servicekit.keystore import (
+    DataKeyErased,
+    KeyStore,
+    UnknownDataKey,
+    new_master_key,
+    parse_master_key,
+)
+from meldcode_servicekit.sealing import SealedValueCorrupt, open_bytes, open_event, seal_bytes, seal_event
+from meldcode_testkit import Infrastructure
+
+
+@pytest.fixture
+async def store(infrastructure: Infrastructure, isolation: str) -> KeyStore:
+    url = await infrastructure.create_database(f"{isolation}_keys")
+    keys = KeyStore(url, parse_master_key(new_master_key()), cache_seconds=0)
+    keys.install()
+    yield keys  # type: ignore[misc]
+    keys.close()
+
+
+def registered(pupil_id: uuid.UUID) -> PupilRegistered:
+    now = datetime.now(UTC)
+    return PupilRegistered(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        recorded_at=now,
+        tenant="swv-zuid",
+        school="12AB",
+        subject_id=pupil_id,
+        actor=Actor(user_id="ib-1", role="intern_begeleider"),
+        correlation_id="c-1",
+        sequence=1,
+        payload=PupilRegisteredPayload(
+            pupil_id=pupil_id,
+            pupil_number="L-77",
+            given_name="Fenna",
+            family_name="Dijkstra",
+            date_of_birth=date(2014, 2, 3),
+        ),
+    )
+
+
+def recorded(pupil_id: uuid.UUID, signal_id: uuid.UUID) -> SignalRecorded:
+    now = datetime.now(UTC)
+    return SignalRecorded(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        recorded_at=now,
+        tenant="swv-zuid",
+        school="12AB",
+        subject_id=pupil_id,
+        actor=Actor(user_id="lk-1", role="leerkracht"),
+        correlation_id="c-2",
+        sequence=1,
+        payload=SignalRecordedPayload(
+            signal_id=signal_id,
+            pupil_id=pupil_id,
+            observer_id="lk-1",
+            observed_on=date(2026, 11, 2),
+            description="Huilt bij het ophalen door de oom.",
+            source=SignalSource(kind="third_party", name="Buurvrouw Els"),
+            categories=["neglect"],
+            interpretation=None,
+        ),
+    )
+
+
+def test_a_sealed_contract_event_holds_no_personal_value_and_opens_to_the_same_event(store: KeyStore) -> None:
+    pupil_id = uuid.uuid4()
+    event = recorded(pupil_id, uuid.uuid4())
+    wire = seal_event(event, store)
+    assert b"Huilt" not in wire and b"Buurvrouw Els" not in wire
+    assert json.loads(wire)["payload"]["categories"] == ["neglect"]  # what is not personal stays readable
+    assert open_event(wire, store) == event
+
+
+def test_after_erasure_every_personal_field_opens_as_gewist_and_a_date_as_null(store: KeyStore) -> None:
+    pupil_id = uuid.uuid4()
+    wire_pupil = seal_event(registered(pupil_id), store)
+    wire_signal = seal_event(recorded(pupil_id, uuid.uuid4()), store)
+
+    assert store.shred(pupil_id, tenant="swv-zuid", reason="verzoek_betrokkene")
+
+    pupil = open_event(wire_pupil, store)
+    signal = open_event(wire_signal, store)
+    assert isinstance(pupil, PupilRegistered) and isinstance(signal, SignalRecorded)
+    assert (pupil.payload.given_name, pupil.payload.pupil_number) == ("[gewist]", "[gewist]")
+    assert pupil.payload.date_of_birth is None
+    assert signal.payload.description == "[gewist]"
+    assert signal.payload.source.name == "[gewist]"
+    assert signal.payload.observed_on == date(2026, 11, 2)
+
+
+def test_nothing_new_is_sealed_for_an_erased_pupil_and_erasing_twice_is_harmless(store: KeyStore) -> None:
+    pupil_id = uuid.uuid4()
+    store.sealing_key(pupil_id, tenant="swv-zuid")
+    assert store.shred(pupil_id, tenant="swv-zuid", reason="bewaartermijn_verstreken")
+    assert not store.shred(pupil_id, tenant="swv-zuid", reason="bewaartermijn_verstreken")
+    with pytest.raises(DataKeyErased):
+        store.sealing_key(pupil_id, tenant="swv-zuid")
+    never_keyed = uuid.uuid4()
+    store.shred(never_keyed, tenant="swv-zuid", reason="verzoek_betrokkene")
+    with pytest.raises(DataKeyErased):
+        store.sealing_key(never_keyed, tenant="swv-zuid")
+
+
+def test_a_token_moved_to_another_field_or_altered_does_not_open(store: KeyStore) -> None:
+    pupil_id, key = store.sealing_key(uuid.uuid4(), tenant="swv-zuid")
+    token = seal_bytes(key, pupil_id, "description", b'"Blauwe plek"')
+    assert open_bytes(store, "description", token) == b'"Blauwe plek"'
+    with pytest.raises(SealedValueCorrupt):
+        open_bytes(store, "interpretation", token)
+    body = bytearray(base64.urlsafe_b64decode(token.rsplit(":", 1)[1]))
+    body[-1] ^= 1
+    altered = f"{token.rsplit(':', 1)[0]}:{base64.urlsafe_b64encode(bytes(body)).decode()}"
+    with pytest.raises(SealedValueCorrupt):
+        open_bytes(store, "description", altered)
+
+
+def test_a_subject_keeps_the_key_of_the_pupil_its_first_event_named(store: KeyStore) -> None:
+    pupil_id, case_id = uuid.uuid4(), uuid.uuid4()
+    first = store.sealing_key(case_id, pupil_id=pupil_id, tenant="swv-zuid")
+    later = store.sealing_key(case_id)
+    assert first == later and first[0] == pupil_id
+    with pytest.raises(UnknownDataKey):
+        store.key(uuid.uuid4())
+
+
+async def test_the_data_keys_are_stored_only_wrapped_with_the_master_key(
+    store: KeyStore, infrastructure: Infrastructure, isolation: str
+) -> None:
+    pupil_id, key = store.sealing_key(uuid.uuid4(), tenant="swv-zuid")
+    conn = await asyncpg.connect(infrastructure.database_url(f"{isolation}_keys"))
+    try:
+        wrapped = bytes(
+            await conn.fetchval("select wrapped_key from pupil_keys where pupil_id = $1", pupil_id)
+        )
+    finally:
+        await conn.close()
+    assert key not in wrapped
+    other_master = KeyStore(
+        infrastructure.database_url(f"{isolation}_keys"), parse_master_key(new_master_key())
+    )
+    try:
+        with pytest.raises(InvalidTag):
+            other_master.key(pupil_id)
+    finally:
+        other_master.close()
