@@ -16,9 +16,11 @@ class Settings(ServiceSettings):
 
     retention_terms: dict[str, str] = Field(
         default_factory=dict,
-        validation_alias=AliasChoices("SIGNALS_RETENTION_TERMS", "MELDCODE_RETENTION_TERMS", "retention_terms"),
+        validation_alias=AliasChoices(
+            "SIGNALS_RETENTION_TERMS", "MELDCODE_RETENTION_TERMS", "retention_terms"
+        ),
         description=(
-            'JSON: samenwerkingsverband -> ISO-8601 retention term after the pupil left school, and '
+            "JSON: samenwerkingsverband -> ISO-8601 retention term after the pupil left school, and "
             '"default" for the others (e.g. {"default": "P2Y", "swv-noord": "P3Y"}); default two years'
         ),
     )

@@ -32,7 +32,12 @@ async def test_personal_fields_are_stored_and_published_only_sealed(suite: Suite
     name = f"Zeldzaam{uuid.uuid4().hex[:8]}"
     fact = f"Blauwe plek op de arm {uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=svc.url) as http:
-        pupil = {"school": "12AB", "pupil_number": f"E-{uuid.uuid4().hex[:8]}", "given_name": name, "family_name": "Ter Wis"}
+        pupil = {
+            "school": "12AB",
+            "pupil_number": f"E-{uuid.uuid4().hex[:8]}",
+            "given_name": name,
+            "family_name": "Ter Wis",
+        }
         pupil_id = (
             await http.post(
                 "/pupils", json={**pupil, "date_of_birth": "2014-03-02"}, headers=auth(suite, **IB)

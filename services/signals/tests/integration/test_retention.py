@@ -8,15 +8,28 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, ErasureReason, PersonalDataErased, Role
+from meldcode_contracts import (
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    Actor,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    Envelope,
+    ErasureReason,
+    PersonalDataErased,
+    Role,
+    serialize_event,
+)
 from meldcode_servicekit.clock import school_today
-from meldcode_testkit import ServiceProcess, Suite, eventually, read_topic
+from meldcode_testkit import ServiceProcess, Suite, eventually, publish_raw, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
@@ -72,7 +85,9 @@ async def deregister(http: httpx.AsyncClient, suite: Suite, pupil_id: str, left_
     assert response.status_code == 200, response.text
 
 
-async def open_case(http: httpx.AsyncClient, suite: Suite, casework: str, pupil_id: str, signal_id: str) -> str:
+async def open_case(
+    http: httpx.AsyncClient, suite: Suite, casework: str, pupil_id: str, signal_id: str
+) -> str:
     async def known() -> bool:
         response = await http.get(f"{casework}/pupils/{pupil_id}/signals", headers=auth(suite, **IB))
         return response.status_code == 200 and len(response.json()) == 1
@@ -107,7 +122,7 @@ async def retention_run(signals: ServiceProcess, *args: str) -> dict[str, Any]:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    report: dict[str, Any] = json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])  # after the log lines
     return report
 
 
@@ -198,3 +213,66 @@ async def test_the_service_erases_on_its_own_schedule_with_the_term_of_its_samen
     assert [e.event_type for e in events] == ["PupilRegistered", "PupilDeregistered", "PersonalDataErased"]
     registered = events[0]
     assert getattr(registered, "payload").family_name == "[gewist]"  # noqa: B009 - read after erasure
+
+
+def case_event(
+    kind: type[Envelope], case_id: uuid.UUID, pupil_id: uuid.UUID, at: datetime, **payload: Any
+) -> Envelope:
+    return kind(
+        event_id=uuid.uuid4(),
+        occurred_at=at,
+        recorded_at=at,
+        tenant="swv-zuid",
+        school="12AB",
+        subject_id=case_id,
+        actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
+        correlation_id="test",
+        sequence=1,
+        payload={"case_id": case_id, "pupil_id": pupil_id, **payload},
+    )
+
+
+async def test_a_late_older_case_event_does_not_reopen_a_closed_case_and_a_redelivered_one_changes_nothing(
+    suite: Suite,
+) -> None:
+    signals = await suite.service("signals")
+    case_id, pupil_id, now = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC)
+    opened = case_event(
+        CaseOpened,
+        case_id,
+        pupil_id,
+        now - timedelta(hours=1),
+        signal_ids=[uuid.uuid4()],
+        case_owner_id="ib-1",
+        opened_by="ib-1",
+    )
+    closed = case_event(
+        CaseClosed, case_id, pupil_id, now, closed_on=now.date(), reason="Geen zorgen meer.", aftercare=None
+    )
+    reopened = case_event(
+        CaseReopened,
+        case_id,
+        pupil_id,
+        now + timedelta(hours=1),
+        reopened_on=now.date(),
+        reason="Nieuwe signalen.",
+    )
+    topic = suite.topic(CASEWORK_EVENTS)
+
+    async def publish(*events: Envelope) -> None:
+        for event in events:
+            await publish_raw(suite.infra.kafka, topic, serialize_event(event), key=str(case_id).encode())
+
+    async def state_after(processed: int) -> dict[str, bool] | None:
+        conn = await asyncpg.connect(signals.env["SIGNALS_DATABASE_URL"])
+        try:
+            count = await conn.fetchval("select count(*) from processed_events")
+        finally:
+            await conn.close()
+        return await case_states(signals) if count == processed else None
+
+    await publish(closed, opened)  # the opening arrives after the (newer) closing
+    assert await eventually(lambda: state_after(2)) == {str(case_id): False}
+    await publish(reopened, closed)  # the closing is delivered a second time
+    await asyncio.sleep(2)
+    assert await eventually(lambda: state_after(3)) == {str(case_id): True}

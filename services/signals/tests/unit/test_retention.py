@@ -29,7 +29,9 @@ terms = st.builds(
 )
 
 
-def left(left_on: date | None, *, tenant: str = "swv-zuid", erased: bool = False, open_case: bool = False) -> RetentionCandidate:
+def left(
+    left_on: date | None, *, tenant: str = "swv-zuid", erased: bool = False, open_case: bool = False
+) -> RetentionCandidate:
     return RetentionCandidate(
         pupil_id=uuid.uuid4(), tenant=tenant, left_on=left_on, erased=erased, has_open_case=open_case
     )
@@ -47,7 +49,9 @@ def test_a_pupil_who_never_left_school_is_never_due() -> None:
 
 
 def test_an_erased_pupil_is_not_due_again() -> None:
-    assert why_not_due(left(date(2020, 1, 1), erased=True), date(2026, 1, 1), DEFAULT) is NotDue.ALREADY_ERASED
+    assert (
+        why_not_due(left(date(2020, 1, 1), erased=True), date(2026, 1, 1), DEFAULT) is NotDue.ALREADY_ERASED
+    )
 
 
 def test_a_pupil_with_an_open_case_is_kept_after_the_term_and_due_once_it_is_closed() -> None:

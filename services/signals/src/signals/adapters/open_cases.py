@@ -52,7 +52,9 @@ async def _set_state(
 
 
 async def case_opened(conn: asyncpg.Connection, event: CaseOpened) -> None:
-    await _set_state(conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True)
+    await _set_state(
+        conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True
+    )
 
 
 async def case_closed(conn: asyncpg.Connection, event: CaseClosed) -> None:
@@ -62,13 +64,17 @@ async def case_closed(conn: asyncpg.Connection, event: CaseClosed) -> None:
 
 
 async def case_reopened(conn: asyncpg.Connection, event: CaseReopened) -> None:
-    await _set_state(conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True)
+    await _set_state(
+        conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True
+    )
 
 
 async def case_transferred(conn: asyncpg.Connection, event: CaseTransferred) -> None:
     """A hand-over to another school keeps the case open (only a `CaseClosed` closes it); the row
     follows the case to its new school. Recorded as open also when its `CaseOpened` was not seen."""
-    await _set_state(conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True)
+    await _set_state(
+        conn, event, case_id=event.payload.case_id, pupil_id=event.payload.pupil_id, is_open=True
+    )
 
 
 async def open_case_ids(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> list[uuid.UUID]:
@@ -80,7 +86,6 @@ async def open_case_ids(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.
 
 async def has_open_case(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> bool:
     return bool(await open_case_ids(conn, pupil_id))
-
 
 
 async def require_no_open_case(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> None:

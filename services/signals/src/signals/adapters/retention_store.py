@@ -219,4 +219,3 @@ async def run_is_due(conn: asyncpg.Connection | asyncpg.Pool, interval_seconds: 
         interval_seconds,
     )
     return due
-

@@ -104,7 +104,12 @@ async def retention_lock(pool: asyncpg.Pool) -> AsyncIterator[bool]:
 
 class RetentionJob:
     def __init__(
-        self, application: SignalsApplication, pool: asyncpg.Pool, terms: RetentionTerms, *, batch_size: int = 100
+        self,
+        application: SignalsApplication,
+        pool: asyncpg.Pool,
+        terms: RetentionTerms,
+        *,
+        batch_size: int = 100,
     ) -> None:
         self._app = application
         self._pool = pool
@@ -125,7 +130,9 @@ class RetentionJob:
                 raise RetentionBusy("another retention run is in progress")
             return await self._run(today or school_today(), dry_run, trigger, should_stop)
 
-    async def run_if_due(self, interval_seconds: float, should_stop: Callable[[], bool]) -> RetentionReport | None:
+    async def run_if_due(
+        self, interval_seconds: float, should_stop: Callable[[], bool]
+    ) -> RetentionReport | None:
         """The scheduled run: only by the replica that holds the lock, and only when it is time."""
         async with retention_lock(self._pool) as got:
             if not got or not await retention_store.run_is_due(self._pool, interval_seconds):
@@ -137,7 +144,9 @@ class RetentionJob:
     ) -> RetentionReport:
         report = RetentionReport(run_id=uuid.uuid4(), today=today, dry_run=dry_run)
         caught_up = await retention_store.catch_up(self._pool, self._app)
-        await retention_store.start_run(self._pool, report.run_id, trigger=trigger, dry_run=dry_run, today=today)
+        await retention_store.start_run(
+            self._pool, report.run_id, trigger=trigger, dry_run=dry_run, today=today
+        )
         log.info(
             "retention_run_started",
             run_id=str(report.run_id),
@@ -253,7 +262,9 @@ async def retention_work(app: FastAPI, settings: Settings) -> AsyncIterator[Rete
         await task
 
 
-async def run_retention_once(settings: Settings, *, dry_run: bool, today: date | None = None) -> RetentionReport:
+async def run_retention_once(
+    settings: Settings, *, dry_run: bool, today: date | None = None
+) -> RetentionReport:
     """`meldcode-signals retention run`: one run beside (or without) the running service. The
     erasure events it stores are published by the service's outbox relay."""
     keystore = await anyio.to_thread.run_sync(connect_key_store, settings)

@@ -1,6 +1,7 @@
 """Command line of the signals service: `meldcode-signals serve` and the operator's
-`meldcode-signals retention run [--dry-run]` (prints what it did as JSON: pseudonymous ids and
-counts; exit code 1 when an erasure failed, 2 when another run holds the lock)."""
+`meldcode-signals retention run [--dry-run]` (prints what it did as one line of JSON, after the
+JSON log lines: pseudonymous ids and counts; exit code 1 when an erasure failed, 2 when another
+run holds the lock)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def retention_run_command(
     except RetentionBusy:
         typer.echo(json.dumps({"error": "another retention run is in progress"}))
         raise typer.Exit(2) from None
-    typer.echo(json.dumps(report.as_json(), indent=2))
+    typer.echo(json.dumps(report.as_json()))  # one line: the last of stdout, after the log lines
     raise typer.Exit(1 if report.failed else 0)
 
 

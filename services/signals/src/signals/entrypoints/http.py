@@ -22,8 +22,10 @@ from ..domain.signal import Observation, Signal
 
 router = APIRouter()
 
-RECORDERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
-PUPIL_READERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+# The zorgteam (also a partner's professional) sees a pupil only through a case it is invited into
+# (casework, and the chronology in reporting); signals does not know those invitations.
+RECORDERS = (Role.TEACHER, Role.INTERN_BEGELEIDER)
+PUPIL_READERS = (Role.TEACHER, Role.INTERN_BEGELEIDER)
 PUPIL_REGISTRARS = (Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
 
 
