@@ -68,9 +68,12 @@ for svc in "${SERVICES[@]}"; do
     echo "port ${PORTS[$svc]} for $svc is in use; set ${svc^^}_HTTP_PORT to another port" >&2; exit 1
   fi
 done
-for port in "$smtp_port" "$jgz_port"; do
+# The portal and the development OpenID Connect issuer it logs users in with (never in production).
+issuer_port="${MELDCODE_ISSUER_PORT:-8190}"
+portal_port="${PORTAL_HTTP_PORT:-8180}"
+for port in "$smtp_port" "$jgz_port" "$issuer_port" "$portal_port"; do
   if ! "$MELDCODE_PYTHON" -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
-    echo "port $port is in use; set MELDCODE_SMTP_PORT / MELDCODE_JGZ_PORT to free ports" >&2; exit 1
+    echo "port $port is in use; set MELDCODE_SMTP_PORT / MELDCODE_JGZ_PORT / MELDCODE_ISSUER_PORT / PORTAL_HTTP_PORT to free ports" >&2; exit 1
   fi
 done
 mkdir -p "$maildir"/cur "$maildir"/new "$maildir"/tmp  # a Maildir, for the catcher and the demo
@@ -101,6 +104,33 @@ if [ "$mode" = "--bench" ]; then
 fi
 "$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}" \
   --jgz "http://127.0.0.1:$jgz_port" --jgz-secret "$jgz_secret" --maildir "$maildir"
+
+issuer_url="http://127.0.0.1:$issuer_port"
+portal_url="http://127.0.0.1:$portal_port"
+"$MELDCODE_PYTHON" -m meldcode_servicekit.devissuer serve --key-dir "$keys" --users deploy/local/demo-users.json \
+  --port "$issuer_port" --issuer-url "$issuer_url" --redirect-uri "$portal_url/auth/callback" >>"$logs/devissuer.log" 2>&1 &
+pids+=($!); names+=(devissuer)
+PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_URL="http://127.0.0.1:${PORTS[casework]}" \
+  PORTAL_NOTIFICATIONS_URL="http://127.0.0.1:${PORTS[notifications]}" PORTAL_REPORTING_URL="http://127.0.0.1:${PORTS[reporting]}" \
+  PORTAL_OIDC_ISSUER="$issuer_url" PORTAL_PUBLIC_URL="$portal_url" PORTAL_HTTP_PORT="$portal_port" \
+  PORTAL_SESSION_SECRET="${PORTAL_SESSION_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}" \
+  "$MELDCODE_PYTHON" -m meldcode_web.cli serve >>"$logs/portal.log" 2>&1 &
+pids+=($!); names+=(portal)
+if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 60 "$issuer_url/health" "$portal_url/health"; then
+  for name in devissuer portal; do echo "--- $logs/$name.log" >&2; tail -15 "$logs/$name.log" >&2; done
+  exit 1
+fi
+echo
+echo "Portaal: $portal_url  (inloggen via de ontwikkel-inlogdienst $issuer_url, zonder wachtwoord)"
+"$MELDCODE_PYTHON" - deploy/local/demo-users.json <<'PY'
+import json, sys
+roles = {"leerkracht": "leerkracht", "intern_begeleider": "IB'er / aandachtsfunctionaris", "zorgteam": "zorgteam",
+         "beheerder": "coördinator samenwerkingsverband", "auditor": "auditor"}
+print("Demo-gebruikers:")
+for u in json.load(open(sys.argv[1], encoding="utf-8"))["users"]:
+    schools = ", ".join(u["schools"]) or "alle scholen"
+    print(f"  {u['id']:<20} {u['name']:<22} {roles.get(u['role'], u['role'])} ({u['organisation']}; {schools})")
+PY
 echo
 echo "Logs: $logs/<service>.log. Everything stays up until Ctrl-C."
 while true; do

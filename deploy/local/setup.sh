@@ -21,3 +21,31 @@ for tool in java mvn; do
 done
 (cd "$MELDCODE_ROOT" && "$uv_bin" sync --frozen --quiet)
 bash "$MELDCODE_ROOT/deploy/local/kafka.sh" fetch
+
+# Debian packages for the portal: Node.js/npm (builds its assets) and Chromium (the browser tests).
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq "$@" >/dev/null || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@" >/dev/null; }
+}
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing Debian's nodejs and npm for the portal's assets" >&2
+  apt_install nodejs npm
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian's chromium for the browser tests" >&2
+  apt_install chromium
+fi
+
+# The portal's front-end assets, vendored from web/package-lock.json into static/vendor/ (git-ignored;
+# no CDN at run time): again only when the lock file changed since the last copy.
+web="$MELDCODE_ROOT/web"
+vendor_stamp="$web/src/meldcode_web/static/vendor/.package-lock.sha256"
+lock_sum=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+if [ ! -f "$vendor_stamp" ] || [ "$(cat "$vendor_stamp")" != "$lock_sum" ]; then
+  echo "setup: vendoring the portal's front-end assets (npm ci)" >&2
+  (cd "$web" && npm_config_cache="$MELDCODE_CACHE_DIR/npm" npm ci --no-audit --no-fund --loglevel=error \
+    && node scripts/vendor-assets.mjs >/dev/null)
+  echo "$lock_sum" >"$vendor_stamp"
+fi

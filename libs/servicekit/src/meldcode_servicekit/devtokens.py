@@ -54,6 +54,7 @@ def mint_token(
     audience: str = "meldcode",
     lifetime: timedelta = timedelta(hours=8),
     now: datetime | None = None,
+    key_id: str | None = None,
 ) -> str:
     issued = now or datetime.now(UTC)
     claims = {
@@ -66,7 +67,8 @@ def mint_token(
         "iat": int(issued.timestamp()),
         "exp": int((issued + lifetime).timestamp()),
     }
-    return jwt.encode(claims, private_key_pem, algorithm="EdDSA")
+    headers = {"kid": key_id} if key_id else None
+    return jwt.encode(claims, private_key_pem, algorithm="EdDSA", headers=headers)
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from ..domain.chronology import ChronologyEntry, EntryType
 from ..domain.dashboard import DashboardFacts, StepPeriod, step_periods
 from ..domain.projection import Projection
 from ..domain.pupils import PupilRow, display_name
+from .erasure import erase_pupil
 
 SCHEMA = [
     """create table if not exists pupils (
@@ -182,6 +183,8 @@ async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
         await add_case_change(conn, projection.case_change)
     if projection.access is not None:
         await add_access(conn, projection.access)
+    if projection.erased_pupil is not None:
+        await erase_pupil(conn, projection.erased_pupil)
 
 
 async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:

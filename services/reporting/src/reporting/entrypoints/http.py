@@ -564,7 +564,8 @@ async def rebuild_and_compare(principal: CurrentPrincipal, request: Request) -> 
 
 # --- for the portal's teacher screens: find a pupil of your school, your own signals -------------
 
-SCHOOL_STAFF = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+SCHOOL_STAFF = (Role.TEACHER, Role.INTERN_BEGELEIDER)
+"""The school's own people (the zorgteam reaches a pupil only through a case it is invited into)."""
 
 
 class PupilFoundOut(BaseModel):
@@ -601,7 +602,12 @@ async def find_pupils(
     await asyncio.gather(
         *(
             access.record(
-                principal, request, action="pupil.search", tenant=r.tenant, school=r.school, pupil_id=r.pupil_id
+                principal,
+                request,
+                action="pupil.search",
+                tenant=r.tenant,
+                school=r.school,
+                pupil_id=r.pupil_id,
             )
             for r in rows
         )
@@ -649,7 +655,9 @@ async def my_signals(
     rows = await readmodels.signals_recorded_by(pool, principal.tenant, brin, principal.user_id)
     await asyncio.gather(
         *(
-            access.record(principal, request, action="signal.list", tenant=principal.tenant, school=brin, pupil_id=p)
+            access.record(
+                principal, request, action="signal.list", tenant=principal.tenant, school=brin, pupil_id=p
+            )
             for p in dict.fromkeys(r.pupil_id for r in rows)
         )
     )

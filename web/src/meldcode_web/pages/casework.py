@@ -1,0 +1,523 @@
+"""The casework screens of the IB'er / aandachtsfunctionaris and the zorgteam: the task inbox, the
+school's cases, a case with its Meldcode step, checklist and history, a form for every step, the
+afwegingskader as a guided sequence of questions, opening a case from signals, and a pupil's
+chronology.
+
+Every page calls the services with the user's token; the services decide. A step they refuse is
+shown again with everything the user typed and the rule's Dutch message beside the form.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from meldcode_contracts import Role
+from meldcode_servicekit.clock import school_today
+
+from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
+from ..session import PortalUser, require_roles
+from ..templating import NAVIGATION, NavItem, is_htmx, render
+from . import casework_afwegingskader as afwegingskader
+from .casework_forms import (
+    DECISION_FORM,
+    DISCIPLINES,
+    FORMS,
+    PUPIL_FORMS_BY_SLUG,
+    REPORT_FORM,
+    FormValues,
+    StepForm,
+    body_of,
+    forms_by_group,
+    initial_values,
+    read_values,
+)
+from .casework_views import (
+    ShownProblem,
+    case_context,
+    chronology_entries,
+    history_entries,
+    problem_of,
+    pupil_name,
+    signal_options,
+    task_views,
+)
+
+router = APIRouter()
+
+CASE_STAFF = require_roles(Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+"""Who works on cases: the IB'er / aandachtsfunctionaris and the zorgteam members."""
+IB_ONLY = require_roles(Role.INTERN_BEGELEIDER)
+"""Opening a case and the anonymous advice request to Veilig Thuis are the IB'er's."""
+
+NAVIGATION[Role.INTERN_BEGELEIDER] = [
+    NavItem("Takenlijst", "/taken"),
+    NavItem("Zaken", "/zaken"),
+    NavItem("Leerling zoeken", "/leerlingen"),
+]
+NAVIGATION[Role.ZORGTEAM] = [NavItem("Zaken", "/zaken"), NavItem("Takenlijst", "/taken")]
+
+TASK_FILTERS = {"open": "Open taken", "done": "Afgeronde taken", "all": "Alle taken"}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _refused_status(problem: ApiProblem) -> int:
+    return problem.status if 400 <= problem.status < 500 else 422
+
+
+async def _form_data(request: Request) -> Any:
+    return await request.form()
+
+
+# --- task inbox ----------------------------------------------------------------------------------
+
+
+@router.get("/taken", include_in_schema=False)
+async def tasks(
+    request: Request,
+    status: str = "open",
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    chosen = status if status in TASK_FILTERS else "open"
+    found = await services.get("notifications", "/tasks", {"status": chosen})
+    return render(
+        request,
+        "casework/tasks.html",
+        {"tasks": task_views(found or []), "filter": chosen, "filters": TASK_FILTERS},
+    )
+
+
+@router.post("/taken/{task_id}/afronden", include_in_schema=False)
+async def complete_task(
+    request: Request,
+    task_id: uuid.UUID,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    try:
+        done = await services.post("notifications", f"/tasks/{task_id}/complete")
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        found = await services.get("notifications", "/tasks", {"status": "open"})
+        return render(
+            request,
+            "casework/tasks.html",
+            {
+                "tasks": task_views(found or []),
+                "filter": "open",
+                "filters": TASK_FILTERS,
+                "problem": problem_of(problem),
+            },
+            status_code=_refused_status(problem),
+        )
+    if is_htmx(request):
+        return render(request, "casework/_task_row.html", {"task": task_views([done])[0], "just_done": True})
+    return _see_other("/taken?afgerond=1")
+
+
+# --- the school's cases --------------------------------------------------------------------------
+
+
+@router.get("/zaken", include_in_schema=False)
+async def cases(
+    request: Request, user: PortalUser = Depends(CASE_STAFF), services: ServiceApi = Depends(api)
+) -> Response:
+    schools = []
+    for school in user.schools:
+        listed = await services.get("reporting", f"/schools/{school}/cases")
+        schools.append({"school": school, "cases": (listed or {}).get("cases", [])})
+    return render(request, "casework/cases.html", {"schools": schools})
+
+
+# --- one case ------------------------------------------------------------------------------------
+
+
+async def _case(services: ServiceApi, case_id: uuid.UUID) -> dict[str, Any]:
+    case: dict[str, Any] = await services.get("casework", f"/cases/{case_id}")
+    return case
+
+
+@router.get("/zaken/{case_id}", include_in_schema=False)
+async def case_page(
+    request: Request,
+    case_id: uuid.UUID,
+    vastgelegd: str | None = None,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    case = await _case(services, case_id)
+    history, name, documents = await asyncio.gather(
+        services.get("casework", f"/cases/{case_id}/history"),
+        pupil_name(services, case["pupil_id"]),
+        _melding_documents(services, case_id),
+    )
+    done = FORMS.get(vastgelegd or "")
+    done_message = done.done if done else ("De zaak is geopend." if vastgelegd == "zaak-geopend" else None)
+    return render(
+        request,
+        "casework/case.html",
+        {
+            **case_context(case),
+            "pupil_name": name,
+            "history": history_entries(history or []),
+            "groups": forms_by_group(),
+            "documents": documents,
+            "done_message": done_message,
+        },
+    )
+
+
+async def _melding_documents(services: ServiceApi, case_id: uuid.UUID) -> list[dict[str, Any]]:
+    try:
+        found = await services.get("notifications", f"/cases/{case_id}/melding-documents")
+    except ServiceUnavailable:
+        return []  # the case itself is still shown
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return []
+    if isinstance(found, dict):
+        found = found.get("documents", [])
+    return [d for d in (found or []) if isinstance(d, dict)]
+
+
+@router.get("/zaken/{case_id}/meldingsdocumenten/{document_id}", include_in_schema=False)
+async def melding_document(
+    case_id: uuid.UUID,
+    document_id: uuid.UUID,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    content, content_type = await services.get_bytes("notifications", f"/melding-documents/{document_id}")
+    return Response(
+        content,
+        media_type=content_type,
+        headers={"Content-Disposition": f'inline; filename="melding-{document_id}.pdf"'},
+    )
+
+
+def _form_or_404(slug: str) -> StepForm:
+    form = FORMS.get(slug)
+    if form is None:
+        raise HTTPException(404)
+    return form
+
+
+async def _render_step(
+    request: Request,
+    services: ServiceApi,
+    case: dict[str, Any],
+    form: StepForm,
+    values: FormValues,
+    *,
+    problem: ShownProblem | None = None,
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        **case_context(case),
+        "form": form,
+        "values": values,
+        "problem": problem,
+        "errors": problem.field_errors if problem else {},
+        "action": f"/zaken/{case['case_id']}/stap/{form.slug}",
+        "back": f"/zaken/{case['case_id']}",
+        "disciplines": DISCIPLINES,
+    }
+    if form is DECISION_FORM:
+        context["questions"] = afwegingskader.all_questions(values)
+        context["guide_url"] = f"/zaken/{case['case_id']}/afwegingskader/vragen"
+        return render(request, "casework/decision_form.html", context, status_code=status_code)
+    if form is REPORT_FORM:
+        context["signal_options"] = await signal_options(services, case)
+    return render(request, "casework/step_form.html", context, status_code=status_code)
+
+
+@router.get("/zaken/{case_id}/stap/{slug}", include_in_schema=False)
+async def step_form(
+    request: Request,
+    case_id: uuid.UUID,
+    slug: str,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    form = _form_or_404(slug)
+    case = await _case(services, case_id)
+    values = initial_values(
+        form, today=school_today().isoformat(), user_id=user.user_id, version=case["version"]
+    )
+    if form is REPORT_FORM:
+        values["signal_ids"] = [str(s) for s in case.get("signal_ids", [])]
+        values["anonymity"] = "op_naam"
+    return await _render_step(request, services, case, form, values)
+
+
+@router.post("/zaken/{case_id}/stap/{slug}", include_in_schema=False)
+async def submit_step(
+    request: Request,
+    case_id: uuid.UUID,
+    slug: str,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    form = _form_or_404(slug)
+    values = read_values(form, await _form_data(request))
+    try:
+        body = body_of(form, values)
+        if form is REPORT_FORM and values.get("anonymity") == "anoniem":
+            version = await _agree_anonymity(services, case_id, values)
+            if version is not None:
+                body["expected_version"] = version
+        await services.post("casework", form.path.format(case_id=case_id), body)
+    except ApiProblem as refused:
+        if refused.status in (401, 404):
+            raise
+        case = await _case(services, case_id)
+        # The page shows the case as it stands now; the next attempt is made against that version.
+        values["expected_version"] = str(case["version"])
+        return await _render_step(
+            request,
+            services,
+            case,
+            form,
+            values,
+            problem=problem_of(refused),
+            status_code=_refused_status(refused),
+        )
+    return _see_other(f"/zaken/{case_id}?vastgelegd={form.slug}")
+
+
+async def _agree_anonymity(services: ServiceApi, case_id: uuid.UUID, values: FormValues) -> int | None:
+    """Anonymity toward the family is recorded (rule 10) right before the report it belongs to,
+    unless it was recorded already since the latest decision. Returns the case's new version."""
+    history = await services.get("casework", f"/cases/{case_id}/history") or []
+    since_decision: list[str] = []
+    for entry in history:
+        since_decision = [] if entry.get("event_type") == "DecisionMade" else since_decision
+        since_decision.append(str(entry.get("event_type")))
+    if "ReporterAnonymityAgreed" in since_decision:
+        return None
+    body: dict[str, Any] = {
+        "ground": values.get("anonymity_ground", ""),
+        "argument": values.get("anonymity_argument", ""),
+    }
+    if str(values.get("expected_version") or "").isdigit():
+        body["expected_version"] = int(values["expected_version"])
+    agreed = await services.post("casework", f"/cases/{case_id}/reporter-anonymity", body)
+    return int(agreed["version"]) if isinstance(agreed, dict) and "version" in agreed else None
+
+
+@router.post("/zaken/{case_id}/afwegingskader/vragen", include_in_schema=False)
+async def guided_questions(
+    request: Request, case_id: uuid.UUID, user: PortalUser = Depends(CASE_STAFF)
+) -> Response:
+    """htmx: the afwegingskader's questions up to the next one to answer, with the Meldcode's
+    explanation of each answer given."""
+    values = read_values(DECISION_FORM, await _form_data(request))
+    return render(
+        request,
+        "casework/_afwegingskader_questions.html",
+        {
+            "questions": afwegingskader.guided(values),
+            "guided": True,
+            "guide_url": f"/zaken/{case_id}/afwegingskader/vragen",
+            "errors": {},
+        },
+    )
+
+
+# --- a pupil: search, chronology, opening a case, consultation -----------------------------------
+
+MIN_QUERY = 2
+
+
+@router.get("/leerlingen", include_in_schema=False)
+async def pupils(
+    request: Request, q: str = "", user: PortalUser = Depends(IB_ONLY), services: ServiceApi = Depends(api)
+) -> Response:
+    query = q.strip()[:100]
+    found: list[dict[str, Any]] = []
+    if len(query) >= MIN_QUERY:
+        for school in user.schools:
+            answer = await services.get("reporting", f"/schools/{school}/pupils", {"q": query})
+            found += (answer or {}).get("pupils", [])
+    return render(
+        request,
+        "casework/pupils.html",
+        {"q": query, "pupils": found, "searched": len(query) >= MIN_QUERY, "min_query": MIN_QUERY},
+    )
+
+
+@router.get("/leerlingen/{pupil_id}/chronologie", include_in_schema=False)
+async def chronology(
+    request: Request,
+    pupil_id: uuid.UUID,
+    vastgelegd: str | None = None,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
+    done = PUPIL_FORMS_BY_SLUG.get(vastgelegd or "")
+    return render(
+        request,
+        "casework/chronology.html",
+        {
+            "pupil": found["pupil"],
+            "entries": chronology_entries(found.get("entries", [])),
+            "pupil_id": str(pupil_id),
+            "pupil_forms": list(PUPIL_FORMS_BY_SLUG.values()),
+            "done_message": done.done if done else None,
+        },
+    )
+
+
+async def _render_open_case(
+    request: Request,
+    services: ServiceApi,
+    pupil_id: uuid.UUID,
+    chosen: list[str],
+    owner: str,
+    *,
+    problem: ShownProblem | None = None,
+    status_code: int = 200,
+) -> Response:
+    known, name = await asyncio.gather(
+        services.get("casework", f"/pupils/{pupil_id}/signals"), pupil_name(services, str(pupil_id))
+    )
+    options = await signal_options(
+        services, {"signal_ids": [s["signal_id"] for s in known or []]}, known or []
+    )
+    return render(
+        request,
+        "casework/open_case.html",
+        {
+            "pupil_id": str(pupil_id),
+            "pupil_name": name,
+            "signal_options": options,
+            "chosen": chosen,
+            "case_owner_id": owner,
+            "problem": problem,
+            "errors": problem.field_errors if problem else {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/leerlingen/{pupil_id}/zaak-openen", include_in_schema=False)
+async def open_case_form(
+    request: Request,
+    pupil_id: uuid.UUID,
+    signaal: Annotated[list[str] | None, Query()] = None,
+    user: PortalUser = Depends(IB_ONLY),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    return await _render_open_case(request, services, pupil_id, list(signaal or []), "")
+
+
+@router.post("/leerlingen/{pupil_id}/zaak-openen", include_in_schema=False)
+async def open_case(
+    request: Request,
+    pupil_id: uuid.UUID,
+    user: PortalUser = Depends(IB_ONLY),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    data = await _form_data(request)
+    chosen = [str(v) for v in data.getlist("signal_ids")]
+    owner = str(data.get("case_owner_id") or "").strip()
+    body: dict[str, Any] = {"pupil_id": str(pupil_id), "signal_ids": chosen}
+    if owner:
+        body["case_owner_id"] = owner
+    try:
+        opened = await services.post("casework", "/cases", body)
+    except ApiProblem as refused:
+        if refused.status == 401:
+            raise
+        return await _render_open_case(
+            request,
+            services,
+            pupil_id,
+            chosen,
+            owner,
+            problem=problem_of(refused),
+            status_code=_refused_status(refused),
+        )
+    return _see_other(f"/zaken/{opened['case_id']}?vastgelegd=zaak-geopend")
+
+
+def _pupil_form_or_404(slug: str) -> StepForm:
+    form = PUPIL_FORMS_BY_SLUG.get(slug)
+    if form is None:
+        raise HTTPException(404)
+    return form
+
+
+def _render_pupil_step(
+    request: Request,
+    pupil_id: uuid.UUID,
+    form: StepForm,
+    values: FormValues,
+    *,
+    problem: ShownProblem | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "casework/step_form.html",
+        {
+            "form": form,
+            "values": values,
+            "problem": problem,
+            "errors": problem.field_errors if problem else {},
+            "action": f"/leerlingen/{pupil_id}/stap/{form.slug}",
+            "back": f"/leerlingen/{pupil_id}/chronologie",
+            "case": None,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/leerlingen/{pupil_id}/stap/{slug}", include_in_schema=False)
+async def pupil_step_form(
+    request: Request, pupil_id: uuid.UUID, slug: str, user: PortalUser = Depends(CASE_STAFF)
+) -> Response:
+    form = _pupil_form_or_404(slug)
+    values = initial_values(form, today=school_today().isoformat(), user_id=user.user_id)
+    return _render_pupil_step(request, pupil_id, form, values)
+
+
+@router.post("/leerlingen/{pupil_id}/stap/{slug}", include_in_schema=False)
+async def submit_pupil_step(
+    request: Request,
+    pupil_id: uuid.UUID,
+    slug: str,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    form = _pupil_form_or_404(slug)
+    values = read_values(form, await _form_data(request))
+    try:
+        await services.post(form.service, form.path.format(pupil_id=pupil_id), body_of(form, values))
+    except ApiProblem as refused:
+        if refused.status == 401:
+            raise
+        return _render_pupil_step(
+            request,
+            pupil_id,
+            form,
+            values,
+            problem=problem_of(refused),
+            status_code=_refused_status(refused),
+        )
+    return _see_other(f"/leerlingen/{pupil_id}/chronologie?vastgelegd={form.slug}")
+
+
+__all__ = ["CASE_STAFF", "IB_ONLY", "router"]

@@ -1,0 +1,293 @@
+"""Dutch names the casework screens show for the codes the services answer with.
+
+The services decide; these tables only translate their codes (steps, event types, obligation
+codes, fixed choices) into the Meldcode's own Dutch words. An unknown code is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..templating import format_date
+
+MELDCODE_STEPS: tuple[tuple[int, str], ...] = (
+    (1, "Signaleren"),
+    (2, "Collegiale consultatie"),
+    (3, "Gesprek met ouders"),
+    (4, "Weging en risicotaxatie"),
+    (5, "Beslissen: hulp en/of melden"),
+    (6, "Volgen"),
+)
+"""The six steps of the Meldcode (source text)."""
+
+
+@dataclass(frozen=True)
+class StepView:
+    code: str
+    number: int | None
+    """The Meldcode step the case has reached (None: closed)."""
+    label: str
+    next_label: str
+
+
+CASE_STEPS: dict[str, StepView] = {
+    "geopend": StepView(
+        "geopend", 2, "Stap 2: zaak geopend na collegiale consultatie", "Gesprek met de ouders (stap 3)"
+    ),
+    "gesprek_ouders": StepView(
+        "gesprek_ouders",
+        3,
+        "Stap 3: gesprek met ouders gevoerd of overgeslagen",
+        "Weging en risicotaxatie in het zorgteam (stap 4)",
+    ),
+    "weging": StepView(
+        "weging",
+        4,
+        "Stap 4: weging en risicotaxatie in het zorgteam",
+        "Besluit volgens het afwegingskader (stap 5)",
+    ),
+    "besluit": StepView(
+        "besluit",
+        5,
+        "Stap 5: besluit volgens het afwegingskader genomen",
+        "Hulp organiseren en/of melden bij Veilig Thuis (stap 5)",
+    ),
+    "melding": StepView(
+        "melding", 5, "Stap 5: gemeld bij Veilig Thuis", "Terugkoppeling, hulp en volgen (stap 6)"
+    ),
+    "volgen": StepView(
+        "volgen", 6, "Stap 6: hulp volgen en evalueren met de zorgcoördinator", "Evalueren en afsluiten"
+    ),
+    "gesloten": StepView("gesloten", None, "Zaak gesloten", "Heropenen als dat nodig is"),
+}
+
+
+def step_view(code: str) -> StepView:
+    return CASE_STEPS.get(code, StepView(code, None, code, ""))
+
+
+EVENT_LABELS: dict[str, str] = {
+    "SignalRecorded": "Signaal vastgelegd",
+    "SignalCorrected": "Signaal gecorrigeerd",
+    "ColleagueConsulted": "Collegiale consultatie",
+    "PupilDeregistered": "Leerling uitgeschreven",
+    "CaseOpened": "Zaak geopend",
+    "CaseOwnerChanged": "Andere casus-eigenaar",
+    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
+    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
+    "ParentsConversationHeld": "Gesprek met ouders gevoerd",
+    "ParentsConversationSkipped": "Gesprek met ouders overgeslagen (met reden)",
+    "RiskWeighed": "Weging in het zorgteam",
+    "DecisionMade": "Besluit volgens het afwegingskader",
+    "HelpOrganised": "Hulp georganiseerd",
+    "ParentsInformed": "Ouders geïnformeerd over de melding",
+    "ParentsInformingExceptionRecorded": "Uitzondering: ouders niet geïnformeerd",
+    "ChildInformed": "Kind geïnformeerd",
+    "ChildInformingExceptionRecorded": "Uitzondering: kind niet geïnformeerd",
+    "ReporterAnonymityAgreed": "Anonimiteit melder afgesproken",
+    "AmkNotified": "Melding bij Veilig Thuis",
+    "VeiligThuisFeedbackReceived": "Terugkoppeling van Veilig Thuis",
+    "CareCoordinatorAssigned": "Zorgcoördinator aangewezen",
+    "FollowUpScheduled": "Evaluatie gepland",
+    "FollowUpEvaluated": "Hulp geëvalueerd",
+    "CaseClosed": "Zaak gesloten",
+    "CaseReopened": "Zaak heropend",
+    "PupilLeftSchool": "Leerling heeft de school verlaten",
+    "CaseTransferred": "Zaak overgedragen",
+    "JgzConsultationRequested": "Consultatie JGZ gevraagd",
+    "JgzConsultationResultReceived": "Advies van de JGZ ontvangen",
+    "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
+    "MeldingDocumentIssued": "Meldingsdocument opgesteld",
+    "JgzWebhookDelivered": "Bericht aan de JGZ afgeleverd",
+    "ReminderSent": "Herinnering verstuurd",
+}
+
+
+def event_label(event_type: str) -> str:
+    return EVENT_LABELS.get(event_type, event_type)
+
+
+FACT_LABELS: dict[str, str] = {
+    "description": "Feiten",
+    "interpretation": "Interpretatie (los van de feiten)",
+    "reason": "Reden",
+    "explanation": "Toelichting",
+    "summary": "Samenvatting",
+    "held_on": "Datum gesprek",
+    "participants": "Deelnemers",
+    "nature": "Aard van de signalen",
+    "severity": "Ernst",
+    "risk_level": "Risico",
+    "q1_suspicion": "Vraag 1: vermoeden",
+    "q2_acute_unsafety": "Vraag 2: acute onveiligheid",
+    "q2_structural_unsafety": "Vraag 2: structurele onveiligheid",
+    "q2_acute_or_structural_unsafety": "Vraag 2: acute of structurele onveiligheid",
+    "q3_sufficient_help_possible": "Vraag 3: voldoende hulp mogelijk",
+    "q4_help_accepted": "Vraag 4: hulp aanvaard",
+    "q5_lasting_safety": "Vraag 5: blijvende veiligheid",
+    "approach": "Afgestemde aanpak",
+    "outcome": "Uitkomst",
+    "reasons": "Redenen",
+    "who_reports": "Wie meldt",
+    "who_informs_parents": "Wie informeert de ouders",
+    "help_description": "Hulp",
+    "providers": "Hulpverleners",
+    "teacher_advice": "Handelingsadviezen leerkracht",
+    "informed_on": "Geïnformeerd op",
+    "informed_by": "Geïnformeerd door",
+    "ground": "Grond",
+    "argument": "Argumentatie",
+    "veilig_thuis_organisation": "Veilig Thuis-organisatie",
+    "veilig_thuis_region": "Veilig Thuis-regio",
+    "school_continues": "Wat de school blijft doen",
+    "reporter_id": "Melder",
+    "received_on": "Ontvangen op",
+    "steps_taken": "Stappen van Veilig Thuis",
+    "coordinator_id": "Zorgcoördinator",
+    "organisation": "Organisatie",
+    "evaluation_on": "Evaluatiedatum",
+    "agreements": "Afspraken",
+    "lasting_safety": "Blijvende veiligheid",
+    "findings": "Bevindingen",
+    "aftercare": "Nazorg",
+    "new_owner_id": "Nieuwe casus-eigenaar",
+    "member_id": "Zorgteamlid",
+    "case_owner_id": "Casus-eigenaar",
+    "consulted_name": "Geconsulteerd",
+    "consulted_role": "Rol",
+    "advice": "Advies",
+    "question": "Vraag",
+    "legal_basis": "Wettelijke grondslag",
+    "legal_basis_explanation": "Toelichting grondslag",
+    "to_school": "Naar school",
+    "left_on": "Vertrokken op",
+}
+"""The facts worth showing in a history or chronology entry, in this order."""
+
+CHOICE_LABELS: dict[str, str] = {
+    # outcomes of the afwegingskader
+    "no_suspicion_close": "Geen vermoeden: zaak sluiten",
+    "help": "Hulp bieden (niet melden)",
+    "report": "Melden bij Veilig Thuis",
+    "report_and_help": "Melden bij Veilig Thuis én hulp bieden",
+    # severity and risk
+    "licht": "Licht",
+    "matig": "Matig",
+    "ernstig": "Ernstig",
+    "laag": "Laag",
+    "verhoogd": "Verhoogd",
+    "hoog": "Hoog",
+    # disciplines
+    "onderwijs": "Onderwijs",
+    "jeugdgezondheidszorg": "Jeugdgezondheidszorg (JGZ)",
+    "schoolmaatschappelijk_werk": "Schoolmaatschappelijk werk",
+    "leerplicht": "Leerplicht",
+    "jeugdhulp": "Jeugdhulp",
+    "wijkteam": "Wijkteam",
+    "politie": "Politie",
+    "overig": "Overig",
+    # safety grounds (rule 5 and 8)
+    "veiligheid_kind": "De veiligheid van het kind is in het geding",
+    "veiligheid_anderen": "De veiligheid van anderen is in het geding",
+    "veiligheid_melder": "De veiligheid van de melder of collega's is in het geding",
+    "ouders_onttrekken_kind": "Gegronde vrees dat de ouders het kind aan het contact onttrekken",
+    "ontwikkelingsniveau": "Het ontwikkelingsniveau van de leerling laat het gesprek niet toe",
+    # anonymity grounds (rule 10)
+    "bedreiging_kind_of_gezinsleden": "Bekendmaking bedreigt het kind of andere (minderjarige) gezinsleden",
+    "bedreiging_melder_of_collegas": "Bekendmaking bedreigt de melder of collega's",
+    "verstoring_relatie_gezin": "Bekendmaking verstoort de vertrouwensrelatie van de melder met het gezin",
+    # legal bases (JGZ hand-over, transfer)
+    "toestemming_ouders": "Toestemming van de ouders",
+    "wettelijke_taak_jgz": "Wettelijke taak van de JGZ (Wet publieke gezondheid)",
+    "conflict_van_plichten": "Conflict van plichten: de veiligheid van het kind weegt zwaarder",
+    "wettelijke_plicht": "Wettelijke plicht (bijvoorbeeld het onderwijskundig rapport)",
+    "zwaarwegend_belang_kind": "Zwaarwegend belang van het kind (conflict van plichten)",
+    "vitaal_belang": "Vitaal belang van de leerling",
+    # signal sources and categories
+    "own_observation": "Eigen waarneming",
+    "pupil_said": "Verteld door de leerling",
+    "parent_said": "Verteld door een ouder",
+    "third_party": "Verteld door een derde",
+    "physical": "Lichamelijk",
+    "emotional": "Emotioneel",
+    "behavioural": "Gedrag",
+    "neglect": "Verwaarlozing",
+    "sexual": "Seksueel",
+    "domestic_violence": "Huiselijk geweld",
+    "honour_related": "Eergerelateerd",
+    "other": "Overig",
+}
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def choice_label(value: object) -> str:
+    """A fixed choice, yes/no or day in Dutch; any other text as it is."""
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nee"
+    text = str(value)
+    if ISO_DATE.match(text):
+        return format_date(text)
+    return CHOICE_LABELS.get(text, text)
+
+
+def fact_lines(facts: dict[str, object]) -> list[tuple[str, str]]:
+    """The facts of an event as (Dutch label, text) pairs, in a fixed order; ids are left out."""
+    lines: list[tuple[str, str]] = []
+    for key, label in FACT_LABELS.items():
+        value = facts.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        if key == "participants" and isinstance(value, list):
+            shown = [
+                " — ".join(str(p.get(k, "")) for k in ("name", "role") if p.get(k))
+                + (f" ({choice_label(p['discipline'])})" if p.get("discipline") else "")
+                if isinstance(p, dict)
+                else str(p)
+                for p in value
+            ]
+            lines.append((label, "; ".join(shown)))
+        elif isinstance(value, list):
+            lines.append((label, ", ".join(choice_label(v) for v in value)))
+        else:
+            lines.append((label, choice_label(value)))
+    return lines
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    question: str
+    form: str | None
+    """The slug of the form that does it (None: no form for it)."""
+
+
+CHECKLIST: dict[str, ChecklistItem] = {
+    "gesprek_ouders": ChecklistItem("Gesprek met de ouders gevoerd?", "gesprek-ouders"),
+    "weging_zorgteam": ChecklistItem("Weging door twee disciplines in het zorgteam?", "weging"),
+    "besluit_afwegingskader": ChecklistItem(
+        "Besluit volgens het afwegingskader vastgelegd?", "afwegingskader"
+    ),
+    "besluit_opnieuw_melden": ChecklistItem("Opnieuw besloten na de evaluatie?", "afwegingskader"),
+    "zaak_sluiten_geen_vermoeden": ChecklistItem("Zaak gesloten met de reden?", "afsluiten"),
+    "ouders_informeren": ChecklistItem("Ouders geïnformeerd?", "ouders-geinformeerd"),
+    "kind_informeren": ChecklistItem("Kind (12+) geïnformeerd?", "kind-geinformeerd"),
+    "kind_informeren_vanaf_12": ChecklistItem("Kind (12+) geïnformeerd?", "kind-geinformeerd"),
+    "melden_veilig_thuis": ChecklistItem("Melding bij Veilig Thuis gedaan?", "melding-veilig-thuis"),
+    "hulp_organiseren": ChecklistItem("Hulp georganiseerd?", "hulp"),
+    "terugkoppeling_veilig_thuis": ChecklistItem(
+        "Terugkoppeling van Veilig Thuis ontvangen?", "terugkoppeling-veilig-thuis"
+    ),
+    "zorgcoordinator_aanwijzen": ChecklistItem("Zorgcoördinator aangewezen?", "zorgcoordinator"),
+    "evaluatie_plannen": ChecklistItem("Evaluatie gepland?", "evaluatie-plannen"),
+    "evaluatie_uitvoeren": ChecklistItem("Hulp geëvalueerd?", "evaluatie"),
+    "zaak_sluiten": ChecklistItem("Zaak gesloten met nazorg?", "afsluiten"),
+    "overdracht": ChecklistItem("Zaak overgedragen na vertrek van de leerling?", "overdracht"),
+}
+
+
+def checklist_item(code: str) -> ChecklistItem:
+    return CHECKLIST.get(code, ChecklistItem(code, None))

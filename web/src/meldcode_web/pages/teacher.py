@@ -1,0 +1,264 @@
+"""The teacher's (leerkracht's) screens: find a pupil of the own school, record a signal, see the
+own signals.
+
+Pupils are found through reporting's `/schools/{brin}/pupils`, the signal is recorded with
+signals' `POST /pupils/{id}/signals`, and "mijn signalen" come from reporting's
+`/schools/{brin}/my-signals` (a read model: a new signal shows up there within moments).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from meldcode_contracts import Role, SignalCategory, SourceKind
+from meldcode_servicekit.clock import school_today
+
+from ..api import ApiProblem, ServiceApi
+from ..api import api as service_api
+from ..session import PortalUser, require_roles
+from ..templating import render, templates
+
+router = APIRouter(prefix="/leerkracht")
+
+Teacher = Depends(require_roles(Role.TEACHER))
+
+CATEGORY_LABELS: dict[SignalCategory, str] = {
+    SignalCategory.PHYSICAL: "Lichamelijke mishandeling",
+    SignalCategory.EMOTIONAL: "Emotionele mishandeling of verwaarlozing",
+    SignalCategory.BEHAVIOURAL: "Opvallend gedrag",
+    SignalCategory.NEGLECT: "Lichamelijke verwaarlozing",
+    SignalCategory.SEXUAL: "Seksueel misbruik",
+    SignalCategory.DOMESTIC_VIOLENCE: "Huiselijk geweld",
+    SignalCategory.HONOUR_RELATED: "Eergerelateerd geweld",
+    SignalCategory.OTHER: "Anders",
+}
+SOURCE_LABELS: dict[SourceKind, str] = {
+    SourceKind.OWN_OBSERVATION: "Eigen waarneming",
+    SourceKind.PUPIL_SAID: "Verteld door de leerling",
+    SourceKind.PARENT_SAID: "Verteld door een ouder of verzorger",
+    SourceKind.THIRD_PARTY: "Verteld door een ander (derde)",
+}
+CATEGORY_OPTIONS = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+SOURCE_OPTIONS = [(s.value, label) for s, label in SOURCE_LABELS.items()]
+
+
+def _label(labels: dict[Any, str], value: object) -> str:
+    for key, label in labels.items():
+        if key.value == value:
+            return label
+    return str(value)
+
+
+def category_label(value: object) -> str:
+    return _label(CATEGORY_LABELS, value)
+
+
+def source_label(value: object) -> str:
+    return _label(SOURCE_LABELS, value)
+
+
+@dataclass
+class SignalForm:
+    """What the teacher typed, kept as typed so a refused form comes back unchanged."""
+
+    observed_on: str = ""
+    description: str = ""
+    interpretation: str = ""
+    source_kind: str = SourceKind.OWN_OBSERVATION.value
+    source_name: str = ""
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    async def read(cls, request: Request) -> SignalForm:
+        form = await request.form()
+
+        def text(name: str) -> str:
+            value = form.get(name)
+            return value.strip() if isinstance(value, str) else ""
+
+        return cls(
+            observed_on=text("observed_on"),
+            description=text("description"),
+            interpretation=text("interpretation"),
+            source_kind=text("source_kind"),
+            source_name=text("source_name"),
+            categories=tuple(v for v in form.getlist("categories") if isinstance(v, str)),
+        )
+
+    def errors(self) -> dict[str, str]:
+        """What the portal can tell before asking the service (the service checks the rules)."""
+        errors: dict[str, str] = {}
+        try:
+            date.fromisoformat(self.observed_on)
+        except ValueError:
+            errors["observed_on"] = "Vul de datum van de waarneming in."
+        if not self.description:
+            errors["description"] = "Beschrijf wat u heeft gezien of gehoord."
+        if self.source_kind not in {s.value for s in SourceKind}:
+            errors["source_kind"] = "Kies van wie de informatie komt."
+        unknown = set(self.categories) - {c.value for c in SignalCategory}
+        if unknown:
+            errors["categories"] = "Kies alleen categorieën uit de lijst."
+        return errors
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "observed_on": self.observed_on,
+            "description": self.description,
+            "interpretation": self.interpretation or None,
+            "source": {"kind": self.source_kind, "name": self.source_name or None},
+            "categories": list(dict.fromkeys(self.categories)),
+        }
+
+
+def own_school(user: PortalUser, requested: str | None = None) -> str | None:
+    """The school the teacher works in (the requested one when it is theirs)."""
+    if requested and requested in user.schools:
+        return requested
+    return user.schools[0] if user.schools else None
+
+
+async def recent_signals(api: ServiceApi, school: str | None) -> list[dict[str, Any]]:
+    if school is None:
+        return []
+    answer = await api.get("reporting", f"/schools/{school}/my-signals")
+    signals: list[dict[str, Any]] = answer.get("signals", []) if isinstance(answer, dict) else []
+    return signals
+
+
+@router.get("")
+async def home(
+    request: Request, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    signals = await recent_signals(api, own_school(user))
+    return render(request, "teacher/home.html", {"signals": signals[:5], "signal_count": len(signals)})
+
+
+@router.get("/leerlingen")
+async def find_pupil(
+    request: Request,
+    q: str = "",
+    school: str | None = None,
+    user: PortalUser = Teacher,
+    api: ServiceApi = Depends(service_api),
+) -> Response:
+    chosen = own_school(user, school)
+    query = q.strip()[:100]
+    pupils: list[dict[str, Any]] = []
+    searched = len(query) >= 2 and chosen is not None
+    if searched:
+        answer = await api.get("reporting", f"/schools/{chosen}/pupils", params={"q": query})
+        pupils = answer.get("pupils", []) if isinstance(answer, dict) else []
+    context = {
+        "q": query,
+        "school": chosen,
+        "pupils": pupils,
+        "searched": searched,
+        "too_short": 0 < len(query) < 2,
+    }
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "zoekresultaten":
+        return render(request, "teacher/_pupil_results.html", context)
+    return render(request, "teacher/find_pupil.html", context)
+
+
+async def _pupil(api: ServiceApi, pupil_id: uuid.UUID) -> dict[str, Any]:
+    pupil: dict[str, Any] = await api.get("signals", f"/pupils/{pupil_id}")
+    return pupil
+
+
+def _form_page(
+    request: Request,
+    pupil: dict[str, Any],
+    form: SignalForm,
+    *,
+    errors: dict[str, str] | None = None,
+    problem: ApiProblem | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "teacher/record_signal.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "errors": errors or {},
+            "problem": problem,
+            "category_options": CATEGORY_OPTIONS,
+            "source_options": SOURCE_OPTIONS,
+            "today": school_today().isoformat(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/leerlingen/{pupil_id}/signaal")
+async def record_signal_form(
+    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    pupil = await _pupil(api, pupil_id)
+    return _form_page(request, pupil, SignalForm(observed_on=school_today().isoformat()))
+
+
+@router.post("/leerlingen/{pupil_id}/signaal")
+async def record_signal(
+    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    pupil = await _pupil(api, pupil_id)
+    form = await SignalForm.read(request)
+    errors = form.errors()
+    if errors:
+        return _form_page(request, pupil, form, errors=errors, status_code=422)
+    try:
+        recorded = await api.post("signals", f"/pupils/{pupil_id}/signals", json=form.body())
+    except ApiProblem as problem:
+        if problem.status in (401, 403, 404):
+            raise
+        field_errors = {
+            ("source_kind" if k == "kind" else "source_name" if k == "name" else k): v
+            for k, v in problem.field_errors().items()
+        }
+        return _form_page(
+            request, pupil, form, errors=field_errors, problem=problem, status_code=problem.status
+        )
+    return RedirectResponse(f"/leerkracht/signalen/{recorded['signal_id']}?vastgelegd=1", status_code=303)
+
+
+@router.get("/signalen")
+async def my_signals(
+    request: Request, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    signals = await recent_signals(api, own_school(user))
+    return render(request, "teacher/my_signals.html", {"signals": signals})
+
+
+@router.get("/signalen/{signal_id}")
+async def signal_detail(
+    request: Request,
+    signal_id: uuid.UUID,
+    vastgelegd: int = 0,
+    user: PortalUser = Teacher,
+    api: ServiceApi = Depends(service_api),
+) -> Response:
+    signal: dict[str, Any] = await api.get("signals", f"/signals/{signal_id}")
+    pupil = await _pupil(api, uuid.UUID(str(signal["pupil_id"])))
+    return render(
+        request,
+        "teacher/signal.html",
+        {
+            "signal": signal,
+            "pupil": pupil,
+            "just_recorded": bool(vastgelegd),
+            "categories": [category_label(c) for c in signal.get("categories", [])],
+            "source": source_label(signal.get("source", {}).get("kind")),
+        },
+    )
+
+
+templates.env.filters["categorie"] = category_label
+templates.env.filters["bron"] = source_label

@@ -1,0 +1,107 @@
+"""Fakes for the portal shell's unit tests: no issuer, no services, no network."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from authlib.integrations.starlette_client import OAuthError
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.testclient import TestClient
+
+from meldcode_contracts import Role
+from meldcode_servicekit.auth import Principal
+from meldcode_servicekit.problems import Unauthorized
+from meldcode_web.app import create_app
+from meldcode_web.settings import PortalSettings
+
+USERS = {
+    "token-anna": Principal("leerkracht-anna", Role.TEACHER, "swv-zuid", frozenset({"12AB"})),
+    "token-bram": Principal("ib-bram", Role.INTERN_BEGELEIDER, "swv-zuid", frozenset({"12AB"})),
+}
+
+
+class FakeVerifier:
+    """Knows the tokens in USERS; anything else is refused like a forged token."""
+
+    def verify(self, token: str) -> Principal:
+        if token not in USERS:
+            raise Unauthorized("Het token ontbreekt, is verlopen of is ongeldig.")
+        return USERS[token]
+
+
+@dataclass
+class FakeLoginClient:
+    """Plays the OpenID Connect issuer: the next callback logs in with `token`."""
+
+    token: str = "token-anna"
+    name: str = "Anna de Leerkracht"
+    refuse: bool = False
+
+    async def authorize_redirect(self, request: Request, redirect_uri: str, **kwargs: Any) -> Response:
+        return RedirectResponse(f"http://issuer.test/authorize?redirect_uri={redirect_uri}", status_code=302)
+
+    async def authorize_access_token(self, request: Request, **kwargs: Any) -> dict[str, Any]:
+        if self.refuse:
+            raise OAuthError(error="mismatching_state")
+        return {
+            "access_token": self.token,
+            "userinfo": {"sub": USERS.get(self.token, USERS["token-anna"]).user_id, "name": self.name},
+        }
+
+
+@dataclass
+class FakeServices:
+    """The services' HTTP APIs as an httpx transport: answers per (method, path), records requests."""
+
+    answers: dict[tuple[str, str], Callable[[httpx.Request], httpx.Response]] = field(default_factory=dict)
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def on(self, method: str, path: str, status: int = 200, body: Any = None) -> None:
+        content = json.dumps(body).encode()
+        media = "application/problem+json" if status >= 400 else "application/json"
+        self.answers[(method, path)] = lambda _: httpx.Response(
+            status, content=content, headers={"content-type": media}
+        )
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.get((request.method, request.url.path))
+        if answer is None:
+            return httpx.Response(
+                404, json={"title": "Niet gevonden", "status": 404, "detail": "Onbekend pad."}
+            )
+        return answer(request)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+
+def portal(
+    login: FakeLoginClient | None = None, services: FakeServices | None = None, **settings: Any
+) -> tuple[TestClient, FakeLoginClient, FakeServices]:
+    login = login or FakeLoginClient()
+    services = services or FakeServices()
+    app = create_app(
+        PortalSettings(session_secret="unit-test-session-secret-unit-test", **settings),
+        token_verifier=FakeVerifier(),
+        oidc_client=login,
+        http_transport=services.transport(),
+    )
+    return TestClient(app, follow_redirects=False), login, services
+
+
+def log_in(client: TestClient, next_url: str = "/") -> httpx.Response:
+    client.get("/login", params={"next": next_url})
+    return client.get("/auth/callback", params={"code": "c", "state": "s"})
+
+
+def csrf_of(client: TestClient, page: str = "/leerkracht/leerlingen") -> str:
+    html = client.get(page).text
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
