@@ -15,6 +15,7 @@ from .scenario import DEMO_SIGNALS, Staff, bearer, record_signal, register_pupil
 
 REPORTED_CASE_EVENTS = [
     "CaseOpened",
+    "ZorgteamMemberInvited",
     "ParentsConversationHeld",
     "RiskWeighed",
     "DecisionMade",
@@ -114,7 +115,7 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
         await eventually(case_tasks_done, timeout=60)
 
     messages = await read_topic(
-        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 5
+        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 6
     )
     events = [suite.open_event(m["value"]) for m in messages]
     of_case = [e for e in events if str(e.subject_id) == case_id]
@@ -141,7 +142,7 @@ async def test_a_step_the_meldcode_does_not_allow_is_refused_with_the_rule_and_c
         _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
         too_early = await http.post(
             f"{casework}/cases/{case_id}/risk-weighing",
-            headers=zorgteam(suite),
+            headers=staff.ib,
             json={
                 "participants": [{"name": "A", "role": "ib", "discipline": "onderwijs"}] * 2,
                 "nature": "x",

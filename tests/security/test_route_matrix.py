@@ -20,7 +20,7 @@ import httpx
 from meldcode_contracts import Role
 from meldcode_servicekit.permissions import MATRIX, Outside, RoutePolicy, Scope
 from meldcode_testkit import Suite, eventually
-from meldcode_testkit.demo_case import walk_reported_case
+from meldcode_testkit.demo_case import invite, walk_reported_case
 
 from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer
 from ..e2e.test_full_case import open_case_from_demo_signals
@@ -269,6 +269,10 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
         },
     )
     assert consulted.status_code == 201, consulted.text
+    # The matrix's own-school zorgteam caller is invited too, so its cells show the route's scope;
+    # a zorgteam member who is not invited is tested in casework's test_zorgteam_invitations.
+    own_zorgteam = token(suite, Caller(Role.ZORGTEAM, TENANT, SCHOOL))
+    await invite(http, url["casework"], staff.ib, case_id, own_zorgteam)
     await walk_reported_case(http, url["casework"], staff.ib, zorgteam, case_id, signal_ids)
 
     async def document() -> str | None:

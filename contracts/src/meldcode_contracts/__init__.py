@@ -28,6 +28,8 @@ from .cases import (
     ReporterAnonymityAgreed,
     RiskWeighed,
     VeiligThuisFeedbackReceived,
+    ZorgteamInvitationWithdrawn,
+    ZorgteamMemberInvited,
 )
 from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
 from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
@@ -128,6 +130,8 @@ __all__ = [
     "SourceKind",
     "VeiligThuisAdviceRequested",
     "VeiligThuisFeedbackReceived",
+    "ZorgteamInvitationWithdrawn",
+    "ZorgteamMemberInvited",
     "dead_letter_topic",
     "erased_value",
     "parse_event",

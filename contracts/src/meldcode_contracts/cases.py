@@ -49,6 +49,40 @@ class CaseOwnerChanged(Envelope):
     payload: CaseOwnerChangedPayload
 
 
+class ZorgteamMemberInvitedPayload(CasePayload):
+    member_id: str = Field(
+        min_length=1,
+        max_length=128,
+        description="User id of the zorgteam member (school or partner organisation)",
+    )
+    organisation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Partner organisation, e.g. GGD Zuid JGZ; none for the school's own",
+    )
+    invited_on: date
+
+
+class ZorgteamMemberInvited(Envelope):
+    """The IB'er invited a zorgteam member into the case. A zorgteam member (also one of a partner
+    organisation such as the JGZ) sees and works on only the cases they are invited into."""
+
+    event_type: Literal["ZorgteamMemberInvited"] = "ZorgteamMemberInvited"
+    payload: ZorgteamMemberInvitedPayload
+
+
+class ZorgteamInvitationWithdrawnPayload(CasePayload):
+    member_id: str = Field(min_length=1, max_length=128)
+    withdrawn_on: date
+
+
+class ZorgteamInvitationWithdrawn(Envelope):
+    """The zorgteam member no longer takes part in the case and no longer sees it."""
+
+    event_type: Literal["ZorgteamInvitationWithdrawn"] = "ZorgteamInvitationWithdrawn"
+    payload: ZorgteamInvitationWithdrawnPayload
+
+
 class ParentsConversationHeldPayload(CasePayload):
     held_on: date
     participants: Personal[list[str]] = Field(description="Who took part (names or roles)")
@@ -386,6 +420,8 @@ class CaseHandedOverToJgz(Envelope):
 CASE_EVENTS: tuple[type[Envelope], ...] = (
     CaseOpened,
     CaseOwnerChanged,
+    ZorgteamMemberInvited,
+    ZorgteamInvitationWithdrawn,
     ParentsConversationHeld,
     ParentsConversationSkipped,
     RiskWeighed,

@@ -21,6 +21,8 @@ AnyEvent = Annotated[
     | VeiligThuisAdviceRequested
     | cases.CaseOpened
     | cases.CaseOwnerChanged
+    | cases.ZorgteamMemberInvited
+    | cases.ZorgteamInvitationWithdrawn
     | cases.ParentsConversationHeld
     | cases.ParentsConversationSkipped
     | cases.RiskWeighed

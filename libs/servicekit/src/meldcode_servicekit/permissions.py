@@ -44,6 +44,10 @@ class Scope(StrEnum):
     """Any school of the caller's samenwerkingsverband, aggregated figures only (no case content)."""
     OWN_TENANT_AUDITOR = "own_tenant_auditor"
     """Everything of every school of the caller's samenwerkingsverband, all history, read only."""
+    INVITED_CASE = "invited_case"
+    """A zorgteam member (also of a partner organisation): only the cases of the caller's schools
+    they are invited into (`ZorgteamMemberInvited`), and a pupil's data only through such a case;
+    other cases are hidden (404) or left out of lists."""
     OWN_TASKS = "own_tasks"
     """Tasks assigned to the caller's user id, or to the caller's role at one of the caller's schools."""
     WHOLE_SERVICE = "whole_service"
@@ -112,8 +116,9 @@ def _grant(scope: Scope, *roles: Role) -> dict[Role, Scope]:
     return dict.fromkeys(roles, scope)
 
 
-SCHOOL_STAFF = _grant(Scope.OWN_SCHOOL, T, IB, ZT)
-CARE_STAFF = _grant(Scope.OWN_SCHOOL, IB, ZT)
+SCHOOL_STAFF = _grant(Scope.OWN_SCHOOL, T, IB)
+"""The school's own people; the zorgteam reaches a pupil only through a case it is invited into."""
+CARE_STAFF = {IB: Scope.OWN_SCHOOL, ZT: Scope.INVITED_CASE}
 CASE_READERS = {**CARE_STAFF, AU: Scope.OWN_TENANT_AUDITOR}
 AUDITOR_ONLY = {AU: Scope.OWN_TENANT_AUDITOR}
 
@@ -195,6 +200,8 @@ SIGNALS = ServicePolicy(
 
 CASE_COMMANDS = (
     ("owner", "Give the case another owner"),
+    ("zorgteam-invitations", "Invite a zorgteam member into the case"),
+    ("zorgteam-invitation-withdrawals", "Withdraw a zorgteam member's invitation"),
     ("parents-conversation", "Step 3: the conversation with the parents"),
     ("parents-conversation-skip", "Step 3: why there is no conversation (rule 5)"),
     ("risk-weighing", "Step 4: the multidisciplinary weighing"),
@@ -218,6 +225,8 @@ CASE_COMMANDS = (
     ("jgz-handovers", "Hand the case over to the JGZ partner"),
 )
 
+IB_ONLY_COMMANDS = ("zorgteam-invitations", "zorgteam-invitation-withdrawals")
+
 CASEWORK = ServicePolicy(
     "casework",
     (
@@ -231,10 +240,18 @@ CASEWORK = ServicePolicy(
         RoutePolicy("GET", "/cases/{case_id}", CASE_READERS, "A case as it stands now"),
         RoutePolicy("GET", "/cases/{case_id}/history", CASE_READERS, "Every event of the case"),
         RoutePolicy(
-            "GET", "/pupils/{pupil_id}/signals", CASE_READERS, "The pupil's signals as casework knows them"
+            "GET",
+            "/pupils/{pupil_id}/signals",
+            {IB: Scope.OWN_SCHOOL, AU: Scope.OWN_TENANT_AUDITOR},
+            "The pupil's signals as casework knows them (to open a case)",
         ),
         *(
-            RoutePolicy("POST", f"/cases/{{case_id}}/{path}", CARE_STAFF, purpose)
+            RoutePolicy(
+                "POST",
+                f"/cases/{{case_id}}/{path}",
+                _grant(Scope.OWN_SCHOOL, IB) if path in IB_ONLY_COMMANDS else CARE_STAFF,
+                purpose,
+            )
             for path, purpose in CASE_COMMANDS
         ),
         RoutePolicy(
@@ -307,6 +324,20 @@ REPORTING = ServicePolicy(
         ),
         RoutePolicy(
             "GET",
+            "/schools/{brin}/pupils",
+            SCHOOL_STAFF,
+            "Find pupils of the school by name or leerlingnummer (portal)",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "GET",
+            "/schools/{brin}/my-signals",
+            SCHOOL_STAFF,
+            "The signals the caller recorded at the school (portal)",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "GET",
             "/tenants/{tenant}/dashboard",
             {BH: Scope.OWN_TENANT, AU: Scope.OWN_TENANT_AUDITOR},
             "Figures of the samenwerkingsverband, small numbers suppressed",
@@ -315,7 +346,7 @@ REPORTING = ServicePolicy(
         RoutePolicy(
             "GET",
             "/schools/{brin}/dashboard",
-            {**CARE_STAFF, BH: Scope.OWN_TENANT, AU: Scope.OWN_TENANT_AUDITOR},
+            {IB: Scope.OWN_SCHOOL, BH: Scope.OWN_TENANT, AU: Scope.OWN_TENANT_AUDITOR},
             "Figures of one school, small numbers suppressed",
             school_named_by_caller=True,
         ),

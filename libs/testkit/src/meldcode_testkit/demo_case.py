@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import jwt
 
 Say = Callable[[str], None]
 
@@ -32,6 +33,19 @@ async def step(
         raise AssertionError(f"{path} refused ({response.status_code}): {response.text}")
     result: dict[str, Any] = response.json()
     return result
+
+
+def user_of(headers: dict[str, str]) -> str:
+    """The user id (`sub`) of the demo's own bearer token."""
+    token = headers["Authorization"].removeprefix("Bearer ")
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
+async def invite(
+    http: httpx.AsyncClient, casework: str, ib: dict[str, str], case_id: str, member: dict[str, str]
+) -> dict[str, Any]:
+    """The IB'er invites the zorgteam member into the case: only then do they see it."""
+    return await step(http, casework, ib, case_id, "zorgteam-invitations", {"member_id": user_of(member)})
 
 
 ZORGTEAM_WEIGHING = [
@@ -58,7 +72,8 @@ async def walk_reported_case(
     pupil (13) informed → report to Veilig Thuis → feedback → help → care coordinator → follow-up →
     evaluation → closed with aftercare. Returns the case after every step."""
     today = _today()
-    states = []
+    states = [await invite(http, casework, ib, case_id, zorgteam)]
+    say("Zorgteamlid uitgenodigd voor de zaak")
 
     async def do(who: dict[str, str], path: str, body: dict[str, Any], text: str) -> None:
         states.append(await step(http, casework, who, case_id, path, body))
@@ -203,6 +218,7 @@ async def walk_no_suspicion_case(
     """A shorter case: after the weighing there is no suspicion; closed with its reasons recorded."""
     today = _today()
     states = [
+        await invite(http, casework, ib, case_id, zorgteam),
         await step(
             http,
             casework,

@@ -18,13 +18,14 @@ from meldcode_servicekit.runtime import database, event_consumer, key_store, out
 from meldcode_servicekit.web import create_app
 
 from .adapters.signal_history import SCHEMA
+from .adapters.snapshots import snapshots_table
 from .application import CaseworkApplication
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
 from .entrypoints.audit import verify_router
 from .entrypoints.command_routes import router as command_router
-from .entrypoints.consumer import handle_event
+from .entrypoints.consumer import make_handler
 from .entrypoints.http import router
 from .entrypoints.jgz import router as jgz_router
 from .translation import to_contract_event
@@ -59,7 +60,11 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             )
             await stack.enter_async_context(
                 event_consumer(
-                    app, settings, service="casework", topics=[SIGNALS_EVENTS], handle=handle_event
+                    app,
+                    settings,
+                    service="casework",
+                    topics=[SIGNALS_EVENTS],
+                    handle=make_handler(keystore, snapshots_table(app.state.casework)),
                 )
             )
             log.info("service_started", port=settings.http_port)

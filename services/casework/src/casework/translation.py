@@ -18,6 +18,8 @@ from .domain.case import Case
 CONTRACT_EVENTS: dict[type[Any], type[Envelope]] = {
     Case.Opened: contract.CaseOpened,
     Case.CaseOwnerChanged: contract.CaseOwnerChanged,
+    Case.ZorgteamMemberInvited: contract.ZorgteamMemberInvited,
+    Case.ZorgteamInvitationWithdrawn: contract.ZorgteamInvitationWithdrawn,
     Case.ParentsConversationHeld: contract.ParentsConversationHeld,
     Case.ParentsConversationSkipped: contract.ParentsConversationSkipped,
     Case.RiskWeighed: contract.RiskWeighed,

@@ -48,6 +48,8 @@ def report_walk() -> Case:
     """Skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
     case = opened()
     case.change_owner(new_owner_id="ib-2", **ACT)
+    case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=TODAY, **ACT)
+    case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=TODAY, **ACT)
     case.skip_parents_conversation(
         reason="veiligheid_kind", explanation="Vader dreigde het kind iets aan te doen.", today=TODAY, **ACT
     )

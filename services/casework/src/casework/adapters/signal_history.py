@@ -30,6 +30,8 @@ SCHEMA = [
         corrections int not null default 0
     )""",
     "create index if not exists known_signals_by_pupil on known_signals (pupil_id, observed_on)",
+    # An erased pupil keeps their row without a date of birth (ADR 10).
+    "alter table known_pupils alter column date_of_birth drop not null",
 ]
 
 
@@ -65,6 +67,12 @@ async def remember_correction(conn: asyncpg.Connection, event: SignalCorrected) 
         event.payload.signal_id,
         event.payload.observed_on,
     )
+
+
+async def forget_pupil(conn: asyncpg.Connection, pupil_id: uuid.UUID) -> None:
+    """Erasure (ADR 10): the date of birth is the only personal value kept here (the signal history
+    holds ids, dates of observation and schools). Idempotent."""
+    await conn.execute("update known_pupils set date_of_birth = null where pupil_id = $1", pupil_id)
 
 
 async def find_signals(pool: asyncpg.Pool, signal_ids: Sequence[uuid.UUID]) -> list[KnownSignal]:

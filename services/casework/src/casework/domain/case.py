@@ -44,6 +44,7 @@ from eventsourcing.domain import Snapshot as LibrarySnapshot
 from . import obligations as ob
 from .decision import Answers, Decision, Outcome
 from .errors import (
+    AlreadyInvited,
     AnonymityNeedsLegalGround,
     CareCoordinatorNeeded,
     CaseClosedAlready,
@@ -73,6 +74,7 @@ from .errors import (
     HelpNeedsContent,
     HelpNotDecided,
     InformingNeedsContent,
+    InvitationNeedsMember,
     JgzConsultationNeedsQuestion,
     JgzConsultationNotByIbOrCaseOwner,
     JgzHandoverNeedsLegalBasis,
@@ -82,6 +84,7 @@ from .errors import (
     JgzResultNeedsContent,
     NoDecisionBeforeWeighing,
     NoLastingSafetyRequiresReport,
+    NotInvited,
     OnlyCareStaffOpensCases,
     ParentsConversationFirst,
     PupilAlreadyLeft,
@@ -168,6 +171,21 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Case) -> None:
             aggregate.case_owner_id = self.new_owner_id
+
+    class ZorgteamMemberInvited(CaseEvent):
+        member_id: str
+        organisation: str | None
+        invited_on: date
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.zorgteam_members[self.member_id] = self.organisation
+
+    class ZorgteamInvitationWithdrawn(CaseEvent):
+        member_id: str
+        withdrawn_on: date
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.zorgteam_members.pop(self.member_id, None)
 
     class ParentsConversationHeld(CaseEvent):
         personal_data = ("participants", "summary")
@@ -536,6 +554,8 @@ class Case(Aggregate):
         self.pupil_id = pupil_id
         self.signal_ids = list(signal_ids)
         self.case_owner_id = case_owner_id
+        self.zorgteam_members: dict[str, str | None] = {}
+        """The zorgteam members invited into the case (user id -> partner organisation or None)."""
         self.opened_by = actor_id
         self.step = Step.OPENED
         self.parents_conversations = 0
@@ -718,6 +738,47 @@ class Case(Aggregate):
             previous_owner_id=self.case_owner_id,
             new_owner_id=text(new_owner_id),
         )
+
+    # --- the zorgteam: only the members invited into the case see it and work on it ----------------
+
+    def invite_to_zorgteam(
+        self,
+        *,
+        member_id: str,
+        organisation: str | None,
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self._require_open()
+        member = text(member_id)
+        if not member:
+            raise InvitationNeedsMember("Noem wie u uitnodigt voor het zorgteam van deze zaak.")
+        if member in self.zorgteam_members:
+            raise AlreadyInvited("Deze persoon is al uitgenodigd voor het zorgteam van deze zaak.")
+        self.trigger_event(
+            self.ZorgteamMemberInvited,
+            **self._context(actor_id, actor_role, correlation_id),
+            member_id=member,
+            organisation=text(organisation or "") or None,
+            invited_on=today,
+        )
+
+    def withdraw_zorgteam_invitation(
+        self, *, member_id: str, today: date, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        if text(member_id) not in self.zorgteam_members:
+            raise NotInvited("Deze persoon is niet uitgenodigd voor het zorgteam van deze zaak.")
+        self.trigger_event(
+            self.ZorgteamInvitationWithdrawn,
+            **self._context(actor_id, actor_role, correlation_id),
+            member_id=text(member_id),
+            withdrawn_on=today,
+        )
+
+    def is_invited(self, user_id: str) -> bool:
+        return user_id in self.zorgteam_members
 
     # --- step 3: parents conversation (rule 5) --------------------------------------------------------
 

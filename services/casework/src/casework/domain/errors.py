@@ -84,6 +84,18 @@ class CaseOwnerUnchanged(InvalidContent):
     rule = "rule-4-one-case-owner"
 
 
+class InvitationNeedsMember(InvalidContent):
+    rule = "zorgteam-invitation-needs-member"
+
+
+class AlreadyInvited(StateConflict):
+    rule = "zorgteam-already-invited"
+
+
+class NotInvited(StateConflict):
+    rule = "zorgteam-not-invited"
+
+
 # --- rule 5: parents first --------------------------------------------------------------------------
 
 

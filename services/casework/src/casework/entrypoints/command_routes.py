@@ -16,10 +16,12 @@ from meldcode_servicekit.clock import school_today
 from ..adapters import signal_history
 from ..application import CaseworkApplication
 from ..domain.case import Case
+from .case_access import require_case_access
 from .commands import ROUTES, CaseCommand, Route
 from .views import CaseOut, case_view
 
 CASE_ACTORS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+IB_ONLY = (Role.INTERN_BEGELEIDER,)
 
 router = APIRouter(tags=["case steps"])
 
@@ -49,10 +51,10 @@ def _add(route: Route) -> None:
     async def command(
         case_id: uuid.UUID, body: CaseCommand, principal: CurrentPrincipal, request: Request
     ) -> CaseOut:
-        principal.require_role(*CASE_ACTORS)
+        principal.require_role(*(IB_ONLY if route.ib_only else CASE_ACTORS))
         app: CaseworkApplication = request.app.state.casework
         current = await anyio.to_thread.run_sync(app.get_case, case_id)
-        principal.require_school(current.tenant, current.school)
+        require_case_access(principal, current)
         arguments = {
             **body.arguments(),
             **await _context_arguments(route, current, principal, request),

@@ -42,6 +42,21 @@ class ChangeOwner(CaseCommand):
     new_owner_id: str = Field(min_length=1, max_length=128)
 
 
+class InviteToZorgteam(CaseCommand):
+    method = "invite_to_zorgteam"
+    member_id: str = Field(min_length=1, max_length=128, description="User id of the zorgteam member")
+    organisation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Partner organisation (e.g. the JGZ); none for the school's own",
+    )
+
+
+class WithdrawZorgteamInvitation(CaseCommand):
+    method = "withdraw_zorgteam_invitation"
+    member_id: str = Field(min_length=1, max_length=128)
+
+
 class HoldParentsConversation(CaseCommand):
     method = "hold_parents_conversation"
     held_on: date
@@ -250,10 +265,24 @@ class Route:
     takes_today: bool = True
     takes_jgz_partner: bool = False
     """The command gets the organisation of the samenwerkingsverband's JGZ partner (None if none)."""
+    ib_only: bool = False
+    """Only the IB'er / aandachtsfunctionaris, not a zorgteam member, gives this command."""
 
 
 ROUTES = (
     Route("owner", ChangeOwner, "Give the case another owner (one at a time, rule 4)", takes_today=False),
+    Route(
+        "zorgteam-invitations",
+        InviteToZorgteam,
+        "Invite a zorgteam member (also of a partner organisation) into the case",
+        ib_only=True,
+    ),
+    Route(
+        "zorgteam-invitation-withdrawals",
+        WithdrawZorgteamInvitation,
+        "Withdraw a zorgteam member's invitation: they no longer see the case",
+        ib_only=True,
+    ),
     Route(
         "parents-conversation", HoldParentsConversation, "Step 3: record the conversation with the parents"
     ),

@@ -17,6 +17,7 @@ from meldcode_servicekit.auth import CurrentPrincipal
 from ..adapters import signal_history
 from ..application import CaseworkApplication
 from ..domain.case import Case
+from .case_access import require_case_access
 from .views import CaseOut, HistoryEntryOut, case_view, history_entry
 
 router = APIRouter()
@@ -87,7 +88,7 @@ async def get_case(
 ) -> CaseOut:
     principal.require_role(*CASE_READERS)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
-    principal.require_school(case.tenant, case.school)
+    require_case_access(principal, case)
     view = await case_view(case, request)
     await access.record(
         principal,
@@ -112,7 +113,7 @@ async def get_case_history(
 ) -> list[HistoryEntryOut]:
     principal.require_role(*CASE_READERS)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
-    principal.require_school(case.tenant, case.school)
+    require_case_access(principal, case)
     events = await anyio.to_thread.run_sync(app.case_history, case_id)
     await access.record(
         principal,
@@ -135,7 +136,9 @@ async def get_case_history(
 async def pupil_signals(
     pupil_id: uuid.UUID, principal: CurrentPrincipal, request: Request, access: AccessLogger
 ) -> list[KnownSignalOut]:
-    principal.require_role(*CASE_READERS)
+    principal.require_role(
+        Role.INTERN_BEGELEIDER, Role.AUDITOR
+    )  # the zorgteam sees a case's signals in the case
     rows = await signal_history.signals_of_pupil(request.app.state.pool, pupil_id)
     for row in rows:
         principal.require_school(row["tenant"], row["school"])
