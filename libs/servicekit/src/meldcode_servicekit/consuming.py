@@ -27,7 +27,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
-from meldcode_contracts import Envelope, dead_letter_topic, parse_event
+from meldcode_contracts import Envelope, PersonalDataErased, dead_letter_topic, parse_event
 
 from .keystore import KeyStore, UnknownDataKey
 from .logging import get_logger
@@ -209,8 +209,15 @@ class EventConsumer:
             return [await self.process(record.value or b"", record) for record in records]
 
     def _decode(self, value: bytes) -> Envelope:
-        """The contract event, its sealed personal fields opened (ADR 10)."""
-        return parse_event(value) if self._keystore is None else open_event(value, self._keystore)
+        """The contract event, its sealed personal fields opened (ADR 10). On `PersonalDataErased` the
+        process forgets the pupil's cached key at once, so no later message (of this batch either)
+        opens with it."""
+        if self._keystore is None:
+            return parse_event(value)
+        event = open_event(value, self._keystore)
+        if isinstance(event, PersonalDataErased):
+            self._keystore.forget(event.payload.pupil_id)
+        return event
 
     async def _apply_batch(self, records: list[Any]) -> list[str]:
         events = await anyio.to_thread.run_sync(lambda: [self._decode(r.value or b"") for r in records])

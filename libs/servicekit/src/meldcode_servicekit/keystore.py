@@ -208,6 +208,15 @@ class KeyStore:
         self.forget(pupil_id)
         return shredded
 
+    def subjects_of(self, pupil_id: uuid.UUID) -> list[uuid.UUID]:
+        """Every subject (aggregate or Kafka subject: the pupil, their signals, their cases) whose data
+        is sealed with the pupil's key: what a read model drops on erasure."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "select subject_id from key_subjects where pupil_id = %s order by subject_id", (pupil_id,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def forget(self, pupil_id: uuid.UUID) -> None:
         """Drop the cached key, so the next use reads the key store again."""
         with self._lock:

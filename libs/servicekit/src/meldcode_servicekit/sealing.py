@@ -138,6 +138,13 @@ def open_event(raw: bytes | str, store: KeyStore) -> Envelope:
     return parse_event(raw)
 
 
+def erase_personal_fields(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """Replace, in place, every non-null personal field of `data` (a dump of `model`, nested models
+    too) by its erased value: exactly what `open_event` gives for it once the pupil's key is gone,
+    so a read model scrubbed on `PersonalDataErased` equals one rebuilt from the topics."""
+    _walk(model, data, "", lambda path, _: _erased_at(model, path))
+
+
 def _erased_at(model: type[BaseModel], path: str) -> Any:
     """The erased value of the field at `path` (e.g. `source.name`) of `model`."""
     *parents, name = path.replace("[]", "").split(".")

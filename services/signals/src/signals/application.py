@@ -79,23 +79,23 @@ class SignalsApplication(MeldcodeApplication):
         return pupil
 
     def erase_personal_data(self, pupil_id: uuid.UUID, *, reason: ErasureReason, acting: Acting) -> date:
-        """Crypto-shredding (ADR 10): record the erasure, then destroy the pupil's data key, so every
-        sealed copy of their personal fields (stores, topics, backups) becomes unreadable at once.
-        A crash between the two leaves the event without the shredding: erasing again finishes it."""
+        """Crypto-shredding (ADR 10): destroy the pupil's data key, so every sealed copy of their
+        personal fields (stores, topics, backups) becomes unreadable at once, and record it. The key
+        goes first: consumers forget their cached key when `PersonalDataErased` arrives, so the key
+        must already be gone by then. A crash in between leaves the key destroyed without the
+        event; erasing again records it."""
         if self.keystore is None:
             raise RuntimeError("erasure needs the key store")
         pupil = self.get_pupil(pupil_id)
-        shredding_pending = pupil.erased_on is not None and not self.keystore.is_erased(pupil_id)
-        if not shredding_pending:
-            pupil.erase_personal_data(  # refuses a second erasure
-                reason=reason.value,
-                today=school_today(),
-                actor_id=acting.user_id,
-                actor_role=acting.role,
-                correlation_id=acting.correlation_id,
-            )
-            self.save(pupil)
+        pupil.erase_personal_data(  # refuses a second erasure
+            reason=reason.value,
+            today=school_today(),
+            actor_id=acting.user_id,
+            actor_role=acting.role,
+            correlation_id=acting.correlation_id,
+        )
         self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+        self.save(pupil)
         assert pupil.erased_on is not None
         return pupil.erased_on
 

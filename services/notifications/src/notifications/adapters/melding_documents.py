@@ -47,7 +47,8 @@ class DocumentBuilder:
         async with self.pool.acquire() as proxy, proxy.transaction():
             conn = cast(asyncpg.Connection, proxy)
             row = await conn.fetchrow(
-                """select * from melding_documents where status = 'pending' and next_attempt_at <= $1
+                """select * from melding_documents
+                   where status = 'pending' and erased_at is null and next_attempt_at <= $1
                    order by next_attempt_at, document_id limit 1 for update skip locked""",
                 now,
             )
@@ -113,12 +114,14 @@ class StoredDocument:
     pages: int | None
     issued_at: datetime | None
     pdf: bytes | None
+    erased_at: datetime | None = None
+    """Set when the pupil's personal data was erased: the PDF is gone for good."""
 
 
 async def stored_document(conn: asyncpg.Connection, document_id: uuid.UUID) -> StoredDocument | None:
     row = await conn.fetchrow(
         """select document_id, tenant, school, case_id, pupil_id, reported_on, status, sha256, pages,
-               issued_at, pdf from melding_documents where document_id = $1""",
+               issued_at, pdf, erased_at from melding_documents where document_id = $1""",
         document_id,
     )
     return _stored(row) if row else None
@@ -127,7 +130,8 @@ async def stored_document(conn: asyncpg.Connection, document_id: uuid.UUID) -> S
 async def documents_of_case(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[StoredDocument]:
     rows = await conn.fetch(
         """select document_id, tenant, school, case_id, pupil_id, reported_on, status, sha256, pages,
-               issued_at, null::bytea as pdf from melding_documents where case_id = $1 order by reported_at""",
+               issued_at, null::bytea as pdf, erased_at from melding_documents where case_id = $1
+           order by reported_at""",
         case_id,
     )
     return [_stored(row) for row in rows]
@@ -146,4 +150,5 @@ def _stored(row: asyncpg.Record) -> StoredDocument:
         pages=row["pages"],
         issued_at=row["issued_at"],
         pdf=bytes(row["pdf"]) if row["pdf"] is not None else None,
+        erased_at=row["erased_at"],
     )

@@ -156,6 +156,8 @@ SCHEMA = [
         issued_at timestamptz
     )""",
     "create index if not exists melding_documents_by_case on melding_documents (tenant, case_id)",
+    # The pupil's personal data was erased (ADR 10): the PDF is gone, id, sha256 and dates stay.
+    "alter table melding_documents add column if not exists erased_at timestamptz",
     """create table if not exists webhook_deliveries (
         delivery_id uuid primary key,
         source_event_id uuid not null unique,

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from meldcode_contracts import ERASED
+
 SHORT_REFERENCE_LENGTH = 8
 
 
@@ -38,6 +40,8 @@ class PupilName:
 
     @classmethod
     def from_full_name(cls, given_name: str, family_name: str) -> PupilName:
+        if family_name == ERASED:  # an erased pupil's name (ADR 10): no initial of "[gewist]"
+            return cls(given_name=given_name.strip(), family_initial="")
         return cls(given_name=given_name.strip(), family_initial=family_initial(family_name))
 
     @property

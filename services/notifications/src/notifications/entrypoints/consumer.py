@@ -19,6 +19,7 @@ from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
     JgzConsultationRequested,
+    PersonalDataErased,
     PupilDeregistered,
     PupilRegistered,
     SignalCorrected,
@@ -28,7 +29,7 @@ from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1
 from meldcode_servicekit.logging import get_logger
 
 from .. import application, translation
-from ..adapters import facts
+from ..adapters import erasure, facts
 from ..adapters.jgz_webhooks import enqueue_delivery
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.decisions import DEFAULT_TERMS, Decision, Terms
@@ -63,6 +64,11 @@ async def handle_event(
     jgz_tenants: Collection[str] = (),
     clock: Clock = utc_now,
 ) -> None:
+    if isinstance(event, PersonalDataErased):
+        # ADR 10: the pupil's personal values go from every table here; tasks stay.
+        await erasure.erase_pupil(conn, event.payload.pupil_id, clock())
+        log.info("personal_data_erased", pupil_id=str(event.payload.pupil_id))
+        return
     await remember_facts(conn, event, clock)
     await enqueue_jgz_webhook(conn, event, jgz_tenants, clock)
     store = PostgresTaskStore(conn)

@@ -30,6 +30,11 @@ router = APIRouter()
 log = get_logger(__name__)
 
 
+class Gone(Problem):
+    status = 410
+    title = "Niet meer beschikbaar"
+
+
 class StatusFilter(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -189,6 +194,10 @@ class MeldingDocumentOut(BaseModel):
     sha256: str | None = Field(description="Hash of the PDF as kept by the school")
     pages: int | None
     issued_at: datetime | None
+    erased_at: datetime | None = Field(
+        default=None,
+        description="When the pupil's personal data was erased: the PDF is gone (410), its sha256 stays",
+    )
     href: str = Field(description="Where the PDF is")
 
 
@@ -240,6 +249,7 @@ async def list_melding_documents(
             sha256=d.sha256,
             pages=d.pages,
             issued_at=d.issued_at,
+            erased_at=d.erased_at,
             href=f"/melding-documents/{d.document_id}",
         )
         for d in visible
@@ -255,6 +265,7 @@ async def list_melding_documents(
         200: {"content": {"application/pdf": {}}, "description": "The PDF"},
         403: {"description": "Another school, or a role that may not read it"},
         404: {"description": "No such document (or not built yet)"},
+        410: {"description": "The pupil's personal data was erased: the PDF is gone for good"},
     },
 )
 async def get_melding_document(
@@ -265,6 +276,12 @@ async def get_melding_document(
     if document is None:
         raise NotFound("Dit document bestaat niet.", rule="document-not-found")
     _may_read(principal, document)
+    if document.erased_at is not None:
+        raise Gone(
+            "De persoonsgegevens van deze leerling zijn gewist; het meldingsdocument is daarom niet "
+            "meer beschikbaar. De vingerafdruk (sha256) en de datum blijven bewaard.",
+            rule="personal-data-erased",
+        )
     if document.pdf is None:
         raise NotFound("Dit document wordt nog opgesteld; probeer het zo opnieuw.", rule="document-pending")
     await access.record(

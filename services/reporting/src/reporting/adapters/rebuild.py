@@ -40,7 +40,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
-from meldcode_contracts import ALL_TOPICS, Envelope
+from meldcode_contracts import ALL_TOPICS, Envelope, PersonalDataErased
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant, is_infrastructure_error
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
@@ -179,7 +179,11 @@ class Replayer:
         for record in records:
             self.events += 1
             try:
-                parsed.append((record, open_event(record.value or b"", self._keystore)))
+                event = open_event(record.value or b"", self._keystore)
+                if isinstance(event, PersonalDataErased):
+                    # As the live consumer: nothing later opens with the erased pupil's cached key.
+                    self._keystore.forget(event.payload.pupil_id)
+                parsed.append((record, event))
             except (ValidationError, ValueError, UnknownDataKey):
                 log.warning(
                     "rebuild_invalid_message",

@@ -21,6 +21,8 @@ from pydantic import BaseModel
 from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
+    PersonalDataErased,
+    PersonalDataErasedPayload,
     PupilDeregistered,
     PupilDeregisteredPayload,
     SignalCorrected,
@@ -43,6 +45,7 @@ class EntryType(StrEnum):
     SIGNAL_CORRECTED = "SignalCorrected"
     COLLEAGUE_CONSULTED = "ColleagueConsulted"
     PUPIL_DEREGISTERED = "PupilDeregistered"
+    PERSONAL_DATA_ERASED = "PersonalDataErased"
     CASE_OPENED = "CaseOpened"
     CASE_OWNER_CHANGED = "CaseOwnerChanged"
     PARENTS_CONVERSATION_HELD = "ParentsConversationHeld"
@@ -78,6 +81,7 @@ LABELS: Final[Mapping[str, str]] = {
     EntryType.SIGNAL_CORRECTED: "Signaal gecorrigeerd",
     EntryType.COLLEAGUE_CONSULTED: "Collegiale consultatie",
     EntryType.PUPIL_DEREGISTERED: "Leerling uitgeschreven",
+    EntryType.PERSONAL_DATA_ERASED: "Persoonsgegevens gewist",
     EntryType.CASE_OPENED: "Zaak geopend",
     EntryType.CASE_OWNER_CHANGED: "Andere casus-eigenaar",
     EntryType.PARENTS_CONVERSATION_HELD: "Gesprek met ouders gevoerd",
@@ -152,6 +156,7 @@ def _entry(
     payload: SignalRecordedPayload
     | SignalCorrectedPayload
     | PupilDeregisteredPayload
+    | PersonalDataErasedPayload
     | ColleagueConsultedPayload
     | CasePayload
     | NoticePayload,
@@ -184,6 +189,10 @@ def chronology_entry(event: Envelope) -> ChronologyEntry | None:
         p = event.payload
         return _entry(event, p, observed_on=p.observed_on, signal_id=p.signal_id)
     if isinstance(event, PupilDeregistered):
+        return _entry(event, event.payload)
+    if isinstance(event, PersonalDataErased):
+        # Why and when the pupil's personal data was erased (ADR 10): the entries stay, their
+        # personal facts read as "[gewist]" from then on.
         return _entry(event, event.payload)
     if isinstance(event, ColleagueConsulted):
         # Step 2 (rule 3): who was consulted and the advice; the signals discussed stay in the facts.

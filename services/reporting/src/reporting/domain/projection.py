@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
-from meldcode_contracts import DataAccessed, Envelope, PupilRegistered
+from meldcode_contracts import DataAccessed, Envelope, PersonalDataErased, PupilRegistered
 
 from .access import AccessEntry, access_entry
 from .cases import CaseChange, CaseRow, case_change, case_row
@@ -22,6 +23,8 @@ class Projection:
     """A casework event's change to its case; the case row is folded from all of them."""
     access: AccessEntry | None = None
     """A `DataAccessed` event's row of the access log."""
+    erased_pupil: uuid.UUID | None = None
+    """A pupil whose personal values every read model drops (`PersonalDataErased`, ADR 10)."""
 
     @property
     def case(self) -> CaseRow | None:
@@ -30,7 +33,13 @@ class Projection:
 
     @property
     def is_empty(self) -> bool:
-        return self.pupil is None and self.entry is None and self.case_change is None and self.access is None
+        return (
+            self.pupil is None
+            and self.entry is None
+            and self.case_change is None
+            and self.access is None
+            and self.erased_pupil is None
+        )
 
 
 def project(event: Envelope) -> Projection:
@@ -40,4 +49,5 @@ def project(event: Envelope) -> Projection:
         entry=chronology_entry(event),
         case_change=case_change(event),
         access=access_entry(event) if isinstance(event, DataAccessed) else None,
+        erased_pupil=event.payload.pupil_id if isinstance(event, PersonalDataErased) else None,
     )
