@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from meldcode_contracts import Role
 from meldcode_servicekit.auth import Principal
-from meldcode_web.api import ApiProblem, api
+from meldcode_web.api import ApiProblem, ServiceUnavailable, api
 from meldcode_web.app import create_app
 from meldcode_web.settings import PortalSettings
 
@@ -36,7 +36,7 @@ class FakeServiceApi:
     def _answer(self, method: str, service: str, path: str, payload: Any) -> Any:
         self.calls.append((method, service, path, payload))
         answer = self.answers.get((method, service, path))
-        if isinstance(answer, ApiProblem):
+        if isinstance(answer, Exception):
             raise answer
         return answer
 
@@ -643,3 +643,18 @@ def test_a_search_of_one_character_asks_the_service_nothing(client: TestClient, 
 
     assert page.status_code == 200
     assert fake.calls == []
+
+
+def test_the_case_is_still_shown_when_the_pupils_name_and_the_documents_cannot_be_fetched(
+    fake: FakeServiceApi,
+) -> None:
+    fake.answers[("GET", "signals", f"/pupils/{PUPIL_ID}")] = ServiceUnavailable("signals")
+    fake.answers[("GET", "notifications", f"/cases/{CASE_ID}/melding-documents")] = ServiceUnavailable(
+        "notifications"
+    )
+    with portal(fake) as client:
+        page = client.get(f"/zaken/{CASE_ID}")
+
+    assert page.status_code == 200
+    assert "Stap 5: besluit volgens het afwegingskader genomen" in text_of(page.text)
+    assert "Sanne" not in page.text

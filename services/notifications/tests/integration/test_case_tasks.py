@@ -44,6 +44,8 @@ from meldcode_contracts.cases import (
     RiskWeighedPayload,
     VeiligThuisFeedbackReceivedPayload,
     WeighingParticipant,
+    ZorgteamMemberInvited,
+    ZorgteamMemberInvitedPayload,
 )
 from meldcode_testkit import Suite, eventually
 
@@ -306,6 +308,10 @@ async def test_a_pupil_leaving_alerts_the_zorgteam_and_the_transfer_hands_the_ca
             **case.ids(), signal_ids=[signal.payload.signal_id], case_owner_id="ib-1", opened_by="ib-1"
         ),
     )
+    invited = ZorgteamMemberInvited(  # the zorgteam of the case: only invited members see its tasks
+        **case.envelope(OPENED_AT + timedelta(hours=1)),
+        payload=ZorgteamMemberInvitedPayload(**case.ids(), member_id="zt-9", invited_on=date(2026, 11, 2)),
+    )
     left = PupilLeftSchool(
         **case.envelope(OPENED_AT + timedelta(days=1)),
         payload=PupilLeftSchoolPayload(**case.ids(), left_on=date(2026, 11, 3), destination_school="34CD"),
@@ -322,7 +328,7 @@ async def test_a_pupil_leaving_alerts_the_zorgteam_and_the_transfer_hands_the_ca
         ),
     )
     async with httpx.AsyncClient(base_url=svc.url) as http:
-        for event in (opened, left):
+        for event in (opened, invited, left):
             await publish(suite, CASEWORK_EVENTS, event)
         alert = await wait_for(http, suite, ZORGTEAM_OTHER, "pupil_left_school", "open", case.case_id)
         assert alert["assignee_role"] == "zorgteam"

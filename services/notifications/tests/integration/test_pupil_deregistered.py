@@ -14,7 +14,8 @@ from meldcode_testkit import Suite, eventually
 
 from .test_notifications import NOW, auth, envelope, publish, pupil_registered, signal_recorded
 
-ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
+# Without an open case the alert is the IB'er's: the zorgteam sees only the cases it is invited into.
+IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 
 
 def deregistered(pupil_id: uuid.UUID) -> PupilDeregistered:
@@ -29,12 +30,12 @@ def deregistered(pupil_id: uuid.UUID) -> PupilDeregistered:
 
 
 async def alerts_about(http: httpx.AsyncClient, suite: Suite, pupil_id: uuid.UUID) -> list[dict[str, Any]]:
-    response = await http.get("/tasks", params={"status": "all"}, headers=auth(suite, ZORGTEAM))
+    response = await http.get("/tasks", params={"status": "all"}, headers=auth(suite, IB))
     assert response.status_code == 200, response.text
     return [t for t in response.json() if t["kind"] == "pupil_left_school" and t["pupil_id"] == str(pupil_id)]
 
 
-async def test_a_pupil_with_recent_signals_leaving_alerts_the_zorgteam_once_and_one_without_does_not(
+async def test_a_pupil_with_recent_signals_and_no_case_leaving_alerts_the_ib_er_once_and_one_without_does_not(
     suite: Suite,
 ) -> None:
     svc = await suite.service("notifications")
@@ -48,7 +49,7 @@ async def test_a_pupil_with_recent_signals_leaving_alerts_the_zorgteam_once_and_
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
         [alert] = await eventually(lambda: alerts_about(http, suite, with_signal))
-        assert alert["assignee_role"] == "zorgteam"
+        assert alert["assignee_role"] == "intern_begeleider"
         assert alert["case_id"] is None
         # One key per pupil keeps its events in order: once a later event of the quiet pupil is
         # handled, its deregistration was handled too.

@@ -18,6 +18,8 @@ from ..conftest import CaseFile, Events, a_whole_case, at, day
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",
     "CaseOwnerChanged": "Andere casus-eigenaar",
+    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
+    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
     "ParentsConversationHeld": "Gesprek met ouders gevoerd",
     "ParentsConversationSkipped": "Gesprek met ouders overgeslagen (met reden)",
     "RiskWeighed": "Weging in het zorgteam",

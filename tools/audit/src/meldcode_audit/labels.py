@@ -7,6 +7,8 @@ from typing import Any
 EVENTS = {
     "CaseOpened": "Zaak geopend",
     "CaseOwnerChanged": "Casushouder gewijzigd",
+    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
+    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
     "ParentsConversationHeld": "Gesprek met de ouders gevoerd",
     "ParentsConversationSkipped": "Gesprek met de ouders overgeslagen",
     "RiskWeighed": "Weging en risicotaxatie",

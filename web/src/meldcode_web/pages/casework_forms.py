@@ -483,8 +483,18 @@ DECISION_FORM = StepForm(
         Field(
             "reasons", "Redenen van het besluit", Kind.TEXTAREA, hint="Ook (juist) als er niet wordt gemeld."
         ),
-        Field("who_reports", "Wie doet de melding? (gebruikers-id)", required=False),
-        Field("who_informs_parents", "Wie informeert de ouders? (gebruikers-id)", required=False),
+        Field(
+            "who_reports",
+            "Wie doet de melding? (gebruikers-id)",
+            required=False,
+            hint="Nodig bij een besluit tot melden bij Veilig Thuis.",
+        ),
+        Field(
+            "who_informs_parents",
+            "Wie informeert de ouders? (gebruikers-id)",
+            required=False,
+            hint="Over de uitkomst en een eventuele melding; nodig tenzij er geen vermoeden is.",
+        ),
     ),
     GROUP_DECISION,
     submit="Besluit vastleggen",

@@ -26,6 +26,8 @@ OUTCOMES: dict[str, str] = {
 EVENTS: dict[str, str] = {
     "CaseOpened": "Zaak geopend",
     "CaseOwnerChanged": "Andere casushouder",
+    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
+    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
     "ParentsConversationHeld": "Gesprek met ouders gevoerd",
     "ParentsConversationSkipped": "Gesprek met ouders overgeslagen",
     "RiskWeighed": "Weging in het zorgteam",

@@ -178,4 +178,11 @@ SCHEMA = [
     )""",
     "create index if not exists webhook_deliveries_pending on webhook_deliveries (next_attempt_at) where status = 'pending'",
     *TABLE_OUTBOX_SCHEMA,
+    # The zorgteam members invited into each case: they see only those cases' tasks and documents.
+    """create table if not exists case_zorgteam (
+        invitation text primary key,
+        case_id uuid not null,
+        member_id text not null
+    )""",
+    "create index if not exists case_zorgteam_by_member on case_zorgteam (member_id, case_id)",
 ]

@@ -30,8 +30,9 @@ from .workdays import DUTCH_HOLIDAYS, end_of_dutch_day, working_days_deadline
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
 LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
-"""Rule 14: the zorgteam of the school is alerted when a pupil with an open case or recent signals
-leaves."""
+"""Rule 14: the zorgteam of the case is alerted when a pupil with an open case leaves (a zorgteam
+member sees the tasks of the cases they are invited into); a pupil with recent signals and no case
+is the IB'er's (`SIGNAL_REVIEWER`), who alone sees pupils outside cases."""
 FEEDBACK_TERM_WORKING_DAYS = 5
 """Rule 11: Veilig Thuis tells the reporter what it did within this many working days."""
 
@@ -391,7 +392,7 @@ def on_pupil_deregistered(
                 tenant=fact.tenant,
                 school=fact.school,
                 kind=TaskKind.PUPIL_LEFT_SCHOOL,
-                assignee=Assignee.role_at_school(LEAVING_PUPIL_ALERTED),
+                assignee=Assignee.role_at_school(LEAVING_PUPIL_ALERTED if open_case_ids else SIGNAL_REVIEWER),
                 created_at=fact.occurred_at,
                 source_event_id=fact.event_id,
                 pupil_id=fact.pupil_id,

@@ -29,7 +29,7 @@ from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1
 from meldcode_servicekit.logging import get_logger
 
 from .. import application, translation
-from ..adapters import erasure, facts
+from ..adapters import erasure, facts, zorgteam
 from ..adapters.jgz_webhooks import enqueue_delivery
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.decisions import DEFAULT_TERMS, Decision, Terms
@@ -70,6 +70,7 @@ async def handle_event(
         log.info("personal_data_erased", pupil_id=str(event.payload.pupil_id))
         return
     await remember_facts(conn, event, clock)
+    await zorgteam.remember_invitation(conn, event)
     await enqueue_jgz_webhook(conn, event, jgz_tenants, clock)
     store = PostgresTaskStore(conn)
     if isinstance(event, PupilRegistered):

@@ -19,6 +19,7 @@ from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
 
 from .. import application
+from ..adapters import zorgteam
 from ..adapters.melding_documents import StoredDocument, documents_of_case, stored_document
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.access import TASK_USERS, Viewer
@@ -132,6 +133,9 @@ async def list_tasks(
         found = await application.tasks_of(
             PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, wanted, limit
         )
+    invited = await invited_cases_of(principal, db)
+    if invited is not None:  # a zorgteam member: their own tasks and those of the cases they are invited into
+        found = [(task, pupil) for task, pupil in found if _zorgteam_sees(task, principal, invited)]
     # A task names its pupil (a new signal) or its case: each pupil shown is an access (NEN 7513).
     shown: dict[uuid.UUID, tuple[str, str, uuid.UUID | None]] = {}
     for task, _ in found:
@@ -167,12 +171,15 @@ async def list_tasks(
 )
 async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
     viewer = viewer_of(principal)
+    invited = await invited_cases_of(principal, db)
     try:
         async with db.acquire() as proxy, proxy.transaction():
             conn = cast(asyncpg.Connection, proxy)
             completed, pupil = await application.complete_task(
                 PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
             )
+            if invited is not None and not _zorgteam_sees(completed, principal, invited):
+                raise NotFound("Deze taak bestaat niet.", rule="task-not-found")  # rolls the completion back
     except DomainError as error:
         raise as_problem(error) from error
     log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
@@ -201,12 +208,26 @@ class MeldingDocumentOut(BaseModel):
     href: str = Field(description="Where the PDF is")
 
 
-def _may_read(principal: Principal, document: StoredDocument) -> None:
+def _may_read(principal: Principal, document: StoredDocument, invited: set[uuid.UUID] | None) -> None:
+    """`invited`: for a zorgteam member, the cases they are invited into (None for other roles)."""
     principal.require_role(*DOCUMENT_READERS)
     if document.tenant != principal.tenant:
         raise NotFound("Dit document bestaat niet.", rule="document-not-found")
     if principal.role is not Role.AUDITOR and document.school not in principal.schools:
         raise Forbidden("Dit document hoort bij een andere school.", rule="school")
+    if invited is not None and document.case_id not in invited:
+        raise NotFound("Dit document bestaat niet.", rule="document-not-found")
+
+
+def _zorgteam_sees(task: Task, principal: Principal, invited: set[uuid.UUID]) -> bool:
+    """A task assigned to the member by name (e.g. as care coordinator), or one for the zorgteam of
+    a case they are invited into."""
+    return task.assignee.user_id == principal.user_id or task.case_id in invited
+
+
+async def invited_cases_of(principal: Principal, db: asyncpg.Pool) -> set[uuid.UUID] | None:
+    """A zorgteam member's cases (those they are invited into); None for roles not limited so."""
+    return await zorgteam.invited_cases(db, principal.user_id) if principal.role is Role.ZORGTEAM else None
 
 
 @router.get(
@@ -222,9 +243,10 @@ async def list_melding_documents(
     async with db.acquire() as proxy:
         documents = await documents_of_case(cast(asyncpg.Connection, proxy), case_id)
     visible = []
+    invited = await invited_cases_of(principal, db)
     for document in documents:
         try:
-            _may_read(principal, document)
+            _may_read(principal, document, invited)
         except (Forbidden, NotFound):
             continue
         visible.append(document)
@@ -275,7 +297,7 @@ async def get_melding_document(
         document = await stored_document(cast(asyncpg.Connection, proxy), document_id)
     if document is None:
         raise NotFound("Dit document bestaat niet.", rule="document-not-found")
-    _may_read(principal, document)
+    _may_read(principal, document, await invited_cases_of(principal, db))
     if document.erased_at is not None:
         raise Gone(
             "De persoonsgegevens van deze leerling zijn gewist; het meldingsdocument is daarom niet "

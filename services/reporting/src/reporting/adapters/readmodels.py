@@ -24,7 +24,7 @@ from ..domain.access import AccessEntry
 from ..domain.cases import CaseChange, CaseRow, case_row
 from ..domain.chronology import ChronologyEntry, EntryType
 from ..domain.dashboard import DashboardFacts, StepPeriod, step_periods
-from ..domain.projection import Projection
+from ..domain.projection import Projection, ZorgteamChange
 from ..domain.pupils import PupilRow, display_name
 from .erasure import erase_pupil
 
@@ -148,6 +148,13 @@ SCHEMA = [
     "create index if not exists access_log_by_time on access_log (tenant, occurred_at desc)",
     # --- v4: stored case rows follow the fold they were made with ------------------------------
     "create table if not exists projection_versions (name text primary key, version int not null)",
+    # --- v5: the zorgteam members invited into each case (they see only those cases) -----------
+    """create table if not exists case_zorgteam (
+        invitation text primary key,
+        case_id uuid not null,
+        member_id text not null
+    )""",
+    "create index if not exists case_zorgteam_by_member on case_zorgteam (member_id, case_id)",
 ]
 
 
@@ -185,6 +192,37 @@ async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
         await add_access(conn, projection.access)
     if projection.erased_pupil is not None:
         await erase_pupil(conn, projection.erased_pupil)
+    if projection.zorgteam is not None:
+        await change_zorgteam(conn, projection.zorgteam)
+
+
+async def change_zorgteam(conn: asyncpg.Connection, change: ZorgteamChange) -> None:
+    key = f"{change.case_id}/{change.member_id}"
+    if change.invited:
+        await conn.execute(
+            "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
+            key,
+            change.case_id,
+            change.member_id,
+        )
+    else:
+        await conn.execute("delete from case_zorgteam where invitation = $1", key)
+
+
+async def invited_cases(pool: asyncpg.Pool, member_id: str) -> set[uuid.UUID]:
+    """The cases a zorgteam member is invited into: all they may see of the case lists."""
+    rows = await pool.fetch("select case_id from case_zorgteam where member_id = $1", member_id)
+    return {r["case_id"] for r in rows}
+
+
+async def invited_cases_of_pupil(pool: asyncpg.Pool, member_id: str, pupil_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await pool.fetch(
+        """select z.case_id from case_zorgteam z join school_cases c on c.case_id = z.case_id
+           where z.member_id = $1 and c.pupil_id = $2""",
+        member_id,
+        pupil_id,
+    )
+    return {r["case_id"] for r in rows}
 
 
 async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:

@@ -69,6 +69,7 @@ TABLES: Final[dict[str, TableSpec]] = {
     "case_changes": TableSpec("event_id"),
     "school_cases": TableSpec("case_id"),
     "access_log": TableSpec("access_id"),
+    "case_zorgteam": TableSpec("invitation"),
     # processed_at: when the event was processed; topic/partition/offset: where the first copy of
     # an event was read, which differs when copies of one event sit on different partitions.
     "processed_events": TableSpec("event_id", ("processed_at", "topic", "partition", "offset")),

@@ -48,6 +48,8 @@ class EntryType(StrEnum):
     PERSONAL_DATA_ERASED = "PersonalDataErased"
     CASE_OPENED = "CaseOpened"
     CASE_OWNER_CHANGED = "CaseOwnerChanged"
+    ZORGTEAM_MEMBER_INVITED = "ZorgteamMemberInvited"
+    ZORGTEAM_INVITATION_WITHDRAWN = "ZorgteamInvitationWithdrawn"
     PARENTS_CONVERSATION_HELD = "ParentsConversationHeld"
     PARENTS_CONVERSATION_SKIPPED = "ParentsConversationSkipped"
     RISK_WEIGHED = "RiskWeighed"
@@ -84,6 +86,8 @@ LABELS: Final[Mapping[str, str]] = {
     EntryType.PERSONAL_DATA_ERASED: "Persoonsgegevens gewist",
     EntryType.CASE_OPENED: "Zaak geopend",
     EntryType.CASE_OWNER_CHANGED: "Andere casus-eigenaar",
+    EntryType.ZORGTEAM_MEMBER_INVITED: "Zorgteamlid uitgenodigd",
+    EntryType.ZORGTEAM_INVITATION_WITHDRAWN: "Uitnodiging zorgteamlid ingetrokken",
     EntryType.PARENTS_CONVERSATION_HELD: "Gesprek met ouders gevoerd",
     EntryType.PARENTS_CONVERSATION_SKIPPED: "Gesprek met ouders overgeslagen (met reden)",
     EntryType.RISK_WEIGHED: "Weging in het zorgteam",

@@ -5,12 +5,36 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from meldcode_contracts import DataAccessed, Envelope, PersonalDataErased, PupilRegistered
+from meldcode_contracts import (
+    DataAccessed,
+    Envelope,
+    PersonalDataErased,
+    PupilRegistered,
+    ZorgteamInvitationWithdrawn,
+    ZorgteamMemberInvited,
+)
 
 from .access import AccessEntry, access_entry
 from .cases import CaseChange, CaseRow, case_change, case_row
 from .chronology import ChronologyEntry, chronology_entry
 from .pupils import PupilRow, pupil_row
+
+
+@dataclass(frozen=True)
+class ZorgteamChange:
+    """A zorgteam member invited into a case (or the invitation withdrawn): what they may see."""
+
+    case_id: uuid.UUID
+    member_id: str
+    invited: bool
+
+
+def zorgteam_change(event: Envelope) -> ZorgteamChange | None:
+    if isinstance(event, ZorgteamMemberInvited):
+        return ZorgteamChange(event.payload.case_id, event.payload.member_id, invited=True)
+    if isinstance(event, ZorgteamInvitationWithdrawn):
+        return ZorgteamChange(event.payload.case_id, event.payload.member_id, invited=False)
+    return None
 
 
 @dataclass(frozen=True)
@@ -25,6 +49,7 @@ class Projection:
     """A `DataAccessed` event's row of the access log."""
     erased_pupil: uuid.UUID | None = None
     """A pupil whose personal values every read model drops (`PersonalDataErased`, ADR 10)."""
+    zorgteam: ZorgteamChange | None = None
 
     @property
     def case(self) -> CaseRow | None:
@@ -39,6 +64,7 @@ class Projection:
             and self.case_change is None
             and self.access is None
             and self.erased_pupil is None
+            and self.zorgteam is None
         )
 
 
@@ -50,4 +76,5 @@ def project(event: Envelope) -> Projection:
         case_change=case_change(event),
         access=access_entry(event) if isinstance(event, DataAccessed) else None,
         erased_pupil=event.payload.pupil_id if isinstance(event, PersonalDataErased) else None,
+        zorgteam=zorgteam_change(event),
     )

@@ -164,6 +164,12 @@ async def pupil_chronology(
         raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
     principal.require_school(pupil.tenant, pupil.school)
     stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
+    if principal.role is Role.ZORGTEAM:
+        # Only through a case the member is invited into; of other cases of the pupil, nothing.
+        invited = await readmodels.invited_cases_of_pupil(pool, principal.user_id, pupil.pupil_id)
+        if not invited:
+            raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
+        stored = [s for s in stored if s.entry.case_id is None or s.entry.case_id in invited]
     await access.record(
         principal,
         request,
@@ -218,6 +224,9 @@ async def school_cases(
     principal.require_role(*READERS)
     principal.require_school(principal.tenant, brin)
     rows = await readmodels.cases_of_school(pool, principal.tenant, brin)
+    if principal.role is Role.ZORGTEAM:  # only the cases the member is invited into
+        invited = await readmodels.invited_cases(pool, principal.user_id)
+        rows = [r for r in rows if r.case.case_id in invited]
     await asyncio.gather(
         *(
             access.record(

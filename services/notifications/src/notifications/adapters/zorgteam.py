@@ -1,0 +1,29 @@
+"""The zorgteam members invited into each case (ZorgteamMemberInvited / ZorgteamInvitationWithdrawn):
+a zorgteam member sees only the tasks and melding documents of those cases."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from meldcode_contracts import Envelope, ZorgteamInvitationWithdrawn, ZorgteamMemberInvited
+
+
+async def remember_invitation(conn: asyncpg.Connection, event: Envelope) -> None:
+    if isinstance(event, ZorgteamMemberInvited):
+        p = event.payload
+        await conn.execute(
+            "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
+            f"{p.case_id}/{p.member_id}",
+            p.case_id,
+            p.member_id,
+        )
+    elif isinstance(event, ZorgteamInvitationWithdrawn):
+        w = event.payload
+        await conn.execute("delete from case_zorgteam where invitation = $1", f"{w.case_id}/{w.member_id}")
+
+
+async def invited_cases(db: asyncpg.Pool, member_id: str) -> set[uuid.UUID]:
+    rows = await db.fetch("select case_id from case_zorgteam where member_id = $1", member_id)
+    return {r["case_id"] for r in rows}
