@@ -7,6 +7,7 @@ erasure can find those fields without knowing each event by heart.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Annotated, Any, TypeVar
@@ -28,6 +29,7 @@ def is_personal(model: type[BaseModel], field_name: str) -> bool:
     return isinstance(extra, dict) and extra.get(PERSONAL_DATA_KEY) is True
 
 
+@functools.cache  # models are classes: what they mark never changes while the process runs
 def personal_field_names(model: type[BaseModel]) -> frozenset[str]:
     """The names of the fields of `model` that are marked as personal data."""
     return frozenset(name for name in model.model_fields if is_personal(model, name))
@@ -60,6 +62,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
+@functools.cache  # read only: callers must not change the dict
 def nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
     """The fields of `model` that hold another model (or a list or optional of one), by name."""
     found: dict[str, type[BaseModel]] = {}

@@ -15,6 +15,7 @@ the field's erased value: `"[gewist]"` for text (see `meldcode_contracts.persona
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import uuid
@@ -158,6 +159,7 @@ def _pupil_id_in(payload: dict[str, Any]) -> uuid.UUID | None:
     return uuid.UUID(value) if isinstance(value, str) else None
 
 
+@functools.cache
 def personal_field_names_deep(model: type[BaseModel]) -> bool:
     """Whether `model` or a model nested in it has a personal field."""
     if personal_field_names(model):
