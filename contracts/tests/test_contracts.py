@@ -89,3 +89,13 @@ def test_every_event_of_every_topic_can_be_parsed_from_the_wire() -> None:
     union = typing.get_args(typing.get_args(AnyEvent)[0])
     assert set(union) == set(ALL_EVENTS)
     assert len({e.model_fields["event_type"].default for e in ALL_EVENTS}) == len(ALL_EVENTS)
+
+
+def test_every_contract_event_has_its_own_dutch_label() -> None:
+    from meldcode_contracts.labels import EVENT_LABELS, FALLBACK_LABEL
+    from meldcode_contracts.registry import ALL_EVENTS
+
+    names = {e.model_fields["event_type"].default for e in ALL_EVENTS}
+    assert set(EVENT_LABELS) == names
+    assert FALLBACK_LABEL not in EVENT_LABELS.values()
+    assert len(set(EVENT_LABELS.values())) == len(EVENT_LABELS)

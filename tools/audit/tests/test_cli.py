@@ -122,7 +122,7 @@ async def test_history_as_of_and_export_give_the_auditor_the_whole_file(suite: S
         "Chronologisch overzicht",
         "Signaal vastgelegd",
         "Zaak geopend",
-        "Weging en risicotaxatie",
+        "Weging in het zorgteam",
         "Melding bij Veilig Thuis",
         "Zaak gesloten",
         "intern begeleider",

@@ -4,40 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-EVENTS = {
-    "CaseOpened": "Zaak geopend",
-    "CaseOwnerChanged": "Casushouder gewijzigd",
-    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
-    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
-    "ParentsConversationHeld": "Gesprek met de ouders gevoerd",
-    "ParentsConversationSkipped": "Gesprek met de ouders overgeslagen",
-    "RiskWeighed": "Weging en risicotaxatie",
-    "DecisionMade": "Besluit volgens het afwegingskader",
-    "HelpOrganised": "Hulp georganiseerd",
-    "ParentsInformed": "Ouders geïnformeerd",
-    "ParentsInformingExceptionRecorded": "Uitzondering: ouders niet geïnformeerd",
-    "ChildInformed": "Leerling geïnformeerd",
-    "ChildInformingExceptionRecorded": "Uitzondering: leerling niet geïnformeerd",
-    "ReporterAnonymityAgreed": "Anonimiteit van de melder afgesproken",
-    "AmkNotified": "Melding bij Veilig Thuis",
-    "VeiligThuisFeedbackReceived": "Terugkoppeling van Veilig Thuis ontvangen",
-    "CareCoordinatorAssigned": "Zorgcoördinator aangewezen",
-    "FollowUpScheduled": "Evaluatie gepland",
-    "FollowUpEvaluated": "Hulp geëvalueerd",
-    "CaseClosed": "Zaak gesloten",
-    "CaseReopened": "Zaak heropend",
-    "PupilLeftSchool": "Leerling heeft de school verlaten",
-    "CaseTransferred": "Zaak overgedragen aan een andere school",
-    "JgzConsultationRequested": "Consultatie bij de JGZ gevraagd",
-    "JgzConsultationResultReceived": "Uitkomst van de JGZ-consultatie ontvangen",
-    "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
-    "PupilRegistered": "Leerling ingeschreven",
-    "PupilDeregistered": "Leerling uitgeschreven",
-    "SignalRecorded": "Signaal vastgelegd",
-    "SignalCorrected": "Signaal gecorrigeerd",
-    "ColleagueConsulted": "Collegiale consultatie",
-    "VeiligThuisAdviceRequested": "Anonieme adviesvraag aan Veilig Thuis",
-}
+from meldcode_contracts.labels import EVENT_LABELS
+
+EVENTS = EVENT_LABELS
 
 ROLES = {
     "leerkracht": "leerkracht",

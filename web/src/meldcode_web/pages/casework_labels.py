@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from meldcode_contracts.labels import EVENT_LABELS
+
 from ..templating import format_date
 
 MELDCODE_STEPS: tuple[tuple[int, str], ...] = (
@@ -65,43 +67,6 @@ CASE_STEPS: dict[str, StepView] = {
 
 def step_view(code: str) -> StepView:
     return CASE_STEPS.get(code, StepView(code, None, code, ""))
-
-
-EVENT_LABELS: dict[str, str] = {
-    "SignalRecorded": "Signaal vastgelegd",
-    "SignalCorrected": "Signaal gecorrigeerd",
-    "ColleagueConsulted": "Collegiale consultatie",
-    "PupilDeregistered": "Leerling uitgeschreven",
-    "CaseOpened": "Zaak geopend",
-    "CaseOwnerChanged": "Andere casus-eigenaar",
-    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
-    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
-    "ParentsConversationHeld": "Gesprek met ouders gevoerd",
-    "ParentsConversationSkipped": "Gesprek met ouders overgeslagen (met reden)",
-    "RiskWeighed": "Weging in het zorgteam",
-    "DecisionMade": "Besluit volgens het afwegingskader",
-    "HelpOrganised": "Hulp georganiseerd",
-    "ParentsInformed": "Ouders geïnformeerd over de melding",
-    "ParentsInformingExceptionRecorded": "Uitzondering: ouders niet geïnformeerd",
-    "ChildInformed": "Kind geïnformeerd",
-    "ChildInformingExceptionRecorded": "Uitzondering: kind niet geïnformeerd",
-    "ReporterAnonymityAgreed": "Anonimiteit melder afgesproken",
-    "AmkNotified": "Melding bij Veilig Thuis",
-    "VeiligThuisFeedbackReceived": "Terugkoppeling van Veilig Thuis",
-    "CareCoordinatorAssigned": "Zorgcoördinator aangewezen",
-    "FollowUpScheduled": "Evaluatie gepland",
-    "FollowUpEvaluated": "Hulp geëvalueerd",
-    "CaseClosed": "Zaak gesloten",
-    "CaseReopened": "Zaak heropend",
-    "PupilLeftSchool": "Leerling heeft de school verlaten",
-    "CaseTransferred": "Zaak overgedragen",
-    "JgzConsultationRequested": "Consultatie JGZ gevraagd",
-    "JgzConsultationResultReceived": "Advies van de JGZ ontvangen",
-    "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
-    "MeldingDocumentIssued": "Meldingsdocument opgesteld",
-    "JgzWebhookDelivered": "Bericht aan de JGZ afgeleverd",
-    "ReminderSent": "Herinnering verstuurd",
-}
 
 
 def event_label(event_type: str) -> str:

@@ -4,6 +4,10 @@ show these words and keep the code beside them where an auditor may need it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from meldcode_contracts.labels import EVENT_LABELS
+
 STEPS: dict[str, str] = {
     "geopend": "Stap 2: zaak geopend",
     "gesprek_ouders": "Stap 3: gesprek met ouders",
@@ -23,40 +27,7 @@ OUTCOMES: dict[str, str] = {
     "report_and_help": "Melden en hulp organiseren",
 }
 
-EVENTS: dict[str, str] = {
-    "CaseOpened": "Zaak geopend",
-    "CaseOwnerChanged": "Andere casushouder",
-    "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
-    "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
-    "ParentsConversationHeld": "Gesprek met ouders gevoerd",
-    "ParentsConversationSkipped": "Gesprek met ouders overgeslagen",
-    "RiskWeighed": "Weging in het zorgteam",
-    "DecisionMade": "Besluit volgens het afwegingskader",
-    "HelpOrganised": "Hulp georganiseerd",
-    "ParentsInformed": "Ouders geïnformeerd over de melding",
-    "ParentsInformingExceptionRecorded": "Uitzondering: ouders niet geïnformeerd",
-    "ChildInformed": "Kind geïnformeerd",
-    "ChildInformingExceptionRecorded": "Uitzondering: kind niet geïnformeerd",
-    "ReporterAnonymityAgreed": "Anonimiteit melder afgesproken",
-    "AmkNotified": "Melding bij Veilig Thuis",
-    "VeiligThuisFeedbackReceived": "Terugkoppeling van Veilig Thuis",
-    "CareCoordinatorAssigned": "Zorgcoördinator aangewezen",
-    "FollowUpScheduled": "Evaluatie gepland",
-    "FollowUpEvaluated": "Hulp geëvalueerd",
-    "CaseClosed": "Zaak gesloten",
-    "CaseReopened": "Zaak heropend",
-    "PupilLeftSchool": "Leerling heeft de school verlaten",
-    "CaseTransferred": "Zaak overgedragen aan een andere school",
-    "JgzConsultationRequested": "Consultatie JGZ gevraagd",
-    "JgzConsultationResultReceived": "Advies van de JGZ ontvangen",
-    "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
-    "PupilRegistered": "Leerling ingeschreven",
-    "PupilDeregistered": "Leerling uitgeschreven",
-    "SignalRecorded": "Signaal vastgelegd",
-    "SignalCorrected": "Signaal gecorrigeerd",
-    "ColleagueConsulted": "Collegiale consultatie",
-    "VeiligThuisAdviceRequested": "Anonieme adviesvraag aan Veilig Thuis",
-}
+EVENTS = EVENT_LABELS
 
 ROLES: dict[str, str] = {
     "leerkracht": "leerkracht",
@@ -101,7 +72,7 @@ ACCESS_ACTIONS: dict[str, str] = {
 }
 
 
-def label(table: dict[str, str], code: str | None, *, empty: str = "—") -> str:
+def label(table: Mapping[str, str], code: str | None, *, empty: str = "—") -> str:
     """The Dutch word for a code; an unknown code is shown as it is (never hidden)."""
     if not code:
         return empty

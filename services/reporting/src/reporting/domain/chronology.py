@@ -31,6 +31,7 @@ from meldcode_contracts import (
     SignalRecordedPayload,
 )
 from meldcode_contracts.cases import CasePayload
+from meldcode_contracts.labels import EVENT_LABELS, FALLBACK_LABEL
 from meldcode_contracts.notices import NoticePayload
 from meldcode_contracts.signals import ColleagueConsultedPayload
 
@@ -78,43 +79,7 @@ class EntryType(StrEnum):
     REMINDER_SENT = "ReminderSent"
 
 
-LABELS: Final[Mapping[str, str]] = {
-    EntryType.SIGNAL_RECORDED: "Signaal vastgelegd",
-    EntryType.SIGNAL_CORRECTED: "Signaal gecorrigeerd",
-    EntryType.COLLEAGUE_CONSULTED: "Collegiale consultatie",
-    EntryType.PUPIL_DEREGISTERED: "Leerling uitgeschreven",
-    EntryType.PERSONAL_DATA_ERASED: "Persoonsgegevens gewist",
-    EntryType.CASE_OPENED: "Zaak geopend",
-    EntryType.CASE_OWNER_CHANGED: "Andere casus-eigenaar",
-    EntryType.ZORGTEAM_MEMBER_INVITED: "Zorgteamlid uitgenodigd",
-    EntryType.ZORGTEAM_INVITATION_WITHDRAWN: "Uitnodiging zorgteamlid ingetrokken",
-    EntryType.PARENTS_CONVERSATION_HELD: "Gesprek met ouders gevoerd",
-    EntryType.PARENTS_CONVERSATION_SKIPPED: "Gesprek met ouders overgeslagen (met reden)",
-    EntryType.RISK_WEIGHED: "Weging in het zorgteam",
-    EntryType.DECISION_MADE: "Besluit volgens het afwegingskader",
-    EntryType.HELP_ORGANISED: "Hulp georganiseerd",
-    EntryType.PARENTS_INFORMED: "Ouders geïnformeerd over de melding",
-    EntryType.PARENTS_INFORMING_EXCEPTION_RECORDED: "Uitzondering: ouders niet geïnformeerd",
-    EntryType.CHILD_INFORMED: "Kind geïnformeerd",
-    EntryType.CHILD_INFORMING_EXCEPTION_RECORDED: "Uitzondering: kind niet geïnformeerd",
-    EntryType.REPORTER_ANONYMITY_AGREED: "Anonimiteit melder afgesproken",
-    EntryType.AMK_NOTIFIED: "Melding bij Veilig Thuis",
-    EntryType.VEILIG_THUIS_FEEDBACK_RECEIVED: "Terugkoppeling van Veilig Thuis",
-    EntryType.CARE_COORDINATOR_ASSIGNED: "Zorgcoördinator aangewezen",
-    EntryType.FOLLOW_UP_SCHEDULED: "Evaluatie gepland",
-    EntryType.FOLLOW_UP_EVALUATED: "Hulp geëvalueerd",
-    EntryType.CASE_CLOSED: "Zaak gesloten",
-    EntryType.CASE_REOPENED: "Zaak heropend",
-    EntryType.PUPIL_LEFT_SCHOOL: "Leerling heeft de school verlaten",
-    EntryType.CASE_TRANSFERRED: "Zaak overgedragen",
-    EntryType.JGZ_CONSULTATION_REQUESTED: "Consultatie JGZ gevraagd",
-    EntryType.JGZ_CONSULTATION_RESULT_RECEIVED: "Advies van de JGZ ontvangen",
-    EntryType.CASE_HANDED_OVER_TO_JGZ: "Zaak overgedragen aan de JGZ",
-    EntryType.MELDING_DOCUMENT_ISSUED: "Meldingsdocument opgesteld",
-    EntryType.JGZ_WEBHOOK_DELIVERED: "Bericht aan de JGZ afgeleverd",
-    EntryType.REMINDER_SENT: "Herinnering verstuurd",
-}
-FALLBACK_LABEL: Final = "Gebeurtenis"
+LABELS: Final[Mapping[str, str]] = {t: EVENT_LABELS[t] for t in EntryType}
 ENTRY_TYPES: Final = frozenset(EntryType)
 
 
