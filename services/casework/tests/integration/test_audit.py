@@ -245,6 +245,12 @@ async def test_tampering_with_the_event_store_is_named_by_verify_over_http(suite
 async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access_topic(suite: Suite) -> None:
     casework, case_id, pupil_id, _ = await opened_case(suite)
     async with httpx.AsyncClient(base_url=casework.url) as http:
+        invited = await http.post(
+            f"/cases/{case_id}/zorgteam-invitations",
+            json={"member_id": "zt-carla"},
+            headers=bearer(suite, "ib-bram", "intern_begeleider"),
+        )
+        assert invited.status_code == 200, invited.text
         read = await http.get(f"/cases/{case_id}", headers=bearer(suite, "zt-carla", "zorgteam"))
     assert read.status_code == 200
     messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=100, timeout=5)
