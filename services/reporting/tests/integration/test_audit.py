@@ -178,11 +178,13 @@ async def test_a_rebuild_after_the_demo_cases_walked_through_casework_gives_iden
         "case_changes",
         "school_cases",
         "access_log",
+        "case_zorgteam",
         "processed_events",
     }
     assert all(t["equal"] and t["live_checksum"] == t["rebuilt_checksum"] for t in tables.values())
     assert tables["pupils"]["rows"] == 2
     assert tables["school_cases"]["rows"] == 2
+    assert tables["case_zorgteam"]["rows"] == 2, "the zorgteam member invited into each demo case"
     assert tables["access_log"]["rows"] >= 2, "the reads of the case list were logged and projected"
     assert result["events"] >= 2 * 3 + 13 + 6
 
@@ -418,14 +420,16 @@ async def test_the_school_case_list_logs_one_access_per_case_listed(suite: Suite
     async with httpx.AsyncClient(base_url=svc.url) as http:
 
         async def two_cases() -> bool:
-            response = await http.get("/schools/12AB/cases", headers=auth(suite, sub="zt-5", role="zorgteam"))
+            response = await http.get(
+                "/schools/12AB/cases", headers=auth(suite, sub="ib-5", role="intern_begeleider")
+            )
             return response.status_code == 200 and len(response.json()["cases"]) == 2
 
         await eventually(two_cases)
 
         async def logged() -> set[str]:
             response = await http.get(
-                "/audit/access-log", params={"user_id": "zt-5"}, headers=auth(suite, **AUDITOR)
+                "/audit/access-log", params={"user_id": "ib-5"}, headers=auth(suite, **AUDITOR)
             )
             found = {e["case_id"] for e in response.json()["entries"] if e["action"] == "school.cases"}
             return found if found == case_ids else set()
