@@ -110,6 +110,10 @@ def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
 
 
+CLIENT_HEADERS = {"User-Agent": "meldcode-web/0.1.0"}
+"""How the portal names itself to the services: it shows as the client application in the access log."""
+
+
 def create_app(
     settings: PortalSettings | None = None,
     *,
@@ -122,7 +126,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(transport=http_transport) as client:
+        async with httpx.AsyncClient(transport=http_transport, headers=CLIENT_HEADERS) as client:
             app.state.http_client = client
             yield
 
@@ -138,7 +142,7 @@ def create_app(
     app.state.token_verifier = token_verifier or TokenVerifier(ServiceSettings())
     app.state.oidc_client = oidc_client or auth.oidc_client(settings)
     # Outside the lifespan (e.g. a TestClient without `with`) pages still get a client.
-    app.state.http_client = httpx.AsyncClient(transport=http_transport)
+    app.state.http_client = httpx.AsyncClient(transport=http_transport, headers=CLIENT_HEADERS)
 
     app.add_middleware(
         SessionMiddleware,
