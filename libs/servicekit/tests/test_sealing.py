@@ -166,3 +166,15 @@ async def test_the_data_keys_are_stored_only_wrapped_with_the_master_key(
             other_master.key(pupil_id)
     finally:
         other_master.close()
+
+
+def test_many_threads_registering_one_subject_at_once_all_get_the_same_pupil_and_key(store: KeyStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pupil_id, case_id = uuid.uuid4(), uuid.uuid4()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda _: store.sealing_key(case_id, pupil_id=pupil_id, tenant="swv-zuid"), range(8))
+        )
+    assert {owner for owner, _ in results} == {pupil_id}
+    assert len({key for _, key in results}) == 1

@@ -117,35 +117,50 @@ class KeyStore:
         """(pupil id, data key) to seal data of `subject_id` with. The first data of a subject names
         its pupil (`pupil_id`; a subject without a pupil, such as an anonymous advice request, is its
         own); later data of the subject finds it. Makes the pupil's key the first time."""
-        owner = self.pupil_of(subject_id)
+        with self._lock:
+            owner = self._subjects.get(subject_id)
         if owner is None:
-            owner = pupil_id or subject_id
             if tenant is None:
-                raise UnknownDataKey(f"subject {subject_id} has no pupil yet and no tenant was given")
-            self._register(subject_id, owner, tenant)
+                owner = self.pupil_of(subject_id)
+                if owner is None:
+                    raise UnknownDataKey(f"subject {subject_id} has no pupil yet and no tenant was given")
+            else:
+                owner = self._register(subject_id, pupil_id or subject_id, tenant)
         key = self.key(owner)
         if key is None:
             raise DataKeyErased(owner)
         return owner, key
 
-    def _register(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> None:
+    def _register(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> uuid.UUID:
+        """The subject's pupil: the one it was registered with before, or `pupil_id` now (with a new
+        key for that pupil if they have none). One statement, one round trip: a new signal or case
+        costs no more. (The key made here is thrown away when the pupil already has one.)"""
         wrapped = self._wrap(pupil_id, AESGCM.generate_key(bit_length=256))
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute(
-                "insert into pupil_keys (pupil_id, tenant, wrapped_key) values (%s, %s, %s) "
-                "on conflict (pupil_id) do nothing",
-                (pupil_id, tenant, wrapped),
-            )
-            conn.execute(
-                "insert into key_subjects (subject_id, pupil_id) values (%s, %s) on conflict do nothing",
-                (subject_id, pupil_id),
-            )
+        with self._pool.connection() as conn:
             row = conn.execute(
-                "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+                """with new_key as (
+                       insert into pupil_keys (pupil_id, tenant, wrapped_key) values (%(pupil)s, %(tenant)s, %(key)s)
+                       on conflict (pupil_id) do nothing
+                   ), new_subject as (
+                       insert into key_subjects (subject_id, pupil_id) values (%(subject)s, %(pupil)s)
+                       on conflict (subject_id) do nothing
+                       returning pupil_id
+                   )
+                   select pupil_id from new_subject
+                   union all
+                   select pupil_id from key_subjects where subject_id = %(subject)s
+                   limit 1""",
+                {"pupil": pupil_id, "tenant": tenant, "key": wrapped, "subject": subject_id},
             ).fetchone()
+            if row is None:  # registered at this very moment by another process: read it afresh
+                row = conn.execute(
+                    "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+                ).fetchone()
         assert row is not None
+        owner: uuid.UUID = row[0]
         with self._lock:
-            self._subjects[subject_id] = row[0]
+            self._subjects[subject_id] = owner  # a subject never changes pupil: cached for good
+        return owner
 
     def pupil_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
         with self._lock:
