@@ -20,7 +20,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol, TypeGuard
+from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -173,10 +173,6 @@ def payload_model_of_type(event_type: object) -> type[BaseModel] | None:
 
 
 # --- domain events in the eventsourcing stores ------------------------------------------------
-
-
-class SealedDomainEvent(Protocol):
-    personal_data: ClassVar[tuple[str, ...]]
 
 
 class SealingMapper(Mapper[uuid.UUID]):
