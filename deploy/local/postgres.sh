@@ -3,6 +3,10 @@
 #   postgres.sh start | stop | status | url [DBNAME] | createdb NAME
 # As root, PostgreSQL refuses to run, so the server runs as an unprivileged OS user that the
 # script creates. If MELDCODE_DATABASE_URL is set, that server is used and nothing is started.
+#
+# Durable by default: fsync, synchronous_commit and full_page_writes stay on, so a commit the API
+# confirmed survives a crash of the server or the machine (ADR 13). MELDCODE_PG_DURABILITY=fast
+# trades that for speed; only the test session sets it, for a server that no test kills.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -43,11 +47,17 @@ start() {
   if [ ! -f "$data/PG_VERSION" ]; then
     as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$run/initdb.log" 2>&1
   fi
+  local durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  case "${MELDCODE_PG_DURABILITY:-durable}" in
+    durable) ;;
+    fast) durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" ;;
+    *) echo "postgres: MELDCODE_PG_DURABILITY must be durable or fast" >&2; exit 2 ;;
+  esac
   as_pg "$bin/pg_ctl" -D "$data" -l "$run/server.log" -w -t 60 \
-    -o "-p $MELDCODE_PG_PORT -h 127.0.0.1 -k '' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC" \
+    -o "-p $MELDCODE_PG_PORT -h 127.0.0.1 -k '' -c max_connections=300 $durability -c timezone=UTC" \
     start >/dev/null
   "$bin/pg_isready" -h 127.0.0.1 -p "$MELDCODE_PG_PORT" -t 30 >/dev/null
-  echo "postgres: ready at $(address_url)" >&2
+  echo "postgres: ready at $(address_url) (${MELDCODE_PG_DURABILITY:-durable})" >&2
 }
 
 stop() {

@@ -1,8 +1,11 @@
 """Test support on real infrastructure (pytest plugin, loaded from the root conftest).
 
-The session starts the local Kafka and PostgreSQL through deploy/local/ (or uses the ones named by
-KAFKA_BOOTSTRAP_SERVERS / MELDCODE_DATABASE_URL). Each test isolates itself with its own
-databases and its own topic and consumer-group prefix, so tests run in any order.
+The session starts a Kafka and a PostgreSQL of its own through deploy/local/ (or uses the ones named
+by KAFKA_BOOTSTRAP_SERVERS / MELDCODE_DATABASE_URL): other ports and another run directory than
+`make run`, so the tests' databases never land in the demo's server. That server is the one place
+where durability is traded for speed (`MELDCODE_PG_DURABILITY=fast`): no test kills it; the fault
+suite starts durable servers of its own. Each test isolates itself with its own databases and its
+own topic and consumer-group prefix, so tests run in any order.
 """
 
 from __future__ import annotations
@@ -65,9 +68,28 @@ class Infrastructure:
         )
 
 
+TEST_INFRASTRUCTURE_ENV = {
+    "MELDCODE_RUN_DIR": str(REPO_ROOT / ".run" / "test"),
+    "MELDCODE_PG_PORT": "15442",
+    "MELDCODE_KAFKA_PORT": "19102",
+    "MELDCODE_KAFKA_CONTROLLER_PORT": "19103",
+    "MELDCODE_PG_DURABILITY": "fast",
+}
+
+
+def _script_env() -> dict[str, str]:
+    """The environment of the infrastructure scripts: the test defaults under what is set."""
+    return {**TEST_INFRASTRUCTURE_ENV, **os.environ}
+
+
 def _script(name: str, *args: str) -> str:
     result = subprocess.run(
-        ["bash", str(DEPLOY_LOCAL / name), *args], capture_output=True, text=True, timeout=600, check=False
+        ["bash", str(DEPLOY_LOCAL / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=_script_env(),
     )
     if result.returncode != 0:
         raise RuntimeError(f"deploy/local/{name} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
@@ -75,7 +97,9 @@ def _script(name: str, *args: str) -> str:
 
 
 def _running(name: str) -> bool:
-    probe = subprocess.run(["bash", str(DEPLOY_LOCAL / name), "status"], capture_output=True, check=False)
+    probe = subprocess.run(
+        ["bash", str(DEPLOY_LOCAL / name), "status"], capture_output=True, check=False, env=_script_env()
+    )
     return probe.returncode == 0
 
 
