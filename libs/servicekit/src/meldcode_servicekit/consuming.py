@@ -5,7 +5,7 @@ Each message is handled in one PostgreSQL transaction that also records its `eve
 after that transaction (FastStream's ack after success). A message that is not a valid contract
 event, or whose handling keeps failing after bounded retries, is published to the service's
 dead-letter topic with the error in its headers, and the stream goes on. When the database
-itself is unreachable the message is not parked but redelivered later.
+itself is unreachable the message is not parked but redelivered later (outages.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any, cast
 
 import anyio
 import asyncpg
-import psycopg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -31,6 +30,7 @@ from meldcode_contracts import Envelope, PersonalDataErased, dead_letter_topic, 
 
 from .keystore import KeyStore, UnknownDataKey
 from .logging import get_logger
+from .outages import is_infrastructure_error
 from .sealing import open_event
 from .settings import ServiceSettings
 
@@ -55,29 +55,6 @@ CONSUMER_SCHEMA = [
 ]
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
-_INFRASTRUCTURE_TYPES: tuple[type[BaseException], ...] = (
-    OSError,
-    psycopg.OperationalError,  # the key store
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-)
-# SQLSTATE classes that say the database, not the message, is the problem: connection (08),
-# insufficient resources (53), operator intervention (57), system error (58), read-only after a
-# failover (25006), and serialization/deadlock (40001, 40P01) that a redelivery resolves.
-_INFRASTRUCTURE_SQLSTATE_CLASSES = ("08", "53", "57", "58")
-_INFRASTRUCTURE_SQLSTATES = ("25006", "40001", "40P01")
-
-
-def is_infrastructure_error(exc: BaseException) -> bool:
-    """True when retrying later will help and the message must not be parked."""
-    if isinstance(exc, _INFRASTRUCTURE_TYPES):
-        return True
-    sqlstate = getattr(exc, "sqlstate", None)
-    return (
-        isinstance(exc, asyncpg.PostgresError)
-        and isinstance(sqlstate, str)
-        and (sqlstate[:2] in _INFRASTRUCTURE_SQLSTATE_CLASSES or sqlstate in _INFRASTRUCTURE_SQLSTATES)
-    )
 
 
 class TenantMismatch(Exception):

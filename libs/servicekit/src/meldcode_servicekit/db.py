@@ -8,9 +8,17 @@ from urllib.parse import urlsplit
 import asyncpg
 from fastapi import FastAPI
 
+from .settings import CONNECT_WAIT_SECONDS
+
 
 async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size, command_timeout=30)
+    pool = await asyncpg.create_pool(
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=30,
+        timeout=CONNECT_WAIT_SECONDS,
+    )
     assert pool is not None
     return pool
 
@@ -35,7 +43,10 @@ def postgres_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": parts.password or "",
         "POSTGRES_POOL_SIZE": "5",
         "POSTGRES_MAX_OVERFLOW": "10",
-        "POSTGRES_CONNECT_TIMEOUT": "10",
+        # the wait for a pooled connection; a connection is checked before use, so one that died
+        # with a restarted server is replaced instead of failing the request
+        "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_WAIT_SECONDS),
+        "POSTGRES_PRE_PING": "y",
     }
 
 

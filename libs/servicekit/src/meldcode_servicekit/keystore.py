@@ -28,7 +28,7 @@ import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
-from .settings import ServiceSettings
+from .settings import CONNECT_WAIT_SECONDS, ServiceSettings
 
 KEYSTORE_SCHEMA = [
     """create table if not exists pupil_keys (
@@ -96,8 +96,16 @@ class KeyStore:
         self._keys: dict[uuid.UUID, _Cached] = {}
         self._subjects: dict[uuid.UUID, uuid.UUID] = {}
         self._lock = threading.Lock()
+        # A short wait and a checked connection: an unreachable key store refuses a request within
+        # seconds (503), and a connection that died with a restarted server is replaced.
         self._pool = ConnectionPool(
-            database_url, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+            database_url,
+            min_size=1,
+            max_size=4,
+            open=True,
+            kwargs={"autocommit": True, "connect_timeout": 2},
+            timeout=CONNECT_WAIT_SECONDS,
+            check=ConnectionPool.check_connection,
         )
 
     def install(self) -> None:

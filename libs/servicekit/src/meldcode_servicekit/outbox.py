@@ -19,12 +19,14 @@ from typing import Any
 import anyio
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from asyncpg.pool import PoolConnectionProxy
 from eventsourcing.application import Application
 
 from meldcode_contracts import Actor, Envelope, serialize_event
 
 from .keystore import KeyStore
 from .logging import get_logger
+from .outages import is_infrastructure_error
 from .sealing import seal_event
 
 log = get_logger(__name__)
@@ -92,19 +94,37 @@ class RelayLoop:
         raise NotImplementedError
 
     async def run(self) -> None:
-        async with self._pool.acquire() as lock_connection:
-            while not self._stopping.is_set():
-                if await lock_connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name):
-                    break
-                await self._pause(1.0)
-            else:
-                return
+        """Relay while holding the lock; when the lock's connection is lost (a database restart ends
+        the session and so releases the lock), stop relaying and compete for the lock again, so two
+        replicas never relay at once for long."""
+        backoff = 0.1
+        while not self._stopping.is_set():
             try:
-                await self._relay_until_stopped()
-            finally:
-                await lock_connection.execute("select pg_advisory_unlock(hashtext($1))", self.name)
+                async with self._pool.acquire() as lock_connection:
+                    if not await self._try_lock(lock_connection):
+                        await self._pause(1.0)
+                        continue
+                    log.info("outbox_relay_lock_taken", relay=self.name)
+                    try:
+                        await self._relay_while_locked(lock_connection)
+                    finally:
+                        with contextlib.suppress(Exception):
+                            await lock_connection.execute(
+                                "select pg_advisory_unlock(hashtext($1))", self.name
+                            )
+                backoff = 0.1
+            except Exception as exc:
+                if not is_infrastructure_error(exc):
+                    raise
+                log.warning(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
+                await self._pause(backoff)
+                backoff = min(backoff * 2, 5.0)
 
-    async def _relay_until_stopped(self) -> None:
+    async def _try_lock(self, connection: PoolConnectionProxy[Any]) -> bool:
+        return bool(await connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name))
+
+    async def _relay_while_locked(self, lock_connection: PoolConnectionProxy[Any]) -> None:
+        """Relay until stopped, or until a failure finds the lock's connection gone."""
         backoff = self._idle
         while not self._stopping.is_set():
             try:
@@ -113,6 +133,8 @@ class RelayLoop:
             except Exception as exc:
                 log.warning(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
                 handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
+                if is_infrastructure_error(exc):
+                    await lock_connection.fetchval("select 1", timeout=2)  # raises when the lock is lost
             if not handled:
                 await self._pause(backoff)
 

@@ -15,8 +15,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .keystore import DataKeyErased
 from .logging import get_logger
+from .outages import OUTAGE_ERROR_TYPES, is_concurrent_write, is_infrastructure_error
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
 
 log = get_logger(__name__)
 
@@ -65,14 +67,22 @@ class Unprocessable(Problem):
 
 
 def problem_response(
-    status: int, title: str, detail: str, *, rule: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    rule: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if rule:
         body["type"] = f"urn:meldcode:rule:{rule}"
         body["rule"] = rule
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -111,6 +121,29 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
         log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
         return problem_response(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.")
 
+    async def on_infrastructure(request: Request, exc: Exception) -> JSONResponse:
+        """A database, the key store or Kafka failed under the request. Registered for those error
+        types (not for `Exception`), so Starlette answers from its exception middleware and the
+        client's keep-alive connection stays usable."""
+        if is_infrastructure_error(exc):
+            log.warning("request_refused_outage", path=request.url.path, error_type=type(exc).__name__)
+            return problem_response(
+                503,
+                "Tijdelijk niet beschikbaar",
+                "De dienst kan dit nu niet verwerken; er is niets vastgelegd. Probeer het zo opnieuw.",
+                rule="service-unavailable",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        if is_concurrent_write(exc):
+            log.info("request_refused_concurrent_write", path=request.url.path)
+            return problem_response(
+                409,
+                "Conflict",
+                "Iemand anders heeft dit tegelijk gewijzigd; er is niets vastgelegd. Laad opnieuw en probeer het nog eens.",
+                rule="concurrent-change",
+            )
+        return await on_unexpected(request, exc)
+
     async def on_erased(_: Request, exc: Exception) -> JSONResponse:
         return problem_response(
             410,
@@ -124,6 +157,8 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
+    for error_type in OUTAGE_ERROR_TYPES:
+        app.add_exception_handler(error_type, on_infrastructure)
 
     if domain_error is not None:
 

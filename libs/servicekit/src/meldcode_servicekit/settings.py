@@ -11,6 +11,10 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# How long a request waits for a database or key-store connection before it is refused with 503
+# (problems.py): an outage answers fast, it never hangs.
+CONNECT_WAIT_SECONDS = 1
+
 
 class JgzPartner(BaseModel):
     """The JGZ organisation a samenwerkingsverband works with (docs/integration/jgz.md)."""

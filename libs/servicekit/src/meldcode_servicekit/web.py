@@ -3,11 +3,13 @@ and the hardened edge (body size limit, write rate limit, security headers; see 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+import anyio
 import structlog
 import typer
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -18,6 +20,7 @@ from starlette.types import ASGIApp
 from .auth import TokenVerifier
 from .deadletters import dead_letters_cli
 from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
+from .keystore import keystore_reachable
 from .permissions import ServicePolicy, enforce_route_policy, policy_of
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
@@ -25,6 +28,13 @@ from .settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ReadinessCheck = Callable[[FastAPI], Awaitable[bool]]
+READINESS_CHECK_SECONDS = 2.0
+
+
+async def key_store_reachable(app: FastAPI) -> bool:
+    """The shared key store answers (true for a service that runs without one, e.g. in tests)."""
+    store = getattr(app.state, "keystore", None)
+    return store is None or await anyio.to_thread.run_sync(keystore_reachable, store)
 
 
 class CorrelationIdMiddleware(BaseHTTPMiddleware):
@@ -94,12 +104,12 @@ def create_app(
     async def live() -> dict[str, str]:
         return {"status": "live"}
 
-    @app.get("/health/ready", tags=["health"], summary="Database and Kafka are reachable")
+    @app.get("/health/ready", tags=["health"], summary="Database, key store and Kafka are reachable")
     async def ready() -> JSONResponse:
         results = {}
-        for check in readiness_checks:
+        for check in [*readiness_checks, key_store_reachable]:
             try:
-                results[check.__name__] = await check(app)
+                results[check.__name__] = await asyncio.wait_for(check(app), READINESS_CHECK_SECONDS)
             except Exception:
                 results[check.__name__] = False
         ok = all(results.values())

@@ -41,11 +41,12 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from meldcode_contracts import ALL_TOPICS, Envelope, PersonalDataErased
-from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant, is_infrastructure_error
+from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey, connect_key_store
 from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
