@@ -3,6 +3,10 @@
 # scenario, print where to look, and stay up until Ctrl-C; then stop everything it started.
 #   run.sh           demo and stay up
 #   run.sh --bench   start everything, run bench/signal_latency.py, stop
+# The services, the portal and the demo's outside world run under supervisord (ADR 13): a process
+# that dies is restarted with backoff and the rest of the suite stays up. MELDCODE_REPLICAS=2 runs
+# every service twice (the second replica on its port + 10): consumer groups share the partitions,
+# one relay per service publishes. `bash deploy/local/supervise.sh status` shows the processes.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$MELDCODE_ROOT"
@@ -15,13 +19,11 @@ logs="$MELDCODE_RUN_DIR/logs"
 keys="$MELDCODE_RUN_DIR/dev-issuer"
 mkdir -p "$logs"
 started_infra=()
-pids=()
 
 cleanup() {
   trap - INT TERM EXIT
   echo; echo "Stopping..." >&2
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash deploy/local/supervise.sh stop || true
   for name in "${started_infra[@]}"; do bash "deploy/local/$name" stop || true; done
   echo "Stopped everything that was started." >&2
 }
@@ -77,21 +79,31 @@ for port in "$smtp_port" "$jgz_port" "$issuer_port" "$portal_port"; do
   fi
 done
 mkdir -p "$maildir"/cur "$maildir"/new "$maildir"/tmp  # a Maildir, for the catcher and the demo
-"$MELDCODE_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >>"$logs/smtp.log" 2>&1 &
-pids+=($!); extra_names=(smtp)
-"$MELDCODE_PYTHON" -m jgz_simulator.cli serve --port "$jgz_port" --secret "$jgz_secret" >>"$logs/jgz-simulator.log" 2>&1 &
-pids+=($!); extra_names+=(jgz-simulator)
 # the benchmark writes as one user far faster than a person does: no write rate limit for it
 if [ "$mode" = "--bench" ]; then export MELDCODE_WRITE_RATE_PER_MINUTE="${MELDCODE_WRITE_RATE_PER_MINUTE:-0}"; fi
+issuer_url="http://127.0.0.1:$issuer_port"
+portal_url="http://127.0.0.1:$portal_port"
+export PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_URL="http://127.0.0.1:${PORTS[casework]}" \
+  PORTAL_NOTIFICATIONS_URL="http://127.0.0.1:${PORTS[notifications]}" PORTAL_REPORTING_URL="http://127.0.0.1:${PORTS[reporting]}" \
+  PORTAL_OIDC_ISSUER="$issuer_url" PORTAL_PUBLIC_URL="$portal_url" PORTAL_HTTP_PORT="$portal_port" \
+  PORTAL_SESSION_SECRET="${PORTAL_SESSION_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+programs=(
+  "smtp|$MELDCODE_PYTHON -m aiosmtpd -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Mailbox $maildir|1|true"
+  "jgz-simulator|$MELDCODE_PYTHON -m jgz_simulator.cli serve --port $jgz_port --secret $jgz_secret|1|true"
+)
 for svc in "${SERVICES[@]}"; do
-  "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" serve >>"$logs/$svc.log" 2>&1 &
-  pids+=($!)
+  # replica N listens on the service's port + 10*N; its logs go to <service>.log / <service>-N.log
+  programs+=("$svc|bash -c 'export ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
 done
-names=("${extra_names[@]}" "${SERVICES[@]}")
+programs+=(
+  "devissuer|$MELDCODE_PYTHON -m meldcode_servicekit.devissuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
+  "portal|$MELDCODE_PYTHON -m meldcode_web.cli serve|1|false"
+)
+bash deploy/local/supervise.sh start "${programs[@]}"
 ready_urls=("http://127.0.0.1:$jgz_port/received")
 for svc in "${SERVICES[@]}"; do ready_urls+=("http://127.0.0.1:${PORTS[$svc]}/health/ready"); done
 if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 90 "${ready_urls[@]}"; then
-  for svc in "${SERVICES[@]}"; do echo "--- $logs/$svc.log" >&2; tail -15 "$logs/$svc.log" >&2; done
+  for log in "$logs"/{signals,casework,notifications,reporting}*.log; do echo "--- $log" >&2; tail -15 "$log" >&2; done
   exit 1
 fi
 
@@ -105,17 +117,7 @@ fi
 "$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}" \
   --jgz "http://127.0.0.1:$jgz_port" --jgz-secret "$jgz_secret" --maildir "$maildir"
 
-issuer_url="http://127.0.0.1:$issuer_port"
-portal_url="http://127.0.0.1:$portal_port"
-"$MELDCODE_PYTHON" -m meldcode_servicekit.devissuer serve --key-dir "$keys" --users deploy/local/demo-users.json \
-  --port "$issuer_port" --issuer-url "$issuer_url" --redirect-uri "$portal_url/auth/callback" >>"$logs/devissuer.log" 2>&1 &
-pids+=($!); names+=(devissuer)
-PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_URL="http://127.0.0.1:${PORTS[casework]}" \
-  PORTAL_NOTIFICATIONS_URL="http://127.0.0.1:${PORTS[notifications]}" PORTAL_REPORTING_URL="http://127.0.0.1:${PORTS[reporting]}" \
-  PORTAL_OIDC_ISSUER="$issuer_url" PORTAL_PUBLIC_URL="$portal_url" PORTAL_HTTP_PORT="$portal_port" \
-  PORTAL_SESSION_SECRET="${PORTAL_SESSION_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}" \
-  "$MELDCODE_PYTHON" -m meldcode_web.cli serve >>"$logs/portal.log" 2>&1 &
-pids+=($!); names+=(portal)
+bash deploy/local/supervise.sh ctl start devissuer:* portal:* >/dev/null
 if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 60 "$issuer_url/health" "$portal_url/health"; then
   for name in devissuer portal; do echo "--- $logs/$name.log" >&2; tail -15 "$logs/$name.log" >&2; done
   exit 1
@@ -133,11 +135,9 @@ for u in json.load(open(sys.argv[1], encoding="utf-8"))["users"]:
 PY
 echo
 echo "Logs: $logs/<service>.log. Everything stays up until Ctrl-C."
-while true; do
-  for i in "${!pids[@]}"; do
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      echo "${names[$i]} stopped unexpectedly; see $logs/${names[$i]}.log" >&2; exit 1
-    fi
-  done
+echo "A service that stops is restarted (see $logs/supervisord.log)."
+while bash deploy/local/supervise.sh running; do
   sleep 2 & wait $!  # `wait` returns at once on Ctrl-C, so the trap runs
 done
+echo "supervisord stopped unexpectedly; see $logs/supervisord.log" >&2
+exit 1
