@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic
 
 from .db import postgres_env
 from .keystore import KeyStore
@@ -28,6 +30,24 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+def _without_retries(method: Any) -> Any:
+    return method.__wrapped__  # the function under eventsourcing.utils.retry (functools.wraps)
+
+
+class FailFastRecorder(PostgresApplicationRecorder):
+    """The library's recorder without its own retries (ten attempts 0.2 s apart, each waiting for a
+    pooled connection): a request that met a database outage hung for ~12 s and then failed. Here
+    a connection is checked before use (POSTGRES_PRE_PING), so one that died with a restarted
+    server is replaced without a retry, and an outage fails at once: the request answers 503 and
+    the relay retries with its own backoff (issue 13). An insert whose answer was lost is not
+    blindly retried either: the client is told it failed and may try again."""
+
+    insert_events = _without_retries(PostgresApplicationRecorder.insert_events)
+    select_events = _without_retries(PostgresApplicationRecorder.select_events)
+    select_notifications = _without_retries(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = _without_retries(PostgresApplicationRecorder.max_notification_id)
+
+
 class MeldcodeApplication(Application[Any]):
     """An eventsourcing Application stored in the service's PostgreSQL database."""
 
@@ -40,7 +60,11 @@ class MeldcodeApplication(Application[Any]):
     ) -> None:
         merged = dict(env or {})
         if database_url is not None:
-            merged = {**postgres_env(database_url), **merged}
+            merged = {
+                **postgres_env(database_url),
+                "APPLICATION_RECORDER_TOPIC": get_topic(FailFastRecorder),
+                **merged,
+            }
         self.keystore = keystore
         super().__init__(env=merged)
 

@@ -198,6 +198,7 @@ class Suite:
         self.log_dir = log_dir
         self.topic_prefix = f"{isolation}."
         self.services: dict[str, ServiceProcess] = {}
+        self.replicas: dict[str, list[ServiceProcess]] = {}
         self.master_key = new_master_key()
         self.keystore_url: str | None = None
         self._keys: KeyStore | None = None
@@ -229,6 +230,18 @@ class Suite:
         await asyncio.to_thread(self.services[name].start)
         return self.services[name]
 
+    async def replica(self, name: str) -> ServiceProcess:
+        """One more process of a started service: the same database, topics and consumer group (so
+        they share the partitions and compete for the relay's lock), on a port of its own."""
+        first = self.services[name]
+        replicas = self.replicas.setdefault(name, [])
+        port = _free_port()
+        env = {**first.env, f"{name.upper()}_HTTP_PORT": str(port)}
+        process = ServiceProcess(name, env, port, self.log_dir / f"{name}-{len(replicas) + 1}.log")
+        replicas.append(process)
+        await asyncio.to_thread(process.start)
+        return process
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
@@ -241,7 +254,7 @@ class Suite:
         return open_event(value, self._keys)
 
     def stop_all(self) -> None:
-        for service in self.services.values():
+        for service in [*self.services.values(), *(r for rs in self.replicas.values() for r in rs)]:
             service.stop()
         if self._keys is not None:
             self._keys.close()

@@ -1,0 +1,636 @@
+"""Fault injection on a running suite: its own durable PostgreSQL and Kafka, a steady load of writes
+from several clients, and the check that every write answered 2xx is present exactly once in the
+event store, on the topic and in every read model that should hold it.
+
+Used by the fault suite (tests/faults) and by `bench/faults.py`, which prints the same experiments
+as a table. The servers are started by deploy/local's scripts with a run directory and ports of
+their own, so killing them never touches the test session's or `make run`'s servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from meldcode_contracts import (
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    Envelope,
+    SignalRecorded,
+    ZorgteamMemberInvited,
+)
+from meldcode_servicekit.devtokens import generate_key_pair
+from meldcode_servicekit.outbox import contract_event_id
+
+from . import DEPLOY_LOCAL, Infrastructure, Suite, _free_port
+
+SCHOOL = "12AB"
+TENANT = "swv-zuid"
+OUTAGE_ANSWER_SECONDS = 2.0
+CONSUMERS = {
+    SIGNALS_EVENTS: ("casework", "notifications", "reporting"),
+    CASEWORK_EVENTS: ("notifications", "reporting"),
+}
+
+
+# --- servers that can be killed ----------------------------------------------------------------
+
+
+@dataclass
+class LocalServer:
+    """PostgreSQL or Kafka from deploy/local/, with its own run directory and ports."""
+
+    script: str  # "postgres.sh" or "kafka.sh"
+    env: dict[str, str]
+
+    def _run(self, *args: str) -> str:
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MELDCODE_DATABASE_URL")
+        }
+        result = subprocess.run(
+            ["bash", str(DEPLOY_LOCAL / self.script), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**environment, **self.env},
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.script} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout.strip()
+
+    def start(self) -> None:
+        self._run("start")
+
+    def stop(self) -> None:
+        self._run("stop")
+
+    def address(self) -> str:
+        return self._run("url" if self.script == "postgres.sh" else "address")
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.env["MELDCODE_RUN_DIR"])
+
+    def pid(self) -> int:
+        if self.script == "postgres.sh":
+            return int((self.run_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0])
+        return int((self.run_dir / "kafka" / "kafka.pid").read_text().strip())
+
+    def kill(self) -> None:
+        """SIGKILL the server and its children at once, as a crash of its machine would."""
+        pid = self.pid()
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+        for child in [pid, *map(int, children.stdout.split())]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            alive = (
+                subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, check=False).returncode == 0
+            )
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                if not alive:
+                    return
+            time.sleep(0.1)
+
+    def pause(self) -> None:
+        os.kill(self.pid(), signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.pid(), signal.SIGCONT)
+
+
+def durable_postgres(run_dir: Path) -> LocalServer:
+    return LocalServer(
+        "postgres.sh",
+        {
+            "MELDCODE_RUN_DIR": str(run_dir),
+            "MELDCODE_PG_PORT": str(_free_port()),
+            "MELDCODE_PG_DURABILITY": "durable",
+        },
+    )
+
+
+def own_kafka(run_dir: Path) -> LocalServer:
+    return LocalServer(
+        "kafka.sh",
+        {
+            "MELDCODE_RUN_DIR": str(run_dir),
+            "MELDCODE_KAFKA_PORT": str(_free_port()),
+            "MELDCODE_KAFKA_CONTROLLER_PORT": str(_free_port()),
+        },
+    )
+
+
+@dataclass
+class FaultInfrastructure:
+    """A durable PostgreSQL for the services, another for the key store, and a Kafka: all killable."""
+
+    postgres: LocalServer
+    keys_postgres: LocalServer
+    kafka: LocalServer
+    keys_dir: Path
+
+    @classmethod
+    def start(cls, base: Path) -> FaultInfrastructure:
+        infra = cls(
+            durable_postgres(base / "pg"),
+            durable_postgres(base / "keys-pg"),
+            own_kafka(base / "kafka"),
+            base / "issuer",
+        )
+        for server in (infra.postgres, infra.keys_postgres, infra.kafka):
+            server.start()
+        generate_key_pair(infra.keys_dir)
+        return infra
+
+    def stop(self) -> None:
+        for server in (self.kafka, self.keys_postgres, self.postgres):
+            with contextlib.suppress(Exception):
+                server.resume()
+            with contextlib.suppress(Exception):
+                server.stop()
+
+    def infrastructure(self) -> Infrastructure:
+        return Infrastructure(
+            kafka=self.kafka.address(), postgres_url=self.postgres.address(), keys_dir=self.keys_dir
+        )
+
+    async def suite(self, log_dir: Path) -> Suite:
+        """A suite whose key store lives in the key-store server, so it can fail on its own."""
+        suite = Suite(self.infrastructure(), f"f{uuid.uuid4().hex[:10]}", log_dir)
+        keys = Infrastructure(
+            kafka=suite.infra.kafka, postgres_url=self.keys_postgres.address(), keys_dir=self.keys_dir
+        )
+        suite.keystore_url = await keys.create_database(f"{suite.isolation}_keys")
+        return suite
+
+
+# --- the load --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "signal" or "invitation"
+    target: str  # base URL the request went to
+    status: int | None  # None: no HTTP answer (connection refused or reset, timeout)
+    started: float  # time.monotonic()
+    elapsed: float
+    ident: str | None  # signal id or invited member id, when accepted
+    error: str | None = None  # the client's error when there was no HTTP answer, or the problem's rule
+
+
+@dataclass
+class Staff:
+    teacher: dict[str, str]
+    ib: dict[str, str]
+
+    @classmethod
+    def of(cls, infra: Infrastructure) -> Staff:
+        def bearer(sub: str, role: str) -> dict[str, str]:
+            token = infra.token(sub=sub, role=role, tenant=TENANT, schools=(SCHOOL,))
+            return {"Authorization": f"Bearer {token}"}
+
+        return cls(teacher=bearer("leerkracht-anna", "leerkracht"), ib=bearer("ib-bram", "intern_begeleider"))
+
+
+@dataclass
+class Load:
+    """Several clients writing at a steady rate: signals to the signals service, zorgteam
+    invitations (a case step) to casework. Runs until `stop()`; every answer is kept."""
+
+    signals_urls: list[str]
+    casework_urls: list[str]
+    staff: Staff
+    pupils: list[str]
+    cases: list[str]
+    clients: int = 4
+    rate_per_second: float = 20.0
+    outcomes: list[Outcome] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def start(self) -> None:
+        counter = itertools.count()
+        for client in range(self.clients):
+            self._tasks.append(asyncio.create_task(self._client(client, counter)))
+
+    async def stop(self) -> list[Outcome]:
+        self._stopping.set()
+        await asyncio.gather(*self._tasks)
+        return self.outcomes
+
+    async def _client(self, client: int, counter: itertools.count[int]) -> None:
+        interval = self.clients / self.rate_per_second
+        limits = httpx.Limits(max_keepalive_connections=2)
+        async with httpx.AsyncClient(timeout=10, limits=limits) as http:
+            next_at = time.monotonic()
+            while not self._stopping.is_set():
+                n = next(counter)
+                if self.cases and n % 4 == 3:
+                    await self._invite(http, n)
+                else:
+                    await self._signal(http, n)
+                next_at += interval
+                await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+
+    async def _signal(self, http: httpx.AsyncClient, n: int) -> None:
+        url = self.signals_urls[n % len(self.signals_urls)]
+        pupil = self.pupils[n % len(self.pupils)]
+        body = {
+            "observed_on": time.strftime("%Y-%m-%d", time.gmtime()),
+            "description": f"Signaal {n}: kwam te laat en had geen lunch bij zich.",
+            "source": {"kind": "own_observation"},
+            "categories": ["physical"],
+        }
+        await self._post(http, "signal", url, f"{url}/pupils/{pupil}/signals", body, "signal_id")
+
+    async def _invite(self, http: httpx.AsyncClient, n: int) -> None:
+        url = self.casework_urls[n % len(self.casework_urls)]
+        case = self.cases[n % len(self.cases)]
+        member = f"zt-{n}"
+        await self._post(
+            http,
+            "invitation",
+            url,
+            f"{url}/cases/{case}/zorgteam-invitations",
+            {"member_id": member},
+            None,
+            member,
+        )
+
+    async def _post(
+        self,
+        http: httpx.AsyncClient,
+        kind: str,
+        target: str,
+        url: str,
+        body: dict[str, Any],
+        id_field: str | None,
+        ident: str | None = None,
+    ) -> None:
+        headers = self.staff.teacher if kind == "signal" else self.staff.ib
+        started = time.monotonic()
+        try:
+            response = await http.post(url, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            self.outcomes.append(
+                Outcome(kind, target, None, started, time.monotonic() - started, None, type(exc).__name__)
+            )
+            return
+        elapsed = time.monotonic() - started
+        accepted = 200 <= response.status_code < 300
+        if accepted and id_field:
+            ident = str(response.json()[id_field])
+        rule = None if accepted else str(response.json().get("rule")) if response.content else None
+        self.outcomes.append(
+            Outcome(kind, target, response.status_code, started, elapsed, ident if accepted else None, rule)
+        )
+
+
+async def prepare_load(
+    suite: Suite, staff: Staff, *, pupils: int = 4, cases: int = 2
+) -> tuple[list[str], list[str]]:
+    """Pupils to write signals about, and open cases (from a first signal each) to invite into."""
+    signals, casework = suite.services["signals"].url, suite.services["casework"].url
+    pupil_ids: list[str] = []
+    case_ids: list[str] = []
+    async with httpx.AsyncClient(timeout=30) as http:
+        for _ in range(pupils):
+            response = await http.post(
+                f"{signals}/pupils",
+                headers=staff.ib,
+                json={
+                    "school": SCHOOL,
+                    "pupil_number": uuid.uuid4().hex[:8],
+                    "given_name": "Sanne",
+                    "family_name": "Jansen",
+                    "date_of_birth": "2013-05-14",
+                },
+            )
+            assert response.status_code == 201, response.text
+            pupil_ids.append(str(response.json()["pupil_id"]))
+        for pupil in pupil_ids[:cases]:
+            first = await http.post(
+                f"{signals}/pupils/{pupil}/signals",
+                headers=staff.teacher,
+                json={
+                    "observed_on": time.strftime("%Y-%m-%d", time.gmtime()),
+                    "description": "Blauwe plek op de bovenarm.",
+                    "source": {"kind": "own_observation"},
+                    "categories": ["physical"],
+                },
+            )
+            assert first.status_code == 201, first.text
+            signal_id = first.json()["signal_id"]
+
+            async def known(pupil: str = pupil) -> bool:
+                response = await http.get(f"{casework}/pupils/{pupil}/signals", headers=staff.ib)
+                return response.status_code == 200 and len(response.json()) == 1
+
+            await _until(known, 60)
+            opened = await http.post(
+                f"{casework}/cases", headers=staff.ib, json={"pupil_id": pupil, "signal_ids": [signal_id]}
+            )
+            assert opened.status_code == 201, opened.text
+            case_ids.append(str(opened.json()["case_id"]))
+    return pupil_ids, case_ids
+
+
+async def _until(probe: Callable[[], Awaitable[Any]], timeout: float, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout}s")
+        await asyncio.sleep(interval)
+
+
+# --- what was accepted, and where it is --------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """Where each accepted write is: counts per id in the store, on the topic, in each read model."""
+
+    accepted: dict[str, set[str]]  # kind -> ids answered 2xx
+    store: dict[str, Counter[str]]
+    topic: dict[str, dict[str, set[str]]]  # kind -> id -> distinct event ids
+    read_models: dict[str, Counter[str]]  # "<service>:<kind>" -> how often each id is held
+
+    def lost(self) -> dict[str, list[str]]:
+        """Accepted writes missing anywhere they belong."""
+        missing: dict[str, list[str]] = {}
+        for kind, ids in self.accepted.items():
+            for ident in sorted(ids):
+                places = []
+                if self.store[kind][ident] < 1:
+                    places.append("store")
+                if not self.topic[kind].get(ident):
+                    places.append("topic")
+                places += [
+                    name for name, seen in self.read_models.items() if name.endswith(kind) and seen[ident] < 1
+                ]
+                if places:
+                    missing[f"{kind}:{ident}"] = places
+        return missing
+
+    def duplicated(self) -> dict[str, list[str]]:
+        """Writes held more than once anywhere (the topic by distinct event id)."""
+        doubles: dict[str, list[str]] = {}
+        for kind in self.accepted:
+            for ident, count in self.store[kind].items():
+                if count > 1:
+                    doubles.setdefault(f"{kind}:{ident}", []).append("store")
+            for ident, event_ids in self.topic[kind].items():
+                if len(event_ids) > 1:
+                    doubles.setdefault(f"{kind}:{ident}", []).append("topic")
+            for name, seen in self.read_models.items():
+                if name.endswith(kind):
+                    for ident, count in seen.items():
+                        if count > 1:
+                            doubles.setdefault(f"{kind}:{ident}", []).append(name)
+        return doubles
+
+    def caught_up(self) -> bool:
+        """Every accepted write is in the store, on the topic and in every read model."""
+        return not self.lost()
+
+
+def accepted_ids(outcomes: Iterable[Outcome]) -> dict[str, set[str]]:
+    accepted: dict[str, set[str]] = {"signal": set(), "invitation": set()}
+    for outcome in outcomes:
+        if outcome.ident is not None:
+            accepted[outcome.kind].add(outcome.ident)
+    return accepted
+
+
+async def topic_events(suite: Suite, topic: str) -> list[Envelope]:
+    """Every event on one of the suite's topics, up to the end at the time of the call."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=suite.infra.kafka, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        full = suite.topic(topic)
+        admin = AIOKafkaAdminClient(bootstrap_servers=suite.infra.kafka)
+        await admin.start()
+        try:
+            (description,) = await admin.describe_topics([full])
+        finally:
+            await admin.close()
+        partitions = [TopicPartition(full, p["partition"]) for p in description["partitions"]]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        events: list[Envelope] = []
+        pending = {tp for tp in partitions if ends[tp] > 0}
+        while pending:
+            batch = await consumer.getmany(*pending, timeout_ms=1000)
+            for tp, records in batch.items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        events.append(await asyncio.to_thread(suite.open_event, record.value or b""))
+                if await consumer.position(tp) >= ends[tp]:
+                    pending.discard(tp)
+        return events
+    finally:
+        await consumer.stop()
+
+
+async def check(suite: Suite, accepted: dict[str, set[str]]) -> Check:
+    signals_db = suite.infra.database_url(f"{suite.isolation}_signals")
+    casework_db = suite.infra.database_url(f"{suite.isolation}_casework")
+    store: dict[str, Counter[str]] = {"signal": Counter(), "invitation": Counter()}
+    conn = await asyncpg.connect(signals_db)
+    try:
+        rows = await conn.fetch(
+            "select originator_id from signals_events where originator_version = 1 and originator_id = any($1::uuid[])",
+            list(accepted["signal"]),
+        )
+        store["signal"].update(str(r["originator_id"]) for r in rows)
+    finally:
+        await conn.close()
+    case_events = await topic_events(suite, CASEWORK_EVENTS)
+    signal_events = await topic_events(suite, SIGNALS_EVENTS)
+    invitations = {
+        str(e.event_id): e.payload.member_id for e in case_events if isinstance(e, ZorgteamMemberInvited)
+    }
+    conn = await asyncpg.connect(casework_db)
+    try:
+        # The store holds the invitation's event under the case: matched through the contract event id.
+        rows = await conn.fetch("select originator_id, originator_version from casework_events")
+        stored_ids = Counter(
+            str(contract_event_id(r["originator_id"], r["originator_version"])) for r in rows
+        )
+    finally:
+        await conn.close()
+    for event_id, member in invitations.items():
+        if stored_ids[event_id]:
+            store["invitation"][member] += stored_ids[event_id]
+    topic: dict[str, dict[str, set[str]]] = {"signal": {}, "invitation": {}}
+    for event in signal_events:
+        if isinstance(event, SignalRecorded):
+            topic["signal"].setdefault(str(event.payload.signal_id), set()).add(str(event.event_id))
+    for event_id, member in invitations.items():
+        topic["invitation"].setdefault(member, set()).add(event_id)
+    signal_event_ids = {next(iter(ids)): ident for ident, ids in topic["signal"].items()}
+    read_models: dict[str, Counter[str]] = {}
+    for kind, topic_name, by_event in (
+        ("signal", SIGNALS_EVENTS, signal_event_ids),
+        ("invitation", CASEWORK_EVENTS, invitations),
+    ):
+        for service in CONSUMERS[topic_name]:
+            if service not in suite.services:
+                continue
+            conn = await asyncpg.connect(suite.infra.database_url(f"{suite.isolation}_{service}"))
+            try:
+                rows = await conn.fetch(
+                    "select event_id from processed_events where event_id = any($1::uuid[])", list(by_event)
+                )
+                read_models[f"{service}:{kind}"] = Counter(by_event[str(r["event_id"])] for r in rows)
+                if service == "reporting" and kind == "signal":
+                    chronology = await conn.fetch(
+                        "select signal_id from chronology where event_type = 'SignalRecorded' and signal_id = any($1::uuid[])",
+                        list(accepted["signal"]),
+                    )
+                    read_models["reporting-chronology:signal"] = Counter(
+                        str(r["signal_id"]) for r in chronology
+                    )
+                if service == "reporting" and kind == "invitation":
+                    zorgteam = await conn.fetch("select member_id from case_zorgteam")
+                    read_models["reporting-zorgteam:invitation"] = Counter(r["member_id"] for r in zorgteam)
+            finally:
+                await conn.close()
+    return Check(accepted, store, topic, read_models)
+
+
+async def wait_until_consistent(
+    suite: Suite, accepted: dict[str, set[str]], timeout: float = 120
+) -> tuple[Check, float]:
+    """Poll until every accepted write is everywhere it belongs; returns the last check and the time it took."""
+    started = time.monotonic()
+    last: Check | None = None
+    while time.monotonic() - started < timeout:
+        last = await check(suite, accepted)
+        if last.caught_up():
+            return last, time.monotonic() - started
+        await asyncio.sleep(1.0)
+    assert last is not None
+    return last, time.monotonic() - started
+
+
+# --- one experiment ------------------------------------------------------------------------
+
+
+@dataclass
+class Experiment:
+    """The figures of one fault: what the clients saw and where the accepted writes ended up."""
+
+    fault: str
+    outcomes: list[Outcome]
+    fault_started: float
+    fault_ended: float
+    result: Check
+    catch_up_seconds: float
+
+    @property
+    def accepted(self) -> int:
+        return sum(len(ids) for ids in self.result.accepted.values())
+
+    def refused(self) -> Counter[str]:
+        return Counter(
+            "conn" if o.status is None else str(o.status)
+            for o in self.outcomes
+            if o.status is None or not 200 <= o.status < 300
+        )
+
+    def slow_refusals(self) -> list[Outcome]:
+        """HTTP refusals that took longer than the outage budget (a hang, not a fast 503)."""
+        return [
+            o
+            for o in self.outcomes
+            if o.status is not None and o.status >= 500 and o.elapsed > OUTAGE_ANSWER_SECONDS
+        ]
+
+    def first_accepted_after_recovery(self) -> float | None:
+        after = [
+            o.started + o.elapsed
+            for o in self.outcomes
+            if o.ident is not None and o.started >= self.fault_ended
+        ]
+        return (min(after) - self.fault_ended) if after else None
+
+    def row(self) -> dict[str, Any]:
+        first = self.first_accepted_after_recovery()
+        return {
+            "fault": self.fault,
+            "accepted": self.accepted,
+            "refused": dict(sorted(self.refused().items())),
+            "lost": len(self.result.lost()),
+            "duplicated": len(self.result.duplicated()),
+            "first_2xx_after_s": None if first is None else round(first, 2),
+            "caught_up_s": round(self.catch_up_seconds, 1),
+        }
+
+
+async def run_experiment(
+    fault: str,
+    suite: Suite,
+    load: Load,
+    inject: Callable[[], Awaitable[None]],
+    recover: Callable[[], Awaitable[None]],
+    *,
+    before: float = 3.0,
+    outage: float = 5.0,
+    after: float = 6.0,
+) -> Experiment:
+    """Load for `before` s, inject the fault, keep loading for `outage` s, recover, load `after` s more,
+    then wait until every accepted write is everywhere it belongs."""
+    load.start()
+    await asyncio.sleep(before)
+    await inject()
+    fault_started = time.monotonic()
+    await asyncio.sleep(outage)
+    await recover()
+    fault_ended = time.monotonic()
+    await asyncio.sleep(after)
+    outcomes = await load.stop()
+    result, took = await wait_until_consistent(suite, accepted_ids(outcomes))
+    return Experiment(fault, outcomes, fault_started, fault_ended, result, took)
+
+
+async def wait_ready(urls: Iterable[str], timeout: float = 90) -> None:
+    async with httpx.AsyncClient(timeout=3) as http:
+
+        async def all_ready() -> bool:
+            for url in urls:
+                try:
+                    if (await http.get(f"{url}/health/ready")).status_code != 200:
+                        return False
+                except httpx.HTTPError:
+                    return False
+            return True
+
+        await _until(all_ready, timeout, 0.3)

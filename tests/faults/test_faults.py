@@ -1,0 +1,198 @@
+"""The fault suite: a steady load of signals and case steps from several clients while one component
+fails; afterwards every write answered 2xx is present exactly once in the event store, on the topic
+and in every read model that should hold it, and during an outage requests were refused with 503
+within two seconds (never a 500, never a hang).
+
+The suite runs on a durable PostgreSQL, a second one for the key store and a Kafka of its own
+(meldcode_testkit.faults), so killing them leaves the rest of the test session alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from meldcode_testkit import Suite
+from meldcode_testkit.faults import (
+    OUTAGE_ANSWER_SECONDS,
+    Experiment,
+    FaultInfrastructure,
+    Load,
+    Staff,
+    prepare_load,
+    run_experiment,
+    wait_ready,
+)
+
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
+
+SERVICES = ("signals", "casework", "notifications", "reporting")
+
+
+@pytest.fixture(scope="module")
+def fault_infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultInfrastructure]:
+    infra = FaultInfrastructure.start(tmp_path_factory.mktemp("faults"))
+    try:
+        yield infra
+    finally:
+        infra.stop()
+
+
+@pytest.fixture
+async def fault_suite(fault_infra: FaultInfrastructure, tmp_path: Path) -> AsyncIterator[Suite]:
+    suite = await fault_infra.suite(tmp_path)
+    try:
+        yield suite
+    finally:
+        suite.stop_all()
+
+
+async def started(suite: Suite, **env: str) -> tuple[Load, Staff]:
+    for name in SERVICES:
+        await suite.service(name, **env)
+    staff = Staff.of(suite.infra)
+    pupils, cases = await prepare_load(suite, staff)
+    load = Load(
+        signals_urls=[suite.services["signals"].url],
+        casework_urls=[suite.services["casework"].url],
+        staff=staff,
+        pupils=pupils,
+        cases=cases,
+    )
+    return load, staff
+
+
+def assert_nothing_lost_or_doubled(experiment: Experiment) -> None:
+    assert experiment.accepted > 0
+    assert experiment.result.lost() == {}, (
+        "every write answered 2xx is in the store, on the topic and read models"
+    )
+    assert experiment.result.duplicated() == {}, "no write is held twice anywhere"
+
+
+def assert_outage_refused_fast(experiment: Experiment) -> None:
+    refused = experiment.refused()
+    assert refused.get("500", 0) == 0, f"an outage is never a 500: {refused}"
+    assert refused.get("503", 0) > 0, f"requests during the outage answered 503: {refused}"
+    others = [
+        (o.status, o.error, round(o.elapsed, 2))
+        for o in experiment.outcomes
+        if o.status not in (200, 201, 503)
+    ]
+    assert set(refused) <= {"503", "409"}, f"only 503 (outage) or 409 (a lost race): {refused}; {others}"
+    assert experiment.slow_refusals() == [], f"every 503 within {OUTAGE_ANSWER_SECONDS}s"
+
+
+async def test_a_postgresql_crash_loses_no_confirmed_write_and_is_refused_with_503(
+    fault_infra: FaultInfrastructure, fault_suite: Suite
+) -> None:
+    load, _ = await started(fault_suite)
+
+    async def crash() -> None:
+        await asyncio.to_thread(fault_infra.postgres.kill)
+
+    async def restart() -> None:
+        await asyncio.to_thread(fault_infra.postgres.start)
+        await wait_ready(s.url for s in fault_suite.services.values())
+
+    experiment = await run_experiment("postgres SIGKILL", fault_suite, load, crash, restart)
+    assert_nothing_lost_or_doubled(experiment)
+    assert_outage_refused_fast(experiment)
+    assert experiment.first_accepted_after_recovery() is not None
+
+
+async def test_a_key_store_outage_is_refused_with_503_and_loses_nothing(
+    fault_infra: FaultInfrastructure, fault_suite: Suite
+) -> None:
+    # no cached data keys: every write needs the key store, as a new pupil's first one does
+    load, _ = await started(fault_suite, MELDCODE_KEY_CACHE_SECONDS="0")
+
+    async def crash() -> None:
+        await asyncio.to_thread(fault_infra.keys_postgres.kill)
+
+    async def restart() -> None:
+        await asyncio.to_thread(fault_infra.keys_postgres.start)
+        await wait_ready(s.url for s in fault_suite.services.values())
+
+    experiment = await run_experiment("key store down", fault_suite, load, crash, restart)
+    assert_nothing_lost_or_doubled(experiment)
+    assert_outage_refused_fast(experiment)
+
+
+async def test_a_kafka_crash_refuses_no_write_and_loses_nothing(
+    fault_infra: FaultInfrastructure, fault_suite: Suite
+) -> None:
+    load, _ = await started(fault_suite)
+
+    async def crash() -> None:
+        await asyncio.to_thread(fault_infra.kafka.kill)
+
+    async def restart() -> None:
+        await asyncio.to_thread(fault_infra.kafka.start)
+
+    experiment = await run_experiment("kafka SIGKILL", fault_suite, load, crash, restart)
+    assert_nothing_lost_or_doubled(experiment)
+    assert set(experiment.refused()) <= {"409"}, "the outbox takes every write while the broker is away"
+
+
+async def test_a_kafka_stalled_for_30_seconds_refuses_no_write_and_loses_nothing(
+    fault_infra: FaultInfrastructure, fault_suite: Suite
+) -> None:
+    load, _ = await started(fault_suite)
+
+    async def stall() -> None:
+        fault_infra.kafka.pause()
+
+    async def resume() -> None:
+        fault_infra.kafka.resume()
+
+    experiment = await run_experiment("kafka SIGSTOP 30 s", fault_suite, load, stall, resume, outage=30)
+    assert_nothing_lost_or_doubled(experiment)
+    assert set(experiment.refused()) <= {"409"}
+
+
+@pytest.mark.parametrize("victim", SERVICES)
+async def test_a_service_killed_under_load_loses_nothing_and_doubles_nothing(
+    fault_suite: Suite, victim: str
+) -> None:
+    load, _ = await started(fault_suite)
+
+    async def kill() -> None:
+        fault_suite.services[victim].stop(signal.SIGKILL)
+
+    async def restart() -> None:
+        await fault_suite.service(victim)
+
+    experiment = await run_experiment(f"{victim} SIGKILL", fault_suite, load, kill, restart, outage=2)
+    assert_nothing_lost_or_doubled(experiment)
+    assert experiment.refused().get("500", 0) == 0
+
+
+async def test_one_of_two_replicas_killed_hands_its_relay_and_partitions_to_the_other(
+    fault_suite: Suite,
+) -> None:
+    load, _ = await started(fault_suite)
+    for name in SERVICES:
+        await fault_suite.replica(name)
+    load.signals_urls.append(fault_suite.replicas["signals"][0].url)
+    load.casework_urls.append(fault_suite.replicas["casework"][0].url)
+
+    async def kill_first_replicas() -> None:
+        # the first process of each service holds the relay's lock: it started first
+        for name in SERVICES:
+            fault_suite.services[name].stop(signal.SIGKILL)
+        load.signals_urls.pop(0)
+        load.casework_urls.pop(0)
+
+    async def nothing() -> None:
+        return None
+
+    experiment = await run_experiment(
+        "one of two replicas SIGKILL", fault_suite, load, kill_first_replicas, nothing
+    )
+    assert_nothing_lost_or_doubled(experiment)
+    assert experiment.refused().get("500", 0) == 0
