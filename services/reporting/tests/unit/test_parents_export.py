@@ -8,7 +8,6 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from pydantic import BaseModel
 
 from meldcode_contracts import Envelope, SignalSource, SourceKind
