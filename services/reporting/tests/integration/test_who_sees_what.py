@@ -99,7 +99,9 @@ async def test_after_a_transfer_each_school_sees_its_own_time_and_the_new_one_wh
         new_export = await read(http, suite, export, **NEW_IB)
         new_zorgteam = await read(http, suite, chronology, **NEW_ZORGTEAM)
         audited = await read(http, suite, chronology, **AUDITOR)
-        elsewhere = await read(http, suite, chronology, sub="ib-5", role="intern_begeleider", schools=("56EF",))
+        elsewhere = await read(
+            http, suite, chronology, sub="ib-5", role="intern_begeleider", schools=("56EF",)
+        )
 
     assert event_ids(old_chronology) == ids(built_on) | ids(old_only) | ids(handed_over)
     for text in (old_chronology.text, old_export.text, pdf_text(old_pdf.content)):
