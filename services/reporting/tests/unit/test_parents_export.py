@@ -239,3 +239,12 @@ def test_every_personal_field_of_the_chronology_is_classified_for_the_parents_ex
         pupil = ABOUT_THE_PUPIL.get(event_type.value, set())
         assert _personal_paths(model) == third | staff | pupil, event_type
         assert not (third & pupil or third & staff or staff & pupil), event_type
+
+
+def test_an_anonymous_case_the_exporting_school_does_not_see_still_hides_its_reporter(events: Events) -> None:
+    whole = entries_of(a_pupil_with(events, anonymous=True))
+    signals_only = [e for e in whole if e.case_id is None]  # e.g. what another school sees
+    export = parents_export(PUPIL, signals_only, whole_chronology=whole)
+    assert export.reporter_anonymous
+    assert all(e.actor_id is None for e in export.entries)
+    assert not parents_export(PUPIL, signals_only).reporter_anonymous
