@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from meldcode_testkit import Suite
+from meldcode_testkit import Suite, eventually
 
 SCHOOL = "12AB"
 TENANT = "swv-zuid"
@@ -78,3 +78,24 @@ async def record_signal(
     )
     assert response.status_code == 201, response.text
     return str(response.json()["signal_id"])
+
+
+async def open_case_from_demo_signals(
+    http: httpx.AsyncClient, suite: Suite, staff: Staff
+) -> tuple[str, str, list[str]]:
+    """A pupil of 12AB, the three demo signals, and a case the IB'er opened from them once casework
+    knows the signals: (pupil id, case id, signal ids)."""
+    signals, casework = suite.services["signals"], suite.services["casework"]
+    pupil_id = await register_pupil(http, signals.url, staff)
+    signal_ids = [await record_signal(http, signals.url, staff, pupil_id, d, t) for d, t in DEMO_SIGNALS]
+
+    async def known() -> bool:
+        response = await http.get(f"{casework.url}/pupils/{pupil_id}/signals", headers=staff.ib)
+        return response.status_code == 200 and len(response.json()) == len(signal_ids)
+
+    await eventually(known)
+    opened = await http.post(
+        f"{casework.url}/cases", headers=staff.ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
+    )
+    assert opened.status_code == 201, opened.text
+    return pupil_id, opened.json()["case_id"], signal_ids

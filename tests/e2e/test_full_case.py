@@ -11,7 +11,7 @@ from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, Decisi
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
-from .scenario import DEMO_SIGNALS, Staff, bearer, record_signal, register_pupil
+from .scenario import Staff, bearer, open_case_from_demo_signals
 
 REPORTED_CASE_EVENTS = [
     "CaseOpened",
@@ -33,25 +33,6 @@ REPORTED_CASE_EVENTS = [
 
 def zorgteam(suite: Suite) -> dict[str, str]:
     return bearer(suite.infra.token(sub="jgz-arts", role="zorgteam", tenant="swv-zuid", schools=("12AB",)))
-
-
-async def open_case_from_demo_signals(
-    http: httpx.AsyncClient, suite: Suite, staff: Staff
-) -> tuple[str, str, list[str]]:
-    signals, casework = suite.services["signals"], suite.services["casework"]
-    pupil_id = await register_pupil(http, signals.url, staff)
-    signal_ids = [await record_signal(http, signals.url, staff, pupil_id, d, t) for d, t in DEMO_SIGNALS]
-
-    async def known() -> bool:
-        response = await http.get(f"{casework.url}/pupils/{pupil_id}/signals", headers=staff.ib)
-        return response.status_code == 200 and len(response.json()) == len(signal_ids)
-
-    await eventually(known)
-    opened = await http.post(
-        f"{casework.url}/cases", headers=staff.ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
-    )
-    assert opened.status_code == 201, opened.text
-    return pupil_id, opened.json()["case_id"], signal_ids
 
 
 async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_and_the_read_models(

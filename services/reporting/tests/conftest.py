@@ -52,6 +52,7 @@ from meldcode_contracts import (
     SourceKind,
     VeiligThuisAdviceRequested,
     VeiligThuisFeedbackReceived,
+    ZorgteamMemberInvited,
 )
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -225,6 +226,9 @@ class CaseFile:
     def _event(self, kind: type[E], when: datetime, actor: Actor = IB_ACTOR, **payload: Any) -> E:
         envelope = self.events._envelope(self.case_id, self.case_id, when, actor, school=self.school)
         return kind(**envelope, payload={"case_id": self.case_id, "pupil_id": self.pupil_id, **payload})
+
+    def invited(self, when: datetime, member_id: str = "zt-1") -> ZorgteamMemberInvited:
+        return self._event(ZorgteamMemberInvited, when, member_id=member_id, invited_on=when.date())
 
     def owner_changed(self, when: datetime, new_owner_id: str = "ib-2") -> CaseOwnerChanged:
         return self._event(

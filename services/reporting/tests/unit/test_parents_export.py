@@ -8,10 +8,13 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from meldcode_contracts import Envelope
-from reporting.domain.chronology import ChronologyEntry, chronology_entry
-from reporting.domain.parents_export import WITHHELD, ExportPupil, parents_export
+from meldcode_contracts import Envelope, SignalSource, SourceKind
+from meldcode_contracts.personal import nested_models, personal_field_names
+from meldcode_servicekit.sealing import payload_model_of_type
+from reporting.domain.chronology import ChronologyEntry, EntryType, chronology_entry
+from reporting.domain.parents_export import THIRD_PARTIES, WITHHELD, ExportPupil, parents_export
 
 from ..conftest import CaseFile, Events, a_whole_case, at
 
@@ -145,3 +148,103 @@ def _with(entry: ChronologyEntry, **changes: object) -> ChronologyEntry:
     from dataclasses import replace
 
     return replace(entry, **changes)  # type: ignore[arg-type]
+
+
+def test_no_third_party_is_named_in_the_export_whatever_its_place(events: Events) -> None:
+    pupil = events.pupil()
+    told = events.signal(pupil.payload.pupil_id, when=at(1))
+    told = told.model_copy(
+        update={
+            "payload": told.payload.model_copy(
+                update={"source": SignalSource(kind=SourceKind.THIRD_PARTY, name="buurvrouw Els Visser")}
+            )
+        }
+    )
+    file = CaseFile(events, events.case(pupil.payload.pupil_id, [told.payload.signal_id], when=at(2)))
+    stream: list[Envelope] = [
+        told,
+        events.correction(told, when=at(3)),
+        events.consultation(pupil.payload.pupil_id, [told.payload.signal_id], when=at(4)),
+        file.conversation_held(at(5)),
+        file.risk_weighed(at(6)),
+        file.jgz_result_received(at(7)),
+    ]
+    export = parents_export(PUPIL, entries_of(stream))
+    text = json.dumps(export.as_json(), ensure_ascii=False)
+    for name in ("Els Visser", "Joke de Wit", "Ineke Bakker"):
+        assert name not in text
+    conversation = next(e for e in export.entries if e.label == "Gesprek met ouders gevoerd")
+    assert "participants" not in conversation.facts and conversation.facts["summary"]
+    signal, correction = export.entries[0], export.entries[1]
+    assert signal.facts["source"] == {"kind": "third_party"} == correction.facts["source"]
+    weighing = next(e for e in export.entries if e.label == "Weging in het zorgteam")
+    assert weighing.facts["participants"] == [
+        {"role": "intern_begeleider", "discipline": "onderwijs"},
+        {"role": "jgz_verpleegkundige", "discipline": "jeugdgezondheidszorg"},
+    ]
+    jgz = next(e for e in export.entries if e.label == "Advies van de JGZ ontvangen")
+    assert "professional" not in jgz.facts
+    assert jgz.facts["advice"] == "Groei is achtergebleven; huisbezoek gepland."
+    assert jgz.facts["jgz_organisation"] == "GGD Zuid JGZ"
+    # the chronology itself (what the auditor reads) keeps every name
+    assert "Els Visser" in json.dumps([dict(e.facts) for e in entries_of(stream)], ensure_ascii=False)
+
+
+STAFF_IDS_MARKED_PERSONAL = {"ReporterAnonymityAgreed": {"reporter_id"}, "AmkNotified": {"reporter_id"}}
+"""Personal fields that hold a staff user id: hidden by the anonymity rule, not by THIRD_PARTIES."""
+
+ABOUT_THE_PUPIL = {
+    "SignalRecorded": {"description", "interpretation"},
+    "SignalCorrected": {"description", "interpretation", "reason"},
+    "ColleagueConsulted": {"advice"},
+    "ParentsConversationHeld": {"summary"},
+    "ParentsConversationSkipped": {"explanation"},
+    "RiskWeighed": {"approach", "nature"},
+    "DecisionMade": {"reasons"},
+    "HelpOrganised": {"help_description", "teacher_advice"},
+    "ParentsInformed": {"summary"},
+    "ParentsInformingExceptionRecorded": {"explanation"},
+    "ChildInformed": {"summary"},
+    "ChildInformingExceptionRecorded": {"explanation"},
+    "ReporterAnonymityAgreed": {"argument"},
+    "AmkNotified": {"school_continues"},
+    "VeiligThuisFeedbackReceived": {"steps_taken"},
+    "FollowUpScheduled": {"agreements"},
+    "FollowUpEvaluated": {"findings"},
+    "CaseClosed": {"aftercare", "reason"},
+    "CaseReopened": {"reason"},
+    "CaseTransferred": {"legal_basis_explanation"},
+    "JgzConsultationRequested": {"question"},
+    "JgzConsultationResultReceived": {"advice"},
+    "CaseHandedOverToJgz": {"legal_basis_explanation", "summary"},
+}
+"""Personal fields that are the pupil's own data (texts about the pupil and the family): exported."""
+
+
+def _personal_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
+    paths = {prefix + name for name in personal_field_names(model)}
+    for name, inner in nested_models(model).items():
+        paths |= _personal_paths(inner, f"{prefix}{name}.")
+    return paths
+
+
+def test_every_personal_field_of_the_chronology_is_classified_for_the_parents_export() -> None:
+    """A new personal field in a contract fails here until it is named: a third party's identity
+    (withheld), a staff id (anonymity rule) or the pupil's own data (exported)."""
+    for event_type in EntryType:
+        model = payload_model_of_type(event_type.value)
+        assert model is not None, event_type
+        third = THIRD_PARTIES.get(event_type, frozenset())
+        staff = STAFF_IDS_MARKED_PERSONAL.get(event_type.value, set())
+        pupil = ABOUT_THE_PUPIL.get(event_type.value, set())
+        assert _personal_paths(model) == third | staff | pupil, event_type
+        assert not (third & pupil or third & staff or staff & pupil), event_type
+
+
+def test_an_anonymous_case_the_exporting_school_does_not_see_still_hides_its_reporter(events: Events) -> None:
+    whole = entries_of(a_pupil_with(events, anonymous=True))
+    signals_only = [e for e in whole if e.case_id is None]  # e.g. what another school sees
+    export = parents_export(PUPIL, signals_only, whole_chronology=whole)
+    assert export.reporter_anonymous
+    assert all(e.actor_id is None for e in export.entries)
+    assert not parents_export(PUPIL, signals_only).reporter_anonymous

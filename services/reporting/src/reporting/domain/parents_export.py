@@ -4,8 +4,10 @@ Built from the pupil's chronology entries, pure. The rules (MELDCODE rule 10, th
 "Parents' export"):
 
 - Every entry keeps its Dutch label, its date and its facts, minus what is not the pupil's data:
-  the consulted person's name (a third party; their role and organisation stay) and the content
-  of notifications (reminders and deliveries are the school's own bookkeeping: label and date only).
+  the identity of every third party (`THIRD_PARTIES`: who told a signal, the consulted person,
+  who sat at the conversation with the parents, the names of the weighing's participants, the JGZ
+  professional; their kind, role, discipline and organisation stay) and the content of
+  notifications (reminders and deliveries are the school's own bookkeeping: label and date only).
   Reporting knows staff only by user id, never by name; names typed into free texts cannot be
   recognised here (the school checks those texts before it hands the export over).
 - Outside anonymity parents may know which staff acted: each entry names its actor (user id and
@@ -53,8 +55,20 @@ STAFF_NAME_KEYS: Final = frozenset({"participants"})
 
 ANONYMOUS_DROPPED: Final = STAFF_ID_KEYS | STAFF_NAME_KEYS
 
-THIRD_PARTY_KEYS: Final = frozenset({"consulted_name"})
-"""Facts about someone else than the pupil: never given to the parents."""
+THIRD_PARTIES: Final[Mapping[str, frozenset[str]]] = {
+    EntryType.SIGNAL_RECORDED: frozenset({"source.name"}),
+    EntryType.SIGNAL_CORRECTED: frozenset({"source.name"}),
+    EntryType.COLLEAGUE_CONSULTED: frozenset({"consulted_name"}),
+    # A free list of "names or roles": who in it is staff, family or someone else cannot be told.
+    EntryType.PARENTS_CONVERSATION_HELD: frozenset({"participants"}),
+    EntryType.RISK_WEIGHED: frozenset({"participants.name"}),
+    EntryType.JGZ_CONSULTATION_RESULT_RECEIVED: frozenset({"professional"}),
+}
+"""Per entry type, the facts (dotted paths, through lists) that identify a third party: someone
+other than the pupil, the parents and the school's staff acting in their role. Never given to the
+parents (AVG art. 15 lid 4); the auditor's chronology and exports keep them. Every personal field
+of the contracts is either here, a staff id (`STAFF_ID_KEYS`) or data about the pupil
+(`tests/unit/test_parents_export.py` checks that none is left unclassified)."""
 
 FACTLESS_TYPES: Final = frozenset(
     {EntryType.REMINDER_SENT, EntryType.JGZ_WEBHOOK_DELIVERED, EntryType.MELDING_DOCUMENT_ISSUED}
@@ -186,12 +200,35 @@ def _scrubbed(value: JsonValue, hidden: frozenset[str]) -> JsonValue:
     return value
 
 
+def _without_path(value: JsonValue, path: Sequence[str]) -> JsonValue:
+    if isinstance(value, list):
+        return [_without_path(item, path) for item in value]
+    if not isinstance(value, dict):
+        return value
+    head, *rest = path
+    if not rest:
+        return {k: v for k, v in value.items() if k != head}
+    return {k: (_without_path(v, rest) if k == head else v) for k, v in value.items()}
+
+
+def _without(facts: Mapping[str, JsonValue], paths: Iterable[str]) -> dict[str, JsonValue]:
+    """`facts` without the values at the dotted `paths` (a list on the way: in each of its items)."""
+    kept = dict(facts)
+    for path in paths:
+        head, *rest = path.split(".")
+        if head in kept and rest:
+            kept[head] = _without_path(kept[head], rest)
+        else:
+            kept.pop(head, None)
+    return kept
+
+
 def _facts(entry: ChronologyEntry, anonymous: bool, hidden: frozenset[str]) -> dict[str, JsonValue]:
     if entry.event_type in FACTLESS_TYPES:
         return {}
     if anonymous and entry.event_type == EntryType.REPORTER_ANONYMITY_AGREED:
         return {}
-    facts = {k: v for k, v in entry.facts.items() if k not in THIRD_PARTY_KEYS}
+    facts = _without(entry.facts, THIRD_PARTIES.get(entry.event_type, frozenset()))
     if not anonymous:
         return facts
     return {k: _scrubbed(v, hidden) for k, v in facts.items() if k not in ANONYMOUS_DROPPED}
@@ -201,10 +238,15 @@ def parents_export(
     pupil: ExportPupil,
     entries: Sequence[ChronologyEntry],
     corrected_signals: frozenset[uuid.UUID] = frozenset(),
+    whole_chronology: Sequence[ChronologyEntry] | None = None,
 ) -> ParentsExport:
-    """The export of `entries` (the pupil's chronology, in time order) for the pupil's parents."""
-    anonymous = bool(anonymous_cases(entries))
-    hidden = staff_ids(entries) if anonymous else frozenset()
+    """The export of `entries` (what the exporting school sees of the pupil's chronology, in time
+    order) for the pupil's parents. Whether the reporter is anonymous, and which staff ids that
+    hides, is decided on the pupil's `whole_chronology` (default: `entries`): another school's
+    anonymous case still hides its reporter wherever they appear in this school's part."""
+    whole = entries if whole_chronology is None else whole_chronology
+    anonymous = bool(anonymous_cases(whole))
+    hidden = staff_ids(whole) if anonymous else frozenset()
     return ParentsExport(
         pupil=pupil,
         reporter_anonymous=anonymous,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -24,9 +25,12 @@ from ..adapters import parents_export_pdf, readmodels
 from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
 from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
 from ..domain.cases import step_label
+from ..domain.chronology import ChronologyEntry
 from ..domain.dashboard import TOTAL, figures_per_school, shown_figures
 from ..domain.obligations import open_obligations
 from ..domain.parents_export import ExportPupil, parents_export
+from ..domain.pupils import PupilRow
+from ..domain.visibility import schools_of_pupil, seen_by_schools, seen_by_zorgteam_member
 from .consumer import handle_event
 
 router = APIRouter()
@@ -162,20 +166,13 @@ async def pupil_chronology(
     pupil = await readmodels.find_pupil(pool, pupil_id)
     if pupil is None:
         raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
-    principal.require_school(pupil.tenant, pupil.school)
-    stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
-    if principal.role is Role.ZORGTEAM:
-        # Only through a case the member is invited into; of other cases of the pupil, nothing.
-        invited = await readmodels.invited_cases_of_pupil(pool, principal.user_id, pupil.pupil_id)
-        if not invited:
-            raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
-        stored = [s for s in stored if s.entry.case_id is None or s.entry.case_id in invited]
+    readable = await _readable_chronology(pool, principal, pupil)
     await access.record(
         principal,
         request,
         action="pupil.chronology",
         tenant=pupil.tenant,
-        school=pupil.school,
+        school=readable.school,
         pupil_id=pupil.pupil_id,
     )
     return ChronologyOut(
@@ -202,9 +199,42 @@ async def pupil_chronology(
                 latest_correction_id=s.latest_correction_id,
                 facts=dict(s.entry.facts),
             )
-            for s in stored
+            for s in readable.visible
         ],
     )
+
+
+@dataclass(frozen=True)
+class Readable:
+    school: str
+    """The school through which the caller reads the pupil (logged with the access)."""
+    visible: list[readmodels.StoredEntry]
+    """What the caller may see of the pupil's chronology, in time order."""
+    whole: list[ChronologyEntry]
+    """The pupil's whole chronology: never shown, only to know whom an export must keep hidden."""
+
+
+async def _readable_chronology(pool: asyncpg.Pool, principal: Principal, pupil: PupilRow) -> Readable:
+    """The school through which the caller reads the pupil, and the entries they may see of the
+    pupil's chronology (`reporting.domain.visibility`): an auditor everything; school staff their
+    school's own time with the pupil and what transfers handed over to it; a zorgteam member of
+    that only the invited cases and what they are built on (404 without an invited case)."""
+    stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
+    entries = [s.entry for s in stored]
+    if principal.role is Role.AUDITOR:
+        principal.require_school(pupil.tenant, pupil.school)
+        return Readable(pupil.school, stored, entries)
+    schools = schools_of_pupil(pupil.school, entries) & principal.schools
+    school = min(schools) if schools else pupil.school
+    principal.require_school(pupil.tenant, school)
+    if principal.role is Role.ZORGTEAM:
+        invited = await readmodels.invited_cases_of_pupil(pool, principal.user_id, pupil.pupil_id)
+        seen = seen_by_zorgteam_member(entries, principal.schools, invited)
+        if not invited or not seen:
+            raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
+    else:
+        seen = seen_by_schools(entries, principal.schools)
+    return Readable(school, [s for s in stored if s.entry.event_id in seen], entries)
 
 
 @router.get(
@@ -297,14 +327,13 @@ async def pupil_parents_export(
     pupil = await readmodels.find_pupil(pool, pupil_id)
     if pupil is None:
         raise NotFound("Deze leerling is niet bekend.", rule="pupil-not-found")
-    principal.require_school(pupil.tenant, pupil.school)
-    stored = await readmodels.chronology_of(pool, pupil.tenant, pupil.pupil_id)
+    readable = await _readable_chronology(pool, principal, pupil)
     await access.record(
         principal,
         request,
         action="pupil.parents_export",
         tenant=pupil.tenant,
-        school=pupil.school,
+        school=readable.school,
         pupil_id=pupil.pupil_id,
     )
     export = parents_export(
@@ -315,10 +344,11 @@ async def pupil_parents_export(
             display_name=pupil.display_name,
             date_of_birth=pupil.date_of_birth,
         ),
-        [s.entry for s in stored],
+        [s.entry for s in readable.visible],
         corrected_signals=frozenset(
-            s.entry.signal_id for s in stored if s.corrected and s.entry.signal_id is not None
+            s.entry.signal_id for s in readable.visible if s.corrected and s.entry.signal_id is not None
         ),
+        whole_chronology=readable.whole,
     )
     if format == "pdf":
         return Response(

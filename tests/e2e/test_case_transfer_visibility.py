@@ -1,0 +1,92 @@
+"""A case handed over to another school (rule 14), across signals, casework and reporting: each school
+sees the chronology of its own time with the pupil, the new school also what the transfer handed
+over (the case and the signals it was built on), and the old school nothing the new one records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from meldcode_testkit import Suite, eventually
+
+from .scenario import TENANT, Staff, bearer, open_case_from_demo_signals, record_signal
+
+NEW_SCHOOL = "34CD"
+NEW_SCHOOL_WORK = "Gesprek op de nieuwe school: moeder vertelt over de verhuizing."
+OLD_SCHOOL_ONLY = "Na de opening van de zaak: huilt in de pauze."
+
+
+async def test_after_a_transfer_the_old_school_sees_its_own_time_and_the_new_school_the_handed_over_case(
+    suite: Suite,
+) -> None:
+    for name in ("signals", "casework", "reporting"):
+        await suite.service(name)
+    staff = Staff(suite)
+    signals, casework = suite.services["signals"].url, suite.services["casework"].url
+    reporting = suite.services["reporting"].url
+    auditor = bearer(suite.infra.token(sub="audit-1", role="auditor", tenant=TENANT, schools=()))
+    today = datetime.now(UTC).date().isoformat()
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        pupil_id, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
+        not_in_case = await record_signal(http, signals, staff, pupil_id, 1, OLD_SCHOOL_ONLY)
+
+        async def step(headers: dict[str, str], path: str, body: dict[str, Any]) -> None:
+            response = await http.post(f"{casework}/cases/{case_id}/{path}", headers=headers, json=body)
+            assert response.status_code == 200, response.text
+
+        await step(staff.ib, "pupil-left-school", {"left_on": today, "destination_school": NEW_SCHOOL})
+        await step(
+            staff.ib,
+            "transfer",
+            {
+                "to_school": NEW_SCHOOL,
+                "legal_basis": "wettelijke_plicht",
+                "legal_basis_explanation": "Onderwijskundig rapport aan de nieuwe school.",
+                "new_case_owner_id": "ib-other",
+            },
+        )
+        await step(
+            staff.ib_elsewhere,
+            "parents-conversation",
+            {"held_on": today, "participants": ["IB'er", "moeder"], "summary": NEW_SCHOOL_WORK},
+        )
+        chronology = f"{reporting}/pupils/{pupil_id}/chronology"
+
+        async def everything_projected() -> list[dict[str, Any]] | None:
+            response = await http.get(chronology, headers=auditor)
+            entries: list[dict[str, Any]] = response.json()["entries"] if response.status_code == 200 else []
+            types = [e["event_type"] for e in entries]
+            return (
+                entries if "ParentsConversationHeld" in types and types.count("SignalRecorded") == 4 else None
+            )
+
+        await eventually(everything_projected, timeout=60)
+        old = await http.get(chronology, headers=staff.ib)
+        old_export = await http.get(f"{reporting}/pupils/{pupil_id}/parents-export", headers=staff.ib)
+        new = await http.get(chronology, headers=staff.ib_elsewhere)
+        new_export = await http.get(
+            f"{reporting}/pupils/{pupil_id}/parents-export", headers=staff.ib_elsewhere
+        )
+        old_case = await http.get(f"{casework}/cases/{case_id}", headers=staff.ib)
+
+    assert old.status_code == 200 and old_export.status_code == 200
+    old_types = [e["event_type"] for e in old.json()["entries"]]
+    assert "CaseTransferred" in old_types and "ParentsConversationHeld" not in old_types
+    assert NEW_SCHOOL_WORK not in old.text and NEW_SCHOOL_WORK not in old_export.text
+    assert {e["signal_id"] for e in old.json()["entries"] if e["signal_id"]} == {*signal_ids, not_in_case}
+    assert (old_case.status_code, old_case.json()["rule"]) == (403, "school")
+
+    assert new.status_code == 200, new.text
+    new_entries = new.json()["entries"]
+    assert [e["event_type"] for e in new_entries if e["case_id"] == case_id] == [
+        "CaseOpened",
+        "PupilLeftSchool",
+        "CaseTransferred",
+        "ParentsConversationHeld",
+    ]
+    assert {e["signal_id"] for e in new_entries if e["signal_id"]} == set(signal_ids)
+    assert OLD_SCHOOL_ONLY not in new.text and OLD_SCHOOL_ONLY not in new_export.text
+    assert new_export.status_code == 200 and NEW_SCHOOL_WORK in new_export.text
