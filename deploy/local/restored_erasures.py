@@ -23,6 +23,7 @@ from datetime import datetime
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from meldcode_contracts.topics import SIGNALS_EVENTS
@@ -40,24 +41,26 @@ class Erasure:
 
 async def erasures_on_topic(bootstrap: str, topic: str) -> dict[uuid.UUID, Erasure]:
     """Every `PersonalDataErased` on the topic, read from the beginning to the end it has now."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        if topic not in await admin.list_topics():
+            raise SystemExit(f"erasures: topic {topic} not found")
+        [described] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     found: dict[uuid.UUID, Erasure] = {}
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(await consumer.partitions_for_topic(topic) or [])]
-        if not partitions:
-            raise SystemExit(f"erasures: topic {topic} not found")
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
-        while remaining:
-            batch = await consumer.getmany(*remaining, timeout_ms=1000)
-            for tp, records in batch.items():
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
                 for record in records:
                     _collect(record.value, found)
-                    if record.offset + 1 >= ends[tp]:
-                        remaining.discard(tp)
     finally:
         await consumer.stop()
     return found
