@@ -9,6 +9,7 @@ key that the restore brought back to the erased pupil must be refused, then dest
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -25,8 +26,8 @@ import pytest
 
 from meldcode_contracts import SIGNALS_EVENTS
 from meldcode_servicekit.hashchain import Anchor, verify
-from meldcode_testkit.demo_case import ZORGTEAM_WEIGHING
 from meldcode_testkit import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, eventually, read_topic
+from meldcode_testkit.demo_case import ZORGTEAM_WEIGHING
 
 from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, record_signal, register_pupil
 
@@ -321,7 +322,8 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
         signals = await suite.service("signals")
         casework = await suite.service("casework")
         auditor = suite.infra.token(sub="auditor-1", role="auditor", tenant=TENANT, schools=())
-        audit = subprocess.run(
+        audit = await asyncio.to_thread(
+            subprocess.run,
             [str(Path(sys.executable).parent / "meldcode-audit"), "verify"],
             capture_output=True,
             text=True,
