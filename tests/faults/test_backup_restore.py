@@ -263,6 +263,9 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
             assert await wrapped_key(keystore_url, erased_pupil) is None
             stores_after_t = await store_rows(db)
             heads_after_t = await chain_heads(db)
+            figures["events at T / after"] = (
+                f"{sum(map(len, stores_at_t.values()))} / {sum(map(len, stores_after_t.values()))}"
+            )
             assert stores_after_t["signals"] > stores_at_t["signals"]
             assert stores_after_t["casework"] > stores_at_t["casework"]
 
