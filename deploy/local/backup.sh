@@ -9,6 +9,8 @@
 #                                           restore the newest base backup finished before the time and
 #                                           replay the archive up to it; DIR defaults to the data
 #                                           directory of postgres.sh, which is then started and promoted
+#   backup.sh prune --keep N                keep the newest N base backups and the WAL they need; older
+#                                           backups and segments are deleted
 #   backup.sh erasures check|apply [--keystore URL]
 #                                           erasures on the signals topic whose pupil key a restore brought
 #                                           back (check: exit 4 if any; apply: destroy those keys again)
@@ -105,14 +107,36 @@ switch_wal() {
   local bin url segment
   bin=$(pgbin); url=$(server_url)
   [ "$("$bin/psql" "$url" -tAc 'show archive_mode')" = on ] || die "the server does not archive its WAL"
-  # The segment that holds the newest commit; after the switch it is complete and the archiver's.
-  segment=$("$bin/psql" "$url" -tAc 'select pg_walfile_name(pg_switch_wal())')
+  # The last complete segment after the switch: the one that holds the newest commit. (With nothing
+  # written since the last switch, pg_switch_wal returns the start of the current, empty segment.)
+  segment=$("$bin/psql" "$url" -tAc 'select pg_walfile_name(pg_switch_wal() - 1)')
   local deadline=$((SECONDS + 60))
   until "$bin/psql" "$url" -tAc "select last_archived_wal >= '$segment' from pg_stat_archiver" | grep -q t; do
     [ $SECONDS -lt $deadline ] || die "segment $segment not archived within 60 s (see the server log)"
     sleep 0.2
   done
   echo "backup: WAL up to segment $segment is archived" >&2
+}
+
+prune() {
+  [ "${1:-}" = --keep ] && [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "prune --keep N (N >= 1)"
+  local keep="$2" all count name oldest
+  all=$(backups); count=$(echo -n "$all" | grep -c . || true)
+  [ "$count" -gt 0 ] || die "no base backup: nothing to keep the archive for"
+  for name in $(echo "$all" | head -n "$((count > keep ? count - keep : 0))"); do
+    rm -rf "${MELDCODE_BACKUP_DIR:?}/base/$name"
+    echo "backup: deleted base backup $name" >&2
+  done
+  oldest=$(backups | head -1)
+  if [ -n "$MELDCODE_PG_ARCHIVE_DIR" ] && [ -d "$MELDCODE_PG_ARCHIVE_DIR" ]; then
+    # Every segment before the one the oldest kept backup starts in (timeline history files stay).
+    local first_needed
+    first_needed=$(sed -n 's/^START WAL LOCATION: .* (file \([0-9A-F]\{24\}\))$/\1/p' \
+      "$MELDCODE_BACKUP_DIR/base/$oldest/backup_label")
+    [ -n "$first_needed" ] || die "no start segment in the backup_label of $oldest"
+    "$(pgbin)/pg_archivecleanup" "$MELDCODE_PG_ARCHIVE_DIR" "$first_needed"
+    echo "backup: archive pruned to the segments from $first_needed on (base backup $oldest)" >&2
+  fi
 }
 
 restore() {
@@ -143,6 +167,9 @@ restore() {
   local source="$MELDCODE_BACKUP_DIR/base/$name"
   [ -f "$source/meldcode_backup.info" ] || die "no base backup $name"
   local default_data="$MELDCODE_RUN_DIR/postgres/data"
+  if [ -z "$into" ] && [ -n "${MELDCODE_DATABASE_URL:-}" ]; then
+    die "MELDCODE_DATABASE_URL names a server postgres.sh does not run: restore with --into DIR and start a server on it"
+  fi
   into="${into:-$default_data}"
   if [ -e "$into" ] && [ -n "$(ls -A "$into")" ]; then
     die "$into is not empty: move the old data directory aside first (never delete it before the restore is verified)"
@@ -203,6 +230,7 @@ case "${1:-}" in
   list) list ;;
   switch-wal) switch_wal ;;
   restore) shift; restore "$@" ;;
+  prune) shift; prune "$@" ;;
   erasures) shift; erasures "$@" ;;
-  *) echo "usage: $0 base | list | switch-wal | restore --to TIME [--into DIR] [--backup NAME] | erasures check|apply" >&2; exit 2 ;;
+  *) echo "usage: $0 base | list | switch-wal | restore --to TIME [--into DIR] [--backup NAME] | prune --keep N | erasures check|apply" >&2; exit 2 ;;
 esac

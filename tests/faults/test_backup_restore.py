@@ -359,6 +359,19 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
             gone = await http.get(f"{signals.url}/pupils/{erased_pupil}", headers=staff.ib)
             assert gone.status_code == 410, gone.text
         assert await wrapped_key(keystore_url, erased_pupil) is None
+
+        # Runbook step 6: a new base backup on the new timeline; older backups and WAL can then go.
+        newest = restored.run("backup.sh", "base").stdout.strip()
+        restored.run("backup.sh", "prune", "--keep", "1")
+        assert sorted(p.name for p in (first.backup_dir / "base").iterdir()) == [newest]
+        label = (first.backup_dir / "base" / newest / "backup_label").read_text()
+        [start_segment] = re.findall(r"START WAL LOCATION: .* \(file ([0-9A-F]{24})\)", label)
+        segments = sorted(
+            p.name for p in first.archive_dir.iterdir() if re.fullmatch(r"[0-9A-F]{24}", p.name)
+        )
+        assert segments
+        assert all(name[8:] >= start_segment[8:] for name in segments), (start_segment, segments)
+        assert (first.archive_dir / "00000002.history").exists()
     finally:
         suite.stop_all()
         for server in (first, restored):
