@@ -7,6 +7,8 @@
 # Durable by default: fsync, synchronous_commit and full_page_writes stay on, so a commit the API
 # confirmed survives a crash of the server or the machine (ADR 13). MELDCODE_PG_DURABILITY=fast
 # trades that for speed; only the test session sets it, for a server that no test kills.
+# With MELDCODE_PG_ARCHIVE_DIR set the server archives its WAL there (`backup.sh archive-wal`), the
+# other half of a base backup for a restore to a point in time (deploy/local/backup.sh).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -53,11 +55,25 @@ start() {
     fast) durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" ;;
     *) echo "postgres: MELDCODE_PG_DURABILITY must be durable or fast" >&2; exit 2 ;;
   esac
+  local archiving=""
+  if [ -n "$MELDCODE_PG_ARCHIVE_DIR" ]; then
+    local here; here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    mkdir -p "$MELDCODE_PG_ARCHIVE_DIR"
+    if [ "$(id -u)" = 0 ]; then
+      chown "$MELDCODE_PG_OS_USER" "$MELDCODE_PG_ARCHIVE_DIR"
+      open_path_for_pg_user "$MELDCODE_PG_ARCHIVE_DIR"
+      open_path_for_pg_user "$here"
+    fi
+    chmod 700 "$MELDCODE_PG_ARCHIVE_DIR"
+    # The directory is an argument, not the environment: the archiver runs as the server's user.
+    archiving="-c wal_level=replica -c archive_mode=on -c archive_timeout=$MELDCODE_PG_ARCHIVE_TIMEOUT"
+    archiving="$archiving -c archive_command='/bin/bash $here/backup.sh archive-wal %p %f $MELDCODE_PG_ARCHIVE_DIR'"
+  fi
   as_pg "$bin/pg_ctl" -D "$data" -l "$run/server.log" -w -t 60 \
-    -o "-p $MELDCODE_PG_PORT -h 127.0.0.1 -k '' -c max_connections=300 $durability -c timezone=UTC" \
+    -o "-p $MELDCODE_PG_PORT -h 127.0.0.1 -k '' -c max_connections=300 $durability -c timezone=UTC $archiving" \
     start >/dev/null
   "$bin/pg_isready" -h 127.0.0.1 -p "$MELDCODE_PG_PORT" -t 30 >/dev/null
-  echo "postgres: ready at $(address_url) (${MELDCODE_PG_DURABILITY:-durable})" >&2
+  echo "postgres: ready at $(address_url) (${MELDCODE_PG_DURABILITY:-durable}${MELDCODE_PG_ARCHIVE_DIR:+, WAL archived to $MELDCODE_PG_ARCHIVE_DIR})" >&2
 }
 
 stop() {
