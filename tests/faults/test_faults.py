@@ -34,8 +34,8 @@ SERVICES = ("signals", "casework", "notifications", "reporting")
 
 
 @pytest.fixture(scope="module")
-def fault_infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultInfrastructure]:
-    infra = FaultInfrastructure.start(tmp_path_factory.mktemp("faults"))
+def fault_infra() -> Iterator[FaultInfrastructure]:
+    infra = FaultInfrastructure.start()
     try:
         yield infra
     finally:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -38,7 +39,7 @@ from meldcode_contracts import (
 from meldcode_servicekit.devtokens import generate_key_pair
 from meldcode_servicekit.outbox import contract_event_id
 
-from . import DEPLOY_LOCAL, Infrastructure, Suite, _free_port
+from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port
 
 SCHOOL = "12AB"
 TENANT = "swv-zuid"
@@ -153,7 +154,10 @@ class FaultInfrastructure:
     keys_dir: Path
 
     @classmethod
-    def start(cls, base: Path) -> FaultInfrastructure:
+    def start(cls) -> FaultInfrastructure:
+        """Under the repository's .run/, not pytest's tmp_path: pytest takes other users' access to
+        its base directory away whenever a session starts, and the server runs as another OS user."""
+        base = REPO_ROOT / ".run" / "faults" / uuid.uuid4().hex[:10]
         infra = cls(
             durable_postgres(base / "pg"),
             durable_postgres(base / "keys-pg"),
@@ -171,6 +175,7 @@ class FaultInfrastructure:
                 server.resume()
             with contextlib.suppress(Exception):
                 server.stop()
+        shutil.rmtree(self.keys_dir.parent, ignore_errors=True)
 
     def infrastructure(self) -> Infrastructure:
         return Infrastructure(
