@@ -276,21 +276,22 @@ def read_event_store(outbox: EventStoreOutbox, *, published_up_to: int, after: i
         if not notifications:
             return found
         for n in notifications:
-            event_id = contract_event_id(n.originator_id, n.originator_version)
+            originator = (
+                n.originator_id if isinstance(n.originator_id, uuid.UUID) else uuid.UUID(n.originator_id)
+            )
+            event_id = contract_event_id(originator, n.originator_version)
             try:
                 contract_event = outbox.translate(app.mapper.to_domain_event(n))
             except Exception as exc:
                 found.append(
-                    StoredEvent(
-                        event_id, n.originator_id, n.id, n.id <= published_up_to, error=type(exc).__name__
-                    )
+                    StoredEvent(event_id, originator, n.id, n.id <= published_up_to, error=type(exc).__name__)
                 )
                 continue
             if contract_event is not None:
                 found.append(
                     StoredEvent(
                         event_id,
-                        n.originator_id,
+                        originator,
                         n.id,
                         n.id <= published_up_to,
                         event=contract_event,
