@@ -117,7 +117,8 @@ COLUMNS = ("KIND", "EVENT ID", "EVENT TYPE", "AGGREGATE", "STORE POS", "TOPIC[PA
 
 def render(report: Report, title: str) -> str:
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report.counts.items())
-    lines = [f"{title}: " + ("agree" if report.agree else f"{len(report.differences)} differences")]
+    n = len(report.differences)
+    lines = [f"{title}: " + ("agree" if report.agree else f"{n} difference{'' if n == 1 else 's'}")]
     if counts:
         lines.append(f"  ({counts})")
     if report.repairs:
