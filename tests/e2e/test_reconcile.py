@@ -21,7 +21,7 @@ from meldcode_contracts import NOTIFICATIONS_EVENTS, SIGNALS_EVENTS, Actor, Remi
 from meldcode_contracts.notices import ReminderSentPayload
 from meldcode_servicekit.reconcile import partition_ends, read_until
 from meldcode_servicekit.table_outbox import enqueue_event
-from meldcode_testkit import Suite, eventually, publish_raw
+from meldcode_testkit import REPO_ROOT, Suite, eventually, publish_raw
 
 from .scenario import SCHOOL, TENANT, Staff, record_signal, register_pupil
 from .test_restarts import chronology_signal_ids
@@ -74,10 +74,23 @@ async def test_all_services_agree_after_a_normal_run_and_an_extra_event_on_the_t
             lambda: _has(http, reporting.url, staff, pupil_id, set(ids)), timeout=60
         )  # and a read (an access-log event) on the way
 
-    for service in ("signals", "casework", "notifications", "reporting"):
-        code, report = await reconcile(suite, service)
-        assert (code, report["differences"]) == (0, []), report
-    assert report["counts"]["processed"] >= 4
+    # The one command for all services, as an operator runs it beside `make run`.
+    env = {k: v for service in suite.services.values() for k, v in service.env.items()}
+    result = await asyncio.to_thread(
+        subprocess.run,
+        ["bash", str(REPO_ROOT / "deploy" / "local" / "reconcile.sh"), "--json"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    reports = {r["service"]: r for r in map(json.loads, result.stdout.strip().splitlines()[-4:])}
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert sorted(reports) == ["casework", "notifications", "reporting", "signals"]
+    assert all(r["agree"] and r["differences"] == [] for r in reports.values()), reports
+    assert reports["signals"]["counts"]["stored"] == 4
+    assert reports["reporting"]["counts"]["processed"] >= 4
 
     # An event on the topic that the store never held: what a lost commit after the publish leaves.
     original = await eventually(lambda: signal_recorded_on_topic(suite, ids[0]))
@@ -94,6 +107,18 @@ async def test_all_services_agree_after_a_normal_run_and_an_extra_event_on_the_t
     assert difference["aggregate"] == pupil_id
     assert difference["topic"] == suite.topic(SIGNALS_EVENTS)
     assert difference["offset"] is not None and difference["partition"] == original.partition
+    table = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "signals.entrypoints.cli", "reconcile"],
+        env={**os.environ, **suite.services["signals"].env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert table.returncode == 1
+    assert "signals: 1 difference" in table.stdout
+    assert f"missing_in_store  {forged['event_id']}  SignalRecorded  {pupil_id}" in table.stdout
 
 
 async def test_a_stored_event_the_relay_skipped_is_named_republished_and_reaches_the_read_model(
