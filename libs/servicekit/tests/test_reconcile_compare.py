@@ -11,6 +11,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from meldcode_servicekit.reconcile import (
+    DIFFERENT_ON_TOPIC,
     MISSING_IN_READ_MODEL,
     MISSING_ON_TOPIC,
     READ_MODEL_NOT_ON_TOPIC,
@@ -36,8 +37,10 @@ class Record:
     value: bytes = b""
 
 
-def message(event_id: uuid.UUID | None, offset: int, partition: int = 0) -> TopicMessage:
-    return TopicMessage(event_id, "SignalRecorded", uuid.uuid4(), Record(TOPIC, partition, offset))
+def message(
+    event_id: uuid.UUID | None, offset: int, partition: int = 0, subject: uuid.UUID | None = None
+) -> TopicMessage:
+    return TopicMessage(event_id, "SignalRecorded", subject or uuid.uuid4(), Record(TOPIC, partition, offset))
 
 
 def stored(position: int, *, published: bool = True, error: str | None = None) -> StoredEvent:
@@ -71,7 +74,9 @@ def test_a_published_event_missing_on_the_topic_is_a_difference_a_pending_one_is
     )
     report = Report("signals")
     missing = compare_outbox(
-        [on_wire, lost, pending, broken], [message(on_wire.event_id, 0), message(on_wire.event_id, 1)], report
+        [on_wire, lost, pending, broken],
+        [message(on_wire.event_id, 0, subject=on_wire.aggregate), message(on_wire.event_id, 1)],
+        report,
     )
     assert missing == [lost]
     assert [(d.kind, d.event_id, d.store_position) for d in report.differences] == [
@@ -80,6 +85,19 @@ def test_a_published_event_missing_on_the_topic_is_a_difference_a_pending_one_is
     ]
     assert report.counts["pending_relay"] == 1
     assert report.counts["duplicates_on_topic"] == 1
+
+
+def test_one_event_id_for_two_different_events_is_named() -> None:
+    reused = stored(5)
+    report = Report("signals")
+    assert compare_outbox([reused], [message(reused.event_id, 3)], report) == []  # the subject differs
+    [difference] = report.differences
+    assert (difference.kind, difference.event_id, difference.store_position, difference.offset) == (
+        DIFFERENT_ON_TOPIC,
+        reused.event_id,
+        5,
+        3,
+    )
 
 
 def test_events_on_the_topic_that_the_store_lacks_are_found_once() -> None:

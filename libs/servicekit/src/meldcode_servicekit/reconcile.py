@@ -5,8 +5,9 @@ disagree, with its aggregate and its position on each side, and can repair what 
 
 - **Outbox -> topic.** Every stored event that the relay says it published (notification id up to
   `outbox_relay_position`, or an `event_outbox` row with `published_at`) and that translates to a
-  contract event must be on the topic (`missing_on_topic`); every event on the topic must be in the
-  store (`missing_in_store`: what a lost database commit after the publish leaves behind). Events
+  contract event must be on the topic (`missing_on_topic`), with its event type and subject
+  (`different_on_topic` otherwise); every event on the topic must be in the store
+  (`missing_in_store`: what a lost database commit after the publish leaves behind). Events
   the relay has not reached yet are *pending*, not a difference: it will publish them.
 - **Topics -> read model.** Every event on a consumed topic below the consumer group's committed
   offset must be in `processed_events` (`missing_in_read_model`), because the consumer commits an
@@ -92,6 +93,7 @@ class ReconcileTargets:
 
 MISSING_ON_TOPIC = "missing_on_topic"
 MISSING_IN_STORE = "missing_in_store"
+DIFFERENT_ON_TOPIC = "different_on_topic"
 UNTRANSLATABLE = "untranslatable"
 MISSING_IN_READ_MODEL = "missing_in_read_model"
 READ_MODEL_NOT_ON_TOPIC = "read_model_not_on_topic"
@@ -353,7 +355,23 @@ def compare_outbox(
         if s.error is not None:
             report.differences.append(Difference(UNTRANSLATABLE, s.event_id, None, s.aggregate, s.position))
         elif s.event_id in on_topic:
-            continue
+            m = on_topic[s.event_id]
+            subject = s.event.subject_id if s.event is not None else s.aggregate  # a row: its key
+            if (m.event_type, m.subject_id) != (s.event_type, subject):
+                # One id, two events: a version reused after the store lost (or restored past) it.
+                topic, partition, offset = m.where
+                report.differences.append(
+                    Difference(
+                        DIFFERENT_ON_TOPIC,
+                        s.event_id,
+                        s.event_type,
+                        s.aggregate,
+                        s.position,
+                        topic,
+                        partition,
+                        offset,
+                    )
+                )
         elif s.published:
             missing.append(s)
             report.differences.append(
