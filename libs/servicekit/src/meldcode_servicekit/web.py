@@ -24,6 +24,7 @@ from .keystore import keystore_reachable
 from .permissions import ServicePolicy, enforce_route_policy, policy_of
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
+from .reconcile_cli import TargetsFactory, add_reconcile_command
 from .settings import ServiceSettings
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -137,8 +138,11 @@ def service_cli(
     description: str,
     build_app: Callable[[Any], FastAPI],
     settings_type: Callable[[], ServiceSettings],
+    *,
+    reconcile: TargetsFactory | None = None,
 ) -> typer.Typer:
-    """The command line every service has: `meldcode-<name> serve` and `meldcode-<name> dead-letters`."""
+    """The command line every service has: `meldcode-<name> serve` and `meldcode-<name> dead-letters`;
+    with `reconcile` (what the service stores, publishes and consumes) also `meldcode-<name> reconcile`."""
     cli = typer.Typer(
         add_completion=False, help=f"The Meldcode {name} service: {description}", no_args_is_help=True
     )
@@ -154,4 +158,6 @@ def service_cli(
         """A Meldcode service."""
 
     cli.add_typer(dead_letters_cli(name, settings_type), name="dead-letters")
+    if reconcile is not None:
+        add_reconcile_command(cli, name, settings_type, reconcile)
     return cli

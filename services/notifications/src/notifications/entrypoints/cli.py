@@ -1,11 +1,36 @@
-"""Command line of the notifications service: `meldcode-notifications serve`."""
+"""Command line of the notifications service: `meldcode-notifications serve` and the operator's
+`meldcode-notifications reconcile` (event outbox, topic and read model agree)."""
 
+from meldcode_contracts import EVENT_TOPICS, NOTIFICATIONS_EVENTS
+from meldcode_servicekit.keystore import KeyStore
+from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets, TableOutbox
 from meldcode_servicekit.web import service_cli
 
 from ..bootstrap import build_app
 from ..config import Settings
+from .consumer import make_handler, utc_now
 
-cli = service_cli("notifications", "tasks, reminders and notifications of the Meldcode", build_app, Settings)
+
+def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
+    """What `bootstrap` wires: the event outbox relayed to the notifications topic, the consumer of
+    the signals and casework topics."""
+    return ReconcileTargets(
+        service="notifications",
+        outbox=TableOutbox(topic=NOTIFICATIONS_EVENTS),
+        read_model=ReadModel(
+            topics=EVENT_TOPICS,
+            handle=make_handler(settings.terms(), frozenset(settings.jgz_partners), utc_now),
+        ),
+    )
+
+
+cli = service_cli(
+    "notifications",
+    "tasks, reminders and notifications of the Meldcode",
+    build_app,
+    Settings,
+    reconcile=reconcile_targets,
+)
 
 
 def main() -> None:

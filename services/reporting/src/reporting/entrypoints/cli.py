@@ -1,5 +1,6 @@
 """Command line of the reporting service: `meldcode-reporting serve` and the operator's
-`meldcode-reporting rebuild [--replace]` (prints the comparison as JSON; exit code 1 on a mismatch)."""
+`meldcode-reporting rebuild [--replace]` (prints the comparison as JSON; exit code 1 on a mismatch)
+and `meldcode-reporting reconcile` (every consumed event is in the read model)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import json
 
 import typer
 
+from meldcode_contracts import ALL_TOPICS
+from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.logging import configure_logging
+from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
 from ..adapters.rebuild import rebuild
@@ -16,8 +20,19 @@ from ..bootstrap import build_app
 from ..config import Settings
 from .consumer import handle_event
 
+
+def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
+    """What `bootstrap` wires: the consumer of every topic (reporting publishes only the access log,
+    which has no store to compare with)."""
+    return ReconcileTargets(service="reporting", read_model=ReadModel(topics=ALL_TOPICS, handle=handle_event))
+
+
 cli = service_cli(
-    "reporting", "read models for schools, the samenwerkingsverband and auditors", build_app, Settings
+    "reporting",
+    "read models for schools, the samenwerkingsverband and auditors",
+    build_app,
+    Settings,
+    reconcile=reconcile_targets,
 )
 
 

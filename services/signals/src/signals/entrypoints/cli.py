@@ -1,7 +1,7 @@
 """Command line of the signals service: `meldcode-signals serve` and the operator's
 `meldcode-signals retention run [--dry-run]` (prints what it did as one line of JSON, after the
 JSON log lines: pseudonymous ids and counts; exit code 1 when an erasure failed, 2 when another
-run holds the lock)."""
+run holds the lock) and `meldcode-signals reconcile` (event store, topic and read model agree)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,35 @@ import json
 
 import typer
 
+from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.logging import configure_logging
+from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
+from ..application import SignalsApplication
 from ..bootstrap import build_app
 from ..config import Settings
+from ..translation import to_contract_event
 from .background import RetentionBusy, run_retention_once
+from .consumer import handle_event
 
-cli = service_cli("signals", "steps 1-2 of the Meldcode", build_app, Settings)
+
+def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
+    """What `bootstrap` wires: the event store relayed to the signals topic, the casework consumer."""
+    return ReconcileTargets(
+        service="signals",
+        outbox=EventStoreOutbox(
+            relay="signals-events",
+            topic=SIGNALS_EVENTS,
+            application=SignalsApplication(settings.database_url, keystore=keystore),
+            translate=to_contract_event,
+        ),
+        read_model=ReadModel(topics=[CASEWORK_EVENTS], handle=handle_event),
+    )
+
+
+cli = service_cli("signals", "steps 1-2 of the Meldcode", build_app, Settings, reconcile=reconcile_targets)
 retention_cli = typer.Typer(
     help="Retention (rule 16): erase the personal data of pupils whose term has passed", no_args_is_help=True
 )
