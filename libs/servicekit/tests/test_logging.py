@@ -22,7 +22,9 @@ class FakeClock:
         return self.now
 
 
-def record(msg: str, *args: object, name: str = "aiokafka.conn", level: int = logging.ERROR) -> logging.LogRecord:
+def record(
+    msg: str, *args: object, name: str = "aiokafka.conn", level: int = logging.ERROR
+) -> logging.LogRecord:
     return logging.LogRecord(name, level, __file__, 1, msg, args, None)
 
 
