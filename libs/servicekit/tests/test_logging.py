@@ -6,12 +6,20 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
 import structlog
 
-from meldcode_servicekit.logging import RepeatThrottle, json_formatter
+from meldcode_servicekit.logging import (
+    RepeatThrottle,
+    broker_logger,
+    configure_logging,
+    get_logger,
+    json_formatter,
+)
 
 
 class FakeClock:
@@ -120,3 +128,49 @@ def test_standard_library_records_become_json_without_tracebacks(
     assert lines[1]["error_type"] == "ValueError"
     assert "Jansen" not in stream.getvalue()
     assert "Traceback" not in stream.getvalue()
+
+
+@pytest.fixture
+def configured(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """For a test that runs `configure_logging` as a service does: the process-wide state is put
+    back afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    saved_hooks = (sys.excepthook, threading.excepthook)
+    saved_structlog = structlog.get_config()
+    try:
+        yield capsys
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
+        sys.excepthook, threading.excepthook = saved_hooks
+        structlog.configure(**saved_structlog)
+        structlog.contextvars.clear_contextvars()
+        logging.captureWarnings(False)
+
+
+def test_faststream_aiokafka_and_structlog_all_write_json_lines(
+    configured: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("signals", "INFO")
+    broker_logger().error("Exception", extra={"topic": "t.meldcode.casework.events.v1", "group_id": "g"})
+    logging.getLogger("faststream").warning("faststream's own warning")
+    for _ in range(40):
+        logging.getLogger("aiokafka.conn").error("Unable connect to node with id %s: %s", 1, "refused")
+    logging.getLogger("aiokafka.consumer").info("an info line of a quiet library")
+    get_logger("meldcode_servicekit.consuming").info("event_processed", event_id="e1")
+    output = configured.readouterr()
+    assert output.err == ""
+    lines = [json.loads(line) for line in output.out.splitlines()]
+    assert [(line["logger"], line["event"]) for line in lines] == [
+        ("faststream.broker", "Exception"),
+        ("faststream", "faststream's own warning"),
+        ("aiokafka.conn", "Unable connect to node with id 1: refused"),
+        ("meldcode_servicekit.consuming", "event_processed"),
+    ]
+    assert lines[0]["topic"] == "t.meldcode.casework.events.v1"
+    assert all(line["service"] == "signals" for line in lines)
+    assert lines[3]["event_id"] == "e1"

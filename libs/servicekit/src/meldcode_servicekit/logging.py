@@ -135,7 +135,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(numeric_level)
     for quiet in QUIET_LIBRARIES:
         logging.getLogger(quiet).setLevel(max(logging.WARNING, numeric_level))
-    # FastStream's module logger comes with a coloured stderr handler and does not propagate.
+    # FastStream's module logger comes with a coloured stderr handler and does not propagate; it is
+    # made on import, so import it before taking the handler away.
+    import faststream  # noqa: F401
+
     for name in ("faststream", "faststream.access.kafka"):
         library = logging.getLogger(name)
         for old in list(library.handlers):
