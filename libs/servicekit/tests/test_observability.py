@@ -1,12 +1,14 @@
 """A real service process (signals, with its relay and its consumer) as an operator sees it: the
 metrics at /metrics, the trace context from an HTTP request in the Kafka headers of the event it
-produced, and a log file of JSON lines only."""
+produced, spans exported over OTLP, and a log file of JSON lines only."""
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -164,3 +166,75 @@ async def test_the_trace_context_of_a_request_reaches_the_kafka_headers_of_its_e
 
     signals.stop()
     _assert_json_lines(signals)
+
+
+class _OtlpReceiver:
+    """A minimal OTLP/HTTP trace receiver on a free local port: keeps every span it is sent."""
+
+    def __init__(self) -> None:
+        from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+        spans: list[tuple[str, str, int]] = []
+        self.spans = spans
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                request = ExportTraceServiceRequest.FromString(body)
+                for resource in request.resource_spans:
+                    for scope in resource.scope_spans:
+                        spans.extend((s.trace_id.hex(), s.name, s.kind) for s in scope.spans)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_with_an_otlp_endpoint_the_request_and_the_relay_export_spans_of_one_trace(
+    suite: Suite,
+) -> None:
+    receiver = _OtlpReceiver()
+    try:
+        signals = await suite.service(
+            "signals", OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="100"
+        )
+        ib, _ = _staff(suite)
+        trace_id = uuid.uuid4().hex
+        async with httpx.AsyncClient(timeout=30) as http:
+            response = await http.post(
+                f"{signals.url}/pupils",
+                headers={**ib, "traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"},
+                json={
+                    "school": "12AB",
+                    "pupil_number": uuid.uuid4().hex[:8],
+                    "given_name": "Sanne",
+                    "family_name": "Jansen",
+                    "date_of_birth": "2013-05-14",
+                },
+            )
+            assert response.status_code == 201, response.text
+        [message] = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=1)
+        assert message["headers"]["traceparent"].decode().split("-")[1] == trace_id
+
+        async def exported() -> set[str] | None:
+            names = {name for t, name, _ in receiver.spans if t == trace_id}
+            publish = f"{suite.topic(SIGNALS_EVENTS)} publish"
+            return names if {"POST /pupils", publish} <= names else None
+
+        await eventually(exported, timeout=10)
+        assert "Sanne" not in str(receiver.spans)
+        signals.stop()
+        _assert_json_lines(signals)
+    finally:
+        receiver.close()

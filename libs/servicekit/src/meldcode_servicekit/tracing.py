@@ -27,9 +27,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.trace import Span, SpanKind
-from starlette.applications import Starlette
-from starlette.routing import Match
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .settings import ServiceSettings
 
@@ -80,44 +78,52 @@ _REDACTED_ATTRIBUTES = (
     "http.user_agent",
     "user_agent.original",
 )
+_PATH_ATTRIBUTES = ("http.target", "url.path")
 
 
-def _route_template(app: Starlette, scope: Scope) -> str | None:
-    for route in app.routes:
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return getattr(route, "path_format", None) or getattr(route, "path", None)
-    return None
+def _redact(span: Span, scope: dict[str, Any]) -> None:
+    """At the start of the server span: no path, query string, client address or user agent (a
+    search query or a pupil's id has no place in a trace); the route template comes after routing."""
+    present = getattr(span, "attributes", None) or {}
+    for name in _REDACTED_ATTRIBUTES:
+        if name in present:
+            span.set_attribute(name, "")
 
 
-def traced(asgi: ASGIApp, app: Starlette) -> ASGIApp:
-    """`asgi` inside a server span per request (OpenTelemetry's ASGI middleware), named by the route
-    template. The path, query string, client address and user agent are replaced by the template
-    or left empty: a search query or a pupil's id has no place in a trace."""
+class _NameSpanByRoute:
+    """Inside the server span: once the app has routed the request (`scope["route"]`), names the
+    span by the route template, as `http.route` and in place of the path."""
 
-    def details(scope: Scope) -> tuple[str, dict[str, Any]]:
-        template = _route_template(app, scope)
-        method = scope.get("method", "HTTP")
-        return (f"{method} {template}" if template else method), (
-            {"http.route": template} if template else {}
-        )
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-    def redact(span: Span, scope: dict[str, Any]) -> None:
-        if not span.is_recording():
-            return
-        template = _route_template(app, scope) or ""
-        present = getattr(span, "attributes", None) or {}
-        for name in _REDACTED_ATTRIBUTES:
-            if name in present:
-                span.set_attribute(
-                    name, template if name in ("http.target", "http.url", "url.full", "url.path") else ""
-                )
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        span = trace.get_current_span()
 
+        async def send_naming_the_span(message: Message) -> None:
+            # Before the response starts: the span may end with its last byte.
+            template = getattr(scope.get("route"), "path_format", None)
+            if message["type"] == "http.response.start" and template and span.is_recording():
+                span.update_name(f"{scope.get('method', 'HTTP')} {template}")
+                span.set_attribute("http.route", template)
+                present = getattr(span, "attributes", None) or {}
+                for name in _PATH_ATTRIBUTES:
+                    if name in present:
+                        span.set_attribute(name, template)
+            await send(message)
+
+        await self.app(scope, receive, send_naming_the_span)
+
+
+def traced(app: ASGIApp) -> ASGIApp:
+    """`app` inside a server span per request (OpenTelemetry's ASGI middleware)."""
     return OpenTelemetryMiddleware(
-        asgi,
+        _NameSpanByRoute(app),
         excluded_urls="health/.*,metrics",
-        default_span_details=details,
-        server_request_hook=redact,
+        default_span_details=lambda scope: (scope.get("method", "HTTP"), {}),
+        server_request_hook=_redact,
         exclude_spans=["receive", "send"],
     )
 

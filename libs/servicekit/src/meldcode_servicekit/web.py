@@ -56,7 +56,7 @@ class _HardenedFastAPI(FastAPI):
         settings: ServiceSettings = self.state.settings
         docs = {self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url}
         return SecurityHeaders(
-            traced(super().build_middleware_stack(), self),
+            traced(super().build_middleware_stack()),
             behind_tls=settings.behind_tls,
             docs_paths=frozenset(p for p in docs if p),
         )
