@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -163,6 +164,15 @@ async def test_the_trace_context_of_a_request_reaches_the_kafka_headers_of_its_e
     assert len(span_id) == 16
     [untraced] = [h for pupil, h in by_pupil.items() if pupil != response.json()["pupil_id"]]
     assert "traceparent" not in untraced
+
+    async def trace_contexts_left() -> bool:
+        conn = await asyncpg.connect(suite.infra.database_url(f"{suite.isolation}_signals"))
+        try:
+            return await conn.fetchval("select count(*) from event_trace_context") == 0
+        finally:
+            await conn.close()
+
+    await eventually(trace_contexts_left)  # the relay removes what it carried on
 
     signals.stop()
     _assert_json_lines(signals)
