@@ -31,9 +31,10 @@ QUIET_LIBRARIES = ("aiokafka", "kafka", "faststream", "uvicorn.access", "eventso
 def _exception_type_only(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     exc_info = event_dict.pop("exc_info", None)
     if exc_info:
-        error = exc_info[1] if isinstance(exc_info, tuple) else sys.exc_info()[1]
         if isinstance(exc_info, BaseException):
-            error = exc_info
+            error: BaseException | None = exc_info
+        else:
+            error = exc_info[1] if isinstance(exc_info, tuple) else sys.exc_info()[1]
         if error is not None:
             event_dict["error_type"] = type(error).__name__
     event_dict.pop("stack_info", None)

@@ -73,7 +73,11 @@ class ServiceMetrics:
     def on_scrape(self, name: str, refresh: Refresh) -> Callable[[], None]:
         """Run `refresh` before each scrape; returns the function that stops it."""
         self._refreshers[name] = refresh
-        return lambda: self._refreshers.pop(name, None) and None
+
+        def stop() -> None:
+            self._refreshers.pop(name, None)
+
+        return stop
 
     async def _refresh(self, name: str, refresh: Refresh) -> None:
         try:
