@@ -19,20 +19,24 @@ from typing import Any, cast
 import anyio
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from pydantic import ValidationError
 
 from meldcode_contracts import Envelope, PersonalDataErased, dead_letter_topic, parse_event
 
 from .keystore import KeyStore, UnknownDataKey
-from .logging import get_logger
+from .logging import broker_logger, get_logger
+from .metrics import ServiceMetrics
 from .outages import is_infrastructure_error
 from .sealing import open_event
 from .settings import ServiceSettings
+from .tracing import consuming_span
 
 log = get_logger(__name__)
 
@@ -143,8 +147,12 @@ class EventConsumer:
         pool: asyncpg.Pool,
         dlq_producer: AIOKafkaProducer,
         keystore: KeyStore | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._keystore = keystore
+        self._metrics = metrics or ServiceMetrics()
+        self._kafka_consumer: Callable[[], AIOKafkaConsumer | None] = lambda: None
+        self._lag_labels: set[tuple[str, str, str]] = set()
         self._settings = settings
         self._service = service
         self._handle = handle
@@ -155,7 +163,7 @@ class EventConsumer:
         self.group_id = settings.group(f"meldcode-{service}")
 
     def register(self, broker: KafkaBroker) -> None:
-        @broker.subscriber(
+        subscriber = broker.subscriber(
             *self.topics,
             group_id=self.group_id,
             auto_offset_reset="earliest",
@@ -167,8 +175,32 @@ class EventConsumer:
             decoder=raw_body_decoder,
             title=f"{self._service}-consumer",
         )
+
+        @subscriber
         async def consume(message: KafkaMessage) -> None:
             await self.process_batch(list(message.raw_message))
+
+        self._kafka_consumer = lambda: getattr(subscriber, "consumer", None)
+        self._metrics.on_scrape(f"consumer_lag:{self.group_id}", self.measure_lag)
+
+    async def measure_lag(self) -> None:
+        """`meldcode_consumer_lag` of each assigned partition: highwater - position, as far as the
+        consumer knows them (a partition not fetched from yet has no highwater and is left out)."""
+        consumer = self._kafka_consumer()
+        if consumer is None:  # not started yet, or stopped
+            return
+        measured: set[tuple[str, str, str]] = set()
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue
+            position = await asyncio.wait_for(consumer.position(tp), 1.0)
+            labels = (self.group_id, tp.topic, str(tp.partition))
+            self._metrics.consumer_lag.labels(*labels).set(max(highwater - position, 0))
+            measured.add(labels)
+        for gone in self._lag_labels - measured:  # partitions another replica took over
+            self._metrics.consumer_lag.remove(*gone)
+        self._lag_labels = measured
 
     async def process_batch(self, records: list[Any]) -> list[str]:
         """Handle what one poll returned: in one transaction when every message is fine (one commit,
@@ -201,8 +233,11 @@ class EventConsumer:
         outcomes = []
         async with self._pool.acquire() as conn, conn.transaction():
             for record, event in zip(records, events, strict=True):
-                with structlog.contextvars.bound_contextvars(
-                    event_id=str(event.event_id), correlation_id=event.correlation_id
+                with (
+                    consuming_span(record, event.event_id),
+                    structlog.contextvars.bound_contextvars(
+                        event_id=str(event.event_id), correlation_id=event.correlation_id
+                    ),
                 ):
                     outcomes.append(
                         await self._record_and_handle(cast(asyncpg.Connection, conn), event, record)
@@ -224,8 +259,11 @@ class EventConsumer:
         except (ValueError, UnknownDataKey) as exc:
             await self._park(value, record, f"sealed fields do not open: {type(exc).__name__}")
             return "parked"
-        with structlog.contextvars.bound_contextvars(
-            event_id=str(event.event_id), correlation_id=event.correlation_id, **where
+        with (
+            consuming_span(record, event.event_id),
+            structlog.contextvars.bound_contextvars(
+                event_id=str(event.event_id), correlation_id=event.correlation_id, **where
+            ),
         ):
             return await self._process_event(value, record, event)
 
@@ -315,6 +353,7 @@ class EventConsumer:
                 self.dead_letter_topic, value=value, key=record.key, headers=headers
             )
         )
+        self._metrics.dead_letters_parked.labels(self.group_id, record.topic).inc()
         log.error(
             "message_parked",
             dead_letter_topic=self.dead_letter_topic,
@@ -325,9 +364,18 @@ class EventConsumer:
         )
 
 
-def consumer_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
+def consumer_broker(
+    settings: ServiceSettings, service: str, metrics: ServiceMetrics | None = None
+) -> KafkaBroker:
+    """FastStream's own Prometheus metrics (`faststream_received_messages_total`, ...) go into the
+    service's registry; its OpenTelemetry middleware spans each batch; its log lines are JSON."""
+    middlewares: list[Any] = [KafkaTelemetryMiddleware()]
+    if metrics is not None:
+        middlewares.append(KafkaPrometheusMiddleware(registry=metrics.registry, app_name=service))
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"meldcode-{service}",
         graceful_timeout=15.0,
+        logger=broker_logger(),
+        middlewares=middlewares,
     )

@@ -6,15 +6,16 @@ import uuid
 from datetime import date
 from typing import Any, TypeVar
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoding
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 
 from .db import postgres_env
 from .keystore import KeyStore
 from .sealing import SealingMapper
+from .tracing import current_carrier, forget_trace_context, store_trace_context
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -79,6 +80,22 @@ class MeldcodeApplication(Application[Any]):
             cipher=self.factory.cipher(),
             compressor=self.factory.compressor(),
         )
+
+    def _record(self, processing_event: ProcessingEvent[Any]) -> list[Recording[Any]]:
+        """Records the events, and first the trace context they were recorded in, so the relay that
+        publishes them later carries the request's trace on to the consumers (`tracing`)."""
+        carrier = current_carrier()
+        datastore = getattr(self.recorder, "datastore", None)
+        if not carrier or datastore is None or not processing_event.events:
+            return super()._record(processing_event)
+        with datastore.transaction(commit=True) as cursor:
+            store_trace_context(cursor, processing_event.events, carrier)
+        try:
+            return super()._record(processing_event)
+        except Exception:
+            with datastore.transaction(commit=True) as cursor:
+                forget_trace_context(cursor, processing_event.events, carrier)
+            raise
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

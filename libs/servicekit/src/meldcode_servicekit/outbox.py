@@ -26,8 +26,10 @@ from meldcode_contracts import Actor, Envelope, serialize_event
 
 from .keystore import KeyStore
 from .logging import get_logger
+from .metrics import ServiceMetrics
 from .outages import is_infrastructure_error
 from .sealing import seal_event
+from .tracing import TRACE_CONTEXT_SCHEMA, publishing_span
 
 log = get_logger(__name__)
 
@@ -39,6 +41,7 @@ RELAY_SCHEMA = [
         position bigint not null,
         updated_at timestamptz not null default now()
     )""",
+    *TRACE_CONTEXT_SCHEMA,
 ]
 
 Translate = Callable[[Any], Envelope | None]
@@ -81,8 +84,10 @@ class RelayLoop:
         pool: asyncpg.Pool,
         batch_size: int = 200,
         idle_seconds: float = 0.05,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.name = name
+        self._metrics = metrics or ServiceMetrics()
         self._producer = producer
         self._pool = pool
         self._batch_size = batch_size
@@ -159,14 +164,26 @@ class OutboxRelay(RelayLoop):
         keystore: KeyStore | None = None,
         batch_size: int = 200,
         idle_seconds: float = 0.05,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         super().__init__(
-            name=name, producer=producer, pool=pool, batch_size=batch_size, idle_seconds=idle_seconds
+            name=name,
+            producer=producer,
+            pool=pool,
+            batch_size=batch_size,
+            idle_seconds=idle_seconds,
+            metrics=metrics,
         )
         self._app = application
         self._translate = translate
         self._topic = topic
         self._keystore = keystore
+        self._metrics.on_scrape(f"relay_lag:{name}", self.measure_lag)
+
+    async def measure_lag(self) -> None:
+        """`meldcode_relay_lag`: the store's newest notification id minus the recorded position."""
+        newest = await anyio.to_thread.run_sync(self._app.recorder.max_notification_id)
+        self._metrics.relay_lag.labels(self.name).set(max((newest or 0) - await self.position(), 0))
 
     def _serialize(self, event: Envelope) -> bytes:
         return serialize_event(event) if self._keystore is None else seal_event(event, self._keystore)
@@ -214,6 +231,36 @@ class OutboxRelay(RelayLoop):
                 position,
             )
 
+    async def _trace_contexts(self, notifications: Sequence[Any]) -> dict[int, dict[str, str]]:
+        """The trace context stored with each notification's event (`tracing`), by notification id."""
+        by_event = {(n.originator_id, n.originator_version): n.id for n in notifications}
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                """select originator_id, originator_version, traceparent, tracestate
+                   from event_trace_context
+                   where (originator_id, originator_version) in
+                         (select * from unnest($1::uuid[], $2::bigint[]))""",
+                [n.originator_id for n in notifications],
+                [n.originator_version for n in notifications],
+            )
+        contexts = {}
+        for row in rows:
+            carrier = {"traceparent": row["traceparent"]}
+            if row["tracestate"]:
+                carrier["tracestate"] = row["tracestate"]
+            contexts[by_event[(row["originator_id"], row["originator_version"])]] = carrier
+        return contexts
+
+    async def _forget_trace_contexts(self, notifications: Sequence[Any]) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                """delete from event_trace_context
+                   where (originator_id, originator_version) in
+                         (select * from unnest($1::uuid[], $2::bigint[]))""",
+                [n.originator_id for n in notifications],
+                [n.originator_version for n in notifications],
+            )
+
     async def relay_once(self) -> int:
         """Publish the next batch; returns how many notifications were handled."""
         start = await self.position()
@@ -225,20 +272,25 @@ class OutboxRelay(RelayLoop):
         deliveries = []
         last_good = start
         prepared, failure = await anyio.to_thread.run_sync(self._prepare, notifications)
+        trace_contexts = await self._trace_contexts(notifications)
         for notification_id, contract_event, value in prepared:
             if contract_event is not None:  # None: internal events (e.g. index aggregates) stay inside
-                deliveries.append(
-                    await self._producer.send(
-                        self._topic,
-                        value=value,
-                        key=str(contract_event.subject_id).encode(),
-                        headers=[("event_type", contract_event.event_type.encode())],
+                with publishing_span(self._topic, trace_contexts.get(notification_id, {})) as trace_headers:
+                    deliveries.append(
+                        await self._producer.send(
+                            self._topic,
+                            value=value,
+                            key=str(contract_event.subject_id).encode(),
+                            headers=[("event_type", contract_event.event_type.encode()), *trace_headers],
+                        )
                     )
-                )
             last_good = notification_id
         await asyncio.gather(*deliveries)
+        self._metrics.relay_published.labels(self.name, self._topic).inc(len(deliveries))
         if last_good > start:
             await self._save_position(last_good)
+            if trace_contexts:
+                await self._forget_trace_contexts([n for n in notifications if n.id <= last_good])
         if failure is not None:
             raise failure
         log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=last_good)

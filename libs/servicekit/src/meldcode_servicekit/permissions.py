@@ -35,7 +35,7 @@ class Scope(StrEnum):
     """Whose data a granted role reaches through a route."""
 
     PUBLIC = "public"
-    """No token: liveness, readiness, the OpenAPI document; nothing about pupils."""
+    """No token: liveness, readiness, metrics, the OpenAPI document; nothing about pupils."""
     SIGNED_WEBHOOK = "signed_webhook"
     """No token: the JGZ partner signs the body (HMAC, `signing.py`); the route checks it."""
     OWN_SCHOOL = "own_school"
@@ -138,6 +138,10 @@ def _public(path: str, purpose: str) -> RoutePolicy:
 COMMON = (
     _public("/health/live", "The process is up"),
     _public("/health/ready", "Database and Kafka are reachable"),
+    _public(
+        "/metrics",
+        "Prometheus metrics: counts, latencies and lags by route, topic and group; no personal data",
+    ),
     _public("/openapi.json", "The OpenAPI document"),
     _public("/docs", "Swagger UI"),
     _public("/docs/oauth2-redirect", "Swagger UI login redirect"),

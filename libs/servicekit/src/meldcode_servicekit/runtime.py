@@ -26,6 +26,7 @@ from .db import apply_schema, create_pool
 from .kafka import ensure_topics, idempotent_producer
 from .keystore import KeyStore, connect_key_store
 from .logging import get_logger
+from .metrics import metrics_of
 from .outbox import RELAY_SCHEMA, OutboxRelay, Translate
 from .settings import ServiceSettings
 
@@ -71,9 +72,10 @@ async def event_consumer(
         pool=app.state.pool,
         dlq_producer=dlq_producer,
         keystore=getattr(app.state, "keystore", None),
+        metrics=metrics_of(app),
     )
     await ensure_topics(settings.kafka_bootstrap_servers, [*consumer.topics, consumer.dead_letter_topic])
-    broker = consumer_broker(settings, service)
+    broker = consumer_broker(settings, service, metrics_of(app))
     consumer.register(broker)
     await dlq_producer.start()
     try:
@@ -110,6 +112,7 @@ async def outbox_relay(
         keystore=getattr(app.state, "keystore", None),
         batch_size=settings.relay_batch_size,
         idle_seconds=settings.relay_idle_seconds,
+        metrics=metrics_of(app),
     )
     task = asyncio.create_task(relay.run(), name=f"outbox-relay-{name}")
     try:

@@ -145,6 +145,15 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     relay_batch_size: int = Field(default=200, ge=1)
     relay_idle_seconds: float = Field(default=0.05, ge=0, description="Poll interval of the outbox relay")
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),
+        description=(
+            "Base URL of an OpenTelemetry collector (OTLP over HTTP, e.g. http://127.0.0.1:4318); "
+            "traces are exported to <url>/v1/traces. Unset: no spans are recorded, but an incoming "
+            "traceparent is still passed on through the relay to the consumers"
+        ),
+    )
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -8,6 +8,9 @@ one batch with the same `event_id`s, which consumers de-duplicate (ADR 3). The e
 by the caller from a natural key (e.g. uuid5 of a delivery id), so enqueueing twice is one row.
 
 `sequence` of the envelope is the row's position: monotonic per service (not per subject).
+
+The row keeps the trace context current when it was enqueued (e.g. of the consumed event that
+caused it), and the relay sends it on in the Kafka headers (`tracing`).
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from meldcode_contracts import Envelope, serialize_event
 
 from .kafka import ensure_topics, idempotent_producer
 from .logging import get_logger
+from .metrics import metrics_of
 from .outbox import RelayLoop
 from .settings import ServiceSettings
+from .tracing import current_carrier, publishing_span
 
 log = get_logger(__name__)
 
@@ -41,6 +46,8 @@ TABLE_OUTBOX_SCHEMA = [
         published_at timestamptz
     )""",
     "create index if not exists event_outbox_unpublished on event_outbox (position) where published_at is null",
+    "alter table event_outbox add column if not exists traceparent text",
+    "alter table event_outbox add column if not exists tracestate text",
 ]
 
 
@@ -54,15 +61,18 @@ async def enqueue_event(
     """
     position = int(await conn.fetchval("select nextval(pg_get_serial_sequence('event_outbox', 'position'))"))
     event = build(position)
+    trace_context = current_carrier()
     inserted = await conn.fetchval(
-        """insert into event_outbox (position, event_id, event_type, topic, key, value)
-           values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
+        """insert into event_outbox (position, event_id, event_type, topic, key, value, traceparent, tracestate)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (event_id) do nothing returning true""",
         position,
         event.event_id,
         event.event_type,
         topic,
         str(event.subject_id).encode(),
         serialize_event(event),
+        trace_context.get("traceparent"),
+        trace_context.get("tracestate"),
     )
     return event if inserted else None
 
@@ -72,26 +82,41 @@ class TableOutboxRelay(RelayLoop):
 
     retry_log_event = "table_outbox_retry"
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._metrics.on_scrape(f"outbox_backlog:{self.name}", self.measure_backlog)
+
+    async def measure_backlog(self) -> None:
+        """`meldcode_outbox_backlog`: rows not yet published."""
+        async with self._pool.acquire() as conn:
+            backlog = await conn.fetchval("select count(*) from event_outbox where published_at is null")
+        self._metrics.outbox_backlog.labels(self.name).set(backlog)
+
     async def relay_once(self) -> int:
         """Publish the next batch of unpublished rows; returns how many were published."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
-                """select position, event_id, event_type, topic, key, value from event_outbox
-                   where published_at is null order by position limit $1""",
+                """select position, event_id, event_type, topic, key, value, traceparent, tracestate
+                   from event_outbox where published_at is null order by position limit $1""",
                 self._batch_size,
             )
         if not rows:
             return 0
-        deliveries = [
-            await self._producer.send(
-                row["topic"],
-                value=bytes(row["value"]),
-                key=bytes(row["key"]),
-                headers=[("event_type", row["event_type"].encode())],
-            )
-            for row in rows
-        ]
+        deliveries = []
+        for row in rows:
+            trace_context = {k: row[k] for k in ("traceparent", "tracestate") if row[k]}
+            with publishing_span(row["topic"], trace_context) as trace_headers:
+                deliveries.append(
+                    await self._producer.send(
+                        row["topic"],
+                        value=bytes(row["value"]),
+                        key=bytes(row["key"]),
+                        headers=[("event_type", row["event_type"].encode()), *trace_headers],
+                    )
+                )
         await asyncio.gather(*deliveries)
+        for row in rows:
+            self._metrics.relay_published.labels(self.name, row["topic"]).inc()
         async with self._pool.acquire() as conn:
             await conn.execute(
                 "update event_outbox set published_at = now() where position = any($1::bigint[])",
@@ -116,6 +141,7 @@ async def table_outbox_relay(
         pool=app.state.pool,
         batch_size=settings.relay_batch_size,
         idle_seconds=settings.relay_idle_seconds,
+        metrics=metrics_of(app),
     )
     task: asyncio.Task[Any] = asyncio.create_task(relay.run(), name=f"table-outbox-{name}")
     try:

@@ -1,5 +1,6 @@
 """The FastAPI app every service starts from: problem bodies, correlation ids, health endpoints,
-and the hardened edge (body size limit, write rate limit, security headers; see `hardening`)."""
+metrics and traces (`metrics`, `tracing`), and the hardened edge (body size limit, write rate
+limit, security headers; see `hardening`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import structlog
 import typer
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp
 
@@ -21,11 +23,13 @@ from .auth import TokenVerifier
 from .deadletters import dead_letters_cli
 from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
 from .keystore import keystore_reachable
+from .metrics import ServiceMetrics, instrument_http
 from .permissions import ServicePolicy, enforce_route_policy, policy_of
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
 from .reconcile_cli import TargetsFactory, add_reconcile_command
 from .settings import ServiceSettings
+from .tracing import configure_tracing, traced
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ReadinessCheck = Callable[[FastAPI], Awaitable[bool]]
@@ -56,13 +60,14 @@ class CorrelationIdMiddleware(BaseHTTPMiddleware):
 
 class _HardenedFastAPI(FastAPI):
     """Security headers wrap the whole stack, so even the 500 that Starlette's outermost error
-    middleware writes for an unexpected exception carries them."""
+    middleware writes for an unexpected exception carries them; the request's trace span is just
+    inside them, around everything else."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: ServiceSettings = self.state.settings
         docs = {self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url}
         return SecurityHeaders(
-            super().build_middleware_stack(),
+            traced(super().build_middleware_stack()),
             behind_tls=settings.behind_tls,
             docs_paths=frozenset(p for p in docs if p),
         )
@@ -91,12 +96,15 @@ def create_app(
     app.state.settings = settings
     app.state.permissions = policy or policy_of(settings.service_name)
     app.state.token_verifier = verifier = TokenVerifier(settings)
+    app.state.metrics = metrics = ServiceMetrics()
+    configure_tracing(settings)
     # add_middleware puts each one outside the ones before: correlation id, then size, then rate.
     if settings.write_rate_per_minute > 0:
         buckets = TokenBuckets(rate_per_minute=settings.write_rate_per_minute, burst=settings.write_burst)
         app.add_middleware(WriteRateLimit, buckets=buckets, verifier=verifier)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(CorrelationIdMiddleware)
+    instrument_http(app, metrics)  # outside the others: refused requests are counted too
     install_problem_handlers(app, domain_error)
     for router in routers:
         app.include_router(router)
@@ -115,6 +123,10 @@ def create_app(
                 results[check.__name__] = False
         ok = all(results.values())
         return JSONResponse({"status": "ready" if ok else "not ready", "checks": results}, 200 if ok else 503)
+
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics (no personal data)")
+    async def prometheus_metrics() -> Response:
+        return Response(await metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -1,0 +1,200 @@
+"""OpenTelemetry traces from the HTTP request, through the store and the relay, to each consumer.
+
+- HTTP: `traced` (OpenTelemetry's ASGI middleware, outside the app's own middlewares) continues
+  the caller's W3C `traceparent` or starts a trace.
+- Store: the relay publishes later than the request (and maybe in another replica), so the
+  request's trace context is stored beside its events: `event_trace_context`, keyed by the
+  event's aggregate id and version, written just before the events (`store_trace_context`, from
+  `MeldcodeApplication`) so a relay that sees the event always finds it; the relay reads it,
+  publishes inside a producer span of that trace with `traceparent` in the Kafka headers, and
+  deletes the rows it relayed. The table outbox keeps the context in a column of its row.
+- Consumers: FastStream's `KafkaTelemetryMiddleware` spans the batch; `consuming_span` continues
+  each message's own trace from its headers while the event is handled.
+
+Spans are exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Without it no SDK is
+installed: the API's no-op tracer still passes an incoming trace context on unchanged (requests
+with a `traceparent` keep it all the way to the consumers), and records nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.trace import Span, SpanKind
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .settings import ServiceSettings
+
+TRACE_HEADERS = ("traceparent", "tracestate")
+
+TRACE_CONTEXT_SCHEMA = [
+    """create table if not exists event_trace_context (
+        originator_id uuid not null,
+        originator_version bigint not null,
+        traceparent text not null,
+        tracestate text,
+        created_at timestamptz not null default now(),
+        primary key (originator_id, originator_version)
+    )""",
+]
+
+_installed: trace.TracerProvider | None = None
+
+
+def configure_tracing(settings: ServiceSettings) -> trace.TracerProvider | None:
+    """Install the SDK with an OTLP/HTTP exporter once per process when an endpoint is set."""
+    global _installed
+    if _installed is not None or not settings.otlp_endpoint:
+        return _installed
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    provider = TracerProvider(resource=Resource.create({"service.name": f"meldcode-{settings.service_name}"}))
+    endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    trace.set_tracer_provider(provider)
+    _installed = provider
+    return provider
+
+
+_REDACTED_ATTRIBUTES = (
+    "http.target",
+    "http.url",
+    "url.full",
+    "url.path",
+    "url.query",
+    "http.client_ip",
+    "net.peer.ip",
+    "client.address",
+    "net.sock.peer.addr",
+    "http.user_agent",
+    "user_agent.original",
+)
+_PATH_ATTRIBUTES = ("http.target", "url.path")
+
+
+def _redact(span: Span, scope: dict[str, Any]) -> None:
+    """At the start of the server span: no path, query string, client address or user agent (a
+    search query or a pupil's id has no place in a trace); the route template comes after routing."""
+    present = getattr(span, "attributes", None) or {}
+    for name in _REDACTED_ATTRIBUTES:
+        if name in present:
+            span.set_attribute(name, "")
+
+
+class _NameSpanByRoute:
+    """Inside the server span: once the app has routed the request (`scope["route"]`), names the
+    span by the route template, as `http.route` and in place of the path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        span = trace.get_current_span()
+
+        async def send_naming_the_span(message: Message) -> None:
+            # Before the response starts: the span may end with its last byte.
+            template = getattr(scope.get("route"), "path_format", None)
+            if message["type"] == "http.response.start" and template and span.is_recording():
+                span.update_name(f"{scope.get('method', 'HTTP')} {template}")
+                span.set_attribute("http.route", template)
+                present = getattr(span, "attributes", None) or {}
+                for name in _PATH_ATTRIBUTES:
+                    if name in present:
+                        span.set_attribute(name, template)
+            await send(message)
+
+        await self.app(scope, receive, send_naming_the_span)
+
+
+def traced(app: ASGIApp) -> ASGIApp:
+    """`app` inside a server span per request (OpenTelemetry's ASGI middleware)."""
+    return OpenTelemetryMiddleware(
+        _NameSpanByRoute(app),
+        excluded_urls="health/.*,metrics",
+        default_span_details=lambda scope: (scope.get("method", "HTTP"), {}),
+        server_request_hook=_redact,
+        exclude_spans=["receive", "send"],
+    )
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer("meldcode_servicekit")
+
+
+def current_carrier() -> dict[str, str]:
+    """The current trace context as W3C headers; empty when there is none."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return {k: v for k, v in carrier.items() if k in TRACE_HEADERS}
+
+
+def carrier_from_headers(headers: Sequence[tuple[str, bytes | None]] | None) -> dict[str, str]:
+    return {
+        name: (value or b"").decode("ascii", "replace")
+        for name, value in headers or ()
+        if name in TRACE_HEADERS and value
+    }
+
+
+def store_trace_context(cursor: Any, events: Sequence[Any], carrier: dict[str, str]) -> None:
+    """Inside a psycopg transaction: the trace context of `events` (domain events), for the relay."""
+    cursor.executemany(
+        """insert into event_trace_context (originator_id, originator_version, traceparent, tracestate)
+           values (%s, %s, %s, %s) on conflict do nothing""",
+        [
+            (e.originator_id, e.originator_version, carrier["traceparent"], carrier.get("tracestate"))
+            for e in events
+        ],
+    )
+
+
+def forget_trace_context(cursor: Any, events: Sequence[Any], carrier: dict[str, str]) -> None:
+    """The events were not recorded after all: remove what `store_trace_context` wrote for them."""
+    cursor.executemany(
+        """delete from event_trace_context
+           where originator_id = %s and originator_version = %s and traceparent = %s""",
+        [(e.originator_id, e.originator_version, carrier["traceparent"]) for e in events],
+    )
+
+
+@contextmanager
+def publishing_span(topic: str, carrier: dict[str, str]) -> Iterator[list[tuple[str, bytes]]]:
+    """A producer span in the trace of `carrier` (the stored context of the event); yields the
+    Kafka headers that carry it on to the consumers."""
+    parent = propagate.extract(carrier) if carrier else otel_context.Context()
+    with tracer().start_as_current_span(
+        f"{topic} publish",
+        context=parent,
+        kind=SpanKind.PRODUCER,
+        attributes={"messaging.system": "kafka", "messaging.destination.name": topic},
+    ):
+        yield [(name, value.encode()) for name, value in current_carrier().items()]
+
+
+@contextmanager
+def consuming_span(record: Any, event_id: uuid.UUID | None = None) -> Iterator[Span]:
+    """While one message is handled: a consumer span continuing the trace in its headers."""
+    parent = propagate.extract(carrier_from_headers(record.headers))
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.destination.name": record.topic,
+        "messaging.destination.partition.id": str(record.partition),
+        "messaging.kafka.offset": record.offset,
+    }
+    if event_id is not None:
+        attributes["messaging.message.id"] = str(event_id)
+    with tracer().start_as_current_span(
+        f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
+    ) as span:
+        yield span
