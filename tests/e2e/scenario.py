@@ -99,3 +99,11 @@ async def open_case_from_demo_signals(
     )
     assert opened.status_code == 201, opened.text
     return pupil_id, opened.json()["case_id"], signal_ids
+
+
+async def chronology_signal_ids(http: httpx.AsyncClient, url: str, staff: Staff, pupil_id: str) -> list[str]:
+    """The signal ids in the pupil's chronology, as the IB'er reads it (empty while unknown)."""
+    response = await http.get(f"{url}/pupils/{pupil_id}/chronology", headers=staff.ib)
+    if response.status_code != 200:
+        return []
+    return [str(e["signal_id"]) for e in response.json()["entries"] if e["event_type"] == "SignalRecorded"]

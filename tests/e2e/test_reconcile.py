@@ -23,23 +23,11 @@ from meldcode_servicekit.reconcile import partition_ends, read_until
 from meldcode_servicekit.table_outbox import enqueue_event
 from meldcode_testkit import REPO_ROOT, Suite, eventually, publish_raw
 
-from .scenario import SCHOOL, TENANT, Staff, record_signal, register_pupil
-from .test_restarts import chronology_signal_ids
+from .scenario import SCHOOL, TENANT, Staff, chronology_signal_ids, record_signal, register_pupil
 
 
 async def reconcile(suite: Suite, service: str, *options: str) -> tuple[int, dict[str, Any]]:
-    """Run `meldcode-<service> reconcile --json` as an operator would; (exit code, report)."""
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", f"{service}.entrypoints.cli", "reconcile", "--json", *options],
-        env={**os.environ, **suite.services[service].env},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode in (0, 1), result.stdout[-2000:] + result.stderr[-3000:]
-    return result.returncode, json.loads(result.stdout.strip().splitlines()[-1])
+    return await suite.reconcile(service, *options)
 
 
 def kinds(report: dict[str, Any]) -> list[tuple[str, str | None]]:

@@ -10,7 +10,7 @@ import httpx
 from meldcode_contracts import SIGNALS_EVENTS, SignalRecorded
 from meldcode_testkit import Suite, eventually, read_topic
 
-from .scenario import Staff, register_pupil, signal_body
+from .scenario import Staff, chronology_signal_ids, register_pupil, signal_body
 
 STREAM = 200
 
@@ -32,13 +32,6 @@ async def record_many(
             return str(response.json()["signal_id"])
 
     return list(await asyncio.gather(*(one(n) for n in range(start, start + count))))
-
-
-async def chronology_signal_ids(http: httpx.AsyncClient, url: str, staff: Staff, pupil_id: str) -> list[str]:
-    response = await http.get(f"{url}/pupils/{pupil_id}/chronology", headers=staff.ib)
-    if response.status_code != 200:
-        return []
-    return [str(e["signal_id"]) for e in response.json()["entries"] if e["event_type"] == "SignalRecorded"]
 
 
 async def test_a_consumer_killed_mid_stream_has_every_signal_exactly_once_after_restart(suite: Suite) -> None:

@@ -341,12 +341,33 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
         )
         assert audit.returncode == 0, audit.stdout + audit.stderr
 
-        # ---- RECONCILE (lead: wire in `meldcode-signals reconcile` / `meldcode-casework reconcile`) ----
-        # Expected: each service names the events on its topic that its restored store lacks, all of
-        # them after T: signals the two SignalRecorded of `after_t`, PupilRegistered of
-        # `late_pupil_after_t` and PersonalDataErased of `erased_pupil`; casework the risk weighing
-        # of `case_id` (version `version_after_t`). Nothing the store holds is missing on the topic.
-        # ------------------------------------------------------------------------------------------
+        # Reconcile names what the topic holds and the restored store lacks: all of it after T
+        # (signals: the two SignalRecorded, the late PupilRegistered, the PersonalDataErased;
+        # casework: the risk weighing). Nothing the store holds is missing on the topic.
+        code, report = await suite.reconcile("signals")
+        assert code == 1
+        lost = sorted(d["event_type"] for d in report["differences"] if d["kind"] == "missing_in_store")
+        assert lost == ["PersonalDataErased", "PupilRegistered", "SignalRecorded", "SignalRecorded"]
+        assert not [d for d in report["differences"] if d["kind"] == "missing_on_topic"]
+        # signals' read model of the cases is restored to T too, while its consumer group's offset
+        # stayed after the risk weighing: named, and applied again by --replay-missing
+        skipped = [d["event_type"] for d in report["differences"] if d["kind"] == "missing_in_read_model"]
+        assert skipped == ["RiskWeighed"]
+        code, report = await suite.reconcile("signals", "--replay-missing")
+        assert sorted(d["kind"] for d in report["differences"]) == ["missing_in_store"] * 4
+        code, report = await suite.reconcile("casework")
+        assert code == 1
+        differences = report["differences"]
+        assert {(d["kind"], d["aggregate"]) for d in differences if d["kind"] != "missing_in_read_model"} == {
+            ("missing_in_store", case_id)
+        }
+        # and casework's read model of the signals lacks the signals topic's events after T
+        assert sorted(d["event_type"] for d in differences if d["kind"] == "missing_in_read_model") == [
+            "PersonalDataErased",
+            "PupilRegistered",
+            "SignalRecorded",
+            "SignalRecorded",
+        ]
 
         # The erasure is recorded again through the API (the key is destroyed already).
         async with httpx.AsyncClient(timeout=30) as http:

@@ -100,7 +100,7 @@ async def test_a_postgresql_crash_loses_no_confirmed_write_and_is_refused_with_5
         await wait_ready(s.url for s in fault_suite.services.values())
 
     experiment = await run_experiment("postgres SIGKILL", fault_suite, load, crash, restart)
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert_outage_refused_fast(experiment)
     assert experiment.first_accepted_after_recovery() is not None
 
@@ -119,7 +119,7 @@ async def test_a_key_store_outage_is_refused_with_503_and_loses_nothing(
         await wait_ready(s.url for s in fault_suite.services.values())
 
     experiment = await run_experiment("key store down", fault_suite, load, crash, restart)
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert_outage_refused_fast(experiment)
 
 
@@ -135,7 +135,7 @@ async def test_a_kafka_crash_refuses_no_write_and_loses_nothing(
         await asyncio.to_thread(fault_infra.kafka.start)
 
     experiment = await run_experiment("kafka SIGKILL", fault_suite, load, crash, restart)
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert set(experiment.refused()) <= {"409"}, "the outbox takes every write while the broker is away"
 
 
@@ -151,7 +151,7 @@ async def test_a_kafka_stalled_for_30_seconds_refuses_no_write_and_loses_nothing
         fault_infra.kafka.resume()
 
     experiment = await run_experiment("kafka SIGSTOP 30 s", fault_suite, load, stall, resume, outage=30)
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert set(experiment.refused()) <= {"409"}
 
 
@@ -168,7 +168,7 @@ async def test_a_service_killed_under_load_loses_nothing_and_doubles_nothing(
         await fault_suite.service(victim)
 
     experiment = await run_experiment(f"{victim} SIGKILL", fault_suite, load, kill, restart, outage=2)
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert experiment.refused().get("500", 0) == 0
 
 
@@ -194,5 +194,5 @@ async def test_one_of_two_replicas_killed_hands_its_relay_and_partitions_to_the_
     experiment = await run_experiment(
         "one of two replicas SIGKILL", fault_suite, load, kill_first_replicas, nothing
     )
-    assert_nothing_lost_or_doubled(experiment)
+    await assert_nothing_lost_or_doubled(experiment, fault_suite)
     assert experiment.refused().get("500", 0) == 0

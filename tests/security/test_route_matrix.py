@@ -22,8 +22,7 @@ from meldcode_servicekit.permissions import MATRIX, Outside, RoutePolicy, Scope
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import invite, walk_reported_case
 
-from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer
-from ..e2e.test_full_case import open_case_from_demo_signals
+from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, open_case_from_demo_signals
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 OTHER_SCHOOL, OTHER_TENANT = "34CD", "swv-noord"

@@ -119,9 +119,9 @@ class RelayLoop:
                             )
                 backoff = 0.1
             except Exception as exc:
-                if not is_infrastructure_error(exc):
-                    raise
-                log.warning(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
+                # never give up: a relay that stopped would leave stored events unpublished silently
+                level = log.warning if is_infrastructure_error(exc) else log.error
+                level(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
                 await self._pause(backoff)
                 backoff = min(backoff * 2, 5.0)
 

@@ -245,6 +245,20 @@ class Suite:
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    async def reconcile(self, service: str, *options: str) -> tuple[int, dict[str, Any]]:
+        """Run `meldcode-<service> reconcile --json` as an operator would: (exit code, report)."""
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", f"{service}.entrypoints.cli", "reconcile", "--json", *options],
+            env={**os.environ, **self.services[service].env},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode in (0, 1), result.stdout[-2000:] + result.stderr[-3000:]
+        return result.returncode, json.loads(result.stdout.strip().splitlines()[-1])
+
     def open_event(self, value: bytes) -> Envelope:
         """A message of this suite's topics as its contract event, personal fields opened with the
         suite's key store (what a consumer sees)."""
