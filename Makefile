@@ -1,12 +1,13 @@
 # The two commands of the README:
 #   make run    install everything, start PostgreSQL, Kafka and the four services, play the demo
 #   make test   install everything and run all checks and tests (real Kafka and PostgreSQL)
+#   make check  the fast first lane of `make test`: lint, types, contracts and the I/O-free tests
 SHELL := /bin/bash
 MELDCODE_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/meldcode
 UV := $(shell command -v uv 2>/dev/null || echo $(MELDCODE_CACHE_DIR)/uv/bin/uv)
 export MELDCODE_CACHE_DIR
 
-.PHONY: setup run test lint unit clean infra-up infra-down contracts bench
+.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench faults reconcile
 
 setup:
 	@bash deploy/local/setup.sh
@@ -22,17 +23,32 @@ lint: setup
 	"$(UV)" run python -m meldcode_contracts.generate --check
 	"$(UV)" run python -m meldcode_servicekit.permissions --check
 
-test: lint
-	"$(UV)" run pytest
+# The fast first lane: lint, types, contracts and every test that needs no Kafka, PostgreSQL or browser.
+FAST_LANE := not infra and not browser and not faults
+check: lint
+	"$(UV)" run pytest -q -m "$(FAST_LANE)"
+
+# Everything: the fast lane first (fails fast), then the tests on real Kafka and PostgreSQL, the
+# browser tests and the fault suite.
+test: check
+	"$(UV)" run pytest -m "not ($(FAST_LANE))"
 
 unit: setup
-	"$(UV)" run pytest contracts/tests services/signals/tests/unit services/casework/tests/unit services/notifications/tests/unit services/reporting/tests/unit
+	"$(UV)" run pytest -q -m "$(FAST_LANE)"
 
 contracts: setup
 	"$(UV)" run python -m meldcode_contracts.generate
 
 bench: setup
 	@bash deploy/local/run.sh --bench
+
+# Each fault of the fault suite with a few hundred writes, as a table (servers of its own).
+faults: setup
+	"$(UV)" run python bench/faults.py
+
+# Compare every service's event store, topic and read models of the suite `make run` started.
+reconcile: setup
+	@bash deploy/local/reconcile.sh
 
 infra-up: setup
 	@bash deploy/local/postgres.sh start && bash deploy/local/kafka.sh start

@@ -66,12 +66,15 @@ async def started(suite: Suite, **env: str) -> tuple[Load, Staff]:
     return load, staff
 
 
-def assert_nothing_lost_or_doubled(experiment: Experiment) -> None:
+async def assert_nothing_lost_or_doubled(experiment: Experiment, suite: Suite) -> None:
     assert experiment.accepted > 0
     assert experiment.result.lost() == {}, (
         "every write answered 2xx is in the store, on the topic and read models"
     )
     assert experiment.result.duplicated() == {}, "no write is held twice anywhere"
+    for service in SERVICES:
+        code, report = await suite.reconcile(service)
+        assert code == 0, f"{service}: store, topic and read models agree: {report['differences'][:5]}"
 
 
 def assert_outage_refused_fast(experiment: Experiment) -> None:

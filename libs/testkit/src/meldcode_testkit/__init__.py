@@ -103,6 +103,14 @@ def _running(name: str) -> bool:
     return probe.returncode == 0
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that needs Kafka and PostgreSQL is marked `infra`, so the fast first lane
+    (`make check`: `-m "not infra and not browser and not faults"`) runs the I/O-free rest."""
+    for item in items:
+        if "infrastructure" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.infra)
+
+
 @pytest.fixture(scope="session")
 def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
     """Kafka and PostgreSQL for the whole test session: started once, stopped at the end if this
