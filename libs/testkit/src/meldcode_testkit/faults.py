@@ -28,6 +28,7 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from meldcode_contracts import (
     CASEWORK_EVENTS,
@@ -546,6 +547,40 @@ async def wait_until_consistent(
     return last, time.monotonic() - started
 
 
+# --- recovery as an operator sees it: the services' own metrics ------------------------------
+
+LAG_METRICS = ("meldcode_consumer_lag", "meldcode_relay_lag", "meldcode_outbox_backlog")
+
+
+async def lag_metrics(suite: Suite) -> dict[str, float]:
+    """Every consumer lag, relay lag and outbox backlog sample of the suite's services (`/metrics`)."""
+    samples: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=5) as http:
+        for process in [*suite.services.values(), *(r for rs in suite.replicas.values() for r in rs)]:
+            if process.process is None:
+                continue
+            response = await http.get(f"{process.url}/metrics")
+            response.raise_for_status()
+            for family in text_string_to_metric_families(response.text):
+                for sample in family.samples:
+                    if sample.name in LAG_METRICS:
+                        labels = ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items()))
+                        samples[f"{process.name}:{process.port}:{sample.name}{{{labels}}}"] = sample.value
+    return samples
+
+
+async def wait_until_metrics_at_rest(suite: Suite, timeout: float = 120) -> float:
+    """Seconds until every lag and backlog metric of every service reads 0 (raises after `timeout`)."""
+    started = time.monotonic()
+    last: dict[str, float] = {}
+    while time.monotonic() - started < timeout:
+        last = await lag_metrics(suite)
+        if last and not any(last.values()):
+            return time.monotonic() - started
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"lag metrics not at 0 within {timeout}s: { {k: v for k, v in last.items() if v} }")
+
+
 # --- one experiment ------------------------------------------------------------------------
 
 
@@ -559,6 +594,7 @@ class Experiment:
     fault_ended: float
     result: Check
     catch_up_seconds: float
+    metrics_at_rest_seconds: float
 
     @property
     def accepted(self) -> int:
@@ -597,6 +633,7 @@ class Experiment:
             "duplicated": len(self.result.duplicated()),
             "first_2xx_after_s": None if first is None else round(first, 2),
             "caught_up_s": round(self.catch_up_seconds, 1),
+            "metrics_at_rest_s": round(self.metrics_at_rest_seconds, 1),
         }
 
 
@@ -622,8 +659,10 @@ async def run_experiment(
     fault_ended = time.monotonic()
     await asyncio.sleep(after)
     outcomes = await load.stop()
+    at_rest = asyncio.create_task(wait_until_metrics_at_rest(suite))
     result, took = await wait_until_consistent(suite, accepted_ids(outcomes))
-    return Experiment(fault, outcomes, fault_started, fault_ended, result, took)
+    await at_rest
+    return Experiment(fault, outcomes, fault_started, fault_ended, result, took, at_rest.result())
 
 
 async def wait_ready(urls: Iterable[str], timeout: float = 90) -> None:
