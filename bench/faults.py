@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,12 +190,13 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-async def main(only: list[str]) -> int:
+async def main(only: list[str], keep_logs: str | None = None) -> int:
     infra = FaultInfrastructure.start()
     rows: list[dict[str, Any]] = []
     try:
         anchors = await bare_restarts(infra)
-        with tempfile.TemporaryDirectory(prefix="meldcode-faults-") as logs:
+        with tempfile.TemporaryDirectory(prefix="meldcode-faults-") as temporary:
+            logs = keep_logs or temporary
             for fault in FAULTS:
                 if only and not any(word in fault.name for word in only):
                     continue
@@ -206,6 +208,14 @@ async def main(only: list[str]) -> int:
                     o.elapsed for o in experiment.outcomes if o.status is not None and o.status >= 500
                 ]
                 row["slowest_refusal_s"] = round(max(refusals), 2) if refusals else None
+                unanswered = [
+                    f"{o.error} after {o.elapsed:.2f}s ({o.kind} to {o.target})"
+                    for o in experiment.outcomes
+                    if o.status is None
+                ]
+                row["unanswered"] = dict(Counter(e.split(" after")[0] for e in unanswered))
+                if unanswered:
+                    print(f"  unanswered: {unanswered[:10]}", file=sys.stderr)
                 anchor = anchors[
                     "bare_kafka_restart_s" if "kafka" in fault.name else "bare_postgres_restart_s"
                 ]
@@ -230,5 +240,6 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--only", default="", help="comma-separated words; run the faults whose name has one")
+    parser.add_argument("--logs", default=None, help="keep the services' logs in this directory")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main([w for w in args.only.split(",") if w])))
+    sys.exit(asyncio.run(main([w for w in args.only.split(",") if w], args.logs)))

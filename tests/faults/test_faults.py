@@ -88,6 +88,8 @@ def assert_outage_refused_fast(experiment: Experiment) -> None:
     ]
     assert set(refused) <= {"503", "409"}, f"only 503 (outage) or 409 (a lost race): {refused}; {others}"
     assert experiment.slow_refusals() == [], f"every 503 within {OUTAGE_ANSWER_SECONDS}s"
+    slow = [(o.kind, o.status, round(o.elapsed, 2)) for o in experiment.slow_during_outage()]
+    assert slow == [], f"no request hangs while the outage lasts: {slow}"
 
 
 async def test_a_postgresql_crash_loses_no_confirmed_write_and_is_refused_with_503(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoding
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.utils import get_topic
 
 from .db import postgres_env
@@ -40,13 +40,27 @@ class FailFastRecorder(PostgresApplicationRecorder):
     pooled connection): a request that met a database outage hung for ~12 s and then failed. Here
     a connection is checked before use (POSTGRES_PRE_PING), so one that died with a restarted
     server is replaced without a retry, and an outage fails at once: the request answers 503 and
-    the relay retries with its own backoff (issue 13). An insert whose answer was lost is not
+    the relay retries with its own backoff (ADR 13). An insert whose answer was lost is not
     blindly retried either: the client is told it failed and may try again."""
 
     insert_events = _without_retries(PostgresApplicationRecorder.insert_events)
     select_events = _without_retries(PostgresApplicationRecorder.select_events)
     select_notifications = _without_retries(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _without_retries(PostgresApplicationRecorder.max_notification_id)
+
+
+class FailFastSnapshotRecorder(PostgresAggregateRecorder):
+    """The snapshot store's recorder, likewise without the library's retries."""
+
+    insert_events = _without_retries(PostgresAggregateRecorder.insert_events)
+    select_events = _without_retries(PostgresAggregateRecorder.select_events)
+
+
+class FailFastFactory(PostgresFactory):
+    """The library's PostgreSQL infrastructure with the recorders above (`PERSISTENCE_MODULE`)."""
+
+    aggregate_recorder_class = FailFastSnapshotRecorder
+    application_recorder_class = FailFastRecorder
 
 
 class MeldcodeApplication(Application[Any]):
@@ -63,7 +77,7 @@ class MeldcodeApplication(Application[Any]):
         if database_url is not None:
             merged = {
                 **postgres_env(database_url),
-                "APPLICATION_RECORDER_TOPIC": get_topic(FailFastRecorder),
+                "PERSISTENCE_MODULE": get_topic(FailFastFactory),
                 **merged,
             }
         self.keystore = keystore

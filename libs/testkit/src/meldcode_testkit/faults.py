@@ -615,6 +615,15 @@ class Experiment:
             if o.status is not None and o.status >= 500 and o.elapsed > OUTAGE_ANSWER_SECONDS
         ]
 
+    def slow_during_outage(self) -> list[Outcome]:
+        """Requests made while the fault lasted that took longer than the outage budget to answer,
+        whatever the answer: a hang shows here even when it ends in a 2xx or a 503."""
+        return [
+            o
+            for o in self.outcomes
+            if self.fault_started <= o.started < self.fault_ended and o.elapsed > OUTAGE_ANSWER_SECONDS
+        ]
+
     def first_accepted_after_recovery(self) -> float | None:
         after = [
             o.started + o.elapsed
