@@ -40,7 +40,7 @@ from meldcode_servicekit.inputs import (
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.problems import Forbidden, NotFound
 from meldcode_servicekit.settings import ServiceSettings
-from meldcode_servicekit.web import create_app
+from meldcode_servicekit.web import create_app, server_config
 
 PUPIL_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
@@ -246,6 +246,20 @@ async def test_forwarded_headers_are_ignored_unless_proxies_are_configured(app: 
     async with client(service, address="127.0.0.1") as http:
         response = await http.get("/whoami", headers=forged)
     assert response.json() == {"client": "127.0.0.1", "scheme": "http"}
+
+
+async def test_the_server_as_served_ignores_forwarded_headers_from_the_local_host(
+    app: tuple[FastAPI, str],
+) -> None:
+    """uvicorn's default believes X-Forwarded-For from 127.0.0.1: anyone on the host could forge
+    the access log's client address."""
+    service, _ = app
+    config = server_config(service, service.state.settings)
+    config.load()
+    transport = httpx.ASGITransport(app=config.loaded_app, client=("127.0.0.1", 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.json()["client"] == "127.0.0.1"
 
 
 async def test_forwarded_headers_are_believed_only_from_a_trusted_proxy(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any, cast
 import anyio
 import structlog
 import typer
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -140,19 +141,24 @@ def create_app(
     return app
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    """Run the service until SIGTERM/Ctrl-C; shutdown lets in-flight requests and messages finish."""
-    import uvicorn
-
-    uvicorn.run(
+def server_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
+    """How `serve` runs the app. uvicorn's own proxy-headers handling is off: it would believe
+    X-Forwarded-For from 127.0.0.1, i.e. from anyone on the host; `create_app` believes it only
+    from `trusted_proxies`."""
+    return uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
-        proxy_headers=False,  # uvicorn would trust 127.0.0.1; create_app trusts only trusted_proxies
+        proxy_headers=False,
         timeout_graceful_shutdown=20,
     )
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run the service until SIGTERM/Ctrl-C; shutdown lets in-flight requests and messages finish."""
+    uvicorn.Server(server_config(app, settings)).run()
 
 
 def service_cli(
