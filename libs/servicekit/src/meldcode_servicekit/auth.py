@@ -25,7 +25,7 @@ from meldcode_contracts import Actor, Role
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 
 from .logging import get_logger
-from .problems import Forbidden, ServiceUnavailable, Unauthorized
+from .problems import PRINCIPAL_STATE, Forbidden, ServiceUnavailable, Unauthorized
 from .settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -206,9 +206,11 @@ def current_principal(
     verified = getattr(request.state, VERIFIED_BEARER, None)
     if verified is not None and verified[0] == credentials.credentials:
         principal: Principal = verified[1]
-        return principal
-    verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(credentials.credentials)
+    else:
+        verifier: TokenVerifier = request.app.state.token_verifier
+        principal = verifier.verify(credentials.credentials)
+    setattr(request.state, PRINCIPAL_STATE, principal)  # for the refusal log (problems.log_refusal)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

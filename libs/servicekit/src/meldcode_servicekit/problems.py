@@ -56,6 +56,13 @@ class Conflict(Problem):
     title = "Conflict"
 
 
+class InvalidInput(Problem):
+    """422 for input refused at the edge, before any route code; `errors` names the fields."""
+
+    status = 422
+    title = "Ongeldige invoer"
+
+
 class ServiceUnavailable(Problem):
     status = 503
     title = "Tijdelijk niet beschikbaar"
@@ -86,12 +93,39 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+REFUSALS = {401: "unauthenticated", 403: "forbidden", 404: "not-found"}
+"""The refusals written to the service log (ADR 8), with the reason used when no rule is given."""
+
+PRINCIPAL_STATE = "meldcode_principal"
+"""Request-state key where `current_principal` leaves whom the token named, for the refusal log."""
+
+
+def log_refusal(request: Request, status: int, rule: str | None) -> None:
+    """One line per 401/403/404: who (token subject, role, tenant), which route template and why.
+    No path values, query string or body: the template and the rule say what was refused."""
+    if status not in REFUSALS:
+        return
+    principal = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    route = request.scope.get("route")
+    (log.info if status == 404 else log.warning)(
+        "request_refused",
+        status=status,
+        reason=rule or REFUSALS[status],
+        method=request.method,
+        route=getattr(route, "path_format", None),
+        user_id=getattr(principal, "user_id", None),
+        role=getattr(getattr(principal, "role", None), "value", None),
+        tenant=getattr(principal, "tenant", None),
+    )
+
+
 def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None = None) -> None:
     """Map errors to problem bodies. `domain_error` is the service's domain error base class:
     instances carry `rule`, `status` (409/422) and a Dutch `message`."""
 
-    async def on_problem(_: Request, exc: Exception) -> JSONResponse:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
+        log_refusal(request, exc.status, exc.rule)
         return problem_response(exc.status, exc.title, exc.detail, rule=exc.rule, **exc.extra)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
@@ -113,8 +147,9 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
             errors=errors,
         )
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        log_refusal(request, exc.status_code, None)
         return problem_response(exc.status_code, str(exc.detail), str(exc.detail))
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -162,9 +197,10 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
 
     if domain_error is not None:
 
-        async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
+        async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
             rule = getattr(exc, "rule", type(exc).__name__)
             status = getattr(exc, "status", 422)
+            log_refusal(request, status, rule)
             title = {404: "Niet gevonden", 409: "Conflict"}.get(status, "Niet toegestaan volgens de Meldcode")
             return problem_response(status, title, str(exc), rule=rule, **getattr(exc, "details", {}))
 

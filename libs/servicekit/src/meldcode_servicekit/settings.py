@@ -6,10 +6,12 @@ Kafka address and the auth settings are shared by all services and carry no pref
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # How long a request waits for a database or key-store connection before it is refused with 503
 # (problems.py): an outage answers fast, it never hangs.
@@ -109,6 +111,15 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("MELDCODE_WRITE_BURST", "write_burst"),
         description="Write requests a user may make at once before the per-minute rate applies",
     )
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        validation_alias=AliasChoices("MELDCODE_TRUSTED_PROXIES", "trusted_proxies"),
+        description=(
+            "Comma-separated addresses or CIDR networks of the reverse proxies in front of the "
+            "service; only from these are X-Forwarded-For and X-Forwarded-Proto believed (for the "
+            "access log's client address and the write rate limit). Empty (default): never"
+        ),
+    )
     behind_tls: bool = Field(
         default=False,
         validation_alias=AliasChoices("MELDCODE_BEHIND_TLS", "behind_tls"),
@@ -154,6 +165,16 @@ class ServiceSettings(BaseSettings):
             "traceparent is still passed on through the relay to the consumers"
         ),
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list | tuple):
+            for entry in value:
+                ipaddress.ip_network(str(entry), strict=False)  # ValueError names a wrong entry
+        return value
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -8,20 +8,23 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import structlog
 import typer
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .auth import TokenVerifier
 from .deadletters import dead_letters_cli
 from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
+from .inputs import refuse_control_characters
 from .keystore import keystore_reachable
 from .metrics import ServiceMetrics, instrument_http
 from .permissions import ServicePolicy, enforce_route_policy, policy_of
@@ -61,13 +64,19 @@ class CorrelationIdMiddleware(BaseHTTPMiddleware):
 class _HardenedFastAPI(FastAPI):
     """Security headers wrap the whole stack, so even the 500 that Starlette's outermost error
     middleware writes for an unexpected exception carries them; the request's trace span is just
-    inside them, around everything else."""
+    inside them, around everything else. With `trusted_proxies` set, uvicorn's proxy-headers
+    middleware is just inside the headers: from those addresses only, X-Forwarded-For becomes the
+    client address everything else sees (rate limit, access log)."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: ServiceSettings = self.state.settings
         docs = {self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url}
+        stack = traced(super().build_middleware_stack())
+        if settings.trusted_proxies:
+            proxied = ProxyHeadersMiddleware(stack, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
+            stack = cast(ASGIApp, proxied)  # uvicorn types its ASGI callables more narrowly
         return SecurityHeaders(
-            traced(super().build_middleware_stack()),
+            stack,
             behind_tls=settings.behind_tls,
             docs_paths=frozenset(p for p in docs if p),
         )
@@ -85,13 +94,14 @@ def create_app(
     policy: ServicePolicy | None = None,
 ) -> FastAPI:
     """Every route passes the door of the permissions matrix (`permissions.py`): the service's own,
-    found by `settings.service_name`, unless `policy` names another one."""
+    found by `settings.service_name`, unless `policy` names another one; then the check for
+    control characters in its input (`inputs.py`)."""
     app = _HardenedFastAPI(
         title=title,
         description=description,
         version="1.0.0",
         lifespan=lifespan,
-        dependencies=[Depends(enforce_route_policy)],
+        dependencies=[Depends(enforce_route_policy), Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     app.state.permissions = policy or policy_of(settings.service_name)
@@ -131,18 +141,24 @@ def create_app(
     return app
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    """Run the service until SIGTERM/Ctrl-C; shutdown lets in-flight requests and messages finish."""
-    import uvicorn
-
-    uvicorn.run(
+def server_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
+    """How `serve` runs the app. uvicorn's own proxy-headers handling is off: it would believe
+    X-Forwarded-For from 127.0.0.1, i.e. from anyone on the host; `create_app` believes it only
+    from `trusted_proxies`."""
+    return uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        proxy_headers=False,
         timeout_graceful_shutdown=20,
     )
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run the service until SIGTERM/Ctrl-C; shutdown lets in-flight requests and messages finish."""
+    uvicorn.Server(server_config(app, settings)).run()
 
 
 def service_cli(

@@ -24,6 +24,7 @@ from meldcode_servicekit.hashchain import (
     stored_events,
     to_stored_event,
 )
+from meldcode_servicekit.inputs import Instant
 from meldcode_servicekit.problems import NotFound, Unprocessable
 
 from ..adapters import signal_history
@@ -140,7 +141,7 @@ async def case_events(
 )
 async def case_as_of(
     case_id: uuid.UUID,
-    at: Annotated[datetime, Query(description="ISO 8601 instant with time zone, e.g. 2026-11-29T10:00:00Z")],
+    at: Annotated[Instant, Query(description="ISO 8601 instant with time zone, e.g. 2026-11-29T10:00:00Z")],
     principal: CurrentPrincipal,
     app: CaseworkApp,
     access: AccessLogger,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
+from meldcode_servicekit.inputs import PageLimit
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
 
@@ -125,7 +126,7 @@ async def list_tasks(
     access: AccessLogger,
     request: Request,
     status: Annotated[StatusFilter, Query(description="open (default), done or all")] = StatusFilter.OPEN,
-    limit: Annotated[int, Query(ge=1, le=500, description="At most this many tasks, oldest first")] = 200,
+    limit: Annotated[PageLimit, Query(le=500, description="At most this many tasks, oldest first")] = 200,
 ) -> list[TaskOut]:
     viewer = viewer_of(principal)
     wanted = None if status is StatusFilter.ALL else TaskStatus(status.value)

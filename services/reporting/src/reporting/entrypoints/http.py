@@ -19,6 +19,7 @@ from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.clock import school_today
+from meldcode_servicekit.inputs import Day, Offset, PageLimit
 from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 
 from ..adapters import parents_export_pdf, readmodels
@@ -407,8 +408,8 @@ class DashboardOut(BaseModel):
 
 
 TenantPath = Annotated[str, Path(pattern=TENANT_PATTERN, description="The samenwerkingsverband")]
-PeriodFrom = Annotated[date | None, Query(alias="from", description="First day (YYYY-MM-DD), inclusive")]
-PeriodUntil = Annotated[date | None, Query(alias="until", description="Last day (YYYY-MM-DD), inclusive")]
+PeriodFrom = Annotated[Day | None, Query(alias="from", description="First day (YYYY-MM-DD), inclusive")]
+PeriodUntil = Annotated[Day | None, Query(alias="until", description="Last day (YYYY-MM-DD), inclusive")]
 
 
 async def _dashboard(
@@ -512,10 +513,10 @@ async def access_log_view(
     pupil_id: Annotated[uuid.UUID | None, Query(description="Every read of this pupil's data")] = None,
     user_id: Annotated[str | None, Query(max_length=128, description="Every read by this employee")] = None,
     day: Annotated[
-        date | None, Query(description="Every read on this Dutch calendar day (YYYY-MM-DD)")
+        Day | None, Query(description="Every read on this Dutch calendar day (YYYY-MM-DD)")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[PageLimit, Query()] = 100,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> AccessLogOut:
     _auditor(principal)
     if sum(x is not None for x in (pupil_id, user_id, day)) != 1:
