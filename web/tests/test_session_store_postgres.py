@@ -19,7 +19,9 @@ PAGE = "/leerkracht/leerlingen"
 
 def _replica(database_url: str) -> TestClient:
     app = create_app(
-        PortalSettings(session_secret="unit-test-session-secret-unit-test", session_database_url=database_url),
+        PortalSettings(
+            session_secret="unit-test-session-secret-unit-test", session_database_url=database_url
+        ),
         token_verifier=FakeVerifier(),
         oidc_client=FakeLoginClient(),
         http_transport=FakeServices().transport(),

@@ -150,7 +150,9 @@ class ServerSessionMiddleware:
         if row is not None and session_id is not None and not renew:
             key = _session_key(self.secret, session_id)
             if json.dumps(session, sort_keys=True) != loaded:
-                await self.store.save(key, StoredSession(seal(self.secret, session_id, session), row.created_at, now))
+                await self.store.save(
+                    key, StoredSession(seal(self.secret, session_id, session), row.created_at, now)
+                )
             elif now - row.last_seen_at >= _TOUCH_AFTER:
                 await self.store.touch(key, now)
             return

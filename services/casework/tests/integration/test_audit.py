@@ -264,9 +264,10 @@ async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access
     assert (event.tenant, event.school) == (TENANT, "12AB")
     # The other reads of this test (polling the pupil's signals, the invitation's answer) are
     # logged too, each as its own event.
-    assert {
-        e.payload.action for e in events if isinstance(e, DataAccessed) and e not in case_reads
-    } == {"pupil.signals", "case.command"}
+    assert {e.payload.action for e in events if isinstance(e, DataAccessed) and e not in case_reads} == {
+        "pupil.signals",
+        "case.command",
+    }
 
 
 async def test_a_case_command_answering_the_case_puts_a_data_accessed_event_on_the_access_topic(
