@@ -87,6 +87,9 @@ export PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_U
   PORTAL_NOTIFICATIONS_URL="http://127.0.0.1:${PORTS[notifications]}" PORTAL_REPORTING_URL="http://127.0.0.1:${PORTS[reporting]}" \
   PORTAL_OIDC_ISSUER="$issuer_url" PORTAL_PUBLIC_URL="$portal_url" PORTAL_HTTP_PORT="$portal_port" \
   PORTAL_SESSION_SECRET="${PORTAL_SESSION_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+# the portal's sessions (and nothing else of it) live in a database of their own (ADR 0012)
+bash deploy/local/postgres.sh createdb meldcode_portal
+if [ -z "${PORTAL_SESSION_DATABASE_URL:-}" ]; then export PORTAL_SESSION_DATABASE_URL="$(bash deploy/local/postgres.sh url meldcode_portal)"; fi
 programs=(
   "smtp|$MELDCODE_PYTHON -m aiosmtpd -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Mailbox $maildir|1|true"
   "jgz-simulator|$MELDCODE_PYTHON -m jgz_simulator.cli serve --port $jgz_port --secret $jgz_secret|1|true"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from meldcode_contracts import Role
 from meldcode_servicekit.auth import Principal
 from meldcode_servicekit.problems import Unauthorized
 from meldcode_web.app import create_app
+from meldcode_web.session_store import MemorySessionStore, SessionStore
 from meldcode_web.settings import PortalSettings
 
 USERS = {
@@ -82,7 +84,12 @@ class FakeServices:
 
 
 def portal(
-    login: FakeLoginClient | None = None, services: FakeServices | None = None, **settings: Any
+    login: FakeLoginClient | None = None,
+    services: FakeServices | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    session_store: SessionStore | None = None,
+    **settings: Any,
 ) -> tuple[TestClient, FakeLoginClient, FakeServices]:
     login = login or FakeLoginClient()
     services = services or FakeServices()
@@ -91,6 +98,8 @@ def portal(
         token_verifier=FakeVerifier(),
         oidc_client=login,
         http_transport=services.transport(),
+        session_store=session_store or MemorySessionStore(),
+        clock=clock,
     )
     return TestClient(app, follow_redirects=False), login, services
 

@@ -7,8 +7,9 @@ calls the services' APIs with the logged-in user's token (`api.ServiceApi`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,9 +19,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from meldcode_servicekit.auth import TokenVerifier
+from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.settings import ServiceSettings
 
 from . import auth
@@ -28,10 +29,13 @@ from .api import ApiProblem, ServiceUnavailable
 from .csrf import verify_csrf
 from .errors import AccessDenied, CsrfFailed, LoginRequired
 from .pages import casework, oversight, teacher
+from .server_sessions import ServerSessionMiddleware
 from .session import AccessTokenVerifier, current_user
+from .session_store import MemorySessionStore, PostgresSessionStore, SessionStore
 from .settings import PortalSettings
 from .templating import home_for, is_htmx, render
 
+log = get_logger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "meldcode_portal"
 
@@ -114,21 +118,34 @@ CLIENT_HEADERS = {"User-Agent": "meldcode-web/0.1.0"}
 """How the portal names itself to the services: it shows as the client application in the access log."""
 
 
+def _session_store(settings: PortalSettings) -> SessionStore:
+    if settings.session_database_url:
+        return PostgresSessionStore(settings.session_database_url)
+    log.warning("portal_sessions_in_memory", reason="PORTAL_SESSION_DATABASE_URL is not set")
+    return MemorySessionStore()
+
+
 def create_app(
     settings: PortalSettings | None = None,
     *,
     token_verifier: AccessTokenVerifier | None = None,
     oidc_client: Any = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    session_store: SessionStore | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The portal. Tests pass fakes for the token verifier, the OIDC client and the services."""
     settings = settings or PortalSettings()
+    store = session_store or _session_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(transport=http_transport, headers=CLIENT_HEADERS) as client:
             app.state.http_client = client
-            yield
+            try:
+                yield
+            finally:
+                await store.close()
 
     app = FastAPI(
         title="Meldcode-portaal",
@@ -144,13 +161,16 @@ def create_app(
     # Outside the lifespan (e.g. a TestClient without `with`) pages still get a client.
     app.state.http_client = httpx.AsyncClient(transport=http_transport, headers=CLIENT_HEADERS)
 
+    app.state.session_store = store
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.session_secret.get_secret_value(),
-        session_cookie=SESSION_COOKIE,
-        max_age=settings.session_max_age_seconds,
-        same_site="lax",
-        https_only=settings.secure_cookies,
+        ServerSessionMiddleware,
+        store=store,
+        secret=settings.session_secret.get_secret_value(),
+        cookie_name=SESSION_COOKIE,
+        idle=timedelta(seconds=settings.session_idle_seconds),
+        absolute=timedelta(seconds=settings.session_max_age_seconds),
+        secure=settings.cookies_secure,
+        **({"clock": clock} if clock is not None else {}),
     )
 
     @app.middleware("http")

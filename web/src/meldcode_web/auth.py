@@ -17,7 +17,8 @@ from fastapi.responses import RedirectResponse, Response
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Problem
 
-from .session import SESSION_USER, AccessTokenVerifier, store_user, user_from_principal
+from .server_sessions import renew_session
+from .session import AccessTokenVerifier, store_user, user_from_principal
 from .settings import PortalSettings
 from .templating import home_for, render
 
@@ -113,8 +114,10 @@ async def callback(request: Request) -> Response:
     name = raw_name if isinstance(raw_name, str) else ""
     user = user_from_principal(principal, name=name, access_token=access_token)
     next_url = safe_next(request.session.pop(NEXT_KEY, None))
-    # a fresh session after login: nothing from before the login survives (session fixation)
+    # a fresh session after login, under a new id: nothing from before the login survives
+    # (session fixation)
     request.session.clear()
+    renew_session(request)
     store_user(request, user)
     log.info("portal_login", user_id=user.user_id, role=user.role.value)
     return RedirectResponse(next_url if next_url != "/" else home_for(user.role), status_code=303)
@@ -122,6 +125,9 @@ async def callback(request: Request) -> Response:
 
 @router.post("/logout", include_in_schema=False)
 async def logout(request: Request) -> Response:
-    request.session.pop(SESSION_USER, None)
+    # the session is deleted from the store and the page below gets a new id: the old cookie,
+    # replayed, finds nothing
     request.session.clear()
+    renew_session(request)
+    log.info("portal_logout")
     return render(request, "login_logged_out.html", {})

@@ -1,4 +1,4 @@
-"""Who is logged in: the portal user kept in the signed session cookie, and the guards pages use.
+"""Who is logged in: the portal user kept in the server-side session, and the guards pages use.
 
 The session holds the user's access token (the services' JWT) and what the login verified of it.
 The token is verified again on every request, like the services do, so an expired or forged

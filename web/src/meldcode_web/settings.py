@@ -1,14 +1,18 @@
 """Settings of the portal, read from the environment with the prefix `PORTAL_`.
 
 The portal holds no case data: it needs the services' URLs, the OpenID Connect issuer it logs
-users in with, and a secret to sign its session cookie. Access tokens are verified like the
+users in with, a secret that keys its sessions, and where the sessions are kept. Access tokens are verified like the
 services do (`meldcode_servicekit.auth`), with the unprefixed `AUTH_*` variables.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class PortalSettings(BaseSettings):
@@ -27,13 +31,27 @@ class PortalSettings(BaseSettings):
     oidc_scope: str = "openid profile"
     session_secret: SecretStr = Field(
         default=SecretStr("change-me-dev-only-session-secret"),
-        description="Signs the session cookie; long and random in production",
+        description="Keys the server-side sessions (row key and sealing); long and random in production",
     )
-    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    session_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL database of the sessions (table portal_sessions); without it they "
+        "live in this process only, which suits one-process development and nothing else",
+    )
+    session_max_age_seconds: int = Field(
+        default=8 * 3600, ge=60, description="A session ends this long after login, used or not"
+    )
+    session_idle_seconds: int = Field(
+        default=30 * 60, ge=60, description="A session ends after this long without a request"
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8180", description="Where users reach the portal (for redirect_uri)"
     )
-    secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Send the session cookie over HTTPS only; unset: yes, unless public_url is "
+        "plain http on localhost / 127.0.0.1",
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 8180
     service_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -46,6 +64,13 @@ class PortalSettings(BaseSettings):
             "reporting": self.reporting_url,
         }
         return urls[service].rstrip("/")
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        parts = urlsplit(self.public_url)
+        return not (parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS)
 
     @property
     def redirect_uri(self) -> str:

@@ -262,9 +262,39 @@ async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access
     assert (str(event.payload.case_id), str(event.payload.pupil_id)) == (case_id, pupil_id)
     assert (event.payload.service, event.payload.resource) == ("casework", "GET /cases/{case_id}")
     assert (event.tenant, event.school) == (TENANT, "12AB")
-    # The other reads of this test (polling the pupil's signals) are logged too, each as its own event.
-    assert all(
-        e.payload.action == "pupil.signals"
-        for e in events
-        if isinstance(e, DataAccessed) and e not in case_reads
-    )
+    # The other reads of this test (polling the pupil's signals, the invitation's answer) are
+    # logged too, each as its own event.
+    assert {e.payload.action for e in events if isinstance(e, DataAccessed) and e not in case_reads} == {
+        "pupil.signals",
+        "case.command",
+    }
+
+
+async def test_a_case_command_answering_the_case_puts_a_data_accessed_event_on_the_access_topic(
+    suite: Suite,
+) -> None:
+    casework, case_id, pupil_id, _ = await opened_case(suite)
+    correlation_id = f"stap-{uuid.uuid4()}"
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        invited = await http.post(
+            f"/cases/{case_id}/zorgteam-invitations",
+            json={"member_id": "zt-carla"},
+            headers={
+                **bearer(suite, "ib-bram", "intern_begeleider"),
+                "X-Correlation-ID": correlation_id,
+                "User-Agent": "test-portal",
+            },
+        )
+    assert invited.status_code == 200, invited.text
+    assert invited.json()["pupil_id"] == pupil_id  # the answer is the case view: a read of the case
+    messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=100, timeout=5)
+    events = [suite.open_event(m["value"]) for m in messages]
+    logged = [e for e in events if isinstance(e, DataAccessed) and e.correlation_id == correlation_id]
+    assert len(logged) == 1
+    [event] = logged
+    assert (event.payload.service, event.payload.action) == ("casework", "case.command")
+    assert event.payload.resource == "POST /cases/{case_id}/zorgteam-invitations"
+    assert (event.actor.user_id, event.actor.role.value) == ("ib-bram", "intern_begeleider")
+    assert (str(event.payload.case_id), str(event.payload.pupil_id)) == (case_id, pupil_id)
+    assert (event.tenant, event.school) == (TENANT, "12AB")
+    assert event.payload.client_application == "test-portal"

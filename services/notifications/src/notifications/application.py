@@ -56,8 +56,6 @@ class TaskStore(Protocol):
 
     async def save_completion(self, task: Task) -> bool: ...
 
-    async def pupil_of(self, task: Task) -> PupilName | None: ...
-
 
 async def pupil_registered(store: TaskStore, pupil: KnownPupil) -> None:
     await store.remember_pupil(pupil)
@@ -100,13 +98,14 @@ async def tasks_of(
     return await store.visible_tasks(viewer, status, limit)
 
 
-async def complete_task(
-    store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime
-) -> tuple[Task, PupilName | None]:
-    """404 when unknown, 403 when not the viewer's, 409 when done already (see domain.errors)."""
+async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime) -> Task:
+    """404 when unknown, 403 when not the viewer's, 409 when done already (see domain.errors).
+
+    The completed task is answered without the pupil's name: completing is a write, not a read,
+    so it reads no pupil data (the name was shown, and logged, with the task list)."""
     task = await store.task_for_update(task_id)
     if task is None:
         raise TaskNotFound()
     completed = complete_by(viewer, task, now)
     await store.save_completion(completed)
-    return completed, await store.pupil_of(completed)
+    return completed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
@@ -47,3 +48,28 @@ async def test_listing_tasks_logs_one_access_per_pupil_shown_with_the_reader(sui
         assert event.payload.resource == "GET /tasks"
         assert event.payload.client_application == "test-portal"
         assert (event.tenant, event.school) == ("swv-zuid", "12AB")
+
+
+async def test_completing_a_task_answers_without_the_pupils_name(suite: Suite) -> None:
+    """A write is not a read: the completed task comes back with a short reference, not the name
+    the (logged) task list showed."""
+    svc = await suite.service("notifications")
+    pupil_id = uuid.uuid4()
+    await publish(suite, SIGNALS_EVENTS, pupil_registered(pupil_id))
+    signal = signal_recorded(pupil_id)
+    await publish(suite, SIGNALS_EVENTS, signal)
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+
+        async def named_task() -> Any:
+            found = [
+                t for t in (await http.get("/tasks", headers=auth(suite, IB))).json() if "Sanne" in t["title"]
+            ]
+            return found[0] if found else None
+
+        task = await eventually(named_task)
+        done = await http.post(f"/tasks/{task['task_id']}/complete", headers=auth(suite, IB))
+    assert done.status_code == 200, done.text
+    answer = done.json()
+    assert answer["status"] == "done" and answer["pupil_id"] == str(pupil_id)
+    assert "Sanne" not in done.text and "de Vries" not in done.text and "V." not in answer["title"]
+    assert answer["title"].startswith("Nieuw signaal over leerling ")

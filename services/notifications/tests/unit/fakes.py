@@ -110,9 +110,6 @@ class InMemoryTaskStore:
         self.tasks[task.task_id] = task
         return True
 
-    async def pupil_of(self, task: Task) -> PupilName | None:
-        return self._name(task)
-
     def _name(self, task: Task) -> PupilName | None:
         pupil = self.pupils.get(task.pupil_id) if task.pupil_id else None
         return pupil.name if pupil and pupil.tenant == task.tenant else None

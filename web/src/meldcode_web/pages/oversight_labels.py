@@ -63,6 +63,7 @@ ACCESS_ACTIONS: dict[str, str] = {
     "audit.as_of": "Stand op een moment gelezen (audit)",
     "case.read": "Zaak gelezen",
     "case.history": "Geschiedenis van de zaak gelezen",
+    "case.command": "Stap in de zaak gezet (zaak getoond)",
     "pupil.read": "Leerling gelezen",
     "pupil.signals": "Signalen van de leerling gelezen",
     "signal.read": "Signaal gelezen",

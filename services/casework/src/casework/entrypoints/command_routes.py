@@ -1,5 +1,11 @@
 """One POST route per command of steps 3-6: `POST /cases/{case_id}/<command>`.
 
+A command answers the case as it stands after it, the same view `GET /cases/{case_id}` gives, so
+it is a read of the case too and goes into the access log (`case.command`, NEN 7513) — before the
+change, so a command whose read cannot be logged changes nothing (503) rather than changing the
+case and then failing. The portal shows that answer; answering less would only move the read to a
+second request.
+
 (No `from __future__ import annotations` here: FastAPI must see each route's body type itself.)
 """
 
@@ -10,6 +16,7 @@ import anyio
 from fastapi import APIRouter, Request
 
 from meldcode_contracts import Role
+from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.clock import school_today
 
@@ -49,12 +56,25 @@ async def _context_arguments(
 
 def _add(route: Route) -> None:
     async def command(
-        case_id: uuid.UUID, body: CaseCommand, principal: CurrentPrincipal, request: Request
+        case_id: uuid.UUID,
+        body: CaseCommand,
+        principal: CurrentPrincipal,
+        request: Request,
+        access: AccessLogger,
     ) -> CaseOut:
         principal.require_role(*(IB_ONLY if route.ib_only else CASE_ACTORS))
         app: CaseworkApplication = request.app.state.casework
         current = await anyio.to_thread.run_sync(app.get_case, case_id)
         require_case_access(principal, current)
+        await access.record(
+            principal,
+            request,
+            action="case.command",
+            tenant=current.tenant,
+            school=current.school,
+            case_id=current.id,
+            pupil_id=current.pupil_id,
+        )
         arguments = {
             **body.arguments(),
             **await _context_arguments(route, current, principal, request),

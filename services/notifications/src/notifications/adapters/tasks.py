@@ -65,9 +65,6 @@ class PostgresTaskStore:
     async def save_completion(self, task: Task) -> bool:
         return await save_completion(self._conn, task)
 
-    async def pupil_of(self, task: Task) -> PupilName | None:
-        return await pupil_of(self._conn, task)
-
 
 TASK_COLUMNS = """t.task_id, t.tenant, t.school, t.kind, t.assignee_role, t.assignee_user_id, t.pupil_id,
     t.case_id, t.signal_id, t.created_at, t.due_at, t.status, t.completed_at, t.completed_by,
@@ -280,17 +277,6 @@ async def task_for_update(conn: asyncpg.Connection, task_id: uuid.UUID) -> Task 
     """The task, locked until the end of the caller's transaction."""
     row = await conn.fetchrow(f"select {TASK_COLUMNS} from tasks t where t.task_id = $1 for update", task_id)  # noqa: S608
     return task_from_row(row) if row else None
-
-
-async def pupil_of(conn: asyncpg.Connection, task: Task) -> PupilName | None:
-    if task.pupil_id is None:
-        return None
-    row = await conn.fetchrow(
-        "select given_name, family_initial from pupils where pupil_id = $1 and tenant = $2",
-        task.pupil_id,
-        task.tenant,
-    )
-    return pupil_from_row(row) if row else None
 
 
 async def save_completion(conn: asyncpg.Connection, task: Task) -> bool:

@@ -163,7 +163,7 @@ async def list_tasks(
     "/tasks/{task_id}/complete",
     response_model=TaskOut,
     tags=["tasks"],
-    summary="Mark one of your tasks as done",
+    summary="Mark one of your tasks as done (answered without the pupil's name)",
     responses={
         403: {"description": "Not your task"},
         404: {"description": "No such task"},
@@ -176,7 +176,7 @@ async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Poo
     try:
         async with db.acquire() as proxy, proxy.transaction():
             conn = cast(asyncpg.Connection, proxy)
-            completed, pupil = await application.complete_task(
+            completed = await application.complete_task(
                 PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
             )
             if invited is not None and not _zorgteam_sees(completed, principal, invited):
@@ -184,7 +184,8 @@ async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Poo
     except DomainError as error:
         raise as_problem(error) from error
     log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
-    return TaskOut.of(completed, pupil)
+    # without the pupil's name (a short reference instead): the answer to a write reads no pupil data
+    return TaskOut.of(completed, None)
 
 
 DOCUMENT_READERS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR)
