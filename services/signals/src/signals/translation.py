@@ -113,11 +113,14 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
             ),
         )
     if isinstance(domain_event, Signal.Corrected):
+        # The corrector is the envelope's actor; the observer (author of the recorded text) is
+        # named too, so a consumer shows who wrote what without joining the original.
         return SignalCorrected(
             **_envelope(domain_event),
             payload=SignalCorrectedPayload(
                 signal_id=domain_event.originator_id,
                 pupil_id=domain_event.pupil_id,
+                observer_id=getattr(domain_event, "observer_id", None),
                 reason=domain_event.reason,
                 **_observation(domain_event),
             ),

@@ -50,6 +50,14 @@ class SignalNeedsFacts(DomainError):
     rule = "rule-1-facts-not-opinions"
 
 
+class SignalCorrectedOnlyByObserver(DomainError):
+    """Rule 1: a signal holds its observer's words. Only the observer corrects it, or the IB'er
+    (recorded as such), so every text has one known author. 422 like every Meldcode rule: the
+    caller may use the route (403 is the route's door), the rule refuses this correction."""
+
+    rule = "rule-1-correction-by-observer"
+
+
 class SignalNotYetObserved(DomainError):
     rule = "rule-1-observed-date-not-in-future"
 

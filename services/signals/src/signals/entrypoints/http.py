@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import anyio
@@ -18,7 +18,7 @@ from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from ..adapters import open_cases
 from ..application import SignalsApplication
 from ..domain.pupil import Pupil
-from ..domain.signal import Observation, Signal
+from ..domain.signal import Authorship, Observation, Signal
 
 router = APIRouter()
 
@@ -95,11 +95,22 @@ class PupilOut(BaseModel):
     date_of_birth: date
 
 
+class AuthorOut(BaseModel):
+    version: int = Field(description="The signal's version this text became (1: as recorded)")
+    user_id: str = Field(description="Pseudonymous user id of who wrote it")
+    role: str = Field(description="The role they wrote it in (an IB'er's correction says so)")
+    written_at: datetime
+
+
 class SignalOut(BaseModel):
     signal_id: uuid.UUID
     pupil_id: uuid.UUID
     school: str
-    observer_id: str
+    observer_id: str = Field(description="Who recorded the signal (the author of version 1)")
+    written_by: AuthorOut = Field(description="Who wrote the text as it reads now")
+    authors: list[AuthorOut] = Field(
+        description="Who wrote what: the observer's recorded text, then each correction's author"
+    )
     observed_on: date
     description: str
     source: SourceIn
@@ -292,6 +303,8 @@ async def get_signal(
         pupil_id=signal.pupil_id,
         school=signal.school,
         observer_id=signal.observer_id,
+        written_by=_author(signal.written_by),
+        authors=[_author(a) for a in signal.authors],
         observed_on=signal.observed_on,
         description=signal.description,
         source=SourceIn(kind=SourceKind(signal.source_kind), name=signal.source_name),
@@ -302,12 +315,21 @@ async def get_signal(
     )
 
 
+def _author(authorship: Authorship) -> AuthorOut:
+    return AuthorOut(
+        version=authorship.version,
+        user_id=authorship.actor_id,
+        role=authorship.actor_role,
+        written_at=authorship.written_at,
+    )
+
+
 @router.post(
     "/signals/{signal_id}/corrections",
     status_code=status.HTTP_201_CREATED,
     response_model=SignalCorrection,
     tags=["signals"],
-    summary="Correct a signal: a new event referring to the original, never an edit",
+    summary="Correct a signal: a new event referring to the original, never an edit (its observer or the IB'er)",
 )
 async def correct_signal(
     signal_id: uuid.UUID, body: CorrectSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
