@@ -60,6 +60,7 @@ class Pupil(Aggregate):
         self.left_on: date | None = None
         self.destination_school: str | None = None
         self.erased_on: date | None = None
+        self.erasure_reason: str | None = None
 
     @classmethod
     def register(
@@ -147,6 +148,7 @@ class Pupil(Aggregate):
 
         def apply(self, aggregate: Pupil) -> None:
             aggregate.erased_on = self.erased_on
+            aggregate.erasure_reason = self.reason
 
     def erase_personal_data(
         self, *, reason: str, today: date, actor_id: str, actor_role: str, correlation_id: str
