@@ -93,20 +93,29 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         ).json()["signal_id"]
 
         teacher_try = await http.post(
-            f"/pupils/{pupil_id}/erasure",
+            f"/pupils/{pupil_id}/erasure-requests",
             json={"reason": "verzoek_betrokkene"},
             headers=auth(suite, **TEACHER),
         )
         assert teacher_try.status_code == 403
-        erased = await http.post(
-            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
+        asked = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **IB),
         )
+        assert asked.status_code == 201, asked.text
+        approval = f"/pupils/{pupil_id}/erasure-requests/{asked.json()['request_id']}/approval"
+        alone = await http.post(approval, headers=auth(suite, **IB))
+        assert alone.status_code == 422, "the requester never approves their own request"
+        assert alone.json()["rule"] == "erasure-four-eyes"
+        assert (await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))).status_code == 200
+        erased = await http.post(approval, headers=auth(suite, **ADMIN))
         assert erased.status_code == 200, erased.text
         assert erased.json()["erased_on"] == school_today().isoformat()
+        assert erased.json()["request"]["requested_by"] == {"user_id": "ib-1", "role": "intern_begeleider"}
+        assert erased.json()["request"]["approved_by"] == {"user_id": "beheerder-1", "role": "beheerder"}
 
-        again = await http.post(
-            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
-        )
+        again = await http.post(approval, headers=auth(suite, **ADMIN))
         assert again.status_code == 200, "a repeat is harmless: it answers the existing erasure"
         assert again.json() == erased.json()
         read = await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))
@@ -126,8 +135,16 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         assert old_signal["description"] == "[gewist]"
         assert old_signal["observed_on"] == school_today().isoformat()
 
-    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=5)
     opened = [suite.open_event(m["value"]) for m in messages]
+    assert [e.event_type for e in opened] == [
+        "PupilRegistered",
+        "SignalRecorded",
+        "ErasureRequested",
+        "ErasureApproved",
+        "PersonalDataErased",
+    ]
+    assert [e.actor.user_id for e in opened[2:]] == ["ib-1", "beheerder-1", "beheerder-1"]
     registered = next(e for e in opened if isinstance(e, PupilRegistered))
     assert registered.payload.given_name == "[gewist]"
     assert registered.payload.date_of_birth is None
@@ -136,20 +153,38 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
     assert erasure.payload.reason == "verzoek_betrokkene"
 
 
-async def erasure_events(url: str, pupil_id: str) -> int:
+async def stored_count(url: str, pupil_id: str, event_name: str) -> int:
     conn = await asyncpg.connect(url)
     try:
         count: int = await conn.fetchval(
-            "select count(*) from signals_events where originator_id = $1 and topic like '%PersonalDataErased'",
+            "select count(*) from signals_events where originator_id = $1 and topic like '%.' || $2",
             uuid.UUID(pupil_id),
+            event_name,
         )
     finally:
         await conn.close()
     return count
 
 
-async def test_two_erasures_of_one_pupil_at_once_both_succeed_and_erase_once(suite: Suite) -> None:
+async def erase_at_once(
+    http: httpx.AsyncClient, suite: Suite, path: str, callers: list[dict[str, object]], body: object = None
+) -> list[httpx.Response]:
+    return list(
+        await asyncio.gather(*(http.post(path, json=body, headers=auth(suite, **who)) for who in callers))
+    )
+
+
+async def test_two_erasure_requests_or_approvals_at_once_all_succeed_and_erase_once(suite: Suite) -> None:
+    """Issue 14, finding 14: commands on one pupil at once got 500 from the store's write conflict.
+    A repeat is harmless, also when it races the first: both answer 2xx, one event is stored."""
     svc = await suite.service("signals")
+    store = svc.env["SIGNALS_DATABASE_URL"]
+    requesters: list[dict[str, object]] = [IB, ADMIN, {**IB, "sub": "ib-2"}, {**ADMIN, "sub": "beheerder-2"}]
+    approvers: list[dict[str, object]] = [
+        ADMIN,
+        {**ADMIN, "sub": "beheerder-2"},
+        {**ADMIN, "sub": "beheerder-3"},
+    ]
     async with httpx.AsyncClient(base_url=svc.url, timeout=30) as http:
         for round_ in range(3):  # a few pupils: the requests must meet mid-command at least once
             pupil = {
@@ -160,16 +195,24 @@ async def test_two_erasures_of_one_pupil_at_once_both_succeed_and_erase_once(sui
                 "date_of_birth": "2013-05-06",
             }
             pupil_id = (await http.post("/pupils", json=pupil, headers=auth(suite, **IB))).json()["pupil_id"]
-            answers = await asyncio.gather(
-                *(
-                    http.post(
-                        f"/pupils/{pupil_id}/erasure",
-                        json={"reason": "verzoek_betrokkene"},
-                        headers=auth(suite, **who),
-                    )
-                    for who in (IB, ADMIN, {**IB, "sub": "ib-2"}, {**ADMIN, "sub": "beheerder-2"})
-                )
+            asked = await erase_at_once(
+                http,
+                suite,
+                f"/pupils/{pupil_id}/erasure-requests",
+                requesters,
+                {"reason": "verzoek_betrokkene"},
             )
-            assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
-            assert all(a.json() == answers[0].json() for a in answers)
-            assert await erasure_events(svc.env["SIGNALS_DATABASE_URL"], pupil_id) == 1
+            assert sorted(a.status_code for a in asked) == [200, 200, 200, 201], [a.text for a in asked]
+            assert len({a.json()["request_id"] for a in asked}) == 1, "the repeats answer the one request"
+            assert await stored_count(store, pupil_id, "ErasureRequested") == 1
+            # four eyes: whoever's request came first, the other role approves it
+            other = IB if asked[0].json()["requested_by"]["role"] == "beheerder" else ADMIN
+            approvers: list[dict[str, object]] = [{**other, "sub": f"{other['sub']}-{n}"} for n in range(3)]
+            request_id = asked[0].json()["request_id"]
+            approved = await erase_at_once(
+                http, suite, f"/pupils/{pupil_id}/erasure-requests/{request_id}/approval", approvers
+            )
+            assert [a.status_code for a in approved] == [200] * 3, [a.text for a in approved]
+            assert all(a.json() == approved[0].json() for a in approved)
+            assert await stored_count(store, pupil_id, "PersonalDataErased") == 1
+            assert await stored_count(store, pupil_id, "ErasureApproved") == 1
