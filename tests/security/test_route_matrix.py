@@ -292,12 +292,26 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
     document_id = await eventually(document, timeout=60)
     task_id = await eventually(task)
     await eventually(read_models_caught_up)
+
+    async def signals_knows_the_case_is_open() -> bool:
+        # Erasure requests and approvals then pass the door and stop at rule 16 (409), before an
+        # erasure request is looked up: the world's pupil is never erased, any request id does.
+        refused = await http.post(
+            f"{url['signals']}/pupils/{pupil_id}/erasure-requests",
+            headers=staff.ib,
+            json={"reason": "verzoek_betrokkene"},
+        )
+        assert refused.status_code in (201, 409), refused.text
+        return refused.status_code == 409 and refused.json()["rule"] == "erasure-case-open"
+
+    await eventually(signals_knows_the_case_is_open)
     ids = {
         "pupil_id": pupil_id,
         "signal_id": signal_ids[0],
         "case_id": case_id,
         "task_id": task_id,
         "document_id": document_id,
+        "request_id": str(uuid.uuid4()),
     }
     return World(ids=ids, task_role=Role.INTERN_BEGELEIDER)
 
