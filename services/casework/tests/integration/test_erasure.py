@@ -79,7 +79,8 @@ def take_snapshot(suite: Suite, case_id: str) -> None:
 async def test_an_erased_pupils_date_of_birth_and_case_snapshots_are_gone_and_the_case_still_loads(
     suite: Suite,
 ) -> None:
-    await suite.service("signals")
+    # No waiting period after closing here: this test is about what casework does on the erasure.
+    await suite.service("signals", SIGNALS_ERASURE_WAITING_PERIODS='{"default": "P0D"}')
     casework = await suite.service("casework")
     database = casework.env["CASEWORK_DATABASE_URL"]
     async with httpx.AsyncClient(timeout=30) as http:
