@@ -3,13 +3,24 @@ signals process, its event store and its topic."""
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, PersonalDataErased, PupilRegistered, SignalRecorded
+from meldcode_contracts import (
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    Actor,
+    CaseClosed,
+    PersonalDataErased,
+    PupilRegistered,
+    Role,
+    SignalRecorded,
+    serialize_event,
+)
 from meldcode_servicekit.clock import school_today
-from meldcode_testkit import Suite, read_topic
+from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -216,3 +227,80 @@ async def test_two_erasure_requests_or_approvals_at_once_all_succeed_and_erase_o
             assert all(a.json() == approved[0].json() for a in approved)
             assert await stored_count(store, pupil_id, "PersonalDataErased") == 1
             assert await stored_count(store, pupil_id, "ErasureApproved") == 1
+
+
+async def test_within_the_waiting_period_after_a_case_closed_only_a_court_order_is_erased(
+    suite: Suite,
+) -> None:
+    """Issue 14, finding 10: a case closed seconds ago could be erased at once, by one person."""
+    signals = await suite.service(
+        "signals", SIGNALS_ERASURE_WAITING_PERIODS='{"default": "P1Y", "swv-noord": "P0D"}'
+    )
+    async with httpx.AsyncClient(base_url=signals.url, timeout=30) as http:
+        pupil = {"school": "12AB", "pupil_number": "W-1", "given_name": "Wim", "family_name": "Wacht"}
+        pupil_id = (
+            await http.post(
+                "/pupils", json={**pupil, "date_of_birth": "2013-05-06"}, headers=auth(suite, **IB)
+            )
+        ).json()["pupil_id"]
+        now, case_id = datetime.now(UTC), uuid.uuid4()
+        closed = CaseClosed(
+            event_id=uuid.uuid4(),
+            occurred_at=now,
+            recorded_at=now,
+            tenant="swv-zuid",
+            school="12AB",
+            subject_id=case_id,
+            actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
+            correlation_id="test",
+            sequence=12,
+            payload={
+                "case_id": case_id,
+                "pupil_id": uuid.UUID(pupil_id),
+                "closed_on": now.date(),
+                "reason": "Geen zorgen meer.",
+                "aftercare": None,
+            },
+        )
+        await publish_raw(
+            suite.infra.kafka,
+            suite.topic(CASEWORK_EVENTS),
+            serialize_event(closed),
+            key=str(case_id).encode(),
+        )
+
+        async def signals_knows_the_case_closed() -> bool:
+            conn = await asyncpg.connect(signals.env["SIGNALS_DATABASE_URL"])
+            try:
+                return (
+                    await conn.fetchval("select not is_open from pupil_cases where case_id = $1", case_id)
+                    is True
+                )
+            finally:
+                await conn.close()
+
+        await eventually(signals_knows_the_case_closed)
+        refused = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **ADMIN),
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["rule"] == "erasure-waiting-period"
+        assert (
+            refused.json()["erasable_from"]
+            == school_today().replace(year=school_today().year + 1).isoformat()
+        )
+
+        court = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "rechterlijke_uitspraak"},
+            headers=auth(suite, **ADMIN),
+        )
+        assert court.status_code == 201, court.text
+        approved = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests/{court.json()['request_id']}/approval",
+            headers=auth(suite, **IB),
+        )
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["reason"] == "rechterlijke_uitspraak"
