@@ -8,7 +8,9 @@ the record to check against: each pupil erased on the topic must have no key in 
 check: names (by pupil id only) every erased pupil whose key is back; exit code 4 if there is one.
 apply: destroys those keys again (the tombstone of the erasure, with its reason and time). The
 signals service then still lacks the `PersonalDataErased` event in its store: erase the pupil again
-through its API (`POST /pupils/{id}/erasure`), which records it (the key is gone already).
+through its API (an erasure request, `POST /pupils/{id}/erasure-requests`, approved by a second
+person of the other role), which records it (the key is gone already); an erasure after the
+retention term is recorded again by the retention job's next run.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 class Staff:
-    """Tokens of the people in the demo: a teacher and the IB'er of school 12AB."""
+    """Tokens of the people in the demo: a teacher, the IB'er and the beheerder of school 12AB."""
 
     def __init__(self, suite: Suite) -> None:
         self.teacher = bearer(
@@ -28,9 +28,31 @@ class Staff:
         self.ib = bearer(
             suite.infra.token(sub="ib-bram", role="intern_begeleider", tenant=TENANT, schools=(SCHOOL,))
         )
+        self.beheerder = bearer(
+            suite.infra.token(sub="beheerder-bea", role="beheerder", tenant=TENANT, schools=(SCHOOL,))
+        )
         self.ib_elsewhere = bearer(
             suite.infra.token(sub="ib-other", role="intern_begeleider", tenant=TENANT, schools=("34CD",))
         )
+
+
+async def erase_on_request(
+    client: httpx.AsyncClient,
+    signals_url: str,
+    staff: Staff,
+    pupil_id: str,
+    reason: str = "verzoek_betrokkene",
+) -> httpx.Response:
+    """Erasure on request with four eyes: the IB'er asks, the beheerder approves (and so erases);
+    the approval's answer."""
+    asked = await client.post(
+        f"{signals_url}/pupils/{pupil_id}/erasure-requests", headers=staff.ib, json={"reason": reason}
+    )
+    assert asked.status_code in (200, 201), asked.text
+    return await client.post(
+        f"{signals_url}/pupils/{pupil_id}/erasure-requests/{asked.json()['request_id']}/approval",
+        headers=staff.beheerder,
+    )
 
 
 async def register_pupil(

@@ -1,6 +1,6 @@
 """Erasure end to end (issue 7, ADR 10): a pupil with distinctive personal values goes through
-signals, a consultation, a JGZ question and the whole demo case; after `POST /pupils/{id}/erasure`
-no database of the suite (the four services and the key store, as `pg_dump` writes them) and no
+signals, a consultation, a JGZ question and the whole demo case; after an erasure on request
+(asked by the IB'er, approved by the beheerder) no database of the suite (the four services and the key store, as `pg_dump` writes them) and no
 message on any topic holds one of those values, while the case replays with the same steps and
 times and its texts read "[gewist]"."""
 
@@ -34,7 +34,7 @@ from meldcode_contracts.personal import nested_models, personal_field_names
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case
 
-from .scenario import SCHOOL, TENANT, Staff, bearer
+from .scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 CONSUMERS = ("casework", "notifications", "reporting")
@@ -404,12 +404,23 @@ async def test_after_erasure_no_database_and_no_topic_holds_the_pupils_personal_
             "the JGZ webhook body (bytea) held the pupil's name"
         )
 
-        erased = await http.post(
-            f"{urls['signals']}/pupils/{pupil_id}/erasure",
-            headers=staff.ib,
-            json={"reason": "verzoek_betrokkene"},
+        # The case was closed moments ago: a lawful request waits out the waiting period (four
+        # weeks by default), a court order does not; either way a second person approves it.
+        async def held_back_by_the_waiting_period() -> bool:
+            asked = await http.post(
+                f"{urls['signals']}/pupils/{pupil_id}/erasure-requests",
+                headers=staff.ib,
+                json={"reason": "verzoek_betrokkene"},
+            )
+            assert asked.status_code == 409, asked.text
+            return bool(asked.json()["rule"] == "erasure-waiting-period")
+
+        await eventually(held_back_by_the_waiting_period, timeout=60)
+        erased = await erase_on_request(
+            http, urls["signals"], staff, pupil_id, reason="rechterlijke_uitspraak"
         )
         assert erased.status_code == 200, erased.text
+        assert erased.json()["request"]["approved_by"]["role"] == "beheerder"
 
         async def every_consumer_erased() -> bool:
             handled = await asyncio.gather(

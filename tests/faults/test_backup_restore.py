@@ -29,7 +29,7 @@ from meldcode_servicekit.hashchain import Anchor, verify
 from meldcode_testkit import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, eventually, read_topic
 from meldcode_testkit.demo_case import ZORGTEAM_WEIGHING
 
-from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, record_signal, register_pupil
+from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request, record_signal, register_pupil
 
 pytestmark = [pytest.mark.faults, pytest.mark.infra]
 
@@ -254,11 +254,7 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
                 },
             )
             late_pupil_after_t = await register_pupil(http, signals.url, staff)
-            erasure = await http.post(
-                f"{signals.url}/pupils/{erased_pupil}/erasure",
-                headers=staff.ib,
-                json={"reason": "verzoek_betrokkene"},
-            )
+            erasure = await erase_on_request(http, signals.url, staff, erased_pupil)
             assert erasure.status_code == 200, erasure.text
             assert await wrapped_key(keystore_url, erased_pupil) is None
             stores_after_t = await store_rows(db)
@@ -371,11 +367,7 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
 
         # The erasure is recorded again through the API (the key is destroyed already).
         async with httpx.AsyncClient(timeout=30) as http:
-            again = await http.post(
-                f"{signals.url}/pupils/{erased_pupil}/erasure",
-                headers=staff.ib,
-                json={"reason": "verzoek_betrokkene"},
-            )
+            again = await erase_on_request(http, signals.url, staff, erased_pupil)
             assert again.status_code == 200, again.text
             gone = await http.get(f"{signals.url}/pupils/{erased_pupil}", headers=staff.ib)
             assert gone.status_code == 410, gone.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from meldcode_servicekit.permissions import MATRIX, Outside, RoutePolicy, Scope
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import invite, walk_reported_case
 
-from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, open_case_from_demo_signals
+from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, open_case_from_demo_signals, register_pupil
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 OTHER_SCHOOL, OTHER_TENANT = "34CD", "swv-noord"
@@ -66,9 +66,11 @@ class World:
     ids: dict[str, str]
     task_role: Role
     """The role the task is assigned to (a task belongs to whom it is assigned)."""
+    per_route: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Path values of one route that differ from `ids` (route template -> name -> value)."""
 
-    def path_value(self, name: str) -> str:
-        values = {**self.ids, "brin": SCHOOL, "tenant": TENANT}
+    def path_value(self, name: str, template: str = "") -> str:
+        values = {**self.ids, "brin": SCHOOL, "tenant": TENANT, **self.per_route.get(template, {})}
         if name not in values:
             raise AssertionError(
                 f"the matrix test cannot fill path parameter {{{name}}}: add a resource for it to "
@@ -224,7 +226,7 @@ def calls_of(service: str, base: str, spec: dict[str, Any], world: World) -> lis
             for parameter in operation.get("parameters", []):
                 name = parameter["name"]
                 if parameter["in"] == "path":
-                    path = path.replace(f"{{{name}}}", world.path_value(name))
+                    path = path.replace(f"{{{name}}}", world.path_value(name, template))
                 elif parameter["in"] == "query" and (parameter.get("required") or name in world.ids):
                     params[name] = str(build_value(parameter["schema"], name, spec, world))
             body = None
@@ -292,14 +294,26 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
     document_id = await eventually(document, timeout=60)
     task_id = await eventually(task)
     await eventually(read_models_caught_up)
+
+    # A pupil without a case, with an erasure request the IB'er made: the approval route is called
+    # on this pupil (the beheerder's approval erases it; nothing else of the world is touched).
+    erasable = await register_pupil(http, url["signals"], staff)
+    asked = await http.post(
+        f"{url['signals']}/pupils/{erasable}/erasure-requests",
+        headers=staff.ib,
+        json={"reason": "verzoek_betrokkene"},
+    )
+    assert asked.status_code == 201, asked.text
     ids = {
         "pupil_id": pupil_id,
         "signal_id": signal_ids[0],
         "case_id": case_id,
         "task_id": task_id,
         "document_id": document_id,
+        "request_id": asked.json()["request_id"],
     }
-    return World(ids=ids, task_role=Role.INTERN_BEGELEIDER)
+    per_route = {"/pupils/{pupil_id}/erasure-requests/{request_id}/approval": {"pupil_id": erasable}}
+    return World(ids=ids, task_role=Role.INTERN_BEGELEIDER, per_route=per_route)
 
 
 # --- the test ------------------------------------------------------------------------------------

@@ -35,7 +35,11 @@ from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
 from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
 from .personal import ERASED, Personal, erased_value, personal_field_names, without_personal_data
 from .pupils import (
+    ErasureApproved,
+    ErasureApprovedPayload,
     ErasureReason,
+    ErasureRequested,
+    ErasureRequestedPayload,
     PersonalDataErased,
     PersonalDataErasedPayload,
     PupilDeregistered,
@@ -97,7 +101,11 @@ __all__ = [
     "DataAccessedPayload",
     "DecisionMade",
     "Envelope",
+    "ErasureApproved",
+    "ErasureApprovedPayload",
     "ErasureReason",
+    "ErasureRequested",
+    "ErasureRequestedPayload",
     "FollowUpEvaluated",
     "FollowUpScheduled",
     "HelpOrganised",

@@ -12,6 +12,8 @@ from typing import Final
 EVENT_LABELS: Final[Mapping[str, str]] = {
     "PupilRegistered": "Leerling ingeschreven",
     "PupilDeregistered": "Leerling uitgeschreven",
+    "ErasureRequested": "Verzoek om persoonsgegevens te wissen",
+    "ErasureApproved": "Wissen goedgekeurd (vier ogen)",
     "PersonalDataErased": "Persoonsgegevens gewist",
     "SignalRecorded": "Signaal vastgelegd",
     "SignalCorrected": "Signaal gecorrigeerd",

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .envelope import BRIN_PATTERN, Envelope
+from .envelope import BRIN_PATTERN, Envelope, Role
 from .personal import Personal
 
 
@@ -57,6 +57,9 @@ class ErasureReason(StrEnum):
     """The retention term after the pupil left school has passed and no case is open."""
     LAWFUL_REQUEST = "verzoek_betrokkene"
     """A lawful request of the parents or the pupil (AVG art. 17), assessed by the school."""
+    COURT_ORDER = "rechterlijke_uitspraak"
+    """A court order or a comparable binding decision (e.g. of the Autoriteit Persoonsgegevens):
+    not held back by the waiting period after a case was closed."""
 
 
 class PersonalDataErasedPayload(BaseModel):
@@ -74,3 +77,39 @@ class PersonalDataErased(Envelope):
 
     event_type: Literal["PersonalDataErased"] = "PersonalDataErased"
     payload: PersonalDataErasedPayload
+
+
+class ErasureRequestedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pupil_id: uuid.UUID
+    request_id: uuid.UUID = Field(description="The request; its approval names it")
+    reason: ErasureReason = Field(description="verzoek_betrokkene or rechterlijke_uitspraak")
+    requested_on: date
+
+
+class ErasureRequested(Envelope):
+    """An IB'er or beheerder asked to erase the pupil's personal data (the actor). Nothing is erased
+    until a second person of the other role approves it (four eyes)."""
+
+    event_type: Literal["ErasureRequested"] = "ErasureRequested"
+    payload: ErasureRequestedPayload
+
+
+class ErasureApprovedPayload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pupil_id: uuid.UUID
+    request_id: uuid.UUID
+    reason: ErasureReason
+    approved_on: date
+    requested_by: str = Field(description="User id of who requested it; the approver is the actor")
+    requested_by_role: Role
+
+
+class ErasureApproved(Envelope):
+    """A second person, of the other role than the requester, approved an erasure request; the
+    `PersonalDataErased` of the same command follows it."""
+
+    event_type: Literal["ErasureApproved"] = "ErasureApproved"
+    payload: ErasureApprovedPayload

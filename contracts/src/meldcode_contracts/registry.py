@@ -8,12 +8,20 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from . import access, cases, notices, topics
 from .envelope import Envelope
-from .pupils import PersonalDataErased, PupilDeregistered, PupilRegistered
+from .pupils import (
+    ErasureApproved,
+    ErasureRequested,
+    PersonalDataErased,
+    PupilDeregistered,
+    PupilRegistered,
+)
 from .signals import ColleagueConsulted, SignalCorrected, SignalRecorded, VeiligThuisAdviceRequested
 
 AnyEvent = Annotated[
     PupilRegistered
     | PupilDeregistered
+    | ErasureRequested
+    | ErasureApproved
     | PersonalDataErased
     | SignalRecorded
     | SignalCorrected
@@ -56,6 +64,8 @@ EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
     topics.SIGNALS_EVENTS: (
         PupilRegistered,
         PupilDeregistered,
+        ErasureRequested,
+        ErasureApproved,
         PersonalDataErased,
         SignalRecorded,
         SignalCorrected,

@@ -70,6 +70,13 @@ class SignalCorrectedPayload(BaseModel):
 
     signal_id: uuid.UUID = Field(description="The signal this corrects; the original is never edited")
     pupil_id: uuid.UUID
+    observer_id: str | None = Field(
+        default=None,
+        description=(
+            "User id of who recorded the signal (absent from older events); who corrected it is "
+            "the envelope's actor: the observer or the IB'er"
+        ),
+    )
     reason: Personal[str] = Field(description="Why the correction was made")
     observed_on: date
     description: Personal[str]

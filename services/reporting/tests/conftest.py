@@ -143,15 +143,20 @@ class Events:
         when: datetime,
         observed_on: date = date(2026, 10, 31),
         reason: str = "Verkeerde dag ingevuld",
+        by: Actor | None = None,
     ) -> SignalCorrected:
         original = signal.payload
         return SignalCorrected(
             **self._envelope(
-                original.signal_id, original.pupil_id, when, Actor(user_id="lk-1", role=Role.TEACHER)
+                original.signal_id,
+                original.pupil_id,
+                when,
+                by or Actor(user_id=original.observer_id, role=Role.TEACHER),
             ),
             payload=SignalCorrectedPayload(
                 signal_id=original.signal_id,
                 pupil_id=original.pupil_id,
+                observer_id=original.observer_id,
                 reason=reason,
                 observed_on=observed_on,
                 description=original.description,

@@ -178,9 +178,15 @@ SIGNALS = ServicePolicy(
         ),
         RoutePolicy(
             "POST",
-            "/pupils/{pupil_id}/erasure",
+            "/pupils/{pupil_id}/erasure-requests",
             _grant(Scope.OWN_SCHOOL, IB, BH),
-            "Erase a pupil's personal data (retention term passed or a lawful request; ADR 10)",
+            "Ask to erase a pupil's personal data (a lawful request or a court order; ADR 10)",
+        ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/erasure-requests/{request_id}/approval",
+            _grant(Scope.OWN_SCHOOL, IB, BH),
+            "Approve another's erasure request, the other role (four eyes), and erase (ADR 10)",
         ),
         RoutePolicy("GET", "/pupils/{pupil_id}", SCHOOL_STAFF, "A pupil of the school"),
         RoutePolicy("POST", "/pupils/{pupil_id}/signals", SCHOOL_STAFF, "Record a signal (step 1)"),

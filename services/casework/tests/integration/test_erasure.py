@@ -1,5 +1,5 @@
-"""Erasure on casework as a real process, fed by the real signals service: after
-`POST /pupils/{id}/erasure` casework drops the pupil's date of birth and the snapshots of the
+"""Erasure on casework as a real process, fed by the real signals service: after an erasure
+(requested and approved in signals) casework drops the pupil's date of birth and the snapshots of the
 pupil's cases (sealed with the erased key), and the case still loads from its events."""
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def take_snapshot(suite: Suite, case_id: str) -> None:
 async def test_an_erased_pupils_date_of_birth_and_case_snapshots_are_gone_and_the_case_still_loads(
     suite: Suite,
 ) -> None:
-    await suite.service("signals")
+    # No waiting period after closing here: this test is about what casework does on the erasure.
+    await suite.service("signals", SIGNALS_ERASURE_WAITING_PERIODS='{"default": "P0D"}')
     casework = await suite.service("casework")
     database = casework.env["CASEWORK_DATABASE_URL"]
     async with httpx.AsyncClient(timeout=30) as http:
@@ -89,10 +90,16 @@ async def test_an_erased_pupils_date_of_birth_and_case_snapshots_are_gone_and_th
             await anyio.to_thread.run_sync(take_snapshot, suite, case)
         before = (await http.get(f"{casework.url}/cases/{case_id}", headers=auth(suite, **IB))).json()
 
-        erased = await http.post(
-            f"{suite.services['signals'].url}/pupils/{pupil_id}/erasure",
+        signals_url = suite.services["signals"].url
+        asked = await http.post(
+            f"{signals_url}/pupils/{pupil_id}/erasure-requests",
             json={"reason": "verzoek_betrokkene"},
             headers=auth(suite, **IB),
+        )
+        assert asked.status_code == 201, asked.text
+        erased = await http.post(  # four eyes: the beheerder approves the IB'er's request
+            f"{signals_url}/pupils/{pupil_id}/erasure-requests/{asked.json()['request_id']}/approval",
+            headers=auth(suite, sub="beheerder-1", role="beheerder", schools=("12AB",)),
         )
         assert erased.status_code == 200, erased.text
 

@@ -11,8 +11,10 @@ from meldcode_contracts import (
     CASE_EVENTS,
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,
+    Actor,
     CaseOpened,
     Envelope,
+    Role,
     dead_letter_topic,
     serialize_event,
 )
@@ -114,6 +116,27 @@ async def test_a_corrected_signal_keeps_its_original_entry_in_the_chronology(
     assert correction["observed_on"] == "2026-10-31"
     assert correction["facts"]["reason"] == "Verkeerde dag ingevuld"
     assert correction["corrected"] is False
+
+
+async def test_the_chronology_shows_who_wrote_the_signal_and_who_corrected_it(
+    suite: Suite, events: Events
+) -> None:
+    svc = await suite.service("reporting")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    recorded = events.signal(pupil_id, when=at(10), description="Komt zonder jas.")
+    by_ib = events.correction(
+        recorded, when=at(20), reason="Dag nagevraagd", by=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER)
+    )
+    await publish(suite, registered, recorded, by_ib)
+
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 2))
+
+    original, correction = body["entries"]
+    assert original["actor"] == {"user_id": recorded.payload.observer_id, "role": "leerkracht"}
+    assert correction["actor"] == {"user_id": "ib-1", "role": "intern_begeleider"}
+    assert correction["facts"]["observer_id"] == recorded.payload.observer_id
 
 
 async def test_a_redelivered_event_appears_once(suite: Suite, events: Events) -> None:

@@ -244,3 +244,50 @@ def test_all_projected_times_are_timezone_aware_utc(events: Events) -> None:
     assert pupil is not None
     assert pupil.registered_at.utcoffset() is not None
     assert pupil.registered_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
+
+def test_both_steps_of_an_erasure_on_request_are_entries_in_the_pupils_chronology(events: Events) -> None:
+    from meldcode_contracts import (
+        Actor,
+        ErasureApproved,
+        ErasureApprovedPayload,
+        ErasureReason,
+        ErasureRequested,
+        ErasureRequestedPayload,
+        Role,
+    )
+
+    pupil_id = events.pupil().payload.pupil_id
+    request_id = uuid.uuid4()
+    ib, admin = (
+        Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
+        Actor(user_id="bh-1", role=Role.ADMINISTRATOR),
+    )
+    requested = ErasureRequested(
+        **events._envelope(pupil_id, pupil_id, at(10), ib),
+        payload=ErasureRequestedPayload(
+            pupil_id=pupil_id,
+            request_id=request_id,
+            reason=ErasureReason.LAWFUL_REQUEST,
+            requested_on=date(2026, 11, 2),
+        ),
+    )
+    approved = ErasureApproved(
+        **events._envelope(pupil_id, pupil_id, at(20), admin),
+        payload=ErasureApprovedPayload(
+            pupil_id=pupil_id,
+            request_id=request_id,
+            reason=ErasureReason.LAWFUL_REQUEST,
+            approved_on=date(2026, 11, 2),
+            requested_by="ib-1",
+            requested_by_role=Role.INTERN_BEGELEIDER,
+        ),
+    )
+    asked, yes = project(requested).entry, project(approved).entry
+    assert asked is not None and yes is not None
+    assert (asked.pupil_id, asked.actor_id, asked.label) == (
+        pupil_id,
+        "ib-1",
+        "Verzoek om persoonsgegevens te wissen",
+    )
+    assert (yes.actor_id, yes.facts["requested_by"]) == ("bh-1", "ib-1")

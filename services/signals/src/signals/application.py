@@ -7,6 +7,7 @@ calls them in a worker thread.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,9 +19,35 @@ from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 from .domain.consultation import AdviceRequest, Consultation
+from .domain.erasure import ErasureRequest
 from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
 from .domain.pupil import Pupil, PupilNumberIndex
+from .domain.retention import Term
 from .domain.signal import Observation, Signal
+
+ERASURE_ATTEMPTS = 3
+"""How often an erasure is tried when another command on the same pupil was saved first."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """A pupil's erasure as recorded: the one `PersonalDataErased` event there is."""
+
+    pupil_id: uuid.UUID
+    reason: ErasureReason
+    erased_on: date
+    repeated: bool
+    """The pupil was erased already (maybe a moment ago, by a concurrent request): nothing new
+    was recorded; this is the existing erasure."""
+    request: ErasureRequest | None = None
+    """The approved request the erasure followed; None for the retention job's erasure."""
+
+
+@dataclass(frozen=True)
+class RequestedErasure:
+    request: ErasureRequest
+    repeated: bool
+    """A request was waiting already (maybe since a moment ago): this is that one."""
 
 
 class SignalsApplication(MeldcodeApplication):
@@ -78,26 +105,108 @@ class SignalsApplication(MeldcodeApplication):
         self.save(pupil)
         return pupil
 
-    def erase_personal_data(self, pupil_id: uuid.UUID, *, reason: ErasureReason, acting: Acting) -> date:
+    def erase_personal_data(self, pupil_id: uuid.UUID, *, reason: ErasureReason, acting: Acting) -> Erasure:
         """Crypto-shredding (ADR 10): destroy the pupil's data key, so every sealed copy of their
         personal fields (stores, topics, backups) becomes unreadable at once, and record it. The key
         goes first: consumers forget their cached key when `PersonalDataErased` arrives, so the key
         must already be gone by then. A crash in between leaves the key destroyed without the
-        event; erasing again records it."""
+        event; erasing again records it.
+
+        Idempotent: erasing an erased pupil answers the existing erasure. When another command on
+        the pupil is saved between our read and our save (two erasure requests at once), the pupil
+        is read again: erased by the other one, theirs is the answer; otherwise we try again."""
         if self.keystore is None:
             raise RuntimeError("erasure needs the key store")
-        pupil = self.get_pupil(pupil_id)
-        pupil.erase_personal_data(  # refuses a second erasure
-            reason=reason.value,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
-        )
-        self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
-        self.save(pupil)
-        assert pupil.erased_on is not None
-        return pupil.erased_on
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            pupil = self.get_pupil(pupil_id)
+            if pupil.erased_on is not None:
+                return _erasure_of(pupil, repeated=True)
+            pupil.erase_personal_data(
+                reason=reason.value,
+                today=school_today(),
+                actor_id=acting.user_id,
+                actor_role=acting.role,
+                correlation_id=acting.correlation_id,
+            )
+            self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+            try:
+                self.save(pupil)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return _erasure_of(pupil, repeated=False)
+        raise AssertionError("unreachable")
+
+    def request_erasure(
+        self,
+        pupil_id: uuid.UUID,
+        *,
+        reason: ErasureReason,
+        last_case_closed_on: date | None,
+        waiting_period: Term,
+        acting: Acting,
+    ) -> RequestedErasure:
+        """The first of the four eyes; a repeat (also a concurrent one) answers the waiting request."""
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            pupil = self.get_pupil(pupil_id)
+            version = pupil.version
+            request = pupil.request_erasure(
+                reason=reason,
+                last_case_closed_on=last_case_closed_on,
+                waiting_period=waiting_period,
+                today=school_today(),
+                actor_id=acting.user_id,
+                actor_role=acting.role,
+                correlation_id=acting.correlation_id,
+            )
+            if pupil.version == version:
+                return RequestedErasure(request, repeated=True)
+            try:
+                self.save(pupil)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue  # someone else's command came first: read the pupil again
+            return RequestedErasure(request, repeated=False)
+        raise AssertionError("unreachable")
+
+    def approve_erasure(
+        self,
+        pupil_id: uuid.UUID,
+        *,
+        request_id: uuid.UUID,
+        last_case_closed_on: date | None,
+        waiting_period: Term,
+        acting: Acting,
+    ) -> Erasure:
+        """The second of the four eyes, and the erasure itself (the key goes first, as in
+        `erase_personal_data`). A repeat (also a concurrent one) answers the existing erasure."""
+        if self.keystore is None:
+            raise RuntimeError("erasure needs the key store")
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            pupil = self.get_pupil(pupil_id)
+            if pupil.erased_on is not None and request_id in pupil.erasure_requests:
+                return _erasure_of(pupil, repeated=True)
+            pupil.approve_erasure(
+                request_id=request_id,
+                last_case_closed_on=last_case_closed_on,
+                waiting_period=waiting_period,
+                today=school_today(),
+                actor_id=acting.user_id,
+                actor_role=acting.role,
+                correlation_id=acting.correlation_id,
+            )
+            reason = pupil.erasure_requests[request_id].reason
+            self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+            try:
+                self.save(pupil)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return _erasure_of(pupil, repeated=False)
+        raise AssertionError("unreachable")
 
     def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
@@ -214,3 +323,15 @@ class SignalsApplication(MeldcodeApplication):
         except AggregateNotFoundError:
             return None
         return index.pupil_id
+
+
+def _erasure_of(pupil: Pupil, *, repeated: bool) -> Erasure:
+    assert pupil.erased_on is not None and pupil.erasure_reason is not None
+    approved = [r for r in pupil.erasure_requests.values() if not r.pending]
+    return Erasure(
+        pupil_id=pupil.id,
+        reason=ErasureReason(pupil.erasure_reason),
+        erased_on=pupil.erased_on,
+        repeated=repeated,
+        request=approved[-1] if approved else None,
+    )

@@ -5,6 +5,7 @@ from pydantic_settings import SettingsConfigDict
 
 from meldcode_servicekit.settings import ServiceSettings
 
+from .domain.erasure import DEFAULT_WAITING_PERIOD
 from .domain.retention import RetentionTerms
 
 
@@ -29,11 +30,27 @@ class Settings(ServiceSettings):
     )
     retention_batch_size: int = Field(default=100, ge=1, description="Candidates read per query by the job")
 
-    @field_validator("retention_terms")
+    erasure_waiting_periods: dict[str, str] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices(
+            "SIGNALS_ERASURE_WAITING_PERIODS", "MELDCODE_ERASURE_WAITING_PERIODS", "erasure_waiting_periods"
+        ),
+        description=(
+            "JSON: samenwerkingsverband -> ISO-8601 period after a case was closed within which no "
+            'erasure on request is made (unless a court orders it), and "default" for the others '
+            '(e.g. {"default": "P28D", "swv-noord": "P3M"}); default four weeks'
+        ),
+    )
+
+    @field_validator("retention_terms", "erasure_waiting_periods")
     @classmethod
     def _terms_parse(cls, value: dict[str, str]) -> dict[str, str]:
-        RetentionTerms.parse(value)  # a bad term stops the service at start, not the job at night
+        RetentionTerms.parse(value)  # a bad term stops the service at start, not a request later
         return value
 
     def retention(self) -> RetentionTerms:
         return RetentionTerms.parse(self.retention_terms)
+
+    def erasure_waiting(self) -> RetentionTerms:
+        """The waiting period after closing, per samenwerkingsverband (same form as the terms)."""
+        return RetentionTerms.parse(self.erasure_waiting_periods, default=DEFAULT_WAITING_PERIOD)

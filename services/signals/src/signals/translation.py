@@ -7,13 +7,18 @@ from typing import Any
 from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
+    ErasureApproved,
+    ErasureApprovedPayload,
     ErasureReason,
+    ErasureRequested,
+    ErasureRequestedPayload,
     PersonalDataErased,
     PersonalDataErasedPayload,
     PupilDeregistered,
     PupilDeregisteredPayload,
     PupilRegistered,
     PupilRegisteredPayload,
+    Role,
     SignalCorrected,
     SignalCorrectedPayload,
     SignalRecorded,
@@ -84,6 +89,28 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
                 date_of_birth=domain_event.date_of_birth,
             ),
         )
+    if isinstance(domain_event, Pupil.ErasureRequested):
+        return ErasureRequested(
+            **_envelope(domain_event),
+            payload=ErasureRequestedPayload(
+                pupil_id=domain_event.originator_id,
+                request_id=domain_event.request_id,
+                reason=ErasureReason(domain_event.reason),
+                requested_on=domain_event.requested_on,
+            ),
+        )
+    if isinstance(domain_event, Pupil.ErasureApproved):
+        return ErasureApproved(
+            **_envelope(domain_event),
+            payload=ErasureApprovedPayload(
+                pupil_id=domain_event.originator_id,
+                request_id=domain_event.request_id,
+                reason=ErasureReason(domain_event.reason),
+                approved_on=domain_event.approved_on,
+                requested_by=domain_event.requested_by,
+                requested_by_role=Role(domain_event.requested_by_role),
+            ),
+        )
     if isinstance(domain_event, Pupil.PersonalDataErased):
         return PersonalDataErased(
             **_envelope(domain_event),
@@ -113,11 +140,14 @@ def to_contract_event(domain_event: Any) -> Envelope | None:
             ),
         )
     if isinstance(domain_event, Signal.Corrected):
+        # The corrector is the envelope's actor; the observer (author of the recorded text) is
+        # named too, so a consumer shows who wrote what without joining the original.
         return SignalCorrected(
             **_envelope(domain_event),
             payload=SignalCorrectedPayload(
                 signal_id=domain_event.originator_id,
                 pupil_id=domain_event.pupil_id,
+                observer_id=getattr(domain_event, "observer_id", None),
                 reason=domain_event.reason,
                 **_observation(domain_event),
             ),

@@ -1,17 +1,30 @@
 """Erasure of a pupil's personal data by destroying their data key (ADR 10), through the real
 signals process, its event store and its topic."""
 
+import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import httpx
 
-from meldcode_contracts import SIGNALS_EVENTS, PersonalDataErased, PupilRegistered, SignalRecorded
+from meldcode_contracts import (
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    Actor,
+    CaseClosed,
+    PersonalDataErased,
+    PupilRegistered,
+    Role,
+    SignalRecorded,
+    serialize_event,
+)
 from meldcode_servicekit.clock import school_today
-from meldcode_testkit import Suite, read_topic
+from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
+ADMIN = {"sub": "beheerder-1", "role": "beheerder", "schools": ("12AB",)}
 
 
 def auth(suite: Suite, **claims: object) -> dict[str, str]:
@@ -91,22 +104,31 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         ).json()["signal_id"]
 
         teacher_try = await http.post(
-            f"/pupils/{pupil_id}/erasure",
+            f"/pupils/{pupil_id}/erasure-requests",
             json={"reason": "verzoek_betrokkene"},
             headers=auth(suite, **TEACHER),
         )
         assert teacher_try.status_code == 403
-        erased = await http.post(
-            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
+        asked = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **IB),
         )
+        assert asked.status_code == 201, asked.text
+        approval = f"/pupils/{pupil_id}/erasure-requests/{asked.json()['request_id']}/approval"
+        alone = await http.post(approval, headers=auth(suite, **IB))
+        assert alone.status_code == 422, "the requester never approves their own request"
+        assert alone.json()["rule"] == "erasure-four-eyes"
+        assert (await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))).status_code == 200
+        erased = await http.post(approval, headers=auth(suite, **ADMIN))
         assert erased.status_code == 200, erased.text
         assert erased.json()["erased_on"] == school_today().isoformat()
+        assert erased.json()["request"]["requested_by"] == {"user_id": "ib-1", "role": "intern_begeleider"}
+        assert erased.json()["request"]["approved_by"] == {"user_id": "beheerder-1", "role": "beheerder"}
 
-        again = await http.post(
-            f"/pupils/{pupil_id}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
-        )
-        assert again.status_code == 409
-        assert again.json()["rule"] == "personal-data-already-erased"
+        again = await http.post(approval, headers=auth(suite, **ADMIN))
+        assert again.status_code == 200, "a repeat is harmless: it answers the existing erasure"
+        assert again.json() == erased.json()
         read = await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))
         assert read.status_code == 410
         assert read.json()["rule"] == "personal-data-erased"
@@ -124,11 +146,161 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         assert old_signal["description"] == "[gewist]"
         assert old_signal["observed_on"] == school_today().isoformat()
 
-    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=5)
     opened = [suite.open_event(m["value"]) for m in messages]
+    assert [e.event_type for e in opened] == [
+        "PupilRegistered",
+        "SignalRecorded",
+        "ErasureRequested",
+        "ErasureApproved",
+        "PersonalDataErased",
+    ]
+    assert [e.actor.user_id for e in opened[2:]] == ["ib-1", "beheerder-1", "beheerder-1"]
     registered = next(e for e in opened if isinstance(e, PupilRegistered))
     assert registered.payload.given_name == "[gewist]"
     assert registered.payload.date_of_birth is None
     [erasure] = [e for e in opened if isinstance(e, PersonalDataErased)]
     assert str(erasure.payload.pupil_id) == pupil_id
     assert erasure.payload.reason == "verzoek_betrokkene"
+
+
+async def stored_count(url: str, pupil_id: str, event_name: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        count: int = await conn.fetchval(
+            "select count(*) from signals_events where originator_id = $1 and topic like '%.' || $2",
+            uuid.UUID(pupil_id),
+            event_name,
+        )
+    finally:
+        await conn.close()
+    return count
+
+
+async def erase_at_once(
+    http: httpx.AsyncClient, suite: Suite, path: str, callers: list[dict[str, object]], body: object = None
+) -> list[httpx.Response]:
+    return list(
+        await asyncio.gather(*(http.post(path, json=body, headers=auth(suite, **who)) for who in callers))
+    )
+
+
+async def test_two_erasure_requests_or_approvals_at_once_all_succeed_and_erase_once(suite: Suite) -> None:
+    """Issue 14, finding 14: commands on one pupil at once got 500 from the store's write conflict.
+    A repeat is harmless, also when it races the first: both answer 2xx, one event is stored."""
+    svc = await suite.service("signals")
+    store = svc.env["SIGNALS_DATABASE_URL"]
+    requesters: list[dict[str, object]] = [IB, ADMIN, {**IB, "sub": "ib-2"}, {**ADMIN, "sub": "beheerder-2"}]
+    approvers: list[dict[str, object]] = [
+        ADMIN,
+        {**ADMIN, "sub": "beheerder-2"},
+        {**ADMIN, "sub": "beheerder-3"},
+    ]
+    async with httpx.AsyncClient(base_url=svc.url, timeout=30) as http:
+        for round_ in range(3):  # a few pupils: the requests must meet mid-command at least once
+            pupil = {
+                "school": "12AB",
+                "pupil_number": f"R-{round_}-{uuid.uuid4().hex[:6]}",
+                "given_name": "Tim",
+                "family_name": "Tegelijk",
+                "date_of_birth": "2013-05-06",
+            }
+            pupil_id = (await http.post("/pupils", json=pupil, headers=auth(suite, **IB))).json()["pupil_id"]
+            asked = await erase_at_once(
+                http,
+                suite,
+                f"/pupils/{pupil_id}/erasure-requests",
+                requesters,
+                {"reason": "verzoek_betrokkene"},
+            )
+            assert sorted(a.status_code for a in asked) == [200, 200, 200, 201], [a.text for a in asked]
+            assert len({a.json()["request_id"] for a in asked}) == 1, "the repeats answer the one request"
+            assert await stored_count(store, pupil_id, "ErasureRequested") == 1
+            # four eyes: whoever's request came first, the other role approves it
+            other = IB if asked[0].json()["requested_by"]["role"] == "beheerder" else ADMIN
+            approvers: list[dict[str, object]] = [{**other, "sub": f"{other['sub']}-{n}"} for n in range(3)]
+            request_id = asked[0].json()["request_id"]
+            approved = await erase_at_once(
+                http, suite, f"/pupils/{pupil_id}/erasure-requests/{request_id}/approval", approvers
+            )
+            assert [a.status_code for a in approved] == [200] * 3, [a.text for a in approved]
+            assert all(a.json() == approved[0].json() for a in approved)
+            assert await stored_count(store, pupil_id, "PersonalDataErased") == 1
+            assert await stored_count(store, pupil_id, "ErasureApproved") == 1
+
+
+async def test_within_the_waiting_period_after_a_case_closed_only_a_court_order_is_erased(
+    suite: Suite,
+) -> None:
+    """Issue 14, finding 10: a case closed seconds ago could be erased at once, by one person."""
+    signals = await suite.service(
+        "signals", SIGNALS_ERASURE_WAITING_PERIODS='{"default": "P1Y", "swv-noord": "P0D"}'
+    )
+    async with httpx.AsyncClient(base_url=signals.url, timeout=30) as http:
+        pupil = {"school": "12AB", "pupil_number": "W-1", "given_name": "Wim", "family_name": "Wacht"}
+        pupil_id = (
+            await http.post(
+                "/pupils", json={**pupil, "date_of_birth": "2013-05-06"}, headers=auth(suite, **IB)
+            )
+        ).json()["pupil_id"]
+        now, case_id = datetime.now(UTC), uuid.uuid4()
+        closed = CaseClosed(
+            event_id=uuid.uuid4(),
+            occurred_at=now,
+            recorded_at=now,
+            tenant="swv-zuid",
+            school="12AB",
+            subject_id=case_id,
+            actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
+            correlation_id="test",
+            sequence=12,
+            payload={
+                "case_id": case_id,
+                "pupil_id": uuid.UUID(pupil_id),
+                "closed_on": now.date(),
+                "reason": "Geen zorgen meer.",
+                "aftercare": None,
+            },
+        )
+        await publish_raw(
+            suite.infra.kafka,
+            suite.topic(CASEWORK_EVENTS),
+            serialize_event(closed),
+            key=str(case_id).encode(),
+        )
+
+        async def signals_knows_the_case_closed() -> bool:
+            conn = await asyncpg.connect(signals.env["SIGNALS_DATABASE_URL"])
+            try:
+                return (
+                    await conn.fetchval("select not is_open from pupil_cases where case_id = $1", case_id)
+                    is True
+                )
+            finally:
+                await conn.close()
+
+        await eventually(signals_knows_the_case_closed)
+        refused = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **ADMIN),
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["rule"] == "erasure-waiting-period"
+        assert (
+            refused.json()["erasable_from"]
+            == school_today().replace(year=school_today().year + 1).isoformat()
+        )
+
+        court = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "rechterlijke_uitspraak"},
+            headers=auth(suite, **ADMIN),
+        )
+        assert court.status_code == 201, court.text
+        approved = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests/{court.json()['request_id']}/approval",
+            headers=auth(suite, **IB),
+        )
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["reason"] == "rechterlijke_uitspraak"

@@ -150,7 +150,9 @@ async def test_the_retention_run_erases_a_pupil_past_the_term_whose_case_is_clos
         await eventually(projected)
 
         refused = await http.post(
-            f"/pupils/{open_pupil}/erasure", json={"reason": "verzoek_betrokkene"}, headers=auth(suite, **IB)
+            f"/pupils/{open_pupil}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **IB),
         )
         assert refused.status_code == 409, refused.text
         assert refused.json()["rule"] == "erasure-case-open"

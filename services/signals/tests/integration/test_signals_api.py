@@ -179,3 +179,37 @@ async def test_a_consultation_and_an_anonymous_advice_request_reach_the_topic_an
     advice = by_type["VeiligThuisAdviceRequested"]
     assert pupil_id.encode() not in advice["value"] and advice["key"] != pupil_id.encode()
     assert b"Sanne" not in advice["value"]
+
+
+async def test_only_the_observer_or_the_ib_er_corrects_a_signal_and_the_view_shows_who_wrote_what(
+    suite: Suite,
+) -> None:
+    colleague = {"sub": "leerkracht-2", "role": "leerkracht", "schools": ("12AB",)}
+    svc = await suite.service("signals")
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]
+        recorded = await http.post(f"/pupils/{pupil_id}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
+        signal_id = recorded.json()["signal_id"]
+        correction = {**SIGNAL, "description": "Komt al twee weken zonder jas.", "reason": "Aangevuld"}
+        refused = await http.post(
+            f"/signals/{signal_id}/corrections", json=correction, headers=auth(suite, **colleague)
+        )
+        by_ib = await http.post(
+            f"/signals/{signal_id}/corrections", json=correction, headers=auth(suite, **IB)
+        )
+        current = (await http.get(f"/signals/{signal_id}", headers=auth(suite, **TEACHER))).json()
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["rule"] == "rule-1-correction-by-observer"
+    assert by_ib.status_code == 201, by_ib.text
+    assert current["description"] == "Komt al twee weken zonder jas."
+    assert current["observer_id"] == "leerkracht-1"
+    assert current["written_by"]["user_id"] == "ib-1"
+    assert current["written_by"]["role"] == "intern_begeleider"
+    assert [(a["version"], a["user_id"]) for a in current["authors"]] == [(1, "leerkracht-1"), (2, "ib-1")]
+
+    messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=3)
+    corrected = suite.open_event(messages[-1]["value"])
+    assert isinstance(corrected, SignalCorrected)
+    assert corrected.actor.user_id == "ib-1"
+    assert corrected.payload.observer_id == "leerkracht-1"

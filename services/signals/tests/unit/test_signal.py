@@ -6,7 +6,12 @@ from datetime import date
 import pytest
 
 from meldcode_contracts import SignalCategory, SourceKind
-from signals.domain.errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
+from signals.domain.errors import (
+    SignalCorrectedOnlyByObserver,
+    SignalNeedsFacts,
+    SignalNotYetObserved,
+    ThirdPartySourceMustBeNamed,
+)
 from signals.domain.signal import Observation, Signal
 
 TODAY = date(2026, 11, 29)
@@ -93,3 +98,39 @@ def test_a_correction_needs_a_reason() -> None:
             actor_role="leerkracht",
             correlation_id="c-2",
         )
+
+
+def correct(signal: Signal, *, actor_id: str, actor_role: str) -> None:
+    signal.correct(
+        observation=observation(description="Blauwe plek op de linker bovenarm, bij de gymles."),
+        reason="Arm verduidelijkt",
+        today=TODAY,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        correlation_id="c-2",
+    )
+
+
+def test_a_colleague_cannot_correct_someone_elses_signal() -> None:
+    signal = record(observation())
+    with pytest.raises(SignalCorrectedOnlyByObserver) as refused:
+        correct(signal, actor_id="leerkracht-2", actor_role="leerkracht")
+    assert refused.value.rule == "rule-1-correction-by-observer"
+    assert refused.value.status == 422
+    assert signal.corrections == 0
+    assert [type(e).__name__ for e in signal.collect_events()] == ["Recorded"]
+
+
+def test_the_observer_and_the_ib_er_may_correct_and_each_text_keeps_its_author() -> None:
+    signal = record(observation())
+    assert [(a.version, a.actor_id) for a in signal.authors] == [(1, "leerkracht-1")]
+    correct(signal, actor_id="leerkracht-1", actor_role="leerkracht")
+    correct(signal, actor_id="ib-1", actor_role="intern_begeleider")
+    assert signal.observer_id == "leerkracht-1", "the observer stays the author of the recorded text"
+    assert [(a.version, a.actor_id, a.actor_role) for a in signal.authors] == [
+        (1, "leerkracht-1", "leerkracht"),
+        (2, "leerkracht-1", "leerkracht"),
+        (3, "ib-1", "intern_begeleider"),
+    ]
+    assert signal.written_by.actor_id == "ib-1"
+    assert signal.corrections == 2

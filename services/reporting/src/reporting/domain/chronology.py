@@ -21,6 +21,10 @@ from pydantic import BaseModel
 from meldcode_contracts import (
     ColleagueConsulted,
     Envelope,
+    ErasureApproved,
+    ErasureApprovedPayload,
+    ErasureRequested,
+    ErasureRequestedPayload,
     PersonalDataErased,
     PersonalDataErasedPayload,
     PupilDeregistered,
@@ -46,6 +50,8 @@ class EntryType(StrEnum):
     SIGNAL_CORRECTED = "SignalCorrected"
     COLLEAGUE_CONSULTED = "ColleagueConsulted"
     PUPIL_DEREGISTERED = "PupilDeregistered"
+    ERASURE_REQUESTED = "ErasureRequested"
+    ERASURE_APPROVED = "ErasureApproved"
     PERSONAL_DATA_ERASED = "PersonalDataErased"
     CASE_OPENED = "CaseOpened"
     CASE_OWNER_CHANGED = "CaseOwnerChanged"
@@ -126,6 +132,8 @@ def _entry(
     | SignalCorrectedPayload
     | PupilDeregisteredPayload
     | PersonalDataErasedPayload
+    | ErasureRequestedPayload
+    | ErasureApprovedPayload
     | ColleagueConsultedPayload
     | CasePayload
     | NoticePayload,
@@ -158,6 +166,9 @@ def chronology_entry(event: Envelope) -> ChronologyEntry | None:
         p = event.payload
         return _entry(event, p, observed_on=p.observed_on, signal_id=p.signal_id)
     if isinstance(event, PupilDeregistered):
+        return _entry(event, event.payload)
+    if isinstance(event, ErasureRequested | ErasureApproved):
+        # The four eyes of an erasure on request: who asked, who approved (ADR 10).
         return _entry(event, event.payload)
     if isinstance(event, PersonalDataErased):
         # Why and when the pupil's personal data was erased (ADR 10): the entries stay, their

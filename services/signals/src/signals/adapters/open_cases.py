@@ -10,10 +10,12 @@ newer one) never overwrites a newer state. The consumer applies every event once
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import asyncpg
 
 from meldcode_contracts import CaseClosed, CaseOpened, CaseReopened, CaseTransferred, Envelope
+from meldcode_servicekit.clock import school_today
 
 from ..domain.errors import ErasureWhileCaseOpen
 
@@ -86,6 +88,14 @@ async def open_case_ids(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.
 
 async def has_open_case(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> bool:
     return bool(await open_case_ids(conn, pupil_id))
+
+
+async def last_case_closed_on(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> date | None:
+    """The Dutch calendar day the most recently closed case about the pupil was closed, if any."""
+    closed_at = await conn.fetchval(
+        "select max(changed_at) from pupil_cases where pupil_id = $1 and not is_open", pupil_id
+    )
+    return None if closed_at is None else school_today(closed_at)
 
 
 async def require_no_open_case(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> None:

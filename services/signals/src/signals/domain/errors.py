@@ -50,6 +50,14 @@ class SignalNeedsFacts(DomainError):
     rule = "rule-1-facts-not-opinions"
 
 
+class SignalCorrectedOnlyByObserver(DomainError):
+    """Rule 1: a signal holds its observer's words. Only the observer corrects it, or the IB'er
+    (recorded as such), so every text has one known author. 422 like every Meldcode rule: the
+    caller may use the route (403 is the route's door), the rule refuses this correction."""
+
+    rule = "rule-1-correction-by-observer"
+
+
 class SignalNotYetObserved(DomainError):
     rule = "rule-1-observed-date-not-in-future"
 
@@ -106,3 +114,33 @@ class ErasureWhileCaseOpen(DomainError):
 
     rule = "erasure-case-open"
     status = 409
+
+
+class ErasureReasonNotOnRequest(DomainError):
+    """Only a lawful request or a court order is erased on request; the retention term is the job's."""
+
+    rule = "erasure-reason-on-request"
+
+
+class ErasureRequestNotFound(DomainError):
+    rule = "erasure-request-not-found"
+    status = 404
+
+
+class ErasureNeedsSecondPerson(DomainError):
+    """Four eyes: an erasure on request is approved by another person of the other role (the IB'er
+    approves the beheerder's request, or the other way round)."""
+
+    rule = "erasure-four-eyes"
+
+
+class ErasureTooSoonAfterClosing(DomainError):
+    """No erasure on request within the waiting period after a case about the pupil was closed,
+    unless a court order (or the like) demands it."""
+
+    rule = "erasure-waiting-period"
+    status = 409
+
+    def __init__(self, message: str, *, erasable_from: str) -> None:
+        super().__init__(message)
+        self.details = {"erasable_from": erasable_from}

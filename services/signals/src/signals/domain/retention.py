@@ -84,10 +84,11 @@ class RetentionTerms:
     per_tenant: Mapping[str, Term] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, setting: Mapping[str, str]) -> RetentionTerms:
-        """From the setting's JSON object: `{"default": "P2Y", "swv-zuid": "P3Y", ...}`."""
+    def parse(cls, setting: Mapping[str, str], *, default: Term = TWO_YEARS) -> RetentionTerms:
+        """From the setting's JSON object: `{"default": "P2Y", "swv-zuid": "P3Y", ...}`; `default`
+        when the setting names none."""
         terms = {key: Term.parse(value) for key, value in setting.items()}
-        default = terms.pop(DEFAULT_KEY, TWO_YEARS)
+        default = terms.pop(DEFAULT_KEY, default)
         return cls(default=default, per_tenant=terms)
 
     def term_for(self, tenant: str) -> Term:

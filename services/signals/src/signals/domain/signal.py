@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from eventsourcing.domain import Aggregate, event
 
-from meldcode_contracts import SignalCategory, SourceKind
+from meldcode_contracts import Role, SignalCategory, SourceKind
 
-from .errors import SignalNeedsFacts, SignalNotYetObserved, ThirdPartySourceMustBeNamed
+from .errors import (
+    SignalCorrectedOnlyByObserver,
+    SignalNeedsFacts,
+    SignalNotYetObserved,
+    ThirdPartySourceMustBeNamed,
+)
 
 MIN_DESCRIPTION_LENGTH = 10
 
@@ -48,6 +53,16 @@ class Observation:
         }
 
 
+@dataclass(frozen=True)
+class Authorship:
+    """Who wrote a version of a signal's text: the observer (version 1) or a corrector."""
+
+    version: int
+    actor_id: str
+    actor_role: str
+    written_at: datetime
+
+
 class Signal(Aggregate):
     class Recorded(Aggregate.Created):
         personal_data = ("description", "source_name", "interpretation")
@@ -81,6 +96,19 @@ class Signal(Aggregate):
         actor_id: str
         actor_role: str
         correlation_id: str
+        observer_id: str
+        """Who recorded the signal; absent from corrections stored before it was added."""
+
+        def apply(self, aggregate: Signal) -> None:
+            aggregate.observed_on = self.observed_on
+            aggregate.description = self.description
+            aggregate.source_kind = self.source_kind
+            aggregate.source_name = self.source_name
+            aggregate.categories = self.categories
+            aggregate.interpretation = self.interpretation
+            aggregate.correctors.append(
+                Authorship(self.originator_version, self.actor_id, self.actor_role, self.timestamp)
+            )
 
     @event(Recorded)
     def __init__(
@@ -103,13 +131,14 @@ class Signal(Aggregate):
         self.school = school
         self.pupil_id = pupil_id
         self.observer_id = actor_id
+        self.observer_role = actor_role
+        self.correctors: list[Authorship] = []
         self.observed_on = observed_on
         self.description = description
         self.source_kind = source_kind
         self.source_name = source_name
         self.categories = categories
         self.interpretation = interpretation
-        self.corrections = 0
 
     @classmethod
     def record(
@@ -135,6 +164,21 @@ class Signal(Aggregate):
             **observation.as_event_fields(),  # type: ignore[arg-type]
         )
 
+    @property
+    def corrections(self) -> int:
+        return len(self.correctors)
+
+    @property
+    def authors(self) -> list[Authorship]:
+        """Who wrote what: the observer the recorded text, then each corrector their correction."""
+        recorded = Authorship(1, self.observer_id, self.observer_role, self.created_on)
+        return [recorded, *self.correctors]
+
+    @property
+    def written_by(self) -> Authorship:
+        """The author of the text as it reads now."""
+        return self.authors[-1]
+
     def correct(
         self,
         *,
@@ -145,10 +189,16 @@ class Signal(Aggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
+        if actor_id != self.observer_id and actor_role != Role.INTERN_BEGELEIDER:
+            raise SignalCorrectedOnlyByObserver(
+                "Alleen wie dit signaal heeft vastgelegd, of de intern begeleider, kan het corrigeren. "
+                "Leg je eigen waarneming vast als een nieuw signaal."
+            )
         observation.check(today)
         if len(reason.strip()) < 3:
             raise SignalNeedsFacts("Geef aan waarom het signaal wordt gecorrigeerd.")
-        self._corrected(
+        self.trigger_event(
+            self.Corrected,
             reason=reason.strip(),
             pupil_id=self.pupil_id,
             tenant=self.tenant,
@@ -156,31 +206,6 @@ class Signal(Aggregate):
             actor_id=actor_id,
             actor_role=actor_role,
             correlation_id=correlation_id,
-            **observation.as_event_fields(),  # type: ignore[arg-type]
+            observer_id=self.observer_id,
+            **observation.as_event_fields(),
         )
-
-    @event(Corrected)
-    def _corrected(
-        self,
-        *,
-        reason: str,
-        pupil_id: uuid.UUID,
-        tenant: str,
-        school: str,
-        observed_on: date,
-        description: str,
-        source_kind: str,
-        source_name: str | None,
-        categories: list[str],
-        interpretation: str | None,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.observed_on = observed_on
-        self.description = description
-        self.source_kind = source_kind
-        self.source_name = source_name
-        self.categories = categories
-        self.interpretation = interpretation
-        self.corrections += 1

@@ -38,7 +38,6 @@ from ..adapters import open_cases, retention_store
 from ..adapters.retention_store import RETENTION_LOCK, RunCounts
 from ..application import SignalsApplication
 from ..config import Settings
-from ..domain.errors import PersonalDataAlreadyErased
 from ..domain.retention import NotDue, RetentionTerms, why_not_due
 
 log = get_logger(__name__)
@@ -203,16 +202,11 @@ class RetentionJob:
             correlation_id=f"retention-{report.run_id}",
         )
         try:
-            erased_on = await anyio.to_thread.run_sync(
+            erasure = await anyio.to_thread.run_sync(
                 lambda: self._app.erase_personal_data(
                     pupil_id, reason=ErasureReason.RETENTION_EXPIRED, acting=acting
                 )
             )
-        except PersonalDataAlreadyErased:
-            # Erased on request since the projection was caught up: nothing left to do.
-            await retention_store.mark_erased(self._pool, pupil_id, report.today)
-            report.due.remove(pupil_id)
-            return
         except Exception as exc:
             report.failed.append(pupil_id)
             log.error(
@@ -222,7 +216,11 @@ class RetentionJob:
                 error_type=type(exc).__name__,
             )
             return
-        await retention_store.mark_erased(self._pool, pupil_id, erased_on)
+        await retention_store.mark_erased(self._pool, pupil_id, erasure.erased_on)
+        if erasure.repeated:
+            # Erased on request since the projection was caught up: nothing left to do.
+            report.due.remove(pupil_id)
+            return
         report.erased.append(pupil_id)
         log.info(
             "retention_pupil_erased",

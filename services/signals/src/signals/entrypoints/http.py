@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from meldcode_contracts import ErasureReason, Role, SignalCategory, SourceKind
@@ -17,8 +17,11 @@ from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
 from ..adapters import open_cases
 from ..application import SignalsApplication
+from ..config import Settings
+from ..domain.erasure import ErasureRequest
 from ..domain.pupil import Pupil
-from ..domain.signal import Observation, Signal
+from ..domain.retention import Term
+from ..domain.signal import Authorship, Observation, Signal
 
 router = APIRouter()
 
@@ -95,11 +98,22 @@ class PupilOut(BaseModel):
     date_of_birth: date
 
 
+class AuthorOut(BaseModel):
+    version: int = Field(description="The signal's version this text became (1: as recorded)")
+    user_id: str = Field(description="Pseudonymous user id of who wrote it")
+    role: str = Field(description="The role they wrote it in (an IB'er's correction says so)")
+    written_at: datetime
+
+
 class SignalOut(BaseModel):
     signal_id: uuid.UUID
     pupil_id: uuid.UUID
     school: str
-    observer_id: str
+    observer_id: str = Field(description="Who recorded the signal (the author of version 1)")
+    written_by: AuthorOut = Field(description="Who wrote the text as it reads now")
+    authors: list[AuthorOut] = Field(
+        description="Who wrote what: the observer's recorded text, then each correction's author"
+    )
     observed_on: date
     description: str
     source: SourceIn
@@ -189,40 +203,127 @@ async def deregister_pupil(
     )
 
 
-class ErasePersonalData(Strict):
+class RequestErasure(Strict):
     reason: ErasureReason = Field(
-        description="bewaartermijn_verstreken (retention term passed) or verzoek_betrokkene (a lawful request)"
+        description=(
+            "verzoek_betrokkene (a lawful request, AVG art. 17) or rechterlijke_uitspraak (a court "
+            "order or the like: not held back by the waiting period after a case was closed)"
+        )
     )
+
+
+class ActorOut(BaseModel):
+    user_id: str
+    role: str
+
+
+class ErasureRequestOut(BaseModel):
+    request_id: uuid.UUID
+    pupil_id: uuid.UUID
+    reason: ErasureReason
+    requested_on: date
+    requested_by: ActorOut
+    approved_by: ActorOut | None = Field(description="Who approved it (another person, the other role)")
+    approved_on: date | None
 
 
 class PersonalDataErasure(BaseModel):
     pupil_id: uuid.UUID
     reason: ErasureReason
     erased_on: date
+    request: ErasureRequestOut | None = Field(description="The request the erasure followed")
+
+
+def _request_out(pupil_id: uuid.UUID, request: ErasureRequest) -> ErasureRequestOut:
+    return ErasureRequestOut(
+        request_id=request.request_id,
+        pupil_id=pupil_id,
+        reason=request.reason,
+        requested_on=request.requested_on,
+        requested_by=ActorOut(user_id=request.requested_by, role=request.requested_by_role),
+        approved_by=ActorOut(user_id=request.approved_by, role=request.approved_by_role or "")
+        if request.approved_by is not None
+        else None,
+        approved_on=request.approved_on,
+    )
+
+
+async def erasure_preconditions(request: Request, pupil: Pupil) -> tuple[date | None, Term]:
+    """Rule 16 (no erasure while a case is open, also on request) and what the waiting period
+    after closing needs: the day the last case was closed, and the period of the pupil's
+    samenwerkingsverband."""
+    pool = request.app.state.pool
+    await open_cases.require_no_open_case(pool, pupil.id)
+    closed_on = await open_cases.last_case_closed_on(pool, pupil.id)
+    settings: Settings = request.app.state.settings
+    return closed_on, settings.erasure_waiting().term_for(pupil.tenant)
 
 
 @router.post(
-    "/pupils/{pupil_id}/erasure",
+    "/pupils/{pupil_id}/erasure-requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ErasureRequestOut,
+    tags=["pupils"],
+    summary="Ask to erase the pupil's personal data (four eyes: another person of the other role approves)",
+    responses={200: {"model": ErasureRequestOut, "description": "A request was waiting already: that one"}},
+)
+async def request_erasure(
+    pupil_id: uuid.UUID,
+    body: RequestErasure,
+    principal: CurrentPrincipal,
+    app: SignalsApp,
+    request: Request,
+    response: Response,
+) -> ErasureRequestOut:
+    principal.require_role(*PUPIL_REGISTRARS)
+    pupil = await readable_pupil(app, pupil_id, principal)
+    closed_on, waiting_period = await erasure_preconditions(request, pupil)
+    requested = await anyio.to_thread.run_sync(
+        lambda: app.request_erasure(
+            pupil_id,
+            reason=body.reason,
+            last_case_closed_on=closed_on,
+            waiting_period=waiting_period,
+            acting=principal.acting(request.state.correlation_id),
+        )
+    )
+    if requested.repeated:
+        response.status_code = status.HTTP_200_OK
+    return _request_out(pupil_id, requested.request)
+
+
+@router.post(
+    "/pupils/{pupil_id}/erasure-requests/{request_id}/approval",
     response_model=PersonalDataErasure,
     tags=["pupils"],
-    summary="Erase the pupil's personal data for good (crypto-shredding; the events stay, ADR 10)",
+    summary="Approve an erasure request and erase the pupil's personal data for good (crypto-shredding, ADR 10)",
 )
-async def erase_personal_data(
+async def approve_erasure(
     pupil_id: uuid.UUID,
-    body: ErasePersonalData,
+    request_id: uuid.UUID,
     principal: CurrentPrincipal,
     app: SignalsApp,
     request: Request,
 ) -> PersonalDataErasure:
     principal.require_role(*PUPIL_REGISTRARS)
-    await readable_pupil(app, pupil_id, principal)
-    await open_cases.require_no_open_case(request.app.state.pool, pupil_id)  # rule 16, also on request
-    erased_on = await anyio.to_thread.run_sync(
-        lambda: app.erase_personal_data(
-            pupil_id, reason=body.reason, acting=principal.acting(request.state.correlation_id)
+    pupil = await readable_pupil(app, pupil_id, principal)
+    closed_on, waiting_period = await erasure_preconditions(request, pupil)
+    erasure = await anyio.to_thread.run_sync(
+        lambda: app.approve_erasure(
+            pupil_id,
+            request_id=request_id,
+            last_case_closed_on=closed_on,
+            waiting_period=waiting_period,
+            acting=principal.acting(request.state.correlation_id),
         )
     )
-    return PersonalDataErasure(pupil_id=pupil_id, reason=body.reason, erased_on=erased_on)
+    # A repeat (also of an approval that raced ours) answers the erasure there is.
+    return PersonalDataErasure(
+        pupil_id=pupil_id,
+        reason=erasure.reason,
+        erased_on=erasure.erased_on,
+        request=_request_out(pupil_id, erasure.request) if erasure.request is not None else None,
+    )
 
 
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["pupils"], summary="A pupil of your school")
@@ -292,6 +393,8 @@ async def get_signal(
         pupil_id=signal.pupil_id,
         school=signal.school,
         observer_id=signal.observer_id,
+        written_by=_author(signal.written_by),
+        authors=[_author(a) for a in signal.authors],
         observed_on=signal.observed_on,
         description=signal.description,
         source=SourceIn(kind=SourceKind(signal.source_kind), name=signal.source_name),
@@ -302,12 +405,21 @@ async def get_signal(
     )
 
 
+def _author(authorship: Authorship) -> AuthorOut:
+    return AuthorOut(
+        version=authorship.version,
+        user_id=authorship.actor_id,
+        role=authorship.actor_role,
+        written_at=authorship.written_at,
+    )
+
+
 @router.post(
     "/signals/{signal_id}/corrections",
     status_code=status.HTTP_201_CREATED,
     response_model=SignalCorrection,
     tags=["signals"],
-    summary="Correct a signal: a new event referring to the original, never an edit",
+    summary="Correct a signal: a new event referring to the original, never an edit (its observer or the IB'er)",
 )
 async def correct_signal(
     signal_id: uuid.UUID, body: CorrectSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
