@@ -36,6 +36,9 @@ class _BodyTooLarge(Exception):
     """Raised from `receive` once a streamed body passes the limit."""
 
 
+DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
+
+
 class RequestSizeLimit:
     """Refuses bodies over `max_bytes` with 413: at once on Content-Length, and while streaming
     (a chunked body, or one longer than it said) by counting what the app receives."""
@@ -56,6 +59,7 @@ class RequestSizeLimit:
                 )(scope, receive, send)
                 return
             if int(declared) > self.max_bytes:
+                await self._drain(receive)
                 await self._respond_413(scope, receive, send)
                 return
 
@@ -86,7 +90,23 @@ class RequestSizeLimit:
             if not exceeded or response_started:
                 raise
         if exceeded and not response_started:
+            await self._drain(receive)
             await self._respond_413(scope, receive, send)
+
+    async def _drain(self, receive: Receive) -> None:
+        """Read (and drop) the rest of a refused body before answering. A server that closes its
+        connection with unread data in its receive buffer sends a TCP reset instead of a FIN, and
+        the reset can destroy the 413 before the client read it: the client then sees a broken
+        connection instead of the answer, depending on timing. Bodies beyond a bound are not read
+        (that would invite abuse); such a client may see the reset."""
+        drained = 0
+        while drained <= DRAIN_LIMIT_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            drained += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     async def _respond_413(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
