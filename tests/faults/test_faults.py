@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from meldcode_testkit import Suite
@@ -147,16 +149,30 @@ async def test_a_kafka_crash_refuses_no_write_and_loses_nothing(
 async def test_a_kafka_stalled_for_30_seconds_refuses_no_write_and_loses_nothing(
     fault_infra: FaultInfrastructure, fault_suite: Suite
 ) -> None:
-    load, _ = await started(fault_suite)
+    load, staff = await started(fault_suite)
+
+    reads: list[tuple[int, float, str | None]] = []
 
     async def stall() -> None:
         fault_infra.kafka.pause()
+        await asyncio.sleep(1)
+        # a read must be in the access log before its data leaves (ADR 8): refused while Kafka is away
+        reporting = fault_suite.services["reporting"].url
+        async with httpx.AsyncClient(timeout=10) as http:
+            started = time.monotonic()
+            response = await http.get(f"{reporting}/pupils/{load.pupils[0]}/chronology", headers=staff.ib)
+            reads.append(
+                (response.status_code, time.monotonic() - started, response.headers.get("Retry-After"))
+            )
 
     async def resume() -> None:
         fault_infra.kafka.resume()
 
     experiment = await run_experiment("kafka SIGSTOP 30 s", fault_suite, load, stall, resume, outage=30)
     await assert_nothing_lost_or_doubled(experiment, fault_suite)
+    ((status, elapsed, retry_after),) = reads
+    assert (status, retry_after) == (503, "5")
+    assert elapsed < OUTAGE_ANSWER_SECONDS
     assert set(experiment.refused()) <= {"409"}
 
 

@@ -5,6 +5,11 @@ reader's rights, and before it returns anything: the event is on the topic (acks
 data leaves the service. When Kafka cannot take it, the read is refused with 503 — an unlogged
 read of a child's file is worse than a failed one.
 
+A write that answers with the data it changed (a case command answers the case) must not depend
+on Kafka: writes are accepted while the broker is away (ADR 13). Such an answer is logged with
+`in_outbox=True`: the `DataAccessed` is committed to the service's own `event_outbox` (durable
+before the data leaves) and the table-outbox relay publishes it (ADR 8, amended).
+
     @router.get("/cases/{case_id}")
     async def get_case(case_id: UUID, principal: CurrentPrincipal, access: AccessLogger, request: Request):
         case = ...  # load and authorise
@@ -19,8 +24,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, cast
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import Depends, FastAPI, Request
 
@@ -31,19 +37,23 @@ from .kafka import ensure_topics, idempotent_producer
 from .logging import get_logger
 from .problems import ServiceUnavailable
 from .settings import ServiceSettings
+from .table_outbox import enqueue_event
 
 log = get_logger(__name__)
 
-SEND_TIMEOUT_SECONDS = 10.0
+SEND_TIMEOUT_SECONDS = 1.5  # an outage of Kafka refuses the read within two seconds (ADR 13)
 
 
 class AccessLog:
     """Publishes `DataAccessed` events for one service."""
 
-    def __init__(self, *, service: str, producer: AIOKafkaProducer, topic: str) -> None:
+    def __init__(
+        self, *, service: str, producer: AIOKafkaProducer, topic: str, pool: asyncpg.Pool | None = None
+    ) -> None:
         self.service = service
         self._producer = producer
         self._topic = topic
+        self._pool = pool
 
     async def record(
         self,
@@ -57,8 +67,10 @@ class AccessLog:
         case_id: uuid.UUID | None = None,
         resource: str | None = None,
         client_application: str | None = None,
+        in_outbox: bool = False,
     ) -> DataAccessed:
-        """Log one read; raises ServiceUnavailable (503) when the log cannot be written."""
+        """Log one read; raises ServiceUnavailable (503) when the log cannot be written. With
+        `in_outbox` the entry is committed to the service's `event_outbox` instead of sent now."""
         subject = pupil_id or case_id
         if subject is None:
             raise ValueError("an access is about a pupil or a case")
@@ -86,6 +98,12 @@ class AccessLog:
                 client_application=client_application or _user_agent(request),
             ),
         )
+        if in_outbox:
+            if self._pool is None:
+                raise RuntimeError("in_outbox needs the service's database (runtime.database first)")
+            async with self._pool.acquire() as conn, conn.transaction():
+                await enqueue_event(cast(asyncpg.Connection, conn), self._topic, lambda _position: event)
+            return event
         try:
             await asyncio.wait_for(
                 self._producer.send_and_wait(self._topic, serialize_event(event), key=str(subject).encode()),
@@ -123,7 +141,9 @@ async def access_log(app: FastAPI, settings: ServiceSettings, *, service: str) -
     producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{service}-access")
     await producer.start()
     try:
-        app.state.access_log = AccessLog(service=service, producer=producer, topic=topic)
+        app.state.access_log = AccessLog(
+            service=service, producer=producer, topic=topic, pool=getattr(app.state, "pool", None)
+        )
         yield app.state.access_log
     finally:
         await producer.stop()

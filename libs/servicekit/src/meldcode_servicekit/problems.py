@@ -126,7 +126,10 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         log_refusal(request, exc.status, exc.rule)
-        return problem_response(exc.status, exc.title, exc.detail, rule=exc.rule, **exc.extra)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.status == 503 else None
+        return problem_response(
+            exc.status, exc.title, exc.detail, rule=exc.rule, headers=headers, **exc.extra
+        )
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

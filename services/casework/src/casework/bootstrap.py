@@ -8,13 +8,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import anyio
 from fastapi import FastAPI
 
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_contracts import ACCESS_LOG_EVENTS, CASEWORK_EVENTS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
 
 from .adapters.signal_history import SCHEMA
@@ -40,7 +41,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(database(app, settings, [*SCHEMA, *TABLE_OUTBOX_SCHEMA]))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.casework = await anyio.to_thread.run_sync(
                 lambda: CaseworkApplication(settings.database_url, keystore=keystore)
@@ -48,6 +49,12 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             stack.callback(app.state.casework.close)
             await install_hash_chain(app.state.pool, events_table(app.state.casework))
             await stack.enter_async_context(access_log(app, settings, service="casework"))
+            # the access-log entries of case commands wait here when Kafka is away (ADR 8, ADR 13)
+            await stack.enter_async_context(
+                table_outbox_relay(
+                    app, settings, name="casework-access", topics=[settings.topic(ACCESS_LOG_EVENTS)]
+                )
+            )
             await stack.enter_async_context(
                 outbox_relay(
                     app,

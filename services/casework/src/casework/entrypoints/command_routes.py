@@ -74,6 +74,7 @@ def _add(route: Route) -> None:
             school=current.school,
             case_id=current.id,
             pupil_id=current.pupil_id,
+            in_outbox=True,  # a write never waits for Kafka (ADR 13)
         )
         arguments = {
             **body.arguments(),
