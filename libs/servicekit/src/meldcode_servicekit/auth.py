@@ -9,6 +9,7 @@ and tests use a local key pair (`AUTH_PUBLIC_KEY_FILE`, see `devtokens`). Missin
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import urllib.parse
@@ -41,6 +42,36 @@ def _claim(value: object, pattern: re.Pattern[str]) -> str:
     if not isinstance(value, str) or not pattern.fullmatch(value):
         raise ValueError("claim does not have the expected form")
     return value
+
+
+TIME_CLAIMS = ("exp", "iat", "nbf")
+
+
+def _is_numeric_date(value: object) -> bool:
+    """A JSON number (RFC 7519 NumericDate). PyJWT itself turns the string "9999999999" into a
+    number and takes `true` for 1, so it cannot be left to decide this."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_times(claims: dict[str, Any], settings: ServiceSettings) -> None:
+    """On top of PyJWT's expiry checks: every time claim is a number, `iat` is present, and the
+    issuer granted no longer than `AUTH_MAX_TOKEN_LIFETIME_SECONDS` (plus the leeway), so a
+    leaked or wrongly issued long-lived token is refused."""
+    if not all(_is_numeric_date(claims[name]) for name in TIME_CLAIMS if name in claims):
+        raise Unauthorized(
+            "Het token is ongeldig: exp, iat en nbf moeten getallen zijn.", rule="token-numeric-claim"
+        )
+    if "iat" not in claims:
+        raise Unauthorized(
+            "Het token is ongeldig: het tijdstip van uitgifte (iat) ontbreekt.", rule="token-issued-at"
+        )
+    if (
+        claims["exp"] - claims["iat"]
+        > settings.auth_max_token_lifetime_seconds + settings.auth_leeway_seconds
+    ):
+        raise Unauthorized(
+            "Het token is langer geldig dan is toegestaan; log opnieuw in.", rule="token-lifetime"
+        )
 
 
 def _acting_for(act: object) -> str | None:
@@ -96,7 +127,9 @@ class TokenVerifier:
     """Checks bearer tokens against, in this order of preference: the OpenID Connect issuer
     (`AUTH_OIDC_ISSUER`: discovery document -> JWKS), a JWKS URL (`AUTH_JWKS_URL`), or the
     development issuer's public key file. Signature, issuer, audience, expiry and not-before are
-    checked with `AUTH_LEEWAY_SECONDS` of clock skew, and only the asymmetric `ALGORITHMS`.
+    checked with `AUTH_LEEWAY_SECONDS` of clock skew, and only the asymmetric `ALGORITHMS`; `iat`
+    is required, `exp`/`iat`/`nbf` must be JSON numbers, and `exp - iat` at most
+    `AUTH_MAX_TOKEN_LIFETIME_SECONDS` (plus the leeway).
 
     The JWKS is cached and fetched again when a token names an unknown `kid` (key rotation), at
     most once per `jwks_refresh_cooldown` seconds so made-up kids cannot flood the issuer.
@@ -149,6 +182,7 @@ class TokenVerifier:
                 leeway=self._settings.auth_leeway_seconds,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
+            _check_times(claims, self._settings)
             return Principal(
                 user_id=_claim(claims["sub"], USER_ID),
                 role=Role(claims["role"]),

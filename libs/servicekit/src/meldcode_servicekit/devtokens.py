@@ -85,7 +85,9 @@ def mint(
     role: str = typer.Option(...),
     samenwerkingsverband: str = typer.Option(...),
     school: list[str] = typer.Option([], help="BRIN of a school of the user; repeat for more"),
-    hours: int = typer.Option(8),
+    hours: int = typer.Option(
+        8, help="Lifetime; the services refuse more than AUTH_MAX_TOKEN_LIFETIME_SECONDS (8 hours)"
+    ),
 ) -> None:
     """Print a signed development token."""
     typer.echo(

@@ -89,6 +89,15 @@ class ServiceSettings(BaseSettings):
     auth_leeway_seconds: int = Field(
         default=30, validation_alias=AliasChoices("AUTH_LEEWAY_SECONDS", "auth_leeway_seconds")
     )
+    auth_max_token_lifetime_seconds: int = Field(
+        default=8 * 3600,
+        ge=1,
+        validation_alias=AliasChoices("AUTH_MAX_TOKEN_LIFETIME_SECONDS", "auth_max_token_lifetime_seconds"),
+        description=(
+            "Longest lifetime (exp - iat) of a token that is accepted, plus AUTH_LEEWAY_SECONDS; "
+            "the default is what the development issuer and the portal's sessions use (8 hours)"
+        ),
+    )
 
     max_request_bytes: int = Field(
         default=1024 * 1024,
