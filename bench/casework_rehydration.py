@@ -1,17 +1,20 @@
 """Benchmark: how long it takes to load (rehydrate) a case, and how many commands casework takes.
 
-    uv run python bench/casework_rehydration.py [--database-url URL]
+    uv run python bench/casework_rehydration.py [--database-url URL] [--case-sizes 10,100,1000]
+        [--commands 200]
 
-Against real PostgreSQL (default: the local one from deploy/local, in a fresh database). Prints,
-for cases of 10, 100 and 1 000 events, the median time to load the case without snapshots and
-with a snapshot every 50 events; then the command rate on one case (sequential) and on many cases
-in parallel (threads, like concurrent HTTP requests).
+Against real PostgreSQL (default: MELDCODE_DATABASE_URL, else the local one from deploy/local, in a
+fresh database that is dropped afterwards). Prints, for cases of 10, 100 and 1 000 events, the
+median time to load the case without snapshots and with a snapshot every 50 events; then the
+command rate on one case (sequential, `--commands`) and on eight cases in parallel (threads, like
+concurrent HTTP requests; a quarter as many each). The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import time
@@ -39,6 +42,11 @@ def fresh_database(base_url: str) -> str:
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
     return base_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(base_url: str, url: str) -> None:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{url.rsplit("/", 1)[1]}" with (force)')
 
 
 def new_case() -> Case:
@@ -90,9 +98,16 @@ def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", default=os.environ.get("MELDCODE_DATABASE_URL"))
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--case-sizes", default="10,100,1000", help="comma-separated numbers of events per case"
+    )
+    parser.add_argument(
+        "--commands", type=int, default=200, help="commands on the one case (each of eight cases: a quarter)"
+    )
     args = parser.parse_args()
+    sizes = [int(size) for size in args.case_sizes.split(",") if size]
     base = (
         args.database_url
         or subprocess.run(
@@ -105,20 +120,24 @@ def main() -> None:
     url = fresh_database(base)
     plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url)
     results: dict[str, Any] = {"rehydration_ms": {}}
-    for events in (10, 100, 1000):
-        without = case_of(plain, events)
-        with_snapshots = case_of(snapshotting, events)
-        results["rehydration_ms"][events] = {
-            "without_snapshots": round(median_load_ms(plain, without, args.repeat), 2),
-            "snapshot_every_50": round(median_load_ms(snapshotting, with_snapshots, args.repeat), 2),
+    try:
+        for events in sizes:
+            without = case_of(plain, events)
+            with_snapshots = case_of(snapshotting, events)
+            results["rehydration_ms"][events] = {
+                "without_snapshots": round(median_load_ms(plain, without, args.repeat), 2),
+                "snapshot_every_50": round(median_load_ms(snapshotting, with_snapshots, args.repeat), 2),
+            }
+        one = [case_of(snapshotting, 1)]
+        many = [case_of(snapshotting, 1) for _ in range(8)]
+        results["commands_per_second"] = {
+            "one_case_sequential": round(command_rate(snapshotting, one, args.commands), 1),
+            "eight_cases_in_parallel": round(command_rate(snapshotting, many, max(1, args.commands // 4)), 1),
         }
-    one = [case_of(snapshotting, 1)]
-    many = [case_of(snapshotting, 1) for _ in range(8)]
-    results["commands_per_second"] = {
-        "one_case_sequential": round(command_rate(snapshotting, one, 200), 1),
-        "eight_cases_in_parallel": round(command_rate(snapshotting, many, 50), 1),
-    }
-    print(json.dumps(results, indent=2))
+    finally:
+        plain.close()
+        snapshotting.close()
+        drop_database(base, url)
     for events, row in results["rehydration_ms"].items():
         print(
             f"case of {events:>4} events: {row['without_snapshots']:>7} ms without, {row['snapshot_every_50']:>6} ms with snapshots"
@@ -127,6 +146,7 @@ def main() -> None:
     print(
         f"commands/s: one case {rates['one_case_sequential']}, eight cases in parallel {rates['eight_cases_in_parallel']}"
     )
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -2,19 +2,22 @@
 
     uv run python bench/encryption_cost.py [--database-url URL] [--signals 2000] [--pupils 100]
 
-Against real PostgreSQL (default: the local one from deploy/local), in fresh databases: records the
+Against real PostgreSQL (default: MELDCODE_DATABASE_URL, else the local one from deploy/local), in
+fresh databases that are dropped afterwards: records the
 same N signals about the same number of pupils through a `SignalsApplication` without a key store
 (the plain eventsourcing mapper) and with a real `KeyStore` in a database of its own (the sealing
 mapper: AES-GCM per personal field, the pupil's key found through `key_subjects`), then reads every
 signal back (aggregate loads). Prints signals/s and µs per signal for both and the relative cost;
 then the cost of `seal_event` / `open_event` on one `SignalRecorded` contract event in a tight
-loop, beside plain `serialize_event` / `parse_event`.
+loop, beside plain `serialize_event` / `parse_event`. The last line is one JSON object with every
+figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import time
@@ -46,6 +49,12 @@ def fresh_database(base_url: str, kind: str) -> str:
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
     return base_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_databases(base_url: str, urls: list[str]) -> None:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        for url in urls:
+            conn.execute(f'drop database if exists "{url.rsplit("/", 1)[1]}" with (force)')
 
 
 def observation(n: int) -> Observation:
@@ -107,7 +116,7 @@ def per_call_us(work: Callable[[], Any], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", default=os.environ.get("MELDCODE_DATABASE_URL"))
     parser.add_argument("--signals", type=int, default=2000)
     parser.add_argument("--pupils", type=int, default=100)
     parser.add_argument(
@@ -123,10 +132,11 @@ def main() -> None:
             check=True,
         ).stdout.strip()
     )
-    keystore = KeyStore(fresh_database(base, "keys"), parse_master_key(new_master_key()), cache_seconds=30.0)
+    databases = [fresh_database(base, kind) for kind in ("keys", "signals_plain", "signals_sealed")]
+    keystore = KeyStore(databases[0], parse_master_key(new_master_key()), cache_seconds=30.0)
     keystore.install()
-    plain = SignalsApplication(fresh_database(base, "signals_plain"))
-    sealed = SignalsApplication(fresh_database(base, "signals_sealed"), keystore=keystore)
+    plain = SignalsApplication(databases[1])
+    sealed = SignalsApplication(databases[2], keystore=keystore)
     try:
         results: dict[str, Any] = {"signals": args.signals, "pupils": args.pupils}
         # Warm up both (connections, statement caches), then measure in one run, plain first.
@@ -162,8 +172,8 @@ def main() -> None:
         plain.close()
         sealed.close()
         keystore.close()
+        drop_databases(base, databases)
 
-    print(json.dumps(results, indent=2))
     for label, row in (("plain  ", p), ("sealed ", s)):
         print(
             f"{label} record {row['record_per_s']:>8} signals/s ({row['record_us']:>7} µs each), "
@@ -179,6 +189,7 @@ def main() -> None:
         f"parse {ev['parse_event']} µs vs open {ev['open_event']} µs "
         f"({ev['plain_bytes']} -> {ev['sealed_bytes']} bytes)"
     )
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ and access-log entries, in the proportions of the reporting tests), publishes th
 - raw read: the table read in pages of 1 000 (keyset on a bigserial), the floor of what reading
   100 000 stored events costs on this machine;
 - rebuild: every topic replayed from offset 0 to its end into fresh read models (a new schema)
-  with reporting's own projection code (`reporting.adapters.rebuild.Replayer`), then checksummed;
+  with reporting's own projection code (`reporting.adapters.rebuild.Replayer`, opening messages
+  with a key store in a database of its own and a fresh master key, as the service does), then
+  checksummed;
 
-and prints events/s of both, their ratio, and the rebuild time extrapolated to 1 000 000 events.
-The topics and the database are removed afterwards.
+and prints events/s of both, their ratio, and the rebuild time extrapolated to 1 000 000 events;
+the last line is one JSON object with every figure. The topics and the databases are removed
+afterwards.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -36,6 +40,7 @@ from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
+from meldcode_servicekit.keystore import connect_key_store, new_master_key
 from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.settings import ServiceSettings
 from reporting.adapters.readmodels import SCHEMA
@@ -143,6 +148,7 @@ async def rebuild(settings: ServiceSettings, url: str) -> tuple[float, float, in
     await conn.close()
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4, server_settings={"search_path": schema})
     assert pool is not None
+    keystore = None
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
@@ -156,8 +162,9 @@ async def rebuild(settings: ServiceSettings, url: str) -> tuple[float, float, in
         await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
         partitions = await topic_partitions(settings)
         await consumer.start()
+        keystore = await asyncio.to_thread(connect_key_store, settings)
         started = time.perf_counter()
-        replayer = Replayer(consumer, pool, handle_event)
+        replayer = Replayer(consumer, pool, handle_event, keystore)
         await replayer.start(partitions)
         await replayer.replay_until(await consumer.end_offsets(partitions))
         replayed = time.perf_counter() - started
@@ -169,6 +176,8 @@ async def rebuild(settings: ServiceSettings, url: str) -> tuple[float, float, in
     finally:
         await consumer.stop()
         await pool.close()
+        if keystore is not None:
+            await asyncio.to_thread(keystore.close)
 
 
 async def main() -> None:
@@ -186,10 +195,17 @@ async def main() -> None:
 
     prefix = f"bench{uuid.uuid4().hex[:8]}."
     database = f"bench_reporting_{uuid.uuid4().hex[:8]}"
+    keys_database = f"{database}_keys"
     admin_conn = await asyncpg.connect(args.database_url)
     await admin_conn.execute(f'create database "{database}"')
+    await admin_conn.execute(f'create database "{keys_database}"')
     url = args.database_url.rsplit("/", 1)[0] + f"/{database}"
-    settings = ServiceSettings(kafka_bootstrap_servers=args.kafka, topic_prefix=prefix)
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=args.kafka,
+        topic_prefix=prefix,
+        keystore_url=args.database_url.rsplit("/", 1)[0] + f"/{keys_database}",
+        master_key=new_master_key(),
+    )
     topics = [f"{prefix}{t}" for t in EVENTS_BY_TOPIC]
     try:
         print(f"generating {args.events} contract events ...")
@@ -220,6 +236,19 @@ async def main() -> None:
         print(
             f"extrapolated rebuild of 1 000 000 events: {1_000_000 / rate:.0f} s ({1_000_000 / rate / 60:.1f} min)"
         )
+        print(
+            json.dumps(
+                {
+                    "events": count,
+                    "publish_per_s": round(len(events) / published, 1),
+                    "raw_read_per_s": round(raw_rate, 1),
+                    "rebuild_per_s": round(rate, 1),
+                    "rebuild_ratio": round(rate / raw_rate, 4),
+                    "checksum_s": round(checksummed, 3),
+                    "rebuild_1m_minutes": round(1_000_000 / rate / 60, 1),
+                }
+            )
+        )
     finally:
         admin = AIOKafkaAdminClient(bootstrap_servers=args.kafka)
         await admin.start()
@@ -228,6 +257,7 @@ async def main() -> None:
         finally:
             await admin.close()
         await admin_conn.execute(f'drop database if exists "{database}" with (force)')
+        await admin_conn.execute(f'drop database if exists "{keys_database}" with (force)')
         await admin_conn.close()
 
 

@@ -2,8 +2,9 @@
 
 Prints the recording throughput (2xx responses per second) and the p50/p95/p99/max time from
 each 2xx response until the signal shows in reporting's chronology of the pupil (outbox relay ->
-Kafka -> reporting consumer -> read model -> query). Run it with `make bench` (starts everything)
-or against running services with the URLs below.
+Kafka -> reporting consumer -> read model -> query); the last line is one JSON object with every
+figure. Run it with `make bench` (starts everything) or against running services with the URLs
+below.
 """
 
 from __future__ import annotations
@@ -122,13 +123,13 @@ def main() -> int:
     parser.add_argument("--poll-interval", type=float, default=0.02)
     parser.add_argument("--timeout", type=float, default=300)
     result = asyncio.run(run(parser.parse_args()))
-    print(json.dumps(result, indent=2))
     lag = result["visible_lag_ms"]
     assert isinstance(lag, dict)
     print(
         f"recorded {result['signals']} signals at {result['throughput_per_second']}/s; "
         f"2xx -> visible in chronology: p50 {lag['p50']} ms, p99 {lag['p99']} ms"
     )
+    print(json.dumps(result))
     return 0
 
 

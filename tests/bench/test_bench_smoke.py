@@ -1,0 +1,100 @@
+"""Every bench runs: each one as a subprocess with tiny sizes against the session's Kafka and
+PostgreSQL, exiting 0 with one JSON object as its last line. They measure nothing here (no timed
+tests); they only stay runnable, so a change that breaks a bench is seen at once.
+
+bench/faults.py is left out: it starts a PostgreSQL, a key-store PostgreSQL and a Kafka of its own
+and runs minutes per fault; tests/faults runs the same harness (meldcode_testkit.faults).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from meldcode_testkit import Infrastructure, Suite
+
+pytestmark = pytest.mark.infra
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BENCH = REPO_ROOT / "bench"
+
+
+def run_bench(script: str, *args: str, infra: Infrastructure) -> dict[str, Any]:
+    """Run bench/<script> with the session's Kafka and PostgreSQL; its last line as JSON."""
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka,
+            "MELDCODE_DATABASE_URL": infra.postgres_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert isinstance(figures, dict)
+    return figures
+
+
+def test_reporting_rebuild_replays_every_event(infrastructure: Infrastructure) -> None:
+    figures = run_bench("reporting_rebuild.py", "--events", "200", infra=infrastructure)
+    assert figures["events"] == 200
+    assert figures["rebuild_per_s"] > 0 and figures["raw_read_per_s"] > 0
+
+
+def test_casework_rehydration_runs(infrastructure: Infrastructure) -> None:
+    figures = run_bench(
+        "casework_rehydration.py",
+        "--case-sizes",
+        "10,60",
+        "--commands",
+        "8",
+        "--repeat",
+        "2",
+        infra=infrastructure,
+    )
+    assert set(figures["rehydration_ms"]) == {"10", "60"}
+    assert set(figures["commands_per_second"]) == {"one_case_sequential", "eight_cases_in_parallel"}
+
+
+def test_encryption_cost_runs(infrastructure: Infrastructure) -> None:
+    figures = run_bench(
+        "encryption_cost.py", "--signals", "10", "--pupils", "2", "--loop", "20", infra=infrastructure
+    )
+    assert figures["signals"] == 10
+    assert figures["contract_event_us"]["sealed_bytes"] > figures["contract_event_us"]["plain_bytes"]
+
+
+async def test_signal_latency_sees_every_signal_in_the_chronology(suite: Suite) -> None:
+    urls = []
+    for name in ("signals", "casework", "notifications", "reporting"):
+        urls += [f"--{name}", (await suite.service(name)).url]
+    figures = await asyncio.to_thread(
+        run_bench,
+        "signal_latency.py",
+        *urls,
+        "--issuer-key",
+        str(suite.infra.keys_dir / "issuer.key"),
+        "--count",
+        "20",
+        "--per-pupil",
+        "10",
+        "--concurrency",
+        "4",
+        "--timeout",
+        "60",
+        infra=suite.infra,
+    )
+    assert figures["signals"] == 20
+    assert figures["visible_lag_ms"]["max"] >= figures["visible_lag_ms"]["p50"]
