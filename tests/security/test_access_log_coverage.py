@@ -35,7 +35,11 @@ ANSWERS_NO_PUPIL_DATA: dict[tuple[str, str, str], str] = {
     ("signals", "POST", "/pupils"): "a receipt: the new pupil's id",
     ("signals", "POST", "/pupils/{pupil_id}/deregistration"): "a receipt: id and version",
     ("signals", "POST", "/pupils/{pupil_id}/erasure-requests"): "a receipt of the erasure request",
-    ("signals", "POST", "/pupils/{pupil_id}/erasure-requests/{request_id}/approval"): "a receipt of the erasure",
+    (
+        "signals",
+        "POST",
+        "/pupils/{pupil_id}/erasure-requests/{request_id}/approval",
+    ): "a receipt of the erasure",
     ("signals", "POST", "/pupils/{pupil_id}/signals"): "a receipt: the new signal's id",
     ("signals", "POST", "/signals/{signal_id}/corrections"): "a receipt of the correction",
     ("signals", "POST", "/pupils/{pupil_id}/consultations"): "a receipt: the consultation's id",
