@@ -21,11 +21,11 @@ def serve(
     host: str | None = typer.Option(None, help="Interface (default PORTAL_HTTP_HOST or 127.0.0.1)"),
 ) -> None:
     """Serve the portal."""
+    configure_logging("portal", "INFO")  # first: what the imports below warn is logged as JSON too
     from .app import create_app
     from .settings import PortalSettings
 
     settings = PortalSettings()
-    configure_logging("portal", "INFO")
     uvicorn.run(
         create_app(settings),
         host=host or settings.http_host,
