@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -343,27 +344,35 @@ async def test_restore_to_a_point_in_time_keeps_exactly_the_writes_before_it(
         code, report = await suite.reconcile("signals")
         assert code == 1
         lost = sorted(d["event_type"] for d in report["differences"] if d["kind"] == "missing_in_store")
-        assert lost == ["PersonalDataErased", "PupilRegistered", "SignalRecorded", "SignalRecorded"]
+        # the erasure after T: requested, approved by another person, then erased (four eyes)
+        assert lost == [
+            "ErasureApproved",
+            "ErasureRequested",
+            "PersonalDataErased",
+            "PupilRegistered",
+            "SignalRecorded",
+            "SignalRecorded",
+        ]
         assert not [d for d in report["differences"] if d["kind"] == "missing_on_topic"]
         # signals' read model of the cases is restored to T too, while its consumer group's offset
         # stayed after the risk weighing: named, and applied again by --replay-missing
+        # (and any event before T that it applied only after T: how many is a matter of timing)
         skipped = [d["event_type"] for d in report["differences"] if d["kind"] == "missing_in_read_model"]
-        assert skipped == ["RiskWeighed"]
+        assert "RiskWeighed" in skipped
         code, report = await suite.reconcile("signals", "--replay-missing")
-        assert sorted(d["kind"] for d in report["differences"]) == ["missing_in_store"] * 4
+        assert sorted(d["kind"] for d in report["differences"]) == ["missing_in_store"] * len(lost)
         code, report = await suite.reconcile("casework")
         assert code == 1
         differences = report["differences"]
         assert {(d["kind"], d["aggregate"]) for d in differences if d["kind"] != "missing_in_read_model"} == {
             ("missing_in_store", case_id)
         }
-        # and casework's read model of the signals lacks the signals topic's events after T
-        assert sorted(d["event_type"] for d in differences if d["kind"] == "missing_in_read_model") == [
-            "PersonalDataErased",
-            "PupilRegistered",
-            "SignalRecorded",
-            "SignalRecorded",
-        ]
+        # and casework's read model of the signals lacks the signals topic's events after T (and any
+        # before T that it applied only after T); --replay-missing applies them
+        skipped = Counter(d["event_type"] for d in differences if d["kind"] == "missing_in_read_model")
+        assert not Counter(lost) - skipped
+        code, report = await suite.reconcile("casework", "--replay-missing")
+        assert {(d["kind"], d["aggregate"]) for d in report["differences"]} == {("missing_in_store", case_id)}
 
         # The erasure is recorded again through the API (the key is destroyed already).
         async with httpx.AsyncClient(timeout=30) as http:
