@@ -41,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from meldcode_servicekit.permissions import COMMON, Scope
 from meldcode_testkit import Infrastructure, Suite, eventually
 from meldcode_testkit.demo_case import step, walk_reported_case
 
@@ -56,8 +57,9 @@ EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 6}
 those all stop at the door."""
 EXAMPLES_WITHOUT_TOKEN = 3
 
-PUBLIC = "/health/"
-"""Liveness and readiness probes answer without a token; nothing else does."""
+PUBLIC = frozenset((e.method, e.path) for e in COMMON if e.anonymous is Scope.PUBLIC)
+"""What answers without a token, from the permission matrix: the probes, the metrics and the API
+documents; nothing about pupils."""
 DOCUMENTATION_CHECKS = (status_code_conformance, content_type_conformance)
 """Reported, not asserted: FastAPI documents only 200 and 422 unless a route lists its 4xx answers,
 and the problem bodies are `application/problem+json` where the generated docs say JSON."""
@@ -332,7 +334,8 @@ def fuzz_operation(
                 Finding("write with another tenant's id accepted", identity, case, response.status_code, "")
             )
 
-        if identity == ANONYMOUS and response.status_code < 400 and not operation.path.startswith(PUBLIC):
+        public = (operation.method.upper(), operation.path) in PUBLIC
+        if identity == ANONYMOUS and response.status_code < 400 and not public:
             tally.findings.append(
                 Finding("answered without a token", identity, case, response.status_code, "")
             )
