@@ -7,8 +7,10 @@ calls them in a worker thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -24,6 +26,8 @@ from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
 from .domain.pupil import Pupil, PupilNumberIndex
 from .domain.retention import Term
 from .domain.signal import Observation, Signal
+
+A = TypeVar("A")
 
 ERASURE_ATTEMPTS = 3
 """How often an erasure is tried when another command on the same pupil was saved first."""
@@ -117,10 +121,11 @@ class SignalsApplication(MeldcodeApplication):
         is read again: erased by the other one, theirs is the answer; otherwise we try again."""
         if self.keystore is None:
             raise RuntimeError("erasure needs the key store")
-        for attempt in range(1, ERASURE_ATTEMPTS + 1):
-            pupil = self.get_pupil(pupil_id)
+        keystore = self.keystore
+
+        def erase(pupil: Pupil) -> tuple[Erasure, bool]:
             if pupil.erased_on is not None:
-                return _erasure_of(pupil, repeated=True)
+                return _erasure_of(pupil, repeated=True), False
             pupil.erase_personal_data(
                 reason=reason.value,
                 today=school_today(),
@@ -128,15 +133,10 @@ class SignalsApplication(MeldcodeApplication):
                 actor_role=acting.role,
                 correlation_id=acting.correlation_id,
             )
-            self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
-            try:
-                self.save(pupil)
-            except IntegrityError:
-                if attempt == ERASURE_ATTEMPTS:
-                    raise
-                continue
-            return _erasure_of(pupil, repeated=False)
-        raise AssertionError("unreachable")
+            keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+            return _erasure_of(pupil, repeated=False), True
+
+        return self._change_pupil(pupil_id, erase)
 
     def request_erasure(
         self,
@@ -148,10 +148,10 @@ class SignalsApplication(MeldcodeApplication):
         acting: Acting,
     ) -> RequestedErasure:
         """The first of the four eyes; a repeat (also a concurrent one) answers the waiting request."""
-        for attempt in range(1, ERASURE_ATTEMPTS + 1):
-            pupil = self.get_pupil(pupil_id)
+
+        def request(pupil: Pupil) -> tuple[RequestedErasure, bool]:
             version = pupil.version
-            request = pupil.request_erasure(
+            waiting = pupil.request_erasure(
                 reason=reason,
                 last_case_closed_on=last_case_closed_on,
                 waiting_period=waiting_period,
@@ -160,16 +160,10 @@ class SignalsApplication(MeldcodeApplication):
                 actor_role=acting.role,
                 correlation_id=acting.correlation_id,
             )
-            if pupil.version == version:
-                return RequestedErasure(request, repeated=True)
-            try:
-                self.save(pupil)
-            except IntegrityError:
-                if attempt == ERASURE_ATTEMPTS:
-                    raise
-                continue  # someone else's command came first: read the pupil again
-            return RequestedErasure(request, repeated=False)
-        raise AssertionError("unreachable")
+            changed = pupil.version != version
+            return RequestedErasure(waiting, repeated=not changed), changed
+
+        return self._change_pupil(pupil_id, request)
 
     def approve_erasure(
         self,
@@ -184,10 +178,11 @@ class SignalsApplication(MeldcodeApplication):
         `erase_personal_data`). A repeat (also a concurrent one) answers the existing erasure."""
         if self.keystore is None:
             raise RuntimeError("erasure needs the key store")
-        for attempt in range(1, ERASURE_ATTEMPTS + 1):
-            pupil = self.get_pupil(pupil_id)
+        keystore = self.keystore
+
+        def approve(pupil: Pupil) -> tuple[Erasure, bool]:
             if pupil.erased_on is not None and request_id in pupil.erasure_requests:
-                return _erasure_of(pupil, repeated=True)
+                return _erasure_of(pupil, repeated=True), False
             pupil.approve_erasure(
                 request_id=request_id,
                 last_case_closed_on=last_case_closed_on,
@@ -198,14 +193,31 @@ class SignalsApplication(MeldcodeApplication):
                 correlation_id=acting.correlation_id,
             )
             reason = pupil.erasure_requests[request_id].reason
-            self.keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+            keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
+            return _erasure_of(pupil, repeated=False), True
+
+        return self._change_pupil(pupil_id, approve)
+
+    def _change_pupil(
+        self,
+        pupil_id: uuid.UUID,
+        change: Callable[[Pupil], tuple[A, bool]],
+    ) -> A:
+        """Read the pupil, `change` it and, when it says it changed something, save it; answer what
+        `change` answered. When another command on the pupil was saved between our read and our
+        save (its version is taken), read it again and change that."""
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            pupil = self.get_pupil(pupil_id)
+            result, changed = change(pupil)
+            if not changed:
+                return result
             try:
                 self.save(pupil)
             except IntegrityError:
                 if attempt == ERASURE_ATTEMPTS:
                     raise
                 continue
-            return _erasure_of(pupil, repeated=False)
+            return result
         raise AssertionError("unreachable")
 
     def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
