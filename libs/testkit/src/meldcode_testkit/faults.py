@@ -40,7 +40,7 @@ from meldcode_contracts import (
 from meldcode_servicekit.devtokens import generate_key_pair
 from meldcode_servicekit.outbox import contract_event_id
 
-from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port
+from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port, eventually
 
 SCHOOL = "12AB"
 TENANT = "swv-zuid"
@@ -355,24 +355,13 @@ async def prepare_load(
                 response = await http.get(f"{casework}/pupils/{pupil}/signals", headers=staff.ib)
                 return response.status_code == 200 and len(response.json()) == 1
 
-            await _until(known, 60)
+            await eventually(known, timeout=60)
             opened = await http.post(
                 f"{casework}/cases", headers=staff.ib, json={"pupil_id": pupil, "signal_ids": [signal_id]}
             )
             assert opened.status_code == 201, opened.text
             case_ids.append(str(opened.json()["case_id"]))
     return pupil_ids, case_ids
-
-
-async def _until(probe: Callable[[], Awaitable[Any]], timeout: float, interval: float = 0.2) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not within {timeout}s")
-        await asyncio.sleep(interval)
 
 
 # --- what was accepted, and where it is --------------------------------------------------------
@@ -686,4 +675,4 @@ async def wait_ready(urls: Iterable[str], timeout: float = 90) -> None:
                     return False
             return True
 
-        await _until(all_ready, timeout, 0.3)
+        await eventually(all_ready, timeout=timeout, interval=0.3)
