@@ -21,6 +21,7 @@ lint: setup
 	"$(UV)" run mypy
 	"$(UV)" run lint-imports
 	"$(UV)" run python -m meldcode_contracts.generate --check
+	"$(UV)" run python -m meldcode_contracts.compatibility
 	"$(UV)" run python -m meldcode_servicekit.permissions --check
 
 # The fast first lane: lint, types, contracts and every test that needs no Kafka, PostgreSQL or browser.

@@ -13,6 +13,7 @@ from meldcode_contracts import (
     PupilRegisteredPayload,
     Role,
     SignalRecordedPayload,
+    UnknownEventType,
     parse_event,
     personal_field_names,
     serialize_event,
@@ -60,10 +61,17 @@ def test_a_malformed_school_code_is_refused() -> None:
         case_opened(school="not a brin")
 
 
-def test_an_unknown_event_type_is_refused() -> None:
+def test_an_event_of_an_unknown_type_is_named_as_such_so_that_a_consumer_can_skip_it() -> None:
     raw = serialize_event(case_opened()).replace(b'"CaseOpened"', b'"CaseDeleted"')
-    with pytest.raises(ValidationError):
+    with pytest.raises(UnknownEventType) as raised:
         parse_event(raw)
+    assert raised.value.event_type == "CaseDeleted"
+
+
+def test_a_message_without_an_event_type_or_not_json_at_all_is_invalid() -> None:
+    for raw in (b'{"payload": {}}', b"not json", b"[1, 2]", b'{"event_type": "Case Opened"}'):
+        with pytest.raises(ValidationError):
+            parse_event(raw)
 
 
 def test_fields_that_identify_a_person_are_marked_personal() -> None:

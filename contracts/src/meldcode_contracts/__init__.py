@@ -32,6 +32,7 @@ from .cases import (
     ZorgteamMemberInvited,
 )
 from .envelope import SCHEMA_VERSION, Actor, Envelope, Role
+from .evolution import UnknownEventType, UnsupportedSchemaVersion
 from .notices import NOTICE_EVENTS, JgzWebhookDelivered, MeldingDocumentIssued, ReminderSent
 from .personal import ERASED, Personal, erased_value, personal_field_names, without_personal_data
 from .pupils import (
@@ -136,6 +137,8 @@ __all__ = [
     "SignalRecordedPayload",
     "SignalSource",
     "SourceKind",
+    "UnknownEventType",
+    "UnsupportedSchemaVersion",
     "VeiligThuisAdviceRequested",
     "VeiligThuisFeedbackReceived",
     "ZorgteamInvitationWithdrawn",

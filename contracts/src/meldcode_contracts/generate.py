@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from . import registry
+from .evolution import major_version
 from .topics import dead_letter_topic
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2]
@@ -34,8 +35,9 @@ def json_schemas() -> dict[str, str]:
     files = {}
     for event in registry.ALL_EVENTS:
         schema = event.model_json_schema()
-        schema["$id"] = f"urn:meldcode:event:{event.__name__}:v1"
-        files[f"{event.__name__}.v1.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+        major = major_version(event)
+        schema["$id"] = f"urn:meldcode:event:{event.__name__}:v{major}"
+        files[f"{event.__name__}.v{major}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return files
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field
 
 from . import access, cases, notices, topics
 from .envelope import Envelope
+from .evolution import EventReader, Upcaster
 from .pupils import (
     ErasureApproved,
     ErasureRequested,
@@ -79,21 +80,31 @@ EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
 
 ALL_EVENTS: Final[tuple[type[Envelope], ...]] = tuple(e for es in EVENTS_BY_TOPIC.values() for e in es)
 
-_any_event: TypeAdapter[Envelope] = TypeAdapter(AnyEvent)
+EVENT_TYPES: Final[dict[str, type[Envelope]]] = {
+    cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS
+}
+
+UPCASTERS: Final[dict[tuple[str, int], Upcaster]] = {}
+"""(event type, major N) -> the function that turns its document at N into one at N + 1. Register one
+whenever an event's major version goes up (docs/adr/0015-contracts-that-evolve.md); none yet."""
+
+_reader = EventReader(EVENT_TYPES, UPCASTERS)
 
 
 def parse_event(raw: bytes | str) -> Envelope:
-    """Parse a message value into its contract event; raises pydantic.ValidationError when invalid."""
-    return _any_event.validate_json(raw)
+    """Read a message value as its contract event, tolerantly (see `evolution`): unknown fields are
+    ignored; raises pydantic.ValidationError when invalid, `UnknownEventType` for a type this
+    version does not know, `UnsupportedSchemaVersion` for a major it cannot read."""
+    return _reader.parse(raw)
+
+
+def has_upcasters(event_type: str, from_major: int, to_major: int) -> bool:
+    """Whether every step from `from_major` up to `to_major` of `event_type` has its upcaster."""
+    return _reader.has_upcasters(event_type, from_major, to_major)
 
 
 def serialize_event(event: Envelope) -> bytes:
     return event.model_dump_json().encode()
-
-
-EVENT_TYPES: Final[dict[str, type[Envelope]]] = {
-    cls.model_fields["event_type"].default: cls for cls in ALL_EVENTS
-}
 
 
 def payload_model_of(event: type[Envelope]) -> type[BaseModel] | None:

@@ -28,7 +28,14 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from pydantic import ValidationError
 
-from meldcode_contracts import Envelope, PersonalDataErased, dead_letter_topic, parse_event
+from meldcode_contracts import (
+    Envelope,
+    PersonalDataErased,
+    UnknownEventType,
+    UnsupportedSchemaVersion,
+    dead_letter_topic,
+    parse_event,
+)
 
 from .keystore import KeyStore, UnknownDataKey
 from .logging import broker_logger, get_logger
@@ -228,37 +235,66 @@ class EventConsumer:
             self._keystore.forget(event.payload.pupil_id)
         return event
 
+    def _decode_known(self, record: Any) -> Envelope | UnknownEventType:
+        """`_decode`, or what names an event type this version does not know: a newer producer may
+        add types before its consumers are upgraded (ADR 15), so such a message is skipped and
+        counted (`_skip`), not parked."""
+        try:
+            return self._decode(record.value or b"")
+        except UnknownEventType as unknown:
+            return unknown
+
+    def _skip(self, record: Any, unknown: UnknownEventType) -> str:
+        self._metrics.unknown_events_skipped.labels(self.group_id, record.topic, unknown.event_type).inc()
+        log.warning(
+            "unknown_event_type_skipped",
+            event_type=unknown.event_type,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        return "skipped"
+
     async def _apply_batch(self, records: list[Any]) -> list[str]:
-        events = await anyio.to_thread.run_sync(lambda: [self._decode(r.value or b"") for r in records])
-        outcomes = []
+        decoded = await anyio.to_thread.run_sync(lambda: [self._decode_known(r) for r in records])
+        outcomes: dict[int, str] = {}
         async with self._pool.acquire() as conn, conn.transaction():
-            for record, event in zip(records, events, strict=True):
+            for index, (record, event) in enumerate(zip(records, decoded, strict=True)):
+                if isinstance(event, UnknownEventType):
+                    continue
                 with (
                     consuming_span(record, event.event_id),
                     structlog.contextvars.bound_contextvars(
                         event_id=str(event.event_id), correlation_id=event.correlation_id
                     ),
                 ):
-                    outcomes.append(
-                        await self._record_and_handle(cast(asyncpg.Connection, conn), event, record)
+                    outcomes[index] = await self._record_and_handle(
+                        cast(asyncpg.Connection, conn), event, record
                     )
-        for event, outcome in zip(events, outcomes, strict=True):
-            if outcome == "processed":
+        for index, (record, event) in enumerate(zip(records, decoded, strict=True)):
+            if isinstance(event, UnknownEventType):
+                outcomes[index] = self._skip(record, event)
+            elif outcomes[index] == "processed":
                 log.info("event_processed", event_id=str(event.event_id), event_type=event.event_type)
-        return outcomes
+        return [outcomes[index] for index in range(len(records))]
 
     async def process(self, value: bytes, record: Any) -> str:
-        """Handle one raw message; returns 'processed', 'duplicate' or 'parked'."""
+        """Handle one raw message; returns 'processed', 'duplicate', 'parked' or 'skipped'."""
         where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
         try:
-            event = await anyio.to_thread.run_sync(self._decode, value)
+            event = await anyio.to_thread.run_sync(self._decode_known, record)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors())
             await self._park(value, record, f"invalid contract event: {problems}"[:1000])
             return "parked"
+        except UnsupportedSchemaVersion as exc:
+            await self._park(value, record, str(exc)[:1000])
+            return "parked"
         except (ValueError, UnknownDataKey) as exc:
             await self._park(value, record, f"sealed fields do not open: {type(exc).__name__}")
             return "parked"
+        if isinstance(event, UnknownEventType):
+            return self._skip(record, event)
         with (
             consuming_span(record, event.event_id),
             structlog.contextvars.bound_contextvars(

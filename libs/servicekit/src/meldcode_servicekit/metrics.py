@@ -56,6 +56,12 @@ class ServiceMetrics:
             ["relay", "topic"],
             registry=self.registry,
         )
+        self.unknown_events_skipped = Counter(
+            "meldcode_consumer_unknown_events_skipped",
+            "Messages of an event type this version does not know (a newer producer), skipped",
+            ["group", "topic", "event_type"],
+            registry=self.registry,
+        )
         self.dead_letters_parked = Counter(
             "meldcode_dead_letters_parked",
             "Messages the consumer parked on its dead-letter topic",

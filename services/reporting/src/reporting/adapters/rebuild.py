@@ -40,7 +40,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
-from meldcode_contracts import ALL_TOPICS, Envelope, PersonalDataErased
+from meldcode_contracts import (
+    ALL_TOPICS,
+    Envelope,
+    PersonalDataErased,
+    UnknownEventType,
+    UnsupportedSchemaVersion,
+)
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
@@ -186,7 +192,15 @@ class Replayer:
                     # As the live consumer: nothing later opens with the erased pupil's cached key.
                     self._keystore.forget(event.payload.pupil_id)
                 parsed.append((record, event))
-            except (ValidationError, ValueError, UnknownDataKey):
+            except UnknownEventType as unknown:  # a newer producer's type: skipped, as live (ADR 15)
+                log.warning(
+                    "rebuild_unknown_event_type_skipped",
+                    event_type=unknown.event_type,
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+            except (ValidationError, ValueError, UnknownDataKey, UnsupportedSchemaVersion):
                 log.warning(
                     "rebuild_invalid_message",
                     topic=record.topic,
