@@ -115,17 +115,19 @@ class ColleagueConsulted(Envelope):
 
 
 class VeiligThuisAdviceRequestedPayload(BaseModel):
-    """Deliberately without pupil id or any pupil data: the request is anonymous (rule 3)."""
+    """Deliberately without pupil id: the request is anonymous (rule 3). The texts are still about
+    a pupil: sealed with a key of the request's own (its token names the request, not the pupil),
+    destroyed when the pupil's data is erased."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     advice_request_id: uuid.UUID
     requested_on: date
     veilig_thuis_region: str
-    question: str = Field(
+    question: Personal[str] = Field(
         description="The situation as described to Veilig Thuis, without identifying the pupil"
     )
-    advice: str = Field(description="What Veilig Thuis advised")
+    advice: Personal[str] = Field(description="What Veilig Thuis advised")
 
 
 class VeiligThuisAdviceRequested(Envelope):

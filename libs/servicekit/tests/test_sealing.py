@@ -16,8 +16,9 @@ from meldcode_contracts import (
     PupilRegisteredPayload,
     SignalRecorded,
     SignalRecordedPayload,
+    VeiligThuisAdviceRequested,
 )
-from meldcode_contracts.signals import SignalSource
+from meldcode_contracts.signals import SignalSource, VeiligThuisAdviceRequestedPayload
 from meldcode_servicekit.keystore import (
     DataKeyErased,
     KeyStore,
@@ -178,3 +179,80 @@ def test_many_threads_registering_one_subject_at_once_all_get_the_same_pupil_and
         )
     assert {owner for owner, _ in results} == {pupil_id}
     assert len({key for _, key in results}) == 1
+
+
+def advice_requested(request_id: uuid.UUID) -> VeiligThuisAdviceRequested:
+    now = datetime.now(UTC)
+    return VeiligThuisAdviceRequested(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        recorded_at=now,
+        tenant="swv-zuid",
+        school="12AB",
+        subject_id=request_id,
+        actor=Actor(user_id="ib-1", role="intern_begeleider"),
+        correlation_id="c-3",
+        sequence=1,
+        payload=VeiligThuisAdviceRequestedPayload(
+            advice_request_id=request_id,
+            requested_on=date(2026, 11, 3),
+            veilig_thuis_region="Zuid",
+            question="Meisje van 12 met herhaald letsel.",
+            advice="Bespreek het met de ouders.",
+        ),
+    )
+
+
+def test_an_anonymous_advice_request_is_sealed_with_its_own_key_that_the_pupils_erasure_destroys(
+    store: KeyStore,
+) -> None:
+    pupil_id, request_id = uuid.uuid4(), uuid.uuid4()
+    store.sealing_key(pupil_id, tenant="swv-zuid")
+    store.sealing_key(request_id, tenant="swv-zuid", erased_with_pupil=pupil_id)  # as signals' store does
+    wire = seal_event(advice_requested(request_id), store)
+    assert b"letsel" not in wire and b"ouders" not in wire
+    assert pupil_id.hex.encode() not in wire and str(pupil_id).encode() not in wire
+    assert open_event(wire, store).payload.question == "Meisje van 12 met herhaald letsel."  # type: ignore[attr-defined]
+
+    store.shred(pupil_id, tenant="swv-zuid", reason="verzoek_betrokkene")
+
+    opened = open_event(wire, store)
+    assert isinstance(opened, VeiligThuisAdviceRequested)
+    assert (opened.payload.question, opened.payload.advice) == ("[gewist]", "[gewist]")
+    assert opened.payload.veilig_thuis_region == "Zuid"
+    with pytest.raises(DataKeyErased):
+        store.sealing_key(uuid.uuid4(), tenant="swv-zuid", erased_with_pupil=pupil_id)
+
+
+def test_an_advice_requests_own_key_is_erased_on_its_own_and_leaves_the_pupils_key(store: KeyStore) -> None:
+    pupil_id, request_id = uuid.uuid4(), uuid.uuid4()
+    store.sealing_key(pupil_id, tenant="swv-zuid")
+    store.sealing_key(request_id, tenant="swv-zuid", erased_with_pupil=pupil_id)
+    wire = seal_event(advice_requested(request_id), store)
+
+    assert store.shred(request_id, tenant="swv-zuid", reason="verzoek_betrokkene")
+
+    assert open_event(wire, store).payload.advice == "[gewist]"  # type: ignore[attr-defined]
+    assert store.key(pupil_id) is not None
+
+
+async def test_a_consumers_cached_own_key_is_forgotten_with_the_pupils(
+    infrastructure: Infrastructure, isolation: str
+) -> None:
+    url = await infrastructure.create_database(f"{isolation}_shared_keys")
+    master = parse_master_key(new_master_key())
+    store = KeyStore(url, master, cache_seconds=0)
+    store.install()
+    consumer = KeyStore(url, master, cache_seconds=3600)
+    try:
+        pupil_id, request_id = uuid.uuid4(), uuid.uuid4()
+        store.sealing_key(pupil_id, tenant="swv-zuid")
+        store.sealing_key(request_id, tenant="swv-zuid", erased_with_pupil=pupil_id)
+        wire = seal_event(advice_requested(request_id), store)
+        assert open_event(wire, consumer).payload.advice == "Bespreek het met de ouders."  # type: ignore[attr-defined]
+        store.shred(pupil_id, tenant="swv-zuid", reason="verzoek_betrokkene")
+        consumer.forget(pupil_id)  # what a consumer does on PersonalDataErased
+        assert open_event(wire, consumer).payload.advice == "[gewist]"  # type: ignore[attr-defined]
+    finally:
+        consumer.close()
+        store.close()

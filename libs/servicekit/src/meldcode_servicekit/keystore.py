@@ -5,6 +5,9 @@ data key of the pupil it is about (`meldcode_servicekit.sealing`). The keys live
 data, in a database of their own shared by the services (in production a KMS plays this part):
 `pupil_keys` holds each pupil's AES-256 key encrypted with the master key from the settings, and
 `key_subjects` says which pupil an aggregate or Kafka subject (a signal, a case) belongs to.
+A subject that must not name its pupil on the wire (an anonymous advice request to Veilig Thuis)
+has a key of its own, in `pupil_keys` under its own id, with `erased_with_pupil` naming the pupil
+whose erasure destroys it too; it can also be erased on its own.
 
 Erasure (crypto-shredding) deletes the wrapped key and keeps a tombstone: every copy of the
 pupil's personal fields, wherever it was replicated, becomes unreadable at once, and no new key is
@@ -46,6 +49,9 @@ KEYSTORE_SCHEMA = [
         created_at timestamptz not null default now()
     )""",
     "create index if not exists key_subjects_by_pupil on key_subjects (pupil_id)",
+    # A key of its own (an anonymous advice request) that is destroyed with the pupil's.
+    "alter table pupil_keys add column if not exists erased_with_pupil uuid",
+    "create index if not exists pupil_keys_erased_with on pupil_keys (erased_with_pupil)",
 ]
 
 _NONCE_BYTES = 12
@@ -87,6 +93,7 @@ def new_master_key() -> str:
 class _Cached:
     key: bytes | None  # None: erased
     until: float
+    erased_with_pupil: uuid.UUID | None = None
 
 
 class KeyStore:
@@ -120,11 +127,17 @@ class KeyStore:
     # --- sealing side -------------------------------------------------------------------------
 
     def sealing_key(
-        self, subject_id: uuid.UUID, *, pupil_id: uuid.UUID | None = None, tenant: str | None = None
+        self,
+        subject_id: uuid.UUID,
+        *,
+        pupil_id: uuid.UUID | None = None,
+        tenant: str | None = None,
+        erased_with_pupil: uuid.UUID | None = None,
     ) -> tuple[uuid.UUID, bytes]:
         """(pupil id, data key) to seal data of `subject_id` with. The first data of a subject names
         its pupil (`pupil_id`; a subject without a pupil, such as an anonymous advice request, is its
-        own); later data of the subject finds it. Makes the pupil's key the first time."""
+        own, and `erased_with_pupil` names the pupil whose erasure destroys its key too); later data
+        of the subject finds it. Makes the pupil's key the first time."""
         with self._lock:
             owner = self._subjects.get(subject_id)
         if owner is None:
@@ -132,6 +145,8 @@ class KeyStore:
                 owner = self.pupil_of(subject_id)
                 if owner is None:
                     raise UnknownDataKey(f"subject {subject_id} has no pupil yet and no tenant was given")
+            elif erased_with_pupil is not None and pupil_id is None:
+                owner = self._register_own_key(subject_id, erased_with_pupil, tenant)
             else:
                 owner = self._register(subject_id, pupil_id or subject_id, tenant)
         key = self.key(owner)
@@ -170,6 +185,31 @@ class KeyStore:
             self._subjects[subject_id] = owner  # a subject never changes pupil: cached for good
         return owner
 
+    def _register_own_key(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> uuid.UUID:
+        """A key of the subject's own, destroyed with `pupil_id`'s. The pupil's row is share-locked
+        while the key is made, so an erasure of the pupil either comes first (and nothing is made)
+        or waits and then destroys the new key with the pupil's."""
+        wrapped = self._wrap(subject_id, AESGCM.generate_key(bit_length=256))
+        with self._pool.connection() as conn, conn.transaction():
+            pupil = conn.execute(
+                "select wrapped_key from pupil_keys where pupil_id = %s for share", (pupil_id,)
+            ).fetchone()
+            if pupil is not None and pupil[0] is None:
+                raise DataKeyErased(pupil_id)
+            conn.execute(
+                "insert into pupil_keys (pupil_id, tenant, wrapped_key, erased_with_pupil) "
+                "values (%s, %s, %s, %s) on conflict (pupil_id) do nothing",
+                (subject_id, tenant, wrapped, pupil_id),
+            )
+            conn.execute(
+                "insert into key_subjects (subject_id, pupil_id) values (%s, %s) "
+                "on conflict (subject_id) do nothing",
+                (subject_id, subject_id),
+            )
+        with self._lock:
+            self._subjects[subject_id] = subject_id
+        return subject_id
+
     def pupil_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
         with self._lock:
             known = self._subjects.get(subject_id)
@@ -196,13 +236,13 @@ class KeyStore:
             return cached.key
         with self._pool.connection() as conn:
             row = conn.execute(
-                "select wrapped_key from pupil_keys where pupil_id = %s", (pupil_id,)
+                "select wrapped_key, erased_with_pupil from pupil_keys where pupil_id = %s", (pupil_id,)
             ).fetchone()
         if row is None:
             raise UnknownDataKey(f"no data key for pupil {pupil_id}")
         key = None if row[0] is None else self._unwrap(pupil_id, bytes(row[0]))
         with self._lock:
-            self._keys[pupil_id] = _Cached(key, now + self._cache_seconds)
+            self._keys[pupil_id] = _Cached(key, now + self._cache_seconds, row[1])
         return key
 
     def is_erased(self, pupil_id: uuid.UUID) -> bool:
@@ -214,9 +254,12 @@ class KeyStore:
     # --- erasure ------------------------------------------------------------------------------
 
     def shred(self, pupil_id: uuid.UUID, *, tenant: str, reason: str) -> bool:
-        """Delete the pupil's data key for good. True if it was there; erasing twice is harmless.
-        A pupil that never had a key gets a tombstone, so none is ever made later."""
+        """Delete the pupil's data key for good, and the keys of their own that are erased with it
+        (anonymous advice requests). True if the pupil's key was there; erasing twice is harmless.
+        A pupil that never had a key gets a tombstone, so none is ever made later. (Also erases a
+        key of its own alone, by its subject id.)"""
         with self._pool.connection() as conn, conn.transaction():
+            # The pupil's row first: it takes the row lock a key being made with it waits for.
             cursor = conn.execute(
                 "update pupil_keys set wrapped_key = null, erased_at = now(), erasure_reason = %s "
                 "where pupil_id = %s and wrapped_key is not null",
@@ -227,6 +270,11 @@ class KeyStore:
                 "insert into pupil_keys (pupil_id, tenant, wrapped_key, erased_at, erasure_reason) "
                 "values (%s, %s, null, now(), %s) on conflict (pupil_id) do nothing",
                 (pupil_id, tenant, reason),
+            )
+            conn.execute(
+                "update pupil_keys set wrapped_key = null, erased_at = now(), erasure_reason = %s "
+                "where erased_with_pupil = %s and wrapped_key is not null",
+                (reason, pupil_id),
             )
         self.forget(pupil_id)
         return shredded
@@ -241,9 +289,12 @@ class KeyStore:
         return [row[0] for row in rows]
 
     def forget(self, pupil_id: uuid.UUID) -> None:
-        """Drop the cached key, so the next use reads the key store again."""
+        """Drop the cached key (and the cached keys erased with it), so the next use reads the key
+        store again."""
         with self._lock:
             self._keys.pop(pupil_id, None)
+            for owner in [o for o, c in self._keys.items() if c.erased_with_pupil == pupil_id]:
+                del self._keys[owner]
 
     # --- wrapping -----------------------------------------------------------------------------
 

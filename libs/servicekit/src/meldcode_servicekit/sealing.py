@@ -181,7 +181,8 @@ class SealingMapper(Mapper[uuid.UUID]):
     A domain event class lists its personal attributes in `personal_data` and, where an erased value
     must not be text, their erased values in `erased_as`. The key is found through the event's
     aggregate (`key_subjects`); the first event of an aggregate names its pupil by a `pupil_id`
-    attribute, or the aggregate is a pupil (or anonymous) and keys itself.
+    attribute, or the aggregate is a pupil and keys itself. An anonymous aggregate
+    (`sealed_with_own_key`) keys itself too, with its key erased together with its `pupil_id`'s.
     """
 
     keystore: KeyStore
@@ -198,14 +199,16 @@ class SealingMapper(Mapper[uuid.UUID]):
         cls = type(domain_event)
         personal: tuple[str, ...] = getattr(cls, "personal_data", ())
         has_values = any(getattr(domain_event, name, None) is not None for name in personal)
-        pupil_id = (
-            None if getattr(cls, "sealed_with_own_key", False) else getattr(domain_event, "pupil_id", None)
-        )
+        own_key = getattr(cls, "sealed_with_own_key", False)
+        pupil_id = None if own_key else getattr(domain_event, "pupil_id", None)
         if not has_values and (pupil_id is None or self.keystore.pupil_of(subject) is not None):
             return super().to_stored_event(domain_event)
         # Also without personal values: the first event of an aggregate names its pupil.
         key = self.keystore.sealing_key(
-            subject, pupil_id=pupil_id, tenant=getattr(domain_event, "tenant", None)
+            subject,
+            pupil_id=pupil_id,
+            tenant=getattr(domain_event, "tenant", None),
+            erased_with_pupil=getattr(domain_event, "pupil_id", None) if own_key else None,
         )
         return self._sealed_copy(domain_event, personal, key)
 

@@ -20,6 +20,7 @@ from meldcode_servicekit.auth import Acting
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
+from .domain.anonymity import RegisteredPupil
 from .domain.consultation import AdviceRequest, Consultation
 from .domain.erasure import ErasureRequest
 from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
@@ -304,12 +305,11 @@ class SignalsApplication(MeldcodeApplication):
             tenant=pupil.tenant,
             school=pupil.school,
             pupil_id=pupil.id,
-            identifying=(
-                pupil.given_name,
-                pupil.family_name,
-                pupil.pupil_number,
-                pupil.date_of_birth.isoformat(),
-                pupil.date_of_birth.strftime("%d-%m-%Y"),
+            pupil=RegisteredPupil(
+                given_name=pupil.given_name,
+                family_name=pupil.family_name,
+                pupil_number=pupil.pupil_number,
+                date_of_birth=pupil.date_of_birth,
             ),
             requested_on=requested_on,
             veilig_thuis_region=veilig_thuis_region,

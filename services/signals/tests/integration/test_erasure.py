@@ -304,3 +304,59 @@ async def test_within_the_waiting_period_after_a_case_closed_only_a_court_order_
         )
         assert approved.status_code == 200, approved.text
         assert approved.json()["reason"] == "rechterlijke_uitspraak"
+
+
+async def test_an_anonymous_advice_request_is_sealed_on_the_wire_and_erased_with_the_pupil(
+    suite: Suite,
+) -> None:
+    """Issue 14, finding 7: the advice texts went out in clear, forever, and outlived the pupil's
+    erasure; and rule 3 missed unpadded and written-out dates of birth."""
+    svc = await suite.service("signals")
+    question = f"Meisje van 12 met herhaald letsel {uuid.uuid4().hex[:8]}."
+    advice = f"Bespreek het met de ouders {uuid.uuid4().hex[:8]}."
+    asking = {"requested_on": school_today().isoformat(), "veilig_thuis_region": "Zuid", "advice": advice}
+    async with httpx.AsyncClient(base_url=svc.url) as http:
+        pupil = {"school": "12AB", "pupil_number": "E-7", "given_name": "Zoë", "family_name": "van Dijk"}
+        pupil_id = (
+            await http.post(
+                "/pupils", json={**pupil, "date_of_birth": "2012-03-04"}, headers=auth(suite, **IB)
+            )
+        ).json()["pupil_id"]
+        for naming in ("geboren 4 maart 2012", "geboren 4-3-2012", "geboren 2012/03/04", "Zoe v. Dijk"):
+            refused = await http.post(
+                f"/pupils/{pupil_id}/veilig-thuis-advice",
+                json={**asking, "question": f"Kind, {naming}, met letsel."},
+                headers=auth(suite, **IB),
+            )
+            assert refused.status_code == 422, naming
+            assert refused.json()["rule"] == "rule-3-anonymous-advice-request"
+            assert "anonieme adviesvraag" in refused.json()["detail"]
+        asked = await http.post(
+            f"/pupils/{pupil_id}/veilig-thuis-advice",
+            json={**asking, "question": question},
+            headers=auth(suite, **IB),
+        )
+        assert asked.status_code == 201, asked.text
+        request_id = asked.json()["id"]
+
+        states = await stored_states(svc.env["SIGNALS_DATABASE_URL"])
+        assert question.encode() not in states and advice.encode() not in states
+        messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=2)
+        [wire] = [m["value"] for m in messages if b"VeiligThuisAdviceRequested" in m["value"]]
+        assert question.encode() not in wire and advice.encode() not in wire
+        assert pupil_id.encode() not in wire and uuid.UUID(pupil_id).hex.encode() not in wire
+        assert request_id.encode() in wire or uuid.UUID(request_id).hex.encode() in wire
+        opened = suite.open_event(wire)
+        assert opened.payload.question == question  # type: ignore[attr-defined]
+
+        asked_erasure = await http.post(
+            f"/pupils/{pupil_id}/erasure-requests",
+            json={"reason": "verzoek_betrokkene"},
+            headers=auth(suite, **IB),
+        )
+        approval = f"/pupils/{pupil_id}/erasure-requests/{asked_erasure.json()['request_id']}/approval"
+        assert (await http.post(approval, headers=auth(suite, **ADMIN))).status_code == 200
+
+    erased = suite.open_event(wire)
+    assert (erased.payload.question, erased.payload.advice) == ("[gewist]", "[gewist]")  # type: ignore[attr-defined]
+    assert erased.payload.veilig_thuis_region == "Zuid"  # type: ignore[attr-defined]

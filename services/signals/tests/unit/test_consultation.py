@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from signals.domain.anonymity import RegisteredPupil
 from signals.domain.consultation import AdviceRequest, Consultation
 from signals.domain.errors import AdviceRequestIdentifiesPupil, ConsultationNeedsContent
 from signals.translation import to_contract_event
@@ -12,7 +13,9 @@ from signals.translation import to_contract_event
 TODAY = date(2026, 11, 29)
 ACT = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c"}
 PUPIL = uuid.uuid4()
-IDENTIFYING = ("Sanne", "de Vries", "L-1001", "2013-05-14", "14-05-2013")
+REGISTERED = RegisteredPupil(
+    given_name="Sanne", family_name="de Vries", pupil_number="L-1001", date_of_birth=date(2013, 5, 14)
+)
 
 
 def consult(**changes: object) -> Consultation:
@@ -33,7 +36,7 @@ def ask(question: str, advice: str = "Bespreek het met de ouders.") -> AdviceReq
         tenant="swv-zuid",
         school="12AB",
         pupil_id=PUPIL,
-        identifying=IDENTIFYING,
+        pupil=REGISTERED,
         requested_on=TODAY,
         veilig_thuis_region="Zuid",
         question=question,
@@ -73,6 +76,10 @@ def test_an_anonymous_advice_request_goes_out_without_anything_that_identifies_t
         "Leerling de vries heeft letsel.",
         "Leerling L-1001 heeft letsel.",
         "Geboren 14-05-2013, letsel gezien.",
+        "Geboren 14 mei 2013, letsel gezien.",
+        "Geboren 14-5-2013, letsel gezien.",
+        "Geboren 2013/05/14, letsel gezien.",
+        "S. de Vries heeft letsel.",
     ],
 )
 def test_an_advice_request_that_names_the_pupil_is_refused(question: str) -> None:

@@ -3,13 +3,13 @@ advice anonymously (rule 3)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
 
 from eventsourcing.domain import Aggregate, event
 
+from .anonymity import RegisteredPupil, identifies_pupil
 from .errors import AdviceRequestIdentifiesPupil, ConsultationNeedsContent, SignalNotYetObserved
 
 
@@ -103,12 +103,14 @@ class Consultation(Aggregate):
 
 class AdviceRequest(Aggregate):
     """An anonymous request for advice to Veilig Thuis. The pupil is known here, inside the school's
-    own store, but never leaves it: the contract event has no pupil id, and the texts are refused
-    when they contain the pupil's name, pupil number or date of birth."""
+    own store, but never leaves it: the contract event has no pupil id, the texts are refused when
+    they name the pupil (`anonymity.identifies_pupil`), and they are sealed with a key of the
+    request's own that is destroyed with the pupil's."""
 
     class Requested(Aggregate.Created):
         personal_data = ("question", "advice")
-        # Anonymous (rule 3): its own key, so nothing on the wire links it to the pupil's key.
+        # Anonymous (rule 3): its own key, so nothing on the wire links it to the pupil's key; the
+        # key store links that key to the pupil, so erasing the pupil shreds it too.
         sealed_with_own_key = True
 
         tenant: str
@@ -152,7 +154,7 @@ class AdviceRequest(Aggregate):
         tenant: str,
         school: str,
         pupil_id: uuid.UUID,
-        identifying: Iterable[str],
+        pupil: RegisteredPupil,
         requested_on: date,
         veilig_thuis_region: str,
         question: str,
@@ -165,14 +167,11 @@ class AdviceRequest(Aggregate):
         if requested_on > today:
             raise SignalNotYetObserved("De datum van de adviesvraag ligt in de toekomst.")
         texts = (_required(question, "de adviesvraag"), _required(advice, "het advies van Veilig Thuis"))
-        for value in identifying:
-            if len(value.strip()) >= 2 and any(
-                re.search(rf"\b{re.escape(value.strip())}\b", t, re.IGNORECASE) for t in texts
-            ):
-                raise AdviceRequestIdentifiesPupil(
-                    "Een anonieme adviesvraag aan Veilig Thuis mag de leerling niet herkenbaar maken: "
-                    "haal naam, leerlingnummer en geboortedatum uit de tekst."
-                )
+        if any(identifies_pupil(text, pupil) for text in texts):
+            raise AdviceRequestIdentifiesPupil(
+                "Een anonieme adviesvraag aan Veilig Thuis mag de leerling niet herkenbaar maken: "
+                "haal naam, leerlingnummer en geboortedatum (in welke schrijfwijze ook) uit de tekst."
+            )
         return cls(
             tenant=tenant,
             school=school,
