@@ -13,6 +13,7 @@ Checked, without services or infrastructure (the files of the repository only):
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,7 +44,9 @@ CITATION = re.compile(r"\b[Rr]ules?\s+(\d+)((?:\s*(?:,|and|or|/|-|–)\s*\d+)*)"
 NUMBER = re.compile(r"\d+|[-–]")
 NUMBERED_RULE_ID = re.compile(r"\brule-\d+-[a-z0-9]+(?:-[a-z0-9]+)*")
 SECTION = re.compile(r"rule-\d+")
-REFERENCE = re.compile(r"`((?:bench|contracts|deploy|docs|libs|services|tests|tools|web)/[^`\s:]+)(?:::([\w.]+))?`")
+REFERENCE = re.compile(
+    r"`((?:bench|contracts|deploy|docs|libs|services|tests|tools|web)/[^`\s:]+)(?:::([\w.]+))?`"
+)
 
 
 # --- what the repository says -----------------------------------------------------------------------
@@ -79,21 +82,22 @@ def cited_rules(text: str) -> set[int]:
     return cited
 
 
+def _names_rule(node: ast.AST) -> bool:
+    if isinstance(node, ast.keyword):
+        return node.arg == "rule"
+    if isinstance(node, ast.Assign):
+        return any(isinstance(target, ast.Name) and target.id == "rule" for target in node.targets)
+    return isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "rule"
+
+
 def raised_rule_ids(source: str) -> set[str]:
     """The rule ids a module can refuse with: `rule="..."` arguments and `rule = "..."` attributes."""
     ids: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        value: ast.expr | None = None
-        if isinstance(node, ast.keyword) and node.arg == "rule":
-            value = node.value
-        elif isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "rule" for target in node.targets
-        ):
-            value = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "rule":
-            value = node.value
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            ids.add(value.value)
+        if _names_rule(node):
+            value = getattr(node, "value", None)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                ids.add(value.value)
     return ids
 
 
@@ -101,15 +105,21 @@ def anchors(text: str) -> set[str]:
     return set(ANCHOR.findall(text))
 
 
-def defines(source: str, qualified_name: str) -> bool:
+@functools.cache
+def _module(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def defines(module: ast.Module, qualified_name: str) -> bool:
     """Whether a module defines `Class.method`, `function` or `outer.inner` (nested definitions)."""
-    scope: Iterable[ast.stmt] = ast.parse(source).body
+    scope: Iterable[ast.stmt] = module.body
     for part in qualified_name.split("."):
         found = next(
             (
                 node
                 for node in scope
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == part
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name == part
             ),
             None,
         )
@@ -125,7 +135,7 @@ def missing_references(text: str, root: Path = ROOT) -> list[str]:
         target = root / path
         if not target.exists():
             missing.append(path)
-        elif qualified_name and not defines(target.read_text(encoding="utf-8"), qualified_name):
+        elif qualified_name and not defines(_module(target), qualified_name):
             missing.append(f"{path}::{qualified_name}")
     return missing
 
@@ -143,8 +153,14 @@ def documented() -> dict[str, set[str]]:
     return {page.name: anchors(page.read_text(encoding="utf-8")) for page in DOMAIN_DOCS.glob("*.md")}
 
 
-def _is_code(path: Path) -> bool:
-    return path.suffix == ".py" and "tests" not in path.relative_to(ROOT).parts
+@pytest.fixture(scope="module")
+def raised(texts: dict[Path, str]) -> dict[Path, set[str]]:
+    """The rule ids of the code the API runs (tests and their fakes left out)."""
+    return {
+        path: raised_rule_ids(text)
+        for path, text in texts.items()
+        if path.suffix == ".py" and "tests" not in path.relative_to(ROOT).parts
+    }
 
 
 def test_every_cited_rule_has_its_section(texts: dict[Path, str], documented: dict[str, set[str]]) -> None:
@@ -158,23 +174,25 @@ def test_every_cited_rule_has_its_section(texts: dict[Path, str], documented: di
     assert not unresolved, f"cited rules without a section in docs/domain/{RULES_PAGE}: {unresolved}"
 
 
-def test_every_rule_id_has_its_anchor(texts: dict[Path, str], documented: dict[str, set[str]]) -> None:
+def test_every_rule_id_has_its_anchor(
+    texts: dict[Path, str], raised: dict[Path, set[str]], documented: dict[str, set[str]]
+) -> None:
     all_anchors = set().union(*documented.values())
     unresolved = sorted(
         f"{path.relative_to(ROOT)}: {rule_id}"
         for path, text in texts.items()
-        for rule_id in (raised_rule_ids(text) if _is_code(path) else set()) | set(NUMBERED_RULE_ID.findall(text))
+        for rule_id in raised.get(path, set()) | set(NUMBERED_RULE_ID.findall(text))
         if rule_id not in all_anchors
     )
     assert not unresolved, f"rule ids without an anchor in docs/domain: {unresolved}"
 
 
 def test_every_documented_rule_id_is_still_raised(
-    texts: dict[Path, str], documented: dict[str, set[str]]
+    raised: dict[Path, set[str]], documented: dict[str, set[str]]
 ) -> None:
-    raised = set().union(*(raised_rule_ids(text) for path, text in texts.items() if _is_code(path)))
     listed = {a for a in documented[RULES_PAGE] if not SECTION.fullmatch(a)} | documented["refusals.md"]
-    assert not sorted(listed - raised), f"documented rule ids the code no longer raises: {sorted(listed - raised)}"
+    stale = sorted(listed - set().union(*raised.values()))
+    assert not stale, f"documented rule ids the code no longer raises: {stale}"
 
 
 def test_every_enforced_in_reference_exists() -> None:
@@ -187,7 +205,9 @@ def test_every_enforced_in_reference_exists() -> None:
 
 
 def test_nothing_cites_the_description_outside_the_repository(texts: dict[Path, str]) -> None:
-    citing = sorted(str(path.relative_to(ROOT)) for path, text in texts.items() if EXTERNAL_DESCRIPTION in text)
+    citing = sorted(
+        str(path.relative_to(ROOT)) for path, text in texts.items() if EXTERNAL_DESCRIPTION in text
+    )
     assert not citing, f"cite docs/domain instead of {EXTERNAL_DESCRIPTION}: {citing}"
 
 
@@ -210,7 +230,9 @@ def test_citations_are_read_as_written(text: str, numbers: set[int]) -> None:
 
 
 def test_a_bogus_citation_or_id_does_not_resolve(documented: dict[str, set[str]]) -> None:
-    bogus_number = max(int(a.removeprefix("rule-")) for a in documented[RULES_PAGE] if SECTION.fullmatch(a)) + 1
+    bogus_number = (
+        max(int(a.removeprefix("rule-")) for a in documented[RULES_PAGE] if SECTION.fullmatch(a)) + 1
+    )
     assert f"rule-{bogus_number}" not in documented[RULES_PAGE]
     assert cited_rules(f"# enforces rule {bogus_number}") == {bogus_number}
     assert raised_rule_ids('raise Forbidden("nee", rule="no-such-rule")') == {"no-such-rule"}
