@@ -46,7 +46,7 @@ class DataAccessedPayload(BaseModel):
 
 
 class DataAccessed(Envelope):
-    """Someone read pupil or case data (CaseAccessed in MELDCODE.md, for pupils and cases alike)."""
+    """Someone read pupil or case data (rule 15 in docs/domain/rules.md, for pupils and cases alike)."""
 
     event_type: Literal["DataAccessed"] = "DataAccessed"
     payload: DataAccessedPayload

@@ -37,7 +37,7 @@ TenantId = Annotated[
 
 
 class Role(StrEnum):
-    """Roles of the Meldcode (see MELDCODE.md, 'Who uses it')."""
+    """Roles of the Meldcode (see docs/domain/roles.md)."""
 
     TEACHER = "leerkracht"
     INTERN_BEGELEIDER = "intern_begeleider"

@@ -1,6 +1,6 @@
 """The afwegingskader (decision framework) of step 5 as a guided sequence of questions 1-5.
 
-The texts are the Meldcode's own (MELDCODE.md, "What changed since the source text"). The guide
+The texts are the Meldcode's own (docs/domain/afwegingskader.md). The guide
 only decides which question to *show* next, following the framework's reading order; whether a
 decision is allowed is decided by casework, whose Dutch message the page shows when it refuses.
 """

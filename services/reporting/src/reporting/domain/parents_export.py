@@ -1,6 +1,6 @@
 """The parents' inspection export (AVG inzage): the pupil's data as the school may give it to parents.
 
-Built from the pupil's chronology entries, pure. The rules (MELDCODE rule 10, the reporting README
+Built from the pupil's chronology entries, pure. The rules (rule 10 in docs/domain/rules.md, the reporting README
 "Parents' export"):
 
 - Every entry keeps its Dutch label, its date and its facts, minus what is not the pupil's data:
