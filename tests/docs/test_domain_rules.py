@@ -36,6 +36,7 @@ SKIPPED_DIRS = {
     ".mypy_cache",
     ".ruff_cache",
     ".pytest_cache",
+    "released",  # contracts/released: the schemas as they were released, a frozen record
 }
 EXTERNAL_DESCRIPTION = "MELDCODE" + ".md"  # spelled apart so this file does not cite it
 
