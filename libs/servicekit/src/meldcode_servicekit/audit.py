@@ -143,4 +143,3 @@ def verification_router(application_of: Callable[[Request], Application[Any]]) -
         )
 
     return router
-
