@@ -54,6 +54,8 @@ if [ ! -s "$MELDCODE_RUN_DIR/master.key" ]; then
   (umask 077; "$MELDCODE_PYTHON" -c "from meldcode_servicekit.keystore import new_master_key; print(new_master_key())" > "$MELDCODE_RUN_DIR/master.key")
 fi
 export MELDCODE_MASTER_KEY="${MELDCODE_MASTER_KEY:-$(cat "$MELDCODE_RUN_DIR/master.key")}"
+# The signed chain heads of the event stores (ADR 7), with development signing keys kept beside them.
+export MELDCODE_CHAIN_HEADS_DIR="${MELDCODE_CHAIN_HEADS_DIR:-$MELDCODE_RUN_DIR/chain-heads}"
 
 # The outside world of the demo: a mail catcher (SMTP into a Maildir) and a JGZ system simulator.
 smtp_port="${MELDCODE_SMTP_PORT:-8125}"

@@ -3,15 +3,26 @@ and `verify` names what was altered, removed or reordered directly in SQL."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import threading
 import uuid
-from typing import Any
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import anyio
 import asyncpg
 import pytest
 from eventsourcing.domain import Aggregate, event
 
+from meldcode_contracts.chain_heads import ChainHeadRecord
+from meldcode_servicekit.chainheads import (
+    ChainHeadRecorder,
+    chain_head_recording,
+    check_records,
+    parse_signing_key,
+)
 from meldcode_servicekit.db import create_pool
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.hashchain import (
@@ -23,7 +34,8 @@ from meldcode_servicekit.hashchain import (
     log_hash,
     verify,
 )
-from meldcode_testkit import Infrastructure
+from meldcode_servicekit.settings import ServiceSettings
+from meldcode_testkit import Infrastructure, eventually
 
 pytestmark = pytest.mark.infra
 
@@ -275,3 +287,100 @@ async def test_deleting_the_newest_events_is_caught_only_against_a_recorded_chai
         app.close()
     assert without_anchor.ok
     assert [p.kind for p in with_anchor.problems] == ["head_missing"]
+
+
+SIGNING_KEY = parse_signing_key("nWGxne/9WmC6hEr0kuwsxERJxWl7MhkDiGYTFd5v6M0=")
+
+
+async def rewrite_consistently(pool: asyncpg.Pool, table: str) -> None:
+    """What a database superuser can do: alter an event, then recompute every hash after it (here
+    by emptying the hash columns and letting the start-up back-fill chain the store again)."""
+    await pool.execute(
+        f"update {table} set state = set_byte(state, 5, (get_byte(state, 5) + 1) % 256) "  # noqa: S608
+        f"where notification_id = (select min(notification_id) from {table})"
+    )
+    await pool.execute(f"update {table} set event_hash = null, log_hash = null")  # noqa: S608
+    await install_hash_chain(pool, table)
+
+
+async def test_a_superuser_rewriting_the_whole_chain_is_caught_against_the_recorded_heads(
+    infrastructure: Infrastructure, isolation: str, tmp_path: Path
+) -> None:
+    app, pool, table = await chained_store(infrastructure, isolation)
+    recorder = ChainHeadRecorder(pool, table, "ledgers", SIGNING_KEY, tmp_path)
+    try:
+        await anyio.to_thread.run_sync(lambda: write(app))
+        recorded = await recorder.record()
+        await rewrite_consistently(pool, table)
+        unanchored = await verify(pool, table)
+        heads = check_records(recorder.lines(), table, [recorder.public_key])
+        anchored = await verify(pool, table, anchors=heads.anchors)
+    finally:
+        await pool.close()
+        app.close()
+    assert recorded is not None
+    assert unanchored.ok, "a consistent rewrite passes a verify without recorded heads"
+    assert heads.findings == [] and heads.anchors == [Anchor(recorded.notification_id, recorded.log_hash)]
+    assert [(p.kind, p.notification_id) for p in anchored.problems] == [
+        ("head_missing", recorded.notification_id)
+    ]
+
+
+async def test_a_forged_chain_head_record_is_refused_and_not_trusted(
+    infrastructure: Infrastructure, isolation: str, tmp_path: Path
+) -> None:
+    app, pool, table = await chained_store(infrastructure, isolation)
+    recorder = ChainHeadRecorder(pool, table, "ledgers", SIGNING_KEY, tmp_path)
+    try:
+        await anyio.to_thread.run_sync(lambda: write(app))
+        genuine = await recorder.record()
+        await rewrite_consistently(pool, table)
+        rewritten = await verify(pool, table)
+    finally:
+        await pool.close()
+        app.close()
+    assert genuine is not None and rewritten.head is not None
+    # The rewriter puts the new head in the file: the old signature does not cover it, and a
+    # record signed with a key of the rewriter's own is not signed by the service's key.
+    moved = dataclasses.replace(genuine, log_hash=rewritten.head.log_hash)
+    other_key = parse_signing_key("Sy0k5UuW+M4gfbNnO5cV9KfBG0k8K7Ct6bEw2SLhEuQ=")
+    own = ChainHeadRecorder(cast(asyncpg.Pool, None), table, "ledgers", other_key, tmp_path)
+    self_signed = dataclasses.replace(moved, public_key=own.public_key)
+    self_signed = self_signed.signed(base64.b64encode(other_key.sign(self_signed.signed_bytes())).decode())
+    lines = [genuine.to_line(), moved.to_line(), self_signed.to_line(), "{not json"]
+    heads = check_records(lines, table, [recorder.public_key])
+    assert heads.anchors == [Anchor(genuine.notification_id, genuine.log_hash)]
+    assert [(f.kind, f.notification_id) for f in heads.findings] == [
+        ("bad_signature", genuine.notification_id),
+        ("bad_signature", genuine.notification_id),
+        ("bad_signature", None),
+    ]
+    assert ChainHeadRecord.from_line(genuine.to_line()) == genuine
+
+
+async def test_the_schedule_records_the_chain_head_signed_in_the_heads_file(
+    infrastructure: Infrastructure, isolation: str, tmp_path: Path
+) -> None:
+    app, pool, table = await chained_store(infrastructure, isolation)
+    settings = ServiceSettings(
+        service_name="ledgers", chain_heads_dir=tmp_path, chain_head_interval_seconds=0.05
+    )
+    web = cast(Any, SimpleNamespace(state=SimpleNamespace(pool=pool)))
+    try:
+        await anyio.to_thread.run_sync(lambda: write(app))
+        head = (await verify(pool, table)).head
+        async with chain_head_recording(web, settings, table) as recorder:
+            assert recorder is not None
+
+            async def recorded_twice() -> bool:
+                return len(recorder.lines()) >= 2
+
+            await eventually(recorded_twice)
+            heads = await recorder.recorded()
+    finally:
+        await pool.close()
+        app.close()
+    assert head is not None
+    assert heads.findings == [] and heads.records >= 2
+    assert heads.anchors == [Anchor(head.notification_id, head.log_hash)]
+    assert (tmp_path / "ledgers-chain-head-signing.key").stat().st_mode & 0o777 == 0o600

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from meldcode_audit import cli
 from meldcode_audit.client import AuditClient
+from meldcode_servicekit.db import create_pool
+from meldcode_servicekit.hashchain import install_hash_chain
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case
 
@@ -158,6 +160,77 @@ async def test_verify_is_clean_until_a_stored_event_is_altered_then_exits_1_nami
     assert "[gewijzigd]" in tampered.output and case_id in tampered.output
     [problem] = tampered_json["services"]["casework"]["problems"]
     assert (problem["kind"], problem["aggregate_id"], problem["version"]) == ("altered", case_id, 2)
+
+
+async def rewrite_casework_consistently(suite: Suite, case_id: str) -> None:
+    """A database superuser alters an event of the case and recomputes every hash after it."""
+    pool = await create_pool(suite.services["casework"].env["CASEWORK_DATABASE_URL"], max_size=2)
+    try:
+        await pool.execute(
+            "update casework_events set state = set_byte(state, 20, get_byte(state, 20) # 4) "
+            "where originator_id = $1 and originator_version = 2",
+            uuid.UUID(case_id),
+        )
+        await pool.execute("update casework_events set event_hash = null, log_hash = null")
+        await install_hash_chain(pool, "casework_events")
+    finally:
+        await pool.close()
+
+
+async def test_verify_with_the_recorded_heads_catches_a_consistent_rewrite_and_refuses_forged_heads(
+    suite: Suite, tmp_path: Path
+) -> None:
+    heads_dir = tmp_path / "heads"
+    for service in ("signals", "casework"):
+        await suite.service(
+            service, MELDCODE_CHAIN_HEADS_DIR=str(heads_dir), MELDCODE_CHAIN_HEAD_INTERVAL_SECONDS="0.2"
+        )
+    env, case_id, _ = await demo_case(suite)
+    head = json.loads(run(env, "verify", "--json").output)["services"]["casework"]["head"]
+    casework_heads = heads_dir / "casework-chain-heads.jsonl"
+
+    async def head_recorded() -> bool:
+        lines = casework_heads.read_text().splitlines() if casework_heads.exists() else []
+        return any(json.loads(line)["notification_id"] == head["notification_id"] for line in lines)
+
+    await eventually(head_recorded)
+    kept = tmp_path / "auditor" / "casework-chain-heads.jsonl"  # the auditor's copy, kept elsewhere
+    kept.parent.mkdir()
+    kept.write_text(casework_heads.read_text())
+    published = json.loads(run(env, "verify", "--json").output)  # the services check their own files
+    with AuditClient(env["MELDCODE_TOKEN"], {"casework": env["MELDCODE_CASEWORK_URL"]}) as client:
+        key = client.get("casework", "/audit/chain-heads", {"limit": 1})
+    clean = run(env, "verify", "--heads", str(kept), "--heads-key", key["public_key"])
+
+    forged_line = json.loads(kept.read_text().splitlines()[-1])
+    forged_line["log_hash"] = "0" * 64
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text(kept.read_text() + json.dumps(forged_line) + "\n")
+    with_forged = run(env, "verify", "--heads", str(forged), "--heads-key", key["public_key"])
+    wrong_key = run(env, "verify", "--heads", str(kept), "--heads-key", "A" * 43 + "=")
+
+    await rewrite_casework_consistently(suite, case_id)
+    service_side = run(env, "verify")  # the service's own file holds the old heads as well
+    rewritten = run(env, "verify", "--heads", str(kept))
+    rewritten_json = json.loads(run(env, "verify", "--heads", str(kept), "--json").output)
+
+    assert published["ok"], published
+    assert published["services"]["casework"]["recorded_heads_checked"] >= 1
+    assert key["recording"] and len(key["records"]) == 1
+    assert clean.exit_code == 0, clean.output
+    assert "casework: in orde" in clean.output
+    assert with_forged.exit_code == 1, with_forged.output
+    assert (
+        "[handtekening ongeldig]" in with_forged.output and "[ketenkop ontbreekt]" not in with_forged.output
+    )
+    assert wrong_key.exit_code == 1 and "[handtekening ongeldig]" in wrong_key.output
+    assert service_side.exit_code == 1 and "[ketenkop ontbreekt]" in service_side.output
+    assert rewritten.exit_code == 1, rewritten.output
+    assert "[ketenkop ontbreekt]" in rewritten.output
+    assert "met de sleutel die de dienst nu publiceert" in rewritten.output
+    casework = rewritten_json["services"]["casework"]
+    assert {p["kind"] for p in casework["problems"]} == {"head_missing"}, casework["problems"]
+    assert rewritten_json["services"]["signals"]["ok"]
 
 
 def reporting_stub(rebuild: dict[str, Any]) -> httpx.MockTransport:

@@ -1,13 +1,16 @@
 """What the auditor endpoints of every event-sourced service share: a stored event as the auditor
-sees it, and `GET /audit/verify` over the service's hash-chained store (ADR 7)."""
+sees it, `GET /audit/verify` over the service's hash-chained store, checked against the chain heads
+it recorded, and `GET /audit/chain-heads` with the key that signs them (ADR 7)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
+import anyio
 from eventsourcing.application import Application
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,6 +19,7 @@ from pydantic import BaseModel, Field
 from meldcode_contracts import Role
 
 from .auth import CurrentPrincipal
+from .chainheads import ChainHeadRecorder, key_id
 from .hashchain import Anchor, ChainedEvent, Verification, events_table, verify
 from .problems import Unprocessable
 
@@ -58,6 +62,20 @@ class AuditEventOut(BaseModel):
         )
 
 
+class ChainHeadsOut(BaseModel):
+    recording: bool = Field(description="False: MELDCODE_CHAIN_HEADS_DIR is not set, nothing is recorded")
+    table: str | None = None
+    public_key: str | None = Field(
+        default=None, description="Base64 of the Ed25519 public key that signs the records"
+    )
+    key_id: str | None = Field(default=None, description="First 16 hex digits of sha256 of the public key")
+    file_name: str | None = None
+    records_total: int = 0
+    records: list[dict[str, Any]] = Field(
+        default_factory=list, description="The newest records, as they lie in the file"
+    )
+
+
 def verification_router(application_of: Callable[[Request], Application[Any]]) -> APIRouter:
     """`GET /audit/verify` for the application that `application_of` finds on the app state."""
     router = APIRouter(prefix="/audit", tags=["audit"])
@@ -76,6 +94,10 @@ def verification_router(application_of: Callable[[Request], Application[Any]]) -
                 description="Chain heads recorded earlier, `<notification_id>:<log_hash>`; each must still be there"
             ),
         ] = None,
+        recorded_heads: Annotated[
+            bool,
+            Query(description="Also check every chain head this service recorded (signed) in its heads file"),
+        ] = True,
     ) -> Verification:
         principal.require_role(Role.AUDITOR)
         try:
@@ -84,6 +106,40 @@ def verification_router(application_of: Callable[[Request], Application[Any]]) -
             raise Unprocessable(
                 "Een ketenkop is <notificatienummer>:<64 hexadecimale tekens>.", rule="audit-anchor"
             ) from None
-        return await verify(request.app.state.pool, events_table(application_of(request)), anchors=anchors)
+        recorder: ChainHeadRecorder | None = getattr(request.app.state, "chain_heads", None)
+        recorded = await recorder.recorded() if recorder is not None and recorded_heads else None
+        if recorded is not None:
+            anchors += [a for a in recorded.anchors if a not in anchors]
+        result = await verify(request.app.state.pool, events_table(application_of(request)), anchors=anchors)
+        if recorded is not None:
+            result.recorded_heads_checked = recorded.records
+            for finding in recorded.findings:
+                result.add(finding)
+        return result
+
+    @router.get(
+        "/chain-heads",
+        response_model=ChainHeadsOut,
+        summary="The key that signs the recorded chain heads, and the newest records (auditor)",
+    )
+    async def chain_heads(
+        principal: CurrentPrincipal,
+        request: Request,
+        limit: Annotated[int, Query(ge=0, le=1000, description="How many of the newest records")] = 24,
+    ) -> ChainHeadsOut:
+        principal.require_role(Role.AUDITOR)
+        recorder: ChainHeadRecorder | None = getattr(request.app.state, "chain_heads", None)
+        if recorder is None:
+            return ChainHeadsOut(recording=False)
+        lines = [line for line in await anyio.to_thread.run_sync(recorder.lines) if line.strip()]
+        return ChainHeadsOut(
+            recording=True,
+            table=recorder.table,
+            public_key=recorder.public_key,
+            key_id=key_id(recorder.public_key),
+            file_name=recorder.path.name,
+            records_total=len(lines),
+            records=[json.loads(line) for line in lines[len(lines) - limit :]] if limit else [],
+        )
 
     return router

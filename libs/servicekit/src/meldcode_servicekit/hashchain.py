@@ -24,7 +24,8 @@ content no longer matches its hash), *removed* (a version missing in an aggregat
 before another in the log), *reordered* (a row chained after another row than the one before it),
 *unchained* (a row without hashes). Deleting the newest rows, or recomputing the whole chain with
 superuser rights, leaves a consistent chain: only a chain head recorded outside the database
-(`anchors`) shows that. See docs/adr/0007-hash-chained-event-stores.md.
+(`anchors`, recorded on a schedule by `chainheads`) shows that. See
+docs/adr/0007-hash-chained-event-stores.md.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def log_hash(previous_log: bytes | None, this_event: bytes) -> bytes:
 class Finding:
     """One thing wrong with the stored events; `detail` is for the auditor (Dutch)."""
 
-    kind: str  # altered | removed | reordered | unchained | head_missing
+    kind: str  # altered | removed | reordered | unchained | head_missing | bad_signature
     detail: str
     aggregate_id: str | None = None
     version: int | None = None
@@ -218,6 +219,7 @@ class Verification:
     head: ChainHead | None = None
     problems: list[Finding] = field(default_factory=list)
     problems_total: int = 0
+    recorded_heads_checked: int = 0
 
     def add(self, finding: Finding) -> None:
         self.ok = False

@@ -159,6 +159,15 @@ AUDIT_VERIFY = RoutePolicy(
     other_tenant=Outside.NOT_APPLICABLE,
 )
 
+AUDIT_CHAIN_HEADS = RoutePolicy(
+    "GET",
+    "/audit/chain-heads",
+    {AU: Scope.WHOLE_SERVICE},
+    "The public key that signs the recorded chain heads, and the newest records (ADR 7)",
+    other_school=Outside.NOT_APPLICABLE,
+    other_tenant=Outside.NOT_APPLICABLE,
+)
+
 SIGNALS = ServicePolicy(
     "signals",
     (
@@ -205,6 +214,7 @@ SIGNALS = ServicePolicy(
             "GET", "/audit/pupils/{pupil_id}/events", AUDITOR_ONLY, "Every stored event about the pupil"
         ),
         AUDIT_VERIFY,
+        AUDIT_CHAIN_HEADS,
     ),
 )
 
@@ -278,6 +288,7 @@ CASEWORK = ServicePolicy(
             "GET", "/audit/cases/{case_id}/as-of", AUDITOR_ONLY, "The case as it stood at an instant"
         ),
         AUDIT_VERIFY,
+        AUDIT_CHAIN_HEADS,
     ),
 )
 

@@ -160,6 +160,29 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("MELDCODE_KEY_CACHE_SECONDS", "key_cache_seconds"),
         description="How long a process may keep using a data key it read (erasure reaches it by then)",
     )
+    chain_heads_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MELDCODE_CHAIN_HEADS_DIR", "chain_heads_dir"),
+        description=(
+            "Directory of the signed chain-head records of the event store (ADR 7), "
+            "`<service>-chain-heads.jsonl`, to be shipped to where the auditor keeps them; unset: "
+            "no heads are recorded"
+        ),
+    )
+    chain_head_interval_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        validation_alias=AliasChoices("MELDCODE_CHAIN_HEAD_INTERVAL_SECONDS", "chain_head_interval_seconds"),
+        description="How often the chain head of the event store is recorded",
+    )
+    chain_head_signing_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MELDCODE_CHAIN_HEAD_SIGNING_KEY", "chain_head_signing_key"),
+        description=(
+            "Base64 of the service's 32-byte Ed25519 private key that signs the chain heads (from a "
+            "secret store); unset: a development key is generated once next to the heads"
+        ),
+    )
     consumer_batch_size: int = Field(default=200, ge=1, description="Messages handled per transaction")
     consumer_max_attempts: int = Field(default=3, ge=1, description="Tries before a message is parked")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)

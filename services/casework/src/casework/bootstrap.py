@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, CASEWORK_EVENTS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
+from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
@@ -48,6 +49,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             )
             stack.callback(app.state.casework.close)
             await install_hash_chain(app.state.pool, events_table(app.state.casework))
+            await stack.enter_async_context(
+                chain_head_recording(app, settings, events_table(app.state.casework))
+            )
             await stack.enter_async_context(access_log(app, settings, service="casework"))
             # the access-log entries of case commands wait here when Kafka is away (ADR 8, ADR 13)
             await stack.enter_async_context(

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
+from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
@@ -45,6 +46,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             )
             stack.callback(app.state.signals.close)
             await install_hash_chain(app.state.pool, events_table(app.state.signals))
+            await stack.enter_async_context(
+                chain_head_recording(app, settings, events_table(app.state.signals))
+            )
             await stack.enter_async_context(access_log(app, settings, service="signals"))
             await stack.enter_async_context(
                 outbox_relay(

@@ -14,6 +14,7 @@ import typer
 
 from .client import USER_AGENT, AuditClient, AuditError, tool_version
 from .export import file_lines, write_jsonl, write_pdf
+from .heads import SERVICES, RecordedHeads, read_heads
 from .labels import FINDINGS, STEPS, event_label, role_label
 from .render import moment, table
 
@@ -125,6 +126,44 @@ def as_of(
     typer.echo(table(["Signaal", "Waargenomen", "Vastgelegd (UTC)"], rows) if rows else "  geen")
 
 
+ANCHORS_PER_REQUEST = 100
+"""Heads per `/audit/verify` call: the query string stays short; more heads take more calls."""
+
+
+def _verify_service(
+    client: AuditClient, service: str, anchors: list[str], *, recorded_heads: bool
+) -> dict[str, Any]:
+    chunks = [anchors[i : i + ANCHORS_PER_REQUEST] for i in range(0, len(anchors), ANCHORS_PER_REQUEST)]
+    params: dict[str, Any] = {"recorded_heads": recorded_heads}
+    result: dict[str, Any] = client.get(
+        service, "/audit/verify", {**params, "anchor": chunks[0] if chunks else []}
+    )
+    for chunk in chunks[1:]:
+        more = client.get(service, "/audit/verify", {**params, "anchor": chunk})
+        missing = [p for p in more["problems"] if p["kind"] == "head_missing"]
+        result["problems"] += missing
+        result["problems_total"] += len(missing)
+        result["ok"] = result["ok"] and not missing
+    return result
+
+
+def _trusted_keys(client: AuditClient, given: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The keys the records must be signed with: the auditor's own (--heads-key), else what the
+    services publish now (said in the output: pinning the key is the auditor's safeguard)."""
+    if given:
+        return dict.fromkeys(SERVICES, given), []
+    keys: dict[str, list[str]] = {}
+    notes = []
+    for service in SERVICES:
+        published = client.get(service, "/audit/chain-heads", {"limit": 0})
+        keys[service] = [published["public_key"]] if published.get("public_key") else []
+        notes.append(
+            f"{service}: handtekeningen gecontroleerd met de sleutel die de dienst nu publiceert "
+            f"({published.get('key_id') or 'geen'}); leg die sleutel vast en geef hem mee met --heads-key."
+        )
+    return keys, notes
+
+
 @app.command()
 def verify(
     token: Token = None,
@@ -135,24 +174,66 @@ def verify(
             help="Eerder vastgelegde ketenkop, DIENST=<nummer>:<hash>, bv. casework=120:ab12…; herhaalbaar."
         ),
     ] = None,
+    heads: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--heads",
+            help=(
+                "Uw kopie van de vastgelegde ketenkoppen (<dienst>-chain-heads.jsonl); herhaalbaar. Elke "
+                "handtekening wordt gecontroleerd en elke ketenkop moet nog in de keten staan."
+            ),
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    heads_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--heads-key",
+            help="Publieke sleutel (base64) waarmee de ketenkoppen ondertekend moeten zijn; herhaalbaar.",
+        ),
+    ] = None,
 ) -> None:
     """Controleer de hashketens van de gebeurtenissen van zaken en signalen; exitcode 1 bij afwijkingen."""
-    anchors: dict[str, list[str]] = {"casework": [], "signals": []}
+    anchors: dict[str, list[str]] = {service: [] for service in SERVICES}
     for item in anchor or []:
         service, _, given = item.partition("=")
         if service not in anchors or not given:
             return _fail(f"Ketenkop {item!r}: gebruik casework=<nummer>:<hash> of signals=<nummer>:<hash>.")
         anchors[service].append(given)
     results: dict[str, Any] = {}
+    notes: list[str] = []
+    recorded: RecordedHeads | None = None
     try:
         with _client(token) as client:
+            if heads:
+                trusted, notes = _trusted_keys(client, heads_key or [])
+                try:
+                    recorded = read_heads(heads, trusted)
+                except (OSError, UnicodeDecodeError) as exc:
+                    return _fail(f"De ketenkoppen zijn niet te lezen: {exc}")
+                for service in SERVICES:
+                    anchors[service] += [a for a in recorded.anchors[service] if a not in anchors[service]]
             for service in ("casework", "signals"):
-                results[service] = client.get(service, "/audit/verify", {"anchor": anchors[service]})
+                # with --heads the auditor's copy is what counts, not the service's own file
+                results[service] = _verify_service(
+                    client, service, anchors[service], recorded_heads=not heads
+                )
     except AuditError as exc:
         return _fail(str(exc))
-    ok = all(r["ok"] for r in results.values())
+    if recorded is not None:
+        for service, result in results.items():
+            result["recorded_heads_checked"] = recorded.records[service]
+            if recorded.problems[service]:
+                result["problems"] += recorded.problems[service]
+                result["problems_total"] += len(recorded.problems[service])
+                result["ok"] = False
+    ok = all(r["ok"] for r in results.values()) and not (recorded and recorded.unreadable)
     if as_json:
-        _print_json({"ok": ok, "services": results})
+        _print_json(
+            {"ok": ok, "services": results, "unreadable_heads": recorded.unreadable if recorded else []}
+        )
     else:
         for service, result in results.items():
             chain_head = result.get("head") or {}
@@ -165,15 +246,24 @@ def verify(
                 f"{result['aggregates_checked']} aggregaten gecontroleerd"
             )
             typer.echo(f"  ketenkop: {head_text}")
+            typer.echo(
+                f"  vastgelegde ketenkoppen gecontroleerd: {result.get('recorded_heads_checked', 0)}"
+                + (" (uit uw bestanden)" if heads else " (uit het bestand van de dienst)")
+            )
             for problem in result["problems"]:
                 typer.echo(f"  - [{FINDINGS.get(problem['kind'], problem['kind'])}] {problem['detail']}")
+        for line in recorded.unreadable if recorded else []:
+            typer.echo(f"- [onleesbaar] {line}")
+        for note in notes:
+            typer.echo(note)
         typer.echo(
             "\nAlles in orde."
             if ok
-            else "\nDe gebeurtenissen zijn na het vastleggen veranderd: zie hierboven."
+            else "\nDe gebeurtenissen of de vastgelegde ketenkoppen zijn na het vastleggen veranderd: zie hierboven."
         )
         typer.echo(
-            "Leg de ketenkoppen buiten het systeem vast en geef ze een volgende keer mee met --anchor."
+            "Bewaar de ketenkoppen buiten het systeem en geef ze een volgende keer mee met --heads "
+            "(of losse koppen met --anchor)."
         )
     if not ok:
         raise typer.Exit(1)

@@ -32,6 +32,7 @@ FINDINGS = {
     "reordered": "verplaatst",
     "unchained": "niet geketend",
     "head_missing": "ketenkop ontbreekt",
+    "bad_signature": "handtekening ongeldig",
 }
 
 FIELDS = {
