@@ -351,3 +351,39 @@ async def test_any_day_instant_or_integer_is_answered_200_or_422_never_500(
         and 0 <= offset <= MAX_OFFSET
     )
     assert response.status_code == (200 if in_range else 422), response.text
+
+
+# --- what the framework refuses, in Dutch with a rule id (issue 15) --------------------------------
+
+
+async def test_a_body_that_is_not_utf8_is_refused_in_dutch_with_its_rule(app: tuple[FastAPI, str]) -> None:
+    service, private = app
+    async with client(service) as http:
+        response = await http.post(
+            f"/pupils/{PUPIL_ID}/signals",
+            content=b'{"description": "blauwe plek \xff\xfe"}',
+            headers={**bearer(private), "Content-Type": "application/json"},
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "urn:meldcode:rule:request-unreadable",
+        "title": "Ongeldig verzoek",
+        "status": 400,
+        "detail": "De inhoud van het verzoek kan niet worden gelezen: stuur JSON in UTF-8.",
+        "rule": "request-unreadable",
+    }
+
+
+async def test_an_unknown_path_or_method_is_refused_in_dutch_with_its_rule(app: tuple[FastAPI, str]) -> None:
+    service, private = app
+    async with client(service) as http:
+        unknown = await http.get("/nergens", headers=bearer(private))
+        wrong_method = await http.delete("/search")
+    assert (unknown.status_code, unknown.json()["rule"], unknown.json()["title"]) == (
+        404,
+        "not-found",
+        "Niet gevonden",
+    )
+    assert (wrong_method.status_code, wrong_method.json()["rule"]) == (405, "method-not-allowed")
+    assert wrong_method.headers["Allow"] == "GET"
+    assert wrong_method.json()["detail"] == "Dit adres kan dit soort verzoek niet verwerken."

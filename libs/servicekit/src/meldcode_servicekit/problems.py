@@ -6,6 +6,7 @@ or `errors[].field` for programs. They never carry stack traces or personal data
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -93,6 +94,34 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    rule: str
+    title: str
+    detail: str
+
+
+HTTP_REFUSALS: dict[int, Refusal] = {
+    400: Refusal(
+        rule="request-unreadable",
+        title="Ongeldig verzoek",
+        detail="De inhoud van het verzoek kan niet worden gelezen: stuur JSON in UTF-8.",
+    ),
+    401: Refusal(rule="unauthenticated", title="Niet ingelogd", detail="Log in om verder te gaan."),
+    403: Refusal(rule="forbidden", title="Geen toegang", detail="U hebt geen toegang tot dit onderdeel."),
+    404: Refusal(rule="not-found", title="Niet gevonden", detail="Dit adres bestaat niet."),
+    405: Refusal(
+        rule="method-not-allowed",
+        title="Methode niet toegestaan",
+        detail="Dit adres kan dit soort verzoek niet verwerken.",
+    ),
+}
+"""What the web framework itself refuses (a body that is no UTF-8, an unknown path or method),
+said in Dutch with a rule id like every other refusal."""
+OTHER_HTTP_REFUSAL = Refusal(
+    rule="request-refused", title="Verzoek niet verwerkt", detail="Het verzoek kan niet worden verwerkt."
+)
+
 REFUSALS = {401: "unauthenticated", 403: "forbidden", 404: "not-found"}
 """The refusals written to the service log (ADR 8), with the reason used when no rule is given."""
 
@@ -152,8 +181,11 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        log_refusal(request, exc.status_code, None)
-        return problem_response(exc.status_code, str(exc.detail), str(exc.detail))
+        refusal = HTTP_REFUSALS.get(exc.status_code, OTHER_HTTP_REFUSAL)
+        log_refusal(request, exc.status_code, refusal.rule)
+        return problem_response(
+            exc.status_code, refusal.title, refusal.detail, rule=refusal.rule, headers=dict(exc.headers or {})
+        )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
