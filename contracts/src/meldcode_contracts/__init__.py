@@ -65,7 +65,9 @@ from .topics import (
     CASEWORK_EVENTS,
     EVENT_TOPICS,
     NOTIFICATIONS_EVENTS,
+    SERVICE_TOPICS,
     SIGNALS_EVENTS,
+    TopicRights,
     dead_letter_topic,
 )
 
@@ -83,6 +85,7 @@ __all__ = [
     "NOTICE_EVENTS",
     "NOTIFICATIONS_EVENTS",
     "SCHEMA_VERSION",
+    "SERVICE_TOPICS",
     "SIGNALS_EVENTS",
     "Actor",
     "AmkNotified",
@@ -136,6 +139,7 @@ __all__ = [
     "SignalRecordedPayload",
     "SignalSource",
     "SourceKind",
+    "TopicRights",
     "VeiligThuisAdviceRequested",
     "VeiligThuisFeedbackReceived",
     "ZorgteamInvitationWithdrawn",
