@@ -82,7 +82,11 @@ def all_acls(
 
 def admin_config(kafka: KafkaConnection) -> dict[str, str]:
     """librdkafka's settings for the same connection."""
-    config = {"bootstrap.servers": kafka.bootstrap_servers, "security.protocol": kafka.security_protocol}
+    config = {
+        "bootstrap.servers": kafka.bootstrap_servers,
+        "security.protocol": kafka.security_protocol,
+        "log_level": "3",  # errors only; librdkafka logs to stderr
+    }
     if kafka.sasl:
         assert kafka.username and kafka.password
         config |= {
