@@ -8,6 +8,7 @@ import sys
 import time
 
 from aiokafka.admin import AIOKafkaAdminClient
+
 from meldcode_servicekit.settings import ServiceSettings
 
 

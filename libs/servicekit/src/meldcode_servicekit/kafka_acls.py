@@ -30,6 +30,7 @@ from confluent_kafka.admin import (
     ResourcePatternType,
     ResourceType,
 )
+
 from meldcode_contracts import SERVICE_TOPICS, TopicRights
 
 from .kafka_connection import SASL_MECHANISM, KafkaConnection
@@ -44,9 +45,7 @@ def principal(service: str) -> str:
     return f"User:{service}"
 
 
-def service_acls(
-    rights: TopicRights, *, topic_prefix: str = "", group_prefix: str = ""
-) -> list[AclBinding]:
+def service_acls(rights: TopicRights, *, topic_prefix: str = "", group_prefix: str = "") -> list[AclBinding]:
     """The ACLs of one service's principal."""
     who = principal(rights.service)
 

@@ -47,7 +47,13 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
             await stack.enter_async_context(background_work(app, settings, clock))
             handle = make_handler(settings.terms(), frozenset(settings.jgz_partners), clock)
             await stack.enter_async_context(
-                event_consumer(app, settings, service="notifications", topics=SERVICE_TOPICS["notifications"].consumes, handle=handle)
+                event_consumer(
+                    app,
+                    settings,
+                    service="notifications",
+                    topics=SERVICE_TOPICS["notifications"].consumes,
+                    handle=handle,
+                )
             )
             log.info("service_started", port=settings.http_port)
             yield

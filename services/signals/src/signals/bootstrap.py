@@ -58,7 +58,11 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             )
             await stack.enter_async_context(
                 event_consumer(
-                    app, settings, service="signals", topics=SERVICE_TOPICS["signals"].consumes, handle=handle_event
+                    app,
+                    settings,
+                    service="signals",
+                    topics=SERVICE_TOPICS["signals"].consumes,
+                    handle=handle_event,
                 )
             )
             await stack.enter_async_context(retention_work(app, settings))
