@@ -84,6 +84,11 @@ async def test_a_service_cannot_produce_to_another_services_topic(
         await _produce(scram_kafka.connection(service), topic)
 
 
+async def _join_and_read(consumer: AIOKafkaConsumer) -> None:
+    await consumer.start()
+    await consumer.getone()
+
+
 async def test_a_service_reads_what_it_consumes_in_its_own_group_only(
     scram_kafka: ScramKafka, all_topics_exist: None
 ) -> None:
@@ -106,8 +111,7 @@ async def test_a_service_reads_what_it_consumes_in_its_own_group_only(
     )
     try:
         with pytest.raises(GroupAuthorizationFailedError):
-            await foreign.start()
-            await foreign.getone()
+            await _join_and_read(foreign)
     finally:
         await foreign.stop()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,12 @@ _NOT_INHERITED = ("KAFKA_", "MELDCODE_TOPIC_PREFIX", "MELDCODE_GROUP_PREFIX", "M
 @dataclass(frozen=True)
 class ScramKafka:
     address: str
-    credentials_dir: Path
+    credentials_dir: Path | None
 
     def connection(self, principal: str) -> KafkaConnection:
         """How `principal` (a service, or `admin`) connects, with its own password."""
+        if self.credentials_dir is None:
+            return KafkaConnection(self.address)
         values = _read_env_file(self.credentials_dir / f"{principal}.env")
         return KafkaConnection(
             bootstrap_servers=self.address,
@@ -48,9 +51,8 @@ def _read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_INHERITED)}
-    return env | {
+def _default_env() -> dict[str, str]:
+    return {
         "MELDCODE_RUN_DIR": os.environ.get(
             "MELDCODE_TEST_SCRAM_KAFKA_RUN_DIR", str(_REPO_ROOT / ".run" / "test-scram")
         ),
@@ -58,26 +60,37 @@ def _env() -> dict[str, str]:
         "MELDCODE_KAFKA_CONTROLLER_PORT": os.environ.get(
             "MELDCODE_TEST_SCRAM_KAFKA_CONTROLLER_PORT", "19113"
         ),
-        "MELDCODE_KAFKA_HEAP": "384m",
         "MELDCODE_KAFKA_AUTH": "scram",
     }
 
 
-def _kafka_sh(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", str(_KAFKA_SH), *args], capture_output=True, text=True, timeout=600, check=False, env=_env()
-    )
+@contextmanager
+def own_kafka(settings: dict[str, str] | None = None) -> Iterator[ScramKafka]:
+    """Start (or reuse) a broker of its own through kafka.sh, yield it, stop it if started here.
+
+    `settings`: kafka.sh's MELDCODE_* variables (run dir, ports, MELDCODE_KAFKA_AUTH); default: the
+    SCRAM broker of the tests. Without authentication `credentials_dir` is None."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_INHERITED)}
+    env = inherited | {"MELDCODE_KAFKA_HEAP": "384m"} | (settings or _default_env())
+
+    def kafka_sh(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", str(_KAFKA_SH), *args], capture_output=True, text=True, timeout=600, check=False, env=env
+        )
+
+    started = kafka_sh("status").returncode != 0
+    result = kafka_sh("start")
+    if result.returncode != 0:
+        raise RuntimeError(f"kafka.sh start failed:\n{result.stderr[-3000:]}")
+    scram = env.get("MELDCODE_KAFKA_AUTH") == "scram"
+    credentials = Path(kafka_sh("credentials", "admin").stdout.strip()).parent if scram else None
+    try:
+        yield ScramKafka(address=kafka_sh("address").stdout.strip(), credentials_dir=credentials)
+    finally:
+        if started:
+            kafka_sh("stop")
 
 
 def running_scram_kafka() -> Iterator[ScramKafka]:
-    """Start (or reuse) the broker, yield it, stop it if it was started here."""
-    started = _kafka_sh("status").returncode != 0
-    result = _kafka_sh("start")
-    if result.returncode != 0:
-        raise RuntimeError(f"the SCRAM Kafka did not start:\n{result.stderr[-3000:]}")
-    credentials = Path(_kafka_sh("credentials", "admin").stdout.strip()).parent
-    try:
-        yield ScramKafka(address=_kafka_sh("address").stdout.strip(), credentials_dir=credentials)
-    finally:
-        if started:
-            _kafka_sh("stop")
+    with own_kafka() as kafka:
+        yield kafka
