@@ -8,6 +8,9 @@
 # every service twice (the second replica on its port + 10): consumer groups share the partitions,
 # one relay per service publishes. `bash deploy/local/supervise.sh status` shows the processes.
 set -euo pipefail
+# `make run` talks to Kafka with a SASL/SCRAM principal per service and the ACLs from the contracts;
+# MELDCODE_KAFKA_AUTH=none runs it without (decided when the local Kafka is first formatted).
+export MELDCODE_KAFKA_AUTH="${MELDCODE_KAFKA_AUTH:-scram}"
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$MELDCODE_ROOT"
 mode="${1:-demo}"

@@ -22,7 +22,8 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 
-from confluent_kafka.admin import (
+# The documented import path; the package has no __all__, hence the ignore for mypy's re-export check.
+from confluent_kafka.admin import (  # type: ignore[attr-defined]
     AclBinding,
     AclOperation,
     AclPermissionType,
@@ -79,9 +80,9 @@ def all_acls(
     ]
 
 
-def admin_config(kafka: KafkaConnection) -> dict[str, str]:
+def admin_config(kafka: KafkaConnection) -> dict[str, str | int | float | bool]:
     """librdkafka's settings for the same connection."""
-    config = {
+    config: dict[str, str | int | float | bool] = {
         "bootstrap.servers": kafka.bootstrap_servers,
         "security.protocol": kafka.security_protocol,
         "log_level": "3",  # errors only; librdkafka logs to stderr
@@ -110,9 +111,9 @@ def apply_acls(kafka: KafkaConnection, bindings: Iterable[AclBinding]) -> int:
 def describe(binding: AclBinding) -> dict[str, str]:
     return {
         "principal": binding.principal,
-        "resource": binding.restype.name.lower(),
+        "resource": ResourceType(binding.restype).name.lower(),
         "name": binding.name,
-        "operation": binding.operation.name.lower(),
+        "operation": AclOperation(binding.operation).name.lower(),
     }
 
 
