@@ -9,7 +9,7 @@ signals service's principal on its own topic, with the services' idempotent prod
 - connect: start a producer (TCP, SASL handshake, metadata) and stop it, `--connects` times;
 - round trip: `--round-trips` sequential send-and-wait of one 1 KiB message (a relay's latency);
 - throughput: `--messages` 1 KiB messages sent pipelined, then one consumer reads them back.
-Prints both and the ratio scram / anchor; the last line is one JSON object with every figure.
+Alternates the two `--repeats` times; prints the medians and the ratio scram / anchor; the last line is one JSON object with every figure.
 Other ports: MELDCODE_BENCH_KAFKA_PORT (plain; +1 controller) and MELDCODE_BENCH_SCRAM_KAFKA_PORT.
 TLS (SASL_SSL) is not measured: the local broker has no TLS listener (docs/operations.md).
 """
@@ -74,13 +74,13 @@ async def round_trips(kafka: KafkaConnection, topic: str, n: int) -> list[float]
 
 async def throughput(kafka: KafkaConnection, topic: str, n: int) -> tuple[float, float]:
     """Messages per second produced, and consumed back from where this run began (no group)."""
-    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-    consumer.assign(partitions)
-    begin = await consumer.end_offsets(partitions)
     producer = idempotent_producer(kafka, "bench-throughput")
     await producer.start()
+    partitions = [TopicPartition(topic, p) for p in sorted(await producer.partitions_for(topic))]
+    consumer = AIOKafkaConsumer(**kafka.client_options(), group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    consumer.assign(partitions)
+    begin = await consumer.end_offsets(partitions)
     try:
         started = time.perf_counter()
         futures = [await producer.send(topic, PAYLOAD) for _ in range(n)]
@@ -93,7 +93,10 @@ async def throughput(kafka: KafkaConnection, topic: str, n: int) -> tuple[float,
             consumer.seek(tp, offset)
         started = time.perf_counter()
         seen = 0
+        deadline = time.monotonic() + 120
         while seen < n:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"read {seen} of the {n} messages back within 120 s")
             batch = await consumer.getmany(timeout_ms=1000, max_records=5000)
             seen += sum(len(records) for records in batch.values())
         consumed = n / (time.perf_counter() - started)
@@ -127,15 +130,24 @@ async def main() -> None:
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--round-trips", type=int, default=300)
     parser.add_argument("--connects", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3, help="alternating runs; the median is shown")
     args = parser.parse_args()
-    results: dict[str, Any] = {"messages": args.messages, "round_trips": args.round_trips}
+    results: dict[str, Any] = {
+        "messages": args.messages,
+        "round_trips": args.round_trips,
+        "repeats": args.repeats,
+    }
     with (
         own_kafka(broker_settings("none", "MELDCODE_BENCH_KAFKA_PORT", 19122)) as plain,
         own_kafka(broker_settings("scram", "MELDCODE_BENCH_SCRAM_KAFKA_PORT", 19132)) as scram,
     ):
         anchor = plain.connection("signals")
-        results["anchor"] = await workload(anchor, anchor, args)
-        results["scram"] = await workload(scram.connection("signals"), scram.connection("admin"), args)
+        runs: dict[str, list[dict[str, float]]] = {"anchor": [], "scram": []}
+        for _ in range(args.repeats):  # alternated, so a slow moment of the machine hits both
+            runs["anchor"].append(await workload(anchor, anchor, args))
+            runs["scram"].append(await workload(scram.connection("signals"), scram.connection("admin"), args))
+    for kind, measured in runs.items():
+        results[kind] = {name: statistics.median(run[name] for run in measured) for name in measured[0]}
     results["scram_vs_anchor"] = {
         name: round(results["scram"][name] / value, 2) if value else None
         for name, value in results["anchor"].items()
