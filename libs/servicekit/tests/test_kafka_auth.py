@@ -5,6 +5,8 @@ Against a real broker with SASL/SCRAM and the ACLs generated from the contracts'
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 
 import pytest
@@ -15,12 +17,15 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 from confluent_kafka.admin import AclOperation, ResourceType
+from faststream.kafka import KafkaMessage
 
-from meldcode_contracts import ALL_TOPICS, SERVICE_TOPICS, dead_letter_topic
+from meldcode_contracts import ALL_TOPICS, SERVICE_TOPICS, SIGNALS_EVENTS, dead_letter_topic
+from meldcode_servicekit.consuming import consumer_broker
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.kafka_acls import all_acls, principal, service_acls
 from meldcode_servicekit.kafka_connection import KafkaConnection
 from meldcode_servicekit.settings import ServiceSettings
+from meldcode_testkit import eventually
 from meldcode_testkit.scram_kafka import ScramKafka
 
 OTHERS_TOPICS = [
@@ -125,3 +130,43 @@ async def test_a_wrong_password_is_refused(scram_kafka: ScramKafka) -> None:
     with pytest.raises(KafkaConnectionError):
         await producer.start()
     await producer.stop()
+
+
+async def test_the_services_faststream_consumer_authenticates_with_the_settings(
+    scram_kafka: ScramKafka, all_topics_exist: None
+) -> None:
+    casework = scram_kafka.connection("casework")
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=casework.bootstrap_servers,
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_username=casework.username,
+        kafka_password=casework.password,
+    )
+    marker = uuid.uuid4().bytes
+    received = asyncio.Event()
+    broker = consumer_broker(settings, "casework")
+
+    @broker.subscriber(SIGNALS_EVENTS, group_id="meldcode-casework", auto_offset_reset="latest")
+    async def handle(message: KafkaMessage) -> None:
+        if message.body == marker:
+            received.set()
+
+    await broker.start()
+    try:
+        producer = idempotent_producer(scram_kafka.connection("signals"), "test-kafka-auth")
+        await producer.start()
+        try:
+            await eventually(lambda: _send_and_see(producer, marker, received), timeout=60)
+        finally:
+            await producer.stop()
+    finally:
+        await broker.stop()
+
+
+async def _send_and_see(producer: AIOKafkaProducer, marker: bytes, received: asyncio.Event) -> bool:
+    """Sends the marker (again: one sent before the group's first assignment at the latest offset
+    is not read) and tells whether the consumer has seen one."""
+    await producer.send_and_wait(SIGNALS_EVENTS, key=b"k", value=marker)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(received.wait(), timeout=1)
+    return received.is_set()
