@@ -34,7 +34,10 @@ wait_ready() {
   as_admin "$MELDCODE_PYTHON" "$MELDCODE_ROOT/deploy/local/wait_kafka.py" "$1" "${2:-90}"
 }
 
-scram() { [ "$MELDCODE_KAFKA_AUTH" = scram ] && [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; }
+# A broker formatted with SCRAM keeps it (its credentials are in the run dir), whatever the setting.
+scram() {
+  { [ "$MELDCODE_KAFKA_AUTH" = scram ] || [ -f "$credentials/admin.env" ]; } && [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]
+}
 
 as_admin() {
   # Runs a client as the super user (KAFKA_* settings of servicekit) when the broker has SASL.

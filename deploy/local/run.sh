@@ -37,6 +37,10 @@ for name in postgres.sh kafka.sh; do
   bash "deploy/local/$name" start
 done
 kafka=$(bash deploy/local/kafka.sh address)
+declare -A KAFKA_CREDENTIALS=()  # asked before KAFKA_BOOTSTRAP_SERVERS is exported (kafka.sh: an outside broker)
+for svc in "${SERVICES[@]}"; do
+  KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
+done
 "$MELDCODE_PYTHON" -m meldcode_servicekit.devtokens keygen "$keys" >/dev/null
 
 for svc in "${SERVICES[@]}"; do
