@@ -7,7 +7,7 @@ MELDCODE_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/meldcode
 UV := $(shell command -v uv 2>/dev/null || echo $(MELDCODE_CACHE_DIR)/uv/bin/uv)
 export MELDCODE_CACHE_DIR
 
-.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench faults reconcile
+.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench bench-kafka-auth faults reconcile
 
 setup:
 	@bash deploy/local/setup.sh
@@ -42,6 +42,10 @@ contracts: setup
 
 bench: setup
 	@bash deploy/local/run.sh --bench
+
+# What Kafka authentication (SASL/SCRAM + ACLs) costs: the same workload with it off and on (brokers of its own).
+bench-kafka-auth: setup
+	"$(UV)" run python bench/kafka_auth_cost.py
 
 # Each fault of the fault suite with a few hundred writes, as a table (servers of its own).
 faults: setup

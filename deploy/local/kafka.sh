@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Single-node Apache Kafka (KRaft, combined broker+controller) as a local process.
-#   kafka.sh fetch | start | stop | status | address
+#   kafka.sh fetch | start | stop | status | address | credentials PRINCIPAL
+# MELDCODE_KAFKA_AUTH=scram (what `make run` uses): clients authenticate with SASL/SCRAM-SHA-512 and
+# the StandardAuthorizer allows only what the ACLs generated from the contracts' topic map allow
+# (meldcode_servicekit.kafka_acls). One principal per service plus `admin` (super user, for setup
+# and operators); their random passwords are made at the first start into $run/credentials/, one
+# env file per principal (`kafka.sh credentials signals` prints its path), and put into the
+# cluster's metadata when the storage is formatted. MELDCODE_KAFKA_AUTH=none: no authentication.
 # Jars come from Maven Central via deploy/local/kafka/pom.xml into $MELDCODE_CACHE_DIR.
 # If KAFKA_BOOTSTRAP_SERVERS is set, that broker is used and nothing is started.
 set -euo pipefail
@@ -10,6 +16,7 @@ libs="$MELDCODE_CACHE_DIR/kafka-$MELDCODE_KAFKA_VERSION/libs"
 run="$MELDCODE_RUN_DIR/kafka"
 pidfile="$run/kafka.pid"
 address="127.0.0.1:$MELDCODE_KAFKA_PORT"
+credentials="$run/credentials"
 
 fetch() {
   if [ -f "$libs/.complete" ]; then return 0; fi
@@ -24,7 +31,80 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 wait_ready() {
   # Ask the broker itself (metadata request through a real client), do not sleep-and-hope.
-  "$MELDCODE_PYTHON" "$MELDCODE_ROOT/deploy/local/wait_kafka.py" "$1" "${2:-90}"
+  as_admin "$MELDCODE_PYTHON" "$MELDCODE_ROOT/deploy/local/wait_kafka.py" "$1" "${2:-90}"
+}
+
+# A broker formatted with SCRAM keeps it (its credentials are in the run dir), whatever the setting.
+scram() {
+  { [ "$MELDCODE_KAFKA_AUTH" = scram ] || [ -f "$credentials/admin.env" ]; } && [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]
+}
+
+as_admin() {
+  # Runs a client as the super user (KAFKA_* settings of servicekit) when the broker has SASL.
+  if scram; then (. "$credentials/admin.env"; "$@"); else "$@"; fi
+}
+
+make_credentials() {
+  [ -f "$credentials/admin.env" ] && return 0
+  if [ -f "$run/data/meta.properties" ]; then
+    echo "kafka: $run/data is formatted but $credentials is missing; stop and remove $run to start afresh" >&2
+    exit 1
+  fi
+  (umask 077; mkdir -p "$credentials"
+   for principal in admin $("$MELDCODE_PYTHON" -m meldcode_servicekit.kafka_acls principals); do
+     cat > "$credentials/$principal.env" <<ENV
+export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_USERNAME=$principal
+export KAFKA_SASL_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+ENV
+   done)
+}
+
+password_of() { (. "$credentials/$1.env"; printf '%s' "$KAFKA_SASL_PASSWORD"); }
+
+security_properties() {
+  if ! scram; then
+    cat <<PROPS
+listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+PROPS
+    return
+  fi
+  local admin; admin=$(password_of admin)
+  # SCRAM on the client listener (credentials live in the cluster metadata); PLAIN with a static
+  # admin user on the controller listener, which SCRAM cannot serve (its credentials are metadata).
+  cat <<PROPS
+listeners=SASL_PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
+PROPS
+}
+
+apply_acls() {
+  # Every start: the ACLs follow the contracts' topic map of this checkout (adding is idempotent).
+  if scram; then
+    as_admin env KAFKA_BOOTSTRAP_SERVERS="$address" "$MELDCODE_PYTHON" -m meldcode_servicekit.kafka_acls apply >&2
+  fi
+}
+
+scram_arguments() {
+  scram || return 0
+  for file in "$credentials"/*.env; do
+    local principal; principal=$(basename "$file" .env)
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=$principal,password=$(password_of "$principal")]"
+  done
 }
 
 start() {
@@ -32,18 +112,16 @@ start() {
     echo "kafka: using the broker at KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" >&2
     wait_ready "$KAFKA_BOOTSTRAP_SERVERS"; return
   fi
-  if running; then wait_ready "$address"; echo "kafka: already running at $address" >&2; return; fi
+  if running; then wait_ready "$address"; apply_acls; echo "kafka: already running at $address" >&2; return; fi
   fetch
   mkdir -p "$run/data" "$run/logs"
-  cat > "$run/server.properties" <<PROPS
+  if scram; then make_credentials; fi
+  (umask 077; cat > "$run/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+$(security_properties)
 log.dirs=$run/data
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -58,12 +136,14 @@ auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 log.retention.ms=-1
 PROPS
+  )
   local cp="$libs/*"
   if [ ! -f "$run/data/meta.properties" ]; then
+    local scram_args=(); mapfile -t scram_args < <(scram_arguments)
     java -cp "$cp" -Dlog4j2.configurationFile="$MELDCODE_ROOT/deploy/local/kafka/log4j2.properties" \
       -Dkafka.logs.dir="$run/logs" kafka.tools.StorageTool format \
       -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
-      -c "$run/server.properties" >"$run/logs/format.log" 2>&1
+      -c "$run/server.properties" "${scram_args[@]}" >"$run/logs/format.log" 2>&1
   fi
   nohup java -Xms"$MELDCODE_KAFKA_HEAP" -Xmx"$MELDCODE_KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$MELDCODE_ROOT/deploy/local/kafka/log4j2.properties" \
@@ -75,7 +155,8 @@ PROPS
     tail -n 30 "$run/logs/server.log" "$run/logs/stdout.log" >&2 || true
     exit 1
   fi
-  echo "kafka: ready at $address" >&2
+  apply_acls
+  echo "kafka: ready at $address${MELDCODE_KAFKA_AUTH:+ (authentication: $MELDCODE_KAFKA_AUTH)}" >&2
 }
 
 stop() {
@@ -94,5 +175,9 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running at $address"; else echo "stopped"; exit 3; fi ;;
   address) echo "${KAFKA_BOOTSTRAP_SERVERS:-$address}" ;;
-  *) echo "usage: $0 fetch|start|stop|status|address" >&2; exit 2 ;;
+  credentials)
+    scram || { echo "kafka: MELDCODE_KAFKA_AUTH is not scram (or an outside broker is used)" >&2; exit 3; }
+    [ -f "$credentials/${2:-}.env" ] || { echo "kafka: no credentials for '${2:-}' in $credentials" >&2; exit 1; }
+    echo "$credentials/$2.env" ;;
+  *) echo "usage: $0 fetch|start|stop|status|address|credentials PRINCIPAL" >&2; exit 2 ;;
 esac

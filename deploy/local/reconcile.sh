@@ -15,6 +15,10 @@ for svc in "${SERVICES[@]}"; do
   env_name="${svc^^}_DATABASE_URL"
   if [ -z "${!env_name:-}" ]; then export "$env_name=$(bash deploy/local/postgres.sh url "meldcode_$svc")"; fi
 done
+declare -A KAFKA_CREDENTIALS=()  # each service's own Kafka principal, when the local Kafka has SCRAM
+for svc in "${SERVICES[@]}"; do
+  KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
+done
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-$(bash deploy/local/kafka.sh address)}"
 if [ -z "${MELDCODE_KEYSTORE_URL:-}" ]; then export MELDCODE_KEYSTORE_URL="$(bash deploy/local/postgres.sh url meldcode_keys)"; fi
 if [ -z "${MELDCODE_MASTER_KEY:-}" ]; then
@@ -30,7 +34,8 @@ fi
 worst=0
 for svc in "${SERVICES[@]}"; do
   set +e
-  "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" reconcile "$@"
+  (if [ -n "${KAFKA_CREDENTIALS[$svc]}" ]; then . "${KAFKA_CREDENTIALS[$svc]}"; fi
+   exec "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" reconcile "$@")
   code=$?
   set -e
   if [ "$code" -gt 1 ]; then echo "$svc: reconcile failed (exit code $code)" >&2; code=2; fi

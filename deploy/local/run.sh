@@ -8,6 +8,9 @@
 # every service twice (the second replica on its port + 10): consumer groups share the partitions,
 # one relay per service publishes. `bash deploy/local/supervise.sh status` shows the processes.
 set -euo pipefail
+# `make run` talks to Kafka with a SASL/SCRAM principal per service and the ACLs from the contracts;
+# MELDCODE_KAFKA_AUTH=none runs it without (decided when the local Kafka is first formatted).
+export MELDCODE_KAFKA_AUTH="${MELDCODE_KAFKA_AUTH:-scram}"
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$MELDCODE_ROOT"
 mode="${1:-demo}"
@@ -34,6 +37,10 @@ for name in postgres.sh kafka.sh; do
   bash "deploy/local/$name" start
 done
 kafka=$(bash deploy/local/kafka.sh address)
+declare -A KAFKA_CREDENTIALS=()  # asked before KAFKA_BOOTSTRAP_SERVERS is exported (kafka.sh: an outside broker)
+for svc in "${SERVICES[@]}"; do
+  KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
+done
 "$MELDCODE_PYTHON" -m meldcode_servicekit.devtokens keygen "$keys" >/dev/null
 
 for svc in "${SERVICES[@]}"; do

@@ -1,4 +1,6 @@
-"""Wait until a Kafka broker answers a metadata request: `wait_kafka.py HOST:PORT [SECONDS]`."""
+"""Wait until a Kafka broker answers a metadata request: `wait_kafka.py HOST:PORT [SECONDS]`.
+
+Authenticates with the KAFKA_SECURITY_PROTOCOL / KAFKA_SASL_* settings of the environment, if any."""
 
 import asyncio
 import logging
@@ -7,9 +9,12 @@ import time
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from meldcode_servicekit.settings import ServiceSettings
+
 
 async def broker_answers(bootstrap: str) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    kafka = ServiceSettings(kafka_bootstrap_servers=bootstrap).kafka
+    admin = AIOKafkaAdminClient(**kafka.client_options(), request_timeout_ms=3000)
     try:
         await admin.start()
         await admin.list_topics()

@@ -66,7 +66,9 @@ from .topics import (
     CASEWORK_EVENTS,
     EVENT_TOPICS,
     NOTIFICATIONS_EVENTS,
+    SERVICE_TOPICS,
     SIGNALS_EVENTS,
+    TopicRights,
     dead_letter_topic,
 )
 
@@ -84,6 +86,7 @@ __all__ = [
     "NOTICE_EVENTS",
     "NOTIFICATIONS_EVENTS",
     "SCHEMA_VERSION",
+    "SERVICE_TOPICS",
     "SIGNALS_EVENTS",
     "Actor",
     "AmkNotified",
@@ -137,6 +140,7 @@ __all__ = [
     "SignalRecordedPayload",
     "SignalSource",
     "SourceKind",
+    "TopicRights",
     "UnknownEventType",
     "UnsupportedSchemaVersion",
     "VeiligThuisAdviceRequested",

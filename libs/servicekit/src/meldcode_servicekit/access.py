@@ -137,8 +137,8 @@ def _user_agent(request: Request | None) -> str | None:
 async def access_log(app: FastAPI, settings: ServiceSettings, *, service: str) -> AsyncIterator[AccessLog]:
     """`app.state.access_log`: the service's access-log publisher, for the lifetime of the app."""
     topic = settings.topic(ACCESS_LOG_EVENTS)
-    await ensure_topics(settings.kafka_bootstrap_servers, [topic])
-    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{service}-access")
+    await ensure_topics(settings.kafka, [topic])
+    producer = idempotent_producer(settings.kafka, f"meldcode-{service}-access")
     await producer.start()
     try:
         app.state.access_log = AccessLog(

@@ -410,6 +410,7 @@ def consumer_broker(
         middlewares.append(KafkaPrometheusMiddleware(registry=metrics.registry, app_name=service))
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=settings.kafka.faststream_security(),
         client_id=f"meldcode-{service}",
         graceful_timeout=15.0,
         logger=broker_logger(),

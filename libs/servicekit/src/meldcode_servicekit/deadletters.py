@@ -33,6 +33,7 @@ from meldcode_contracts import dead_letter_topic
 from .consuming import REPLAY_HEADER
 from .db import apply_schema, create_pool
 from .kafka import idempotent_producer
+from .kafka_connection import KafkaConnection, connection
 from .settings import ServiceSettings
 
 REPLAY_SCHEMA = [
@@ -138,9 +139,9 @@ def _dead_letter(record: Any) -> DeadLetter:
     )
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[int]:
+async def _partitions(kafka: KafkaConnection | str, topic: str) -> list[int]:
     """The topic's partitions; none when it does not exist (a service that never parked anything)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**connection(kafka).client_options())
     await admin.start()
     try:
         [described] = await admin.describe_topics([topic])
@@ -149,12 +150,12 @@ async def _partitions(bootstrap: str, topic: str) -> list[int]:
     return sorted(p["partition"] for p in described.get("partitions", []))
 
 
-async def read_dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+async def read_dead_letters(kafka: KafkaConnection | str, topic: str) -> list[DeadLetter]:
     """Every message on the dead-letter topic, oldest first per partition (none if it does not exist)."""
-    partitions = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic)]
+    partitions = [TopicPartition(topic, p) for p in await _partitions(kafka, topic)]
     if not partitions:
         return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(**connection(kafka).client_options(), enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -188,7 +189,7 @@ class DeadLetters:
         return pool
 
     async def parked(self) -> list[DeadLetter]:
-        letters = await read_dead_letters(self.settings.kafka_bootstrap_servers, self.topic)
+        letters = await read_dead_letters(self.settings.kafka, self.topic)
         pool = await self._pool()
         try:
             rows = await pool.fetch(
@@ -207,10 +208,10 @@ class DeadLetters:
         self, *, offset: int | None = None, partition: int | None = None, everything: bool = False
     ) -> list[ReplayOutcome]:
         """Replay one dead letter (`offset`, and `partition` when the offset is on several) or all."""
-        letters = await read_dead_letters(self.settings.kafka_bootstrap_servers, self.topic)
+        letters = await read_dead_letters(self.settings.kafka, self.topic)
         chosen = letters if everything else select(letters, offset=offset, partition=partition)
         pool = await self._pool()
-        producer = idempotent_producer(self.settings.kafka_bootstrap_servers, "meldcode-dead-letter-replay")
+        producer = idempotent_producer(self.settings.kafka, "meldcode-dead-letter-replay")
         await producer.start()
         try:
             return [await self._replay_one(pool, producer, letter) for letter in chosen]

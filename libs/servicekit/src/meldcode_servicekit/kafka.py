@@ -1,4 +1,7 @@
-"""Kafka plumbing: topics kept forever, the idempotent producer, readiness."""
+"""Kafka plumbing: topics kept forever, the idempotent producer, readiness.
+
+Every client takes a `KafkaConnection` (address, SASL principal, TLS; `settings.kafka`) or a bare
+address of a broker without authentication."""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from fastapi import FastAPI
 
+from .kafka_connection import KafkaConnection, connection
+
 EVENT_TOPIC_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete"}
 
 
-async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = 3) -> None:
+async def ensure_topics(kafka: KafkaConnection | str, topics: Iterable[str], *, partitions: int = 3) -> None:
     """Create the topics if they are missing; events are kept forever so read models can be rebuilt."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**connection(kafka).client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -29,10 +34,10 @@ async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: in
         await admin.close()
 
 
-def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(kafka: KafkaConnection | str, client_id: str) -> AIOKafkaProducer:
     """acks=all and enable_idempotence: a retried send is written once, in order per partition."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **connection(kafka).client_options(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -41,9 +46,7 @@ def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
 
 
 async def kafka_reachable(app: FastAPI) -> bool:
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=app.state.settings.kafka_bootstrap_servers, request_timeout_ms=2000
-    )
+    admin = AIOKafkaAdminClient(**app.state.settings.kafka.client_options(), request_timeout_ms=2000)
     try:
         await admin.start()
         await admin.list_topics()

@@ -44,6 +44,7 @@ from meldcode_contracts import Envelope, dead_letter_topic, serialize_event
 
 from .consuming import EventConsumer, Handler
 from .deadletters import read_dead_letters
+from .kafka_connection import KafkaConnection, connection
 from .keystore import KeyStore
 from .outbox import Translate, contract_event_id
 from .sealing import seal_event
@@ -188,9 +189,9 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
-async def partition_ends(bootstrap: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
+async def partition_ends(kafka: KafkaConnection | str, topics: Iterable[str]) -> dict[TopicPartition, int]:
     """The high-water mark of every partition of `topics` (topics that do not exist have none)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**connection(kafka).client_options())
     await admin.start()
     try:
         described = await admin.describe_topics(sorted(set(topics)))
@@ -204,7 +205,7 @@ async def partition_ends(bootstrap: str, topics: Iterable[str]) -> dict[TopicPar
     ]
     if not partitions:
         return {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**connection(kafka).client_options(), group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
         return dict(await consumer.end_offsets(partitions))
@@ -212,12 +213,12 @@ async def partition_ends(bootstrap: str, topics: Iterable[str]) -> dict[TopicPar
         await consumer.stop()
 
 
-async def read_until(bootstrap: str, ends: dict[TopicPartition, int]) -> list[TopicMessage]:
+async def read_until(kafka: KafkaConnection | str, ends: dict[TopicPartition, int]) -> list[TopicMessage]:
     """Every message from the beginning of each partition up to (not including) its end in `ends`."""
     wanted = [tp for tp, end in ends.items() if end > 0]
     if not wanted:
         return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**connection(kafka).client_options(), group_id=None, enable_auto_commit=False)
     await consumer.start()
     messages: list[TopicMessage] = []
     try:
@@ -238,9 +239,9 @@ async def read_until(bootstrap: str, ends: dict[TopicPartition, int]) -> list[To
     return sorted(messages, key=lambda m: m.where)
 
 
-async def committed_offsets(bootstrap: str, group: str) -> dict[TopicPartition, int]:
+async def committed_offsets(kafka: KafkaConnection | str, group: str) -> dict[TopicPartition, int]:
     """The consumer group's committed offset per partition (partitions it never committed: absent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**connection(kafka).client_options())
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
@@ -485,7 +486,7 @@ class Findings:
 
 async def reconcile(settings: ServiceSettings, targets: ReconcileTargets, pool: asyncpg.Pool) -> Findings:
     """Compare once. Reads in the order that makes a running service safe to check (module doc)."""
-    bootstrap = settings.kafka_bootstrap_servers
+    bootstrap = settings.kafka
     report = Report(targets.service)
     findings = Findings(report)
     outbox, read_model = targets.outbox, targets.read_model

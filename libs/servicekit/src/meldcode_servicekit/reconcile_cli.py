@@ -88,7 +88,7 @@ async def _repair(
     do_read_model = repair_read_model and targets.read_model is not None and found.replay
     if not (do_topic or do_read_model):
         return repairs
-    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{targets.service}-reconcile")
+    producer = idempotent_producer(settings.kafka, f"meldcode-{targets.service}-reconcile")
     await producer.start()
     try:
         if do_topic and targets.outbox is not None:

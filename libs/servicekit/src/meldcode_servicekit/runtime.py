@@ -63,7 +63,7 @@ async def event_consumer(
     app: FastAPI, settings: ServiceSettings, *, service: str, topics: Sequence[str], handle: Handler
 ) -> AsyncIterator[EventConsumer]:
     """Consume `topics` with `handle` (idempotent, ack after success, poison to the dead-letter topic)."""
-    dlq_producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{service}-dlq")
+    dlq_producer = idempotent_producer(settings.kafka, f"meldcode-{service}-dlq")
     consumer = EventConsumer(
         settings=settings,
         service=service,
@@ -74,7 +74,7 @@ async def event_consumer(
         keystore=getattr(app.state, "keystore", None),
         metrics=metrics_of(app),
     )
-    await ensure_topics(settings.kafka_bootstrap_servers, [*consumer.topics, consumer.dead_letter_topic])
+    await ensure_topics(settings.kafka, [*consumer.topics, consumer.dead_letter_topic])
     broker = consumer_broker(settings, service, metrics_of(app))
     consumer.register(broker)
     await dlq_producer.start()
@@ -99,8 +99,8 @@ async def outbox_relay(
 ) -> AsyncIterator[OutboxRelay]:
     """Relay the application's stored events to `topic` in the background."""
     full_topic = settings.topic(topic)
-    await ensure_topics(settings.kafka_bootstrap_servers, [full_topic])
-    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{name}-relay")
+    await ensure_topics(settings.kafka, [full_topic])
+    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-relay")
     await producer.start()
     relay = OutboxRelay(
         name=name,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .kafka_connection import KafkaConnection
 
 # How long a request waits for a database or key-store connection before it is refused with 503
 # (problems.py): an outage answers fast, it never hangs.
@@ -48,6 +50,29 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:19092",
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"] = Field(
+        default="PLAINTEXT",
+        validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol"),
+        description=(
+            "How the service talks to Kafka: SASL_SSL in production (SCRAM-SHA-512 over TLS), "
+            "SASL_PLAINTEXT on a local broker, PLAINTEXT only for a broker without authentication"
+        ),
+    )
+    kafka_username: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SASL_USERNAME", "kafka_username"),
+        description="The service's own SCRAM principal (its ACLs: docs/security.md); SASL_* only",
+    )
+    kafka_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SASL_PASSWORD", "kafka_password"),
+        description="The principal's SCRAM password, from a secret store",
+    )
+    kafka_ssl_cafile: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SSL_CAFILE", "kafka_ssl_cafile"),
+        description="PEM of the CA that signed the brokers' certificates (*_SSL); unset: the system's CAs",
     )
     topic_prefix: str = Field(
         default="",
@@ -207,6 +232,22 @@ class ServiceSettings(BaseSettings):
             for entry in value:
                 ipaddress.ip_network(str(entry), strict=False)  # ValueError names a wrong entry
         return value
+
+    @field_validator("kafka_password")
+    @classmethod
+    def _no_empty_password(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is None or value.get_secret_value() else None
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """How every Kafka client of the service connects (address, SASL principal, TLS)."""
+        return KafkaConnection(
+            bootstrap_servers=self.kafka_bootstrap_servers,
+            security_protocol=self.kafka_security_protocol,
+            username=self.kafka_username,
+            password=self.kafka_password.get_secret_value() if self.kafka_password else None,
+            ssl_cafile=self.kafka_ssl_cafile,
+        )
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -132,8 +132,8 @@ async def table_outbox_relay(
 ) -> AsyncIterator[TableOutboxRelay]:
     """Relay the service's `event_outbox` in the background (needs `runtime.database` first and
     `TABLE_OUTBOX_SCHEMA` in the schema). `topics` are created if missing."""
-    await ensure_topics(settings.kafka_bootstrap_servers, topics)
-    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"meldcode-{name}-table-relay")
+    await ensure_topics(settings.kafka, topics)
+    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-table-relay")
     await producer.start()
     relay = TableOutboxRelay(
         name=name,

@@ -33,6 +33,8 @@ from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.sealing import open_event
 
+from .scram_kafka import ScramKafka, running_scram_kafka
+
 REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
 DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
 SERVICE_PORTS = {"signals": 8101, "casework": 8102, "notifications": 8103, "reporting": 8104}
@@ -107,7 +109,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Every test that needs Kafka and PostgreSQL is marked `infra`, so the fast first lane
     (`make check`: `-m "not infra and not browser and not faults"`) runs the I/O-free rest."""
     for item in items:
-        if "infrastructure" in getattr(item, "fixturenames", ()):
+        if {"infrastructure", "scram_kafka"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.infra)
 
 
@@ -127,6 +129,12 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
     finally:
         for name in reversed(started):
             _script(name, "stop")
+
+
+@pytest.fixture(scope="session")
+def scram_kafka() -> Iterator[ScramKafka]:
+    """A Kafka of its own with SASL/SCRAM and the services' ACLs (scram_kafka.py)."""
+    yield from running_scram_kafka()
 
 
 @pytest.fixture

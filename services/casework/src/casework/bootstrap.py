@@ -8,7 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import anyio
 from fastapi import FastAPI
 
-from meldcode_contracts import ACCESS_LOG_EVENTS, CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_contracts import ACCESS_LOG_EVENTS, CASEWORK_EVENTS, SERVICE_TOPICS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.db import database_reachable
@@ -74,7 +74,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                     app,
                     settings,
                     service="casework",
-                    topics=[SIGNALS_EVENTS],
+                    topics=SERVICE_TOPICS["casework"].consumes,
                     handle=make_handler(keystore, snapshots_table(app.state.casework)),
                 )
             )

@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
-from meldcode_contracts import EVENT_TOPICS, NOTIFICATIONS_EVENTS
+from meldcode_contracts import NOTIFICATIONS_EVENTS, SERVICE_TOPICS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
@@ -47,7 +47,13 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
             await stack.enter_async_context(background_work(app, settings, clock))
             handle = make_handler(settings.terms(), frozenset(settings.jgz_partners), clock)
             await stack.enter_async_context(
-                event_consumer(app, settings, service="notifications", topics=EVENT_TOPICS, handle=handle)
+                event_consumer(
+                    app,
+                    settings,
+                    service="notifications",
+                    topics=SERVICE_TOPICS["notifications"].consumes,
+                    handle=handle,
+                )
             )
             log.info("service_started", port=settings.http_port)
             yield

@@ -8,7 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
-from meldcode_contracts import ALL_TOPICS
+from meldcode_contracts import SERVICE_TOPICS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.kafka import kafka_reachable
@@ -39,7 +39,13 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 log.info("case_rows_refolded", cases=refolded, fold_version=CASE_FOLD_VERSION)
             await stack.enter_async_context(access_log(app, settings, service="reporting"))
             await stack.enter_async_context(
-                event_consumer(app, settings, service="reporting", topics=ALL_TOPICS, handle=handle_event)
+                event_consumer(
+                    app,
+                    settings,
+                    service="reporting",
+                    topics=SERVICE_TOPICS["reporting"].consumes,
+                    handle=handle_event,
+                )
             )
             log.info("service_started", port=settings.http_port)
             yield

@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import anyio
 from fastapi import FastAPI
 
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.db import database_reachable
@@ -62,7 +62,11 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             )
             await stack.enter_async_context(
                 event_consumer(
-                    app, settings, service="signals", topics=[CASEWORK_EVENTS], handle=handle_event
+                    app,
+                    settings,
+                    service="signals",
+                    topics=SERVICE_TOPICS["signals"].consumes,
+                    handle=handle_event,
                 )
             )
             await stack.enter_async_context(retention_work(app, settings))

@@ -317,8 +317,8 @@ async def checksums(conn: Any, schema: str) -> dict[str, tuple[str, int]]:
 
 async def topic_partitions(settings: ServiceSettings) -> list[TopicPartition]:
     topics = [settings.topic(t) for t in ALL_TOPICS]
-    await ensure_topics(settings.kafka_bootstrap_servers, topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await ensure_topics(settings.kafka, topics)
+    admin = AIOKafkaAdminClient(**settings.kafka.client_options())
     await admin.start()
     try:
         described = await admin.describe_topics(topics)
@@ -333,7 +333,7 @@ async def topic_partitions(settings: ServiceSettings) -> list[TopicPartition]:
 async def live_committed(
     settings: ServiceSettings, group: str, partitions: Sequence[TopicPartition]
 ) -> Offsets:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**settings.kafka.client_options())
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(group, partitions=list(partitions))
@@ -382,7 +382,7 @@ async def rebuild(
         await guard.execute(f'create schema "{schema}"')
         pool = await _schema_pool(settings.database_url, schema)
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            **settings.kafka.client_options(),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
