@@ -105,7 +105,11 @@ programs=(
 )
 for svc in "${SERVICES[@]}"; do
   # replica N listens on the service's port + 10*N; its logs go to <service>.log / <service>-N.log
-  programs+=("$svc|bash -c 'export ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
+  # Each service logs in to Kafka as its own principal: its credentials file is read by the process
+  # itself, so no password is on a command line.
+  login=""
+  if [ -n "${KAFKA_CREDENTIALS[$svc]}" ]; then login=". ${KAFKA_CREDENTIALS[$svc]}; "; fi
+  programs+=("$svc|bash -c '${login}export ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
 done
 programs+=(
   "devissuer|$MELDCODE_PYTHON -m meldcode_servicekit.devissuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
