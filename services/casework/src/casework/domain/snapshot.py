@@ -11,9 +11,9 @@ import dataclasses
 from enum import Enum
 from typing import Any
 
-from .decision import Answers, Decision, Outcome
 from meldcode_contracts.vocabulary import ObligationKind
 
+from .decision import Answers, Decision, Outcome
 from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .obligations import Obligation
 from .parents import SafetyGround
