@@ -138,7 +138,7 @@ async def test_a_step_the_meldcode_does_not_allow_is_refused_with_the_rule_and_c
         assert too_early.json()["rule"] == "rule-5-parents-conversation-before-weighing"
         assert too_early.headers["content-type"] == "application/problem+json"
         case = (await http.get(f"{casework}/cases/{case_id}", headers=staff.ib)).json()
-        assert case["version"] == 1 and case["step"] == "geopend"
+        assert case["version"] == 2 and case["step"] == "geopend"  # CaseOpened, CaseObligationsChanged
         assert [o["code"] for o in case["open_obligations"]] == ["gesprek_ouders"]
 
 
@@ -150,7 +150,7 @@ async def test_two_people_acting_on_one_case_at_once_never_lose_an_update(suite:
     async with httpx.AsyncClient(timeout=30) as http:
         _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
         body = {
-            "expected_version": 1,
+            "expected_version": 2,
             "held_on": "2026-11-02",
             "participants": ["moeder"],
             "summary": "Besproken.",
@@ -162,6 +162,6 @@ async def test_two_people_acting_on_one_case_at_once_never_lose_an_update(suite:
         assert sorted([first.status_code, second.status_code]) == [200, 409]
         loser = first if first.status_code == 409 else second
         assert loser.json()["rule"] == "concurrency"
-        assert loser.json()["current_version"] == 2
+        assert loser.json()["current_version"] == 4  # the conversation and its CaseObligationsChanged
         history = (await http.get(f"{casework}/cases/{case_id}/history", headers=staff.ib)).json()
         assert [h["event_type"] for h in history] == ["CaseOpened", "ParentsConversationHeld"]
