@@ -8,7 +8,7 @@ December 2026.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
 from casework.domain.weighing import Participant
 from meldcode_contracts.vocabulary import CaseStep
+from meldcode_servicekit.auth import Acting
 
 TENANT = "swv-zuid"
 ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-9"}
@@ -110,12 +111,10 @@ def test_working_days_skip_weekends_and_dutch_public_holidays() -> None:
 
 
 def test_the_day_of_an_event_is_its_dutch_calendar_day() -> None:
-    from datetime import UTC, datetime
-
     assert dutch_date(datetime(2026, 11, 1, 23, 30, tzinfo=UTC)) == date(2026, 11, 2)  # CET
     assert dutch_date(datetime(2026, 6, 30, 22, 30, tzinfo=UTC)) == date(2026, 7, 1)  # CEST
     with pytest.raises(ValueError, match="timezone"):
-        dutch_date(datetime(2026, 6, 30, 22, 30))  # noqa: DTZ001 - the refusal is under test
+        dutch_date(datetime(2026, 6, 30, 22, 30))
 
 
 # --- each command that changes the obligations publishes them with due days ----------------------
@@ -294,8 +293,6 @@ def in_memory_app(terms: TermsBook | None = None) -> CaseworkApplication:
 
 
 def open_in(app: CaseworkApplication, on: date) -> Case:
-    from meldcode_servicekit.auth import Acting
-
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
     return app.open_case(
