@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import httpx
 
-from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, DecisionMade
+from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, CaseObligationsChanged, DecisionMade
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -96,12 +97,22 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
         await eventually(case_tasks_done, timeout=60)
 
     messages = await read_topic(
-        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 6
+        suite.infra.kafka,
+        suite.topic(CASEWORK_EVENTS),
+        expected=states[-1]["version"] + no_suspicion[-1]["version"],
     )
     events = [suite.open_event(m["value"]) for m in messages]
     of_case = [e for e in events if str(e.subject_id) == case_id]
-    assert [e.event_type for e in of_case] == REPORTED_CASE_EVENTS
-    assert [e.sequence for e in of_case] == list(range(1, len(REPORTED_CASE_EVENTS) + 1))
+    assert [e.event_type for e in of_case if e.event_type != "CaseObligationsChanged"] == REPORTED_CASE_EVENTS
+    assert [e.sequence for e in of_case] == list(range(1, states[-1]["version"] + 1))
+    # Casework's conclusion follows the command's event, with its correlation id (ADR 18).
+    for before, after in itertools.pairwise(of_case):
+        if after.event_type == "CaseObligationsChanged":
+            assert before.event_type != "CaseObligationsChanged"
+            assert before.correlation_id == after.correlation_id
+    last = of_case[-1]
+    assert isinstance(last, CaseObligationsChanged)
+    assert (last.payload.step, last.payload.obligations) == ("gesloten", [])
     [report] = [e for e in of_case if isinstance(e, AmkNotified)]
     assert report.payload.pupil_age_on_report == 13
     assert report.payload.parents_informed and report.payload.child_informed
