@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import httpx
 
-from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, DecisionMade
+from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, CaseObligationsChanged, DecisionMade
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
@@ -96,12 +97,22 @@ async def test_the_demo_case_walks_every_step_and_every_event_reaches_the_topic_
         await eventually(case_tasks_done, timeout=60)
 
     messages = await read_topic(
-        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=len(REPORTED_CASE_EVENTS) + 6
+        suite.infra.kafka,
+        suite.topic(CASEWORK_EVENTS),
+        expected=states[-1]["version"] + no_suspicion[-1]["version"],
     )
     events = [suite.open_event(m["value"]) for m in messages]
     of_case = [e for e in events if str(e.subject_id) == case_id]
-    assert [e.event_type for e in of_case] == REPORTED_CASE_EVENTS
-    assert [e.sequence for e in of_case] == list(range(1, len(REPORTED_CASE_EVENTS) + 1))
+    assert [e.event_type for e in of_case if e.event_type != "CaseObligationsChanged"] == REPORTED_CASE_EVENTS
+    assert [e.sequence for e in of_case] == list(range(1, states[-1]["version"] + 1))
+    # Casework's conclusion follows the command's event, with its correlation id (ADR 18).
+    for before, after in itertools.pairwise(of_case):
+        if after.event_type == "CaseObligationsChanged":
+            assert before.event_type != "CaseObligationsChanged"
+            assert before.correlation_id == after.correlation_id
+    last = of_case[-1]
+    assert isinstance(last, CaseObligationsChanged)
+    assert (last.payload.step, last.payload.obligations) == ("gesloten", [])
     [report] = [e for e in of_case if isinstance(e, AmkNotified)]
     assert report.payload.pupil_age_on_report == 13
     assert report.payload.parents_informed and report.payload.child_informed
@@ -138,7 +149,7 @@ async def test_a_step_the_meldcode_does_not_allow_is_refused_with_the_rule_and_c
         assert too_early.json()["rule"] == "rule-5-parents-conversation-before-weighing"
         assert too_early.headers["content-type"] == "application/problem+json"
         case = (await http.get(f"{casework}/cases/{case_id}", headers=staff.ib)).json()
-        assert case["version"] == 1 and case["step"] == "geopend"
+        assert case["version"] == 2 and case["step"] == "geopend"  # CaseOpened, CaseObligationsChanged
         assert [o["code"] for o in case["open_obligations"]] == ["gesprek_ouders"]
 
 
@@ -150,7 +161,7 @@ async def test_two_people_acting_on_one_case_at_once_never_lose_an_update(suite:
     async with httpx.AsyncClient(timeout=30) as http:
         _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
         body = {
-            "expected_version": 1,
+            "expected_version": 2,
             "held_on": "2026-11-02",
             "participants": ["moeder"],
             "summary": "Besproken.",
@@ -162,6 +173,6 @@ async def test_two_people_acting_on_one_case_at_once_never_lose_an_update(suite:
         assert sorted([first.status_code, second.status_code]) == [200, 409]
         loser = first if first.status_code == 409 else second
         assert loser.json()["rule"] == "concurrency"
-        assert loser.json()["current_version"] == 2
+        assert loser.json()["current_version"] == 4  # the conversation and its CaseObligationsChanged
         history = (await http.get(f"{casework}/cases/{case_id}/history", headers=staff.ib)).json()
         assert [h["event_type"] for h in history] == ["CaseOpened", "ParentsConversationHeld"]

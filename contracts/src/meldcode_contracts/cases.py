@@ -417,6 +417,42 @@ class CaseHandedOverToJgz(Envelope):
     payload: CaseHandedOverToJgzPayload
 
 
+class OpenObligation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str = Field(
+        pattern=r"^[a-z0-9_]{1,64}$",
+        description="What must happen, an `ObligationKind` code (meldcode_contracts.vocabulary), "
+        "e.g. gesprek_ouders, weging_zorgteam, terugkoppeling_veilig_thuis",
+    )
+    due_on: date | None = Field(
+        default=None,
+        description="The last day (Dutch calendar) on which it is on time, from the terms of the "
+        "samenwerkingsverband in force when it was set; null when it has no term (it blocks a step)",
+    )
+
+
+class CaseObligationsChangedPayload(CasePayload):
+    step: str = Field(
+        pattern=r"^[a-z0-9_]{1,64}$",
+        description="Where the case stands now, a `CaseStep` code: geopend, gesprek_ouders, weging, "
+        "besluit, melding, volgen or gesloten",
+    )
+    obligations: list[OpenObligation] = Field(
+        description="Everything still to be done in the case, in the order casework lists it; "
+        "empty when the case is closed"
+    )
+
+
+class CaseObligationsChanged(Envelope):
+    """The step or the open obligations of a case changed: casework's decision, with due days
+    (ADR 18). Readers show it and derive none of it; it follows the event that caused it, with the
+    same correlation id."""
+
+    event_type: Literal["CaseObligationsChanged"] = "CaseObligationsChanged"
+    payload: CaseObligationsChangedPayload
+
+
 CASE_EVENTS: tuple[type[Envelope], ...] = (
     CaseOpened,
     CaseOwnerChanged,
@@ -444,4 +480,5 @@ CASE_EVENTS: tuple[type[Envelope], ...] = (
     JgzConsultationRequested,
     JgzConsultationResultReceived,
     CaseHandedOverToJgz,
+    CaseObligationsChanged,
 )

@@ -45,6 +45,7 @@ EVENT_LABELS: Final[Mapping[str, str]] = {
     "JgzConsultationRequested": "Consultatie JGZ gevraagd",
     "JgzConsultationResultReceived": "Advies van de JGZ ontvangen",
     "CaseHandedOverToJgz": "Zaak overgedragen aan de JGZ",
+    "CaseObligationsChanged": "Stap of openstaande verplichtingen gewijzigd",
     "ReminderSent": "Herinnering verstuurd",
     "MeldingDocumentIssued": "Meldingsdocument opgesteld",
     "JgzWebhookDelivered": "Bericht aan de JGZ afgeleverd",

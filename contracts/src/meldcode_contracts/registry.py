@@ -54,6 +54,7 @@ AnyEvent = Annotated[
     | cases.JgzConsultationRequested
     | cases.JgzConsultationResultReceived
     | cases.CaseHandedOverToJgz
+    | cases.CaseObligationsChanged
     | notices.ReminderSent
     | notices.MeldingDocumentIssued
     | notices.JgzWebhookDelivered

@@ -45,7 +45,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             await stack.enter_async_context(database(app, settings, [*SCHEMA, *TABLE_OUTBOX_SCHEMA]))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.casework = await anyio.to_thread.run_sync(
-                lambda: CaseworkApplication(settings.database_url, keystore=keystore)
+                lambda: CaseworkApplication(
+                    settings.database_url, keystore=keystore, terms=settings.terms_book()
+                )
             )
             stack.callback(app.state.casework.close)
             await install_hash_chain(app.state.pool, events_table(app.state.casework))

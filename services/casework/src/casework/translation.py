@@ -42,6 +42,7 @@ CONTRACT_EVENTS: dict[type[Any], type[Envelope]] = {
     Case.JgzConsultationRequested: contract.JgzConsultationRequested,
     Case.JgzConsultationResultReceived: contract.JgzConsultationResultReceived,
     Case.CaseHandedOverToJgz: contract.CaseHandedOverToJgz,
+    Case.ObligationsChanged: contract.CaseObligationsChanged,
 }
 
 DERIVED_FIELDS = {"case_id", "opened_by"}

@@ -4,7 +4,13 @@ import uuid
 
 import httpx
 
-from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, CaseOpened, dead_letter_topic
+from meldcode_contracts import (
+    CASEWORK_EVENTS,
+    SIGNALS_EVENTS,
+    CaseObligationsChanged,
+    CaseOpened,
+    dead_letter_topic,
+)
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
@@ -56,11 +62,50 @@ async def test_an_ib_er_opens_a_case_from_signals_that_casework_learned_from_kaf
         case = (await http.get(f"/cases/{opened.json()['case_id']}", headers=auth(suite, **IB))).json()
     assert case["step"] == "geopend"
     assert case["case_owner_id"] == "ib-1"
-    [message] = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=1)
+    message, *_ = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=1)
     event = suite.open_event(message["value"])
     assert isinstance(event, CaseOpened)
     assert [str(s) for s in event.payload.signal_ids] == signal_ids
     assert message["key"] == opened.json()["case_id"].encode()
+
+
+async def test_a_command_that_changes_the_obligations_publishes_them_after_its_own_event(
+    suite: Suite,
+) -> None:
+    signals, casework = await suite.service("signals"), await suite.service("casework")
+    pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
+    async with httpx.AsyncClient(base_url=casework.url) as http:
+        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        opened = await http.post(
+            "/cases", json={"pupil_id": pupil_id, "signal_ids": signal_ids}, headers=auth(suite, **IB)
+        )
+        case_id = opened.json()["case_id"]
+        held = await http.post(
+            f"/cases/{case_id}/parents-conversation",
+            json={"held_on": "2026-11-02", "participants": ["moeder"], "summary": "Zorgen besproken."},
+            headers={**auth(suite, **IB), "X-Correlation-ID": "corr-obligations-1"},
+        )
+    assert (opened.status_code, opened.json()["version"]) == (201, 2)
+    assert held.status_code == 200, held.text
+    view = held.json()
+    messages = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=4)
+    events = [suite.open_event(m["value"]) for m in messages]
+    assert [e.event_type for e in events] == [
+        "CaseOpened",
+        "CaseObligationsChanged",
+        "ParentsConversationHeld",
+        "CaseObligationsChanged",
+    ]
+    conversation, changed = events[2], events[3]
+    assert isinstance(changed, CaseObligationsChanged)
+    assert changed.sequence == conversation.sequence + 1 == view["version"]
+    assert changed.correlation_id == conversation.correlation_id
+    assert changed.actor == conversation.actor and changed.actor.user_id == "ib-1"
+    assert all(m["key"] == case_id.encode() for m in messages)
+    assert changed.payload.step == view["step"] == "gesprek_ouders"
+    published = [(o.kind, o.due_on.isoformat() if o.due_on else None) for o in changed.payload.obligations]
+    assert published == [(o["code"], o["due_on"]) for o in view["open_obligations"]]
+    assert [kind for kind, due in published if due is not None] == ["weging_zorgteam"]
 
 
 async def _has_all(http: httpx.AsyncClient, suite: Suite, pupil_id: str, signal_ids: list[str]) -> bool:

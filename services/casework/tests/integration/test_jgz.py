@@ -103,7 +103,7 @@ async def test_a_consultation_request_and_a_hand_over_publish_their_contract_eve
     async with httpx.AsyncClient(base_url=url) as http:
         asked = await http.post(
             f"/cases/{case_id}/jgz-consultation-requests",
-            json={"question": "Is de groei van de leerling op curve?", "expected_version": 1},
+            json={"question": "Is de groei van de leerling op curve?", "expected_version": 2},
             headers=auth(suite, **IB),
         )
         no_basis = await http.post(
@@ -126,7 +126,7 @@ async def test_a_consultation_request_and_a_hand_over_publish_their_contract_eve
     assert (no_basis.status_code, no_basis.json()["rule"]) == (422, "rule-14-jgz-handover-legal-basis")
     assert handed.status_code == 200, handed.text
     assert handed.json()["jgz_handovers"][0]["legal_basis"] == "toestemming_ouders"
-    messages = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=3)
+    messages = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=4)
     events = [suite.open_event(m["value"]) for m in messages]
     requested = next(e for e in events if isinstance(e, JgzConsultationRequested))
     handover = next(e for e in events if isinstance(e, CaseHandedOverToJgz))
@@ -172,19 +172,23 @@ async def test_a_signed_consultation_result_sent_twice_is_recorded_once_and_a_ba
     assert malformed.status_code == 422
     assert {e["field"] for e in malformed.json()["errors"]} == {"advice", "sent_at"}
     assert "Janssen" not in malformed.text and "Gewicht" not in malformed.text
-    assert (unchanged["version"], unchanged["jgz_results"]) == (1, [])
+    assert (unchanged["version"], unchanged["jgz_results"]) == (2, [])  # CaseOpened, CaseObligationsChanged
     assert first.status_code == again.status_code == 200, first.text
     assert (
         first.json()
         == again.json()
         == {"message_id": "ggd-msg-0001", "case_id": case_id, "status": "ontvangen"}
     )
-    assert after["version"] == 2
+    assert after["version"] == 3  # a result changes no obligation: no CaseObligationsChanged after it
     assert [r["message_id"] for r in after["jgz_results"]] == ["ggd-msg-0001"]
-    assert await case_events(suite, expected=3, timeout=8) == ["CaseOpened", "JgzConsultationResultReceived"]
+    assert await case_events(suite, expected=4, timeout=8) == [
+        "CaseOpened",
+        "CaseObligationsChanged",
+        "JgzConsultationResultReceived",
+    ]
     [message] = [
         m
-        for m in await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=2)
+        for m in await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=3)
         if m["value"] and b"JgzConsultationResultReceived" in m["value"]
     ]
     event = suite.open_event(message["value"])

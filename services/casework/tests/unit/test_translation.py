@@ -8,6 +8,7 @@ from typing import Any
 
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
+from casework.domain.terms import DEFAULT_TERMS
 from casework.domain.weighing import Participant
 from casework.translation import CONTRACT_EVENTS, to_contract_event
 from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
@@ -129,6 +130,7 @@ def informed_walk() -> Case:
         informed_on=TODAY, informed_by="ib-1", summary="Voornemen verteld.", today=TODAY, **ACT
     )
     case.inform_child(informed_on=TODAY, informed_by="ib-1", summary="Uitgelegd.", today=TODAY, **ACT)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
     return case
 
 
@@ -174,6 +176,32 @@ def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_b
             assert parse_event(serialize_event(event)) == event
             translated.append(event.event_type)
     assert set(translated) == {e.model_fields["event_type"].default for e in CASE_EVENTS}
+
+
+def test_the_published_obligations_follow_the_commands_event_with_its_actor_and_correlation() -> None:
+    case = opened()
+    case.hold_parents_conversation(
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+    )
+    case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
+    *_, held, changed = [to_contract_event(e) for e in case.collect_events()]
+    assert held is not None and changed is not None
+    assert changed.event_type == "CaseObligationsChanged"
+    assert changed.sequence == held.sequence + 1
+    assert (changed.correlation_id, changed.actor, changed.tenant, changed.school) == (
+        held.correlation_id,
+        held.actor,
+        held.tenant,
+        held.school,
+    )
+    payload = changed.model_dump(mode="json")["payload"]
+    # Monday 2 November 2026 + 10 working days
+    assert payload == {
+        "case_id": str(case.id),
+        "pupil_id": str(PUPIL),
+        "step": "gesprek_ouders",
+        "obligations": [{"kind": "weging_zorgteam", "due_on": "2026-11-16"}],
+    }
 
 
 def test_a_republished_event_keeps_its_event_id() -> None:

@@ -41,6 +41,8 @@ from typing import Any, ClassVar
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.domain import Snapshot as LibrarySnapshot
 
+from meldcode_contracts.vocabulary import ObligationKind
+
 from . import obligations as ob
 from .decision import Answers, Decision, Outcome
 from .errors import (
@@ -112,6 +114,7 @@ from .parents import SafetyGround
 from .report import CHILD_INFORMED_FROM_AGE, AnonymityGround, ChildExceptionGround, age_on
 from .snapshot import from_plain, to_plain
 from .steps import Step
+from .terms import Terms
 from .transfer import TransferLegalBasis
 from .values import choose, text
 from .weighing import Participant, RiskLevel, Severity, Weighing
@@ -354,6 +357,9 @@ class Case(Aggregate):
             aggregate.reports += 1
             aggregate.feedback_received = False
             aggregate.step = Step.REPORTED
+            aggregate.reported_on = self.reported_on
+            # Every report expects its own feedback: its due day counts from this report.
+            aggregate.fresh_obligations = (ObligationKind.FEEDBACK.value,)
 
     class VeiligThuisFeedbackReceived(CaseEvent):
         personal_data = ("steps_taken",)
@@ -519,6 +525,22 @@ class Case(Aggregate):
                 )
             )
 
+    class ObligationsChanged(CaseEvent):
+        """Casework's decision on where the case stands and what is still to be done, with due days
+        (ADR 18). Recorded after the event of the command that changed them, in the same save; the due
+        days are stored as decided, so a replay never recomputes them with other terms."""
+
+        step: str
+        obligations: list[dict[str, Any]]
+        """Each {"kind": an ObligationKind code, "due_on": a date or None}, in the order listed."""
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.published_step = Step(self.step)
+            aggregate.obligations = tuple(
+                Obligation(ObligationKind(o["kind"]), o["due_on"]) for o in self.obligations
+            )
+            aggregate.fresh_obligations = ()
+
     class Snapshot(LibrarySnapshot):
         """A long case's state, stored as plain data and restored exactly (see snapshot.py)."""
 
@@ -573,6 +595,8 @@ class Case(Aggregate):
         self.reported = False
         """A report was made under the current decision."""
         self.reports = 0
+        self.reported_on: date | None = None
+        """The day of the latest report (its feedback is due from then)."""
         self.feedback_received = False
         """Veilig Thuis gave feedback on the latest report."""
         self.help_organised = False
@@ -587,6 +611,12 @@ class Case(Aggregate):
         self.jgz_results: list[JgzResult] = []
         """Consultation results received; their message ids make the inbound endpoint idempotent."""
         self.jgz_handovers: list[JgzHandover] = []
+        self.published_step: Step | None = None
+        self.obligations: tuple[Obligation, ...] | None = None
+        """The open obligations with their due days as last published (`ObligationsChanged`); None
+        for a case stored before casework published them, until its next command."""
+        self.fresh_obligations: tuple[str, ...] = ()
+        """Kinds whose due day starts afresh at the next `settle_obligations` (a new report)."""
 
     @classmethod
     def open(
@@ -687,6 +717,62 @@ class Case(Aggregate):
             if self.lasting_safety is None:
                 return [*needed, ob.EVALUATE]
         return [*needed, ob.CLOSE]
+
+    def published_obligations(
+        self, *, pupil_date_of_birth: date | None = None, on: date | None = None
+    ) -> list[Obligation]:
+        """The open obligations with their due days as casework published them; for a case stored
+        before it published any, those the rules give now, without due days."""
+        if self.obligations is not None:
+            return list(self.obligations)
+        return self.open_obligations(pupil_date_of_birth=pupil_date_of_birth, on=on)
+
+    # --- after every command: the published step and obligations (ADR 18) ----------------------------
+
+    def settle_obligations(self, *, terms: Terms, on: date, pupil_date_of_birth: date | None = None) -> bool:
+        """Record `ObligationsChanged` when the command just applied changed the step or the open
+        obligations (a kind, or a due day); returns whether it did.
+
+        `on` is the Dutch calendar day of the command and `terms` those of the case's
+        samenwerkingsverband in force that day: an obligation that opens now gets its due day from
+        them; one that stays open keeps the due day it was given, except the evaluation, which follows
+        the scheduled day. Call it once after each command, before saving.
+        """
+        pending = self.pending_events
+        if not pending or isinstance(pending[-1], Case.ObligationsChanged):
+            return False
+        cause = pending[-1]
+        kept = {
+            o.kind: o.due_on
+            for o in self.obligations or ()
+            if o.kind not in self.fresh_obligations and o.kind is not ObligationKind.EVALUATE
+        }
+        now = [
+            o.due(
+                kept[o.kind]
+                if o.kind in kept
+                else terms.due_on(
+                    o.kind, opened_on=self._opened_on(o.kind, on), evaluation_on=self.evaluation_on
+                )
+            )
+            for o in self.open_obligations(pupil_date_of_birth=pupil_date_of_birth, on=on)
+        ]
+        if self.obligations is not None and (self.published_step, list(self.obligations)) == (self.step, now):
+            return False
+        self.trigger_event(
+            self.ObligationsChanged,
+            **self._context(cause.actor_id, cause.actor_role, cause.correlation_id),  # type: ignore[attr-defined]
+            step=self.step.value,
+            obligations=[{"kind": o.kind.value, "due_on": o.due_on} for o in now],
+        )
+        return True
+
+    def _opened_on(self, kind: ObligationKind, on: date) -> date:
+        """The day an obligation opened: the report's day for its feedback (also when it shows again
+        after the case was reopened), else the day of the command that opened it."""
+        if kind is ObligationKind.FEEDBACK and self.reported_on is not None:
+            return self.reported_on
+        return on
 
     # --- guards --------------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ With a suspicion a report is always allowed; `no_suspicion_close` only after que
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
+
+from meldcode_contracts.vocabulary import Outcome as Outcome  # re-exported: the outcome of a Decision
 
 from .errors import (
     AcuteUnsafetyRequiresReport,
@@ -30,25 +31,6 @@ from .errors import (
 from .values import choose, text
 
 MIN_REASONS_LENGTH = 10
-
-
-class Outcome(StrEnum):
-    NO_SUSPICION_CLOSE = "no_suspicion_close"
-    HELP = "help"
-    REPORT = "report"
-    REPORT_AND_HELP = "report_and_help"
-
-    @property
-    def reports(self) -> bool:
-        return self in (Outcome.REPORT, Outcome.REPORT_AND_HELP)
-
-    @property
-    def helps(self) -> bool:
-        return self in (Outcome.HELP, Outcome.REPORT_AND_HELP)
-
-
-REPORTING = frozenset({Outcome.REPORT, Outcome.REPORT_AND_HELP})
-WITH_SUSPICION = frozenset({Outcome.HELP, Outcome.REPORT, Outcome.REPORT_AND_HELP})
 
 
 @dataclass(frozen=True)

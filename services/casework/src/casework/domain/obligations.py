@@ -1,74 +1,45 @@
-"""What must happen before a case can take its next step: codes for programs, Dutch texts for people."""
+"""What must happen before a case can take its next step: a kind from the shared vocabulary
+(meldcode_contracts.vocabulary, with its Dutch text) and, when a term applies, the due day."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+
+from meldcode_contracts.vocabulary import ObligationKind, obligation_text
 
 
 @dataclass(frozen=True)
 class Obligation:
-    code: str
-    text: str
+    kind: ObligationKind
+    due_on: date | None = None
+    """The last day (Dutch calendar) on which it is on time; None when no term applies."""
+
+    @property
+    def code(self) -> str:
+        return self.kind.value
+
+    @property
+    def text(self) -> str:
+        return obligation_text(self.kind)
+
+    def due(self, due_on: date | None) -> Obligation:
+        return replace(self, due_on=due_on)
 
 
-PARENTS_CONVERSATION = Obligation(
-    "gesprek_ouders",
-    "Voer het gesprek met de ouders, of leg vast waarom dat niet kan (veiligheid of onttrekking).",
-)
-WEIGHING = Obligation(
-    "weging_zorgteam",
-    "Weeg in het zorgteam, met minstens twee disciplines, de aard en ernst van de signalen en het "
-    "risico (afwegingskader vraag 1 en 2).",
-)
-DECISION = Obligation(
-    "besluit_afwegingskader",
-    "Neem een besluit volgens het afwegingskader (vragen 1-5) en leg de redenen vast, ook als er niet "
-    "wordt gemeld.",
-)
-DECISION_AFTER_FAILED_EVALUATION = Obligation(
-    "besluit_opnieuw_melden",
-    "De hulp leidt niet tot blijvende veiligheid: neem opnieuw een besluit; melden bij Veilig Thuis is "
-    "nu verplicht.",
-)
-CLOSE_NO_SUSPICION = Obligation(
-    "zaak_sluiten_geen_vermoeden", "Sluit de zaak en leg vast waarom er geen vermoeden is."
-)
-INFORM_PARENTS = Obligation(
-    "ouders_informeren",
-    "Informeer de ouders over de voorgenomen melding bij Veilig Thuis, of leg de uitzondering met "
-    "wettelijke grond vast.",
-)
-INFORM_CHILD = Obligation(
-    "kind_informeren",
-    "Informeer de leerling (12 jaar of ouder op de meldingsdatum) over de melding, of leg de "
-    "uitzondering vast.",
-)
-INFORM_CHILD_IF_12 = Obligation(
-    "kind_informeren_vanaf_12",
-    "Is de leerling op de meldingsdatum 12 jaar of ouder? Informeer de leerling dan over de melding, "
-    "of leg de uitzondering vast.",
-)
-REPORT = Obligation(
-    "melden_veilig_thuis",
-    "Doe de melding bij Veilig Thuis zoals besloten, onderbouwd met vastgelegde signalen.",
-)
-ORGANISE_HELP = Obligation(
-    "hulp_organiseren",
-    "Organiseer de besloten hulp en geef de leerkracht handelingsgerichte adviezen.",
-)
-FEEDBACK = Obligation(
-    "terugkoppeling_veilig_thuis",
-    "Leg de terugkoppeling van Veilig Thuis vast over de stappen die het heeft gezet.",
-)
-CARE_COORDINATOR = Obligation("zorgcoordinator_aanwijzen", "Wijs een zorgcoördinator aan.")
-SCHEDULE_EVALUATION = Obligation("evaluatie_plannen", "Plan een evaluatiedatum voor de hulp en de aanpak.")
-EVALUATE = Obligation(
-    "evaluatie_uitvoeren",
-    "Evalueer of de hulp tot blijvende veiligheid leidt (afwegingskader vraag 5).",
-)
-CLOSE = Obligation("zaak_sluiten", "Sluit de zaak met een reden en afspraken over nazorg.")
-HAND_OVER = Obligation(
-    "overdracht",
-    "De leerling heeft de school verlaten: alarmeer het zorgteam en draag de zaak zo nodig over, "
-    "met een vastgelegde wettelijke grondslag.",
-)
+PARENTS_CONVERSATION = Obligation(ObligationKind.PARENTS_CONVERSATION)
+WEIGHING = Obligation(ObligationKind.WEIGHING)
+DECISION = Obligation(ObligationKind.DECISION)
+DECISION_AFTER_FAILED_EVALUATION = Obligation(ObligationKind.DECISION_AFTER_FAILED_EVALUATION)
+CLOSE_NO_SUSPICION = Obligation(ObligationKind.CLOSE_NO_SUSPICION)
+INFORM_PARENTS = Obligation(ObligationKind.INFORM_PARENTS)
+INFORM_CHILD = Obligation(ObligationKind.INFORM_CHILD)
+INFORM_CHILD_IF_12 = Obligation(ObligationKind.INFORM_CHILD_IF_12)
+REPORT = Obligation(ObligationKind.REPORT)
+ORGANISE_HELP = Obligation(ObligationKind.ORGANISE_HELP)
+FEEDBACK = Obligation(ObligationKind.FEEDBACK)
+CARE_COORDINATOR = Obligation(ObligationKind.CARE_COORDINATOR)
+SCHEDULE_EVALUATION = Obligation(ObligationKind.SCHEDULE_EVALUATION)
+EVALUATE = Obligation(ObligationKind.EVALUATE)
+CLOSE = Obligation(ObligationKind.CLOSE)
+HAND_OVER = Obligation(ObligationKind.HAND_OVER)

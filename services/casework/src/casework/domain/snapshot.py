@@ -11,8 +11,11 @@ import dataclasses
 from enum import Enum
 from typing import Any
 
+from meldcode_contracts.vocabulary import ObligationKind
+
 from .decision import Answers, Decision, Outcome
 from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
+from .obligations import Obligation
 from .parents import SafetyGround
 from .report import AnonymityGround, ChildExceptionGround
 from .steps import Step
@@ -21,6 +24,7 @@ from .weighing import Discipline, Participant, RiskLevel, Severity, Weighing
 ENUM_FIELDS: dict[str, type[Enum]] = {
     "step": Step,
     "step_before_close": Step,
+    "published_step": Step,
     "parents_conversation_skip": SafetyGround,
     "parents_exception": SafetyGround,
     "child_exception": ChildExceptionGround,
@@ -85,4 +89,14 @@ def from_plain(state: dict[str, Any]) -> dict[str, Any]:
         JgzHandover(**{**h, "legal_basis": JgzLegalBasis(h["legal_basis"])})
         for h in restored.get("jgz_handovers", [])
     ]
+    # Snapshots taken before casework published its obligations (ADR 18) have none of these.
+    published = restored.get("obligations")
+    restored["obligations"] = (
+        None
+        if published is None
+        else tuple(Obligation(ObligationKind(o["kind"]), o["due_on"]) for o in published)
+    )
+    restored.setdefault("published_step", None)
+    restored["fresh_obligations"] = tuple(restored.get("fresh_obligations", ()))
+    restored.setdefault("reported_on", None)
     return restored

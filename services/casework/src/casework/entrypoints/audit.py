@@ -32,7 +32,14 @@ from ..application import CaseworkApplication
 from ..domain.case import Case
 from ..translation import to_contract_event
 from .http import CaseworkApp, casework_app
-from .views import JgzConsultationOut, JgzHandoverOut, JgzResultOut, ObligationOut, jgz_view
+from .views import (
+    JgzConsultationOut,
+    JgzHandoverOut,
+    JgzResultOut,
+    ObligationOut,
+    jgz_view,
+    obligations_out,
+)
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -185,14 +192,10 @@ async def case_as_of(
         opened_at=case.created_on,
         last_event_type=event_type_of(last_event),
         last_event_at=last_event.timestamp,
-        open_obligations=[
-            ObligationOut(code=o.code, text=o.text)
-            for o in case.open_obligations(pupil_date_of_birth=born, on=on)
-        ],
-        missing_for_report=[
-            ObligationOut(code=o.code, text=o.text)
-            for o in (case.missing_for_report(pupil_date_of_birth=born, on=on) if not case.closed else [])
-        ],
+        open_obligations=obligations_out(case.published_obligations(pupil_date_of_birth=born, on=on)),
+        missing_for_report=obligations_out(
+            case.missing_for_report(pupil_date_of_birth=born, on=on) if not case.closed else []
+        ),
         known_signals=[
             KnownSignalAsOf(
                 signal_id=r["signal_id"], observed_on=r["observed_on"], recorded_at=r["recorded_at"]

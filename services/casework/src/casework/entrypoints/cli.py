@@ -16,7 +16,7 @@ from .consumer import make_handler
 
 def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
     """What `bootstrap` wires: the event store relayed to the casework topic, the signals consumer."""
-    application = CaseworkApplication(settings.database_url, keystore=keystore)
+    application = CaseworkApplication(settings.database_url, keystore=keystore, terms=settings.terms_book())
     return ReconcileTargets(
         service="casework",
         outbox=EventStoreOutbox(

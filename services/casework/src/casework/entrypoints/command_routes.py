@@ -10,6 +10,7 @@ second request.
 """
 
 import uuid
+from datetime import date
 from typing import Any
 
 import anyio
@@ -33,19 +34,17 @@ IB_ONLY = (Role.INTERN_BEGELEIDER,)
 router = APIRouter(tags=["case steps"])
 
 
-async def _context_arguments(
-    route: Route, case: Case, principal: Principal, request: Request
+def _context_arguments(
+    route: Route, case: Case, principal: Principal, request: Request, today: date, born: date | None
 ) -> dict[str, Any]:
     """What a command needs besides its body: today's date, and for some commands facts the
     case does not hold itself (the pupil's date of birth, the samenwerkingsverband, its JGZ
     partner)."""
     arguments: dict[str, Any] = {}
     if route.takes_today:
-        arguments["today"] = school_today()
+        arguments["today"] = today
     if route.body.method == "notify_amk":
-        arguments["pupil_date_of_birth"] = await signal_history.date_of_birth(
-            request.app.state.pool, case.pupil_id
-        )
+        arguments["pupil_date_of_birth"] = born
     if route.body.method == "transfer":
         arguments["to_tenant"] = principal.tenant
     if route.takes_jgz_partner:
@@ -76,9 +75,12 @@ def _add(route: Route) -> None:
             pupil_id=current.pupil_id,
             in_outbox=True,  # a write never waits for Kafka (ADR 13)
         )
+        today = school_today()
+        # Also needed after any command: whether the pupil must be informed of a report (12+).
+        born = await signal_history.date_of_birth(request.app.state.pool, current.pupil_id)
         arguments = {
             **body.arguments(),
-            **await _context_arguments(route, current, principal, request),
+            **_context_arguments(route, current, principal, request, today, born),
             "actor_id": principal.user_id,
             "actor_role": principal.role.value,
             "correlation_id": request.state.correlation_id,
@@ -90,6 +92,8 @@ def _add(route: Route) -> None:
                 # transfer to another school) must make this command fail, not slip through.
                 expected_version=body.expected_version or current.version,
                 change=lambda case: getattr(case, route.body.method)(**arguments),
+                today=today,
+                pupil_date_of_birth=born,
             )
         )
         return await case_view(case, request)

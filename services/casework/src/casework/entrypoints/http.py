@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
@@ -70,16 +71,17 @@ async def open_case(
     known = await signal_history.find_signals(request.app.state.pool, body.signal_ids)
     for signal in known:
         principal.require_school(signal.tenant, signal.school)
-    case_id = await anyio.to_thread.run_sync(
+    case = await anyio.to_thread.run_sync(
         lambda: app.open_case(
             pupil_id=body.pupil_id,
             signal_ids=body.signal_ids,
             known_signals=known,
             case_owner_id=body.case_owner_id,
             acting=principal.acting(request.state.correlation_id),
+            today=school_today(),
         )
     )
-    return CaseOpening(case_id=case_id, version=1)
+    return CaseOpening(case_id=case.id, version=case.version)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, tags=["cases"], summary="A case as it stands now")

@@ -22,11 +22,13 @@ from meldcode_contracts import Role
 from meldcode_contracts.envelope import UtcDateTime
 from meldcode_contracts.jgz import JgzConsultationResult
 from meldcode_contracts.personal import Personal
+from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Problem, Unauthorized, Unprocessable
 from meldcode_servicekit.settings import JgzPartner
 from meldcode_servicekit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 
+from ..adapters import signal_history
 from ..application import CaseChangedConcurrently, CaseworkApplication
 from ..domain.case import Case
 from ..domain.errors import CaseNotFound
@@ -147,6 +149,8 @@ async def receive_consultation_result(request: Request) -> ResultReceipt:
     app: CaseworkApplication = request.app.state.casework
     received_at = datetime.now(UTC)
     recorded: list[bool] = []
+    pupil_id = (await anyio.to_thread.run_sync(app.get_case, message.case_id)).pupil_id
+    born = await signal_history.date_of_birth(request.app.state.pool, pupil_id)
 
     def record(case: Case) -> None:
         if case.tenant != tenant:
@@ -169,7 +173,13 @@ async def receive_consultation_result(request: Request) -> ResultReceipt:
         recorded.clear()
         try:
             await anyio.to_thread.run_sync(
-                lambda: app.change_case(message.case_id, expected_version=None, change=record)
+                lambda: app.change_case(
+                    message.case_id,
+                    expected_version=None,
+                    change=record,
+                    today=school_today(),
+                    pupil_date_of_birth=born,
+                )
             )
             break
         except CaseChangedConcurrently:

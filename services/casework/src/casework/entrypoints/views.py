@@ -17,8 +17,13 @@ from ..domain.obligations import Obligation
 
 
 class ObligationOut(BaseModel):
-    code: str = Field(description="Stable code, e.g. ouders_informeren")
+    code: str = Field(description="Stable code (an ObligationKind), e.g. ouders_informeren")
     text: str = Field(description="What must happen, in Dutch")
+    due_on: date | None = Field(
+        default=None,
+        description="The last day on which it is on time, as published in CaseObligationsChanged; "
+        "null when it has no term",
+    )
 
 
 class JgzConsultationOut(BaseModel):
@@ -59,7 +64,10 @@ class CaseOut(BaseModel):
     signal_ids: list[uuid.UUID]
     opened_at: datetime
     version: int = Field(description="Send it back as expected_version to avoid lost updates")
-    open_obligations: list[ObligationOut] = Field(description="What must happen before the next step")
+    open_obligations: list[ObligationOut] = Field(
+        description="What must happen before the next step, with due days: what casework published "
+        "(CaseObligationsChanged, ADR 18)"
+    )
     missing_for_report: list[ObligationOut] = Field(
         description="What is still needed before a report to Veilig Thuis can be made (rule 8)"
     )
@@ -83,8 +91,8 @@ class HistoryEntryOut(BaseModel):
     details: dict[str, Any] = Field(description="The event's own fields")
 
 
-def _obligations(items: list[Obligation]) -> list[ObligationOut]:
-    return [ObligationOut(code=o.code, text=o.text) for o in items]
+def obligations_out(items: list[Obligation]) -> list[ObligationOut]:
+    return [ObligationOut(code=o.code, text=o.text, due_on=o.due_on) for o in items]
 
 
 async def case_view(case: Case, request: Request) -> CaseOut:
@@ -101,8 +109,8 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         signal_ids=case.signal_ids,
         opened_at=case.created_on,
         version=case.version,
-        open_obligations=_obligations(case.open_obligations(pupil_date_of_birth=born, on=today)),
-        missing_for_report=_obligations(
+        open_obligations=obligations_out(case.published_obligations(pupil_date_of_birth=born, on=today)),
+        missing_for_report=obligations_out(
             case.missing_for_report(pupil_date_of_birth=born, on=today) if not case.closed else []
         ),
         **jgz_view(case),

@@ -1,0 +1,398 @@
+"""Casework decides the step and the open obligations with their due days and records them on
+`ObligationsChanged` after each command that changes them (ADR 18). Domain and in-memory store only.
+
+Calendar facts used: Koningsdag is Monday 27 April 2026; Kerst is Friday 25 and Saturday 26
+December 2026.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from casework.application import CaseworkApplication
+from casework.config import Settings
+from casework.domain.calendar import add_working_days, dutch_date
+from casework.domain.case import Case, KnownSignal
+from casework.domain.decision import Answers
+from casework.domain.snapshot import from_plain, to_plain
+from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
+from casework.domain.weighing import Participant
+from meldcode_contracts.vocabulary import CaseStep
+from meldcode_servicekit.auth import Acting
+
+TENANT = "swv-zuid"
+ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-9"}
+ZORGTEAM = [Participant.of("A", "ib", "onderwijs"), Participant.of("B", "arts", "jeugdgezondheidszorg")]
+BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday
+BEFORE_KERST = date(2026, 12, 22)  # a Tuesday
+
+
+def opened(on: date, terms: Terms = DEFAULT_TERMS) -> Case:
+    pupil = uuid.uuid4()
+    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
+    case = Case.open(
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+    )
+    case.settle_obligations(terms=terms, on=on)
+    return case
+
+
+def published(case: Case) -> list[Case.ObligationsChanged]:
+    return [e for e in case.collect_events() if isinstance(e, Case.ObligationsChanged)]
+
+
+def last_published(case: Case) -> tuple[str, list[tuple[str, date | None]]]:
+    *_, event = published(case)
+    return event.step, [(o["kind"], o["due_on"]) for o in event.obligations]
+
+
+def converse(case: Case, on: date) -> None:
+    case.hold_parents_conversation(held_on=on, participants=["moeder"], summary="Besproken.", today=on, **ACT)
+
+
+def weigh(case: Case, on: date, *, unsafety: bool = True) -> None:
+    case.weigh_risk(
+        participants=ZORGTEAM,
+        nature="Herhaald letsel.",
+        severity="ernstig",
+        risk_level="hoog",
+        suspicion=True,
+        acute_unsafety=False,
+        structural_unsafety=unsafety,
+        today=on,
+        **ACT,
+    )
+
+
+def decide_to_report(case: Case, on: date) -> None:
+    case.make_decision(
+        answers=Answers(True, True),
+        outcome="report_and_help",
+        reasons="Structurele onveiligheid.",
+        who_reports="ib-1",
+        who_informs_parents="ib-1",
+        today=on,
+        **ACT,
+    )
+
+
+def report(case: Case, on: date) -> None:
+    case.record_parents_informing_exception(
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=on, **ACT
+    )
+    case.record_child_informing_exception(
+        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=on, **ACT
+    )
+    case.notify_amk(
+        veilig_thuis_region="Zuid",
+        veilig_thuis_organisation="Veilig Thuis Zuid",
+        signal_ids=case.signal_ids,
+        school_continues="Dagelijks contact.",
+        pupil_date_of_birth=date(2014, 1, 1),
+        today=on,
+        **ACT,
+    )
+
+
+# --- the calendar ---------------------------------------------------------------------------------
+
+
+def test_working_days_skip_weekends_and_dutch_public_holidays() -> None:
+    assert add_working_days(date(2026, 4, 24), 1) == date(2026, 4, 28)  # Fri -> Tue: Koningsdag
+    assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 28)  # Kerst and weekend
+    assert add_working_days(date(2026, 11, 6), 5) == date(2026, 11, 13)  # Fri + 5 = next Fri
+    assert add_working_days(date(2026, 11, 7), 1) == date(2026, 11, 9)  # Sat + 1 = Mon
+    with pytest.raises(ValueError, match="negative"):
+        add_working_days(date(2026, 11, 2), -1)
+
+
+def test_the_day_of_an_event_is_its_dutch_calendar_day() -> None:
+    assert dutch_date(datetime(2026, 11, 1, 23, 30, tzinfo=UTC)) == date(2026, 11, 2)  # CET
+    assert dutch_date(datetime(2026, 6, 30, 22, 30, tzinfo=UTC)) == date(2026, 7, 1)  # CEST
+    with pytest.raises(ValueError, match="timezone"):
+        dutch_date(datetime(2026, 6, 30, 22, 30))
+
+
+# --- each command that changes the obligations publishes them with due days ----------------------
+
+
+def test_opening_publishes_the_parents_conversation_due_in_five_working_days_across_koningsdag() -> None:
+    case = opened(BEFORE_KONINGSDAG)
+    opened_event, changed = case.collect_events()
+    assert isinstance(changed, Case.ObligationsChanged)
+    assert changed.originator_version == opened_event.originator_version + 1
+    assert (changed.actor_id, changed.actor_role, changed.correlation_id) == (
+        "ib-1",
+        "intern_begeleider",
+        "corr-9",
+    )
+    assert (changed.step, changed.obligations) == (
+        "geopend",
+        [{"kind": "gesprek_ouders", "due_on": date(2026, 5, 1)}],
+    )
+
+
+def test_the_terms_of_the_samenwerkingsverband_decide_the_due_days() -> None:
+    short = Terms(parents_conversation_working_days=2, weighing_working_days=3, feedback_working_days=4)
+    case = opened(BEFORE_KONINGSDAG, short)
+    assert last_published(case) == ("geopend", [("gesprek_ouders", date(2026, 4, 28))])
+    converse(case, date(2026, 4, 24))
+    assert case.settle_obligations(terms=short, on=date(2026, 4, 24))
+    assert last_published(case) == ("gesprek_ouders", [("weging_zorgteam", date(2026, 4, 30))])
+
+
+def test_the_parents_conversation_opens_the_weighing_due_in_ten_working_days() -> None:
+    case = opened(BEFORE_KONINGSDAG)
+    converse(case, BEFORE_KONINGSDAG)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KONINGSDAG)
+    # Fri 24, (Koningsdag), Tue 28 .. Fri 1 May, Mon 4 .. Fri 8 May: the tenth working day is 8 May.
+    assert last_published(case) == ("gesprek_ouders", [("weging_zorgteam", date(2026, 5, 8))])
+
+
+def test_a_report_opens_the_feedback_due_in_five_working_days_across_kerst() -> None:
+    day = date(2026, 12, 14)
+    case = opened(day)
+    converse(case, day)
+    weigh(case, day)
+    decide_to_report(case, day)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
+    assert last_published(case) == (
+        "besluit",
+        [
+            ("ouders_informeren", None),
+            ("kind_informeren_vanaf_12", None),
+            ("melden_veilig_thuis", None),
+            ("hulp_organiseren", None),
+        ],
+    )
+    report(case, BEFORE_KERST)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KERST)
+    assert last_published(case) == (
+        "melding",
+        [("hulp_organiseren", None), ("terugkoppeling_veilig_thuis", date(2026, 12, 30))],
+    )
+
+
+def test_an_obligation_that_stays_open_keeps_its_due_day_also_when_the_terms_change() -> None:
+    case = opened(date(2026, 12, 14))
+    converse(case, date(2026, 12, 14))
+    weigh(case, date(2026, 12, 14))
+    decide_to_report(case, date(2026, 12, 14))
+    report(case, BEFORE_KERST)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KERST)
+    later, longer = date(2027, 1, 11), Terms(feedback_working_days=20)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=later, **ACT)
+    assert case.settle_obligations(terms=longer, on=later)
+    assert last_published(case) == (
+        "melding",
+        [("terugkoppeling_veilig_thuis", date(2026, 12, 30)), ("zorgcoordinator_aanwijzen", None)],
+    )
+
+
+def test_the_evaluation_is_due_on_its_scheduled_day_and_moves_with_it() -> None:
+    day = date(2026, 11, 2)
+    case = opened(day)
+    converse(case, day)
+    weigh(case, day, unsafety=False)
+    case.make_decision(
+        answers=Answers(True, False, True, True),
+        outcome="help",
+        reasons="Hulp volstaat, ouders werken mee.",
+        who_informs_parents="ib-1",
+        today=day,
+        **ACT,
+    )
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
+    case.schedule_follow_up(evaluation_on=date(2027, 1, 15), today=day, **ACT)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
+    assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 1, 15))])
+    case.schedule_follow_up(evaluation_on=date(2027, 2, 1), today=day, **ACT)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
+    assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 2, 1))])
+
+
+def test_a_second_report_expects_its_own_feedback() -> None:
+    day = date(2026, 11, 2)
+    case = opened(day)
+    converse(case, day)
+    weigh(case, day)
+    decide_to_report(case, day)
+    report(case, day)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
+    case.schedule_follow_up(evaluation_on=day + timedelta(days=30), today=day, **ACT)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=day)
+    assert ("terugkoppeling_veilig_thuis", date(2026, 11, 9)) in last_published(case)[1]
+    again = date(2026, 12, 7)
+    case.evaluate_follow_up(lasting_safety=False, findings="Opnieuw letsel.", today=again, **ACT)
+    weigh(case, again)
+    decide_to_report(case, again)
+    report(case, again)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=again)
+    assert ("terugkoppeling_veilig_thuis", date(2026, 12, 14)) in last_published(case)[1]
+
+
+@pytest.mark.parametrize(
+    ("born", "child_kinds"),
+    [
+        (date(2014, 11, 2), ["kind_informeren"]),  # 12 today
+        (date(2014, 11, 3), []),  # 12 tomorrow
+        (None, ["kind_informeren_vanaf_12"]),  # date of birth unknown
+    ],
+)
+def test_informing_the_pupil_depends_on_being_twelve_when_the_date_of_birth_is_known(
+    born: date | None, child_kinds: list[str]
+) -> None:
+    day = date(2026, 11, 2)
+    case = opened(day)
+    converse(case, day)
+    weigh(case, day)
+    decide_to_report(case, day)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=day, pupil_date_of_birth=born)
+    kinds = [kind for kind, _ in last_published(case)[1]]
+    assert [k for k in kinds if k.startswith("kind_informeren")] == child_kinds
+
+
+# --- nothing changed, nothing recorded ------------------------------------------------------------
+
+
+def test_a_command_that_changes_neither_step_nor_obligations_records_none() -> None:
+    case = opened(BEFORE_KONINGSDAG)
+    case.collect_events()
+    case.change_owner(new_owner_id="ib-2", **ACT)
+    case.invite_to_zorgteam(member_id="arts-1", organisation=None, today=date(2026, 4, 28), **ACT)
+    assert not case.settle_obligations(terms=Terms(parents_conversation_working_days=9), on=date(2026, 4, 28))
+    assert published(case) == []
+    assert case.obligations is not None and case.obligations[0].due_on == date(2026, 5, 1)
+
+
+def test_settling_twice_records_once() -> None:
+    case = opened(BEFORE_KONINGSDAG)
+    assert not case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KONINGSDAG)
+    assert len(published(case)) == 1
+
+
+def test_closing_publishes_the_closed_step_with_no_obligations() -> None:
+    day = date(2026, 11, 2)
+    case = opened(day)
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=day, **ACT)
+    assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
+    assert last_published(case) == ("gesloten", [])
+
+
+# --- the application: the same save, per-tenant terms, replay, snapshots and older cases ---------
+
+
+def in_memory_app(terms: TermsBook | None = None) -> CaseworkApplication:
+    return CaseworkApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, terms=terms)
+
+
+def open_in(app: CaseworkApplication, on: date) -> Case:
+    pupil = uuid.uuid4()
+    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
+    return app.open_case(
+        pupil_id=pupil,
+        signal_ids=[signal.signal_id],
+        known_signals=[signal],
+        case_owner_id=None,
+        acting=Acting(user_id="ib-1", role="intern_begeleider", tenant=TENANT, correlation_id="corr-1"),
+        today=on,
+    )
+
+
+def test_the_application_saves_the_published_obligations_with_the_command_under_the_tenants_terms() -> None:
+    book = TermsBook(by_tenant={TENANT: Terms(parents_conversation_working_days=1, weighing_working_days=1)})
+    app = in_memory_app(book)
+    case = open_in(app, BEFORE_KONINGSDAG)
+    assert case.version == 2
+    app.change_case(
+        case.id,
+        expected_version=2,
+        change=lambda c: converse(c, date(2026, 4, 24)),
+        today=date(2026, 4, 24),
+        pupil_date_of_birth=None,
+    )
+    events = list(app.events.get(case.id))
+    assert [type(e).__name__ for e in events] == [
+        "Opened",
+        "ObligationsChanged",
+        "ParentsConversationHeld",
+        "ObligationsChanged",
+    ]
+    assert [e.obligations for e in events if isinstance(e, Case.ObligationsChanged)] == [
+        [{"kind": "gesprek_ouders", "due_on": date(2026, 4, 24)}],
+        [{"kind": "weging_zorgteam", "due_on": date(2026, 4, 28)}],
+    ]
+    replayed = app.get_case(case.id)
+    assert replayed.step is CaseStep.PARENTS_CONVERSATION
+    assert [(o.code, o.due_on) for o in replayed.published_obligations()] == [
+        ("weging_zorgteam", date(2026, 4, 28))
+    ]
+    assert [e for e in app.case_history(case.id) if isinstance(e, Case.ObligationsChanged)] == []
+
+
+def test_published_obligations_survive_a_snapshot_exactly() -> None:
+    app = in_memory_app()
+    case = open_in(app, BEFORE_KONINGSDAG)
+    snapshot = Case.Snapshot.take(app.get_case(case.id))
+    restored = snapshot.mutate(None)
+    assert restored.obligations == app.get_case(case.id).obligations
+    assert restored.published_step is CaseStep.OPENED
+    assert from_plain(to_plain(vars(app.get_case(case.id))))["obligations"] == restored.obligations
+
+
+def test_a_case_stored_before_casework_published_obligations_reads_and_publishes_on_its_next_command() -> (
+    None
+):
+    app = in_memory_app()
+    pupil = uuid.uuid4()
+    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
+    legacy = Case.open(
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+    )
+    app.save(legacy)  # as stored before ADR 18: no ObligationsChanged
+    old = app.get_case(legacy.id)
+    assert old.obligations is None
+    assert [(o.code, o.due_on) for o in old.published_obligations()] == [("gesprek_ouders", None)]
+    snapshot = Case.Snapshot.take(old)
+    for name in ("obligations", "published_step", "fresh_obligations", "reported_on"):
+        del snapshot.state[name]
+    assert snapshot.mutate(None).obligations is None
+    changed = app.change_case(
+        legacy.id,
+        expected_version=1,
+        change=lambda c: c.change_owner(new_owner_id="ib-2", **ACT),
+        today=date(2026, 11, 2),
+        pupil_date_of_birth=None,
+    )
+    assert changed.version == 3
+    assert [(o.code, o.due_on) for o in changed.published_obligations()] == [
+        ("gesprek_ouders", date(2026, 11, 9))
+    ]
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+def test_casework_terms_come_from_the_settings_per_samenwerkingsverband(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "CASEWORK_TERMS",
+        '{"default": {"weighing_working_days": 15}, "swv-noord": {"parents_conversation_working_days": 3}}',
+    )
+    book = Settings().terms_book()
+    assert book.of("swv-zuid") == Terms(weighing_working_days=15)
+    assert book.of("swv-noord") == Terms(parents_conversation_working_days=3, weighing_working_days=15)
+    monkeypatch.delenv("CASEWORK_TERMS")
+    assert Settings().terms_book() == TermsBook()
+
+
+def test_a_term_below_one_working_day_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        Terms(feedback_working_days=0)
