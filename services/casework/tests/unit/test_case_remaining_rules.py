@@ -21,6 +21,7 @@ from casework.domain.errors import (
     DomainError,
     EvaluationNeedsFindings,
     EvaluationNotScheduled,
+    FeedbackBeforeReportDay,
     FeedbackNeedsContent,
     FollowUpBeforeHelp,
     FollowUpNeedsCareCoordinator,
@@ -433,6 +434,21 @@ def test_feedback_without_the_steps_veilig_thuis_took_is_refused() -> None:
     assert not case.feedback_received
     case.receive_veilig_thuis_feedback(
         received_on=TODAY, steps_taken="Gesprek met het gezin gevoerd.", today=TODAY, **ACT
+    )
+    assert case.feedback_received
+
+
+def test_feedback_dated_before_the_report_is_refused_and_leaves_the_obligation_open() -> None:
+    case = reported()  # reported on TODAY
+    with pytest.raises(FeedbackBeforeReportDay) as refused:
+        case.receive_veilig_thuis_feedback(
+            received_on=TODAY - timedelta(days=1), steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+        )
+    assert refused.value.rule == "rule-11-feedback-dated-after-report"
+    assert not case.feedback_received
+    assert "terugkoppeling_veilig_thuis" in [o.code for o in case.open_obligations()]
+    case.receive_veilig_thuis_feedback(
+        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, **ACT
     )
     assert case.feedback_received
 

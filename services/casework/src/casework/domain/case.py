@@ -68,6 +68,7 @@ from .errors import (
     EvaluationNotScheduled,
     ExceptionNeedsLegalGround,
     FeedbackBeforeReport,
+    FeedbackBeforeReportDay,
     FeedbackNeedsContent,
     FollowUpBeforeHelp,
     FollowUpBeforeReport,
@@ -1265,6 +1266,11 @@ class Case(Aggregate):
         if not self.reports:
             raise FeedbackBeforeReport("Terugkoppeling van Veilig Thuis volgt pas na een melding.")
         _not_in_future(received_on, today, "de terugkoppeling")
+        if self.reported_on is not None and received_on < self.reported_on:
+            raise FeedbackBeforeReportDay(
+                "De terugkoppeling van Veilig Thuis kan niet eerder zijn ontvangen dan de melding van "
+                f"{self.reported_on:%d-%m-%Y}."
+            )
         if not text(steps_taken):
             raise FeedbackNeedsContent("Leg vast welke stappen Veilig Thuis heeft gezet.")
         self.trigger_event(

@@ -245,6 +245,10 @@ class FeedbackBeforeReport(StateConflict):
     rule = "rule-11-feedback-after-report"
 
 
+class FeedbackBeforeReportDay(InvalidContent):
+    rule = "rule-11-feedback-dated-after-report"
+
+
 class FeedbackNeedsContent(InvalidContent):
     rule = "rule-11-feedback-recorded"
 
