@@ -1,0 +1,141 @@
+"""Small-number suppression of one table of counts with sums, checked by linear programming.
+
+A table is a set of cells and the sum relations between them (`total == sum(parts)`). What a
+reader learns from the table as shown: every visible cell's value, that a `"<5"` cell lies in
+1..4, that an `"x"` cell is at least 5 (only non-zero cells that are not small are chosen as
+complements), and every sum relation. A hidden cell is *protected* when those facts leave it more
+than one possible value.
+
+1. *Primary*: every count from 1 to 4 is hidden as `"<5"`.
+2. *Complementary*: while a sum has exactly one hidden member, its smallest non-zero visible member
+   is hidden too (`"x"`) — the quick rule that settles most tables.
+3. *Audit*: for each primary cell the smallest and largest value it can take given everything
+   shown are computed with a linear program; while one is pinned to a single value, another cell
+   of a sum it is part of (or, failing that, of the table) is hidden and the rule repeats.
+
+The tables this module receives are two-way tables with their margins (schools × steps or
+outcomes, with row, column and grand totals) or one-way ones; their sum relations are the flow
+conservation of a network, so the constraint matrix is totally unimodular and the linear
+program's extremes are integers: "not pinned by the linear program" means "more than one integer
+value is consistent with what is shown" (docs/adr/0015).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Final, TypeAlias, TypeVar
+
+from scipy.optimize import linprog
+
+SMALL_NUMBER: Final = 5
+"""Counts below this (and above 0) are not shown."""
+SUPPRESSED: Final = "<5"
+COMPLEMENT: Final = "x"
+
+K = TypeVar("K", bound=Hashable)
+Shown: TypeAlias = int | str
+Sums: TypeAlias = Sequence[tuple[K, Sequence[K]]]
+
+
+def suppress(cells: Mapping[K, int], sums: Sums[K]) -> dict[K, Shown]:
+    """The cells as shown: primary, complementary and audited suppression (module doc).
+
+    `sums` lists (total, parts) with cells[total] == sum(cells[p] for p in parts).
+    """
+    hidden: dict[K, str] = {k: SUPPRESSED for k, v in cells.items() if 0 < v < SMALL_NUMBER}
+    if not hidden:
+        return dict(cells)
+    while True:
+        _complement_single_hidden(cells, sums, hidden)
+        pinned = pinned_cells(cells, sums, hidden)
+        if not pinned:
+            break
+        extra = _next_complement(cells, sums, hidden, pinned[0])
+        if extra is None:
+            break  # every non-zero cell is hidden already; nothing more to give
+        hidden[extra] = COMPLEMENT
+    return {k: hidden.get(k, v) for k, v in cells.items()}
+
+
+def _complement_single_hidden(cells: Mapping[K, int], sums: Sums[K], hidden: dict[K, str]) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in sums:
+            members = [total, *parts]
+            if sum(1 for k in members if k in hidden) != 1:
+                continue
+            visible = [k for k in members if k not in hidden and cells[k] > 0]
+            if not visible:
+                continue  # a true sum with one non-zero member: that member is its total, hidden too
+            hidden[min(visible, key=lambda k: (cells[k], str(k)))] = COMPLEMENT
+            changed = True
+
+
+def _next_complement(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str], pinned: K) -> K | None:
+    """The smallest non-zero visible cell that shares a sum with `pinned`, else of the table."""
+    near = [k for total, parts in sums if pinned in (total, *parts) for k in (total, *parts)]
+    for candidates in (near, list(cells)):
+        visible = [k for k in candidates if k not in hidden and cells[k] > 0]
+        if visible:
+            return min(visible, key=lambda k: (cells[k], str(k)))
+    return None
+
+
+def pinned_cells(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str]) -> list[K]:
+    """The primary cells (`"<5"`) whose value follows from what is shown: the visible cells, the
+    bounds of the hidden ones (1..4 for `"<5"`, at least 5 for `"x"`) and the sum relations."""
+    variables = sorted(hidden, key=str)
+    index = {k: i for i, k in enumerate(variables)}
+    rows: list[list[float]] = []
+    rhs: list[float] = []
+    for total, parts in sums:
+        signed = [(total, 1), *((p, -1) for p in parts)]
+        if not any(k in index for k, _ in signed):
+            continue
+        row = [0.0] * len(variables)
+        known = 0
+        for k, sign in signed:
+            if k in index:
+                row[index[k]] += sign
+            else:
+                known += sign * cells[k]
+        rows.append(row)
+        rhs.append(-known)
+    bounds: list[tuple[int, int | None]] = [
+        (1, SMALL_NUMBER - 1) if hidden[k] == SUPPRESSED else (SMALL_NUMBER, None) for k in variables
+    ]
+    pinned: list[K] = []
+    for k in variables:
+        if hidden[k] != SUPPRESSED:
+            continue
+        low = _extreme(index[k], len(variables), rows, rhs, bounds, sense=1)
+        high = _extreme(index[k], len(variables), rows, rhs, bounds, sense=-1)
+        if high - low < 0.5:
+            pinned.append(k)
+    return pinned
+
+
+def _extreme(
+    i: int,
+    n: int,
+    rows: list[list[float]],
+    rhs: list[float],
+    bounds: list[tuple[int, int | None]],
+    *,
+    sense: int,
+) -> float:
+    objective = [0.0] * n
+    objective[i] = float(sense)
+    result = linprog(
+        objective,
+        A_eq=rows or None,
+        b_eq=rhs or None,
+        bounds=bounds,
+        method="highs",
+    )
+    if result.status == 3:  # unbounded: an "x" cell no sum holds down
+        return float("inf") * -sense
+    if result.status != 0:  # the true values always satisfy what is shown
+        raise RuntimeError(f"suppression audit: {result.message}")
+    return float(result.x[i])
