@@ -12,6 +12,9 @@ than one possible value.
 3. *Audit*: for each primary cell the smallest and largest value it can take given everything
    shown are computed with a linear program; while one is pinned to a single value, another cell
    of a sum it is part of (or, failing that, of the table) is hidden and the rule repeats.
+4. *Withholding*: when a small count is still pinned with every non-zero cell around it hidden
+   (four schools with 1 case each and a total of 4: each must be 1), the visible zeros are what
+   pin it, so every cell linked to it by sums is withheld, zeros included (`"geheim"`: any value).
 
 The tables this module receives are two-way tables with their margins (schools × steps or
 outcomes, with row, column and grand totals) or one-way ones; their sum relations are the flow
@@ -31,6 +34,8 @@ SMALL_NUMBER: Final = 5
 """Counts below this (and above 0) are not shown."""
 SUPPRESSED: Final = "<5"
 COMPLEMENT: Final = "x"
+WITHHELD: Final = "geheim"
+"""Every cell of a table that no choice of complements protects (zeros included)."""
 
 K = TypeVar("K", bound=Hashable)
 Shown: TypeAlias = int | str
@@ -47,13 +52,14 @@ def suppress(cells: Mapping[K, int], sums: Sums[K]) -> dict[K, Shown]:
         return dict(cells)
     while True:
         _complement_single_hidden(cells, sums, hidden)
-        pinned = pinned_cells(cells, sums, hidden)
+        pinned = pinned_cells(cells, sums, hidden, first_only=True)
         if not pinned:
             break
         extra = _next_complement(cells, sums, hidden, pinned[0])
-        if extra is None:
-            break  # every non-zero cell is hidden already; nothing more to give
-        hidden[extra] = COMPLEMENT
+        if extra is not None:
+            hidden[extra] = COMPLEMENT
+        else:
+            hidden.update(dict.fromkeys(_linked(sums, pinned[0]), WITHHELD))
     return {k: hidden.get(k, v) for k, v in cells.items()}
 
 
@@ -82,9 +88,26 @@ def _next_complement(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, s
     return None
 
 
-def pinned_cells(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str]) -> list[K]:
+def _linked(sums: Sums[K], cell: K) -> set[K]:
+    """The cells connected to `cell` through sums (its table)."""
+    linked = {cell}
+    grown = True
+    while grown:
+        grown = False
+        for total, parts in sums:
+            members = {total, *parts}
+            if members & linked and not members <= linked:
+                linked |= members
+                grown = True
+    return linked
+
+
+def pinned_cells(
+    cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str], *, first_only: bool = False
+) -> list[K]:
     """The primary cells (`"<5"`) whose value follows from what is shown: the visible cells, the
-    bounds of the hidden ones (1..4 for `"<5"`, at least 5 for `"x"`) and the sum relations."""
+    bounds of the hidden ones (1..4 for `"<5"`, at least 5 for `"x"`, at least 0 when withheld) and
+    the sum relations."""
     variables = sorted(hidden, key=str)
     index = {k: i for i, k in enumerate(variables)}
     rows: list[list[float]] = []
@@ -102,9 +125,12 @@ def pinned_cells(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str])
                 known += sign * cells[k]
         rows.append(row)
         rhs.append(-known)
-    bounds: list[tuple[int, int | None]] = [
-        (1, SMALL_NUMBER - 1) if hidden[k] == SUPPRESSED else (SMALL_NUMBER, None) for k in variables
-    ]
+    known_bounds: dict[str, tuple[int, int | None]] = {
+        SUPPRESSED: (1, SMALL_NUMBER - 1),
+        COMPLEMENT: (SMALL_NUMBER, None),
+        WITHHELD: (0, None),
+    }
+    bounds = [known_bounds[hidden[k]] for k in variables]
     pinned: list[K] = []
     for k in variables:
         if hidden[k] != SUPPRESSED:
@@ -113,6 +139,8 @@ def pinned_cells(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str])
         high = _extreme(index[k], len(variables), rows, rhs, bounds, sense=-1)
         if high - low < 0.5:
             pinned.append(k)
+            if first_only:
+                break
     return pinned
 
 
