@@ -16,6 +16,7 @@ Medians of fewer than 5 durations are not shown (null).
 
 from __future__ import annotations
 
+import functools
 import statistics
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -195,12 +196,21 @@ def suppressed_grid(facts: DashboardFacts) -> SuppressedGrid:
     schools = tuple(sorted({school for school, *_ in counts}))
     months = sorted({month for _, month, *_ in counts if month is not None})
     shown: dict[GridCell, Shown] = {}
-    for month, metrics in [*((m, MONTHLY) for m in months), (None, NOW)]:
-        in_month = {(s, metric, key): n for (s, m, metric, key), n in counts.items() if m == month}
-        cells, sums = table(schools, metrics, in_month)
-        for (school, metric, key), value in suppress(cells, sums).items():
+    for month in [*months, None]:
+        in_month = frozenset(((s, metric, key), n) for (s, m, metric, key), n in counts.items() if m == month)
+        for (school, metric, key), value in _suppressed_table(schools, month is None, in_month):
             shown[(school, month, metric, key)] = value
     return SuppressedGrid(schools=schools, months=tuple(months), shown=shown)
+
+
+@functools.lru_cache(maxsize=4096)
+def _suppressed_table(
+    schools: tuple[str, ...], now: bool, counts: frozenset[tuple[Cell, int]]
+) -> tuple[tuple[Cell, Shown], ...]:
+    """One table of the grid as shown. Remembered: a closed month's counts do not change, and the
+    audit's linear programs are what a dashboard spends its time on."""
+    cells, sums = table(schools, NOW if now else MONTHLY, dict(counts))
+    return tuple(suppress(cells, sums).items())
 
 
 def combined(parts: Sequence[Shown]) -> Shown:

@@ -50,17 +50,36 @@ def suppress(cells: Mapping[K, int], sums: Sums[K]) -> dict[K, Shown]:
     hidden: dict[K, str] = {k: SUPPRESSED for k, v in cells.items() if 0 < v < SMALL_NUMBER}
     if not hidden:
         return dict(cells)
-    while True:
-        _complement_single_hidden(cells, sums, hidden)
-        pinned = pinned_cells(cells, sums, hidden, first_only=True)
-        if not pinned:
-            break
-        extra = _next_complement(cells, sums, hidden, pinned[0])
-        if extra is not None:
-            hidden[extra] = COMPLEMENT
-        else:
-            hidden.update(dict.fromkeys(_linked(sums, pinned[0]), WITHHELD))
+    _complement_single_hidden(cells, sums, hidden)
+    tables = _tables(sums)
+    # Hiding a cell only widens what a reader must consider, so a count found free stays free:
+    # each primary cell is audited until it is free, once.
+    for cell in sorted(hidden, key=str):
+        table_sums = tables.get(cell, [])
+        while hidden.get(cell) == SUPPRESSED and _pinned(cell, cells, table_sums, hidden):
+            extra = _next_complement(cells, table_sums, hidden, cell)
+            if extra is not None:
+                hidden[extra] = COMPLEMENT
+                _complement_single_hidden(cells, sums, hidden)
+            else:
+                hidden.update(dict.fromkeys(_linked(table_sums, cell), WITHHELD))
     return {k: hidden.get(k, v) for k, v in cells.items()}
+
+
+def _tables(sums: Sums[K]) -> dict[K, list[tuple[K, Sequence[K]]]]:
+    """Every cell's table: the sums linked to it, directly or through other cells."""
+    out: dict[K, list[tuple[K, Sequence[K]]]] = {}
+    for total, parts in sums:
+        members = {total, *parts}
+        joined = [total, *parts]
+        tables = {id(out[k]): out[k] for k in members if k in out}
+        merged: list[tuple[K, Sequence[K]]] = [(total, parts)]
+        for table in tables.values():
+            merged += table
+            joined += [k for t, ps in table for k in (t, *ps)]
+        for k in joined:
+            out[k] = merged
+    return out
 
 
 def _complement_single_hidden(cells: Mapping[K, int], sums: Sums[K], hidden: dict[K, str]) -> None:
@@ -79,9 +98,10 @@ def _complement_single_hidden(cells: Mapping[K, int], sums: Sums[K], hidden: dic
 
 
 def _next_complement(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str], pinned: K) -> K | None:
-    """The smallest non-zero visible cell that shares a sum with `pinned`, else of the table."""
+    """The smallest non-zero visible cell that shares a sum with `pinned`, else of its table (`sums`)."""
     near = [k for total, parts in sums if pinned in (total, *parts) for k in (total, *parts)]
-    for candidates in (near, list(cells)):
+    table = [k for total, parts in sums for k in (total, *parts)]
+    for candidates in (near, table):
         visible = [k for k in candidates if k not in hidden and cells[k] > 0]
         if visible:
             return min(visible, key=lambda k: (cells[k], str(k)))
@@ -102,23 +122,28 @@ def _linked(sums: Sums[K], cell: K) -> set[K]:
     return linked
 
 
-def pinned_cells(
-    cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str], *, first_only: bool = False
-) -> list[K]:
-    """The primary cells (`"<5"`) whose value follows from what is shown: the visible cells, the
+def pinned_cells(cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str]) -> list[K]:
+    """The primary cells (`"<5"`) whose value follows from what is shown (`_pinned`)."""
+    tables = _tables(sums)
+    return [
+        k
+        for k in sorted(hidden, key=str)
+        if hidden[k] == SUPPRESSED and _pinned(k, cells, tables.get(k, []), hidden)
+    ]
+
+
+def _pinned(cell: K, cells: Mapping[K, int], sums: Sums[K], hidden: Mapping[K, str]) -> bool:
+    """Whether a hidden cell has one possible value given what is shown: the visible cells, the
     bounds of the hidden ones (1..4 for `"<5"`, at least 5 for `"x"`, at least 0 when withheld) and
-    the sum relations."""
-    variables = sorted(hidden, key=str)
+    the sum relations of its table (`sums`)."""
+    variables = sorted({k for total, parts in sums for k in (total, *parts) if k in hidden} | {cell}, key=str)
     index = {k: i for i, k in enumerate(variables)}
     rows: list[list[float]] = []
     rhs: list[float] = []
     for total, parts in sums:
-        signed = [(total, 1), *((p, -1) for p in parts)]
-        if not any(k in index for k, _ in signed):
-            continue
         row = [0.0] * len(variables)
         known = 0
-        for k, sign in signed:
+        for k, sign in [(total, 1), *((p, -1) for p in parts)]:
             if k in index:
                 row[index[k]] += sign
             else:
@@ -131,17 +156,11 @@ def pinned_cells(
         WITHHELD: (0, None),
     }
     bounds = [known_bounds[hidden[k]] for k in variables]
-    pinned: list[K] = []
-    for k in variables:
-        if hidden[k] != SUPPRESSED:
-            continue
-        low = _extreme(index[k], len(variables), rows, rhs, bounds, sense=1)
-        high = _extreme(index[k], len(variables), rows, rhs, bounds, sense=-1)
-        if high - low < 0.5:
-            pinned.append(k)
-            if first_only:
-                break
-    return pinned
+    true = cells[cell]
+    for sense in (-1, 1):  # a larger value is the likelier alternative: one program mostly does
+        if abs(_extreme(index[cell], len(variables), rows, rhs, bounds, sense=sense) - true) >= 0.5:
+            return False
+    return True
 
 
 def _extreme(
