@@ -1,6 +1,6 @@
 """The samenwerkingsverband's dashboard: aggregate figures per school and in total, cut from one
 suppressed grid per samenwerkingsverband so that no combination of dashboards gives a small
-number away (docs/adr/0015-suppression-that-survives-differencing.md).
+number away (docs/adr/0017-suppression-that-survives-differencing.md).
 
 The grid: for every calendar month (Dutch time) one table of the counts that happen in time
 (signals, decisions per outcome, reports, pupils who left) per school with the samenwerkingsverband's

@@ -20,7 +20,7 @@ The tables this module receives are two-way tables with their margins (schools Ã
 outcomes, with row, column and grand totals) or one-way ones; their sum relations are the flow
 conservation of a network, so the constraint matrix is totally unimodular and the linear
 program's extremes are integers: "not pinned by the linear program" means "more than one integer
-value is consistent with what is shown" (docs/adr/0015).
+value is consistent with what is shown" (docs/adr/0017).
 """
 
 from __future__ import annotations

@@ -426,7 +426,7 @@ async def _dashboard(
     pool: asyncpg.Pool, tenant: str, school: str | None, period_from: date | None, period_until: date | None
 ) -> DashboardOut:
     """Every dashboard is cut from the samenwerkingsverband's one suppressed grid of whole months, so
-    a period is widened to the months it touches (docs/adr/0015)."""
+    a period is widened to the months it touches (docs/adr/0017)."""
     if period_from is not None and period_until is not None and period_from > period_until:
         raise Unprocessable("De periode begint na het einde.", rule="period")
     first = period_from.replace(day=1) if period_from else None
