@@ -11,7 +11,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -470,8 +470,9 @@ async def test_the_dashboard_hides_small_counts_and_the_cell_that_would_give_the
             headers=auth(suite, **AUDITOR),
         )
         before = await http.get(
-            "/tenants/swv-zuid/dashboard", params={"until": "2026-11-01"}, headers=auth(suite, **AUDITOR)
+            "/tenants/swv-zuid/dashboard", params={"until": "2026-10-31"}, headers=auth(suite, **AUDITOR)
         )
+        school = await http.get("/schools/02CD/dashboard", headers=auth(suite, **BEHEERDER))
         backwards = await http.get(
             "/tenants/swv-zuid/dashboard",
             params={"from": "2026-11-03", "until": "2026-11-02"},
@@ -485,9 +486,14 @@ async def test_the_dashboard_hides_small_counts_and_the_cell_that_would_give_the
     assert body["total"]["signals_recorded"] == 30
     assert body["total"]["median_days_per_step"]["geopend"] is None
     assert {s["school"]: s["signals_recorded"] for s in in_period.json()["schools"]} == shown
+    assert school.json()["total"]["signals_recorded"] == "x", "the school's 7 would give 01AB's 3 away"
     assert before.json()["total"]["signals_recorded"] == 0
     assert backwards.status_code == 422
-    assert date(2026, 11, 2).isoformat() == in_period.json()["period_from"]
+    assert (in_period.json()["period_from"], in_period.json()["period_until"]) == (
+        "2026-11-01",
+        "2026-11-30",
+    ), "a period counts in whole months"
+    assert in_period.json()["months"] == ["2026-11-01"]
 
 
 async def test_the_operator_rebuild_with_replace_swaps_in_equal_tables_and_the_service_goes_on(

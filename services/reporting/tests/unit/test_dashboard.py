@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.domain.cases import case_change
 from reporting.domain.dashboard import (
-    COMPLEMENT,
     OPEN_STEPS,
-    SUPPRESSED,
     TOTAL,
     DashboardFacts,
-    cells_and_sums,
-    figures_per_school,
+    dashboard,
     median_days,
-    shown_figures,
+    month_end,
     step_periods,
-    suppress,
+    suppressed_grid,
+    table,
 )
+from reporting.domain.suppression import COMPLEMENT, SUPPRESSED, WITHHELD, pinned_cells, suppress
 
 from ..conftest import CaseFile, Events
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+NOV = date(2026, 11, 1)
+DEC = date(2026, 12, 1)
 
 
-def facts(**overrides: object) -> DashboardFacts:
+def facts_of(**overrides: object) -> DashboardFacts:
     base: dict[str, object] = {
         "signals_recorded": {},
         "open_cases": {},
@@ -99,44 +100,102 @@ def assert_no_sum_reveals_a_single_hidden_cell(shown: dict, sums: list) -> None:
 small_or_large = st.one_of(st.integers(0, 6), st.integers(5, 60))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
-    table=st.dictionaries(
+    table_of=st.dictionaries(
         st.sampled_from(["01AB", "02CD", "03EF", "04GH"]),
         st.tuples(st.lists(small_or_large, min_size=6, max_size=6), small_or_large, small_or_large),
         min_size=1,
     )
 )
-def test_no_shown_total_ever_gives_away_a_hidden_count(table: dict[str, tuple[list[int], int, int]]) -> None:
-    figures = figures_per_school(
-        facts(
-            open_cases={
-                (s, step): n
-                for s, (by_step, _, _) in table.items()
-                for step, n in zip(OPEN_STEPS, by_step, strict=True)
-            },
-            signals_recorded={s: signals for s, (_, signals, _) in table.items()},
-            reports={s: reports for s, (_, _, reports) in table.items()},
-        )
+def test_no_shown_total_ever_gives_away_a_hidden_count(
+    table_of: dict[str, tuple[list[int], int, int]],
+) -> None:
+    schools = sorted(table_of)
+    count = {
+        **{
+            (s, "open_cases", step): n
+            for s, (by_step, _, _) in table_of.items()
+            for step, n in zip(OPEN_STEPS, by_step, strict=True)
+        },
+        **{(s, "signals_recorded", ""): signals for s, (_, signals, _) in table_of.items()},
+        **{(s, "reports_to_veilig_thuis", ""): reports for s, (_, _, reports) in table_of.items()},
+    }
+    cells, sums = table(
+        schools, {"open_cases": OPEN_STEPS, "signals_recorded": (), "reports_to_veilig_thuis": ()}, count
     )
-    cells, sums = cells_and_sums(figures)
 
     shown = suppress(cells, sums)
 
     assert_no_sum_reveals_a_single_hidden_cell(shown, sums)
+    hidden = {k: v for k, v in shown.items() if isinstance(v, str)}
+    assert pinned_cells(cells, sums, hidden) == [], "the linear program pins no small count"
     for key, true in cells.items():
         if 0 < true < 5:
-            assert shown[key] == SUPPRESSED
-        elif shown[key] != COMPLEMENT:
+            assert shown[key] in (SUPPRESSED, WITHHELD)
+        elif shown[key] not in (COMPLEMENT, WITHHELD):
             assert shown[key] == true, "what is shown is the true count"
 
 
-def test_the_samenwerkingsverband_total_adds_up_the_schools() -> None:
-    figures = figures_per_school(
-        facts(signals_recorded={"01AB": 7, "02CD": 30}, decisions={("01AB", "help"): 6, ("02CD", "help"): 5})
+def test_a_complement_whose_known_minimum_pins_the_small_count_is_not_enough() -> None:
+    # 1 + 5 = 6: hiding the 1 ("<5", so 1..4) and the 5 ("x", so at least 5) leaves 6 - x <= 1,
+    # which pins the small count at 1. The old rule stopped there; the audit hides the total too.
+    cells = {"total": 6, "a": 1, "b": 5}
+    sums = [("total", ["a", "b"])]
+
+    shown = suppress(cells, sums)
+
+    assert shown == {"total": COMPLEMENT, "a": SUPPRESSED, "b": COMPLEMENT}
+    assert pinned_cells(cells, sums, {"a": SUPPRESSED, "b": COMPLEMENT}) == ["a"]
+
+
+def test_small_counts_that_only_the_visible_zeros_pin_withhold_their_whole_table() -> None:
+    # Four schools with 1 each and a total of 4: every count is hidden, yet each must be 1.
+    cells = {"*": 4, **dict.fromkeys(["a", "b", "c", "d"], 1), "e": 0}
+    sums = [("*", ["a", "b", "c", "d", "e"])]
+
+    shown = suppress(cells, sums)
+
+    assert shown == dict.fromkeys(cells, WITHHELD)
+
+
+def test_a_school_dashboard_is_cut_from_the_grid_of_the_samenwerkingsverband() -> None:
+    # The differencing of the issue: the samenwerkingsverband shows A "<5", B "x", total 10; a
+    # dashboard of B alone used to show its 6, so A = 4.
+    facts = facts_of(signals_recorded={("01AB", NOV): 4, ("02CD", NOV): 6, ("03EF", NOV): 20})
+
+    _, whole = dashboard(facts)
+    _, school_b = dashboard(facts, "02CD")
+
+    assert school_b["02CD"]["signals_recorded"] == whole["02CD"]["signals_recorded"] == COMPLEMENT
+    assert whole["01AB"]["signals_recorded"] == SUPPRESSED
+    assert school_b[TOTAL] == school_b["02CD"], "a school's dashboard totals its own row"
+
+
+def test_a_period_adds_up_published_months_and_hides_a_sum_over_a_hidden_month() -> None:
+    facts = facts_of(
+        signals_recorded={("01AB", NOV): 3, ("02CD", NOV): 9, ("01AB", DEC): 20, ("02CD", DEC): 30}
     )
 
-    shown = shown_figures(figures)
+    months, whole = dashboard(facts)
+    _, november = dashboard(facts.within([NOV]))
+    _, december = dashboard(facts.within([DEC]))
+
+    assert months == [NOV, DEC]
+    assert (november["01AB"]["signals_recorded"], december["01AB"]["signals_recorded"]) == (SUPPRESSED, 20)
+    assert whole["01AB"]["signals_recorded"] == COMPLEMENT, "23 minus December's 20 would give 3"
+    assert whole["02CD"]["signals_recorded"] == COMPLEMENT, "November's 9 is a complement, hidden"
+    assert whole[TOTAL]["signals_recorded"] == 62, "both months' totals are shown, so is their sum"
+    assert december[TOTAL]["signals_recorded"] == 50
+
+
+def test_a_month_without_a_hidden_cell_keeps_its_figures() -> None:
+    facts = facts_of(
+        signals_recorded={("01AB", NOV): 7, ("02CD", NOV): 30},
+        decisions={("01AB", NOV, "help"): 6, ("02CD", NOV, "help"): 5},
+    )
+
+    _, shown = dashboard(facts)
 
     assert shown[TOTAL]["signals_recorded"] == 37
     assert shown[TOTAL]["decisions"] == {
@@ -144,6 +203,26 @@ def test_the_samenwerkingsverband_total_adds_up_the_schools() -> None:
         "by_outcome": {"no_suspicion_close": 0, "help": 11, "report": 0, "report_and_help": 0},
     }
     assert shown["01AB"]["signals_recorded"] == 7
+
+
+def test_the_open_cases_of_now_are_one_table_for_every_period() -> None:
+    facts = facts_of(open_cases={("01AB", "geopend"): 2, ("02CD", "geopend"): 8, ("02CD", "weging"): 12})
+
+    grid = suppressed_grid(facts)
+
+    assert grid.cell("01AB", None, "open_cases", "geopend") == SUPPRESSED
+    assert (
+        dashboard(facts.within([]), "02CD")[1]["02CD"]["open_cases"]
+        == dashboard(facts, "02CD")[1]["02CD"]["open_cases"]
+    )
+
+
+def test_the_end_of_a_month() -> None:
+    assert [month_end(date(2026, m, 14)) for m in (2, 11, 12)] == [
+        date(2026, 2, 28),
+        date(2026, 11, 30),
+        date(2026, 12, 31),
+    ]
 
 
 def test_a_median_over_fewer_than_5_cases_is_not_shown() -> None:

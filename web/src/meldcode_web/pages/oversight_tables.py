@@ -1,8 +1,9 @@
 """The dashboard as tables: what reporting's dashboard answers, laid out as rows and columns with
 Dutch headers. The tables are the source of truth of the page; a chart only draws a table.
 
-A count stays exactly as reporting gives it: a number, `"<5"` (1-4) or `"x"` (hidden so that a
-total cannot betray another cell). Nothing here adds, subtracts or estimates a hidden count.
+A count stays exactly as reporting gives it: a number, `"<5"` (1-4), `"x"` (hidden so that a
+total cannot betray another cell, or a period total over a hidden month) or `"geheim"` (a whole
+table withheld because only its zeros would give a small number away). Nothing here adds, subtracts or estimates a hidden count.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ChartKind = Literal["bar", "stacked", "line"]
 SUPPRESSED_NOTE = {
     "<5": "minder dan 5 (niet getoond)",
     "x": "verborgen zodat een ander getal niet terug te rekenen is",
+    "geheim": "niet getoond: samen met de nullen zou dit een klein aantal verraden",
 }
 
 
@@ -204,7 +206,8 @@ def month_table(months: Sequence[MonthFigures]) -> Table:
         chart="line",
         chart_columns=[0, 1, 2],
         note=(
-            "Elke maand is apart opgevraagd en apart beschermd: kleine aantallen staan als '<5' of 'x'. "
+            "Alle maanden en periodes komen uit één beschermde tabel per maand, zodat ook samen geen "
+            "klein aantal terug te rekenen is: kleine aantallen staan als '<5' of 'x'. "
             "Open zaken zijn alleen voor nu bekend, niet per maand."
         ),
     )

@@ -543,44 +543,41 @@ async def dashboard_facts(
     pool: asyncpg.Pool,
     tenant: str,
     *,
-    school: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> DashboardFacts:
-    """The counts behind the dashboard of a samenwerkingsverband (or one of its schools).
+    """The counts behind the dashboards of a samenwerkingsverband, per school and calendar month
+    (Dutch time): every school's, since each dashboard is cut from the whole grid.
 
     Events count when they happened in [since, until); open cases are those open now.
     """
-    args = (tenant, school, since, until)
-    where = """tenant = $1 and ($2::text is null or school = $2)
-               and ($3::timestamptz is null or occurred_at >= $3)
-               and ($4::timestamptz is null or occurred_at < $4)"""
+    args = (tenant, since, until)
+    where = """tenant = $1
+               and ($2::timestamptz is null or occurred_at >= $2)
+               and ($3::timestamptz is null or occurred_at < $3)"""
+    month = "(date_trunc('month', occurred_at at time zone 'Europe/Amsterdam'))::date as month"
     signals = await pool.fetch(
-        f"""select school, count(*)::int as n from chronology
-            where {where} and event_type = 'SignalRecorded' group by school""",  # noqa: S608
+        f"""select school, {month}, count(*)::int as n from chronology
+            where {where} and event_type = 'SignalRecorded' group by school, month""",  # noqa: S608
         *args,
     )
     open_cases = await pool.fetch(
         """select school, step, count(*)::int as n from school_cases
-           where tenant = $1 and ($2::text is null or school = $2) and step <> 'gesloten'
+           where tenant = $1 and step <> 'gesloten'
            group by school, step""",
         tenant,
-        school,
     )
     changes = await pool.fetch(
-        f"""select school, event_type, outcome, count(distinct case_id)::int as cases, count(*)::int as n
+        f"""select school, {month}, event_type, outcome,
+                   count(distinct case_id)::int as cases, count(*)::int as n
             from case_changes
             where {where} and event_type in ('DecisionMade', 'AmkNotified', 'PupilLeftSchool')
-            group by school, event_type, outcome""",  # noqa: S608
+            group by school, month, event_type, outcome""",  # noqa: S608
         *args,
     )
     history = await pool.fetch(
-        """select * from case_changes where tenant = $1
-           and case_id in (select case_id from case_changes where tenant = $1
-                           and ($2::text is null or school = $2))
-           order by case_id, sequence""",
+        "select * from case_changes where tenant = $1 order by case_id, sequence",
         tenant,
-        school,
     )
     by_case: dict[uuid.UUID, list[CaseChange]] = {}
     for r in history:
@@ -589,23 +586,21 @@ async def dashboard_facts(
         p
         for case_changes in by_case.values()
         for p in step_periods(case_changes)
-        if (school is None or p.school == school)
-        and (since is None or p.left_at >= since)
-        and (until is None or p.left_at < until)
+        if (since is None or p.left_at >= since) and (until is None or p.left_at < until)
     ]
-    decisions: dict[tuple[str, str], int] = {}
-    reports: dict[str, int] = {}
-    left: dict[str, int] = {}
+    decisions: dict[tuple[str, date, str], int] = {}
+    reports: dict[tuple[str, date], int] = {}
+    left: dict[tuple[str, date], int] = {}
     for r in changes:
         if r["event_type"] == "DecisionMade":
-            key = (r["school"], r["outcome"] or "")
+            key = (r["school"], r["month"], r["outcome"] or "")
             decisions[key] = decisions.get(key, 0) + r["n"]
         elif r["event_type"] == "AmkNotified":
-            reports[r["school"]] = reports.get(r["school"], 0) + r["n"]
+            reports[(r["school"], r["month"])] = reports.get((r["school"], r["month"]), 0) + r["n"]
         else:
-            left[r["school"]] = left.get(r["school"], 0) + r["cases"]
+            left[(r["school"], r["month"])] = left.get((r["school"], r["month"]), 0) + r["cases"]
     return DashboardFacts(
-        signals_recorded={r["school"]: r["n"] for r in signals},
+        signals_recorded={(r["school"], r["month"]): r["n"] for r in signals},
         open_cases={(r["school"], r["step"]): r["n"] for r in open_cases},
         decisions=decisions,
         reports=reports,

@@ -27,7 +27,7 @@ from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
 from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
 from ..domain.cases import step_label
 from ..domain.chronology import ChronologyEntry
-from ..domain.dashboard import TOTAL, figures_per_school, shown_figures
+from ..domain.dashboard import TOTAL, dashboard, month_end
 from ..domain.obligations import open_obligations
 from ..domain.parents_export import ExportPupil, parents_export
 from ..domain.pupils import PupilRow
@@ -364,7 +364,7 @@ async def pupil_parents_export(
 
 Count = int | str
 """A count as shown: the number, "<5" for 1-4, or "x" when hidden so that another cell cannot be
-computed back (complementary suppression)."""
+computed back (complementary suppression) or when it adds up months of which one is hidden."""
 
 
 class OpenCasesOut(BaseModel):
@@ -394,15 +394,25 @@ class SchoolFiguresOut(FiguresOut):
 
 class DashboardOut(BaseModel):
     tenant: str
-    period_from: date | None = Field(description="First Dutch calendar day counted (inclusive), if any")
-    period_until: date | None = Field(description="Last Dutch calendar day counted (inclusive), if any")
+    period_from: date | None = Field(
+        description="First Dutch calendar day counted (inclusive), if any: the first of the month asked for"
+    )
+    period_until: date | None = Field(
+        description="Last Dutch calendar day counted (inclusive), if any: the last of the month asked for"
+    )
+    months: list[date] = Field(
+        default_factory=list,
+        description="The calendar months (first days) with figures; a period counts in whole months",
+    )
     schools: list[SchoolFiguresOut]
     total: FiguresOut
     suppression: str = Field(
         default=(
             "Aantallen van 1 tot en met 4 staan als '<5'. Waar een totaal een verborgen getal zou "
-            "verraden, is ook een tweede getal verborgen ('x'). Medianen over minder dan 5 zaken "
-            "worden niet getoond."
+            "verraden, is ook een ander getal verborgen ('x'). Alle overzichten komen uit één "
+            "beschermde tabel per maand, dus ook samen verraden ze geen klein aantal; een periode "
+            "telt in hele maanden, en een periodetotaal met een verborgen maand staat als 'x'. "
+            "Medianen over minder dan 5 zaken worden niet getoond."
         )
     )
 
@@ -415,20 +425,24 @@ PeriodUntil = Annotated[Day | None, Query(alias="until", description="Last day (
 async def _dashboard(
     pool: asyncpg.Pool, tenant: str, school: str | None, period_from: date | None, period_until: date | None
 ) -> DashboardOut:
+    """Every dashboard is cut from the samenwerkingsverband's one suppressed grid of whole months, so
+    a period is widened to the months it touches (docs/adr/0017)."""
     if period_from is not None and period_until is not None and period_from > period_until:
         raise Unprocessable("De periode begint na het einde.", rule="period")
+    first = period_from.replace(day=1) if period_from else None
+    last = month_end(period_until) if period_until else None
     facts = await readmodels.dashboard_facts(
         pool,
         tenant,
-        school=school,
-        since=dutch_day_bounds(period_from)[0] if period_from else None,
-        until=dutch_day_bounds(period_until)[1] if period_until else None,
+        since=dutch_day_bounds(first)[0] if first else None,
+        until=dutch_day_bounds(last)[1] if last else None,
     )
-    shown = shown_figures(figures_per_school(facts, include=[school] if school else []))
+    months, shown = dashboard(facts, school)
     return DashboardOut(
         tenant=tenant,
-        period_from=period_from,
-        period_until=period_until,
+        period_from=first,
+        period_until=last,
+        months=months,
         schools=[SchoolFiguresOut(school=s, **f) for s, f in shown.items() if s != TOTAL],
         total=FiguresOut(**shown[TOTAL]),
     )
