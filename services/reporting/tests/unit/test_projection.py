@@ -119,6 +119,7 @@ NOT_IN_A_PUPILS_CHRONOLOGY = {
     "PupilRegistered": "the pupil itself, not an event about the pupil",
     "VeiligThuisAdviceRequested": "anonymous by rule 3: the contract carries no pupil id",
     "DataAccessed": "a read of the data, kept in the access log, not an event in the pupil's life",
+    "CaseObligationsChanged": "casework's step and obligations after another event, not an event itself",
 }
 
 
