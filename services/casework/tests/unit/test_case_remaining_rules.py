@@ -624,3 +624,42 @@ def test_each_remaining_error_names_a_meldcode_rule_or_a_generic_id_and_a_409_or
             assert cls.status == 409, cls
         if issubclass(cls, InvalidContent):
             assert cls.status == 422, cls
+
+
+# --- the case view shows what the people working the case need (issue 15) ---------------------------
+
+
+def test_the_case_view_shows_the_decision_with_its_answers_the_agreed_help_and_who_is_invited() -> None:
+    from casework.entrypoints.views import decision_view
+
+    case = help_decided()
+    case.invite_to_zorgteam(member_id="smw-1", organisation="Schoolmaatschappelijk werk", today=TODAY, **ACT)
+    case.organise_help(
+        help_description="Opvoedondersteuning via het wijkteam.",
+        providers=["wijkteam"],
+        agreed_term_until=TODAY + timedelta(weeks=8),
+        today=TODAY,
+        **ACT,
+    )
+
+    view = decision_view(case)
+
+    decision = view["decision"]
+    assert (decision.outcome, decision.outcome_label) == ("help", "Hulp bieden (niet melden)")
+    assert decision.answers.q3_sufficient_help_possible is True
+    assert (decision.who_reports, decision.who_informs_parents) == (None, "ib-1")  # help: nobody reports
+    assert view["help"].description == "Opvoedondersteuning via het wijkteam."
+    assert view["help"].agreed_term_until == TODAY + timedelta(weeks=8)
+    assert [(m.member_id, m.organisation) for m in view["zorgteam_members"]] == [
+        ("smw-1", "Schoolmaatschappelijk werk")
+    ]
+
+
+def test_a_new_decision_forgets_the_help_agreed_under_the_previous_one() -> None:
+    case = help_decided()
+    case.organise_help(help_description="Wijkteam.", providers=["wijkteam"], today=TODAY, **ACT)
+    assert case.help is not None
+    assign_coordinator(case)
+    schedule(case)
+    evaluate(case, lasting_safety=False)  # the decision is taken again, now to report (rule 12)
+    assert case.help is None and case.decision is None

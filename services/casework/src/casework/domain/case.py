@@ -109,6 +109,7 @@ from .errors import (
     UnsafeCaseNeedsReport,
     WeighingAfterDecision,
 )
+from .help import AgreedHelp
 from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .obligations import Obligation
 from .parents import SafetyGround
@@ -287,6 +288,12 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Case) -> None:
             aggregate.help_organised = True
+            aggregate.help = AgreedHelp(
+                organised_on=self.organised_on,
+                description=self.help_description,
+                providers=tuple(self.providers),
+                agreed_term_until=self.agreed_term_until,
+            )
 
     class ParentsInformed(CaseEvent):
         personal_data = ("summary",)
@@ -601,6 +608,8 @@ class Case(Aggregate):
         self.feedback_received = False
         """Veilig Thuis gave feedback on the latest report."""
         self.help_organised = False
+        self.help: AgreedHelp | None = None
+        """The help agreed under the current decision (step 5), as organised."""
         self.care_coordinator_id: str | None = None
         self.evaluation_on: date | None = None
         self.lasting_safety: bool | None = None
@@ -1028,6 +1037,7 @@ class Case(Aggregate):
         self.anonymity_ground = None
         self.reported = False
         self.help_organised = False
+        self.help = None
         self.evaluation_on = None
         self.lasting_safety = None
 

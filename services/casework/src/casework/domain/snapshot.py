@@ -14,6 +14,7 @@ from typing import Any
 from meldcode_contracts.vocabulary import ObligationKind
 
 from .decision import Answers, Decision, Outcome
+from .help import AgreedHelp
 from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .obligations import Obligation
 from .parents import SafetyGround
@@ -82,6 +83,10 @@ def from_plain(state: dict[str, Any]) -> dict[str, Any]:
         restored["weighing"] = _weighing(restored["weighing"])
     if restored.get("decision") is not None:
         restored["decision"] = _decision(restored["decision"])
+    help_ = restored.get("help")  # snapshots taken before the case kept its help have none
+    restored["help"] = (
+        None if help_ is None else AgreedHelp(**{**help_, "providers": tuple(help_["providers"])})
+    )
     # Snapshots taken before casework worked with JGZ have none of these.
     restored["jgz_consultations"] = [JgzConsultation(**c) for c in restored.get("jgz_consultations", [])]
     restored["jgz_results"] = [JgzResult(**r) for r in restored.get("jgz_results", [])]

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, Field
 
+from meldcode_contracts.vocabulary import outcome_label
 from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
@@ -53,6 +54,39 @@ class JgzHandoverOut(BaseModel):
     summary: str
 
 
+class AnswersOut(BaseModel):
+    q1_suspicion: bool | None = Field(description="Afwegingskader 1: is there a suspicion?")
+    q2_acute_or_structural_unsafety: bool | None = Field(
+        description="Afwegingskader 2: is there acute or structural unsafety?"
+    )
+    q3_sufficient_help_possible: bool | None = Field(description="Afwegingskader 3: can we help enough?")
+    q4_help_accepted: bool | None = Field(description="Afwegingskader 4: is the help accepted?")
+    q5_lasting_safety: bool | None = Field(
+        description="Afwegingskader 5: does the help lead to lasting safety?"
+    )
+
+
+class DecisionOut(BaseModel):
+    outcome: str = Field(description="An Outcome code: no_suspicion_close, help, report, report_and_help")
+    outcome_label: str = Field(description="The outcome in Dutch (meldcode_contracts.vocabulary)")
+    answers: AnswersOut
+    reasons: str = Field(description="Why (personal data: read under the access log)")
+    who_reports: str | None = Field(description="User id of who reports to Veilig Thuis")
+    who_informs_parents: str | None = Field(description="User id of who informs the parents")
+
+
+class HelpOut(BaseModel):
+    organised_on: date
+    description: str = Field(description="The help agreed (personal data)")
+    providers: list[str]
+    agreed_term_until: date | None
+
+
+class ZorgteamMemberOut(BaseModel):
+    member_id: str = Field(description="User id of the invited zorgteam member")
+    organisation: str | None = Field(description="Their partner organisation, if any")
+
+
 class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -71,6 +105,16 @@ class CaseOut(BaseModel):
     missing_for_report: list[ObligationOut] = Field(
         description="What is still needed before a report to Veilig Thuis can be made (rule 8)"
     )
+    decision: DecisionOut | None = Field(
+        default=None,
+        description="The current decision (step 5) with the afwegingskader answers; null before one",
+    )
+    help: HelpOut | None = Field(default=None, description="The help agreed under the current decision")
+    zorgteam_members: list[ZorgteamMemberOut] = Field(
+        default_factory=list, description="Who is invited into the case (ADR 11)"
+    )
+    care_coordinator_id: str | None = Field(default=None, description="Who follows the help (step 6)")
+    evaluation_on: date | None = Field(default=None, description="When the help is evaluated (step 6)")
     jgz_consultations: list[JgzConsultationOut] = Field(
         default_factory=list, description="Consultations asked of the JGZ partner"
     )
@@ -113,8 +157,41 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         missing_for_report=obligations_out(
             case.missing_for_report(pupil_date_of_birth=born, on=today) if not case.closed else []
         ),
+        **decision_view(case),
         **jgz_view(case),
     )
+
+
+def decision_view(case: Case) -> dict[str, Any]:
+    """What the people working the case need of step 5 and 6: the decision, the help, who is in."""
+    decision = case.decision
+    help_ = case.help
+    return {
+        "decision": None
+        if decision is None
+        else DecisionOut(
+            outcome=decision.outcome.value,
+            outcome_label=outcome_label(decision.outcome),
+            answers=AnswersOut(**vars(decision.answers)),
+            reasons=decision.reasons,
+            who_reports=decision.who_reports,
+            who_informs_parents=decision.who_informs_parents,
+        ),
+        "help": None
+        if help_ is None
+        else HelpOut(
+            organised_on=help_.organised_on,
+            description=help_.description,
+            providers=list(help_.providers),
+            agreed_term_until=help_.agreed_term_until,
+        ),
+        "zorgteam_members": [
+            ZorgteamMemberOut(member_id=member, organisation=organisation)
+            for member, organisation in sorted(case.zorgteam_members.items())
+        ],
+        "care_coordinator_id": case.care_coordinator_id,
+        "evaluation_on": case.evaluation_on,
+    }
 
 
 def jgz_view(case: Case) -> dict[str, Any]:
