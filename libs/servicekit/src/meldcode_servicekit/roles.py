@@ -16,6 +16,7 @@ roles, before the databases are created with their owner (`deploy/local/run.sh`,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 import anyio
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from eventsourcing.application import Application
 
 from .consuming import CONSUMER_SCHEMA
@@ -64,18 +66,16 @@ async def ensure_roles(conn: asyncpg.Connection, services: Sequence[str]) -> Non
     they exist (no passwords: development and tests; production sets them, docs/operations.md)."""
     names = [KEYS_OWNER, *(r for s in services for r in (owner_role(s), service_role(s)))]
     for name in names:
+        if await conn.fetchval("select 1 from pg_roles where rolname = $1", name):
+            continue
         # a role that another session creates at the same moment is there all the same
-        await conn.execute(
-            f"""do $$ begin
-                if not exists (select 1 from pg_roles where rolname = '{name}') then
-                    create role {quote(name)} login;
-                end if;
-            exception when duplicate_object or unique_violation then null;
-            end $$"""
-        )
+        with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+            await conn.execute(f"create role {quote(name)} login")
 
 
-async def grant_service_role(conn: asyncpg.Connection, role: str, *, append_only: Sequence[str] = ()) -> None:
+async def grant_service_role(
+    conn: asyncpg.Connection | PoolConnectionProxy, role: str, *, append_only: Sequence[str] = ()
+) -> None:
     """Run as the owner of the current database: `role` may connect to it (and nobody else but the
     owner may), work with every table in it, and only read and append to the `append_only` ones."""
     database = await conn.fetchval("select current_database()")
