@@ -16,6 +16,7 @@ roles, before the databases are created with their owner (`deploy/local/run.sh`,
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class Migration:
 
     schema: Sequence[str] = ()
     applications: Sequence[Callable[[str], Application[Any]]] = field(default_factory=tuple)
+    messaging: bool = True  # the outbox relay's and the consumers' tables (not for the portal)
 
 
 async def migrate(
@@ -113,7 +115,8 @@ async def migrate(
     pool = await create_pool(owner_url, max_size=2)
     append_only: list[str] = []
     try:
-        await apply_schema(pool, [*RELAY_SCHEMA, *CONSUMER_SCHEMA, *migration.schema])
+        messaging = [*RELAY_SCHEMA, *CONSUMER_SCHEMA] if migration.messaging else []
+        await apply_schema(pool, [*messaging, *migration.schema])
         for make in migration.applications:
             application = await anyio.to_thread.run_sync(make, owner_url)
             try:
@@ -140,3 +143,22 @@ async def migrate(
         finally:
             await keys.close()
     return append_only
+
+
+def main() -> None:
+    """`python -m meldcode_servicekit.roles <url with a role that may create roles> <service>...`:
+    the roles of these services (deploy/local/run.sh)."""
+    import sys
+
+    async def run(url: str, services: Sequence[str]) -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await ensure_roles(conn, services)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(sys.argv[1], sys.argv[2:]))
+
+
+if __name__ == "__main__":
+    main()
