@@ -41,10 +41,10 @@ def migrate() -> None:
     the portal's role (the user of PORTAL_SESSION_DATABASE_URL) what it needs (ADR 16)."""
     import asyncio
 
-    from meldcode_servicekit.roles import Migration, role_of
     from meldcode_servicekit.roles import migrate as migrate_database
+    from meldcode_servicekit.roles import role_of
 
-    from .session_store import SCHEMA
+    from .session_store import MIGRATION
     from .settings import PortalSettings
 
     settings = PortalSettings()
@@ -52,7 +52,7 @@ def migrate() -> None:
         raise typer.BadParameter("PORTAL_SESSION_DATABASE_URL is not set: the sessions have no database")
     asyncio.run(
         migrate_database(
-            Migration(schema=SCHEMA, messaging=False),
+            MIGRATION,
             owner_url=settings.session_migration_database_url or settings.session_database_url,
             role=role_of(settings.session_database_url),
         )

@@ -55,10 +55,22 @@ class Infrastructure:
         """A new database (owned by `owner`, ADR 16); its URL as the superuser."""
         conn = await asyncpg.connect(self.postgres_url)
         try:
+            if owner:  # the services' roles exist once per server (roles are cluster-global)
+                await ensure_roles(conn, SERVICES)
             await conn.execute(f'create database "{name}"' + (f' owner "{owner}"' if owner else ""))
         finally:
             await conn.close()
         return self.database_url(name)
+
+    async def portal_database(self, name: str) -> str:
+        """A database for the portal's sessions as in production (ADR 16): owned and migrated by
+        `meldcode_portal_owner`; its URL as the portal's own role."""
+        database = await self.create_database(name, owner=owner_role("portal"))
+        migration = importlib.import_module("meldcode_web.session_store").MIGRATION
+        await migrate(
+            migration, owner_url=with_role(database, owner_role("portal")), role=service_role("portal")
+        )
+        return with_role(database, service_role("portal"))
 
     def token(
         self, *, sub: str, role: str, tenant: str = "swv-zuid", schools: tuple[str, ...] = ("12AB",)
@@ -124,22 +136,13 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
         _script(name, "start")
     keys = tmp_path_factory.mktemp("issuer")
     generate_key_pair(keys)
-    postgres_url = _script("postgres.sh", "url")
-    asyncio.run(_ensure_roles(postgres_url))
     try:
-        yield Infrastructure(kafka=_script("kafka.sh", "address"), postgres_url=postgres_url, keys_dir=keys)
+        yield Infrastructure(
+            kafka=_script("kafka.sh", "address"), postgres_url=_script("postgres.sh", "url"), keys_dir=keys
+        )
     finally:
         for name in reversed(started):
             _script(name, "stop")
-
-
-async def _ensure_roles(postgres_url: str) -> None:
-    """The services' roles (ADR 16) exist once per server: roles are cluster-global."""
-    conn = await asyncpg.connect(postgres_url)
-    try:
-        await ensure_roles(conn, SERVICES)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture
