@@ -199,7 +199,11 @@ def service_cli(
                 keystore_owner_url=keystore_owner,
             )
         )
-        typer.echo(f"{name}: migrated; append-only for {role_of(settings.database_url)}: {append_only}")
+        role = role_of(settings.database_url)
+        if role == role_of(settings.migration_database_url or settings.database_url):
+            typer.echo(f"{name}: migrated; no separate service role, so nothing granted (ADR 16)")
+        else:
+            typer.echo(f"{name}: migrated; {role} may only read and append to {append_only}")
 
     @cli.callback()
     def _service() -> None:
