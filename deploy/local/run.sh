@@ -43,20 +43,32 @@ for svc in "${SERVICES[@]}"; do
 done
 "$MELDCODE_PYTHON" -m meldcode_servicekit.devtokens keygen "$keys" >/dev/null
 
+# Least privilege (ADR 16): each database is owned by its owner role, which migrates it; each
+# service runs as its own role, which reaches its own database (and the key store) only and may
+# only append to its event log. Locally without passwords (trust on 127.0.0.1); see docs/operations.md.
+as_role() { echo "$1" | sed -E "s#^(postgres(ql)?://)[^@/]*@#\1$2@#"; }
+"$MELDCODE_PYTHON" -m meldcode_servicekit.roles "$(bash deploy/local/postgres.sh url)" "${SERVICES[@]}" portal
+# The key store of the pupils' data keys (ADR 10), shared by the services, and its master key:
+# kept in the run directory for the demo; in production it comes from a secret store or a KMS.
+bash deploy/local/postgres.sh createdb meldcode_keys meldcode_keys_owner
+keys_url="${MELDCODE_KEYSTORE_URL:-$(bash deploy/local/postgres.sh url meldcode_keys)}"
 for svc in "${SERVICES[@]}"; do
   upper=${svc^^}
   db="meldcode_$svc"
-  bash deploy/local/postgres.sh createdb "$db"
+  bash deploy/local/postgres.sh createdb "$db" "meldcode_${svc}_owner"
   env_name="${upper}_DATABASE_URL"
-  if [ -z "${!env_name:-}" ]; then export "$env_name=$(bash deploy/local/postgres.sh url "$db")"; fi
+  url="$(bash deploy/local/postgres.sh url "$db")"
+  if [ -z "${!env_name:-}" ]; then export "$env_name=$(as_role "$url" "meldcode_$svc")"; fi
   export "${upper}_HTTP_PORT=${PORTS[$svc]}"
+  # the migration runs as the owner role, which the service itself never gets
+  env "${upper}_MIGRATION_DATABASE_URL=$(as_role "$url" "meldcode_${svc}_owner")" \
+    MELDCODE_KEYSTORE_URL="$(as_role "$keys_url" "meldcode_$svc")" \
+    MELDCODE_KEYSTORE_MIGRATION_URL="$(as_role "$keys_url" meldcode_keys_owner)" \
+    "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" migrate >/dev/null
 done
+# reporting's audit rebuild swaps its read-model tables, which only their owner may (ADR 16)
+export REPORTING_MIGRATION_DATABASE_URL="${REPORTING_MIGRATION_DATABASE_URL:-$(as_role "$(bash deploy/local/postgres.sh url meldcode_reporting)" meldcode_reporting_owner)}"
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
-
-# The key store of the pupils' data keys (ADR 10), shared by the services, and its master key:
-# kept in the run directory for the demo; in production it comes from a secret store or a KMS.
-bash deploy/local/postgres.sh createdb meldcode_keys
-if [ -z "${MELDCODE_KEYSTORE_URL:-}" ]; then export MELDCODE_KEYSTORE_URL="$(bash deploy/local/postgres.sh url meldcode_keys)"; fi
 if [ ! -s "$MELDCODE_RUN_DIR/master.key" ]; then
   (umask 077; "$MELDCODE_PYTHON" -c "from meldcode_servicekit.keystore import new_master_key; print(new_master_key())" > "$MELDCODE_RUN_DIR/master.key")
 fi
@@ -97,8 +109,10 @@ export PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_U
   PORTAL_OIDC_ISSUER="$issuer_url" PORTAL_PUBLIC_URL="$portal_url" PORTAL_HTTP_PORT="$portal_port" \
   PORTAL_SESSION_SECRET="${PORTAL_SESSION_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 # the portal's sessions (and nothing else of it) live in a database of their own (ADR 0012)
-bash deploy/local/postgres.sh createdb meldcode_portal
-if [ -z "${PORTAL_SESSION_DATABASE_URL:-}" ]; then export PORTAL_SESSION_DATABASE_URL="$(bash deploy/local/postgres.sh url meldcode_portal)"; fi
+bash deploy/local/postgres.sh createdb meldcode_portal meldcode_portal_owner
+portal_db="$(bash deploy/local/postgres.sh url meldcode_portal)"
+if [ -z "${PORTAL_SESSION_DATABASE_URL:-}" ]; then export PORTAL_SESSION_DATABASE_URL="$(as_role "$portal_db" meldcode_portal)"; fi
+PORTAL_SESSION_MIGRATION_DATABASE_URL="$(as_role "$portal_db" meldcode_portal_owner)" "$MELDCODE_PYTHON" -m meldcode_web.cli migrate >/dev/null
 programs=(
   "smtp|$MELDCODE_PYTHON -m aiosmtpd -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Mailbox $maildir|1|true"
   "jgz-simulator|$MELDCODE_PYTHON -m jgz_simulator.cli serve --port $jgz_port --secret $jgz_secret|1|true"
@@ -109,7 +123,7 @@ for svc in "${SERVICES[@]}"; do
   # itself, so no password is on a command line.
   login=""
   if [ -n "${KAFKA_CREDENTIALS[$svc]}" ]; then login=". ${KAFKA_CREDENTIALS[$svc]}; "; fi
-  programs+=("$svc|bash -c '${login}export ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
+  programs+=("$svc|bash -c '${login}export MELDCODE_KEYSTORE_URL=$(as_role "$keys_url" "meldcode_$svc") ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
 done
 programs+=(
   "devissuer|$MELDCODE_PYTHON -m meldcode_servicekit.devissuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"

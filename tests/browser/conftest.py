@@ -177,7 +177,7 @@ async def portal(
                 "PORTAL_OIDC_ISSUER": issuer_url,
                 "PORTAL_PUBLIC_URL": portal_url,
                 "PORTAL_SESSION_SECRET": uuid.uuid4().hex * 2,
-                "PORTAL_SESSION_DATABASE_URL": await infrastructure.create_database(
+                "PORTAL_SESSION_DATABASE_URL": await infrastructure.portal_database(
                     f"{suite.isolation}_portal"
                 ),
                 "AUTH_PUBLIC_KEY_FILE": str(infrastructure.keys_dir / "issuer.pub"),

@@ -40,7 +40,7 @@ async def _rows(database_url: str) -> list[asyncpg.Record]:
 def test_replicas_share_sessions_and_logout_on_one_ends_it_on_all(
     infrastructure: Infrastructure, isolation: str
 ) -> None:
-    database_url = asyncio.run(infrastructure.create_database(f"{isolation}_portal"))
+    database_url = asyncio.run(infrastructure.portal_database(f"{isolation}_portal"))
     with _replica(database_url) as one, _replica(database_url) as two:
         one.get("/login", params={"next": "/"})
         one.get("/auth/callback", params={"code": "c", "state": "s"})

@@ -35,6 +35,31 @@ def serve(
     )
 
 
+@cli.command()
+def migrate() -> None:
+    """Create the sessions table as the owner role (PORTAL_SESSION_MIGRATION_DATABASE_URL) and grant
+    the portal's role (the user of PORTAL_SESSION_DATABASE_URL) what it needs (ADR 16)."""
+    import asyncio
+
+    from meldcode_servicekit.roles import migrate as migrate_database
+    from meldcode_servicekit.roles import role_of
+
+    from .session_store import MIGRATION
+    from .settings import PortalSettings
+
+    settings = PortalSettings()
+    if not settings.session_database_url:
+        raise typer.BadParameter("PORTAL_SESSION_DATABASE_URL is not set: the sessions have no database")
+    asyncio.run(
+        migrate_database(
+            MIGRATION,
+            owner_url=settings.session_migration_database_url or settings.session_database_url,
+            role=role_of(settings.session_database_url),
+        )
+    )
+    typer.echo(f"portal: migrated for {role_of(settings.session_database_url)}")
+
+
 def main() -> None:
     cli()
 

@@ -15,6 +15,7 @@ from typing import Protocol
 import asyncpg
 
 from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_servicekit.roles import Migration
 
 SCHEMA = (
     """
@@ -28,6 +29,8 @@ SCHEMA = (
     "create index if not exists portal_sessions_last_seen on portal_sessions (last_seen_at)",
     "create index if not exists portal_sessions_created on portal_sessions (created_at)",
 )
+# what `meldcode-web migrate` creates as the owner role (ADR 16)
+MIGRATION = Migration(schema=SCHEMA, messaging=False)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,10 @@ class PortalSettings(BaseSettings):
         description="PostgreSQL database of the sessions (table portal_sessions); without it they "
         "live in this process only, which suits one-process development and nothing else",
     )
+    session_migration_database_url: str | None = Field(
+        default=None,
+        description="The sessions' database as its owner role, for `meldcode-web migrate` only (ADR 16)",
+    )
     session_max_age_seconds: int = Field(
         default=8 * 3600, ge=60, description="A session ends this long after login, used or not"
     )

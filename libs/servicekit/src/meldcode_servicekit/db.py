@@ -23,9 +23,19 @@ async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 1
     return pool
 
 
+# Whether the connected role may create tables in its schema: the owner role that migrates a
+# database may, a service's own role may not (ADR 16).
+MAY_CREATE = "select has_schema_privilege(current_schema(), 'CREATE')"
+
+
 async def apply_schema(pool: asyncpg.Pool, statements: Sequence[str]) -> None:
-    """Run `create ... if not exists` statements under an advisory lock, so replicas can start together."""
+    """Run `create ... if not exists` statements under an advisory lock, so replicas can start together.
+
+    Connected as a service's own role, which may not create tables, nothing is run: its database was
+    migrated by the owner role before the service started (`meldcode-<service> migrate`, ADR 16)."""
     async with pool.acquire() as conn, conn.transaction():
+        if not await conn.fetchval(MAY_CREATE):
+            return
         await conn.execute("select pg_advisory_xact_lock(7513)")
         for statement in statements:
             await conn.execute(statement)

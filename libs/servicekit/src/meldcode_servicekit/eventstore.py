@@ -6,13 +6,21 @@ import uuid
 from datetime import date
 from typing import Any, TypeVar
 
+import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoding
-from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.utils import get_topic
+from psycopg.sql import SQL
 
-from .db import postgres_env
+from .db import MAY_CREATE, postgres_env
+from .hashchain import log_lock
 from .keystore import KeyStore
 from .sealing import SealingMapper
 from .tracing import current_carrier, forget_trace_context, store_trace_context
@@ -41,7 +49,20 @@ class FailFastRecorder(PostgresApplicationRecorder):
     a connection is checked before use (POSTGRES_PRE_PING), so one that died with a restarted
     server is replaced without a retry, and an outage fails at once: the request answers 503 and
     the relay retries with its own backoff (ADR 13). An insert whose answer was lost is not
-    blindly retried either: the client is told it failed and may try again."""
+    blindly retried either: the client is told it failed and may try again.
+
+    Inserts are serialised on the event log's advisory lock (`hashchain.log_lock`) instead of the
+    library's `LOCK TABLE <events> IN EXCLUSIVE MODE`: that lock mode needs UPDATE, DELETE or
+    TRUNCATE on the table, which the service's own role does not have (ADR 16). The lock is taken
+    at the same place, before the insert draws its notification ids, so ids are still issued and
+    committed in one order (what the relay's tailing and the hash chain rely on)."""
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+            SQL(log_lock(events_table_name)),  # a checked table name
+        ]
 
     insert_events = _without_retries(PostgresApplicationRecorder.insert_events)
     select_events = _without_retries(PostgresApplicationRecorder.select_events)
@@ -63,6 +84,14 @@ class FailFastFactory(PostgresFactory):
     application_recorder_class = FailFastRecorder
 
 
+def _may_create(database_url: str) -> bool:
+    """Whether the tables are created here: yes as the owner role (development, a migration), no as
+    the service's own role, whose database the owner role migrated before it started (ADR 16)."""
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        row = conn.execute(MAY_CREATE).fetchone()
+    return bool(row and row[0])
+
+
 class MeldcodeApplication(Application[Any]):
     """An eventsourcing Application stored in the service's PostgreSQL database."""
 
@@ -78,6 +107,7 @@ class MeldcodeApplication(Application[Any]):
             merged = {
                 **postgres_env(database_url),
                 "PERSISTENCE_MODULE": get_topic(FailFastFactory),
+                "CREATE_TABLE": "y" if _may_create(database_url) else "n",
                 **merged,
             }
         self.keystore = keystore

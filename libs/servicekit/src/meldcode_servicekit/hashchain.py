@@ -11,13 +11,16 @@ chained, not only our code:
   bytes for the first) followed by this row's `event_hash`: one chain over the whole store.
 
 The log chain needs one writer at a time in notification_id order. The recorder gives us that:
-`PostgresApplicationRecorder._insert_stored_events` runs `LOCK TABLE ... IN EXCLUSIVE MODE` in the
-inserting transaction *before* the INSERT takes its notification ids from the sequence (checked in
-eventsourcing 9.5: `_lock_table`, called for every insert unless POSTGRES_ENABLE_DB_FUNCTIONS is on,
-which these services never set), so ids are issued and committed in one order and the trigger always
-sees its predecessor committed. The trigger takes the same lock itself (a no-op under the recorder)
-and refuses an insert whose id is lower than one already stored, so another writer can never slip a
-row in behind the chain's back; it fails instead.
+`PostgresApplicationRecorder._insert_stored_events` takes a lock in the inserting transaction
+*before* the INSERT takes its notification ids from the sequence (checked in eventsourcing 9.5:
+`_lock_table`, called for every insert unless POSTGRES_ENABLE_DB_FUNCTIONS is on, which these
+services never set), so ids are issued and committed in one order and the trigger always sees its
+predecessor committed. The library's lock is `LOCK TABLE ... IN EXCLUSIVE MODE`, which needs
+UPDATE, DELETE or TRUNCATE on the table; the service's own role may only INSERT and SELECT there
+(ADR 16), so our recorder (`eventstore.FailFastRecorder`) takes the advisory lock `log_lock` of the
+table instead, at the same place. The trigger takes the same lock itself (a no-op under the
+recorder) and refuses an insert whose id is lower than one already stored, so another writer can
+never slip a row in behind the chain's back; it fails instead.
 
 `verify` recomputes both chains from the stored rows and names what is wrong: *altered* (a row's
 content no longer matches its hash), *removed* (a version missing in an aggregate, or a row missing
@@ -66,6 +69,17 @@ def _checked(table: str) -> str:
     return table
 
 
+LOG_LOCK_CLASS = 7515
+
+
+def log_lock(table: str) -> str:
+    """The statement that takes the event log's write lock for this transaction: an advisory lock
+    of the table's name, which every writer takes before its insert draws notification ids (the
+    recorder) or at the latest before the chain reads its predecessor (the trigger). It needs no
+    privilege on the table, so the service's own role can take it with INSERT and SELECT only."""
+    return f"select pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{_checked(table)}'))"
+
+
 def hash_chain_schema(table: str) -> list[str]:
     """Idempotent DDL: the columns, the hash function, the trigger, and the back-fill of a store that
     has rows but no hashes yet (a database from before the chain). Run it in one transaction."""
@@ -98,9 +112,9 @@ def hash_chain_schema(table: str) -> list[str]:
                 previous_log bytea;
                 previous_event bytea;
             begin
-                -- Already held when the eventsourcing recorder inserts (it locks before the insert
-                -- draws its notification ids); for any other writer it serialises the chain.
-                lock table {t} in exclusive mode;
+                -- Already held when the recorder inserts (it locks before the insert draws its
+                -- notification ids); for any other writer it serialises the chain.
+                perform pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{t}'));
                 select notification_id, log_hash into last_id, previous_log from {t}
                     order by notification_id desc limit 1;
                 if last_id > new.notification_id then

@@ -26,11 +26,13 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
+from .db import MAY_CREATE
 from .settings import CONNECT_WAIT_SECONDS, ServiceSettings
 
 KEYSTORE_SCHEMA = [
@@ -116,7 +118,10 @@ class KeyStore:
         )
 
     def install(self) -> None:
+        """The key store's tables, unless connected as a service's own role (ADR 16: migrated before)."""
         with self._pool.connection() as conn, conn.transaction():
+            if not _may_create(conn):
+                return
             conn.execute("select pg_advisory_xact_lock(7514)")
             for statement in KEYSTORE_SCHEMA:
                 conn.execute(statement)
@@ -304,6 +309,11 @@ class KeyStore:
 
     def _unwrap(self, pupil_id: uuid.UUID, wrapped: bytes) -> bytes:
         return self._master.decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], pupil_id.bytes)
+
+
+def _may_create(conn: psycopg.Connection[Any]) -> bool:
+    row = conn.execute(MAY_CREATE).fetchone()
+    return bool(row and row[0])
 
 
 def connect_key_store(settings: ServiceSettings) -> KeyStore:

@@ -45,7 +45,14 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/postgres",
-        description="PostgreSQL URL of this service's own database",
+        description="PostgreSQL URL of this service's own database, as the service's own role (ADR 16)",
+    )
+    migration_database_url: str | None = Field(
+        default=None,
+        description=(
+            "PostgreSQL URL of the same database as its owner role, for `migrate` only (the service "
+            "itself never gets it); without it `migrate` runs as the service's role"
+        ),
     )
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:19092",
@@ -173,6 +180,11 @@ class ServiceSettings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("MELDCODE_KEYSTORE_URL", "keystore_url"),
         description="PostgreSQL URL of the key store shared by the services (pupils' data keys, ADR 10)",
+    )
+    keystore_migration_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MELDCODE_KEYSTORE_MIGRATION_URL", "keystore_migration_url"),
+        description="The key store as its owner role, for `migrate` only (ADR 16)",
     )
     master_key: SecretStr | None = Field(
         default=None,

@@ -31,6 +31,7 @@ from .permissions import ServicePolicy, enforce_route_policy, policy_of
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
 from .reconcile_cli import TargetsFactory, add_reconcile_command
+from .roles import Migration, migrate, role_of
 from .settings import ServiceSettings
 from .tracing import configure_tracing, traced
 
@@ -168,9 +169,11 @@ def service_cli(
     settings_type: Callable[[], ServiceSettings],
     *,
     reconcile: TargetsFactory | None = None,
+    migration: Migration | None = None,
 ) -> typer.Typer:
-    """The command line every service has: `meldcode-<name> serve` and `meldcode-<name> dead-letters`;
-    with `reconcile` (what the service stores, publishes and consumes) also `meldcode-<name> reconcile`."""
+    """The command line every service has: `meldcode-<name> serve`, `meldcode-<name> migrate` and
+    `meldcode-<name> dead-letters`; with `reconcile` (what the service stores, publishes and
+    consumes) also `meldcode-<name> reconcile`."""
     cli = typer.Typer(
         add_completion=False, help=f"The Meldcode {name} service: {description}", no_args_is_help=True
     )
@@ -180,6 +183,27 @@ def service_cli(
         """Run the service (HTTP API and its Kafka work) until SIGTERM/Ctrl-C, then shut down gracefully."""
         settings = settings_type()
         serve(build_app(settings), settings)
+
+    @cli.command("migrate")
+    def migrate_command() -> None:
+        """Create or update the service's tables as the owner role (<SERVICE>_MIGRATION_DATABASE_URL,
+        MELDCODE_KEYSTORE_MIGRATION_URL) and grant the service's role (the user of
+        <SERVICE>_DATABASE_URL) what it needs; run before `serve` (ADR 16)."""
+        settings = settings_type()
+        keystore_owner = settings.keystore_migration_url or settings.keystore_url
+        append_only = asyncio.run(
+            migrate(
+                migration or Migration(),
+                owner_url=settings.migration_database_url or settings.database_url,
+                role=role_of(settings.database_url),
+                keystore_owner_url=keystore_owner,
+            )
+        )
+        role = role_of(settings.database_url)
+        if role == role_of(settings.migration_database_url or settings.database_url):
+            typer.echo(f"{name}: migrated; no separate service role, so nothing granted (ADR 16)")
+        else:
+            typer.echo(f"{name}: migrated; {role} may only read and append to {append_only}")
 
     @cli.callback()
     def _service() -> None:

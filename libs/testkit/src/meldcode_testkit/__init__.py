@@ -11,6 +11,7 @@ own topic and consumer-group prefix, so tests run in any order.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import signal
@@ -31,12 +32,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from meldcode_contracts import Envelope
 from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
+from meldcode_servicekit.roles import KEYS_OWNER, ensure_roles, migrate, owner_role, service_role, with_role
 from meldcode_servicekit.sealing import open_event
 
 from .scram_kafka import ScramKafka, running_scram_kafka
 
 REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
 DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
+SERVICES = ("signals", "casework", "notifications", "reporting", "portal")
 SERVICE_PORTS = {"signals": 8101, "casework": 8102, "notifications": 8103, "reporting": 8104}
 
 
@@ -50,13 +53,26 @@ class Infrastructure:
         base, _, _ = self.postgres_url.rpartition("/")
         return f"{base}/{name}"
 
-    async def create_database(self, name: str) -> str:
+    async def create_database(self, name: str, *, owner: str | None = None) -> str:
+        """A new database (owned by `owner`, ADR 16); its URL as the superuser."""
         conn = await asyncpg.connect(self.postgres_url)
         try:
-            await conn.execute(f'create database "{name}"')
+            if owner:  # the services' roles exist once per server (roles are cluster-global)
+                await ensure_roles(conn, SERVICES)
+            await conn.execute(f'create database "{name}"' + (f' owner "{owner}"' if owner else ""))
         finally:
             await conn.close()
         return self.database_url(name)
+
+    async def portal_database(self, name: str) -> str:
+        """A database for the portal's sessions as in production (ADR 16): owned and migrated by
+        `meldcode_portal_owner`; its URL as the portal's own role."""
+        database = await self.create_database(name, owner=owner_role("portal"))
+        migration = importlib.import_module("meldcode_web.session_store").MIGRATION
+        await migrate(
+            migration, owner_url=with_role(database, owner_role("portal")), role=service_role("portal")
+        )
+        return with_role(database, service_role("portal"))
 
     def token(
         self, *, sub: str, role: str, tenant: str = "swv-zuid", schools: tuple[str, ...] = ("12AB",)
@@ -151,6 +167,7 @@ class ServiceProcess:
     env: dict[str, str]
     port: int
     log_path: Path
+    owner_database_url: str = ""  # the service's database as its owner role (tests that tamper)
     process: subprocess.Popen[bytes] | None = None
     _log: Any = field(default=None, repr=False)
 
@@ -224,25 +241,37 @@ class Suite:
         if name in self.services and self.services[name].process is not None:
             return self.services[name]
         if self.keystore_url is None:
-            self.keystore_url = await self.infra.create_database(f"{self.isolation}_keys")
+            self.keystore_url = await self.infra.create_database(f"{self.isolation}_keys", owner=KEYS_OWNER)
         if name not in self.services:
-            database = await self.infra.create_database(f"{self.isolation}_{name}")
+            # as in production (ADR 16): the owner role migrates, the service runs as its own role
+            owner, role = owner_role(name), service_role(name)
+            database = await self.infra.create_database(f"{self.isolation}_{name}", owner=owner)
+            await migrate(
+                importlib.import_module(f"{name}.bootstrap").MIGRATION,
+                owner_url=with_role(database, owner),
+                role=role,
+                keystore_owner_url=with_role(self.keystore_url, KEYS_OWNER),
+            )
             port = _free_port()
             env = {
-                f"{name.upper()}_DATABASE_URL": database,
+                f"{name.upper()}_DATABASE_URL": with_role(database, role),
                 f"{name.upper()}_HTTP_PORT": str(port),
                 "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka,
                 "MELDCODE_TOPIC_PREFIX": self.topic_prefix,
                 "MELDCODE_GROUP_PREFIX": self.topic_prefix,
                 "AUTH_PUBLIC_KEY_FILE": str(self.infra.keys_dir / "issuer.pub"),
-                "MELDCODE_KEYSTORE_URL": self.keystore_url,
+                "MELDCODE_KEYSTORE_URL": with_role(self.keystore_url, role),
                 "MELDCODE_MASTER_KEY": self.master_key,
                 "LOG_LEVEL": "INFO",
                 # Tests write in bursts as one user; the limit itself is tested with its own settings.
                 "MELDCODE_WRITE_RATE_PER_MINUTE": "0",
                 **extra_env,
             }
-            self.services[name] = ServiceProcess(name, env, port, self.log_dir / f"{name}.log")
+            if name == "reporting":  # its audit rebuild swaps read-model tables (ADR 16)
+                env["REPORTING_MIGRATION_DATABASE_URL"] = with_role(database, owner)
+            self.services[name] = ServiceProcess(
+                name, env, port, self.log_dir / f"{name}.log", owner_database_url=with_role(database, owner)
+            )
         await asyncio.to_thread(self.services[name].start)
         return self.services[name]
 
@@ -253,7 +282,13 @@ class Suite:
         replicas = self.replicas.setdefault(name, [])
         port = _free_port()
         env = {**first.env, f"{name.upper()}_HTTP_PORT": str(port)}
-        process = ServiceProcess(name, env, port, self.log_dir / f"{name}-{len(replicas) + 1}.log")
+        process = ServiceProcess(
+            name,
+            env,
+            port,
+            self.log_dir / f"{name}-{len(replicas) + 1}.log",
+            owner_database_url=first.owner_database_url,
+        )
         replicas.append(process)
         await asyncio.to_thread(process.start)
         return process

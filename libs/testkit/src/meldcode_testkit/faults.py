@@ -39,6 +39,7 @@ from meldcode_contracts import (
 )
 from meldcode_servicekit.devtokens import generate_key_pair
 from meldcode_servicekit.outbox import contract_event_id
+from meldcode_servicekit.roles import KEYS_OWNER
 
 from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port, eventually
 
@@ -189,7 +190,7 @@ class FaultInfrastructure:
         keys = Infrastructure(
             kafka=suite.infra.kafka, postgres_url=self.keys_postgres.address(), keys_dir=self.keys_dir
         )
-        suite.keystore_url = await keys.create_database(f"{suite.isolation}_keys")
+        suite.keystore_url = await keys.create_database(f"{suite.isolation}_keys", owner=KEYS_OWNER)
         return suite
 
 

@@ -12,9 +12,11 @@ from meldcode_contracts import ACCESS_LOG_EVENTS, CASEWORK_EVENTS, SERVICE_TOPIC
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
@@ -33,6 +35,11 @@ from .entrypoints.jgz import router as jgz_router
 from .translation import to_contract_event
 
 log = get_logger(__name__)
+
+# what `meldcode-casework migrate` creates as the owner role (ADR 16)
+MIGRATION = Migration(
+    schema=[*SCHEMA, *TABLE_OUTBOX_SCHEMA, *REPLAY_SCHEMA], applications=[CaseworkApplication]
+)
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:

@@ -169,7 +169,7 @@ async def test_only_an_auditor_of_the_samenwerkingsverband_reaches_the_audit_end
 
 async def test_tampering_with_the_event_store_is_named_by_verify_over_http(suite: Suite) -> None:
     casework, case_id, states = await demo_case(suite)
-    conn = await asyncpg.connect(casework.env["CASEWORK_DATABASE_URL"])
+    conn = await asyncpg.connect(casework.owner_database_url)  # the service role may not alter events
     case = uuid.UUID(case_id)
     async with httpx.AsyncClient(base_url=casework.url, headers=bearer(suite, "au-ines", "auditor")) as http:
 

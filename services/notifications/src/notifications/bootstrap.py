@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from meldcode_contracts import NOTIFICATIONS_EVENTS, SERVICE_TOPICS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.table_outbox import table_outbox_relay
 from meldcode_servicekit.web import create_app
@@ -26,6 +28,9 @@ from .entrypoints.consumer import make_handler, utc_now
 from .entrypoints.http import router
 
 log = get_logger(__name__)
+
+# what `meldcode-notifications migrate` creates as the owner role (ADR 16)
+MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA])
 
 
 def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastAPI:

@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from meldcode_contracts import SERVICE_TOPICS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.web import create_app
 
@@ -22,6 +24,9 @@ from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 
 log = get_logger(__name__)
+
+# what `meldcode-reporting migrate` creates as the owner role (ADR 16)
+MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA])
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:

@@ -125,7 +125,7 @@ async def test_an_altered_signal_is_named_by_verify_over_http(suite: Suite) -> N
     auditor = bearer(suite, "au-ines", "auditor")
     async with httpx.AsyncClient(base_url=signals.url, headers=auditor) as http:
         clean = (await http.get("/audit/verify")).json()
-        conn = await asyncpg.connect(signals.env["SIGNALS_DATABASE_URL"])
+        conn = await asyncpg.connect(signals.owner_database_url)  # the service role may not alter it
         try:
             await conn.execute(
                 "update signals_events set state = convert_to(replace(convert_from(state, 'UTF8'), 'own_observation', 'third_party'), 'UTF8') "

@@ -8,7 +8,7 @@ from meldcode_servicekit.web import service_cli
 
 from ..adapters.snapshots import snapshots_table
 from ..application import CaseworkApplication
-from ..bootstrap import build_app
+from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
 from ..translation import to_contract_event
 from .consumer import make_handler
@@ -31,7 +31,14 @@ def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTarget
     )
 
 
-cli = service_cli("casework", "steps 3-6 of the Meldcode", build_app, Settings, reconcile=reconcile_targets)
+cli = service_cli(
+    "casework",
+    "steps 3-6 of the Meldcode",
+    build_app,
+    Settings,
+    reconcile=reconcile_targets,
+    migration=MIGRATION,
+)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets, TableOutbox
 from meldcode_servicekit.web import service_cli
 
-from ..bootstrap import build_app
+from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
 from .consumer import make_handler, utc_now
 
@@ -30,6 +30,7 @@ cli = service_cli(
     build_app,
     Settings,
     reconcile=reconcile_targets,
+    migration=MIGRATION,
 )
 
 

@@ -53,6 +53,7 @@ from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey, connect_key_store
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.outages import is_infrastructure_error
+from meldcode_servicekit.roles import grant_service_role, role_of
 from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
@@ -374,13 +375,16 @@ async def rebuild(
     started = time.monotonic()
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
     schema = f"rebuild_{stamp}"
-    guard = await asyncpg.connect(settings.database_url)
+    # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
+    # to the service's role like the migration's
+    owner_url = settings.migration_database_url or settings.database_url
+    guard = await asyncpg.connect(owner_url)
     try:
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
         await guard.execute(f'create schema "{schema}"')
-        pool = await _schema_pool(settings.database_url, schema)
+        pool = await _schema_pool(owner_url, schema)
         consumer = AIOKafkaConsumer(
             **settings.kafka.client_options(),
             group_id=None,
@@ -427,7 +431,16 @@ async def rebuild(
                 for t in TABLES
             ]
             if replace:
-                swapped_into = await _swap(guard, consumer, replayer, partitions, live_schema, schema, stamp)
+                swapped_into = await _swap(
+                    guard,
+                    consumer,
+                    replayer,
+                    partitions,
+                    live_schema,
+                    schema,
+                    stamp,
+                    role_of(settings.database_url),
+                )
             report = RebuildReport(
                 tables=tables,
                 events=replayer.events,
@@ -456,6 +469,7 @@ async def _swap(
     live_schema: str,
     rebuilt_schema: str,
     stamp: str,
+    service_role: str,
 ) -> str:
     """Lock the live tables, catch the rebuild up to the topics' ends, and swap the tables."""
     retired = f"retired_{stamp}"
@@ -468,5 +482,7 @@ async def _swap(
             await conn.execute(f'alter table "{live_schema}"."{table}" set schema "{retired}"')
             await conn.execute(f'alter table "{rebuilt_schema}"."{table}" set schema "{live_schema}"')
         await conn.execute(f'drop schema "{rebuilt_schema}" cascade')
+        if service_role != await conn.fetchval("select current_user"):
+            await grant_service_role(conn, service_role)
     log.info("rebuild_swapped_in", retired_schema=retired)
     return retired

@@ -16,7 +16,7 @@ from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
 from ..adapters.rebuild import rebuild
-from ..bootstrap import build_app
+from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
 from .consumer import handle_event
 
@@ -33,6 +33,7 @@ cli = service_cli(
     build_app,
     Settings,
     reconcile=reconcile_targets,
+    migration=MIGRATION,
 )
 
 

@@ -17,7 +17,7 @@ from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, Reconcile
 from meldcode_servicekit.web import service_cli
 
 from ..application import SignalsApplication
-from ..bootstrap import build_app
+from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
 from ..translation import to_contract_event
 from .background import RetentionBusy, run_retention_once
@@ -38,7 +38,14 @@ def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTarget
     )
 
 
-cli = service_cli("signals", "steps 1-2 of the Meldcode", build_app, Settings, reconcile=reconcile_targets)
+cli = service_cli(
+    "signals",
+    "steps 1-2 of the Meldcode",
+    build_app,
+    Settings,
+    reconcile=reconcile_targets,
+    migration=MIGRATION,
+)
 retention_cli = typer.Typer(
     help="Retention (rule 16): erase the personal data of pupils whose term has passed", no_args_is_help=True
 )
