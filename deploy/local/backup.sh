@@ -221,8 +221,11 @@ erasures() {
   if [ "${1:-}" = --keystore ]; then keystore="$2"; fi
   keystore="${keystore:-$(server_url meldcode_keys)}"
   [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || die "erasures needs KAFKA_BOOTSTRAP_SERVERS"
-  "$MELDCODE_PYTHON" "$here/restored_erasures.py" "$mode" --keystore "$keystore" \
-    --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic-prefix "${MELDCODE_TOPIC_PREFIX:-}"
+  local login=""  # the local Kafka with SCRAM: read the topic as its admin principal
+  if [ -z "${KAFKA_SASL_USERNAME:-}" ]; then login=$(KAFKA_BOOTSTRAP_SERVERS="" bash "$here/kafka.sh" credentials admin 2>/dev/null || true); fi
+  (if [ -n "$login" ]; then . "$login"; fi
+   exec "$MELDCODE_PYTHON" "$here/restored_erasures.py" "$mode" --keystore "$keystore" \
+     --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic-prefix "${MELDCODE_TOPIC_PREFIX:-}")
 }
 
 case "${1:-}" in

@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -29,6 +31,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from meldcode_contracts.topics import SIGNALS_EVENTS
+from meldcode_servicekit.kafka_connection import KafkaConnection
 
 RESURRECTED = 4
 
@@ -41,9 +44,22 @@ class Erasure:
     occurred_at: datetime
 
 
+def kafka_login(bootstrap: str) -> KafkaConnection:
+    """The broker, with the SASL principal and TLS the environment names (as for the services)."""
+    cafile = os.environ.get("KAFKA_SSL_CAFILE")
+    return KafkaConnection(
+        bootstrap_servers=bootstrap,
+        security_protocol=os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+        username=os.environ.get("KAFKA_SASL_USERNAME"),
+        password=os.environ.get("KAFKA_SASL_PASSWORD"),
+        ssl_cafile=Path(cafile) if cafile else None,
+    )
+
+
 async def erasures_on_topic(bootstrap: str, topic: str) -> dict[uuid.UUID, Erasure]:
     """Every `PersonalDataErased` on the topic, read from the beginning to the end it has now."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    options = kafka_login(bootstrap).client_options()
+    admin = AIOKafkaAdminClient(**options)
     await admin.start()
     try:
         if topic not in await admin.list_topics():
@@ -52,7 +68,7 @@ async def erasures_on_topic(bootstrap: str, topic: str) -> dict[uuid.UUID, Erasu
     finally:
         await admin.close()
     partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(**options, enable_auto_commit=False, group_id=None)
     await consumer.start()
     found: dict[uuid.UUID, Erasure] = {}
     try:
