@@ -4,8 +4,8 @@ applying an event twice, or events in another order, gives the same read models.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import asyncpg
