@@ -294,6 +294,23 @@ def test_the_checklist_shows_what_the_api_says_is_still_needed_with_a_link_to_it
     assert f'href="/zaken/{CASE_ID}/stap/kind-geinformeerd"' in page.text
 
 
+def test_the_checklist_shows_the_due_day_casework_published_and_none_where_it_published_none(
+    fake: FakeServiceApi,
+) -> None:
+    fake.answers[("GET", "casework", f"/cases/{CASE_ID}")] = a_case(
+        open_obligations=[
+            {"code": "gesprek_ouders", "text": "Voer het gesprek met de ouders.", "due_on": "2026-12-24"},
+            {"code": "overdracht", "text": "Draag de zaak zo nodig over.", "due_on": None},
+        ]
+    )
+    with portal(fake) as client:
+        page = client.get(f"/zaken/{CASE_ID}")
+
+    assert page.status_code == 200
+    assert 'data-due-on="2026-12-24"' in page.text
+    assert text_of(page.text).count("(uiterlijk ") == 1
+
+
 def test_a_case_without_open_obligations_shows_no_checklist_items(client: TestClient) -> None:
     page = client.get(f"/zaken/{CASE_ID}")
 
@@ -483,12 +500,14 @@ def test_the_task_inbox_leads_a_new_signal_to_opening_a_case_and_a_case_task_to_
             "signal_id": None,
             "created_at": "2026-11-02T09:00:00Z",
             "due_at": "2020-01-01T23:00:00Z",
+            "due_on": "2020-01-01",
         },
     ]
 
     page = client.get("/taken")
 
     assert page.status_code == 200
+    assert "uiterlijk 1 januari 2020" in text_of(page.text), "the due day as the case page shows it"
     assert f'href="/leerlingen/{PUPIL_ID}/zaak-openen?signaal={SIGNAL_1}"' in page.text
     assert f'href="/zaken/{CASE_ID}"' in page.text
     assert "(verlopen)" in page.text

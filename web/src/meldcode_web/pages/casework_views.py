@@ -58,6 +58,8 @@ class ChecklistEntry:
     question: str
     text: str
     form: str | None
+    due_on: str | None = None
+    """The day casework published it is due (ISO), shown as it is: the portal derives no term."""
 
 
 def checklist(obligations: list[dict[str, Any]]) -> list[ChecklistEntry]:
@@ -66,7 +68,12 @@ def checklist(obligations: list[dict[str, Any]]) -> list[ChecklistEntry]:
     for obligation in obligations:
         code = str(obligation.get("code", ""))
         item = checklist_item(code)
-        entries.append(ChecklistEntry(code, item.question, str(obligation.get("text", "")), item.form))
+        due = obligation.get("due_on")
+        entries.append(
+            ChecklistEntry(
+                code, item.question, str(obligation.get("text", "")), item.form, str(due) if due else None
+            )
+        )
     return entries
 
 
@@ -203,6 +210,7 @@ class TaskView:
     status: str
     created_at: str
     due_at: str | None
+    due_on: str | None
     overdue: bool
     href: str | None
     link_text: str
@@ -246,6 +254,7 @@ def task_views(tasks: list[dict[str, Any]]) -> list[TaskView]:
                 status=status,
                 created_at=str(task.get("created_at", "")),
                 due_at=str(due) if due else None,
+                due_on=str(task["due_on"]) if task.get("due_on") else None,
                 overdue=_overdue(str(due) if due else None, status),
                 href=href,
                 link_text=link_text,

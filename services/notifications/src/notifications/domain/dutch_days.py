@@ -46,3 +46,9 @@ def end_of_dutch_day(day: date) -> datetime:
         if dutch_utc_offset(candidate) == offset:
             return candidate
     raise AssertionError("unreachable: local midnight always has one offset")  # pragma: no cover
+
+
+def day_due(deadline: datetime) -> date:
+    """The last Dutch day on which something with this deadline is on time: for the end of a day
+    (`end_of_dutch_day`), that day itself."""
+    return dutch_date(deadline - timedelta(seconds=1))

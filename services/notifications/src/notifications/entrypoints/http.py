@@ -24,6 +24,7 @@ from ..adapters import zorgteam
 from ..adapters.melding_documents import StoredDocument, documents_of_case, stored_document
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.access import TASK_USERS, Viewer
+from ..domain.dutch_days import day_due
 from ..domain.errors import DomainError
 from ..domain.pupils import PupilName
 from ..domain.tasks import Task, TaskKind, TaskStatus
@@ -71,6 +72,11 @@ class TaskOut(BaseModel):
             "the due day casework published for the obligation (new_case, discuss_in_zorgteam, veilig_thuis_feedback_expected, evaluate_follow_up); a reminder e-mail goes out when it passes"
         )
     )
+    due_on: date | None = Field(
+        default=None,
+        description="The last Dutch day on which the task is on time: for a case obligation, the due "
+        "day casework published (what the case page and the case list show)",
+    )
     completed_at: datetime | None = Field(description="When it was done (UTC)")
     completed_by: str | None = Field(description="User id of who completed it, or 'system'")
     fulfilled_by_event_id: uuid.UUID | None = Field(
@@ -93,6 +99,7 @@ class TaskOut(BaseModel):
             signal_id=task.signal_id,
             created_at=task.created_at,
             due_at=task.due_at,
+            due_on=day_due(task.due_at) if task.due_at else None,
             completed_at=done.completed_at if done else None,
             completed_by=done.completed_by if done else None,
             fulfilled_by_event_id=done.fulfilled_by_event_id if done else None,
