@@ -19,6 +19,7 @@ from meldcode_contracts import (
     CaseOpenedPayload,
     CaseOwnerChanged,
     CaseReopened,
+    CaseSignalsAdded,
     CaseTransferred,
     ChildInformed,
     ChildInformingExceptionRecorded,
@@ -231,6 +232,9 @@ class CaseFile:
     def _event(self, kind: type[E], when: datetime, actor: Actor = IB_ACTOR, **payload: Any) -> E:
         envelope = self.events._envelope(self.case_id, self.case_id, when, actor, school=self.school)
         return kind(**envelope, payload={"case_id": self.case_id, "pupil_id": self.pupil_id, **payload})
+
+    def signals_added(self, when: datetime, signal_ids: list[uuid.UUID]) -> CaseSignalsAdded:
+        return self._event(CaseSignalsAdded, when, signal_ids=signal_ids)
 
     def invited(self, when: datetime, member_id: str = "zt-1") -> ZorgteamMemberInvited:
         return self._event(ZorgteamMemberInvited, when, member_id=member_id, invited_on=when.date())

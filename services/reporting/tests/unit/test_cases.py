@@ -17,6 +17,7 @@ from ..conftest import CaseFile, Events, a_whole_case, at, day
 
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",
+    "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
     "CaseOwnerChanged": "Andere casus-eigenaar",
     "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
     "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
