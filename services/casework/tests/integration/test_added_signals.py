@@ -91,5 +91,9 @@ async def test_a_signal_recorded_after_opening_is_added_to_the_case_and_publishe
     assert isinstance(event, CaseSignalsAdded)
     assert [str(s) for s in event.payload.signal_ids] == [later]
     assert str(event.payload.pupil_id) == pupil_id
-    assert (event.correlation_id, event.actor.user_id, event.sequence) == ("corr-rule-9", "ib-1", view["version"])
+    assert (event.correlation_id, event.actor.user_id, event.sequence) == (
+        "corr-rule-9",
+        "ib-1",
+        view["version"],
+    )
     assert messages[-1]["key"] == case_id.encode()
