@@ -4,6 +4,7 @@ over (the case and the signals it was built on), and the old school nothing the 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +22,10 @@ OLD_SCHOOL_ONLY = "Na de opening van de zaak: huilt in de pauze."
 async def test_after_a_transfer_the_old_school_sees_its_own_time_and_the_new_school_the_handed_over_case(
     suite: Suite,
 ) -> None:
-    for name in ("signals", "casework", "reporting"):
+    for name in ("signals", "reporting"):
         await suite.service(name)
+    # The new school has no pupils here yet: the samenwerkingsverband's school list names it (rule 14).
+    await suite.service("casework", CASEWORK_SCHOOLS=json.dumps({TENANT: [NEW_SCHOOL]}))
     staff = Staff(suite)
     signals, casework = suite.services["signals"].url, suite.services["casework"].url
     reporting = suite.services["reporting"].url
@@ -90,3 +93,37 @@ async def test_after_a_transfer_the_old_school_sees_its_own_time_and_the_new_sch
     assert {e["signal_id"] for e in new_entries if e["signal_id"]} == set(signal_ids)
     assert OLD_SCHOOL_ONLY not in new.text and OLD_SCHOOL_ONLY not in new_export.text
     assert new_export.status_code == 200 and NEW_SCHOOL_WORK in new_export.text
+
+
+async def test_a_transfer_to_a_school_outside_the_samenwerkingsverband_is_refused_and_the_case_stays(
+    suite: Suite,
+) -> None:
+    for name in ("signals", "reporting"):
+        await suite.service(name)
+    await suite.service("casework", CASEWORK_SCHOOLS=json.dumps({"swv-noord": ["56EF"]}))
+    staff = Staff(suite)
+    casework = suite.services["casework"].url
+    today = datetime.now(UTC).date().isoformat()
+    async with httpx.AsyncClient(timeout=30) as http:
+        _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
+        left = await http.post(
+            f"{casework}/cases/{case_id}/pupil-left-school",
+            headers=staff.ib,
+            json={"left_on": today, "destination_school": "56EF"},
+        )
+        assert left.status_code == 200, left.text
+        handover = {
+            "legal_basis": "wettelijke_plicht",
+            "legal_basis_explanation": "Onderwijskundig rapport aan de nieuwe school.",
+            "new_case_owner_id": "ib-noord",
+        }
+        other = await http.post(
+            f"{casework}/cases/{case_id}/transfer", headers=staff.ib, json={**handover, "to_school": "56EF"}
+        )
+        unknown = await http.post(
+            f"{casework}/cases/{case_id}/transfer", headers=staff.ib, json={**handover, "to_school": "99ZZ"}
+        )
+        case = await http.get(f"{casework}/cases/{case_id}", headers=staff.ib)
+    assert (other.status_code, other.json()["rule"]) == (422, "rule-14-same-samenwerkingsverband")
+    assert (unknown.status_code, unknown.json()["rule"]) == (422, "rule-14-known-school")
+    assert case.status_code == 200 and case.json()["school"] != "56EF"

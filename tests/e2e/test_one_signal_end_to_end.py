@@ -64,10 +64,10 @@ async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers
         assert elsewhere.json() == []
 
     signal_events = await _events(suite, SIGNALS_EVENTS, 4)
-    case_events = await _events(suite, CASEWORK_EVENTS, 1)
+    case_events = await _events(suite, CASEWORK_EVENTS, 2)
     assert [e.event_type for e in signal_events] == ["PupilRegistered"] + ["SignalRecorded"] * 3
-    assert [e.event_type for e in case_events] == ["CaseOpened"]
-    assert str(case_events[0].subject_id) == case_id
+    assert [e.event_type for e in case_events] == ["CaseOpened", "CaseObligationsChanged"]
+    assert all(str(e.subject_id) == case_id for e in case_events)
     for event in signal_events + case_events:
         assert event.tenant == "swv-zuid"
         assert event.school == "12AB"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import pytest
 
@@ -15,6 +15,7 @@ from meldcode_contracts import (
     CareCoordinatorAssigned,
     CaseClosed,
     CaseHandedOverToJgz,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOpenedPayload,
     CaseOwnerChanged,
@@ -235,6 +236,17 @@ class CaseFile:
 
     def signals_added(self, when: datetime, signal_ids: list[uuid.UUID]) -> CaseSignalsAdded:
         return self._event(CaseSignalsAdded, when, signal_ids=signal_ids)
+
+    def published(
+        self, when: datetime, step: str, *obligations: str | tuple[str, date | None]
+    ) -> CaseObligationsChanged:
+        """Casework's step and open obligations after a command: each obligation a kind, or a
+        (kind, due day) pair."""
+        listed = [
+            {"kind": o, "due_on": None} if isinstance(o, str) else {"kind": o[0], "due_on": o[1]}
+            for o in obligations
+        ]
+        return self._event(CaseObligationsChanged, when, step=step, obligations=listed)
 
     def invited(self, when: datetime, member_id: str = "zt-1") -> ZorgteamMemberInvited:
         return self._event(ZorgteamMemberInvited, when, member_id=member_id, invited_on=when.date())
@@ -570,11 +582,14 @@ class Notices:
 
 
 def a_whole_case(
-    events: Events, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], start: int
+    events: Events, pupil_id: uuid.UUID, signal_ids: list[uuid.UUID], start: int, *, published: bool = False
 ) -> list[Envelope]:
     """A case through all six steps: opened → conversation → weighing → decision (report and help)
     → help → parents and child informed → report → feedback → care coordinator → follow-up →
-    evaluation (lasting safety) → closed. One event an hour from minute `start`."""
+    evaluation (lasting safety) → closed. One event an hour from minute `start`.
+
+    With `published`, each event is followed by casework's `CaseObligationsChanged` (its step and
+    open obligations, due days as `WHOLE_CASE_DUE` gives them), as casework publishes them."""
     file = CaseFile(events, events.case(pupil_id, signal_ids, when=at(start)))
     steps = [
         file.conversation_held,
@@ -590,7 +605,44 @@ def a_whole_case(
         file.evaluated,
         file.closed,
     ]
-    return [file.opened, *(build(at(start + 60 * (n + 1))) for n, build in enumerate(steps))]
+    history: list[Envelope] = [file.opened]
+    for n, build in enumerate([None, *steps]):
+        when = at(start + 60 * n)
+        if build is not None:
+            history.append(build(when))
+        if published:
+            step, obligations = WHOLE_CASE_PUBLISHED[n]
+            history.append(file.published(when, step, *obligations))
+    return history
+
+
+WHOLE_CASE_DUE: Final = {
+    "gesprek_ouders": date(2026, 11, 13),
+    "weging_zorgteam": date(2026, 11, 27),
+    "terugkoppeling_veilig_thuis": date(2026, 11, 9),
+    "evaluatie_uitvoeren": date(2027, 1, 15),
+}
+"""Due days as a samenwerkingsverband's own terms might give them: nothing a reader could derive."""
+_DUE = WHOLE_CASE_DUE
+WHOLE_CASE_PUBLISHED: Final[list[tuple[str, tuple[str | tuple[str, date | None], ...]]]] = [
+    ("geopend", (("gesprek_ouders", _DUE["gesprek_ouders"]),)),
+    ("gesprek_ouders", (("weging_zorgteam", _DUE["weging_zorgteam"]),)),
+    ("weging", ("besluit_afwegingskader",)),
+    ("besluit", ("ouders_informeren", "kind_informeren", "melden_veilig_thuis", "hulp_organiseren")),
+    ("besluit", ("ouders_informeren", "kind_informeren", "melden_veilig_thuis")),
+    ("besluit", ("kind_informeren", "melden_veilig_thuis")),
+    ("besluit", ("melden_veilig_thuis",)),
+    (
+        "melding",
+        (("terugkoppeling_veilig_thuis", _DUE["terugkoppeling_veilig_thuis"]), "zorgcoordinator_aanwijzen"),
+    ),
+    ("melding", ("zorgcoordinator_aanwijzen",)),
+    ("volgen", ("evaluatie_plannen",)),
+    ("volgen", (("evaluatie_uitvoeren", _DUE["evaluatie_uitvoeren"]),)),
+    ("volgen", ("zaak_sluiten",)),
+    ("gesloten", ()),
+]
+"""What casework publishes after the CaseOpened and after each further event of `a_whole_case`."""
 
 
 @pytest.fixture

@@ -48,6 +48,21 @@ class Settings(ServiceSettings):
         "without its own entry, and a term its entry leaves out, follows the default (ADR 18)",
     )
 
+    schools: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='CASEWORK_SCHOOLS, JSON: {"<tenant>": ["12AB", ...]}: the schools (BRIN) of each '
+        "samenwerkingsverband, beside those casework knows from their registered pupils; a case is "
+        "handed over only to a school of its own samenwerkingsverband (rule 14)",
+    )
+
+    def tenant_of_school(self, school: str, known: set[str], case_tenant: str) -> str | None:
+        """The samenwerkingsverband `school` belongs to, from this list and the `known` tenants of its
+        registered pupils; the case's own when it is among them, None when nobody knows the school."""
+        tenants = known | {tenant for tenant, schools in self.schools.items() if school in schools}
+        if case_tenant in tenants:
+            return case_tenant
+        return min(tenants) if tenants else None
+
     def terms_book(self) -> TermsBook:
         defaults = {**asdict(DEFAULT_TERMS), **self._given(DEFAULT_KEY)}
         return TermsBook(

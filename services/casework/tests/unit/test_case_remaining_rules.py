@@ -217,7 +217,7 @@ def left(case: Case) -> Case:
 
 def transfer(case: Case, **overrides: Any) -> None:
     fields: dict[str, Any] = {
-        "to_tenant": "swv-zuid",
+        "to_school_tenant": "swv-zuid",
         "to_school": "34CD",
         "legal_basis": "wettelijke_plicht",
         "legal_basis_explanation": "Onderwijskundig rapport bij overstap.",

@@ -222,12 +222,13 @@ class CaseMachine(RuleBasedStateMachine):
         self.attempt("record_pupil_left_school", left_on=TODAY, destination_school="34CD", today=TODAY)
 
     @rule(
-        basis=st.sampled_from([None, "wettelijke_plicht"]), tenant=st.sampled_from(["swv-zuid", "swv-noord"])
+        basis=st.sampled_from([None, "wettelijke_plicht"]),
+        tenant=st.sampled_from(["swv-zuid", "swv-noord", None]),
     )
-    def transfer(self, basis: str | None, tenant: str) -> None:
+    def transfer(self, basis: str | None, tenant: str | None) -> None:
         self.attempt(
             "transfer",
-            to_tenant=tenant,
+            to_school_tenant=tenant,
             to_school="34CD" if self.case.school == "12AB" else "12AB",
             legal_basis=basis,
             legal_basis_explanation="Onderwijskundig rapport.",

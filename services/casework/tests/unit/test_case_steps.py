@@ -44,6 +44,7 @@ from casework.domain.errors import (
     TransferNeedsLegalBasis,
     TransferNeedsPupilLeft,
     TransferOutsideSamenwerkingsverband,
+    TransferToUnknownSchool,
     UnknownChoice,
     UnsafeCaseNeedsReport,
     WeighingAnswersInconsistent,
@@ -691,7 +692,7 @@ def test_a_closed_case_refuses_further_steps_and_can_be_reopened_without_losing_
 
 def transfer(case: Case, **overrides: Any) -> None:
     fields: dict[str, Any] = {
-        "to_tenant": "swv-zuid",
+        "to_school_tenant": "swv-zuid",
         "to_school": "34CD",
         "legal_basis": "wettelijke_plicht",
         "legal_basis_explanation": "Onderwijskundig rapport bij overstap.",
@@ -725,7 +726,16 @@ def test_a_transfer_without_a_legal_basis_is_refused() -> None:
 
 def test_a_transfer_outside_the_samenwerkingsverband_is_refused() -> None:
     with pytest.raises(TransferOutsideSamenwerkingsverband):
-        transfer(left(talked()), to_tenant="swv-noord")
+        transfer(left(talked()), to_school_tenant="swv-noord")
+
+
+def test_a_transfer_to_a_school_the_registry_does_not_know_is_refused_and_changes_nothing() -> None:
+    case = left(talked())
+    with pytest.raises(TransferToUnknownSchool) as refused:
+        transfer(case, to_school="99ZZ", to_school_tenant=None)
+    assert refused.value.rule == "rule-14-known-school"
+    assert "99ZZ" in refused.value.message
+    assert case.school == "12AB" and case.transfers == 0
 
 
 def test_a_transfer_before_the_pupil_left_is_refused() -> None:

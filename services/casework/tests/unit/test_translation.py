@@ -102,7 +102,7 @@ def report_walk() -> Case:
     case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, **ACT)
     case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, **ACT)
     case.transfer(
-        to_tenant="swv-zuid",
+        to_school_tenant="swv-zuid",
         to_school="34CD",
         legal_basis="zwaarwegend_belang_kind",
         legal_basis_explanation="Zorg moet doorlopen op de nieuwe school.",

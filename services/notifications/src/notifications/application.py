@@ -46,7 +46,7 @@ class TaskStore(Protocol):
 
     async def apply_decision(self, decision: Decision) -> list[uuid.UUID]:
         """Store the decision idempotently, in the order `Decision` names; the ids of the tasks
-        that were new."""
+        that were new (an obligation task only when no task of its kind was open for the case)."""
         ...
 
     async def visible_tasks(
@@ -67,10 +67,8 @@ async def signal_recorded(store: TaskStore, fact: SignalNoticed) -> tuple[Decisi
     return decision, await store.apply_decision(decision)
 
 
-async def case_opened(
-    store: TaskStore, fact: CaseNoticed, terms: Terms = DEFAULT_TERMS
-) -> tuple[Decision, list[uuid.UUID]]:
-    decision = on_case_opened(fact, terms)
+async def case_opened(store: TaskStore, fact: CaseNoticed) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_opened(fact)
     return decision, await store.apply_decision(decision)
 
 
@@ -79,10 +77,8 @@ async def signals_added(store: TaskStore, fact: SignalsAddedNoticed) -> tuple[De
     return decision, await store.apply_decision(decision)
 
 
-async def case_event(
-    store: TaskStore, fact: CaseEvent, terms: Terms = DEFAULT_TERMS
-) -> tuple[Decision, list[uuid.UUID]]:
-    decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id), terms)
+async def case_event(store: TaskStore, fact: CaseEvent) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_case_event(fact, await store.case_state(fact.tenant, fact.case_id))
     return decision, await store.apply_decision(decision)
 
 

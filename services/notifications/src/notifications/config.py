@@ -25,10 +25,7 @@ class Settings(ServiceSettings):
     service_name: str = "notifications"
     http_port: int = 8103
 
-    # Deadlines (Dutch working days after the event that created the task).
-    parents_conversation_term_working_days: int = Field(default=5, ge=1)
-    weighing_term_working_days: int = Field(default=10, ge=1)
-    feedback_term_working_days: int = Field(default=5, ge=1, description="Rule 11 (default 5)")
+    # Rule 14 (the terms of a case are casework's, published with its obligations: ADR 18).
     recent_signals_days: int = Field(
         default=365, ge=1, description="Rule 14: signals this recent make a leaving pupil an alert"
     )
@@ -68,9 +65,4 @@ class Settings(ServiceSettings):
     )
 
     def terms(self) -> Terms:
-        return Terms(
-            parents_conversation_working_days=self.parents_conversation_term_working_days,
-            weighing_working_days=self.weighing_term_working_days,
-            feedback_working_days=self.feedback_term_working_days,
-            recent_signals_days=self.recent_signals_days,
-        )
+        return Terms(recent_signals_days=self.recent_signals_days)

@@ -15,6 +15,7 @@ from meldcode_contracts import (
     AmkNotified,
     CareCoordinatorAssigned,
     CaseHandedOverToJgz,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOwnerChanged,
     CaseSignalsAdded,
@@ -24,7 +25,6 @@ from meldcode_contracts import (
     ColleagueConsulted,
     DecisionMade,
     Envelope,
-    FollowUpScheduled,
     HelpOrganised,
     JgzConsultationRequested,
     ParentsInformed,
@@ -45,15 +45,16 @@ from .domain.cases import (
     CoordinatorNamed,
     DecisionTaken,
     Detail,
-    EvaluationPlanned,
+    ObligationsPublished,
     OwnerChange,
+    PublishedObligation,
     Report,
     Transfer,
 )
 from .domain.decisions import CaseNoticed, PupilLeft, SignalNoticed
+from .domain.dutch_days import dutch_date
 from .domain.melding import ConsultationFact, PupilIdentity, SignalFact
 from .domain.pupils import KnownPupil, PupilName
-from .domain.workdays import dutch_date
 
 
 def pupil_known(event: PupilRegistered) -> KnownPupil:
@@ -125,10 +126,13 @@ def detail_of(event: Envelope) -> Detail | None:
         return Report(event.payload.reporter_id)
     if isinstance(event, CareCoordinatorAssigned):
         return CoordinatorNamed(event.payload.coordinator_id)
-    if isinstance(event, FollowUpScheduled):
-        return EvaluationPlanned(event.payload.evaluation_on)
     if isinstance(event, CaseTransferred):
         return Transfer(event.payload.to_school, event.payload.new_case_owner_id)
+    if isinstance(event, CaseObligationsChanged):
+        return ObligationsPublished(
+            event.payload.step,
+            tuple(PublishedObligation(o.kind, o.due_on) for o in event.payload.obligations),
+        )
     return None
 
 

@@ -1,7 +1,9 @@
 """The contract events of the demo's reported case (testkit's demo_case walks the same steps over
 HTTP), built directly: pupil Sanne de Vries, three signals, a consultation, and every step of the
 Meldcode up to closing. Events are 15 days apart, so each deadline passes before the event that
-fulfils it (every reminder rule gets its chance to fire)."""
+fulfils it (every reminder rule gets its chance to fire). Each casework command is followed by
+the `CaseObligationsChanged` casework publishes for it (same moment, same correlation id), with
+due days as the samenwerkingsverband's terms gave them (`DUE`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from meldcode_contracts import (
     AmkNotified,
     CareCoordinatorAssigned,
     CaseClosed,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOpenedPayload,
     ChildInformed,
@@ -64,6 +67,13 @@ SIGNAL_TEXTS = (
     "Heeft blauwe plekken op de bovenarm; zegt van de trap gevallen te zijn.",
     "Vertelt in de kring dat papa 's avonds heel hard schreeuwt.",
 )
+DUE = {
+    "gesprek_ouders": date(2026, 9, 11),  # opened Friday 4 Sep + 5 working days
+    "weging_zorgteam": date(2026, 10, 2),  # conversation Saturday 19 Sep + 10 working days
+    "terugkoppeling_veilig_thuis": date(2026, 10, 9),  # reported Sunday 4 Oct + 5 working days
+    "evaluatie_uitvoeren": date(2026, 10, 26),  # the evaluation day
+}
+"""The due days casework publishes in the demo case (notifications derives none of them)."""
 SCHOOL_CONTINUES = "De school blijft Sanne dagelijks opvangen en houdt wekelijks contact met moeder."
 
 
@@ -101,6 +111,27 @@ class DemoCase:
     def add(self, event: Envelope, gap: timedelta = GAP) -> Envelope:
         self.events.append(event)
         self.at += gap
+        return event
+
+    def publish(self, step: str, *obligations: str) -> Envelope:
+        """Casework's step and open obligations after the event just added: same moment and
+        correlation id; an obligation with a term gets its due day from `DUE`."""
+        cause = self.events[-1]
+        envelope = self.envelope(self.case_id)
+        envelope |= {
+            "occurred_at": cause.occurred_at,
+            "recorded_at": cause.occurred_at,
+            "correlation_id": cause.correlation_id,
+        }
+        event = CaseObligationsChanged(
+            **envelope,
+            payload={
+                **self.ids(),
+                "step": step,
+                "obligations": [{"kind": kind, "due_on": DUE.get(kind)} for kind in obligations],
+            },
+        )
+        self.events.append(event)
         return event
 
 
@@ -166,6 +197,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
             ),
         )
     )
+    c.publish("geopend", "gesprek_ouders")
     c.add(
         ParentsConversationHeld(
             **c.envelope(c.case_id),
@@ -174,6 +206,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
             ),
         )
     )
+    c.publish("gesprek_ouders", "weging_zorgteam")
     c.add(
         RiskWeighed(
             **c.envelope(c.case_id, "zt-carla", Role.ZORGTEAM),
@@ -195,6 +228,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("weging", "besluit_afwegingskader")
     c.add(
         DecisionMade(
             **c.envelope(c.case_id, "zt-carla", Role.ZORGTEAM),
@@ -214,6 +248,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("besluit", "ouders_informeren", "kind_informeren", "melden_veilig_thuis", "hulp_organiseren")
     c.add(
         ParentsInformed(
             **c.envelope(c.case_id),
@@ -223,6 +258,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("besluit", "kind_informeren", "melden_veilig_thuis", "hulp_organiseren")
     c.add(
         ChildInformed(
             **c.envelope(c.case_id),
@@ -232,6 +268,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("besluit", "melden_veilig_thuis", "hulp_organiseren")
     if anonymous:
         c.add(
             ReporterAnonymityAgreed(
@@ -264,6 +301,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
             ),
         )
     )
+    c.publish("melding", "terugkoppeling_veilig_thuis", "hulp_organiseren", "zorgcoordinator_aanwijzen")
     c.add(
         VeiligThuisFeedbackReceived(
             **c.envelope(c.case_id),
@@ -273,6 +311,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("melding", "hulp_organiseren", "zorgcoordinator_aanwijzen")
     c.add(
         HelpOrganised(
             **c.envelope(c.case_id),
@@ -287,6 +326,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("melding", "zorgcoordinator_aanwijzen")
     c.add(
         CareCoordinatorAssigned(
             **c.envelope(c.case_id),
@@ -296,6 +336,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("volgen", "evaluatie_plannen")
     c.add(
         FollowUpScheduled(
             **c.envelope(c.case_id),
@@ -307,6 +348,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
             ),
         )
     )
+    c.publish("volgen", "evaluatie_uitvoeren")
     c.add(
         FollowUpEvaluated(
             **c.envelope(c.case_id, "smw-carla", Role.ZORGTEAM),
@@ -320,6 +362,7 @@ def demo_case(anonymous: bool = False) -> DemoCase:
         ),
         small,
     )
+    c.publish("volgen", "zaak_sluiten")
     c.add(
         CaseClosed(
             **c.envelope(c.case_id),
@@ -328,4 +371,5 @@ def demo_case(anonymous: bool = False) -> DemoCase:
             ),
         )
     )
+    c.publish("gesloten")
     return c

@@ -16,6 +16,7 @@ from meldcode_contracts import (
     AmkNotified,
     CareCoordinatorAssigned,
     CaseClosed,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOpenedPayload,
     CaseTransferred,
@@ -85,6 +86,18 @@ class CaseEvents:
 
     def ids(self) -> dict[str, uuid.UUID]:
         return {"case_id": self.case_id, "pupil_id": self.pupil_id}
+
+    def published(
+        self, cause: Envelope, step: str, *obligations: str | tuple[str, date | None]
+    ) -> CaseObligationsChanged:
+        """Casework's step and open obligations after `cause` (same moment, same correlation id):
+        each obligation a kind, or a (kind, due day) pair."""
+        envelope = self.envelope(cause.occurred_at) | {"correlation_id": cause.correlation_id}
+        listed = [
+            {"kind": o, "due_on": None} if isinstance(o, str) else {"kind": o[0], "due_on": o[1]}
+            for o in obligations
+        ]
+        return CaseObligationsChanged(**envelope, payload={**self.ids(), "step": step, "obligations": listed})
 
 
 async def all_tasks(http: httpx.AsyncClient, suite: Suite, claims: dict[str, Any]) -> list[dict[str, Any]]:
@@ -201,7 +214,31 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
             child_informed=False,
         ),
     )
-    with_publish = [signal, opened, conversation, weighed, decided, parents_informed, reported]
+    # What casework publishes after each, with due days from the samenwerkingsverband's own terms
+    # (the feedback term here: 2 working days, not the rule's 5; notifications derives none of it).
+    feedback_due = date(2026, 11, 10)
+    after_conversation = case.published(
+        conversation, "gesprek_ouders", ("weging_zorgteam", date(2026, 11, 16))
+    )
+    after_weighing = case.published(weighed, "weging", "besluit_afwegingskader")
+    after_informing = case.published(parents_informed, "besluit", "kind_informeren", "melden_veilig_thuis")
+    with_publish = [
+        signal,
+        opened,
+        case.published(opened, "geopend", ("gesprek_ouders", date(2026, 11, 9))),
+        conversation,
+        after_conversation,
+        weighed,
+        after_weighing,
+        decided,
+        case.published(decided, "besluit", "ouders_informeren", "kind_informeren", "melden_veilig_thuis"),
+        parents_informed,
+        after_informing,
+        reported,
+        case.published(
+            reported, "melding", ("terugkoppeling_veilig_thuis", feedback_due), "zorgcoordinator_aanwijzen"
+        ),
+    ]
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
         await publish(suite, SIGNALS_EVENTS, pupil_registered(pupil_id))
@@ -211,8 +248,8 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
         feedback_task = await wait_for(
             http, suite, IB, "veilig_thuis_feedback_expected", "open", case.case_id
         )
-        # Friday 6 November + 5 working days: the end of Friday 13 November in the Netherlands.
-        assert datetime.fromisoformat(feedback_task["due_at"]) == datetime(2026, 11, 13, 23, 0, tzinfo=UTC)
+        # The end of the published due day, Tuesday 10 November, in the Netherlands.
+        assert datetime.fromisoformat(feedback_task["due_at"]) == datetime(2026, 11, 10, 23, 0, tzinfo=UTC)
         assert feedback_task["title"] == "Terugkoppeling van Veilig Thuis verwacht"
         assert feedback_task["assignee_user_id"] == "ib-1"
         assert datetime.fromisoformat(feedback_task["created_at"]) == REPORTED_AT
@@ -239,7 +276,15 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
                 agreements="Na zes weken.",
             ),
         )
-        for event in (feedback, coordinator, scheduled):
+        after_feedback = case.published(feedback, "melding", "zorgcoordinator_aanwijzen")
+        for event in (
+            feedback,
+            after_feedback,
+            coordinator,
+            case.published(coordinator, "volgen", "evaluatie_plannen"),
+            scheduled,
+            case.published(scheduled, "volgen", ("evaluatie_uitvoeren", date(2026, 12, 14))),
+        ):
             await publish(suite, CASEWORK_EVENTS, event)
         evaluation_task = await wait_for(http, suite, COORDINATOR, "evaluate_follow_up", "open", case.case_id)
         assert evaluation_task["title"] == "Evalueer de hulp (zorgcoördinator)"
@@ -266,7 +311,8 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
                 **case.ids(), closed_on=at.date(), reason="Blijvend veilig.", aftercare=None
             ),
         )
-        for event in (evaluated, closed):
+        after_evaluation = case.published(evaluated, "volgen", "zaak_sluiten")
+        for event in (evaluated, after_evaluation, closed, case.published(closed, "gesloten")):
             await publish(suite, CASEWORK_EVENTS, event)
         await wait_for(http, suite, IB, "new_case", "done", case.case_id)
         await wait_for(http, suite, COORDINATOR, "evaluate_follow_up", "done", case.case_id)
@@ -287,11 +333,12 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
         by_kind["inform_parents_before_report"]["title"] == "Informeer de ouders over de voorgenomen melding"
     )
     assert fulfilled_by(signal_task, opened)
-    assert fulfilled_by(by_kind["new_case"], conversation)
-    assert fulfilled_by(by_kind["discuss_in_zorgteam"], weighed)
-    assert fulfilled_by(by_kind["inform_parents_before_report"], parents_informed)
-    assert fulfilled_by(by_kind["veilig_thuis_feedback_expected"], feedback)
-    assert fulfilled_by(evaluation, evaluated)
+    # Each obligation's task is done by the publication that no longer lists it.
+    assert fulfilled_by(by_kind["new_case"], after_conversation)
+    assert fulfilled_by(by_kind["discuss_in_zorgteam"], after_weighing)
+    assert fulfilled_by(by_kind["inform_parents_before_report"], after_informing)
+    assert fulfilled_by(by_kind["veilig_thuis_feedback_expected"], after_feedback)
+    assert fulfilled_by(evaluation, after_evaluation)
     assert {t["pupil_id"] for t in (*by_kind.values(), evaluation)} == {str(pupil_id)}
 
 
@@ -328,13 +375,23 @@ async def test_a_pupil_leaving_alerts_the_zorgteam_and_the_transfer_hands_the_ca
         ),
     )
     async with httpx.AsyncClient(base_url=svc.url) as http:
-        for event in (opened, invited, left):
+        for event in (
+            opened,
+            case.published(opened, "geopend", ("gesprek_ouders", date(2026, 11, 9))),
+            invited,
+            left,
+        ):
             await publish(suite, CASEWORK_EVENTS, event)
         alert = await wait_for(http, suite, ZORGTEAM_OTHER, "pupil_left_school", "open", case.case_id)
         assert alert["assignee_role"] == "zorgteam"
         assert alert["title"] == "Leerling met een open zaak of recente signalen heeft de school verlaten"
 
         await publish(suite, CASEWORK_EVENTS, transferred)
+        await publish(
+            suite,
+            CASEWORK_EVENTS,
+            case.published(transferred, "geopend", ("gesprek_ouders", date(2026, 11, 9))),
+        )
         done = await wait_for(http, suite, ZORGTEAM_OTHER, "pupil_left_school", "done", case.case_id)
         arrived = await wait_for(http, suite, IB_NEW_SCHOOL, "case_transferred_in", "open", case.case_id)
         moved = await wait_for(http, suite, IB_NEW_SCHOOL, "new_case", "open", case.case_id)

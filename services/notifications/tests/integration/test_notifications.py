@@ -12,6 +12,7 @@ from meldcode_contracts import (
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,
     Actor,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOpenedPayload,
     Envelope,
@@ -86,6 +87,27 @@ def case_opened(pupil_id: uuid.UUID, *signals: SignalRecorded, owner: str = "ib-
             case_owner_id=owner,
             opened_by="ib-1",
         ),
+    )
+
+
+def obligations_published(
+    opened: CaseOpened, step: str = "geopend", *obligations: str | tuple[str, date | None], sequence: int = 2
+) -> CaseObligationsChanged:
+    """Casework's step and open obligations of the case (each a kind or a (kind, due day) pair),
+    as it publishes them after `opened` by default: the parents conversation is due."""
+    listed = [
+        {"kind": o, "due_on": None} if isinstance(o, str) else {"kind": o[0], "due_on": o[1]}
+        for o in obligations
+    ]
+    return CaseObligationsChanged(
+        **envelope(opened.subject_id, opened.school)
+        | {"sequence": sequence, "correlation_id": opened.correlation_id},
+        payload={
+            "case_id": opened.payload.case_id,
+            "pupil_id": opened.payload.pupil_id,
+            "step": step,
+            "obligations": listed or [{"kind": "gesprek_ouders", "due_on": date(2026, 11, 9)}],
+        },
     )
 
 
@@ -212,11 +234,13 @@ async def test_opening_a_case_completes_the_new_signal_tasks_it_covers(suite: Su
         await wait_for_task(http, suite, IB, uncovered)
         opened = case_opened(pupil_id, covered, owner="zt-1")
         await publish(suite, CASEWORK_EVENTS, opened)
+        await publish(suite, CASEWORK_EVENTS, obligations_published(opened))  # the owner's task comes with it
         [case_task] = await eventually(lambda: tasks(http, suite, owner))
         done = await wait_for_task(http, suite, IB, covered, status="done")
         still_open = await tasks(http, suite, IB, "open")
     assert case_task["title"] == "Nieuwe zaak: zet de volgende stap van de Meldcode"
     assert case_task["case_id"] == str(opened.payload.case_id)
+    assert case_task["due_at"] == "2026-11-09T23:00:00Z", "the end of the due day casework published"
     assert (done["completed_by"], done["fulfilled_by_event_id"]) == ("system", str(opened.event_id))
     assert [t["signal_id"] for t in still_open] == [str(uncovered.payload.signal_id)]
 

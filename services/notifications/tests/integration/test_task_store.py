@@ -17,7 +17,7 @@ from notifications.adapters.schema import SCHEMA
 from notifications.entrypoints.consumer import handle_event
 
 from .test_case_tasks import CaseEvents
-from .test_notifications import case_opened, pupil_registered, signal_recorded
+from .test_notifications import case_opened, obligations_published, pupil_registered, signal_recorded
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ async def test_a_case_event_before_its_signal_event_still_leaves_the_signal_task
     pupil_id = uuid.uuid4()
     signal = signal_recorded(pupil_id)
     opened = case_opened(pupil_id, signal)
-    for event in (pupil_registered(pupil_id), opened, signal):
+    for event in (pupil_registered(pupil_id), opened, obligations_published(opened), signal):
         async with conn.transaction():
             await handle_event(conn, event)
     rows = await conn.fetch(
@@ -76,7 +76,9 @@ async def test_handling_every_event_of_a_case_twice_gives_the_same_tasks_as_once
         **case.envelope(at + timedelta(hours=1)),
         payload=CaseOwnerChangedPayload(**case.ids(), previous_owner_id="ib-1", new_owner_id="ib-2"),
     )
-    for event in (signal, opened, held, owner_changed):
+    after_opening = obligations_published(opened)
+    after_conversation = case.published(held, "gesprek_ouders", "weging_zorgteam")
+    for event in (signal, opened, after_opening, held, after_conversation, owner_changed):
         for _ in range(2):
             async with conn.transaction():
                 await handle_event(conn, event)
@@ -85,7 +87,7 @@ async def test_handling_every_event_of_a_case_twice_gives_the_same_tasks_as_once
     )
     assert [tuple(r) for r in rows] == [
         ("discuss_in_zorgteam", "open", "ib-2", None),
-        ("new_case", "done", "ib-1", held.event_id),
+        ("new_case", "done", "ib-1", after_conversation.event_id),
         ("new_signal", "done", None, opened.event_id),
     ]
     assert await conn.fetchval("select owner_id from case_context where case_id = $1", case.case_id) == "ib-2"
@@ -95,8 +97,9 @@ async def test_cases_opened_before_the_case_table_existed_get_their_owner_from_t
     conn: asyncpg.Connection,
 ) -> None:
     opened = case_opened(uuid.uuid4(), signal_recorded(uuid.uuid4()), owner="zt-1")
-    async with conn.transaction():
-        await handle_event(conn, opened)
+    for event in (opened, obligations_published(opened)):
+        async with conn.transaction():
+            await handle_event(conn, event)
     await conn.execute("delete from case_context")
     for statement in SCHEMA:
         await conn.execute(statement)

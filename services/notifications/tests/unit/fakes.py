@@ -85,6 +85,21 @@ class InMemoryTaskStore:
             if task.task_id not in self.tasks:
                 self.tasks[task.task_id] = task
                 created.append(task.task_id)
+        for task in decision.obligation_tasks:
+            kept = next(
+                (
+                    t
+                    for t in sorted(self.tasks.values(), key=lambda t: (t.created_at, t.task_id))
+                    if (t.tenant, t.case_id, t.kind, t.status)
+                    == (task.tenant, task.case_id, task.kind, TaskStatus.OPEN)
+                ),
+                None,
+            )
+            if kept is None:
+                self.tasks[task.task_id] = task
+                created.append(task.task_id)
+            else:
+                self.tasks[kept.task_id] = replace(kept, due_at=task.due_at)
         for coverage in decision.coverages:
             self.coverage.setdefault((coverage.tenant, coverage.signal_id), coverage)
         case = decision.case_state

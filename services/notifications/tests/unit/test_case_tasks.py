@@ -1,4 +1,5 @@
-"""The tasks of a case's steps: who gets them, when they are due, and which event completes them."""
+"""The tasks of a case's obligations: who gets them, the due day casework published for them, and
+what completes them (the obligation no longer published, or the event that ends them)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from notifications.domain.cases import (
     CoordinatorNamed,
     DecisionTaken,
     Detail,
-    EvaluationPlanned,
+    ObligationsPublished,
     OwnerChange,
+    PublishedObligation,
     Report,
     Transfer,
 )
@@ -32,6 +34,19 @@ SCHOOL = "12AB"
 OPENED_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # a Monday
 PUPIL = uuid.uuid4()
 T = CaseEventType
+
+
+def published(step: str, *obligations: str | tuple[str, date | None]) -> ObligationsPublished:
+    """Casework's step and open obligations: each a kind, or a (kind, due day) pair."""
+    return ObligationsPublished(
+        step,
+        tuple(PublishedObligation(o) if isinstance(o, str) else PublishedObligation(*o) for o in obligations),
+    )
+
+
+def end_of(day: date) -> datetime:
+    """The end of a Dutch winter-time day, in UTC."""
+    return datetime(day.year, day.month, day.day, 23, 0, tzinfo=UTC)
 
 
 class Case:
@@ -79,6 +94,10 @@ class Case:
         await application.case_event(self.store, fact)
         return fact
 
+    async def publish(self, step: str, *obligations: str | tuple[str, date | None]) -> CaseEvent:
+        """Casework's `CaseObligationsChanged` after a command."""
+        return await self.record(T.OBLIGATIONS_CHANGED, published(step, *obligations))
+
     def of_kind(self, kind: TaskKind) -> list[Task]:
         return sorted(
             (t for t in self.store.tasks.values() if t.kind is kind), key=lambda t: (t.created_at, t.task_id)
@@ -105,174 +124,139 @@ def done_by(task: Task, event: CaseEvent) -> bool:
 
 
 REPORT = DecisionTaken(outcome="report", who_informs_parents="ib-2")
+PER_TENANT_DUE = date(2026, 11, 4)
+"""Two calendar days after the opening: a term of the samenwerkingsverband no reader could derive."""
 
 
-# new_case
+# the task of a published obligation: created, due, kept, completed
 
 
-@pytest.mark.parametrize("step", [T.CONVERSATION_HELD, T.CONVERSATION_SKIPPED, T.CLOSED])
-async def test_the_new_case_task_is_done_by_the_owners_first_step_or_by_closing(step: CaseEventType) -> None:
-    case = await opened_case()
-    fulfilling = await case.record(step)
-    assert done_by(case.only(TaskKind.NEW_CASE), fulfilling)
-
-
-# discuss_in_zorgteam
-
-
-@pytest.mark.parametrize("step", [T.CONVERSATION_HELD, T.CONVERSATION_SKIPPED])
-async def test_after_the_parents_conversation_the_owner_brings_the_case_to_the_zorgteam(
-    step: CaseEventType,
-) -> None:
+async def test_opening_a_case_gives_no_task_until_casework_publishes_its_obligations() -> None:
     case = await opened_case(owner="ib-7")
-    held = await case.record(step)
-    task = case.only(TaskKind.DISCUSS_IN_ZORGTEAM)
+    assert case.of_kind(TaskKind.NEW_CASE) == []
+
+    publication = await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
+
+    task = case.only(TaskKind.NEW_CASE)
     assert task.assignee == Assignee(user_id="ib-7")
     assert (task.tenant, task.school, task.case_id, task.pupil_id) == (TENANT, SCHOOL, case.case_id, PUPIL)
     assert (task.task_id, task.created_at, task.status) == (
-        task_id_for(held.event_id, TaskKind.DISCUSS_IN_ZORGTEAM),
-        held.occurred_at,
+        task_id_for(publication.event_id, TaskKind.NEW_CASE),
+        publication.occurred_at,
         TaskStatus.OPEN,
     )
-    assert task.title(None) == "Bespreek de zaak in het zorgteam (weging)"
+    assert task.due_at == end_of(PER_TENANT_DUE), "the end of the Dutch day casework published"
 
 
-async def test_the_weighing_completes_the_zorgteam_task_and_later_conversations_ask_for_none() -> None:
+@pytest.mark.parametrize(
+    ("obligation", "kind", "assignee"),
+    [
+        ("gesprek_ouders", TaskKind.NEW_CASE, "ib-1"),
+        ("weging_zorgteam", TaskKind.DISCUSS_IN_ZORGTEAM, "ib-1"),
+        ("ouders_informeren", TaskKind.INFORM_PARENTS_BEFORE_REPORT, "ib-2"),
+        ("terugkoppeling_veilig_thuis", TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED, "ib-3"),
+        ("evaluatie_uitvoeren", TaskKind.EVALUATE_FOLLOW_UP, "zt-1"),
+    ],
+)
+async def test_each_obligation_with_a_task_is_for_the_person_the_case_names_and_due_as_published(
+    obligation: str, kind: TaskKind, assignee: str
+) -> None:
+    case = await opened_case(owner="ib-1")
+    await case.record(T.DECISION_MADE, REPORT)
+    await case.record(T.REPORTED, Report(reporter_id="ib-3"))
+    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1"))
+    due = date(2027, 2, 26)
+    await case.publish("volgen", (obligation, due))
+    task = case.only(kind)
+    assert (task.assignee, task.due_at, task.status) == (
+        Assignee(user_id=assignee),
+        end_of(due),
+        TaskStatus.OPEN,
+    )
+
+
+async def test_an_obligation_without_a_due_day_gives_a_task_without_a_deadline() -> None:
     case = await opened_case()
-    await case.record(T.CONVERSATION_HELD)
-    await case.record(T.CONVERSATION_HELD)  # a second conversation before the weighing: still one task
-    weighed = await case.record(T.RISK_WEIGHED)
-    await case.record(T.CONVERSATION_HELD)  # step 3 recurs after the weighing: nothing to weigh
-    assert done_by(case.only(TaskKind.DISCUSS_IN_ZORGTEAM), weighed)
-
-
-async def test_closing_before_the_weighing_completes_the_zorgteam_task() -> None:
-    case = await opened_case()
-    await case.record(T.CONVERSATION_SKIPPED)
-    closed = await case.record(T.CLOSED)
-    assert done_by(case.only(TaskKind.DISCUSS_IN_ZORGTEAM), closed)
-
-
-# inform_parents_before_report
-
-
-@pytest.mark.parametrize("outcome", ["report", "report_and_help"])
-async def test_a_decision_to_report_asks_who_informs_the_parents_to_do_so_first(outcome: str) -> None:
-    case = await opened_case()
-    await case.record(T.DECISION_MADE, DecisionTaken(outcome, who_informs_parents="ib-2"))
+    await case.record(T.DECISION_MADE, REPORT)
+    await case.publish("besluit", "ouders_informeren", "melden_veilig_thuis")
     task = case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT)
-    assert task.assignee == Assignee(user_id="ib-2")
+    assert (task.assignee, task.due_at) == (Assignee(user_id="ib-2"), None)
     assert task.title(None) == "Informeer de ouders over de voorgenomen melding"
 
 
-@pytest.mark.parametrize("outcome", ["help", "no_suspicion_close"])
-async def test_a_decision_not_to_report_asks_nobody_to_inform_the_parents(outcome: str) -> None:
-    case = await opened_case()
-    await case.record(T.DECISION_MADE, DecisionTaken(outcome, who_informs_parents=None))
-    assert case.of_kind(TaskKind.INFORM_PARENTS_BEFORE_REPORT) == []
-
-
-@pytest.mark.parametrize("step", [T.PARENTS_INFORMED, T.PARENTS_INFORMING_EXCEPTION, T.CLOSED])
-async def test_informing_the_parents_or_recording_an_exception_completes_the_informing_task(
-    step: CaseEventType,
-) -> None:
-    case = await opened_case()
-    await case.record(T.DECISION_MADE, REPORT)
-    fulfilling = await case.record(step)
-    assert done_by(case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT), fulfilling)
-
-
-async def test_a_new_decision_replaces_the_informing_task_of_the_decision_before() -> None:
-    case = await opened_case()
-    await case.record(T.DECISION_MADE, REPORT)
-    again = await case.record(T.DECISION_MADE, replace(REPORT, who_informs_parents="zt-1"))
-    first, second = case.of_kind(TaskKind.INFORM_PARENTS_BEFORE_REPORT)
-    assert done_by(first, again)
-    assert (second.status, second.assignee, second.source_event_id) == (
-        TaskStatus.OPEN,
-        Assignee(user_id="zt-1"),
-        again.event_id,
-    )
-
-
 async def test_a_decision_to_report_without_a_named_informer_asks_the_case_owner() -> None:
-    case = await opened_case(owner="ib-9")
-    await case.record(T.DECISION_MADE, DecisionTaken("report", who_informs_parents=None))
-    assert case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT).assignee == Assignee(user_id="ib-9")
+    case = await opened_case(owner="ib-1")
+    await case.record(T.DECISION_MADE, DecisionTaken(outcome="report_and_help", who_informs_parents=None))
+    await case.publish("besluit", "ouders_informeren")
+    assert case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT).assignee == Assignee(user_id="ib-1")
 
 
-# veilig_thuis_feedback_expected
-
-
-async def test_a_report_gives_the_reporter_a_feedback_task_due_five_working_days_later() -> None:
+async def test_the_task_stays_one_while_the_obligation_stays_published_and_follows_a_new_due_day() -> None:
     case = await opened_case()
-    reported = await case.record(
-        T.REPORTED, Report(reporter_id="ib-3"), at=datetime(2026, 11, 4, 10, tzinfo=UTC)
-    )
-    task = case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED)
-    assert task.assignee == Assignee(user_id="ib-3")
-    assert task.created_at == reported.occurred_at
-    # Wednesday 4 November + 5 working days = Wednesday 11 November, end of day (23:00 UTC in winter).
-    assert task.due_at == datetime(2026, 11, 11, 23, 0, tzinfo=UTC)
-    assert task.title(None) == "Terugkoppeling van Veilig Thuis verwacht"
+    first = await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
+    await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE), "overdracht")
+    later = date(2026, 11, 30)  # the samenwerkingsverband changed its terms
+    await case.publish("geopend", ("gesprek_ouders", later))
+
+    task = case.only(TaskKind.NEW_CASE)
+    assert task.task_id == task_id_for(first.event_id, TaskKind.NEW_CASE)
+    assert (task.status, task.due_at) == (TaskStatus.OPEN, end_of(later))
 
 
-async def test_the_feedback_deadline_of_a_report_on_friday_skips_the_weekend() -> None:
+async def test_an_obligation_no_longer_published_completes_its_task_by_that_publication() -> None:
     case = await opened_case()
-    await case.record(T.REPORTED, Report(reporter_id="ib-3"), at=datetime(2026, 11, 6, 16, tzinfo=UTC))
-    assert case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED).due_at == datetime(
-        2026, 11, 13, 23, 0, tzinfo=UTC
-    )
+    await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
+    await case.record(T.CONVERSATION_HELD)
+    assert case.only(TaskKind.NEW_CASE).status is TaskStatus.OPEN, "the event alone completes nothing"
+
+    moved_on = await case.publish("gesprek_ouders", ("weging_zorgteam", date(2026, 11, 16)))
+
+    assert done_by(case.only(TaskKind.NEW_CASE), moved_on)
+    assert case.only(TaskKind.DISCUSS_IN_ZORGTEAM).status is TaskStatus.OPEN
 
 
-async def test_a_report_late_on_sunday_evening_counts_from_the_dutch_monday() -> None:
+async def test_a_closed_case_publishes_no_obligations_and_so_completes_every_obligation_task() -> None:
     case = await opened_case()
-    # 23:30 UTC on Sunday 8 November is 00:30 on Monday 9 November in the Netherlands.
-    await case.record(T.REPORTED, Report(reporter_id="ib-3"), at=datetime(2026, 11, 8, 23, 30, tzinfo=UTC))
-    assert case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED).due_at == datetime(
-        2026, 11, 16, 23, 0, tzinfo=UTC
-    )
-
-
-async def test_feedback_of_veilig_thuis_completes_the_feedback_task_and_closing_does_not() -> None:
-    case = await opened_case()
+    await case.record(T.DECISION_MADE, REPORT)
     await case.record(T.REPORTED, Report(reporter_id="ib-3"))
+    await case.publish(
+        "melding", ("terugkoppeling_veilig_thuis", date(2026, 11, 9)), "zorgcoordinator_aanwijzen"
+    )
     await case.record(T.CLOSED)
-    assert case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED).status is TaskStatus.OPEN
-    feedback = await case.record(T.FEEDBACK_RECEIVED)
-    assert done_by(case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED), feedback)
+    closed = await case.publish("gesloten")
+    assert done_by(case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED), closed)
 
 
-# evaluate_follow_up
-
-
-async def test_a_follow_up_gives_the_latest_care_coordinator_an_evaluation_task_due_that_day() -> None:
+async def test_an_obligation_opened_again_later_gives_a_new_task() -> None:
     case = await opened_case()
-    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1"))
-    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-2"))
-    await case.record(T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2026, 12, 14)))
-    task = case.only(TaskKind.EVALUATE_FOLLOW_UP)
-    assert task.assignee == Assignee(user_id="zt-2")
-    assert task.due_at == datetime(2026, 12, 14, 23, 0, tzinfo=UTC)
-    assert task.title(None) == "Evalueer de hulp (zorgcoördinator)"
+    await case.record(T.DECISION_MADE, REPORT)
+    await case.publish("besluit", "ouders_informeren")
+    await case.publish("besluit", "melden_veilig_thuis")
+    await case.record(T.DECISION_MADE, replace(REPORT, who_informs_parents="zt-1"))
+    await case.publish("besluit", "ouders_informeren")
+    assert [(t.status, t.assignee.user_id) for t in case.of_kind(TaskKind.INFORM_PARENTS_BEFORE_REPORT)] == [
+        (TaskStatus.DONE, "ib-2"),
+        (TaskStatus.OPEN, "zt-1"),
+    ]
 
 
-async def test_the_evaluation_completes_the_evaluation_task() -> None:
+async def test_obligations_without_a_task_and_kinds_of_a_newer_casework_give_none_and_are_not_refused() -> (
+    None
+):
     case = await opened_case()
-    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1"))
-    await case.record(T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2026, 12, 14)))
-    evaluated = await case.record(T.FOLLOW_UP_EVALUATED)
-    assert done_by(case.only(TaskKind.EVALUATE_FOLLOW_UP), evaluated)
+    await case.publish(
+        "stap_van_morgen", "besluit_afwegingskader", ("plicht_van_morgen", date(2026, 12, 1)), "zaak_sluiten"
+    )
+    assert [t for t in case.store.tasks.values() if t.case_id == case.case_id] == []
 
 
-async def test_a_new_evaluation_date_replaces_the_open_evaluation_task() -> None:
-    case = await opened_case()
-    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1"))
-    await case.record(T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2026, 12, 14)))
-    moved = await case.record(T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2027, 1, 11)))
-    first, second = case.of_kind(TaskKind.EVALUATE_FOLLOW_UP)
-    assert done_by(first, moved)
-    assert (second.status, second.due_at) == (TaskStatus.OPEN, datetime(2027, 1, 11, 23, 0, tzinfo=UTC))
+async def test_the_obligation_task_of_an_unknown_owner_waits_for_a_publication_that_names_one() -> None:
+    case = Case()  # the opening was not seen: the owner is unknown
+    await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
+    assert case.of_kind(TaskKind.NEW_CASE) == []
+    await case.record(T.OWNER_CHANGED, OwnerChange(previous_owner_id="ib-1", new_owner_id="ib-2"))
+    await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
+    assert case.only(TaskKind.NEW_CASE).assignee == Assignee(user_id="ib-2")
 
 
 # pupil_left_school
@@ -312,8 +296,11 @@ async def test_a_transferred_case_gives_its_new_owner_at_the_new_school_a_task()
 async def test_the_next_step_at_the_new_school_completes_the_transferred_case_task() -> None:
     case = await opened_case()
     await case.record(T.TRANSFERRED, Transfer(to_school="34CD", new_owner_id="ib-34"))
+    await case.publish("geopend", "gesprek_ouders")  # after the transfer: completes nothing
+    assert case.only(TaskKind.CASE_TRANSFERRED_IN).status is TaskStatus.OPEN
     step = await case.record(T.CONVERSATION_HELD)
     assert done_by(case.only(TaskKind.CASE_TRANSFERRED_IN), step)
+    await case.publish("gesprek_ouders", "weging_zorgteam")
     # Later tasks for the owner are for the new owner at the new school.
     discuss = case.only(TaskKind.DISCUSS_IN_ZORGTEAM)
     assert (discuss.assignee, discuss.school) == (Assignee(user_id="ib-34"), "34CD")
@@ -321,8 +308,11 @@ async def test_the_next_step_at_the_new_school_completes_the_transferred_case_ta
 
 async def test_a_transfer_moves_the_open_tasks_of_the_previous_owner_to_the_new_owner_and_school() -> None:
     case = await opened_case(owner="ib-1")
+    await case.publish("geopend", "gesprek_ouders")
     await case.record(T.CONVERSATION_HELD)
+    await case.publish("gesprek_ouders", "weging_zorgteam")
     await case.record(T.TRANSFERRED, Transfer(to_school="34CD", new_owner_id="ib-34"))
+    await case.publish("gesprek_ouders", "weging_zorgteam")
     discuss = case.only(TaskKind.DISCUSS_IN_ZORGTEAM)
     assert (discuss.assignee, discuss.school, discuss.status) == (
         Assignee(user_id="ib-34"),
@@ -335,9 +325,11 @@ async def test_a_transfer_moves_the_open_tasks_of_the_previous_owner_to_the_new_
 
 async def test_a_new_owner_takes_over_the_open_tasks_of_the_case_and_gets_the_later_ones() -> None:
     case = await opened_case(owner="ib-1")
+    await case.publish("geopend", "gesprek_ouders")
     await case.record(T.OWNER_CHANGED, OwnerChange(previous_owner_id="ib-1", new_owner_id="ib-2"))
     assert case.only(TaskKind.NEW_CASE).assignee == Assignee(user_id="ib-2")
     await case.record(T.CONVERSATION_HELD)
+    await case.publish("gesprek_ouders", "weging_zorgteam")
     assert case.only(TaskKind.DISCUSS_IN_ZORGTEAM).assignee == Assignee(user_id="ib-2")
 
 
@@ -345,7 +337,9 @@ async def test_an_owner_change_leaves_the_tasks_of_other_cases_and_people_alone(
     case, other = await opened_case(owner="ib-1"), Case(owner="ib-1")
     other.store = case.store
     await other.open()
+    await other.publish("geopend", "gesprek_ouders")
     await case.record(T.REPORTED, Report(reporter_id="ib-3"))
+    await case.publish("melding", "terugkoppeling_veilig_thuis")
     await case.record(T.OWNER_CHANGED, OwnerChange(previous_owner_id="ib-1", new_owner_id="ib-2"))
     assert [t.assignee.user_id for t in other.of_kind(TaskKind.NEW_CASE) if t.case_id == other.case_id] == [
         "ib-1"
@@ -359,7 +353,10 @@ async def test_an_owner_change_leaves_the_tasks_of_other_cases_and_people_alone(
 async def test_applying_a_case_event_twice_gives_the_same_tasks() -> None:
     case = await opened_case()
     await case.record(T.DECISION_MADE, REPORT)
-    decided = await case.record(T.DECISION_MADE, replace(REPORT, who_informs_parents="zt-1"))
+    await case.publish("besluit", "ouders_informeren")
+    await case.publish("besluit", "melden_veilig_thuis")
+    await case.record(T.DECISION_MADE, replace(REPORT, who_informs_parents="zt-1"))
+    decided = await case.publish("besluit", "ouders_informeren")
     before = dict(case.store.tasks)
     _, created = await application.case_event(case.store, decided)
     assert created == []
@@ -372,17 +369,29 @@ async def test_applying_a_case_event_twice_gives_the_same_tasks() -> None:
 
 async def test_replaying_a_whole_case_gives_exactly_the_same_tasks() -> None:
     async def walk(case: Case, events: list[CaseEvent] | None = None) -> list[CaseEvent]:
+        p = T.OBLIGATIONS_CHANGED
         steps: list[tuple[CaseEventType, Detail | None]] = [
+            (p, published("geopend", ("gesprek_ouders", PER_TENANT_DUE))),
             (T.CONVERSATION_HELD, None),
+            (p, published("gesprek_ouders", ("weging_zorgteam", date(2026, 11, 16)))),
             (T.RISK_WEIGHED, None),
+            (p, published("weging", "besluit_afwegingskader")),
             (T.DECISION_MADE, REPORT),
+            (p, published("besluit", "ouders_informeren", "melden_veilig_thuis")),
             (T.PARENTS_INFORMED, None),
+            (p, published("besluit", "melden_veilig_thuis")),
             (T.REPORTED, Report("ib-1")),
+            (p, published("melding", ("terugkoppeling_veilig_thuis", date(2026, 11, 9)))),
             (T.FEEDBACK_RECEIVED, None),
+            (p, published("melding", "zorgcoordinator_aanwijzen")),
             (T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1")),
-            (T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2026, 12, 14))),
+            (p, published("volgen", "evaluatie_plannen")),
+            (T.FOLLOW_UP_SCHEDULED, None),
+            (p, published("volgen", ("evaluatie_uitvoeren", date(2026, 12, 14)))),
             (T.FOLLOW_UP_EVALUATED, None),
+            (p, published("volgen", "zaak_sluiten")),
             (T.CLOSED, None),
+            (p, published("gesloten")),
         ]
         recorded = events or [case.event(type, detail) for type, detail in steps]
         for fact in recorded:
@@ -402,10 +411,10 @@ async def test_replaying_a_whole_case_gives_exactly_the_same_tasks() -> None:
 
 async def test_a_case_whose_opening_was_not_seen_still_gets_the_tasks_that_name_their_person() -> None:
     case = Case()
-    await case.record(T.CONVERSATION_HELD)  # owner unknown: no zorgteam task
+    await case.publish("gesprek_ouders", "weging_zorgteam")  # owner unknown: no zorgteam task
     await case.record(T.REPORTED, Report("ib-3"))
     await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zt-1"))
-    await case.record(T.FOLLOW_UP_SCHEDULED, EvaluationPlanned(date(2026, 12, 14)))
+    await case.publish("volgen", "weging_zorgteam", "terugkoppeling_veilig_thuis", "evaluatie_uitvoeren")
     assert case.of_kind(TaskKind.DISCUSS_IN_ZORGTEAM) == []
     assert case.only(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED).assignee == Assignee(user_id="ib-3")
     assert case.only(TaskKind.EVALUATE_FOLLOW_UP).assignee == Assignee(user_id="zt-1")
@@ -413,7 +422,8 @@ async def test_a_case_whose_opening_was_not_seen_still_gets_the_tasks_that_name_
 
 async def test_a_case_event_does_not_touch_tasks_of_another_samenwerkingsverband() -> None:
     case = await opened_case()
-    elsewhere = replace(case.event(T.CONVERSATION_HELD), tenant="swv-noord")
+    await case.publish("geopend", "gesprek_ouders")
+    elsewhere = replace(case.event(T.OBLIGATIONS_CHANGED, published("gesprek_ouders")), tenant="swv-noord")
     await application.case_event(case.store, elsewhere)
     assert case.only(TaskKind.NEW_CASE).status is TaskStatus.OPEN
 
@@ -436,8 +446,8 @@ def test_every_casework_event_type_has_a_rule() -> None:
             T.DECISION_MADE: REPORT,
             T.REPORTED: Report("a"),
             T.CARE_COORDINATOR_ASSIGNED: CoordinatorNamed("a"),
-            T.FOLLOW_UP_SCHEDULED: EvaluationPlanned(date(2026, 12, 14)),
             T.TRANSFERRED: Transfer("34CD", "a"),
+            T.OBLIGATIONS_CHANGED: published("weging", "besluit_afwegingskader"),
         }.get(type)
         decision = on_case_event(case.event(type, detail), None)
         assert decision.case_state is not None

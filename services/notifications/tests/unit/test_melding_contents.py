@@ -6,8 +6,10 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from meldcode_contracts.vocabulary import outcome_label
 from notifications.domain.melding import (
     ANONYMITY_NOTE,
+    DecisionFact,
     InformingFact,
     MeldingFile,
     SignalFact,
@@ -62,3 +64,13 @@ def test_with_anonymity_the_reporter_is_replaced_by_the_note() -> None:
     body = text(replace(FILE, anonymous_to_family=True, anonymity_ground="verstoring_relatie_gezin"))
     assert ANONYMITY_NOTE in body
     assert "Bram" not in body and "ib-1" not in body
+
+
+def test_the_decision_is_named_in_the_words_of_the_shared_vocabulary_and_a_newer_outcome_as_its_code() -> (
+    None
+):
+    decided = replace(FILE, decision=DecisionFact(date(2026, 10, 1), "report_and_help"))
+    assert f"Besluit van 01-10-2026: {outcome_label('report_and_help')}." in text(decided)
+    assert outcome_label("report_and_help") == "Melden bij Veilig Thuis én hulp bieden"
+    newer = replace(FILE, decision=DecisionFact(date(2026, 10, 1), "uitkomst_van_morgen"))
+    assert "Besluit van 01-10-2026: uitkomst_van_morgen." in text(newer)

@@ -1,53 +1,25 @@
-"""Deadlines with the Dutch holiday calendar and configurable terms; reminder identity; backoff."""
+"""Notifications' own terms; reminder identity; backoff. (The terms of a case are casework's.)"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from notifications.domain.decisions import CaseNoticed, Terms, on_case_opened
+from notifications.domain.decisions import Terms
 from notifications.domain.reminders import ReminderMail, message_id_for, reminder_for, reminder_id_for
 from notifications.domain.tasks import Assignee, Task, TaskKind
 from notifications.domain.webhooks import Backoff, delivery_id_for, has_legal_basis
-from notifications.domain.workdays import DUTCH_HOLIDAYS, NO_HOLIDAYS, add_working_days
 
-OPENED = datetime(2026, 5, 11, 9, tzinfo=UTC)  # Monday; Ascension Day is Thursday 14 May 2026
-
-
-def opened(at: datetime = OPENED) -> CaseNoticed:
-    return CaseNoticed(
-        event_id=uuid.uuid4(),
-        occurred_at=at,
-        tenant="swv-zuid",
-        school="12AB",
-        case_id=uuid.uuid4(),
-        pupil_id=uuid.uuid4(),
-        signal_ids=(uuid.uuid4(),),
-        case_owner_id="ib-1",
-    )
+OPENED = datetime(2026, 5, 11, 9, tzinfo=UTC)
 
 
-def test_working_days_skip_dutch_public_holidays() -> None:
-    # Tuesday 22 Dec 2026 + 5: Wed 23, Thu 24, (Christmas Fri 25, weekend), Mon 28, Tue 29, Wed 30.
-    assert add_working_days(date(2026, 12, 22), 5, DUTCH_HOLIDAYS) == date(2026, 12, 30)
-    assert add_working_days(date(2026, 12, 22), 5, NO_HOLIDAYS) == date(2026, 12, 29)
-    assert date(2026, 4, 27) in DUTCH_HOLIDAYS  # Koningsdag
-    assert date(2025, 5, 5) in DUTCH_HOLIDAYS and date(2026, 5, 5) not in DUTCH_HOLIDAYS  # lustrum only
-
-
-def test_a_new_case_is_due_when_the_parents_conversation_term_has_passed_skipping_ascension_day() -> None:
-    [task] = on_case_opened(opened()).new_tasks
-    # Mon 11 May + 5 working days, without Thursday 14 May: Tue, Wed, Fri, Mon, Tue 19 May (CEST).
-    assert task.due_at == datetime(2026, 5, 19, 22, tzinfo=UTC)
-
-
-def test_the_terms_are_configurable() -> None:
-    [task] = on_case_opened(opened(), Terms(parents_conversation_working_days=1)).new_tasks
-    assert task.due_at == datetime(2026, 5, 12, 22, tzinfo=UTC)
+def test_the_rule_14_term_is_configurable_and_at_least_a_day() -> None:
+    assert Terms().recent_signals_days == 365
+    assert Terms(recent_signals_days=30).recent_signals_days == 30
     with pytest.raises(ValueError, match="at least 1"):
-        Terms(weighing_working_days=0)
+        Terms(recent_signals_days=0)
 
 
 def task(kind: TaskKind, due_at: datetime | None) -> Task:

@@ -10,7 +10,14 @@ from meldcode_contracts import Role
 from notifications import application
 from notifications.domain.access import Viewer, can_see, complete_by
 from notifications.domain.added_signals import SignalsAddedNoticed
-from notifications.domain.decisions import CaseNoticed, SignalNoticed, on_case_opened, on_signal_recorded
+from notifications.domain.cases import CaseEvent, CaseEventType, ObligationsPublished, PublishedObligation
+from notifications.domain.decisions import (
+    CaseNoticed,
+    SignalNoticed,
+    on_case_event,
+    on_case_opened,
+    on_signal_recorded,
+)
 from notifications.domain.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
 from notifications.domain.pupils import KnownPupil, PupilName
 from notifications.domain.tasks import SYSTEM, Assignee, Task, TaskKind, TaskStatus, task_id_for
@@ -80,9 +87,26 @@ def test_a_new_signal_task_is_titled_with_the_pupils_short_name_or_reference() -
     assert task.title(None) == f"Nieuw signaal over leerling {PUPIL.hex[:8]}"
 
 
+def owner_task(opened: CaseNoticed) -> Task:
+    """The owner's task of a new case: casework publishes the parents conversation as open."""
+    publication = CaseEvent(
+        type=CaseEventType.OBLIGATIONS_CHANGED,
+        event_id=uuid.uuid4(),
+        occurred_at=opened.occurred_at,
+        tenant=opened.tenant,
+        school=opened.school,
+        case_id=opened.case_id,
+        pupil_id=opened.pupil_id,
+        detail=ObligationsPublished("geopend", (PublishedObligation("gesprek_ouders"),)),
+    )
+    [task] = on_case_event(publication, on_case_opened(opened).case_state).obligation_tasks
+    return task
+
+
 def test_a_new_case_gives_its_owner_a_task_to_set_the_next_step() -> None:
     opened = case(signal(), owner="ib-7")
-    [task] = on_case_opened(opened).new_tasks
+    assert on_case_opened(opened).new_tasks == (), "the task comes with casework's obligations"
+    task = owner_task(opened)
     assert task.kind is TaskKind.NEW_CASE
     assert task.assignee == Assignee(user_id="ib-7")
     assert task.case_id == opened.case_id
@@ -162,7 +186,7 @@ def test_the_school_ib_er_sees_the_role_task_and_an_ib_er_of_another_school_does
 
 
 def test_a_task_for_a_user_is_seen_by_that_user_only_within_their_schools() -> None:
-    [task] = on_case_opened(case(signal(), owner="zt-1")).new_tasks
+    task = owner_task(case(signal(), owner="zt-1"))
     owner = Viewer("zt-1", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"}))
     assert can_see(owner, task)
     assert not can_see(replace(owner, user_id="zt-2"), task)

@@ -74,7 +74,7 @@ async def test_an_erased_pupils_names_and_texts_are_gone_from_the_reporting_tabl
         registered = events.pupil(given_name="Zeldzaamvoornaam", family_name="Zeldzaamachternaam")
         pupil_id = registered.payload.pupil_id
         signal = events.signal(pupil_id, when=at(1), description="Een heel bijzondere omschrijving.")
-        case = a_whole_case(events, pupil_id, [signal.payload.signal_id], 10)
+        case = a_whole_case(events, pupil_id, [signal.payload.signal_id], 10, published=True)
         case_id = case[0].subject_id
         history = [
             registered,
@@ -85,13 +85,14 @@ async def test_an_erased_pupils_names_and_texts_are_gone_from_the_reporting_tabl
             CaseFile(events, case[0]).jgz_consultation_requested(at(2000)),  # type: ignore[arg-type]
             notices.document(case_id, pupil_id, when=at(2100)),
         ]
+        bookkeeping = sum(e.event_type == "CaseObligationsChanged" for e in case)  # in no chronology
         other = events.pupil(given_name="Anderekind", family_name="Blijftstaan")
         await publish_sealed(suite, keys, [*history, other])
         url = svc.env["REPORTING_DATABASE_URL"]
 
         async def projected() -> bool:
             tables = await read_models(url)
-            return len(tables["pupils"]) == 2 and len(tables["chronology"]) == len(history) - 1
+            return len(tables["pupils"]) == 2 and len(tables["chronology"]) == len(history) - 1 - bookkeeping
 
         await eventually(projected, timeout=60)
         before = json.dumps(await read_models(url), default=str)
@@ -122,7 +123,7 @@ async def test_an_erased_pupils_names_and_texts_are_gone_from_the_reporting_tabl
             None,
         )
         assert "Anderekind" in after and "Blijftstaan" in after, "another pupil keeps their data"
-        assert len(tables["chronology"]) == len(history)
+        assert len(tables["chronology"]) == len(history) - bookkeeping
         [school_case] = tables["school_cases"]
         assert school_case["step"] == "gesloten", "what is not personal stays"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -110,16 +111,23 @@ def cases_of_two_schools(events: Events) -> list[Envelope]:
     registered = events.pupil()
     pupil_id = registered.payload.pupil_id
     signal = events.signal(pupil_id, when=at(5))
-    whole = a_whole_case(events, pupil_id, [signal.payload.signal_id], start=10)
+    whole = a_whole_case(events, pupil_id, [signal.payload.signal_id], start=10, published=True)
     file = CaseFile(events, events.case(pupil_id, [signal.payload.signal_id], when=at(20)))
     moving = [
         file.opened,
+        file.published(at(20), "geopend", ("gesprek_ouders", date(2026, 11, 20))),
         file.conversation_skipped(at(30)),
+        file.published(at(30), "gesprek_ouders", ("weging_zorgteam", date(2026, 12, 4))),
         file.closed(at(40)),
+        file.published(at(40), "gesloten"),
         file.reopened(at(50)),
+        file.published(at(50), "gesprek_ouders", ("weging_zorgteam", date(2026, 12, 4))),
         file.pupil_left(at(60)),
+        file.published(at(60), "gesprek_ouders", ("weging_zorgteam", date(2026, 12, 4)), "overdracht"),
         file.transferred(at(70), to_school="34CD"),
+        file.published(at(70), "gesprek_ouders", ("weging_zorgteam", date(2026, 12, 4))),
         file.risk_weighed(at(80)),
+        file.published(at(80), "weging", "besluit_afwegingskader"),
     ]
     return [registered, signal, *whole, *moving]
 
@@ -183,7 +191,10 @@ async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
 
         await apply_schema(old, readmodels.SCHEMA)
         await apply_schema(old, readmodels.SCHEMA)  # every start applies it again
-        await apply_all(old, [CaseFile(events, opened).conversation_held(at(20))])
+        file = CaseFile(events, opened)
+        await apply_all(
+            old, [file.conversation_held(at(20)), file.published(at(20), "gesprek_ouders", "weging_zorgteam")]
+        )
 
         [row] = await old.fetch("select * from school_cases")
         assert (row["step"], row["case_owner_id"], row["last_event_at"]) == ("gesprek_ouders", "ib-1", at(20))
@@ -239,7 +250,9 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
         [
             registered,
             signal,
-            *a_whole_case(events, registered.payload.pupil_id, [signal.payload.signal_id], start=10),
+            *a_whole_case(
+                events, registered.payload.pupil_id, [signal.payload.signal_id], start=10, published=True
+            ),
         ],
     )
     async with pool.acquire() as conn:
@@ -248,7 +261,7 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
     folded = await snapshot(pool)
     # What an older fold left behind: columns it did not know, and no version stamp.
     await pool.execute(
-        "update school_cases set step_since = null, feedback_received = false, evaluation_on = null, evaluated = false"
+        'update school_cases set step = null, step_since = null, obligations = \'[{"kind": "zaak_sluiten"}]\''
     )
     await pool.execute("delete from projection_versions")
     assert await snapshot(pool) != folded

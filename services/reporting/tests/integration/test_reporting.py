@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,12 +13,14 @@ from meldcode_contracts import (
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,
     Actor,
+    CaseObligationsChanged,
     CaseOpened,
     Envelope,
     Role,
     dead_letter_topic,
     serialize_event,
 )
+from meldcode_contracts.vocabulary import obligation_text
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 from ..conftest import CaseFile, Events, a_whole_case, at
@@ -179,7 +182,16 @@ async def test_the_school_case_list_shows_each_case_with_its_step_for_that_schoo
     other_pupil = elsewhere.pupil()
     other_signal = elsewhere.signal(other_pupil.payload.pupil_id, when=at(10))
     other_case = elsewhere.case(other_pupil.payload.pupil_id, [other_signal.payload.signal_id], when=at(15))
-    await publish(suite, registered, recorded, other_pupil, other_signal, other_case, opened)
+    # casework's step and obligations, with due days from terms no reader could derive itself, and
+    # an obligation kind of a newer casework
+    published = CaseFile(events, opened).published(
+        at(20),
+        "geopend",
+        ("gesprek_ouders", date(2000, 1, 3)),
+        ("plicht_van_morgen", date(2999, 12, 31)),
+        "overdracht",
+    )
+    await publish(suite, registered, recorded, other_pupil, other_signal, other_case, opened, published)
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
 
@@ -187,7 +199,11 @@ async def test_the_school_case_list_shows_each_case_with_its_step_for_that_schoo
             response = await http.get("/schools/12AB/cases", headers=auth(suite, **IB))
             return response.json()["cases"] if response.status_code == 200 else []
 
-        [case] = await eventually(cases_of_12ab)
+        async def published_case() -> list[dict[str, Any]] | None:
+            listed = await cases_of_12ab()
+            return listed if listed and listed[0]["step"] is not None else None
+
+        [case] = await eventually(published_case)
         other_school = await http.get("/schools/34CD/cases", headers=auth(suite, **IB))
         malformed = await http.get("/schools/not-a-brin/cases", headers=auth(suite, **IB))
         no_token = await http.get("/schools/12AB/cases")
@@ -195,9 +211,17 @@ async def test_the_school_case_list_shows_each_case_with_its_step_for_that_schoo
             "/schools/12AB/cases", headers=auth(suite, sub="lk-1", role="leerkracht", schools=("12AB",))
         )
 
-    obligations = case.pop("obligations")
-    case.pop("overdue")
-    assert [(o["code"], o["due_on"]) for o in obligations] == [("gesprek_ouders", "2026-12-14")]
+    assert case.pop("obligations") == [
+        {
+            "code": "gesprek_ouders",
+            "text": obligation_text("gesprek_ouders"),
+            "due_on": "2000-01-03",
+            "overdue": True,
+        },
+        {"code": "plicht_van_morgen", "text": "plicht_van_morgen", "due_on": "2999-12-31", "overdue": False},
+        {"code": "overdracht", "text": obligation_text("overdracht"), "due_on": None, "overdue": False},
+    ]
+    assert case.pop("overdue") == ["gesprek_ouders"]
     assert case == {
         "case_id": str(opened.payload.case_id),
         "pupil_id": str(pupil_id),
@@ -298,9 +322,10 @@ async def test_a_whole_case_shows_every_step_in_the_chronology_and_ends_closed_i
     registered = events.pupil()
     pupil_id = registered.payload.pupil_id
     recorded = events.signal(pupil_id, when=at(10))
-    history = a_whole_case(events, pupil_id, [recorded.payload.signal_id], start=60)
+    history = a_whole_case(events, pupil_id, [recorded.payload.signal_id], start=60, published=True)
     case_id = history[0].payload.case_id  # type: ignore[attr-defined]
     await publish(suite, registered, recorded, *history)
+    facts = [e for e in history if not isinstance(e, CaseObligationsChanged)]  # not in a chronology
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
 
@@ -309,10 +334,10 @@ async def test_a_whole_case_shows_every_step_in_the_chronology_and_ends_closed_i
             return listed[0] if listed and listed[0]["step"] == "gesloten" else None
 
         case = await eventually(closed_case)
-        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 1 + len(history)))
+        body = await eventually(lambda: chronology_with(http, suite, pupil_id, 1 + len(facts)))
 
     entries = body["entries"]
-    assert [e["event_id"] for e in entries] == [str(e.event_id) for e in (recorded, *history)]
+    assert [e["event_id"] for e in entries] == [str(e.event_id) for e in (recorded, *facts)]
     assert [e["label"] for e in entries] == [
         "Signaal vastgelegd",
         "Zaak geopend",
@@ -335,11 +360,12 @@ async def test_a_whole_case_shows_every_step_in_the_chronology_and_ends_closed_i
     assert weighing["facts"]["q2_structural_unsafety"] is True
     assert entries[8]["facts"]["veilig_thuis_organisation"] == "Veilig Thuis Zuid-Holland Zuid"
 
-    report_day = history[7].payload.reported_on  # type: ignore[attr-defined]
+    report_day = facts[7].payload.reported_on  # type: ignore[attr-defined]
     assert case["step"] == "gesloten"
     assert case["step_label"] == "Zaak gesloten"
     assert case["open"] is False
     assert case["outcome"] == "report_and_help"
+    assert (case["obligations"], case["overdue"]) == ([], [])
     assert (case["reported"], case["reported_on"], case["reports"]) == (True, report_day.isoformat(), 1)
     assert case["pupil_display_name"] == "Sanne Jansen"
     assert case["last_event_at"] == "2026-11-02T21:00:00Z"
@@ -363,7 +389,8 @@ async def test_a_transferred_case_is_listed_by_the_new_school_and_no_longer_as_o
         file.transferred(at(50), to_school="34CD", new_owner="ib-9"),
         file.risk_weighed(at(60)),  # already at the new school
     ]
-    await publish(suite, registered, recorded, staying, *history)
+    published = file.published(at(60), "weging", "besluit_afwegingskader")  # casework's step after it
+    await publish(suite, registered, recorded, staying, *history, published)
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
 

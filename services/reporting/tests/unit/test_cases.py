@@ -1,19 +1,29 @@
-"""Casework events in the read models: their chronology labels and the step of the school's case list."""
+"""Casework events in the read models: their chronology labels, and the step and open obligations of
+the school's case list as casework published them."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meldcode_contracts import CASE_EVENTS, Envelope
-from reporting.domain.cases import STEP_LABELS, CaseRow, CaseStep, case_change, case_row, step_label
+from reporting.domain.cases import (
+    UNKNOWN_STEP_LABEL,
+    CaseRow,
+    Obligation,
+    case_change,
+    case_row,
+    is_overdue,
+    shown_step_label,
+)
 from reporting.domain.chronology import FALLBACK_LABEL, label_for
 from reporting.domain.projection import project
 
-from ..conftest import CaseFile, Events, a_whole_case, at, day
+from ..conftest import WHOLE_CASE_DUE, CaseFile, Events, a_whole_case, at, day
 
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",
@@ -80,7 +90,7 @@ def every_kind_of_case_event(file: CaseFile) -> list[Envelope]:
     return [file.opened, *(build(at(10 * (n + 1))) for n, build in enumerate(builders))]
 
 
-def steps_after_each(history: list[Envelope]) -> list[str]:
+def steps_after_each(history: list[Envelope]) -> list[str | None]:
     """The case's step after each event, folded as the read model does."""
     changes = [c for c in (case_change(e) for e in history) if c is not None]
     steps = []
@@ -165,133 +175,167 @@ def test_personal_data_of_case_events_never_shows_in_a_repr(events: Events) -> N
     assert str(file.case_id) in text, "ids are fine to log"
 
 
-# --- the step of the case list ----------------------------------------------------------------------
+# --- the step and obligations of the case list: casework's, as published --------------------------
 
 
-def test_every_step_has_a_dutch_label() -> None:
-    assert set(STEP_LABELS) == set(CaseStep)
-    assert step_label("weging").startswith("Stap 4")
-    assert step_label("gesloten") == "Zaak gesloten"
+def test_the_step_label_comes_from_the_shared_vocabulary_and_an_unknown_step_is_shown_as_its_code() -> None:
+    assert shown_step_label("weging").startswith("Stap 4")
+    assert shown_step_label("gesloten") == "Zaak gesloten"
+    assert shown_step_label("stap_van_morgen") == "stap_van_morgen"
+    assert shown_step_label(None) == UNKNOWN_STEP_LABEL
 
 
-def test_a_whole_case_goes_through_every_step_and_ends_closed(events: Events) -> None:
-    history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0)
+def test_a_whole_case_shows_the_step_casework_published_after_each_event_and_ends_closed(
+    events: Events,
+) -> None:
+    history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
 
-    assert [e.event_type for e in history][-1] == "CaseClosed"
-    assert steps_after_each(history) == [
-        "geopend",  # CaseOpened
-        "gesprek_ouders",  # ParentsConversationHeld
-        "weging",  # RiskWeighed
-        "besluit",  # DecisionMade
-        "besluit",  # HelpOrganised
-        "besluit",  # ParentsInformed
-        "besluit",  # ChildInformed
-        "melding",  # AmkNotified
-        "melding",  # VeiligThuisFeedbackReceived
-        "volgen",  # CareCoordinatorAssigned
-        "volgen",  # FollowUpScheduled
-        "volgen",  # FollowUpEvaluated (lasting safety)
-        "gesloten",  # CaseClosed
+    published = [e.payload.step for e in history if e.event_type == "CaseObligationsChanged"]  # type: ignore[attr-defined]
+    steps = steps_after_each(history)
+    assert steps[0] is None, "a CaseOpened alone: casework has not published the step yet"
+    assert [
+        s for s, e in zip(steps, history, strict=True) if e.event_type == "CaseObligationsChanged"
+    ] == published
+    assert published == [
+        "geopend",
+        "gesprek_ouders",
+        "weging",
+        *["besluit"] * 4,
+        *["melding"] * 2,
+        *["volgen"] * 3,
+        "gesloten",
     ]
     row = final_row(history)
+    assert row.step == "gesloten" and row.is_open is False
+    assert row.obligations == ()
     assert row.outcome == "report_and_help"
-    assert (row.reported, row.reported_on, row.reports) == (True, history[7].occurred_at.date(), 1)
-    assert row.is_open is False
-    assert row.step_before_close == "volgen"
+    reported = next(e for e in history if e.event_type == "AmkNotified")
+    assert (row.reported, row.reported_on, row.reports) == (True, reported.occurred_at.date(), 1)
     assert row.last_event_at == history[-1].occurred_at
     assert row.opened_at == history[0].occurred_at
 
 
-def test_no_suspicion_after_the_weighing_closes_the_case_without_a_report(events: Events) -> None:
+def test_the_row_holds_exactly_the_obligations_and_due_days_casework_published_last(events: Events) -> None:
     file = a_case_file(events)
+    per_tenant_term = date(2026, 11, 5)  # 3 calendar days: no term a reader could derive itself
     history = [
         file.opened,
-        file.conversation_skipped(at(10)),
-        file.risk_weighed(at(20), suspicion=False, structural=False),
-        file.decision(at(30), outcome="no_suspicion_close"),
-        file.closed(at(40)),
-    ]
-
-    assert steps_after_each(history) == ["geopend", "gesprek_ouders", "weging", "besluit", "gesloten"]
-    row = final_row(history)
-    assert row.outcome == "no_suspicion_close"
-    assert (row.reported, row.reported_on) == (False, None)
-
-
-def test_a_parents_conversation_later_in_the_case_does_not_move_it_back(events: Events) -> None:
-    file = a_case_file(events)
-    history = [
-        file.opened,
+        file.published(at(0), "geopend", ("gesprek_ouders", per_tenant_term)),
         file.conversation_held(at(10)),
-        file.risk_weighed(at(20)),
-        file.conversation_held(at(30)),
+        file.published(at(10), "gesprek_ouders", ("weging_zorgteam", date(2026, 12, 24)), "overdracht"),
     ]
 
-    assert steps_after_each(history) == ["geopend", "gesprek_ouders", "weging", "weging"]
+    assert final_row(history[:2]).obligations == (Obligation("gesprek_ouders", per_tenant_term),)
+    row = final_row(history)
+    assert row.step == "gesprek_ouders"
+    assert row.obligations == (
+        Obligation("weging_zorgteam", date(2026, 12, 24)),
+        Obligation("overdracht", None),
+    )
 
 
-def test_a_reopened_case_that_was_weighed_goes_back_to_the_weighing_with_a_fresh_decision(
+def test_a_step_and_an_obligation_kind_of_a_newer_casework_are_kept_as_their_codes(events: Events) -> None:
+    file = a_case_file(events)
+    history = [
+        file.opened,
+        file.published(at(5), "stap_van_morgen", ("plicht_van_morgen", date(2026, 11, 20))),
+    ]
+
+    row = final_row(history)
+
+    assert row.step == "stap_van_morgen" and row.is_open
+    assert row.obligations == (Obligation("plicht_van_morgen", date(2026, 11, 20)),)
+
+
+def test_a_history_from_before_casework_published_has_no_step_and_no_obligations(events: Events) -> None:
+    file = a_case_file(events)
+    history = [file.opened, file.conversation_held(at(10)), file.risk_weighed(at(20)), file.closed(at(30))]
+
+    row = final_row(history)
+
+    assert (row.step, row.step_since, row.obligations) == (None, None, ())
+    assert row.is_open, "only casework says a case is closed"
+    assert row.last_event_at == at(30)
+
+
+def test_only_a_publication_moves_the_step_and_the_step_since_stays_while_the_step_does(
     events: Events,
 ) -> None:
+    file = a_case_file(events)
+    history: list[Envelope] = [
+        file.opened,
+        file.published(at(0), "geopend", "gesprek_ouders"),
+        file.conversation_held(at(10)),
+        file.jgz_consultation_requested(at(20)),
+        file.published(at(20), "geopend", "gesprek_ouders", "overdracht"),
+        file.published(at(30), "gesprek_ouders", "weging_zorgteam"),
+        file.risk_weighed(at(40)),
+    ]
+
+    assert steps_after_each(history) == [
+        None,
+        "geopend",
+        "geopend",  # the conversation moves nothing until casework publishes it
+        "geopend",
+        "geopend",
+        "gesprek_ouders",
+        "gesprek_ouders",
+    ]
+    assert final_row(history[:5]).step_since == at(0), "the same step published again"
+    assert final_row(history).step_since == at(30)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "today", "overdue"),
+    [
+        (date(2026, 11, 13), date(2026, 11, 13), False),
+        (date(2026, 11, 13), date(2026, 11, 14), True),
+        (None, date(2099, 1, 1), False),
+    ],
+)
+def test_overdue_is_the_only_thing_a_reader_computes_today_after_the_due_day(
+    due_on: date | None, today: date, overdue: bool
+) -> None:
+    assert is_overdue(Obligation("gesprek_ouders", due_on), today) is overdue
+
+
+def test_whole_case_due_days_are_shown_as_published(events: Events) -> None:
+    history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
+    rows = [final_row(history[: n + 1]) for n in range(len(history))]
+    due = {o.kind: o.due_on for r in rows for o in r.obligations if o.due_on is not None}
+    assert due == WHOLE_CASE_DUE
+
+
+def test_a_reopened_decision_forgets_its_outcome_and_the_report_made_stays_a_fact(events: Events) -> None:
     history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0)
     file = CaseFile(events, history[0])  # type: ignore[arg-type]
     history.append(file.reopened(at(2000)))
 
     row = final_row(history)
 
-    assert row.step == CaseStep.WEIGHED == "weging"
-    assert row.is_open
     assert row.outcome is None, "the decision is taken afresh"
     assert row.reported_on == history[7].occurred_at.date(), "the report made stays a fact"
 
 
-@pytest.mark.parametrize(
-    ("before_closing", "back_to"),
-    [
-        ([], "geopend"),
-        (["conversation_held"], "gesprek_ouders"),
-        (["conversation_skipped"], "gesprek_ouders"),
-    ],
-)
-def test_a_reopened_case_that_was_never_weighed_goes_back_to_the_step_before_closing(
-    events: Events, before_closing: list[str], back_to: str
-) -> None:
-    file = a_case_file(events)
-    history: list[Envelope] = [file.opened]
-    history += [getattr(file, name)(at(10)) for name in before_closing]
-    history += [file.closed(at(20)), file.reopened(at(30))]
-
-    assert steps_after_each(history)[-2:] == ["gesloten", back_to]
-
-
-def test_an_evaluation_without_lasting_safety_reopens_the_decision_and_the_next_report_counts_again(
+def test_an_evaluation_without_lasting_safety_forgets_the_outcome_and_the_next_report_counts_again(
     events: Events,
 ) -> None:
     file = a_case_file(events)
     history = [
         file.opened,
-        file.conversation_held(at(10)),
-        file.risk_weighed(at(20)),
         file.decision(at(30), outcome="help"),
         file.help_organised(at(40)),
         file.care_coordinator(at(50)),
         file.follow_up(at(60)),
         file.evaluated(at(1500), lasting_safety=False),
     ]
-    assert steps_after_each(history)[-3:] == ["volgen", "volgen", "weging"]
     after_failed = final_row(history)
     assert after_failed.outcome is None
     assert after_failed.reported is False
 
-    history += [
-        file.decision(at(1510), outcome="report"),
-        file.parents_exception(at(1520)),
-        file.child_exception(at(1530)),
-        file.anonymity(at(1540)),
-        file.reported(at(1550)),
-    ]
+    history += [file.decision(at(1510), outcome="report"), file.reported(at(1550))]
     row = final_row(history)
-    assert (row.step, row.outcome, row.reports, row.reported_on) == ("melding", "report", 1, day(1550))
+    assert (row.outcome, row.reports, row.reported_on) == ("report", 1, day(1550))
 
 
 def test_the_case_owner_follows_owner_changes_and_a_transfer(events: Events) -> None:
@@ -303,7 +347,10 @@ def test_the_case_owner_follows_owner_changes_and_a_transfer(events: Events) -> 
     left = final_row(history)
     assert (left.pupil_left_school, left.left_school_on, left.school) == (True, day(20), "12AB")
 
-    history += [file.transferred(at(30), to_school="34CD", new_owner="ib-9"), file.conversation_held(at(40))]
+    history += [
+        file.transferred(at(30), to_school="34CD", new_owner="ib-9"),
+        file.published(at(30), "gesprek_ouders", "weging_zorgteam"),
+    ]
     row = final_row(history)
     assert (row.school, row.case_owner_id) == ("34CD", "ib-9")
     assert (row.transferred_from, row.transferred_on) == ("12AB", day(30))
@@ -314,12 +361,12 @@ def test_the_case_owner_follows_owner_changes_and_a_transfer(events: Events) -> 
 
 def test_events_of_a_case_before_it_was_opened_give_no_row_yet(events: Events) -> None:
     file = a_case_file(events)
-    held = case_change(file.conversation_held(at(10)))
+    published = case_change(file.published(at(10), "gesprek_ouders", "weging_zorgteam"))
     opened = case_change(file.opened)
-    assert held is not None and opened is not None
+    assert published is not None and opened is not None
 
-    assert case_row([held]) is None
-    row = case_row([held, opened])
+    assert case_row([published]) is None
+    row = case_row([published, opened])
     assert row is not None and row.step == "gesprek_ouders"
 
 
@@ -332,7 +379,7 @@ def test_signal_and_pupil_events_are_no_case_changes(events: Events) -> None:
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_the_case_row_is_the_same_for_any_arrival_order_and_any_duplicates(data: st.DataObject) -> None:
-    history = a_whole_case(Events(), uuid.uuid4(), [uuid.uuid4()], start=0)
+    history = a_whole_case(Events(), uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
     changes = [c for c in (case_change(e) for e in history) if c is not None]
     shuffled = data.draw(st.permutations(changes))
     duplicates = data.draw(st.lists(st.sampled_from(changes), max_size=5))
@@ -341,29 +388,7 @@ def test_the_case_row_is_the_same_for_any_arrival_order_and_any_duplicates(data:
 
 
 def test_a_case_row_has_no_personal_data_in_its_repr(events: Events) -> None:
-    history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0)
+    history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
     text = repr(final_row(history)) + "".join(repr(case_change(e)) for e in history)
     for personal in ("Moeder", "Ineke", "Gezinscoach", "Blijvende veiligheid vastgesteld"):
         assert personal not in text
-
-
-def test_the_jgz_events_leave_the_step_of_the_case_as_it_is(events: Events) -> None:
-    file = CaseFile(events, events.case(uuid.uuid4(), [uuid.uuid4()], when=at(0)))
-    history: list[Envelope] = [
-        file.opened,
-        file.conversation_held(at(10)),
-        file.jgz_consultation_requested(at(20)),
-        file.jgz_result_received(at(30)),
-        file.risk_weighed(at(40)),
-        file.handed_over_to_jgz(at(50)),
-    ]
-
-    assert steps_after_each(history) == [
-        "geopend",
-        "gesprek_ouders",
-        "gesprek_ouders",
-        "gesprek_ouders",
-        "weging",
-        "weging",
-    ]
-    assert final_row(history).last_event_at == at(50)

@@ -235,10 +235,15 @@ def test_the_days_per_step_come_from_when_the_case_entered_and_left_each_step() 
     file = CaseFile(events, events.case(uuid.uuid4(), [uuid.uuid4()], when=T0))
     history = [
         file.opened,
+        file.published(T0, "geopend", "gesprek_ouders"),
         file.owner_changed(T0 + timedelta(days=1)),  # no step change: no period ends
         file.conversation_held(T0 + timedelta(days=3)),
+        file.published(T0 + timedelta(days=3), "gesprek_ouders", "weging_zorgteam"),
         file.risk_weighed(T0 + timedelta(days=10)),
+        file.published(T0 + timedelta(days=10), "weging", "besluit_afwegingskader"),
+        file.published(T0 + timedelta(days=11), "weging", "besluit_afwegingskader", "overdracht"),
         file.decision(T0 + timedelta(days=12), outcome="help"),
+        file.published(T0 + timedelta(days=12), "besluit", "hulp_organiseren"),
     ]
 
     periods = step_periods([c for c in (case_change(e) for e in history) if c is not None])

@@ -10,12 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meldcode_contracts import ALL_EVENTS
-from reporting.domain.cases import CaseStep, step_label
 from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label_for
 from reporting.domain.projection import project
 from reporting.domain.pupils import display_name
 
-from ..conftest import Events, Notices, at
+from ..conftest import CaseFile, Events, Notices, at
 
 
 def test_a_registered_pupil_becomes_a_pupil_row_shown_by_roepnaam_and_achternaam(events: Events) -> None:
@@ -74,7 +73,9 @@ def test_a_correction_is_an_entry_of_its_own_that_refers_to_the_signal_it_correc
     assert original.facts["observed_on"] == "2026-11-01"
 
 
-def test_an_opened_case_becomes_a_chronology_entry_and_a_case_in_step_geopend(events: Events) -> None:
+def test_an_opened_case_becomes_a_chronology_entry_and_a_case_whose_step_casework_publishes(
+    events: Events,
+) -> None:
     pupil_id, signal_id = uuid.uuid4(), uuid.uuid4()
     opened = events.case(pupil_id, [signal_id], when=at(90))
 
@@ -86,7 +87,7 @@ def test_an_opened_case_becomes_a_chronology_entry_and_a_case_in_step_geopend(ev
     assert projection.entry.case_id == opened.payload.case_id
     assert projection.entry.observed_on is None
     assert projection.case is not None
-    assert projection.case.step == CaseStep.OPENED == "geopend"
+    assert projection.case.step is None, "the step comes with casework's CaseObligationsChanged"
     assert projection.case.signal_ids == (signal_id,)
     assert projection.case.case_owner_id == "ib-1"
     assert projection.case.opened_at == projection.case.last_event_at == at(90)
@@ -119,7 +120,7 @@ NOT_IN_A_PUPILS_CHRONOLOGY = {
     "PupilRegistered": "the pupil itself, not an event about the pupil",
     "VeiligThuisAdviceRequested": "anonymous by rule 3: the contract carries no pupil id",
     "DataAccessed": "a read of the data, kept in the access log, not an event in the pupil's life",
-    "CaseObligationsChanged": "casework's step and obligations after another event, not an event itself",
+    "CaseObligationsChanged": "casework's step and open obligations, kept in the case list, not a history entry",
 }
 
 
@@ -135,11 +136,15 @@ def test_the_events_without_a_chronology_label_indeed_add_no_entry(events: Event
     registered = events.pupil()
     asked = events.advice_request(when=at(5))
     read = notices.access(when=at(6), pupil_id=registered.payload.pupil_id)
+    file = CaseFile(events, events.case(registered.payload.pupil_id, [uuid.uuid4()], when=at(7)))
+    published = file.published(at(7), "geopend", "gesprek_ouders")
 
-    assert {registered.event_type, asked.event_type, read.event_type} == set(NOT_IN_A_PUPILS_CHRONOLOGY) - {
-        "CaseObligationsChanged"  # a case's, not a pupil's (the case list shows it)
-    }
+    assert {registered.event_type, asked.event_type, read.event_type, published.event_type} == set(
+        NOT_IN_A_PUPILS_CHRONOLOGY
+    )
     assert project(registered).entry is None
+    assert project(published).entry is None
+    assert project(published).case_change is not None, "it sets the step and obligations of the case list"
     assert project(asked).is_empty, "nothing of an anonymous advice request is kept per pupil"
     assert project(read).entry is None
     assert project(read).access is not None
@@ -224,11 +229,6 @@ def test_any_event_type_gets_a_label_and_unknown_ones_a_neutral_one(event_type: 
     label = label_for(event_type)
     assert label == LABELS.get(event_type, FALLBACK_LABEL)
     assert label
-
-
-def test_a_step_is_described_in_dutch_and_an_unknown_newer_step_is_shown_as_it_is() -> None:
-    assert step_label("geopend").startswith("Stap 2")
-    assert step_label("gewogen") == "gewogen"
 
 
 @pytest.mark.parametrize(

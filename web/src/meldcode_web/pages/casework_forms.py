@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from meldcode_contracts.vocabulary import Outcome
+
 from .casework_labels import CHOICE_LABELS
 
 FormValues = dict[str, Any]
@@ -59,7 +61,7 @@ DISCIPLINES = _options(
 )
 SEVERITIES = _options("licht", "matig", "ernstig")
 RISK_LEVELS = _options("laag", "verhoogd", "hoog")
-OUTCOMES = _options("no_suspicion_close", "help", "report", "report_and_help")
+OUTCOMES = _options(*(outcome.value for outcome in Outcome))
 JGZ_LEGAL_BASES = _options("toestemming_ouders", "wettelijke_taak_jgz", "conflict_van_plichten")
 TRANSFER_LEGAL_BASES = _options(
     "toestemming_ouders", "wettelijke_plicht", "zwaarwegend_belang_kind", "vitaal_belang"

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from meldcode_contracts.labels import EVENT_LABELS
+from meldcode_contracts.vocabulary import OUTCOME_LABELS, CaseStep, step_label
 
 from ..templating import format_date
 
@@ -33,36 +34,21 @@ class StepView:
     next_label: str
 
 
-CASE_STEPS: dict[str, StepView] = {
-    "geopend": StepView(
-        "geopend", 2, "Stap 2: zaak geopend na collegiale consultatie", "Gesprek met de ouders (stap 3)"
-    ),
-    "gesprek_ouders": StepView(
-        "gesprek_ouders",
-        3,
-        "Stap 3: gesprek met ouders gevoerd of overgeslagen",
-        "Weging en risicotaxatie in het zorgteam (stap 4)",
-    ),
-    "weging": StepView(
-        "weging",
-        4,
-        "Stap 4: weging en risicotaxatie in het zorgteam",
-        "Besluit volgens het afwegingskader (stap 5)",
-    ),
-    "besluit": StepView(
-        "besluit",
-        5,
-        "Stap 5: besluit volgens het afwegingskader genomen",
-        "Hulp organiseren en/of melden bij Veilig Thuis (stap 5)",
-    ),
-    "melding": StepView(
-        "melding", 5, "Stap 5: gemeld bij Veilig Thuis", "Terugkoppeling, hulp en volgen (stap 6)"
-    ),
-    "volgen": StepView(
-        "volgen", 6, "Stap 6: hulp volgen en evalueren met de zorgcoördinator", "Evalueren en afsluiten"
-    ),
-    "gesloten": StepView("gesloten", None, "Zaak gesloten", "Heropenen als dat nodig is"),
+NEXT: dict[str, tuple[int | None, str]] = {
+    CaseStep.OPENED: (2, "Gesprek met de ouders (stap 3)"),
+    CaseStep.PARENTS_CONVERSATION: (3, "Weging en risicotaxatie in het zorgteam (stap 4)"),
+    CaseStep.WEIGHED: (4, "Besluit volgens het afwegingskader (stap 5)"),
+    CaseStep.DECIDED: (5, "Hulp organiseren en/of melden bij Veilig Thuis (stap 5)"),
+    CaseStep.REPORTED: (5, "Terugkoppeling, hulp en volgen (stap 6)"),
+    CaseStep.FOLLOW_UP: (6, "Evalueren en afsluiten"),
+    CaseStep.CLOSED: (None, "Heropenen als dat nodig is"),
 }
+"""Per step: the Meldcode step it has reached and what comes next (the portal's guidance)."""
+
+CASE_STEPS: dict[str, StepView] = {
+    code: StepView(code, number, step_label(code), next_label) for code, (number, next_label) in NEXT.items()
+}
+"""The steps with their Dutch label from the shared vocabulary (meldcode_contracts.vocabulary)."""
 
 
 def step_view(code: str) -> StepView:
@@ -131,11 +117,8 @@ FACT_LABELS: dict[str, str] = {
 """The facts worth showing in a history or chronology entry, in this order."""
 
 CHOICE_LABELS: dict[str, str] = {
-    # outcomes of the afwegingskader
-    "no_suspicion_close": "Geen vermoeden: zaak sluiten",
-    "help": "Hulp bieden (niet melden)",
-    "report": "Melden bij Veilig Thuis",
-    "report_and_help": "Melden bij Veilig Thuis én hulp bieden",
+    # outcomes of the afwegingskader (the shared vocabulary)
+    **OUTCOME_LABELS,
     # severity and risk
     "licht": "Licht",
     "matig": "Matig",

@@ -7,25 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from meldcode_contracts.labels import EVENT_LABELS
+from meldcode_contracts.vocabulary import OUTCOME_LABELS, STEP_LABELS, CaseStep
 
-STEPS: dict[str, str] = {
-    "geopend": "Stap 2: zaak geopend",
-    "gesprek_ouders": "Stap 3: gesprek met ouders",
-    "weging": "Stap 4: weging in het zorgteam",
-    "besluit": "Stap 5: besluit (afwegingskader)",
-    "melding": "Stap 5: melding bij Veilig Thuis",
-    "volgen": "Stap 6: hulp volgen en evalueren",
-    "gesloten": "Zaak gesloten",
-}
+STEPS: Mapping[str, str] = STEP_LABELS
+"""The steps in the shared vocabulary's words (one truth for every screen)."""
 
-OPEN_STEPS: tuple[str, ...] = ("geopend", "gesprek_ouders", "weging", "besluit", "melding", "volgen")
+OPEN_STEPS: tuple[str, ...] = tuple(step for step in CaseStep if step is not CaseStep.CLOSED)
 
-OUTCOMES: dict[str, str] = {
-    "no_suspicion_close": "Geen vermoeden, afsluiten",
-    "help": "Hulp organiseren",
-    "report": "Melden bij Veilig Thuis",
-    "report_and_help": "Melden en hulp organiseren",
-}
+OUTCOMES: Mapping[str, str] = OUTCOME_LABELS
 
 EVENTS = EVENT_LABELS
 

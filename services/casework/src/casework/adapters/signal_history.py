@@ -30,6 +30,7 @@ SCHEMA = [
         corrections int not null default 0
     )""",
     "create index if not exists known_signals_by_pupil on known_signals (pupil_id, observed_on)",
+    "create index if not exists known_pupils_by_school on known_pupils (school, tenant)",
     # An erased pupil keeps their row without a date of birth (ADR 10).
     "alter table known_pupils alter column date_of_birth drop not null",
 ]
@@ -95,3 +96,10 @@ async def date_of_birth(pool: asyncpg.Pool, pupil_id: uuid.UUID) -> date | None:
     """The pupil's registered date of birth (rule 8: the 12+ check on the reporting date)."""
     value = await pool.fetchval("select date_of_birth from known_pupils where pupil_id = $1", pupil_id)
     return value if isinstance(value, date) else None
+
+
+async def tenants_of_school(pool: asyncpg.Pool, school: str) -> set[str]:
+    """The samenwerkingsverbanden under which pupils of `school` were registered (rule 14's school
+    registry learns a school from its first registered pupil)."""
+    rows = await pool.fetch("select distinct tenant from known_pupils where school = $1", school)
+    return {row["tenant"] for row in rows}

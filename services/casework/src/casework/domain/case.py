@@ -108,6 +108,7 @@ from .errors import (
     TransferNeedsPupilLeft,
     TransferOutsideSamenwerkingsverband,
     TransferToSameSchool,
+    TransferToUnknownSchool,
     UnknownSignals,
     UnknownSignalsToAdd,
     UnsafeCaseNeedsReport,
@@ -1497,7 +1498,7 @@ class Case(Aggregate):
     def transfer(
         self,
         *,
-        to_tenant: str,
+        to_school_tenant: str | None,
         to_school: str,
         legal_basis: TransferLegalBasis | str | None,
         legal_basis_explanation: str,
@@ -1507,16 +1508,25 @@ class Case(Aggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
-        """Rule 14: hand the case over to the pupil's new school in the same samenwerkingsverband."""
+        """Rule 14: hand the case over to the pupil's new school in the same samenwerkingsverband.
+        `to_school_tenant` is the samenwerkingsverband the school registry knows `to_school` under
+        (None: a school it does not know), so a case is never handed to a school nobody here can
+        reach."""
         self._require_open()
         if self.left_school_on is None:
             raise TransferNeedsPupilLeft("Leg eerst vast dat de leerling de school heeft verlaten.")
-        if to_tenant != self.tenant:
+        if not text(to_school) or text(to_school) == self.school:
+            raise TransferToSameSchool("Noem de nieuwe school (BRIN) van de leerling.")
+        if to_school_tenant is None:
+            raise TransferToUnknownSchool(
+                f"School {text(to_school)} is geen bekende school van dit samenwerkingsverband. Een zaak "
+                "gaat alleen over naar een school van hetzelfde samenwerkingsverband; draag anders over "
+                "via Veilig Thuis of de JGZ."
+            )
+        if to_school_tenant != self.tenant:
             raise TransferOutsideSamenwerkingsverband(
                 "Een zaak wordt alleen overgedragen aan een school van hetzelfde samenwerkingsverband."
             )
-        if not text(to_school) or text(to_school) == self.school:
-            raise TransferToSameSchool("Noem de nieuwe school (BRIN) van de leerling.")
         if legal_basis is None or not text(legal_basis):
             raise TransferNeedsLegalBasis("Leg de wettelijke grondslag van de overdracht vast.")
         basis = choose(TransferLegalBasis, legal_basis, "wettelijke grondslag")

@@ -11,6 +11,7 @@ class DomainError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+        self.message = message
 
 
 class CaseNotFound(DomainError):
@@ -359,6 +360,10 @@ class TransferNeedsLegalBasis(InvalidContent):
 
 class TransferOutsideSamenwerkingsverband(InvalidContent):
     rule = "rule-14-same-samenwerkingsverband"
+
+
+class TransferToUnknownSchool(InvalidContent):
+    rule = "rule-14-known-school"
 
 
 class TransferToSameSchool(InvalidContent):

@@ -57,8 +57,6 @@ def _context_arguments(
         arguments["today"] = today
     if route.body.method == "notify_amk":
         arguments["pupil_date_of_birth"] = born
-    if route.body.method == "transfer":
-        arguments["to_tenant"] = principal.tenant
     if route.takes_jgz_partner:
         partner = request.app.state.settings.jgz_partners.get(case.tenant)
         arguments["jgz_organisation"] = partner.organisation if partner is not None else None
@@ -90,11 +88,19 @@ def _add(route: Route) -> None:
         today = school_today()
         # Also needed after any command: whether the pupil must be informed of a report (12+).
         born = await signal_history.date_of_birth(request.app.state.pool, current.pupil_id)
-        body_arguments = body.arguments()
+        if route.body.method == "transfer":  # rule 14: only to a school of the samenwerkingsverband
+            school = str(body.arguments()["to_school"]).strip()
+            known = await signal_history.tenants_of_school(request.app.state.pool, school)
+            body_extra: dict[str, Any] = {
+                "to_school_tenant": request.app.state.settings.tenant_of_school(school, known, current.tenant)
+            }
+        else:
+            body_extra = {}
         if route.takes_known_signals:
-            body_arguments["known_signals"] = await _known_signals(body, current, principal, request)
+            body_extra["known_signals"] = await _known_signals(body, current, principal, request)
         arguments = {
-            **body_arguments,
+            **body.arguments(),
+            **body_extra,
             **_context_arguments(route, current, principal, request, today, born),
             "actor_id": principal.user_id,
             "actor_role": principal.role.value,

@@ -185,4 +185,8 @@ SCHEMA = [
         member_id text not null
     )""",
     "create index if not exists case_zorgteam_by_member on case_zorgteam (member_id, case_id)",
+    # Casework publishes each case's open obligations with due days (ADR 18): the tasks follow them,
+    # and need to know who the decision named to inform the parents and who reported.
+    "alter table case_context add column if not exists parents_informer_id text",
+    "alter table case_context add column if not exists reporter_id text",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 import asyncpg
@@ -129,6 +130,9 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             created.append(task.task_id)
         if (reminder := reminder_for(task)) is not None:
             await schedule_reminder(conn, reminder)
+    for task in decision.obligation_tasks:
+        if await keep_obligation_task(conn, task):
+            created.append(task.task_id)
     for coverage in decision.coverages:
         await conn.execute(
             """insert into signal_coverage (tenant, signal_id, case_id, source_event_id, covered_at)
@@ -142,6 +146,38 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     if decision.case_state is not None:
         await save_case_state(conn, decision.case_state)
     return created
+
+
+async def keep_obligation_task(conn: asyncpg.Connection, task: Task) -> bool:
+    """The open task of the task's kind in its case, due as casework now says; the task itself when
+    none is open. A due time that moved cancels the reminder of the old one. True when it was new."""
+    open_task = await conn.fetchrow(
+        """select task_id, due_at from tasks
+           where tenant = $1 and case_id = $2 and kind = $3 and status = 'open'
+           order by created_at, task_id limit 1 for update""",
+        task.tenant,
+        task.case_id,
+        task.kind.value,
+    )
+    if open_task is None:
+        created = await insert_task(conn, task)
+        if (reminder := reminder_for(task)) is not None:
+            await schedule_reminder(conn, reminder)
+        return created
+    if open_task["due_at"] != task.due_at:
+        await conn.execute(
+            "update tasks set due_at = $2 where task_id = $1", open_task["task_id"], task.due_at
+        )
+        await conn.execute(
+            """update reminders set status = 'cancelled'
+               where task_id = $1 and status = 'pending' and due_at is distinct from $2""",
+            open_task["task_id"],
+            task.due_at,
+        )
+        kept = replace(task, task_id=open_task["task_id"])
+        if (reminder := reminder_for(kept)) is not None:
+            await schedule_reminder(conn, reminder)
+    return False
 
 
 async def schedule_reminder(conn: asyncpg.Connection, reminder: Reminder) -> None:
@@ -160,11 +196,12 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
     """Keep the case as the rules know it now (never over a case of another tenant)."""
     await conn.execute(
         """insert into case_context (case_id, tenant, pupil_id, school, owner_id, care_coordinator_id,
-               weighed, zorgteam_discussion_asked, closed)
+               parents_informer_id, reporter_id, closed)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            on conflict (case_id) do update set school = excluded.school, owner_id = excluded.owner_id,
-               care_coordinator_id = excluded.care_coordinator_id, weighed = excluded.weighed,
-               zorgteam_discussion_asked = excluded.zorgteam_discussion_asked, closed = excluded.closed
+               care_coordinator_id = excluded.care_coordinator_id,
+               parents_informer_id = excluded.parents_informer_id, reporter_id = excluded.reporter_id,
+               closed = excluded.closed
            where case_context.tenant = excluded.tenant""",
         case.case_id,
         case.tenant,
@@ -172,16 +209,16 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
         case.school,
         case.owner_id,
         case.care_coordinator_id,
-        case.weighed,
-        case.zorgteam_discussion_asked,
+        case.parents_informer_id,
+        case.reporter_id,
         case.closed,
     )
 
 
 async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) -> CaseState | None:
     row = await conn.fetchrow(
-        """select case_id, tenant, pupil_id, school, owner_id, care_coordinator_id, weighed,
-               zorgteam_discussion_asked, closed
+        """select case_id, tenant, pupil_id, school, owner_id, care_coordinator_id, parents_informer_id,
+               reporter_id, closed
            from case_context where tenant = $1 and case_id = $2""",
         tenant,
         case_id,
@@ -195,8 +232,8 @@ async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) 
         school=row["school"],
         owner_id=row["owner_id"],
         care_coordinator_id=row["care_coordinator_id"],
-        weighed=row["weighed"],
-        zorgteam_discussion_asked=row["zorgteam_discussion_asked"],
+        parents_informer_id=row["parents_informer_id"],
+        reporter_id=row["reporter_id"],
         closed=row["closed"],
     )
 

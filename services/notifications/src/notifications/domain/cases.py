@@ -1,8 +1,10 @@
 """What notifications knows of a case, and the casework events as facts for the task rules.
 
 A case's events all carry the case id as Kafka key, so they arrive in order; the small per-case
-state (`CaseState`) is therefore the same on every replay. It holds only ids and flags: who owns
-the case, who coordinates the care, at which school it is, and how far it got.
+state (`CaseState`) is therefore the same on every replay. It holds only ids: who owns the case,
+who informs the parents, who reported, who coordinates the care, and at which school it is. How
+far the case got, and what is due when, is casework's: it publishes the step and the open
+obligations with their due days (`CaseObligationsChanged`, ADR 18).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from meldcode_contracts.vocabulary import REPORTING_OUTCOMES
 
 from .tasks import must_be_utc
 
@@ -38,9 +42,7 @@ class CaseEventType(StrEnum):
     REOPENED = "CaseReopened"
     PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
     TRANSFERRED = "CaseTransferred"
-
-
-REPORT_OUTCOMES = frozenset({"report", "report_and_help"})
+    OBLIGATIONS_CHANGED = "CaseObligationsChanged"
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class DecisionTaken:
 
     @property
     def reports(self) -> bool:
-        return self.outcome in REPORT_OUTCOMES
+        return self.outcome in REPORTING_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -70,25 +72,37 @@ class CoordinatorNamed:
 
 
 @dataclass(frozen=True)
-class EvaluationPlanned:
-    evaluation_on: date
-
-
-@dataclass(frozen=True)
 class Transfer:
     to_school: str
     new_owner_id: str
 
 
-Detail = OwnerChange | DecisionTaken | Report | CoordinatorNamed | EvaluationPlanned | Transfer
+@dataclass(frozen=True)
+class PublishedObligation:
+    """An open obligation as casework published it: an `ObligationKind` code (one this version
+    does not know is kept as it is) and its due day, if it has a term."""
+
+    kind: str
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ObligationsPublished:
+    """Casework's step and open obligations of the case, after the command that changed them."""
+
+    step: str
+    obligations: tuple[PublishedObligation, ...]
+
+
+Detail = OwnerChange | DecisionTaken | Report | CoordinatorNamed | Transfer | ObligationsPublished
 
 DETAIL_OF: dict[CaseEventType, type[Detail]] = {
     CaseEventType.OWNER_CHANGED: OwnerChange,
     CaseEventType.DECISION_MADE: DecisionTaken,
     CaseEventType.REPORTED: Report,
     CaseEventType.CARE_COORDINATOR_ASSIGNED: CoordinatorNamed,
-    CaseEventType.FOLLOW_UP_SCHEDULED: EvaluationPlanned,
     CaseEventType.TRANSFERRED: Transfer,
+    CaseEventType.OBLIGATIONS_CHANGED: ObligationsPublished,
 }
 """The events whose facts carry more than ids; every other event carries no detail."""
 
@@ -128,10 +142,12 @@ class CaseState:
     owner_id: str | None
     """The responsible case owner now; unknown when the case was opened before this was kept."""
     care_coordinator_id: str | None = None
-    weighed: bool = False
-    zorgteam_discussion_asked: bool = False
-    """A `discuss_in_zorgteam` task was created already: one per case until the weighing."""
+    parents_informer_id: str | None = None
+    """Who the current decision says informs the parents before the report (else the owner)."""
+    reporter_id: str | None = None
+    """Who made the latest report to Veilig Thuis: they expect its feedback."""
     closed: bool = False
+    """Closed (`CaseClosed`, until a `CaseReopened`): its pupil leaving alerts nobody about it."""
 
     @classmethod
     def first_seen(cls, event: CaseEvent) -> CaseState:

@@ -2,16 +2,24 @@
 
 The input facts are what notifications needs of a contract event (see `translation`), so the
 rules do not depend on the wire format.
+
+The tasks of a case's obligations follow what casework published (`CaseObligationsChanged`, ADR
+18): an obligation of `TASK_OF_OBLIGATION` that is open gives one open task of its kind, due at
+the end of the due day casework set; one that is no longer listed completes it. Notifications
+computes no term and knows no working-day calendar. The other obligations (and kinds of a newer
+casework) give no task here: the case view lists them.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Final
 
 from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import ObligationKind
 
 from .cases import (
     CaseEvent,
@@ -19,13 +27,13 @@ from .cases import (
     CaseState,
     CoordinatorNamed,
     DecisionTaken,
-    EvaluationPlanned,
+    ObligationsPublished,
     OwnerChange,
     Report,
     Transfer,
 )
+from .dutch_days import end_of_dutch_day
 from .tasks import SYSTEM, Assignee, Completion, Task, TaskKind, must_be_utc, task_id_for
-from .workdays import DUTCH_HOLIDAYS, end_of_dutch_day, working_days_deadline
 
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
@@ -33,34 +41,18 @@ LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
 """Rule 14: the zorgteam of the case is alerted when a pupil with an open case leaves (a zorgteam
 member sees the tasks of the cases they are invited into); a pupil with recent signals and no case
 is the IB'er's (`SIGNAL_REVIEWER`), who alone sees pupils outside cases."""
-FEEDBACK_TERM_WORKING_DAYS = 5
-"""Rule 11: Veilig Thuis tells the reporter what it did within this many working days."""
 
 
 @dataclass(frozen=True)
 class Terms:
-    """How long a case may wait before its task is due and a reminder goes out, in Dutch working
-    days (weekends and public holidays skipped) after the event that created the task."""
+    """Notifications' own setting; the terms of a case are casework's (ADR 18)."""
 
-    parents_conversation_working_days: int = 5
-    """A new case waits for the conversation with the parents (step 3)."""
-    weighing_working_days: int = 10
-    """A case waits for the weighing in the zorgteam (step 4)."""
-    feedback_working_days: int = FEEDBACK_TERM_WORKING_DAYS
-    """A report waits for the feedback of Veilig Thuis (rule 11)."""
     recent_signals_days: int = 365
     """Rule 14: signals recorded this many days before a pupil leaves count as recent."""
-    holidays: Container[date] = DUTCH_HOLIDAYS
 
     def __post_init__(self) -> None:
-        for name in (
-            "parents_conversation_working_days",
-            "weighing_working_days",
-            "feedback_working_days",
-            "recent_signals_days",
-        ):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+        if self.recent_signals_days < 1:
+            raise ValueError("recent_signals_days must be at least 1")
 
 
 DEFAULT_TERMS = Terms()
@@ -159,13 +151,17 @@ class Reassignment:
 
 @dataclass(frozen=True)
 class Decision:
-    """Applied in this order: completions, reassignments, new tasks, coverages, case state."""
+    """Applied in this order: completions, reassignments, new tasks, obligation tasks, coverages,
+    case state."""
 
     new_tasks: tuple[Task, ...] = ()
     coverages: tuple[Coverage, ...] = ()
     completions: tuple[SystemCompletion, ...] = ()
     case_completions: tuple[CaseCompletion, ...] = ()
     reassignments: tuple[Reassignment, ...] = ()
+    obligation_tasks: tuple[Task, ...] = ()
+    """The open task of each of these kinds of the case: kept (with this due time) when one is
+    open, else this one is created."""
     case_state: CaseState | None = None
     """The case as the rules know it after the event, to keep for its next event."""
 
@@ -190,23 +186,9 @@ def on_signal_recorded(fact: SignalNoticed, covered_by: Coverage | None = None) 
     return Decision(new_tasks=(task,))
 
 
-def on_case_opened(fact: CaseNoticed, terms: Terms = DEFAULT_TERMS) -> Decision:
-    """A new case gives its owner a task, due when the parents conversation is overdue, and
-    completes the new-signal tasks of its signals."""
-    task = Task(
-        task_id=task_id_for(fact.event_id, TaskKind.NEW_CASE),
-        tenant=fact.tenant,
-        school=fact.school,
-        kind=TaskKind.NEW_CASE,
-        assignee=Assignee.user(fact.case_owner_id),
-        created_at=fact.occurred_at,
-        source_event_id=fact.event_id,
-        pupil_id=fact.pupil_id,
-        case_id=fact.case_id,
-        due_at=working_days_deadline(
-            fact.occurred_at, terms.parents_conversation_working_days, terms.holidays
-        ),
-    )
+def on_case_opened(fact: CaseNoticed) -> Decision:
+    """A new case completes the new-signal tasks of its signals; its owner's task comes with the
+    obligations casework publishes for it."""
     signal_ids = tuple(dict.fromkeys(fact.signal_ids))
     coverages = tuple(
         Coverage(
@@ -222,7 +204,6 @@ def on_case_opened(fact: CaseNoticed, terms: Terms = DEFAULT_TERMS) -> Decision:
         completed_at=fact.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=fact.event_id
     )
     return Decision(
-        new_tasks=(task,),
         coverages=coverages,
         completions=(SystemCompletion(fact.tenant, TaskKind.NEW_SIGNAL, signal_ids, completion),),
         case_state=CaseState(
@@ -235,46 +216,58 @@ def on_case_opened(fact: CaseNoticed, terms: Terms = DEFAULT_TERMS) -> Decision:
     )
 
 
+TASK_OF_OBLIGATION: Final[Mapping[str, TaskKind]] = {
+    ObligationKind.PARENTS_CONVERSATION: TaskKind.NEW_CASE,
+    ObligationKind.WEIGHING: TaskKind.DISCUSS_IN_ZORGTEAM,
+    ObligationKind.INFORM_PARENTS: TaskKind.INFORM_PARENTS_BEFORE_REPORT,
+    ObligationKind.FEEDBACK: TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,
+    ObligationKind.EVALUATE: TaskKind.EVALUATE_FOLLOW_UP,
+}
+"""The published obligations that give a task, and its kind."""
+
+
+def assignee_of(kind: TaskKind, case: CaseState) -> str | None:
+    """Who acts on the task of an obligation: the case owner, unless the case names someone else."""
+    named = {
+        TaskKind.INFORM_PARENTS_BEFORE_REPORT: case.parents_informer_id,
+        TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED: case.reporter_id,
+        TaskKind.EVALUATE_FOLLOW_UP: case.care_coordinator_id,
+    }.get(kind)
+    return named or case.owner_id
+
+
 NEXT_STEP_SET = (TaskKind.CASE_TRANSFERRED_IN,)
 """Any step recorded on a case completes the "set the next step" task of a transferred case."""
 
 COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
     CaseEventType.OWNER_CHANGED: (),
-    CaseEventType.CONVERSATION_HELD: (TaskKind.NEW_CASE, *NEXT_STEP_SET),
-    CaseEventType.CONVERSATION_SKIPPED: (TaskKind.NEW_CASE, *NEXT_STEP_SET),
-    CaseEventType.RISK_WEIGHED: (TaskKind.DISCUSS_IN_ZORGTEAM, *NEXT_STEP_SET),
-    # A new decision starts the preparation of a report afresh (rule 8).
-    CaseEventType.DECISION_MADE: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
+    CaseEventType.CONVERSATION_HELD: NEXT_STEP_SET,
+    CaseEventType.CONVERSATION_SKIPPED: NEXT_STEP_SET,
+    CaseEventType.RISK_WEIGHED: NEXT_STEP_SET,
+    CaseEventType.DECISION_MADE: NEXT_STEP_SET,
     CaseEventType.HELP_ORGANISED: NEXT_STEP_SET,
-    CaseEventType.PARENTS_INFORMED: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
-    CaseEventType.PARENTS_INFORMING_EXCEPTION: (TaskKind.INFORM_PARENTS_BEFORE_REPORT, *NEXT_STEP_SET),
+    CaseEventType.PARENTS_INFORMED: NEXT_STEP_SET,
+    CaseEventType.PARENTS_INFORMING_EXCEPTION: NEXT_STEP_SET,
     CaseEventType.CHILD_INFORMED: NEXT_STEP_SET,
     CaseEventType.CHILD_INFORMING_EXCEPTION: NEXT_STEP_SET,
     CaseEventType.REPORTER_ANONYMITY_AGREED: NEXT_STEP_SET,
     CaseEventType.REPORTED: NEXT_STEP_SET,
-    CaseEventType.FEEDBACK_RECEIVED: (TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,),
+    CaseEventType.FEEDBACK_RECEIVED: (),
     CaseEventType.CARE_COORDINATOR_ASSIGNED: NEXT_STEP_SET,
-    # A new evaluation date replaces the one before.
-    CaseEventType.FOLLOW_UP_SCHEDULED: (TaskKind.EVALUATE_FOLLOW_UP, *NEXT_STEP_SET),
-    CaseEventType.FOLLOW_UP_EVALUATED: (TaskKind.EVALUATE_FOLLOW_UP, *NEXT_STEP_SET),
-    # Closing ends every task of the case, except waiting for the feedback that Veilig Thuis
-    # still owes the reporter (rule 11).
-    CaseEventType.CLOSED: (
-        TaskKind.NEW_CASE,
-        TaskKind.DISCUSS_IN_ZORGTEAM,
-        TaskKind.INFORM_PARENTS_BEFORE_REPORT,
-        TaskKind.EVALUATE_FOLLOW_UP,
-        TaskKind.PUPIL_LEFT_SCHOOL,
-        *NEXT_STEP_SET,
-    ),
+    CaseEventType.FOLLOW_UP_SCHEDULED: NEXT_STEP_SET,
+    CaseEventType.FOLLOW_UP_EVALUATED: NEXT_STEP_SET,
+    CaseEventType.CLOSED: (TaskKind.PUPIL_LEFT_SCHOOL, *NEXT_STEP_SET),
     CaseEventType.REOPENED: (),
     CaseEventType.PUPIL_LEFT_SCHOOL: (),
     CaseEventType.TRANSFERRED: (TaskKind.PUPIL_LEFT_SCHOOL, *NEXT_STEP_SET),
+    # The obligations' tasks: those no longer listed (`on_case_event`). Not the transfer's task:
+    # casework publishes after the transfer itself.
+    CaseEventType.OBLIGATIONS_CHANGED: (),
 }
 """Which open tasks of the case each event fulfils (completed by `system`)."""
 
 
-def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFAULT_TERMS) -> Decision:
+def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
     """The tasks a casework event creates, completes and moves, and the case state after it.
 
     `known` is the case as the previous events left it (None when notifications never saw the
@@ -300,33 +293,25 @@ def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFA
         )
 
     detail = event.detail
-    if event.type in (CaseEventType.CONVERSATION_HELD, CaseEventType.CONVERSATION_SKIPPED):
-        if case.owner_id and not (case.weighed or case.zorgteam_discussion_asked or case.closed):
-            due = working_days_deadline(event.occurred_at, terms.weighing_working_days, terms.holidays)
-            new_tasks.append(
-                task(TaskKind.DISCUSS_IN_ZORGTEAM, Assignee.user(case.owner_id), case.school, due)
-            )
-            case = replace(case, zorgteam_discussion_asked=True)
-    elif event.type is CaseEventType.RISK_WEIGHED:
-        case = replace(case, weighed=True)
+    obligation_tasks: list[Task] = []
+    settled: tuple[TaskKind, ...] = ()
+    if isinstance(detail, ObligationsPublished):
+        open_kinds = set()
+        for obligation in detail.obligations:
+            kind = TASK_OF_OBLIGATION.get(obligation.kind)
+            if kind is None or kind in open_kinds:
+                continue
+            open_kinds.add(kind)
+            if (user := assignee_of(kind, case)) is not None:
+                due = end_of_dutch_day(obligation.due_on) if obligation.due_on is not None else None
+                obligation_tasks.append(task(kind, Assignee.user(user), case.school, due))
+        settled = tuple(k for k in TASK_OF_OBLIGATION.values() if k not in open_kinds)
     elif isinstance(detail, DecisionTaken):
-        informer = detail.who_informs_parents or case.owner_id
-        if detail.reports and informer:
-            new_tasks.append(
-                task(TaskKind.INFORM_PARENTS_BEFORE_REPORT, Assignee.user(informer), case.school)
-            )
+        case = replace(case, parents_informer_id=detail.who_informs_parents if detail.reports else None)
     elif isinstance(detail, Report):
-        due = working_days_deadline(event.occurred_at, terms.feedback_working_days, terms.holidays)
-        new_tasks.append(
-            task(TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED, Assignee.user(detail.reporter_id), case.school, due)
-        )
+        case = replace(case, reporter_id=detail.reporter_id)
     elif isinstance(detail, CoordinatorNamed):
         case = replace(case, care_coordinator_id=detail.coordinator_id)
-    elif isinstance(detail, EvaluationPlanned):
-        evaluator = case.care_coordinator_id or case.owner_id
-        if evaluator:
-            due = end_of_dutch_day(detail.evaluation_on)
-            new_tasks.append(task(TaskKind.EVALUATE_FOLLOW_UP, Assignee.user(evaluator), case.school, due))
     elif event.type is CaseEventType.PUPIL_LEFT_SCHOOL:
         new_tasks.append(
             task(TaskKind.PUPIL_LEFT_SCHOOL, Assignee.role_at_school(LEAVING_PUPIL_ALERTED), event.school)
@@ -352,7 +337,7 @@ def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFA
     elif event.type is CaseEventType.REOPENED:
         case = replace(case, closed=False)
 
-    kinds = COMPLETED_BY[event.type]
+    kinds = COMPLETED_BY[event.type] + settled
     completions = (
         (
             CaseCompletion(
@@ -371,6 +356,7 @@ def on_case_event(event: CaseEvent, known: CaseState | None, terms: Terms = DEFA
         new_tasks=tuple(new_tasks),
         case_completions=completions,
         reassignments=tuple(reassignments),
+        obligation_tasks=tuple(obligation_tasks),
         case_state=case,
     )
 

@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from meldcode_contracts.vocabulary import outcome_label
+
 from .tasks import must_be_utc
 
 DOCUMENT_NAMESPACE = uuid.UUID("9a8b7c6d-5e4f-5a3b-8c2d-1e0f9a8b7c6d")
@@ -50,12 +52,6 @@ GROUND_LABELS = {
     "bedreiging_kind_of_gezinsleden": "bedreiging van het kind of gezinsleden",
     "bedreiging_melder_of_collegas": "bedreiging van de melder of collega's",
     "verstoring_relatie_gezin": "verstoring van de relatie met het gezin",
-}
-OUTCOME_LABELS = {
-    "report": "melden bij Veilig Thuis",
-    "report_and_help": "melden bij Veilig Thuis en hulp organiseren",
-    "help": "hulp organiseren",
-    "no_suspicion_close": "geen vermoeden, zaak sluiten",
 }
 
 
@@ -285,7 +281,7 @@ def _continuation_lines(file: MeldingFile) -> tuple[str, ...]:
     lines = [file.school_continues]
     if file.decision is not None:
         lines.append(
-            f"Besluit van {dutch(file.decision.decided_on)}: {label(OUTCOME_LABELS, file.decision.outcome)}."
+            f"Besluit van {dutch(file.decision.decided_on)}: {outcome_label(file.decision.outcome)}."
         )
     for help_ in file.help:
         providers = f" ({', '.join(help_.providers)})" if help_.providers else ""

@@ -2,7 +2,7 @@
 
 A reminder is one row per (task, deadline): its id is a uuid5 of both, so creating it again (a
 redelivered event, a replay) is the same reminder, and a reminder that was sent stays sent. The
-deadline itself comes from event times (`decisions.Terms`); only *firing* looks at the clock.
+deadline is the end of the due day casework published (`decisions`); only *firing* looks at the clock.
 
 The e-mail is content-free: the kind of task (a fixed Dutch title) and a link to the portal,
 never a pupil, a case detail or a name (see `ReminderMail`).

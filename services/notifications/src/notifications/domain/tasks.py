@@ -2,8 +2,8 @@
 
 Tasks are derived from contract events. A task's id is a uuid5 of the event it came from and its
 kind, so deriving it twice (a redelivery, a replay) yields the same task. Its `created_at` is the
-event's `occurred_at` for the same reason, and a `due_at` is computed from event times only
-(see `workdays`). Later issues add kinds (reminders, JGZ hand-overs); the shape stays the same.
+event's `occurred_at` for the same reason, and a `due_at` is the end of the due day casework
+published (see `dutch_days`), never computed from the clock. Later issues add kinds (reminders, JGZ hand-overs); the shape stays the same.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TaskKind(StrEnum):
     INFORM_PARENTS_BEFORE_REPORT = "inform_parents_before_report"
     """The decision is to report: who informs the parents does so before the report (rule 8)."""
     VEILIG_THUIS_FEEDBACK_EXPECTED = "veilig_thuis_feedback_expected"
-    """A report was made: the reporter expects feedback of Veilig Thuis within 5 working days (rule 11)."""
+    """A report was made: the reporter expects feedback of Veilig Thuis by the day casework set (rule 11)."""
     EVALUATE_FOLLOW_UP = "evaluate_follow_up"
     """An evaluation date was set: the care coordinator evaluates the help on it (step 6, rule 12)."""
     PUPIL_LEFT_SCHOOL = "pupil_left_school"

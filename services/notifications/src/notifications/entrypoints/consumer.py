@@ -81,11 +81,11 @@ async def handle_event(
     elif isinstance(event, PupilDeregistered):
         _log(event, *await application.pupil_deregistered(store, translation.pupil_left(event), terms))
     elif isinstance(event, CaseOpened):
-        _log(event, *await application.case_opened(store, translation.case_noticed(event), terms))
+        _log(event, *await application.case_opened(store, translation.case_noticed(event)))
     elif isinstance(event, CaseSignalsAdded):
         _log(event, *await application.signals_added(store, translation.signals_added(event)))
     elif (fact := translation.case_event(event)) is not None:
-        _log(event, *await application.case_event(store, fact, terms))
+        _log(event, *await application.case_event(store, fact))
 
 
 async def remember_facts(conn: asyncpg.Connection, event: Envelope, clock: Clock) -> None:
@@ -173,7 +173,7 @@ async def enqueue_jgz_webhook(
 
 def _log(event: Envelope, decision: Decision, created: list[uuid.UUID]) -> None:
     """Ids only: never a name or description."""
-    for task in decision.new_tasks:
+    for task in (*decision.new_tasks, *decision.obligation_tasks):
         if task.task_id in created:
             log.info(
                 "task_created",

@@ -68,7 +68,7 @@ class TaskOut(BaseModel):
     due_at: datetime | None = Field(
         description=(
             "Deadline (UTC), when the task has one: the end of the due day in the Netherlands, "
-            "computed from event times (new_case, discuss_in_zorgteam, veilig_thuis_feedback_expected, evaluate_follow_up); a reminder e-mail goes out when it passes"
+            "the due day casework published for the obligation (new_case, discuss_in_zorgteam, veilig_thuis_feedback_expected, evaluate_follow_up); a reminder e-mail goes out when it passes"
         )
     )
     completed_at: datetime | None = Field(description="When it was done (UTC)")

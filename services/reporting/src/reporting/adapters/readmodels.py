@@ -4,7 +4,8 @@ Every write is keyed by the event id or the aggregate id, so applying an event t
 nothing, and the marks that depend on other events (a signal's corrections, a case's current
 step) are recomputed from what is stored, so they come out the same in any arrival order: each
 case event is stored once in `case_changes` (ids, dates and codes only) and the `school_cases`
-row is folded again from all changes of that case (`reporting.domain.cases.case_row`).
+row is folded again from all changes of that case (`reporting.domain.cases.case_row`); its step
+and open obligations are the ones casework published last (`CaseObligationsChanged`).
 
 Schema changes are appended to SCHEMA as `add column if not exists` statements, so an existing
 database upgrades on start.
@@ -21,7 +22,7 @@ from typing import Any
 import asyncpg
 
 from ..domain.access import AccessEntry
-from ..domain.cases import CaseChange, CaseRow, case_row
+from ..domain.cases import CaseChange, CaseRow, Obligation, case_row
 from ..domain.chronology import ChronologyEntry, EntryType
 from ..domain.dashboard import DashboardFacts, StepPeriod, step_periods
 from ..domain.projection import Projection, ZorgteamChange
@@ -97,8 +98,6 @@ SCHEMA = [
     "alter table school_cases add column if not exists left_school_on date",
     "alter table school_cases add column if not exists transferred_from text",
     "alter table school_cases add column if not exists transferred_on date",
-    "alter table school_cases add column if not exists weighed boolean not null default false",
-    "alter table school_cases add column if not exists step_before_close text",
     "alter table school_cases add column if not exists last_sequence int not null default 0",
     # Cases opened before v2 have only their CaseOpened, in the chronology: give them their change.
     """insert into case_changes (event_id, case_id, tenant, school, pupil_id, event_type, occurred_at,
@@ -115,12 +114,6 @@ SCHEMA = [
     "alter table chronology alter column pupil_id drop not null",
     "create index if not exists chronology_by_case on chronology (case_id) where case_id is not null",
     "alter table school_cases add column if not exists step_since timestamptz",
-    "alter table school_cases add column if not exists parents_informed boolean not null default false",
-    "alter table school_cases add column if not exists child_informed boolean not null default false",
-    "alter table school_cases add column if not exists reported_for_decision boolean not null default false",
-    "alter table school_cases add column if not exists feedback_received boolean not null default false",
-    "alter table school_cases add column if not exists evaluation_on date",
-    "alter table school_cases add column if not exists evaluated boolean not null default false",
     # FollowUpScheduled now keeps its evaluation day (case rows are folded again on the next event
     # of the case, or by `meldcode-reporting rebuild --replace`).
     """update case_changes cc set day = (c.body ->> 'evaluation_on')::date
@@ -155,6 +148,26 @@ SCHEMA = [
         member_id text not null
     )""",
     "create index if not exists case_zorgteam_by_member on case_zorgteam (member_id, case_id)",
+    # --- v6: the step and open obligations casework publishes (CaseObligationsChanged, ADR 18) ---
+    # Reporting no longer folds casework's state machine: the columns it needed for that go, and
+    # a case's step is unknown (null) until casework publishes it.
+    "alter table case_changes add column if not exists step text",
+    "alter table case_changes add column if not exists obligations jsonb not null default '[]'",
+    "alter table school_cases alter column step drop not null",
+    "alter table school_cases add column if not exists obligations jsonb not null default '[]'",
+    *(
+        f"alter table school_cases drop column if exists {column}"
+        for column in (
+            "weighed",
+            "step_before_close",
+            "parents_informed",
+            "child_informed",
+            "reported_for_decision",
+            "feedback_received",
+            "evaluation_on",
+            "evaluated",
+        )
+    ),
 ]
 
 
@@ -175,7 +188,6 @@ class StoredEntry:
 class SchoolCase:
     case: CaseRow
     pupil_display_name: str | None
-    pupil_date_of_birth: date | None = field(default=None, repr=False)
 
 
 # --- writes (inside the consumer's transaction) ------------------------------------------------
@@ -335,8 +347,8 @@ async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
     await conn.execute(
         """insert into case_changes (event_id, case_id, tenant, school, pupil_id, event_type, occurred_at,
                                      sequence, owner_id, signal_ids, outcome, day, to_school,
-                                     decision_reopened)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                     decision_reopened, step, obligations)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
            on conflict (event_id) do nothing""",
         change.event_id,
         change.case_id,
@@ -352,6 +364,8 @@ async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
         change.day,
         change.to_school,
         change.decision_reopened,
+        change.step,
+        _obligations_json(change.obligations),
     )
     await conn.execute(
         "update chronology set pupil_id = $2 where case_id = $1 and pupil_id is null",
@@ -364,17 +378,28 @@ async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
         await upsert_case(conn, row)
 
 
+def _obligations_json(obligations: tuple[Obligation, ...]) -> str:
+    return json.dumps(
+        [{"kind": o.kind, "due_on": o.due_on.isoformat() if o.due_on else None} for o in obligations]
+    )
+
+
+def _obligations(value: str | None) -> tuple[Obligation, ...]:
+    return tuple(
+        Obligation(o["kind"], date.fromisoformat(o["due_on"]) if o.get("due_on") else None)
+        for o in json.loads(value or "[]")
+    )
+
+
 async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
     """Write the case row as folded from all its changes (it replaces what was there)."""
     await conn.execute(
         """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id, signal_ids,
                                      opened_at, last_event_at, outcome, reported_on, reports,
                                      pupil_left_school, left_school_on, transferred_from, transferred_on,
-                                     weighed, step_before_close, last_sequence, step_since,
-                                     parents_informed, child_informed, reported_for_decision,
-                                     feedback_received, evaluation_on, evaluated)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                   $20, $21, $22, $23, $24, $25, $26)
+                                     last_sequence, step_since, obligations)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                   $19::jsonb)
            on conflict (case_id) do update set
                tenant = excluded.tenant, school = excluded.school, pupil_id = excluded.pupil_id,
                step = excluded.step, case_owner_id = excluded.case_owner_id,
@@ -383,12 +408,8 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
                reported_on = excluded.reported_on, reports = excluded.reports,
                pupil_left_school = excluded.pupil_left_school, left_school_on = excluded.left_school_on,
                transferred_from = excluded.transferred_from, transferred_on = excluded.transferred_on,
-               weighed = excluded.weighed, step_before_close = excluded.step_before_close,
                last_sequence = excluded.last_sequence, step_since = excluded.step_since,
-               parents_informed = excluded.parents_informed, child_informed = excluded.child_informed,
-               reported_for_decision = excluded.reported_for_decision,
-               feedback_received = excluded.feedback_received, evaluation_on = excluded.evaluation_on,
-               evaluated = excluded.evaluated""",
+               obligations = excluded.obligations""",
         case.case_id,
         case.tenant,
         case.school,
@@ -405,16 +426,9 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
         case.left_school_on,
         case.transferred_from,
         case.transferred_on,
-        case.weighed,
-        case.step_before_close,
         case.last_sequence,
         case.step_since,
-        case.parents_informed,
-        case.child_informed,
-        case.reported_for_decision,
-        case.feedback_received,
-        case.evaluation_on,
-        case.evaluated,
+        _obligations_json(case.obligations),
     )
 
 
@@ -474,7 +488,7 @@ async def chronology_of(pool: asyncpg.Pool, tenant: str, pupil_id: uuid.UUID) ->
 async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[SchoolCase]:
     """The school's cases, most recently changed first, with the pupil's name when known."""
     records = await pool.fetch(
-        """select c.*, p.given_name, p.family_name, p.date_of_birth
+        """select c.*, p.given_name, p.family_name
            from school_cases c left join pupils p on p.pupil_id = c.pupil_id
            where c.tenant = $1 and c.school = $2
            order by c.last_event_at desc, c.case_id""",
@@ -500,18 +514,10 @@ async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[
                 left_school_on=r["left_school_on"],
                 transferred_from=r["transferred_from"],
                 transferred_on=r["transferred_on"],
-                weighed=r["weighed"],
-                step_before_close=r["step_before_close"],
                 last_sequence=r["last_sequence"],
                 step_since=r["step_since"],
-                parents_informed=r["parents_informed"],
-                child_informed=r["child_informed"],
-                reported_for_decision=r["reported_for_decision"],
-                feedback_received=r["feedback_received"],
-                evaluation_on=r["evaluation_on"],
-                evaluated=r["evaluated"],
+                obligations=_obligations(r["obligations"]),
             ),
-            pupil_date_of_birth=r["date_of_birth"],
             pupil_display_name=(
                 display_name(r["given_name"], r["family_name"]) if r["given_name"] is not None else None
             ),
@@ -536,6 +542,8 @@ def _change(r: Any) -> CaseChange:
         day=r["day"],
         to_school=r["to_school"],
         decision_reopened=r["decision_reopened"],
+        step=r["step"],
+        obligations=_obligations(r["obligations"]),
     )
 
 
@@ -660,7 +668,7 @@ async def access_log_entries(
     return [_access(r) for r in records]
 
 
-CASE_FOLD_VERSION = 3
+CASE_FOLD_VERSION = 4
 """Raise it whenever `reporting.domain.cases.case_row` fills more or other columns: at start-up the
 stored case rows are then folded again from their changes (`refold_cases_if_stale`), so a live
 database equals a rebuild without waiting for each case's next event."""

@@ -1,18 +1,15 @@
-"""The school's case list: each case with the step it stands in and its one case owner (rule 4).
+"""The school's case list: each case with the step and the open obligations casework published,
+and its one case owner (rule 4).
 
-The step follows the state machine of casework (`casework.domain.case`, the source of truth):
+Casework owns the rules (docs/adr/0018-casework-owns-the-rules.md): it decides the step of a case
+and its open obligations with their due days, and publishes them as `CaseObligationsChanged` after
+every command that changes them. Reporting keeps the latest of those (highest sequence) and derives
+none of it; the only thing it computes is whether a due day has passed (`is_overdue`). A case whose
+history has no `CaseObligationsChanged` yet (written before casework published it) has no known
+step (None, shown as "onbekend") and no obligations until casework publishes them.
 
-    geopend ──conversation held / skipped──▶ gesprek_ouders ──RiskWeighed──▶ weging
-    weging ──DecisionMade──▶ besluit ──AmkNotified──▶ melding
-    besluit | melding ──CareCoordinatorAssigned──▶ volgen (FollowUpScheduled keeps it there)
-    volgen ──FollowUpEvaluated(decision reopened)──▶ weging
-    any open step ──CaseClosed──▶ gesloten ──CaseReopened──▶ weging
-                                              (or the step before closing, if never weighed)
-
-A parents conversation held or skipped later (step 3 recurs at every step) does not move a case
-back. The other events (owner changed, help organised, informing, anonymity, feedback, JGZ
-consultation requested / result received, handed over to the JGZ, pupil left school, transfer)
-leave the step as it is.
+The other events give facts only: the owner, the outcome of the current decision, the reports to
+Veilig Thuis, the pupil leaving the school, a transfer.
 
 Each case event is first reduced to a `CaseChange`: the few facts the case list needs, none of
 them personal. The case row is then *folded* from all changes of the case in their sequence
@@ -23,7 +20,7 @@ events were applied, and the same as after a rebuild from the event log.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -31,44 +28,17 @@ from typing import Final
 
 from meldcode_contracts import (
     AmkNotified,
+    CaseObligationsChanged,
     CaseOpened,
     CaseOwnerChanged,
     CaseTransferred,
     DecisionMade,
     Envelope,
     FollowUpEvaluated,
-    FollowUpScheduled,
     PupilLeftSchool,
 )
 from meldcode_contracts.cases import CasePayload
-
-
-class CaseStep(StrEnum):
-    """Where a case stands in the six steps of the Meldcode, as casework names it."""
-
-    OPENED = "geopend"
-    PARENTS_CONVERSATION = "gesprek_ouders"
-    WEIGHED = "weging"
-    DECIDED = "besluit"
-    REPORTED = "melding"
-    FOLLOW_UP = "volgen"
-    CLOSED = "gesloten"
-
-
-STEP_LABELS: Final[Mapping[str, str]] = {
-    CaseStep.OPENED: "Stap 2: zaak geopend na collegiale consultatie",
-    CaseStep.PARENTS_CONVERSATION: "Stap 3: gesprek met ouders gevoerd of overgeslagen; weging volgt",
-    CaseStep.WEIGHED: "Stap 4: weging en risicotaxatie in het zorgteam; besluit volgt",
-    CaseStep.DECIDED: "Stap 5: besluit volgens het afwegingskader genomen",
-    CaseStep.REPORTED: "Stap 5: gemeld bij Veilig Thuis",
-    CaseStep.FOLLOW_UP: "Stap 6: hulp volgen en evalueren met de zorgcoördinator",
-    CaseStep.CLOSED: "Zaak gesloten",
-}
-
-
-def step_label(step: str) -> str:
-    """The Dutch description of a step for screens; unknown (newer) steps are shown as they are."""
-    return STEP_LABELS.get(step, step)
+from meldcode_contracts.vocabulary import CaseStep, step_label
 
 
 class ChangeType(StrEnum):
@@ -76,24 +46,36 @@ class ChangeType(StrEnum):
 
     OPENED = "CaseOpened"
     OWNER_CHANGED = "CaseOwnerChanged"
-    CONVERSATION_HELD = "ParentsConversationHeld"
-    CONVERSATION_SKIPPED = "ParentsConversationSkipped"
-    RISK_WEIGHED = "RiskWeighed"
     DECISION_MADE = "DecisionMade"
     AMK_NOTIFIED = "AmkNotified"
-    CARE_COORDINATOR_ASSIGNED = "CareCoordinatorAssigned"
-    FOLLOW_UP_SCHEDULED = "FollowUpScheduled"
     FOLLOW_UP_EVALUATED = "FollowUpEvaluated"
-    CLOSED = "CaseClosed"
     REOPENED = "CaseReopened"
     PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
     TRANSFERRED = "CaseTransferred"
-    # Not step-changing, but the open obligations of a case depend on them:
-    PARENTS_INFORMED = "ParentsInformed"
-    PARENTS_INFORMING_EXCEPTION = "ParentsInformingExceptionRecorded"
-    CHILD_INFORMED = "ChildInformed"
-    CHILD_INFORMING_EXCEPTION = "ChildInformingExceptionRecorded"
-    FEEDBACK_RECEIVED = "VeiligThuisFeedbackReceived"
+    OBLIGATIONS_CHANGED = "CaseObligationsChanged"
+    """Casework's step and open obligations of the case."""
+
+
+UNKNOWN_STEP_LABEL: Final = "Stap nog onbekend (nog niet door de zaakbehandeling doorgegeven)"
+
+
+def shown_step_label(step: str | None) -> str:
+    """The Dutch description of a published step; a case without one says so."""
+    return step_label(step) if step is not None else UNKNOWN_STEP_LABEL
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """An open obligation as casework published it: an `ObligationKind` code (a code this version
+    does not know is kept as it is) and its due day, if it has a term."""
+
+    kind: str
+    due_on: date | None = None
+
+
+def is_overdue(obligation: Obligation, today: date) -> bool:
+    """The only thing a reader computes: the due day (Dutch calendar) has passed."""
+    return obligation.due_on is not None and today > obligation.due_on
 
 
 @dataclass(frozen=True)
@@ -115,9 +97,13 @@ class CaseChange:
     outcome: str | None = None
     """The decision's outcome (DecisionMade)."""
     day: date | None = None
-    """The day the event names: reported_on, left_on, transferred_on or (FollowUpScheduled) evaluation_on."""
+    """The day the event names: reported_on, left_on or transferred_on."""
     to_school: str | None = None
     decision_reopened: bool = False
+    step: str | None = None
+    """The step casework published (CaseObligationsChanged)."""
+    obligations: tuple[Obligation, ...] = ()
+    """The open obligations casework published (CaseObligationsChanged)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +115,8 @@ class CaseRow:
     school: str
     """The school whose case it is now (after a transfer: the new school)."""
     pupil_id: uuid.UUID
-    step: str
+    step: str | None
+    """The step casework published last; None while casework has published none for the case."""
     case_owner_id: str
     signal_ids: tuple[uuid.UUID, ...]
     opened_at: datetime
@@ -144,24 +131,11 @@ class CaseRow:
     transferred_from: str | None = None
     """The school the case was last handed over from."""
     transferred_on: date | None = None
-    weighed: bool = False
-    """The case was weighed at least once: a reopened case goes back to `weging`."""
-    step_before_close: str | None = None
     last_sequence: int = 0
     step_since: datetime | None = None
-    """When the case reached its current step (the event that moved it there)."""
-    parents_informed: bool = False
-    """Parents informed of the intended report, or an exception recorded (current decision)."""
-    child_informed: bool = False
-    """Pupil informed of the report, or an exception recorded (current decision)."""
-    reported_for_decision: bool = False
-    """The current decision's report to Veilig Thuis was made."""
-    feedback_received: bool = False
-    """Veilig Thuis gave its feedback after the latest report."""
-    evaluation_on: date | None = None
-    """The scheduled evaluation of the help (current decision)."""
-    evaluated: bool = False
-    """The scheduled evaluation took place."""
+    """When casework published the current step (None while the step is unknown)."""
+    obligations: tuple[Obligation, ...] = ()
+    """The open obligations casework published last, in its order."""
 
     @property
     def is_open(self) -> bool:
@@ -203,99 +177,54 @@ def case_change(event: Envelope) -> CaseChange | None:
     if isinstance(event, CaseTransferred):
         t = event.payload
         return replace(change, owner_id=t.new_case_owner_id, day=t.transferred_on, to_school=t.to_school)
-    if isinstance(event, FollowUpScheduled):
-        return replace(change, day=event.payload.evaluation_on)
+    if isinstance(event, CaseObligationsChanged):
+        p = event.payload
+        return replace(
+            change, step=p.step, obligations=tuple(Obligation(o.kind, o.due_on) for o in p.obligations)
+        )
     return change
 
 
 def opened(change: CaseChange) -> CaseRow:
-    """The row a CaseOpened starts: step `geopend`."""
+    """The row a CaseOpened starts: the step is unknown until casework publishes it."""
     return CaseRow(
         case_id=change.case_id,
         tenant=change.tenant,
         school=change.school,
         pupil_id=change.pupil_id,
-        step=CaseStep.OPENED,
+        step=None,
         case_owner_id=change.owner_id or "",
         signal_ids=change.signal_ids,
         opened_at=change.occurred_at,
         last_event_at=change.occurred_at,
         last_sequence=change.sequence,
-        step_since=change.occurred_at,
-    )
-
-
-def _forget_decision(row: CaseRow) -> CaseRow:
-    """A new or reopened decision starts its preparations and follow-up afresh (as casework does)."""
-    return replace(
-        row,
-        outcome=None,
-        parents_informed=False,
-        child_informed=False,
-        reported_for_decision=False,
-        evaluation_on=None,
-        evaluated=False,
     )
 
 
 def advance(row: CaseRow, change: CaseChange) -> CaseRow:
-    """The row after one more event of the case (casework's state machine, see the module doc).
-
-    A change the row already went past (same or lower sequence) changes nothing.
-    """
+    """The row after one more event of the case. A change the row already went past (same or
+    lower sequence) changes nothing."""
     if change.sequence <= row.last_sequence:
         return row
-    after = _advance(row, change)
-    if after.step != row.step:
-        after = replace(after, step_since=change.occurred_at)
-    return after
-
-
-def _advance(row: CaseRow, change: CaseChange) -> CaseRow:
     row = replace(
         row,
         last_event_at=max(row.last_event_at, change.occurred_at),
         last_sequence=change.sequence,
     )
     match change.event_type:
+        case ChangeType.OBLIGATIONS_CHANGED:
+            since = row.step_since if change.step == row.step else change.occurred_at
+            return replace(row, step=change.step, obligations=change.obligations, step_since=since)
         case ChangeType.OWNER_CHANGED:
             return replace(row, case_owner_id=change.owner_id or row.case_owner_id)
-        case ChangeType.CONVERSATION_HELD | ChangeType.CONVERSATION_SKIPPED:
-            if row.step == CaseStep.OPENED:
-                return replace(row, step=CaseStep.PARENTS_CONVERSATION)
-            return row
-        case ChangeType.RISK_WEIGHED:
-            return replace(row, step=CaseStep.WEIGHED, weighed=True)
         case ChangeType.DECISION_MADE:
-            return replace(_forget_decision(row), step=CaseStep.DECIDED, outcome=change.outcome)
-        case ChangeType.PARENTS_INFORMED | ChangeType.PARENTS_INFORMING_EXCEPTION:
-            return replace(row, parents_informed=True)
-        case ChangeType.CHILD_INFORMED | ChangeType.CHILD_INFORMING_EXCEPTION:
-            return replace(row, child_informed=True)
+            return replace(row, outcome=change.outcome)
         case ChangeType.AMK_NOTIFIED:
-            return replace(
-                row,
-                step=CaseStep.REPORTED,
-                reported_on=change.day,
-                reports=row.reports + 1,
-                reported_for_decision=True,
-                feedback_received=False,
-            )
-        case ChangeType.FEEDBACK_RECEIVED:
-            return replace(row, feedback_received=True)
-        case ChangeType.CARE_COORDINATOR_ASSIGNED:
-            return replace(row, step=CaseStep.FOLLOW_UP)
-        case ChangeType.FOLLOW_UP_SCHEDULED:
-            return replace(row, step=CaseStep.FOLLOW_UP, evaluation_on=change.day, evaluated=False)
-        case ChangeType.FOLLOW_UP_EVALUATED:
-            if change.decision_reopened:
-                return replace(_forget_decision(row), step=CaseStep.WEIGHED, evaluated=True)
-            return replace(row, evaluated=True)
-        case ChangeType.CLOSED:
-            return replace(row, step_before_close=row.step, step=CaseStep.CLOSED)
+            return replace(row, reported_on=change.day, reports=row.reports + 1)
+        case ChangeType.FOLLOW_UP_EVALUATED if change.decision_reopened:
+            return replace(row, outcome=None)
         case ChangeType.REOPENED:
-            back = CaseStep.WEIGHED if row.weighed else (row.step_before_close or CaseStep.OPENED)
-            return replace(_forget_decision(row), step=back)
+            return replace(row, outcome=None)
         case ChangeType.PUPIL_LEFT_SCHOOL:
             return replace(row, pupil_left_school=True, left_school_on=change.day)
         case ChangeType.TRANSFERRED:

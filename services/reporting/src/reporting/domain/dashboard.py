@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, TypeAlias
 
+from meldcode_contracts.vocabulary import CaseStep, Outcome
+
 from .access import DUTCH_TIME
-from .cases import CaseChange, CaseStep, ChangeType, advance, opened
+from .cases import CaseChange, ChangeType, advance, opened
 from .suppression import COMPLEMENT, SUPPRESSED, Shown, suppress
 
 __all__ = ["COMPLEMENT", "SUPPRESSED"]
@@ -40,7 +42,7 @@ OPEN_STEPS: Final[tuple[str, ...]] = (
     CaseStep.REPORTED,
     CaseStep.FOLLOW_UP,
 )
-OUTCOMES: Final[tuple[str, ...]] = ("no_suspicion_close", "help", "report", "report_and_help")
+OUTCOMES: Final[tuple[str, ...]] = tuple(Outcome)
 TOTAL: Final = "*"
 """The pseudo-school of the samenwerkingsverband's totals."""
 
@@ -83,8 +85,9 @@ class StepPeriod:
 
 
 def step_periods(changes: Iterable[CaseChange]) -> list[StepPeriod]:
-    """The finished periods a case spent in each step, from its changes (the same fold as the case
-    list, so the steps are casework's). A step a case still stands in has no period yet."""
+    """The finished periods a case spent in each step casework published, from its changes (the
+    same fold as the case list). A step a case still stands in has no period yet, and the time
+    before casework published a step (older histories) is in no period."""
     unique = sorted({c.event_id: c for c in changes}.values(), key=lambda c: (c.sequence, str(c.event_id)))
     periods: list[StepPeriod] = []
     row = None
@@ -95,7 +98,7 @@ def step_periods(changes: Iterable[CaseChange]) -> list[StepPeriod]:
         if row is None:
             continue
         after = advance(row, change)
-        if after.step != row.step and row.step_since is not None:
+        if after.step != row.step and row.step is not None and row.step_since is not None:
             periods.append(StepPeriod(row.case_id, row.school, row.step, row.step_since, change.occurred_at))
         row = after
     return periods

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
+from meldcode_contracts.vocabulary import obligation_text
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.clock import school_today
@@ -25,10 +26,9 @@ from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, ServiceU
 from ..adapters import parents_export_pdf, readmodels
 from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
 from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
-from ..domain.cases import step_label
+from ..domain.cases import is_overdue, shown_step_label
 from ..domain.chronology import ChronologyEntry
 from ..domain.dashboard import TOTAL, dashboard, month_end
-from ..domain.obligations import open_obligations
 from ..domain.parents_export import ExportPupil, parents_export
 from ..domain.pupils import PupilRow
 from ..domain.visibility import schools_of_pupil, seen_by_schools, seen_by_zorgteam_member
@@ -81,10 +81,13 @@ class ChronologyOut(BaseModel):
 
 class ObligationOut(BaseModel):
     code: str = Field(
-        description="What must still happen, as casework names it, e.g. terugkoppeling_veilig_thuis"
+        description="What must still happen, the obligation kind casework published, e.g. "
+        "terugkoppeling_veilig_thuis (a kind this version does not know is passed on as it is)"
     )
     text: str = Field(description="The obligation in Dutch, for screens")
-    due_on: date | None = Field(description="The Dutch calendar day by which it is due, if it has a term")
+    due_on: date | None = Field(
+        description="The Dutch calendar day by which it is due, as casework published it, if it has a term"
+    )
     overdue: bool = Field(description="Today lies after the due day")
 
 
@@ -92,13 +95,14 @@ class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
     pupil_display_name: str | None = Field(description="The pupil's name, when reporting knows the pupil")
-    step: str = Field(
+    step: str | None = Field(
         description=(
-            "Current step of the case, as casework names it: geopend, gesprek_ouders, weging, "
-            "besluit, melding, volgen or gesloten"
+            "Current step of the case as casework published it: geopend, gesprek_ouders, weging, "
+            "besluit, melding, volgen or gesloten (a newer code is passed on as it is); null while "
+            "casework has published no step for the case (a history from before it did)"
         )
     )
-    step_label: str = Field(description="The step described in Dutch, for screens")
+    step_label: str = Field(description="The step described in Dutch, for screens (also when step is null)")
     open: bool = Field(description="False once the case is closed (step gesloten)")
     case_owner_id: str = Field(description="User id of the one responsible case owner")
     signal_ids: list[uuid.UUID] = Field(description="The signals the case was opened from")
@@ -122,7 +126,7 @@ class CaseOut(BaseModel):
     opened_at: datetime = Field(description="When the case was opened (UTC)")
     last_event_at: datetime = Field(description="When the case last changed (UTC)")
     obligations: list[ObligationOut] = Field(
-        description="Open obligations of the case, computed from its events and today's date"
+        description="Open obligations of the case as casework published them last, in its order"
     )
     overdue: list[str] = Field(description="Codes of the obligations that are overdue")
 
@@ -272,10 +276,6 @@ async def school_cases(
             for r in rows
         )
     )
-    obligations = {
-        r.case.case_id: open_obligations(r.case, today=today, date_of_birth=r.pupil_date_of_birth)
-        for r in rows
-    }
     return SchoolCasesOut(
         tenant=principal.tenant,
         school=brin,
@@ -285,7 +285,7 @@ async def school_cases(
                 pupil_id=r.case.pupil_id,
                 pupil_display_name=r.pupil_display_name,
                 step=r.case.step,
-                step_label=step_label(r.case.step),
+                step_label=shown_step_label(r.case.step),
                 open=r.case.is_open,
                 case_owner_id=r.case.case_owner_id,
                 signal_ids=list(r.case.signal_ids),
@@ -300,10 +300,15 @@ async def school_cases(
                 opened_at=r.case.opened_at,
                 last_event_at=r.case.last_event_at,
                 obligations=[
-                    ObligationOut(code=o.code, text=o.text, due_on=o.due_on, overdue=o.overdue)
-                    for o in obligations[r.case.case_id]
+                    ObligationOut(
+                        code=o.kind,
+                        text=obligation_text(o.kind),
+                        due_on=o.due_on,
+                        overdue=is_overdue(o, today),
+                    )
+                    for o in r.case.obligations
                 ],
-                overdue=[o.code for o in obligations[r.case.case_id] if o.overdue],
+                overdue=[o.kind for o in r.case.obligations if is_overdue(o, today)],
             )
             for r in rows
         ],

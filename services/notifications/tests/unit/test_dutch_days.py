@@ -1,43 +1,14 @@
-"""Working days and the end of a Dutch day: deadlines from event times only."""
+"""The Dutch calendar day of a moment and the end of a Dutch day (a task's deadline)."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from notifications.domain.workdays import (
-    NO_HOLIDAYS,
-    add_working_days,
-    dutch_date,
-    end_of_dutch_day,
-    working_days_deadline,
-)
+from notifications.domain.dutch_days import dutch_date, end_of_dutch_day
 
 FRIDAY = date(2026, 11, 6)
 MONDAY = date(2026, 11, 9)
-
-
-def test_five_working_days_after_a_friday_skip_the_weekend_and_end_on_the_next_friday() -> None:
-    assert add_working_days(FRIDAY, 5, NO_HOLIDAYS) == date(2026, 11, 13)
-
-
-def test_five_working_days_after_a_wednesday_run_over_the_weekend_to_the_next_wednesday() -> None:
-    assert add_working_days(date(2026, 11, 4), 5, NO_HOLIDAYS) == date(2026, 11, 11)
-
-
-def test_a_working_day_after_a_saturday_is_the_monday() -> None:
-    assert add_working_days(date(2026, 11, 7), 1, NO_HOLIDAYS) == MONDAY
-
-
-def test_public_holidays_are_skipped_when_known() -> None:
-    christmas = frozenset({date(2026, 12, 25)})  # a Friday; Tweede Kerstdag is on the Saturday
-    assert add_working_days(date(2026, 12, 24), 1, christmas) == date(2026, 12, 28)
-
-
-def test_zero_working_days_is_the_day_itself_and_a_negative_term_is_refused() -> None:
-    assert add_working_days(FRIDAY, 0, NO_HOLIDAYS) == FRIDAY
-    with pytest.raises(ValueError, match="negative"):
-        add_working_days(FRIDAY, -1, NO_HOLIDAYS)
 
 
 def test_the_day_of_an_event_is_the_dutch_calendar_day() -> None:
@@ -55,11 +26,6 @@ def test_the_end_of_a_dutch_day_is_the_local_midnight_after_it_in_utc() -> None:
     assert end_of_dutch_day(date(2026, 3, 29)) == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
     assert end_of_dutch_day(date(2026, 10, 24)) == datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
     assert end_of_dutch_day(date(2026, 10, 25)) == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
-
-
-def test_a_report_on_friday_afternoon_is_due_at_the_end_of_the_next_friday() -> None:
-    reported = datetime(2026, 11, 6, 15, 0, tzinfo=UTC)
-    assert working_days_deadline(reported, 5, NO_HOLIDAYS) == datetime(2026, 11, 13, 23, 0, tzinfo=UTC)
 
 
 def test_the_dutch_day_agrees_with_the_time_zone_database_all_year() -> None:
