@@ -49,6 +49,21 @@ class CaseOwnerChanged(Envelope):
     payload: CaseOwnerChangedPayload
 
 
+class CaseSignalsAddedPayload(CasePayload):
+    signal_ids: list[uuid.UUID] = Field(
+        min_length=1,
+        description="Recorded signals of the pupil added to the open case (rule 9), in addition to "
+        "those it was opened from and added before; a report may cite every signal of the case",
+    )
+
+
+class CaseSignalsAdded(Envelope):
+    """The IB'er added signals recorded after the case was opened to the case (rule 9)."""
+
+    event_type: Literal["CaseSignalsAdded"] = "CaseSignalsAdded"
+    payload: CaseSignalsAddedPayload
+
+
 class ZorgteamMemberInvitedPayload(CasePayload):
     member_id: str = Field(
         min_length=1,
@@ -455,6 +470,7 @@ class CaseObligationsChanged(Envelope):
 
 CASE_EVENTS: tuple[type[Envelope], ...] = (
     CaseOpened,
+    CaseSignalsAdded,
     CaseOwnerChanged,
     ZorgteamMemberInvited,
     ZorgteamInvitationWithdrawn,

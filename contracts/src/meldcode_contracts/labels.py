@@ -20,6 +20,7 @@ EVENT_LABELS: Final[Mapping[str, str]] = {
     "ColleagueConsulted": "Collegiale consultatie",
     "VeiligThuisAdviceRequested": "Anonieme adviesvraag aan Veilig Thuis",
     "CaseOpened": "Zaak geopend",
+    "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
     "CaseOwnerChanged": "Andere casus-eigenaar",
     "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
     "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",

@@ -29,6 +29,7 @@ AnyEvent = Annotated[
     | ColleagueConsulted
     | VeiligThuisAdviceRequested
     | cases.CaseOpened
+    | cases.CaseSignalsAdded
     | cases.CaseOwnerChanged
     | cases.ZorgteamMemberInvited
     | cases.ZorgteamInvitationWithdrawn

@@ -20,6 +20,7 @@ from meldcode_contracts import (
     CaseOpenedPayload,
     CaseOwnerChanged,
     CaseReopened,
+    CaseSignalsAdded,
     CaseTransferred,
     ChildInformed,
     ChildInformingExceptionRecorded,
@@ -232,6 +233,9 @@ class CaseFile:
     def _event(self, kind: type[E], when: datetime, actor: Actor = IB_ACTOR, **payload: Any) -> E:
         envelope = self.events._envelope(self.case_id, self.case_id, when, actor, school=self.school)
         return kind(**envelope, payload={"case_id": self.case_id, "pupil_id": self.pupil_id, **payload})
+
+    def signals_added(self, when: datetime, signal_ids: list[uuid.UUID]) -> CaseSignalsAdded:
+        return self._event(CaseSignalsAdded, when, signal_ids=signal_ids)
 
     def published(
         self, when: datetime, step: str, *obligations: str | tuple[str, date | None]

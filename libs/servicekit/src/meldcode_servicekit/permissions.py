@@ -219,6 +219,7 @@ SIGNALS = ServicePolicy(
 )
 
 CASE_COMMANDS = (
+    ("signals", "Add signals recorded after opening to the case (rule 9)"),
     ("owner", "Give the case another owner"),
     ("zorgteam-invitations", "Invite a zorgteam member into the case"),
     ("zorgteam-invitation-withdrawals", "Withdraw a zorgteam member's invitation"),
@@ -245,7 +246,7 @@ CASE_COMMANDS = (
     ("jgz-handovers", "Hand the case over to the JGZ partner"),
 )
 
-IB_ONLY_COMMANDS = ("zorgteam-invitations", "zorgteam-invitation-withdrawals")
+IB_ONLY_COMMANDS = ("signals", "zorgteam-invitations", "zorgteam-invitation-withdrawals")
 
 CASEWORK = ServicePolicy(
     "casework",

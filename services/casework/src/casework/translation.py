@@ -17,6 +17,7 @@ from .domain.case import Case
 
 CONTRACT_EVENTS: dict[type[Any], type[Envelope]] = {
     Case.Opened: contract.CaseOpened,
+    Case.SignalsAdded: contract.CaseSignalsAdded,
     Case.CaseOwnerChanged: contract.CaseOwnerChanged,
     Case.ZorgteamMemberInvited: contract.ZorgteamMemberInvited,
     Case.ZorgteamInvitationWithdrawn: contract.ZorgteamInvitationWithdrawn,

@@ -46,8 +46,10 @@ def weighed(case: Case, *, structural: bool) -> Case:
 
 
 def report_walk() -> Case:
-    """Skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
+    """Signals added, skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
     case = opened()
+    later_signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
+    case.add_signals(signal_ids=[later_signal.signal_id], known_signals=[later_signal], today=TODAY, **ACT)
     case.change_owner(new_owner_id="ib-2", **ACT)
     case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=TODAY, **ACT)
     case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=TODAY, **ACT)

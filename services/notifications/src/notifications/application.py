@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from .domain.access import Viewer, complete_by
+from .domain.added_signals import SignalsAddedNoticed, on_signals_added
 from .domain.cases import CaseEvent, CaseState
 from .domain.decisions import (
     DEFAULT_TERMS,
@@ -68,6 +69,11 @@ async def signal_recorded(store: TaskStore, fact: SignalNoticed) -> tuple[Decisi
 
 async def case_opened(store: TaskStore, fact: CaseNoticed) -> tuple[Decision, list[uuid.UUID]]:
     decision = on_case_opened(fact)
+    return decision, await store.apply_decision(decision)
+
+
+async def signals_added(store: TaskStore, fact: SignalsAddedNoticed) -> tuple[Decision, list[uuid.UUID]]:
+    decision = on_signals_added(fact)
     return decision, await store.apply_decision(decision)
 
 

@@ -18,6 +18,7 @@ from meldcode_contracts import (
     CaseObligationsChanged,
     CaseOpened,
     CaseOwnerChanged,
+    CaseSignalsAdded,
     CaseTransferred,
     ChildInformed,
     ChildInformingExceptionRecorded,
@@ -37,6 +38,7 @@ from meldcode_contracts import (
 from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1, PupilReference
 
+from .domain.added_signals import SignalsAddedNoticed
 from .domain.cases import (
     CaseEvent,
     CaseEventType,
@@ -97,6 +99,16 @@ def case_noticed(event: CaseOpened) -> CaseNoticed:
         pupil_id=event.payload.pupil_id,
         signal_ids=tuple(event.payload.signal_ids),
         case_owner_id=event.payload.case_owner_id,
+    )
+
+
+def signals_added(event: CaseSignalsAdded) -> SignalsAddedNoticed:
+    return SignalsAddedNoticed(
+        event_id=event.event_id,
+        occurred_at=event.occurred_at,
+        tenant=event.tenant,
+        case_id=event.payload.case_id,
+        signal_ids=tuple(event.payload.signal_ids),
     )
 
 

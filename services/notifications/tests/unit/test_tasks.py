@@ -9,6 +9,7 @@ import pytest
 from meldcode_contracts import Role
 from notifications import application
 from notifications.domain.access import Viewer, can_see, complete_by
+from notifications.domain.added_signals import SignalsAddedNoticed
 from notifications.domain.cases import CaseEvent, CaseEventType, ObligationsPublished, PublishedObligation
 from notifications.domain.decisions import (
     CaseNoticed,
@@ -230,3 +231,34 @@ def test_a_done_task_knows_who_completed_it() -> None:
     task: Task = on_signal_recorded(signal()).new_tasks[0]
     assert task.status is TaskStatus.OPEN
     assert complete_by(IB, task, T0).status is TaskStatus.DONE
+
+
+def signals_added(opened: CaseNoticed, *signals: SignalNoticed) -> SignalsAddedNoticed:
+    return SignalsAddedNoticed(
+        event_id=uuid.uuid4(),
+        occurred_at=opened.occurred_at + timedelta(days=7),
+        tenant=opened.tenant,
+        case_id=opened.case_id,
+        signal_ids=tuple(s.signal_id for s in signals),
+    )
+
+
+async def test_signals_added_to_a_case_complete_their_new_signal_tasks_as_opening_does() -> None:
+    store = InMemoryTaskStore()
+    first, later, not_added, arrives_late = signal(), signal(), signal(), signal()
+    opened = case(first)
+    await application.signal_recorded(store, first)
+    await application.case_opened(store, opened)
+    for fact in (later, not_added):
+        await application.signal_recorded(store, fact)
+    added = signals_added(opened, later, arrives_late)
+    await application.signals_added(store, added)
+    await application.signal_recorded(store, arrives_late)  # its SignalRecorded came after the case's event
+
+    by_signal = {t.signal_id: t for t in store.tasks.values() if t.kind is TaskKind.NEW_SIGNAL}
+    for covered in (later, arrives_late):
+        done = by_signal[covered.signal_id].completion
+        assert done is not None
+        assert (done.completed_by, done.fulfilled_by_event_id) == (SYSTEM, added.event_id)
+    assert by_signal[not_added.signal_id].status is TaskStatus.OPEN
+    assert store.coverage[("swv-zuid", later.signal_id)].case_id == opened.case_id

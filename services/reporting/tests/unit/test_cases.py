@@ -27,6 +27,7 @@ from ..conftest import WHOLE_CASE_DUE, CaseFile, Events, a_whole_case, at, day
 
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",
+    "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
     "CaseOwnerChanged": "Andere casus-eigenaar",
     "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
     "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",

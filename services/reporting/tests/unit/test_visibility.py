@@ -152,3 +152,25 @@ def test_a_zorgteam_member_sees_the_invited_case_and_what_it_is_built_on_only(ev
     assert seen == ids([signal, cited_later, consulted, invited, report])
     assert built_on(entries, {other.payload.case_id}) == ids([other_case_signal])
     assert seen_by_zorgteam_member(entries, {"34CD"}, {invited.payload.case_id}) == frozenset()
+
+
+def test_a_signal_added_to_the_invited_case_after_opening_is_what_the_case_is_built_on(
+    events: Events,
+) -> None:
+    """Rule 9 / ADR 11: a signal recorded after opening and added to the case (`CaseSignalsAdded`)
+    is linked to the case in the chronology, so an invited zorgteam member sees it and its
+    correction; a signal recorded after opening and not added stays out of their sight."""
+    pupil_id = events.pupil().payload.pupil_id
+    signal = events.signal(pupil_id, when=at(10))
+    invited = events.case(pupil_id, [signal.payload.signal_id], when=at(20))
+    later = events.signal(pupil_id, when=at(30), description="Na de opening: nieuwe blauwe plekken.")
+    corrected = events.correction(later, when=at(31))
+    not_added = events.signal(pupil_id, when=at(32), description="Na de opening, niet toegevoegd.")
+    added = CaseFile(events, invited).signals_added(at(40), [later.payload.signal_id])
+    entries = entries_of([signal, invited, later, corrected, not_added, added])
+
+    entry = next(e for e in entries if e.event_type == "CaseSignalsAdded")
+    assert (entry.case_id, entry.label) == (invited.payload.case_id, "Signalen aan de zaak toegevoegd")
+    assert built_on(entries, {invited.payload.case_id}) == ids([signal, later, corrected])
+    seen = seen_by_zorgteam_member(entries, {"12AB"}, {invited.payload.case_id})
+    assert seen == ids([signal, invited, later, corrected, added])

@@ -12,8 +12,8 @@ except `reopen`, `record_pupil_left_school` and `receive_jgz_consultation_result
     any open step ──CaseClosed (reason; see below)──▶ gesloten ──CaseReopened──▶ weging
                                                       (or the step before closing, if never weighed)
 
-Recorded in any open step, without changing it: ParentsConversationHeld (step 3 recurs at every step),
-ParentsConversationSkipped, CaseOwnerChanged, PupilLeftSchool, CaseTransferred (after PupilLeftSchool),
+Recorded in any open step, without changing it: SignalsAdded (rule 9: signals recorded after opening),
+ParentsConversationHeld (step 3 recurs at every step), ParentsConversationSkipped, CaseOwnerChanged, PupilLeftSchool, CaseTransferred (after PupilLeftSchool),
 HelpOrganised (when the decision includes help), VeiligThuisFeedbackReceived (after a report),
 JgzConsultationRequested and CaseHandedOverToJgz (the samenwerkingsverband has a JGZ partner; a
 hand-over needs a legal basis). JgzConsultationResultReceived is recorded in any step, once per message.
@@ -46,6 +46,7 @@ from meldcode_contracts.vocabulary import ObligationKind
 from . import obligations as ob
 from .decision import Answers, Decision, Outcome
 from .errors import (
+    AddedSignalsOfAnotherPupil,
     AlreadyInvited,
     AnonymityNeedsLegalGround,
     CareCoordinatorNeeded,
@@ -99,7 +100,9 @@ from .errors import (
     ReportNeedsSignals,
     ReportNotDecided,
     ReportSignalsOfAnotherCase,
+    SignalsAlreadyInCase,
     SignalsOfAnotherPupil,
+    SignalsToAddNeeded,
     SkipNeedsReason,
     TransferNeedsLegalBasis,
     TransferNeedsPupilLeft,
@@ -107,6 +110,7 @@ from .errors import (
     TransferToSameSchool,
     TransferToUnknownSchool,
     UnknownSignals,
+    UnknownSignalsToAdd,
     UnsafeCaseNeedsReport,
     WeighingAfterDecision,
 )
@@ -170,6 +174,15 @@ class Case(Aggregate):
         actor_id: str
         actor_role: str
         correlation_id: str
+
+    class SignalsAdded(CaseEvent):
+        """Rule 9: signals of the pupil recorded after the case was opened became part of it."""
+
+        signal_ids: list[uuid.UUID]
+        added_on: date
+
+        def apply(self, aggregate: Case) -> None:
+            aggregate.signal_ids = [*aggregate.signal_ids, *self.signal_ids]
 
     class CaseOwnerChanged(CaseEvent):
         previous_owner_id: str
@@ -822,6 +835,46 @@ class Case(Aggregate):
         if self.decision.outcome.helps and not self.help_organised:
             raise FollowUpBeforeHelp("Organiseer eerst de besloten hulp.")
         return self.decision
+
+    # --- rule 9: the facts of the case ----------------------------------------------------------------
+
+    def add_signals(
+        self,
+        *,
+        signal_ids: Sequence[uuid.UUID],
+        known_signals: Sequence[KnownSignal],
+        today: date,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """Rule 9: add signals of the pupil recorded after opening (at the case's school), so that a
+        report can cite them; `known_signals` are those casework knows among `signal_ids`."""
+        self._require_open()
+        wanted = list(dict.fromkeys(signal_ids))
+        if not wanted:
+            raise SignalsToAddNeeded("Noem minstens één vastgelegd signaal om aan de zaak toe te voegen.")
+        by_id = {s.signal_id: s for s in known_signals}
+        missing = [str(s) for s in wanted if s not in by_id]
+        if missing:
+            raise UnknownSignalsToAdd(missing)
+        if any(
+            (s.pupil_id, s.tenant, s.school) != (self.pupil_id, self.tenant, self.school)
+            for s in (by_id[w] for w in wanted)
+        ):
+            raise AddedSignalsOfAnotherPupil(
+                "Alleen signalen over de leerling van deze zaak, vastgelegd op de school van de zaak, "
+                "worden aan de zaak toegevoegd."
+            )
+        present = [str(s) for s in wanted if s in self.signal_ids]
+        if present:
+            raise SignalsAlreadyInCase(present)
+        self.trigger_event(
+            self.SignalsAdded,
+            **self._context(actor_id, actor_role, correlation_id),
+            signal_ids=wanted,
+            added_on=today,
+        )
 
     # --- rule 4: one case owner ------------------------------------------------------------------------
 

@@ -227,6 +227,32 @@ class ReportNeedsContent(InvalidContent):
     rule = "rule-9-report-content"
 
 
+class SignalsToAddNeeded(InvalidContent):
+    """Rule 9: adding signals to a case names at least one."""
+
+    rule = "rule-9-signals-to-add"
+
+
+class UnknownSignalsToAdd(UnknownSignals):
+    """Rule 9: only signals casework knows (from the signals service) are added to a case."""
+
+    rule = "rule-9-added-signals-recorded"
+
+
+class AddedSignalsOfAnotherPupil(InvalidContent):
+    """Rule 9: a case's signals are all about its pupil, at its school."""
+
+    rule = "rule-9-added-signals-of-this-pupil"
+
+
+class SignalsAlreadyInCase(StateConflict):
+    rule = "rule-9-signals-already-in-case"
+
+    def __init__(self, signal_ids: list[str]) -> None:
+        super().__init__("Deze signalen horen al bij de zaak: " + ", ".join(signal_ids) + ".")
+        self.details = {"signal_ids_in_case": signal_ids}
+
+
 class ReporterNotAsDecided(InvalidContent):
     rule = "rule-7-reporter-as-decided"
 

@@ -23,7 +23,7 @@ from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
-from ..domain.case import Case
+from ..domain.case import Case, KnownSignal
 from .case_access import require_case_access
 from .commands import ROUTES, CaseCommand, Route
 from .views import CaseOut, case_view
@@ -32,6 +32,18 @@ CASE_ACTORS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
 IB_ONLY = (Role.INTERN_BEGELEIDER,)
 
 router = APIRouter(tags=["case steps"])
+
+
+async def _known_signals(
+    body: CaseCommand, case: Case, principal: Principal, request: Request
+) -> list[KnownSignal]:
+    """The signals casework knows among the body's: those of another samenwerkingsverband stay
+    unknown, and one of another school is refused as when opening a case (rule 9)."""
+    found = await signal_history.find_signals(request.app.state.pool, getattr(body, "signal_ids", []))
+    known = [s for s in found if s.tenant == case.tenant]
+    for signal in known:
+        principal.require_school(signal.tenant, signal.school)
+    return known
 
 
 def _context_arguments(
@@ -84,6 +96,8 @@ def _add(route: Route) -> None:
             }
         else:
             body_extra = {}
+        if route.takes_known_signals:
+            body_extra["known_signals"] = await _known_signals(body, current, principal, request)
         arguments = {
             **body.arguments(),
             **body_extra,

@@ -37,6 +37,15 @@ class CaseCommand(BaseModel):
         return self.model_dump(exclude={"expected_version"})
 
 
+class AddSignals(CaseCommand):
+    method = "add_signals"
+    signal_ids: list[uuid.UUID] = Field(
+        min_length=1,
+        max_length=200,
+        description="Signals of the pupil recorded after the case was opened (rule 9), at its school",
+    )
+
+
 class ChangeOwner(CaseCommand):
     method = "change_owner"
     new_owner_id: str = Field(min_length=1, max_length=128)
@@ -267,9 +276,18 @@ class Route:
     """The command gets the organisation of the samenwerkingsverband's JGZ partner (None if none)."""
     ib_only: bool = False
     """Only the IB'er / aandachtsfunctionaris, not a zorgteam member, gives this command."""
+    takes_known_signals: bool = False
+    """The command gets the signals casework knows among the body's `signal_ids`."""
 
 
 ROUTES = (
+    Route(
+        "signals",
+        AddSignals,
+        "Add signals recorded after opening to the case; a report may cite them (rule 9)",
+        ib_only=True,
+        takes_known_signals=True,
+    ),
     Route("owner", ChangeOwner, "Give the case another owner (one at a time, rule 4)", takes_today=False),
     Route(
         "zorgteam-invitations",

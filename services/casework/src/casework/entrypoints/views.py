@@ -15,6 +15,7 @@ from meldcode_servicekit.clock import school_today
 from ..adapters import signal_history
 from ..domain.case import Case
 from ..domain.obligations import Obligation
+from ..translation import CONTRACT_EVENTS
 
 
 class ObligationOut(BaseModel):
@@ -218,6 +219,12 @@ COMMON = {
 }
 
 
+def _event_type(domain_event: Any) -> str:
+    """The contract name (e.g. `CaseOpened` for `Case.Opened`), which the portal has labels for."""
+    contract = CONTRACT_EVENTS.get(type(domain_event))
+    return str(contract.model_fields["event_type"].default) if contract else type(domain_event).__name__
+
+
 def history_entry(domain_event: Any) -> HistoryEntryOut:
     details = {
         k: v
@@ -226,7 +233,7 @@ def history_entry(domain_event: Any) -> HistoryEntryOut:
     }
     return HistoryEntryOut(
         version=domain_event.originator_version,
-        event_type="CaseOpened" if type(domain_event) is Case.Opened else type(domain_event).__name__,
+        event_type=_event_type(domain_event),
         occurred_at=domain_event.timestamp,
         actor_id=domain_event.actor_id,
         actor_role=domain_event.actor_role,

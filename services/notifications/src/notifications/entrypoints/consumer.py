@@ -16,6 +16,7 @@ from meldcode_contracts import (
     AmkNotified,
     CaseHandedOverToJgz,
     CaseOpened,
+    CaseSignalsAdded,
     ColleagueConsulted,
     Envelope,
     JgzConsultationRequested,
@@ -81,6 +82,8 @@ async def handle_event(
         _log(event, *await application.pupil_deregistered(store, translation.pupil_left(event), terms))
     elif isinstance(event, CaseOpened):
         _log(event, *await application.case_opened(store, translation.case_noticed(event)))
+    elif isinstance(event, CaseSignalsAdded):
+        _log(event, *await application.signals_added(store, translation.signals_added(event)))
     elif (fact := translation.case_event(event)) is not None:
         _log(event, *await application.case_event(store, fact))
 

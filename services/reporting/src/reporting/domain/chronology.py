@@ -54,6 +54,8 @@ class EntryType(StrEnum):
     ERASURE_APPROVED = "ErasureApproved"
     PERSONAL_DATA_ERASED = "PersonalDataErased"
     CASE_OPENED = "CaseOpened"
+    CASE_SIGNALS_ADDED = "CaseSignalsAdded"
+    """Signals recorded after opening that the case is now also built on (rule 9)."""
     CASE_OWNER_CHANGED = "CaseOwnerChanged"
     ZORGTEAM_MEMBER_INVITED = "ZorgteamMemberInvited"
     ZORGTEAM_INVITATION_WITHDRAWN = "ZorgteamInvitationWithdrawn"
