@@ -158,7 +158,9 @@ async def main() -> None:
             name: round(results[kind][name] / value, 2) if value else None
             for name, value in results["anchor"].items()
         }
-    print(f"{'':24}{'anchor (no auth)':>18}{'SCRAM + ACLs':>14}{'ratio':>7}{'SCRAM+ACLs+TLS':>16}{'ratio':>7}")
+    print(
+        f"{'':24}{'anchor (no auth)':>18}{'SCRAM + ACLs':>14}{'ratio':>7}{'SCRAM+ACLs+TLS':>16}{'ratio':>7}"
+    )
     for name, value in results["anchor"].items():
         print(
             f"{name:24}{value:>18}{results['scram'][name]:>14}{results['scram_vs_anchor'][name]!s:>7}"
