@@ -1,17 +1,19 @@
-"""Benchmark: what Kafka authentication and authorisation (SASL/SCRAM-SHA-512 + ACLs) cost.
+"""Benchmark: what Kafka authentication and authorisation (SASL/SCRAM-SHA-512 + ACLs) and TLS cost.
 
     uv run python bench/kafka_auth_cost.py [--messages 5000] [--round-trips 300] [--connects 20]
 
-Starts (or reuses) two local brokers of its own through deploy/local/kafka.sh, the same version and
+Starts (or reuses) three local brokers of its own through deploy/local/kafka.sh, the same version and
 settings apart from security: one without authentication (the anchor: this machine's bare Kafka),
-one with MELDCODE_KAFKA_AUTH=scram as `make run` uses. Runs the same workload on both, as the
+one with MELDCODE_KAFKA_AUTH=scram as `make run` uses, and one with SCRAM over TLS (SASL_SSL,
+MELDCODE_KAFKA_TLS=1, a P-256 certificate of kafka.sh's local CA). Runs the same workload on each, as the
 signals service's principal on its own topic, with the services' idempotent producer (acks=all):
-- connect: start a producer (TCP, SASL handshake, metadata) and stop it, `--connects` times;
+- connect: start a producer (TCP, TLS and SASL handshakes, metadata) and stop it, `--connects` times;
 - round trip: `--round-trips` sequential send-and-wait of one 1 KiB message (a relay's latency);
 - throughput: `--messages` 1 KiB messages sent pipelined, then one consumer reads them back.
-Alternates the two `--repeats` times; prints the medians and the ratio scram / anchor; the last line is one JSON object with every figure.
-Other ports: MELDCODE_BENCH_KAFKA_PORT (plain; +1 controller) and MELDCODE_BENCH_SCRAM_KAFKA_PORT.
-TLS (SASL_SSL) is not measured: the local broker has no TLS listener (docs/operations.md).
+Alternates the three `--repeats` times; prints the medians and the ratios scram / anchor and
+tls / anchor; the last line is one JSON object with every figure.
+Other ports: MELDCODE_BENCH_KAFKA_PORT (plain; +1 controller), MELDCODE_BENCH_SCRAM_KAFKA_PORT and
+MELDCODE_BENCH_TLS_KAFKA_PORT.
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = b"x" * 1024
 
 
-def broker_settings(auth: str, port_variable: str, default_port: int) -> dict[str, str]:
+def broker_settings(auth: str, port_variable: str, default_port: int, *, tls: bool = False) -> dict[str, str]:
     port = int(os.environ.get(port_variable, default_port))
     return {
-        "MELDCODE_RUN_DIR": str(ROOT / ".run" / f"bench-kafka-{auth}"),
+        "MELDCODE_RUN_DIR": str(ROOT / ".run" / f"bench-kafka-{'tls' if tls else auth}"),
         "MELDCODE_KAFKA_PORT": str(port),
         "MELDCODE_KAFKA_CONTROLLER_PORT": str(port + 1),
         "MELDCODE_KAFKA_AUTH": auth,
+        "MELDCODE_KAFKA_TLS": "1" if tls else "0",
     }
 
 
@@ -140,21 +143,29 @@ async def main() -> None:
     with (
         own_kafka(broker_settings("none", "MELDCODE_BENCH_KAFKA_PORT", 19122)) as plain,
         own_kafka(broker_settings("scram", "MELDCODE_BENCH_SCRAM_KAFKA_PORT", 19132)) as scram,
+        own_kafka(broker_settings("scram", "MELDCODE_BENCH_TLS_KAFKA_PORT", 19142, tls=True)) as tls,
     ):
         anchor = plain.connection("signals")
-        runs: dict[str, list[dict[str, float]]] = {"anchor": [], "scram": []}
-        for _ in range(args.repeats):  # alternated, so a slow moment of the machine hits both
+        runs: dict[str, list[dict[str, float]]] = {"anchor": [], "scram": [], "tls": []}
+        for _ in range(args.repeats):  # alternated, so a slow moment of the machine hits all three
             runs["anchor"].append(await workload(anchor, anchor, args))
             runs["scram"].append(await workload(scram.connection("signals"), scram.connection("admin"), args))
+            runs["tls"].append(await workload(tls.connection("signals"), tls.connection("admin"), args))
     for kind, measured in runs.items():
         results[kind] = {name: statistics.median(run[name] for run in measured) for name in measured[0]}
-    results["scram_vs_anchor"] = {
-        name: round(results["scram"][name] / value, 2) if value else None
-        for name, value in results["anchor"].items()
-    }
-    print(f"{'':24}{'anchor (no auth)':>18}{'SASL/SCRAM + ACLs':>20}{'ratio':>8}")
+    for kind in ("scram", "tls"):
+        results[f"{kind}_vs_anchor"] = {
+            name: round(results[kind][name] / value, 2) if value else None
+            for name, value in results["anchor"].items()
+        }
+    print(
+        f"{'':24}{'anchor (no auth)':>18}{'SCRAM + ACLs':>14}{'ratio':>7}{'SCRAM+ACLs+TLS':>16}{'ratio':>7}"
+    )
     for name, value in results["anchor"].items():
-        print(f"{name:24}{value:>18}{results['scram'][name]:>20}{results['scram_vs_anchor'][name]!s:>8}")
+        print(
+            f"{name:24}{value:>18}{results['scram'][name]:>14}{results['scram_vs_anchor'][name]!s:>7}"
+            f"{results['tls'][name]:>16}{results['tls_vs_anchor'][name]!s:>7}"
+        )
     print(json.dumps(results))
 
 

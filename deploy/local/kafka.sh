@@ -7,6 +7,12 @@
 # and operators); their random passwords are made at the first start into $run/credentials/, one
 # env file per principal (`kafka.sh credentials signals` prints its path), and put into the
 # cluster's metadata when the storage is formatted. MELDCODE_KAFKA_AUTH=none: no authentication.
+# MELDCODE_KAFKA_TLS=1: the client listener speaks TLS (SASL_SSL with scram, SSL without); a local CA
+# and a broker certificate for 127.0.0.1/localhost are made at the first start into $run/tls/
+# (ca.pem is what clients trust, KAFKA_SSL_CAFILE; the keys are readable by the owner only). The
+# credentials files carry KAFKA_SECURITY_PROTOCOL and KAFKA_SSL_CAFILE; without scram
+# `kafka.sh credentials ANY` prints $run/tls/client.env with the same two settings.
+# Both settings are decided at the first start; a broker keeps what it was formatted with.
 # Jars come from Maven Central via deploy/local/kafka/pom.xml into $MELDCODE_CACHE_DIR.
 # If KAFKA_BOOTSTRAP_SERVERS is set, that broker is used and nothing is started.
 set -euo pipefail
@@ -17,6 +23,7 @@ run="$MELDCODE_RUN_DIR/kafka"
 pidfile="$run/kafka.pid"
 address="127.0.0.1:$MELDCODE_KAFKA_PORT"
 credentials="$run/credentials"
+tls_dir="$run/tls"
 
 fetch() {
   if [ -f "$libs/.complete" ]; then return 0; fi
@@ -39,9 +46,59 @@ scram() {
   { [ "$MELDCODE_KAFKA_AUTH" = scram ] || [ -f "$credentials/admin.env" ]; } && [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]
 }
 
+# Like scram: a broker whose certificates were made keeps TLS.
+tls() {
+  [ -f "$tls_dir/ca.pem" ] && [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]
+}
+
+client_protocol() {
+  if scram; then
+    if tls; then echo SASL_SSL; else echo SASL_PLAINTEXT; fi
+  elif tls; then echo SSL; else echo PLAINTEXT; fi
+}
+
 as_admin() {
-  # Runs a client as the super user (KAFKA_* settings of servicekit) when the broker has SASL.
-  if scram; then (. "$credentials/admin.env"; "$@"); else "$@"; fi
+  # Runs a client as the super user (KAFKA_* settings of servicekit) when the broker has SASL, or
+  # with the TLS settings when it has TLS only.
+  if scram; then (. "$credentials/admin.env"; "$@")
+  elif tls; then (. "$tls_dir/client.env"; "$@")
+  else "$@"; fi
+}
+
+make_tls() {
+  [ -f "$tls_dir/ca.pem" ] && return 0
+  if [ -f "$run/data/meta.properties" ]; then
+    echo "kafka: $run was first started without TLS; stop and remove $run to start afresh with MELDCODE_KAFKA_TLS=1" >&2
+    exit 1
+  fi
+  command -v openssl >/dev/null || { echo "kafka: MELDCODE_KAFKA_TLS=1 needs openssl" >&2; exit 1; }
+  local work; work=$(mktemp -d)
+  (umask 077; mkdir -p "$tls_dir"
+   cd "$work"
+   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
+   openssl req -x509 -new -key ca.key -sha256 -days 3650 -subj "/CN=Meldcode local Kafka CA" \
+     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+     -out ca.pem
+   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out broker.key 2>/dev/null
+   openssl req -new -key broker.key -subj "/CN=localhost" -out broker.csr
+   cat > broker.ext <<EXT
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+EXT
+   openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha256 -days 825 \
+     -extfile broker.ext -out broker.crt 2>/dev/null
+   # Kafka's PEM key store: the (PKCS#8, unencrypted) key followed by its certificate chain.
+   cat broker.key broker.crt ca.pem > "$tls_dir/broker.pem"
+   mv ca.key "$tls_dir/ca.key"
+   cp ca.pem "$tls_dir/ca.pem.tmp"
+   printf 'export KAFKA_SECURITY_PROTOCOL=SSL KAFKA_SSL_CAFILE=%s\n' "$tls_dir/ca.pem" > "$tls_dir/client.env")
+  chmod 755 "$tls_dir"; chmod 644 "$tls_dir/ca.pem.tmp" "$tls_dir/client.env"  # the keys stay 600
+  rm -rf "$work"
+  mv "$tls_dir/ca.pem.tmp" "$tls_dir/ca.pem"  # last: its presence means TLS is complete
 }
 
 make_credentials() {
@@ -53,36 +110,53 @@ make_credentials() {
   (umask 077; mkdir -p "$credentials"
    for principal in admin $("$MELDCODE_PYTHON" -m meldcode_servicekit.kafka_acls principals); do
      cat > "$credentials/$principal.env" <<ENV
-export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_USERNAME=$principal
+export KAFKA_SECURITY_PROTOCOL=$(client_protocol) KAFKA_SASL_USERNAME=$principal
 export KAFKA_SASL_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ENV
+     if tls; then echo "export KAFKA_SSL_CAFILE=$tls_dir/ca.pem" >> "$credentials/$principal.env"; fi
    done)
 }
 
 password_of() { (. "$credentials/$1.env"; printf '%s' "$KAFKA_SASL_PASSWORD"); }
 
+tls_properties() {
+  tls || return 0
+  # PEM key material (no Java key stores); the truststore is for the broker's own client connections
+  # on the inter-broker listener, which is the client listener here.
+  cat <<PROPS
+ssl.keystore.type=PEM
+ssl.keystore.location=$tls_dir/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$tls_dir/ca.pem
+ssl.client.auth=none
+PROPS
+}
+
 security_properties() {
+  local protocol; protocol=$(client_protocol)
+  tls_properties
   if ! scram; then
     cat <<PROPS
-listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
+advertised.listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT
+inter.broker.listener.name=$protocol
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:PLAINTEXT
 PROPS
     return
   fi
   local admin; admin=$(password_of admin)
+  local name; name=$(echo "$protocol" | tr '[:upper:]' '[:lower:]')
   # SCRAM on the client listener (credentials live in the cluster metadata); PLAIN with a static
   # admin user on the controller listener, which SCRAM cannot serve (its credentials are metadata).
   cat <<PROPS
-listeners=SASL_PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$MELDCODE_KAFKA_PORT
-inter.broker.listener.name=SASL_PLAINTEXT
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
+advertised.listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT
+inter.broker.listener.name=$protocol
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
+listener.name.$name.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.$name.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
 sasl.mechanism.controller.protocol=PLAIN
 listener.name.controller.sasl.enabled.mechanisms=PLAIN
 listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
@@ -115,6 +189,7 @@ start() {
   if running; then wait_ready "$address"; apply_acls; echo "kafka: already running at $address" >&2; return; fi
   fetch
   mkdir -p "$run/data" "$run/logs"
+  if [ "$MELDCODE_KAFKA_TLS" = 1 ]; then make_tls; fi
   if scram; then make_credentials; fi
   (umask 077; cat > "$run/server.properties" <<PROPS
 process.roles=broker,controller
@@ -156,7 +231,7 @@ PROPS
     exit 1
   fi
   apply_acls
-  echo "kafka: ready at $address${MELDCODE_KAFKA_AUTH:+ (authentication: $MELDCODE_KAFKA_AUTH)}" >&2
+  echo "kafka: ready at $address ($(client_protocol))" >&2
 }
 
 stop() {
@@ -176,7 +251,8 @@ case "${1:-}" in
   status) if running; then echo "running at $address"; else echo "stopped"; exit 3; fi ;;
   address) echo "${KAFKA_BOOTSTRAP_SERVERS:-$address}" ;;
   credentials)
-    scram || { echo "kafka: MELDCODE_KAFKA_AUTH is not scram (or an outside broker is used)" >&2; exit 3; }
+    if ! scram && tls; then echo "$tls_dir/client.env"; exit 0; fi
+    scram || { echo "kafka: MELDCODE_KAFKA_AUTH is not scram and there is no TLS (or an outside broker is used)" >&2; exit 3; }
     [ -f "$credentials/${2:-}.env" ] || { echo "kafka: no credentials for '${2:-}' in $credentials" >&2; exit 1; }
     echo "$credentials/$2.env" ;;
   *) echo "usage: $0 fetch|start|stop|status|address|credentials PRINCIPAL" >&2; exit 2 ;;

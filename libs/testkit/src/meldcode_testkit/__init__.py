@@ -35,7 +35,7 @@ from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_
 from meldcode_servicekit.roles import KEYS_OWNER, ensure_roles, migrate, owner_role, service_role, with_role
 from meldcode_servicekit.sealing import open_event
 
-from .scram_kafka import ScramKafka, running_scram_kafka
+from .scram_kafka import ScramKafka, running_scram_kafka, running_tls_kafka
 
 REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
 DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
@@ -125,7 +125,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Every test that needs Kafka and PostgreSQL is marked `infra`, so the fast first lane
     (`make check`: `-m "not infra and not browser and not faults"`) runs the I/O-free rest."""
     for item in items:
-        if {"infrastructure", "scram_kafka"} & set(getattr(item, "fixturenames", ())):
+        if {"infrastructure", "scram_kafka", "tls_kafka"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.infra)
 
 
@@ -151,6 +151,12 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
 def scram_kafka() -> Iterator[ScramKafka]:
     """A Kafka of its own with SASL/SCRAM and the services' ACLs (scram_kafka.py)."""
     yield from running_scram_kafka()
+
+
+@pytest.fixture(scope="session")
+def tls_kafka() -> Iterator[ScramKafka]:
+    """A Kafka of its own with SASL/SCRAM over TLS (SASL_SSL, the local CA of kafka.sh)."""
+    yield from running_tls_kafka()
 
 
 @pytest.fixture
