@@ -116,7 +116,9 @@ async def test_history_as_of_and_export_give_the_auditor_the_whole_file(suite: S
     stamps = [datetime.fromisoformat(x["recorded_at"].replace("Z", "+00:00")) for x in lines]
     assert stamps == sorted(stamps)
     assert [x["version"] for x in case_lines] == list(range(1, len(events) + 1))
-    assert lines[0]["event_type"] == "PupilRegistered" and case_lines[-1]["event_type"] == "CaseClosed"
+    assert lines[0]["event_type"] == "PupilRegistered"
+    # closing is followed by casework's published step "gesloten" without obligations (ADR 18)
+    assert [x["event_type"] for x in case_lines[-2:]] == ["CaseClosed", "CaseObligationsChanged"]
 
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / f"zaak-{case_id}.pdf").pages)
     for label in (
@@ -140,7 +142,7 @@ async def test_verify_is_clean_until_a_stored_event_is_altered_then_exits_1_nami
     clean_json = json.loads(run(env, "verify", "--json").output)
     head = clean_json["services"]["casework"]["head"]
     anchored = run(env, "verify", "--anchor", f"casework={head['notification_id']}:{head['log_hash']}")
-    conn = await asyncpg.connect(suite.services["casework"].env["CASEWORK_DATABASE_URL"])
+    conn = await asyncpg.connect(suite.services["casework"].owner_database_url)
     try:
         await conn.execute(
             "update casework_events set state = set_byte(state, 20, get_byte(state, 20) # 4) "
@@ -164,7 +166,7 @@ async def test_verify_is_clean_until_a_stored_event_is_altered_then_exits_1_nami
 
 async def rewrite_casework_consistently(suite: Suite, case_id: str) -> None:
     """A database superuser alters an event of the case and recomputes every hash after it."""
-    pool = await create_pool(suite.services["casework"].env["CASEWORK_DATABASE_URL"], max_size=2)
+    pool = await create_pool(suite.services["casework"].owner_database_url, max_size=2)
     try:
         await pool.execute(
             "update casework_events set state = set_byte(state, 20, get_byte(state, 20) # 4) "
