@@ -115,7 +115,7 @@ class ServiceApi:
         """A paged list: its JSON and the URLs of its neighbours by relation (`next`, `prev`), as
         the `Link` header (RFC 8288) gives them."""
         response = await self._request("GET", service, path, params=params)
-        links = {rel: link["url"] for rel, link in response.links.items() if "url" in link}
+        links = {rel: link["url"] for rel, link in response.links.items() if rel and "url" in link}
         return (response.json() if response.content else None), links
 
     async def get_bytes(self, service: Service, path: str, params: Any = None) -> tuple[bytes, str]:
