@@ -32,6 +32,8 @@ class FakeServiceApi:
 
     answers: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     calls: list[tuple[str, str, str, Any]] = field(default_factory=list)
+    links: dict[tuple[str, str, str | None], dict[str, str]] = field(default_factory=dict)
+    """The `Link` URLs of a paged GET, per (service, path, cursor asked)."""
 
     def _answer(self, method: str, service: str, path: str, payload: Any) -> Any:
         self.calls.append((method, service, path, payload))
@@ -42,6 +44,10 @@ class FakeServiceApi:
 
     async def get(self, service: str, path: str, params: Any = None) -> Any:
         return self._answer("GET", service, path, params)
+
+    async def get_page(self, service: str, path: str, params: Any = None) -> tuple[Any, dict[str, str]]:
+        answer = self._answer("GET", service, path, params)
+        return answer, self.links.get((service, path, (params or {}).get("cursor")), {})
 
     async def get_bytes(self, service: str, path: str, params: Any = None) -> tuple[bytes, str]:
         return b"%PDF", "application/pdf"
@@ -512,6 +518,50 @@ def test_the_task_inbox_leads_a_new_signal_to_opening_a_case_and_a_case_task_to_
     assert f'href="/zaken/{CASE_ID}"' in page.text
     assert "(verlopen)" in page.text
     assert f'action="/taken/{task_id}/afronden"' in page.text
+
+
+def test_the_task_list_pages_with_volgende_and_vorige_through_the_services_cursors(
+    client: TestClient, fake: FakeServiceApi
+) -> None:
+    fake.answers[("GET", "notifications", "/tasks")] = [
+        {
+            "task_id": str(uuid.uuid4()),
+            "kind": "leaving_pupil_notice",
+            "status": "open",
+            "title": "Een leerling met recente signalen heeft de school verlaten; de IB'er bespreekt dit met het zorgteam",
+            "pupil_id": None,
+            "case_id": None,
+            "created_at": "2026-11-02T09:00:00Z",
+            "due_at": None,
+        },
+    ]
+    service = "http://notifications.test/tasks?status=all&limit=50&cursor="
+    fake.links[("notifications", "/tasks", None)] = {"next": service + "T2xkZXI"}
+    fake.links[("notifications", "/tasks", "T2xkZXI")] = {"prev": service + "TmV3ZXI"}
+
+    first = client.get("/taken?status=all")
+
+    assert first.status_code == 200
+    assert fake.calls[-1] == ("GET", "notifications", "/tasks", {"status": "all"})
+    assert 'href="/taken?status=all&amp;pagina=T2xkZXI" rel="next"' in first.text
+    assert "Volgende" in first.text and "Vorige" not in first.text
+    assert '<nav aria-label="Pagina\'s van de takenlijst"' in first.text
+
+    second = client.get("/taken?status=all&pagina=T2xkZXI")
+
+    assert fake.calls[-1] == ("GET", "notifications", "/tasks", {"status": "all", "cursor": "T2xkZXI"})
+    assert 'href="/taken?status=all&amp;pagina=TmV3ZXI" rel="prev"' in second.text
+    assert "Vorige" in second.text and "Volgende" not in second.text
+
+
+def test_a_task_list_of_one_page_shows_no_paging(client: TestClient, fake: FakeServiceApi) -> None:
+    fake.answers[("GET", "notifications", "/tasks")] = []
+
+    page = client.get("/taken")
+
+    assert page.status_code == 200
+    assert 'data-testid="task-pages"' not in page.text
+    assert "Er zijn geen taken." in page.text
 
 
 def test_completing_a_task_with_htmx_replaces_only_its_row(client: TestClient, fake: FakeServiceApi) -> None:

@@ -111,6 +111,13 @@ class ServiceApi:
         response = await self._request("GET", service, path, params=params)
         return response.json() if response.content else None
 
+    async def get_page(self, service: Service, path: str, params: Any = None) -> tuple[Any, dict[str, str]]:
+        """A paged list: its JSON and the URLs of its neighbours by relation (`next`, `prev`), as
+        the `Link` header (RFC 8288) gives them."""
+        response = await self._request("GET", service, path, params=params)
+        links = {rel: link["url"] for rel, link in response.links.items() if rel and "url" in link}
+        return (response.json() if response.content else None), links
+
     async def get_bytes(self, service: Service, path: str, params: Any = None) -> tuple[bytes, str]:
         response = await self._request("GET", service, path, params=params)
         return response.content, response.headers.get("content-type", "application/octet-stream")

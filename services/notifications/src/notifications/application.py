@@ -28,6 +28,7 @@ from .domain.decisions import (
 )
 from .domain.errors import TaskNotFound
 from .domain.pupils import KnownPupil, PupilName
+from .domain.task_pages import Page, PageRequest
 from .domain.tasks import Task, TaskStatus
 
 
@@ -50,8 +51,10 @@ class TaskStore(Protocol):
         ...
 
     async def visible_tasks(
-        self, viewer: Viewer, status: TaskStatus | None, limit: int
-    ) -> list[tuple[Task, PupilName | None]]: ...
+        self, viewer: Viewer, status: TaskStatus | None, page: PageRequest
+    ) -> Page[tuple[Task, PupilName | None]]:
+        """The viewer's tasks, newest first, one page of them (see `domain.task_pages`)."""
+        ...
 
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None: ...
 
@@ -95,9 +98,9 @@ async def pupil_deregistered(
 
 
 async def tasks_of(
-    store: TaskStore, viewer: Viewer, status: TaskStatus | None, limit: int
-) -> list[tuple[Task, PupilName | None]]:
-    return await store.visible_tasks(viewer, status, limit)
+    store: TaskStore, viewer: Viewer, status: TaskStatus | None, page: PageRequest
+) -> Page[tuple[Task, PupilName | None]]:
+    return await store.visible_tasks(viewer, status, page)
 
 
 async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime) -> Task:

@@ -14,8 +14,10 @@ from meldcode_testkit import Suite, eventually
 
 from .test_notifications import NOW, auth, envelope, publish, pupil_registered, signal_recorded
 
-# Without an open case the alert is the IB'er's: the zorgteam sees only the cases it is invited into.
+# Without an open case the alert naming the pupil is the IB'er's: the zorgteam sees only the cases
+# it is invited into, and gets a school-level notice that names no pupil (ADR 11, rule 14).
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
+ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
 
 
 def deregistered(pupil_id: uuid.UUID) -> PupilDeregistered:
@@ -35,7 +37,13 @@ async def alerts_about(http: httpx.AsyncClient, suite: Suite, pupil_id: uuid.UUI
     return [t for t in response.json() if t["kind"] == "pupil_left_school" and t["pupil_id"] == str(pupil_id)]
 
 
-async def test_a_pupil_with_recent_signals_and_no_case_leaving_alerts_the_ib_er_once_and_one_without_does_not(
+async def zorgteam_tasks(http: httpx.AsyncClient, suite: Suite) -> list[dict[str, Any]]:
+    response = await http.get("/tasks", params={"status": "all"}, headers=auth(suite, ZORGTEAM))
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+async def test_a_pupil_with_recent_signals_and_no_case_leaving_alerts_the_ib_er_and_the_zorgteam_once_and_one_without_does_not(
     suite: Suite,
 ) -> None:
     svc = await suite.service("notifications")
@@ -51,6 +59,12 @@ async def test_a_pupil_with_recent_signals_and_no_case_leaving_alerts_the_ib_er_
         [alert] = await eventually(lambda: alerts_about(http, suite, with_signal))
         assert alert["assignee_role"] == "intern_begeleider"
         assert alert["case_id"] is None
+        [notice] = await eventually(lambda: zorgteam_tasks(http, suite))
+        assert notice["kind"] == "leaving_pupil_notice"
+        assert (notice["pupil_id"], notice["case_id"], notice["signal_id"]) == (None, None, None)
+        assert notice["title"] == (
+            "Een leerling met recente signalen heeft de school verlaten; de IB'er bespreekt dit met het zorgteam"
+        )
         # One key per pupil keeps its events in order: once a later event of the quiet pupil is
         # handled, its deregistration was handled too.
         await publish(suite, SIGNALS_EVENTS, signal_recorded(without))
@@ -59,6 +73,7 @@ async def test_a_pupil_with_recent_signals_and_no_case_leaving_alerts_the_ib_er_
         )
         assert await alerts_about(http, suite, without) == []
         assert len(await alerts_about(http, suite, with_signal)) == 1
+        assert [t["kind"] for t in await zorgteam_tasks(http, suite)] == ["leaving_pupil_notice"]
 
 
 async def _has_new_signal_task(http: httpx.AsyncClient, suite: Suite, pupil_id: uuid.UUID) -> bool:

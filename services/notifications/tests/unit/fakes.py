@@ -10,6 +10,7 @@ from notifications.domain.access import Viewer, can_see
 from notifications.domain.cases import CaseState
 from notifications.domain.decisions import Coverage, Decision
 from notifications.domain.pupils import KnownPupil, PupilName
+from notifications.domain.task_pages import Direction, Page, PageRequest, TaskPosition, cut_page
 from notifications.domain.tasks import Task, TaskKind, TaskStatus
 
 
@@ -108,13 +109,24 @@ class InMemoryTaskStore:
         return created
 
     async def visible_tasks(
-        self, viewer: Viewer, status: TaskStatus | None, limit: int
-    ) -> list[tuple[Task, PupilName | None]]:
+        self, viewer: Viewer, status: TaskStatus | None, page: PageRequest
+    ) -> Page[tuple[Task, PupilName | None]]:
+        newer = page.direction is Direction.NEWER
         found = sorted(
-            (t for t in self.tasks.values() if can_see(viewer, t) and status in (None, t.status)),
-            key=lambda t: (t.created_at, t.task_id),
+            (
+                t
+                for t in self.tasks.values()
+                if can_see(viewer, t)
+                and status in (None, t.status)
+                and (
+                    page.position is None
+                    or (TaskPosition.of(t) > page.position if newer else TaskPosition.of(t) < page.position)
+                )
+            ),
+            key=TaskPosition.of,
+            reverse=not newer,
         )
-        return [(t, self._name(t)) for t in found[:limit]]
+        return cut_page([(t, self._name(t)) for t in found[: page.limit + 1]], page, lambda item: item[0])
 
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None:
         return self.tasks.get(task_id)

@@ -25,6 +25,8 @@ from notifications.domain.cases import (
     Transfer,
 )
 from notifications.domain.decisions import CaseNoticed, PupilLeft, SignalNoticed, on_case_event
+from notifications.domain.errors import TaskNotFound
+from notifications.domain.task_pages import PageRequest
 from notifications.domain.tasks import SYSTEM, Assignee, Task, TaskKind, TaskStatus, task_id_for
 
 from .fakes import InMemoryTaskStore
@@ -269,8 +271,10 @@ async def test_a_pupil_with_an_open_case_leaving_alerts_the_zorgteam_of_the_scho
     assert task.assignee == Assignee(role=Role.ZORGTEAM)
     assert task.school == SCHOOL
     assert task.title(None) == "Leerling met een open zaak of recente signalen heeft de school verlaten"
-    assert can_see(Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({SCHOOL})), task)
-    assert not can_see(Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({"34CD"})), task)
+    invited = Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({SCHOOL}), frozenset({case.case_id}))
+    assert can_see(invited, task)
+    assert not can_see(replace(invited, schools=frozenset({"34CD"})), task)
+    assert not can_see(replace(invited, invited_cases=frozenset()), task)  # ADR 11
 
 
 @pytest.mark.parametrize("step", [T.TRANSFERRED, T.CLOSED])
@@ -491,13 +495,70 @@ async def test_a_deregistered_pupil_with_an_open_case_alerts_the_zorgteam_naming
     )
 
 
-async def test_a_deregistered_pupil_with_a_signal_of_this_year_and_no_case_alerts_the_zorgteam() -> None:
+def notices(store: InMemoryTaskStore) -> list[Task]:
+    return [t for t in store.tasks.values() if t.kind is TaskKind.LEAVING_PUPIL_NOTICE]
+
+
+async def test_a_deregistered_pupil_with_recent_signals_and_no_case_alerts_the_ib_er_and_the_zorgteam_without_naming_the_pupil() -> (
+    None
+):
     store = InMemoryTaskStore()
     await record_signal(store, OPENED_AT)
     await application.pupil_deregistered(store, deregistration(OPENED_AT + timedelta(days=364)))
-    [alert] = alerts(store)
-    assert alert.case_id is None
-    assert alert.pupil_id == PUPIL
+    [ib_task] = alerts(store)
+    assert (ib_task.assignee, ib_task.school, ib_task.pupil_id, ib_task.case_id) == (
+        Assignee(role=Role.INTERN_BEGELEIDER),
+        SCHOOL,
+        PUPIL,
+        None,
+    )
+    [notice] = notices(store)
+    assert (notice.assignee, notice.school, notice.tenant) == (Assignee(role=Role.ZORGTEAM), SCHOOL, TENANT)
+    assert (notice.pupil_id, notice.case_id, notice.signal_id) == (None, None, None)
+    assert notice.title(None) == (
+        "Een leerling met recente signalen heeft de school verlaten; de IB'er bespreekt dit met het zorgteam"
+    )
+
+
+async def test_a_zorgteam_member_of_the_school_sees_the_notice_but_not_the_ib_ers_task() -> None:
+    store = InMemoryTaskStore()
+    await record_signal(store, OPENED_AT)
+    await application.pupil_deregistered(store, deregistration(OPENED_AT + timedelta(days=1)))
+    [ib_task], [notice] = alerts(store), notices(store)
+    member = Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({SCHOOL}))
+    ib = Viewer("ib-1", Role.INTERN_BEGELEIDER, TENANT, frozenset({SCHOOL}))
+    assert can_see(member, notice) and not can_see(member, ib_task)
+    assert can_see(ib, ib_task) and not can_see(ib, notice)
+    assert not can_see(replace(member, schools=frozenset({"34CD"})), notice)
+    assert not can_see(replace(member, tenant="swv-noord"), notice)
+    page = await application.tasks_of(store, member, TaskStatus.OPEN, PageRequest())
+    assert [task for task, _ in page.items] == [notice]
+    done = await application.complete_task(store, member, notice.task_id, OPENED_AT + timedelta(days=2))
+    assert done.status is TaskStatus.DONE
+
+
+async def test_a_deregistered_pupil_without_recent_signals_or_a_case_gives_no_task_at_all() -> None:
+    store = InMemoryTaskStore()
+    await record_signal(store, OPENED_AT)
+    await application.pupil_deregistered(store, deregistration(OPENED_AT + timedelta(days=366)))
+    assert (alerts(store), notices(store)) == ([], [])
+    never_signalled = InMemoryTaskStore()
+    decision, created = await application.pupil_deregistered(never_signalled, deregistration(OPENED_AT))
+    assert (decision.new_tasks, created, never_signalled.tasks) == ((), [], {})
+
+
+async def test_a_zorgteam_member_not_invited_into_the_case_is_told_its_task_does_not_exist() -> None:
+    case = await opened_case()
+    await application.pupil_deregistered(case.store, deregistration(OPENED_AT + timedelta(days=3)))
+    [alert] = alerts(case.store)
+    assert notices(case.store) == []
+    member = Viewer("zt-5", Role.ZORGTEAM, TENANT, frozenset({SCHOOL}))
+    with pytest.raises(TaskNotFound):
+        await application.complete_task(case.store, member, alert.task_id, OPENED_AT + timedelta(days=4))
+    invited = replace(member, invited_cases=frozenset({case.case_id}))
+    assert (
+        await application.complete_task(case.store, invited, alert.task_id, OPENED_AT)
+    ).status is TaskStatus.DONE
 
 
 async def test_a_pupil_whose_signals_are_old_and_whose_cases_are_closed_leaves_without_an_alert() -> None:
@@ -514,4 +575,4 @@ async def test_the_same_deregistration_delivered_twice_gives_one_alert() -> None
     fact = deregistration(OPENED_AT + timedelta(days=1))
     await application.pupil_deregistered(store, fact)
     await application.pupil_deregistered(store, fact)
-    assert len(alerts(store)) == 1
+    assert (len(alerts(store)), len(notices(store))) == (1, 1)

@@ -20,6 +20,7 @@ from notifications.domain.decisions import (
 )
 from notifications.domain.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
 from notifications.domain.pupils import KnownPupil, PupilName
+from notifications.domain.task_pages import PageRequest
 from notifications.domain.tasks import SYSTEM, Assignee, Task, TaskKind, TaskStatus, task_id_for
 
 from .fakes import InMemoryTaskStore
@@ -220,11 +221,11 @@ async def test_the_task_list_shows_open_tasks_with_the_pupils_short_name() -> No
     _, [done_id] = await application.signal_recorded(store, signal(occurred_at=T0 + timedelta(minutes=1)))
     await application.complete_task(store, IB, done_id, T0 + timedelta(hours=1))
 
-    [(task, pupil)] = await application.tasks_of(store, IB, TaskStatus.OPEN, 100)
+    [(task, pupil)] = (await application.tasks_of(store, IB, TaskStatus.OPEN, PageRequest())).items
     assert task.task_id == open_id
     assert task.title(pupil) == "Nieuw signaal over leerling Sanne J."
-    everything = await application.tasks_of(store, IB, None, 100)
-    assert [t.task_id for t, _ in everything] == [open_id, done_id]
+    everything = (await application.tasks_of(store, IB, None, PageRequest())).items
+    assert [t.task_id for t, _ in everything] == [done_id, open_id]  # newest first
 
 
 def test_a_done_task_knows_who_completed_it() -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import httpx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
@@ -84,16 +86,30 @@ async def _form_data(request: Request) -> Any:
 async def tasks(
     request: Request,
     status: str = "open",
+    pagina: str | None = None,
     user: PortalUser = Depends(CASE_STAFF),
     services: ServiceApi = Depends(api),
 ) -> Response:
     chosen = status if status in TASK_FILTERS else "open"
-    found = await services.get("notifications", "/tasks", {"status": chosen})
+    params = {"status": chosen} | ({"cursor": pagina} if pagina else {})
+    found, links = await services.get_page("notifications", "/tasks", params)
     return render(
         request,
         "casework/tasks.html",
-        {"tasks": task_views(found or []), "filter": chosen, "filters": TASK_FILTERS},
+        {
+            "tasks": task_views(found or []),
+            "filter": chosen,
+            "filters": TASK_FILTERS,
+            "older": _task_page_href(chosen, links.get("next")),
+            "newer": _task_page_href(chosen, links.get("prev")),
+        },
     )
+
+
+def _task_page_href(status: str, service_link: str | None) -> str | None:
+    """The portal's address of a neighbouring page of tasks, from the service's `Link` URL."""
+    cursor = httpx.URL(service_link).params.get("cursor") if service_link else None
+    return f"/taken?{urlencode({'status': status, 'pagina': cursor})}" if cursor else None
 
 
 @router.post("/taken/{task_id}/afronden", include_in_schema=False)

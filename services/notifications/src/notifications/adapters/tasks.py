@@ -15,6 +15,7 @@ from ..domain.cases import CaseState
 from ..domain.decisions import Coverage, Decision
 from ..domain.pupils import KnownPupil, PupilName
 from ..domain.reminders import Reminder, reminder_for
+from ..domain.task_pages import Direction, Page, PageRequest, cut_page
 from ..domain.tasks import Assignee, Completion, Task, TaskKind, TaskStatus
 
 
@@ -56,9 +57,9 @@ class PostgresTaskStore:
         return await apply_decision(self._conn, decision)
 
     async def visible_tasks(
-        self, viewer: Viewer, status: TaskStatus | None, limit: int
-    ) -> list[tuple[Task, PupilName | None]]:
-        return await visible_tasks(self._conn, viewer, status, limit)
+        self, viewer: Viewer, status: TaskStatus | None, page: PageRequest
+    ) -> Page[tuple[Task, PupilName | None]]:
+        return await visible_tasks(self._conn, viewer, status, page)
 
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None:
         return await task_for_update(self._conn, task_id)
@@ -287,27 +288,43 @@ async def coverage_of(conn: asyncpg.Connection, tenant: str, signal_id: uuid.UUI
 
 
 async def visible_tasks(
-    conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None, limit: int
-) -> list[tuple[Task, PupilName | None]]:
-    """The viewer's tasks, oldest first, each with the pupil's short name when known."""
+    conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None, page: PageRequest
+) -> Page[tuple[Task, PupilName | None]]:
+    """One page of the viewer's tasks, newest first, each with the pupil's short name when known.
+
+    Keyset paging on (created_at, task_id), the order of the indexes' trailing columns; the
+    visibility rule of `domain.access.can_see` is applied in the query, so a page is full."""
+    newer = page.direction is Direction.NEWER
+    position = page.position
     rows = await conn.fetch(
         f"""select {TASK_COLUMNS}, p.given_name, p.family_initial
             from tasks t {PUPIL_JOIN}
             where t.tenant = $1 and t.school = any($2::text[])
-              and (t.assignee_user_id = $3 or t.assignee_role = $4)
-              and ($5::text is null or t.status = $5)
-            order by t.created_at, t.task_id
-            limit $6""",  # noqa: S608 - only constant fragments are interpolated
+              and (t.assignee_user_id = $3
+                   or (t.assignee_role = $4
+                       and ($4 <> $5 or (case when t.case_id is null then t.pupil_id is null
+                                              else t.case_id = any($6::uuid[]) end))))
+              and ($7::text is null or t.status = $7)
+              and ($8::timestamptz is null
+                   or ({"(t.created_at, t.task_id) > ($8, $9)" if newer else "(t.created_at, t.task_id) < ($8, $9)"}))
+            order by t.created_at {"asc" if newer else "desc"}, t.task_id {"asc" if newer else "desc"}
+            limit $10""",  # noqa: S608 - only constant fragments are interpolated
         viewer.tenant,
         sorted(viewer.schools),
         viewer.user_id,
         viewer.role.value,
+        Role.ZORGTEAM.value,
+        sorted(viewer.invited_cases),
         status.value if status else None,
-        limit,
+        position.created_at if position else None,
+        position.task_id if position else None,
+        page.limit + 1,
     )
     found = [(task_from_row(row), pupil_from_row(row)) for row in rows]
     # The query and the domain rule say the same; the rule has the last word.
-    return [(task, pupil) for task, pupil in found if can_see(viewer, task)]
+    return cut_page(
+        [(task, pupil) for task, pupil in found if can_see(viewer, task)], page, lambda item: item[0]
+    )
 
 
 async def task_for_update(conn: asyncpg.Connection, task_id: uuid.UUID) -> Task | None:

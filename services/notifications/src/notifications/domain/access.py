@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from meldcode_contracts import Role
 
-from .errors import NotYourTask
+from .errors import NotYourTask, TaskNotFound
 from .tasks import Completion, Task
 
 TASK_USERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
@@ -22,21 +23,37 @@ class Viewer:
     role: Role
     tenant: str
     schools: frozenset[str]
+    invited_cases: frozenset[uuid.UUID] = frozenset()
+    """For a zorgteam member: the cases they are invited into (ADR 11); unused for other roles."""
 
 
 def can_see(viewer: Viewer, task: Task) -> bool:
     """A task is visible when it is assigned to the viewer's user id or to the viewer's role, and
-    only ever within the viewer's own samenwerkingsverband and one of the viewer's own schools."""
+    only ever within the viewer's own samenwerkingsverband and one of the viewer's own schools.
+
+    A zorgteam member sees a task of the zorgteam role only in a case they are invited into (ADR
+    11), or when it is about no pupil and no case at all: a school-level alert (rule 14)."""
     if task.tenant != viewer.tenant or task.school not in viewer.schools:
         return False
     assignee = task.assignee
-    return (assignee.user_id is not None and assignee.user_id == viewer.user_id) or (
-        assignee.role is not None and assignee.role == viewer.role
-    )
+    if assignee.user_id is not None and assignee.user_id == viewer.user_id:
+        return True
+    if assignee.role is None or assignee.role != viewer.role:
+        return False
+    if viewer.role is Role.ZORGTEAM:
+        return task.case_id in viewer.invited_cases if task.case_id is not None else task.pupil_id is None
+    return True
 
 
 def complete_by(viewer: Viewer, task: Task, at: datetime) -> Task:
-    """The viewer marks the task done: only a task they can see, and only once."""
+    """The viewer marks the task done: only a task they can see, and only once. To a zorgteam member
+    a task of a case they are not invited into does not exist (ADR 11)."""
     if not can_see(viewer, task):
+        if (
+            viewer.role is Role.ZORGTEAM
+            and task.case_id is not None
+            and task.case_id not in viewer.invited_cases
+        ):
+            raise TaskNotFound()
         raise NotYourTask()
     return task.complete(Completion(completed_at=at, completed_by=viewer.user_id))

@@ -38,9 +38,10 @@ from .tasks import SYSTEM, Assignee, Completion, Task, TaskKind, must_be_utc, ta
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
 LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
-"""Rule 14: the zorgteam of the case is alerted when a pupil with an open case leaves (a zorgteam
-member sees the tasks of the cases they are invited into); a pupil with recent signals and no case
-is the IB'er's (`SIGNAL_REVIEWER`), who alone sees pupils outside cases."""
+"""Rule 14: the zorgteam is alerted when a pupil with an open case or recent signals leaves. With an
+open case the alert is the case's (a zorgteam member sees the tasks of the cases they are invited
+into); without one the zorgteam gets a school-level alert that names no pupil (ADR 11), and the
+IB'er (`SIGNAL_REVIEWER`), who alone sees pupils outside cases, gets the task naming the pupil."""
 
 
 @dataclass(frozen=True)
@@ -366,23 +367,32 @@ def on_pupil_deregistered(
 ) -> Decision:
     """Rule 14: a pupil with an open case or recent signals left the school: alert its zorgteam.
 
-    The alert names an open case when there is one (the same one on every replay); a pupil without either leaves quietly.
+    With an open case, the zorgteam's alert names the case (the same one on every replay). With
+    recent signals and no case, the IB'er gets the alert naming the pupil and the school's zorgteam
+    one that names neither pupil nor case. A pupil without either leaves quietly.
     A case-level `PupilLeftSchool` recorded by the case owner alerts on its own as well.
     """
     if not open_case_ids and recent_signals == 0:
         return Decision()
+
+    def alert(kind: TaskKind, role: Role, about_pupil: bool) -> Task:
+        return Task(
+            task_id=task_id_for(fact.event_id, kind),
+            tenant=fact.tenant,
+            school=fact.school,
+            kind=kind,
+            assignee=Assignee.role_at_school(role),
+            created_at=fact.occurred_at,
+            source_event_id=fact.event_id,
+            pupil_id=fact.pupil_id if about_pupil else None,
+            case_id=min(open_case_ids) if open_case_ids else None,
+        )
+
+    if open_case_ids:
+        return Decision(new_tasks=(alert(TaskKind.PUPIL_LEFT_SCHOOL, LEAVING_PUPIL_ALERTED, True),))
     return Decision(
         new_tasks=(
-            Task(
-                task_id=task_id_for(fact.event_id, TaskKind.PUPIL_LEFT_SCHOOL),
-                tenant=fact.tenant,
-                school=fact.school,
-                kind=TaskKind.PUPIL_LEFT_SCHOOL,
-                assignee=Assignee.role_at_school(LEAVING_PUPIL_ALERTED if open_case_ids else SIGNAL_REVIEWER),
-                created_at=fact.occurred_at,
-                source_event_id=fact.event_id,
-                pupil_id=fact.pupil_id,
-                case_id=min(open_case_ids) if open_case_ids else None,
-            ),
+            alert(TaskKind.PUPIL_LEFT_SCHOOL, SIGNAL_REVIEWER, True),
+            alert(TaskKind.LEAVING_PUPIL_NOTICE, LEAVING_PUPIL_ALERTED, False),
         )
     )

@@ -38,7 +38,11 @@ class TaskKind(StrEnum):
     EVALUATE_FOLLOW_UP = "evaluate_follow_up"
     """An evaluation date was set: the care coordinator evaluates the help on it (step 6, rule 12)."""
     PUPIL_LEFT_SCHOOL = "pupil_left_school"
-    """Alert: a pupil with an open case left the school; the zorgteam acts (rule 14)."""
+    """Alert: a pupil with an open case left the school (the zorgteam of the case acts), or a pupil
+    with recent signals and no case did (the IB'er acts) (rule 14)."""
+    LEAVING_PUPIL_NOTICE = "leaving_pupil_notice"
+    """Alert for the school's zorgteam: a pupil with recent signals and no case left; who it is, is
+    not said (no case to be invited into, ADR 11): the IB'er brings it to the zorgteam (rule 14)."""
     CASE_TRANSFERRED_IN = "case_transferred_in"
     """A case was handed over to this school: its new owner sets the next step (rule 14)."""
 
@@ -132,6 +136,9 @@ TITLES: dict[TaskKind, str] = {
     TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED: "Terugkoppeling van Veilig Thuis verwacht",
     TaskKind.EVALUATE_FOLLOW_UP: "Evalueer de hulp (zorgcoördinator)",
     TaskKind.PUPIL_LEFT_SCHOOL: "Leerling met een open zaak of recente signalen heeft de school verlaten",
+    TaskKind.LEAVING_PUPIL_NOTICE: (
+        "Een leerling met recente signalen heeft de school verlaten; de IB'er bespreekt dit met het zorgteam"
+    ),
     TaskKind.CASE_TRANSFERRED_IN: "Overgedragen zaak: zet de volgende stap van de Meldcode",
 }
 """Fixed titles: no personal details. Only `new_signal` shows the pupil, as briefly as possible."""

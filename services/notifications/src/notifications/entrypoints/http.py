@@ -17,7 +17,7 @@ from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.inputs import PageLimit
 from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, Problem
+from meldcode_servicekit.problems import Conflict, Forbidden, InvalidInput, NotFound, Problem
 
 from .. import application
 from ..adapters import zorgteam
@@ -27,6 +27,7 @@ from ..domain.access import TASK_USERS, Viewer
 from ..domain.dutch_days import day_due
 from ..domain.errors import DomainError
 from ..domain.pupils import PupilName
+from ..domain.task_pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, page_request_of
 from ..domain.tasks import Task, TaskKind, TaskStatus
 
 router = APIRouter()
@@ -53,7 +54,10 @@ class TaskOut(BaseModel):
             "inform_parents_before_report (inform the parents of the intended report), "
             "veilig_thuis_feedback_expected (the reporter expects feedback of Veilig Thuis by due_at), "
             "evaluate_follow_up (the care coordinator evaluates the help on due_at), "
-            "pupil_left_school (alert for the zorgteam: a pupil with an open case or recent signals left the school) or "
+            "pupil_left_school (alert: a pupil with an open case left the school, for the zorgteam of "
+            "the case; or a pupil with recent signals and no case, for the IB'er), "
+            "leaving_pupil_notice (alert for the school's zorgteam, naming no pupil: a pupil with "
+            "recent signals and no case left; the IB'er discusses it with the zorgteam) or "
             "case_transferred_in (a case handed over to this school: set the next step)"
         )
     )
@@ -114,10 +118,15 @@ def pool(request: Request) -> asyncpg.Pool:
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 
 
-def viewer_of(principal: Principal) -> Viewer:
+async def viewer_of(principal: Principal, db: asyncpg.Pool) -> Viewer:
     principal.require_role(*TASK_USERS)
+    invited = await invited_cases_of(principal, db)
     return Viewer(
-        user_id=principal.user_id, role=principal.role, tenant=principal.tenant, schools=principal.schools
+        user_id=principal.user_id,
+        role=principal.role,
+        tenant=principal.tenant,
+        schools=principal.schools,
+        invited_cases=frozenset(invited or ()),
     )
 
 
@@ -126,24 +135,56 @@ def as_problem(error: DomainError) -> Problem:
     return kind(str(error), rule=error.rule)
 
 
-@router.get("/tasks", response_model=list[TaskOut], tags=["tasks"], summary="Your tasks")
+@router.get(
+    "/tasks",
+    response_model=list[TaskOut],
+    tags=["tasks"],
+    summary="Your tasks, newest first, one page",
+    responses={
+        200: {
+            "description": "One page of your tasks, newest first. The header `Link` points to the "
+            'next page (`rel="next"`, older tasks) and the previous one (`rel="prev"`, newer tasks) '
+            "when there is one (RFC 8288)"
+        },
+        422: {"description": "A cursor this service did not write (rule `task-cursor`)"},
+    },
+)
 async def list_tasks(
     principal: CurrentPrincipal,
     db: Pool,
     access: AccessLogger,
     request: Request,
+    response: Response,
     status: Annotated[StatusFilter, Query(description="open (default), done or all")] = StatusFilter.OPEN,
-    limit: Annotated[PageLimit, Query(le=500, description="At most this many tasks, oldest first")] = 200,
+    limit: Annotated[
+        PageLimit, Query(le=MAX_PAGE_SIZE, description="At most this many tasks on the page")
+    ] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="Where the page starts: from a `Link` of an earlier page"),
+    ] = None,
 ) -> list[TaskOut]:
-    viewer = viewer_of(principal)
+    viewer = await viewer_of(principal, db)
     wanted = None if status is StatusFilter.ALL else TaskStatus(status.value)
+    try:
+        asked = page_request_of(cursor, limit)
+    except InvalidCursor as error:
+        raise InvalidInput(
+            "Deze verwijzing naar een pagina van de takenlijst is ongeldig; begin opnieuw bij de eerste pagina.",
+            rule="task-cursor",
+        ) from error
     async with db.acquire() as proxy:
-        found = await application.tasks_of(
-            PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, wanted, limit
+        page = await application.tasks_of(
+            PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, wanted, asked
         )
-    invited = await invited_cases_of(principal, db)
-    if invited is not None:  # a zorgteam member: their own tasks and those of the cases they are invited into
-        found = [(task, pupil) for task, pupil in found if _zorgteam_sees(task, principal, invited)]
+    found = list(page.items)
+    links = [
+        f'<{request.url.include_query_params(cursor=token)}>; rel="{rel}"'
+        for rel, token in (("next", page.older), ("prev", page.newer))
+        if token is not None
+    ]
+    if links:
+        response.headers["Link"] = ", ".join(links)
     # A task names its pupil (a new signal) or its case: each pupil shown is an access (NEN 7513).
     shown: dict[uuid.UUID, tuple[str, str, uuid.UUID | None]] = {}
     for task, _ in found:
@@ -178,16 +219,13 @@ async def list_tasks(
     },
 )
 async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
-    viewer = viewer_of(principal)
-    invited = await invited_cases_of(principal, db)
+    viewer = await viewer_of(principal, db)
     try:
         async with db.acquire() as proxy, proxy.transaction():
             conn = cast(asyncpg.Connection, proxy)
             completed = await application.complete_task(
                 PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
             )
-            if invited is not None and not _zorgteam_sees(completed, principal, invited):
-                raise NotFound("Deze taak bestaat niet.", rule="task-not-found")  # rolls the completion back
     except DomainError as error:
         raise as_problem(error) from error
     log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
@@ -226,12 +264,6 @@ def _may_read(principal: Principal, document: StoredDocument, invited: set[uuid.
         raise Forbidden("Dit document hoort bij een andere school.", rule="school")
     if invited is not None and document.case_id not in invited:
         raise NotFound("Dit document bestaat niet.", rule="document-not-found")
-
-
-def _zorgteam_sees(task: Task, principal: Principal, invited: set[uuid.UUID]) -> bool:
-    """A task assigned to the member by name (e.g. as care coordinator), or one for the zorgteam of
-    a case they are invited into."""
-    return task.assignee.user_id == principal.user_id or task.case_id in invited
 
 
 async def invited_cases_of(principal: Principal, db: asyncpg.Pool) -> set[uuid.UUID] | None:
