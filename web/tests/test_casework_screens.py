@@ -117,6 +117,14 @@ def services_for_a_case(case: dict[str, Any] | None = None) -> FakeServiceApi:
             ("GET", "signals", f"/signals/{SIGNAL_2}"): a_signal(
                 SIGNAL_2, "Komt zonder ontbijt naar school."
             ),
+            ("GET", "reporting", f"/cases/{CASE_ID}/signals"): {
+                "case_id": CASE_ID,
+                "pupil_id": PUPIL_ID,
+                "signals": [
+                    a_signal(SIGNAL_1, "Blauwe plek op de bovenarm."),
+                    a_signal(SIGNAL_2, "Komt zonder ontbijt naar school."),
+                ],
+            },
         }
     )
     return fake
@@ -681,6 +689,31 @@ def test_a_zorgteam_member_may_not_open_a_case_but_may_record_the_weighing(fake:
     with portal(fake, role=Role.ZORGTEAM, user_id="zorgteam-zoe") as client:
         assert client.get(f"/leerlingen/{PUPIL_ID}/zaak-openen").status_code == 403
         assert client.get(f"/zaken/{CASE_ID}/stap/weging").status_code == 200
+
+
+def test_a_zorgteam_members_case_page_shows_the_cases_signals_from_reporting(fake: FakeServiceApi) -> None:
+    with portal(fake, role=Role.ZORGTEAM, user_id="zorgteam-zoe") as client:
+        page = client.get(f"/zaken/{CASE_ID}")
+
+    assert page.status_code == 200
+    shown = text_of(page.text)
+    assert "Signalen van de zaak" in shown
+    assert "20 oktober 2026: Blauwe plek op de bovenarm." in shown
+    assert "20 oktober 2026: Komt zonder ontbijt naar school." in shown
+    # one answer from reporting (which knows the invitation), not one refused call per signal
+    assert not [c for c in fake.calls if c[1] == "signals" and c[2].startswith("/signals/")]
+
+
+def test_a_case_signal_reporting_does_not_show_yet_is_still_offered_by_its_id(fake: FakeServiceApi) -> None:
+    fake.answers[("GET", "reporting", f"/cases/{CASE_ID}/signals")] = ApiProblem(
+        status=404, title="Niet gevonden", detail="Deze zaak is niet bekend.", rule="case-not-found"
+    )
+    with portal(fake) as client:
+        page = client.get(f"/zaken/{CASE_ID}/stap/melding-veilig-thuis")
+
+    assert page.status_code == 200
+    assert f'value="{SIGNAL_1}"' in page.text and f'value="{SIGNAL_2}"' in page.text
+    assert "Blauwe plek op de bovenarm." not in page.text
 
 
 def test_the_ib_er_finds_a_pupil_by_name_and_goes_to_the_chronology_or_opens_a_case(

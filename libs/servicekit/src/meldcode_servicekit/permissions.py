@@ -346,6 +346,12 @@ REPORTING = ServicePolicy(
         ),
         RoutePolicy(
             "GET",
+            "/cases/{case_id}/signals",
+            CARE_STAFF,
+            "The signals a case is built on, as far as the caller's chronology shows them (rule 9)",
+        ),
+        RoutePolicy(
+            "GET",
             "/schools/{brin}/pupils",
             SCHOOL_STAFF,
             "Find pupils of the school by name or leerlingnummer (portal)",

@@ -172,10 +172,11 @@ async def case_page(
     services: ServiceApi = Depends(api),
 ) -> Response:
     case = await _case(services, case_id)
-    history, name, documents = await asyncio.gather(
+    history, name, documents, signals = await asyncio.gather(
         services.get("casework", f"/cases/{case_id}/history"),
         pupil_name(services, case["pupil_id"]),
         _melding_documents(services, case_id),
+        signal_options(services, case),
     )
     done = FORMS.get(vastgelegd or "")
     done_message = done.done if done else ("De zaak is geopend." if vastgelegd == "zaak-geopend" else None)
@@ -188,6 +189,7 @@ async def case_page(
             "history": history_entries(history or []),
             "groups": forms_by_group(),
             "documents": documents,
+            "signals": signals,
             "done_message": done_message,
         },
     )

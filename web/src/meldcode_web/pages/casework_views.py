@@ -176,27 +176,58 @@ class SignalOption:
 async def signal_options(
     services: ServiceApi, case: dict[str, Any], known: list[dict[str, Any]] | None = None
 ) -> list[SignalOption]:
-    """The signals to choose from, each with its day and facts (from the signals service)."""
+    """The signals to choose from, each with its day and facts. Those of a case come in one answer
+    from reporting, which gives them to the case's IB'er and to the zorgteam members invited into
+    it (the signals service answers only the school's own staff); without a case (opening one)
+    each comes from the signals service. A signal not (yet) described is offered with its id."""
     ids = [str(s) for s in case.get("signal_ids", [])]
     days = {str(k.get("signal_id")): str(k.get("observed_on", "")) for k in known or []}
+    if case.get("case_id"):
+        described = await _signals_of_case(services, str(case["case_id"]))
+    else:
+        described = await _signals_one_by_one(services, ids, days)
+    return [described.get(i) or SignalOption(i, days.get(i, ""), "", 0) for i in ids]
 
-    async def one(signal_id: str) -> SignalOption:
+
+def _option(signal: dict[str, Any], day: str = "") -> SignalOption:
+    return SignalOption(
+        str(signal.get("signal_id", "")),
+        str(signal.get("observed_on") or day),
+        str(signal.get("description", "")),
+        int(signal.get("corrections", 0) or 0),
+    )
+
+
+async def _signals_of_case(services: ServiceApi, case_id: str) -> dict[str, SignalOption]:
+    try:
+        found = await services.get("reporting", f"/cases/{case_id}/signals")
+    except ServiceUnavailable:
+        return {}  # the case itself is still shown, its signals by id
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return {}
+    listed = found.get("signals", []) if isinstance(found, dict) else []
+    options = [_option(s) for s in listed if isinstance(s, dict)]
+    return {o.signal_id: o for o in options}
+
+
+async def _signals_one_by_one(
+    services: ServiceApi, ids: list[str], days: dict[str, str]
+) -> dict[str, SignalOption]:
+    async def one(signal_id: str) -> SignalOption | None:
         try:
             signal = await services.get("signals", f"/signals/{signal_id}")
         except ApiProblem as problem:
             if problem.status == 401:
                 raise
-            signal = None
+            return None
         if not isinstance(signal, dict):
-            return SignalOption(signal_id, days.get(signal_id, ""), "", 0)
-        return SignalOption(
-            signal_id,
-            str(signal.get("observed_on", days.get(signal_id, ""))),
-            str(signal.get("description", "")),
-            int(signal.get("corrections", 0) or 0),
-        )
+            return None
+        return _option({**signal, "signal_id": signal_id}, days.get(signal_id, ""))
 
-    return list(await asyncio.gather(*(one(i) for i in ids)))
+    found = await asyncio.gather(*(one(i) for i in ids))
+    return {o.signal_id: o for o in found if o is not None}
 
 
 # --- tasks ---------------------------------------------------------------------------------------

@@ -237,6 +237,13 @@ async def invited_cases_of_pupil(pool: asyncpg.Pool, member_id: str, pupil_id: u
     return {r["case_id"] for r in rows}
 
 
+async def is_invited(pool: asyncpg.Pool, member_id: str, case_id: uuid.UUID) -> bool:
+    found = await pool.fetchval(
+        "select 1 from case_zorgteam where member_id = $1 and case_id = $2", member_id, case_id
+    )
+    return found is not None
+
+
 async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
     await conn.execute(
         """insert into access_log (access_id, event_id, occurred_at, tenant, school, user_id, role,
@@ -485,6 +492,36 @@ async def chronology_of(pool: asyncpg.Pool, tenant: str, pupil_id: uuid.UUID) ->
     ]
 
 
+def _case_row(r: Any) -> CaseRow:
+    return CaseRow(
+        case_id=r["case_id"],
+        tenant=r["tenant"],
+        school=r["school"],
+        pupil_id=r["pupil_id"],
+        step=r["step"],
+        case_owner_id=r["case_owner_id"],
+        signal_ids=tuple(r["signal_ids"]),
+        opened_at=r["opened_at"],
+        last_event_at=r["last_event_at"],
+        outcome=r["outcome"],
+        reported_on=r["reported_on"],
+        reports=r["reports"],
+        pupil_left_school=r["pupil_left_school"],
+        left_school_on=r["left_school_on"],
+        transferred_from=r["transferred_from"],
+        transferred_on=r["transferred_on"],
+        last_sequence=r["last_sequence"],
+        step_since=r["step_since"],
+        obligations=_obligations(r["obligations"]),
+    )
+
+
+async def find_case(pool: asyncpg.Pool, case_id: uuid.UUID) -> CaseRow | None:
+    """The case's row: its school now (after a transfer: the new one), pupil and signals."""
+    record = await pool.fetchrow("select * from school_cases where case_id = $1", case_id)
+    return _case_row(record) if record is not None else None
+
+
 async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[SchoolCase]:
     """The school's cases, most recently changed first, with the pupil's name when known."""
     records = await pool.fetch(
@@ -497,27 +534,7 @@ async def cases_of_school(pool: asyncpg.Pool, tenant: str, school: str) -> list[
     )
     return [
         SchoolCase(
-            case=CaseRow(
-                case_id=r["case_id"],
-                tenant=r["tenant"],
-                school=r["school"],
-                pupil_id=r["pupil_id"],
-                step=r["step"],
-                case_owner_id=r["case_owner_id"],
-                signal_ids=tuple(r["signal_ids"]),
-                opened_at=r["opened_at"],
-                last_event_at=r["last_event_at"],
-                outcome=r["outcome"],
-                reported_on=r["reported_on"],
-                reports=r["reports"],
-                pupil_left_school=r["pupil_left_school"],
-                left_school_on=r["left_school_on"],
-                transferred_from=r["transferred_from"],
-                transferred_on=r["transferred_on"],
-                last_sequence=r["last_sequence"],
-                step_since=r["step_since"],
-                obligations=_obligations(r["obligations"]),
-            ),
+            case=_case_row(r),
             pupil_display_name=(
                 display_name(r["given_name"], r["family_name"]) if r["given_name"] is not None else None
             ),

@@ -26,6 +26,7 @@ from meldcode_servicekit.problems import Conflict, Forbidden, NotFound, ServiceU
 from ..adapters import parents_export_pdf, readmodels
 from ..adapters.rebuild import LiveBehind, RebuildBusy, rebuild
 from ..domain.access import READ_ACTION, dutch_day_bounds, subjects_read
+from ..domain.case_signals import case_signals
 from ..domain.cases import is_overdue, shown_step_label
 from ..domain.chronology import ChronologyEntry
 from ..domain.dashboard import TOTAL, dashboard, month_end
@@ -240,6 +241,81 @@ async def _readable_chronology(pool: asyncpg.Pool, principal: Principal, pupil: 
     else:
         seen = seen_by_schools(entries, principal.schools)
     return Readable(school, [s for s in stored if s.entry.event_id in seen], entries)
+
+
+class CaseSignalOut(BaseModel):
+    signal_id: uuid.UUID
+    observed_on: date | None = Field(description="Day of the observation, as its newest correction has it")
+    recorded_at: datetime = Field(description="When the signal was recorded (UTC)")
+    description: str = Field(description="The factual description (may hold personal data)")
+    interpretation: str | None = Field(description="The observer's interpretation, if one was kept")
+    categories: list[str] = Field(description="The signal's categories")
+    source_kind: str | None = Field(description="How it became known, e.g. own_observation")
+    corrections: int = Field(description="How many corrections there are; the facts are the newest one's")
+
+
+class CaseSignalsOut(BaseModel):
+    case_id: uuid.UUID
+    pupil_id: uuid.UUID
+    signals: list[CaseSignalOut] = Field(
+        description=(
+            "The signals the case is built on: those it was opened from, then those added later "
+            "(rule 9), each as its newest correction has it; what the caller's chronology would not "
+            "show is left out"
+        )
+    )
+
+
+@router.get(
+    "/cases/{case_id}/signals",
+    response_model=CaseSignalsOut,
+    tags=["cases"],
+    summary="The signals a case is built on, for the IB'er and the invited zorgteam members (rule 9)",
+)
+async def case_signals_view(
+    case_id: uuid.UUID, principal: CurrentPrincipal, pool: Pool, access: AccessLogger, request: Request
+) -> CaseSignalsOut:
+    principal.require_role(Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+    case = await readmodels.find_case(pool, case_id)
+    if case is None:
+        raise NotFound("Deze zaak is niet bekend.", rule="case-not-found")
+    principal.require_school(case.tenant, case.school)
+    stored = await readmodels.chronology_of(pool, case.tenant, case.pupil_id)
+    entries = [s.entry for s in stored]
+    if principal.role is Role.ZORGTEAM:
+        if not await readmodels.is_invited(pool, principal.user_id, case_id):
+            # as casework and the chronology: a case one is not invited into is not revealed (ADR 11)
+            raise NotFound("Deze zaak is niet bekend.", rule="case-not-found")
+        seen = seen_by_zorgteam_member(entries, principal.schools, {case_id})
+    else:
+        seen = seen_by_schools(entries, principal.schools)
+    signals = case_signals(entries, case_id, seen)
+    await access.record(
+        principal,
+        request,
+        action="case.signals",
+        tenant=case.tenant,
+        school=case.school,
+        case_id=case.case_id,
+        pupil_id=case.pupil_id,
+    )
+    return CaseSignalsOut(
+        case_id=case.case_id,
+        pupil_id=case.pupil_id,
+        signals=[
+            CaseSignalOut(
+                signal_id=s.signal_id,
+                observed_on=s.observed_on,
+                recorded_at=s.recorded_at,
+                description=s.description,
+                interpretation=s.interpretation,
+                categories=s.categories,
+                source_kind=s.source_kind,
+                corrections=s.corrections,
+            )
+            for s in signals
+        ],
+    )
 
 
 @router.get(
