@@ -27,6 +27,8 @@ from meldcode_contracts import (
     Actor,
     AmkNotified,
     CaseHandedOverToJgz,
+    CaseObligationsChanged,
+    CaseObligationsChangedPayload,
     Envelope,
     JgzConsultationRequested,
     PupilRegistered,
@@ -38,6 +40,7 @@ from meldcode_contracts.cases import (
     AmkNotifiedPayload,
     CaseHandedOverToJgzPayload,
     JgzConsultationRequestedPayload,
+    OpenObligation,
 )
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
@@ -204,6 +207,23 @@ def reported(pupil_id: uuid.UUID) -> AmkNotified:
     )
 
 
+def feedback_due(report: AmkNotified) -> CaseObligationsChanged:
+    """What casework publishes after the report: feedback of Veilig Thuis due 5 working days on
+    (ADR 18), here long past, so the reminder is due at once."""
+    case_id = report.payload.case_id
+    return CaseObligationsChanged(
+        **{**envelope(case_id), "sequence": report.sequence + 1, "correlation_id": report.correlation_id},
+        payload=CaseObligationsChangedPayload(
+            case_id=case_id,
+            pupil_id=report.payload.pupil_id,
+            step="melding",
+            obligations=[
+                OpenObligation(kind="terugkoppeling_veilig_thuis", due_on=PAST.date() + timedelta(days=7))
+            ],
+        ),
+    )
+
+
 async def publish(suite: Suite, topic: str, *events: Envelope) -> None:
     if len(events) == 1:
         [event] = events
@@ -294,7 +314,7 @@ async def test_after_a_sigkill_while_sending_every_due_email_and_webhook_arrives
     reports = [reported(pupil_id) for _ in range(n)]  # each: a feedback reminder that is due already
     requests = [consultation_requested(pupil_id) for _ in range(n)]
     service = await suite.service("notifications", **env)
-    await publish(suite, CASEWORK_EVENTS, *reports, *requests)
+    await publish(suite, CASEWORK_EVENTS, *reports, *(feedback_due(r) for r in reports), *requests)
 
     async def some_sent() -> bool:
         return len(mailbox.raw) >= 3 or len((await sim.received())["received"]) >= 3
