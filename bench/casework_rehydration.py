@@ -88,7 +88,13 @@ def median_load_ms(app: CaseworkApplication, case_id: uuid.UUID, repeat: int) ->
 def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_case: int) -> float:
     def run(case_id: uuid.UUID) -> None:
         for n in range(commands_per_case):
-            app.change_case(case_id, expected_version=None, change=lambda case, n=n: talk(case, n))
+            app.change_case(
+                case_id,
+                expected_version=None,
+                change=lambda case, n=n: talk(case, n),
+                today=datetime.now(UTC).date(),
+                pupil_date_of_birth=None,
+            )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
