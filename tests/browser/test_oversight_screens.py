@@ -119,7 +119,11 @@ async def seeded_case(portal: Any) -> SeededCase:
         )
     events = history["events"]
     at = [datetime.fromisoformat(e["occurred_at"].replace("Z", "+00:00")) for e in events]
-    return SeededCase(case_id=case_id, pupil_id=pupil_id, opened_at=at[0], next_step_at=at[1])
+    # The opening is saved with casework's published obligations (ADR 18), in the same instant;
+    # the next step is the first command after the pause.
+    opening = {"CaseOpened", "CaseObligationsChanged"}
+    next_step = next(when for when, e in zip(at, events, strict=True) if e["event_type"] not in opening)
+    return SeededCase(case_id=case_id, pupil_id=pupil_id, opened_at=at[0], next_step_at=next_step)
 
 
 def _dutch_input(moment: datetime) -> str:
