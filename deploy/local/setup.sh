@@ -37,6 +37,10 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Debian's chromium for the browser tests" >&2
   apt_install chromium
 fi
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "setup: installing Debian's openssl for the local Kafka's TLS certificates (the TLS tests)" >&2
+  apt_install openssl
+fi
 
 # The portal's front-end assets, vendored from web/package-lock.json into static/vendor/ (git-ignored;
 # no CDN at run time): again only when the lock file changed since the last copy.
