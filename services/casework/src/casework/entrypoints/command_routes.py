@@ -46,17 +46,31 @@ async def _known_signals(
     return known
 
 
-def _context_arguments(
-    route: Route, case: Case, principal: Principal, request: Request, today: date, born: date | None
+async def _context_arguments(
+    route: Route,
+    body: CaseCommand,
+    case: Case,
+    principal: Principal,
+    request: Request,
+    today: date,
+    born: date | None,
 ) -> dict[str, Any]:
     """What a command needs besides its body: today's date, and for some commands facts the
-    case does not hold itself (the pupil's date of birth, the samenwerkingsverband, its JGZ
-    partner)."""
+    case does not hold itself (the pupil's date of birth, the samenwerkingsverband of the school a
+    case goes to, the signals casework knows, its JGZ partner)."""
     arguments: dict[str, Any] = {}
     if route.takes_today:
         arguments["today"] = today
     if route.body.method == "notify_amk":
         arguments["pupil_date_of_birth"] = born
+    if route.body.method == "transfer":  # rule 14: only to a school of the samenwerkingsverband
+        school = str(body.arguments()["to_school"]).strip()
+        known = await signal_history.tenants_of_school(request.app.state.pool, school)
+        arguments["to_school_tenant"] = request.app.state.settings.tenant_of_school(
+            school, known, case.tenant
+        )
+    if route.takes_known_signals:
+        arguments["known_signals"] = await _known_signals(body, case, principal, request)
     if route.takes_jgz_partner:
         partner = request.app.state.settings.jgz_partners.get(case.tenant)
         arguments["jgz_organisation"] = partner.organisation if partner is not None else None
@@ -88,20 +102,9 @@ def _add(route: Route) -> None:
         today = school_today()
         # Also needed after any command: whether the pupil must be informed of a report (12+).
         born = await signal_history.date_of_birth(request.app.state.pool, current.pupil_id)
-        if route.body.method == "transfer":  # rule 14: only to a school of the samenwerkingsverband
-            school = str(body.arguments()["to_school"]).strip()
-            known = await signal_history.tenants_of_school(request.app.state.pool, school)
-            body_extra: dict[str, Any] = {
-                "to_school_tenant": request.app.state.settings.tenant_of_school(school, known, current.tenant)
-            }
-        else:
-            body_extra = {}
-        if route.takes_known_signals:
-            body_extra["known_signals"] = await _known_signals(body, current, principal, request)
         arguments = {
             **body.arguments(),
-            **body_extra,
-            **_context_arguments(route, current, principal, request, today, born),
+            **await _context_arguments(route, body, current, principal, request, today, born),
             "actor_id": principal.user_id,
             "actor_role": principal.role.value,
             "correlation_id": request.state.correlation_id,
