@@ -1,17 +1,13 @@
 """The contract events: envelopes, personal-data marking, and the generated documents."""
 
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
 
 from meldcode_contracts import (
-    Actor,
     CaseOpened,
-    CaseOpenedPayload,
     PupilRegisteredPayload,
-    Role,
     SignalRecordedPayload,
     UnknownEventType,
     parse_event,
@@ -19,29 +15,11 @@ from meldcode_contracts import (
     serialize_event,
 )
 from meldcode_contracts.generate import stale_files
+from meldcode_testkit import builders
 
 
 def case_opened(**changes: object) -> CaseOpened:
-    fields: dict[str, object] = {
-        "event_id": uuid.uuid4(),
-        "occurred_at": datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
-        "recorded_at": datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
-        "tenant": "swv-zuid",
-        "school": "12AB",
-        "subject_id": uuid.uuid4(),
-        "actor": Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
-        "correlation_id": "c-1",
-        "sequence": 1,
-        "payload": CaseOpenedPayload(
-            case_id=uuid.uuid4(),
-            pupil_id=uuid.uuid4(),
-            signal_ids=[uuid.uuid4()],
-            case_owner_id="ib-1",
-            opened_by="ib-1",
-        ),
-    }
-    fields.update(changes)
-    return CaseOpened(**fields)  # type: ignore[arg-type]
+    return builders.case_opened(at=datetime(2026, 11, 29, 9, 0, tzinfo=UTC), **changes)
 
 
 def test_an_event_survives_the_wire_unchanged() -> None:

@@ -12,39 +12,20 @@ import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from meldcode_contracts import (
-    Actor,
     CaseOpened,
     CaseOpenedPayload,
     Envelope,
-    Role,
     UnknownEventType,
     UnsupportedSchemaVersion,
     parse_event,
     serialize_event,
 )
 from meldcode_contracts.evolution import EventReader, major_version
+from meldcode_testkit import builders
 
 
 def case_opened() -> CaseOpened:
-    case_id = uuid.uuid4()
-    return CaseOpened(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
-        recorded_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
-        tenant="swv-zuid",
-        school="12AB",
-        subject_id=case_id,
-        actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
-        correlation_id="c-1",
-        sequence=1,
-        payload=CaseOpenedPayload(
-            case_id=case_id,
-            pupil_id=uuid.uuid4(),
-            signal_ids=[uuid.uuid4()],
-            case_owner_id="ib-1",
-            opened_by="ib-1",
-        ),
-    )
+    return builders.case_opened(at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 def with_changes(event: Envelope, change: Any) -> bytes:

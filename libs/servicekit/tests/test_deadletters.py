@@ -9,8 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -18,39 +16,21 @@ import pytest
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from meldcode_contracts import Actor, CaseOpened, CaseOpenedPayload, Envelope, Role, serialize_event
+from meldcode_contracts import CaseOpened, Envelope, serialize_event
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, EventConsumer, consumer_broker
 from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.deadletters import DeadLetters
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import service_cli
-from meldcode_testkit import Infrastructure, eventually, publish_raw, read_topic
+from meldcode_testkit import Infrastructure, builders, eventually, publish_raw, read_topic
 
 SOURCE = "meldcode.casework.events.v1"
 POISON = b'{"event_type": "SignalRecorded", "payload": {"given_name": "Fatima", "family_name": "Yilmaz"}}'
 
 
 def case_opened() -> CaseOpened:
-    case_id = uuid.uuid4()
-    return CaseOpened(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        recorded_at=datetime.now(UTC),
-        tenant="swv-zuid",
-        school="12AB",
-        subject_id=case_id,
-        actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
-        correlation_id="c-1",
-        sequence=1,
-        payload=CaseOpenedPayload(
-            case_id=case_id,
-            pupil_id=uuid.uuid4(),
-            signal_ids=[uuid.uuid4()],
-            case_owner_id="ib-1",
-            opened_by="ib-1",
-        ),
-    )
+    return builders.case_opened()
 
 
 class FlakyProjection:

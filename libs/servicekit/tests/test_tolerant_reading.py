@@ -6,42 +6,24 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
-from meldcode_contracts import Actor, CaseOpened, CaseOpenedPayload, Envelope, Role, serialize_event
+from meldcode_contracts import CaseOpened, Envelope, serialize_event
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, EventConsumer, consumer_broker
 from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.metrics import ServiceMetrics
 from meldcode_servicekit.settings import ServiceSettings
-from meldcode_testkit import Infrastructure, eventually, publish_raw, read_topic
+from meldcode_testkit import Infrastructure, builders, eventually, publish_raw, read_topic
 
 SOURCE = "meldcode.casework.events.v1"
 CASE_ID = uuid.uuid4()
 
 
 def case_opened() -> CaseOpened:
-    return CaseOpened(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        recorded_at=datetime.now(UTC),
-        tenant="swv-zuid",
-        school="12AB",
-        subject_id=CASE_ID,
-        actor=Actor(user_id="ib-1", role=Role.INTERN_BEGELEIDER),
-        correlation_id="c-1",
-        sequence=1,
-        payload=CaseOpenedPayload(
-            case_id=CASE_ID,
-            pupil_id=uuid.uuid4(),
-            signal_ids=[uuid.uuid4()],
-            case_owner_id="ib-1",
-            opened_by="ib-1",
-        ),
-    )
+    return builders.case_opened(case_id=CASE_ID)
 
 
 def rewritten(event: Envelope, **top: object) -> bytes:
