@@ -187,26 +187,35 @@ def on_signal_recorded(fact: SignalNoticed, covered_by: Coverage | None = None) 
     return Decision(new_tasks=(task,))
 
 
+def signals_covered(
+    *, tenant: str, case_id: uuid.UUID, event_id: uuid.UUID, at: datetime, signal_ids: Sequence[uuid.UUID]
+) -> Decision:
+    """A case covers these signals (opened from them, or added later: rule 9): their open new-signal
+    tasks are done, and a signal whose `SignalRecorded` arrives later (topics are not ordered among
+    each other) gets a task born done."""
+    signal_ids = tuple(dict.fromkeys(signal_ids))
+    completion = Completion(completed_at=at, completed_by=SYSTEM, fulfilled_by_event_id=event_id)
+    return Decision(
+        coverages=tuple(
+            Coverage(tenant=tenant, signal_id=signal_id, case_id=case_id, event_id=event_id, covered_at=at)
+            for signal_id in signal_ids
+        ),
+        completions=(SystemCompletion(tenant, TaskKind.NEW_SIGNAL, signal_ids, completion),),
+    )
+
+
 def on_case_opened(fact: CaseNoticed) -> Decision:
     """A new case completes the new-signal tasks of its signals; its owner's task comes with the
     obligations casework publishes for it."""
-    signal_ids = tuple(dict.fromkeys(fact.signal_ids))
-    coverages = tuple(
-        Coverage(
-            tenant=fact.tenant,
-            signal_id=signal_id,
-            case_id=fact.case_id,
-            event_id=fact.event_id,
-            covered_at=fact.occurred_at,
-        )
-        for signal_id in signal_ids
+    covered = signals_covered(
+        tenant=fact.tenant,
+        case_id=fact.case_id,
+        event_id=fact.event_id,
+        at=fact.occurred_at,
+        signal_ids=fact.signal_ids,
     )
-    completion = Completion(
-        completed_at=fact.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=fact.event_id
-    )
-    return Decision(
-        coverages=coverages,
-        completions=(SystemCompletion(fact.tenant, TaskKind.NEW_SIGNAL, signal_ids, completion),),
+    return replace(
+        covered,
         case_state=CaseState(
             tenant=fact.tenant,
             case_id=fact.case_id,
