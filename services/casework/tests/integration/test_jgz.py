@@ -126,7 +126,9 @@ async def test_a_consultation_request_and_a_hand_over_publish_their_contract_eve
     assert (no_basis.status_code, no_basis.json()["rule"]) == (422, "rule-14-jgz-handover-legal-basis")
     assert handed.status_code == 200, handed.text
     assert handed.json()["jgz_handovers"][0]["legal_basis"] == "toestemming_ouders"
-    messages = await read_topic(suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=4)
+    messages = await read_topic(
+        suite.infra.kafka, suite.topic(CASEWORK_EVENTS), expected=handed.json()["version"]
+    )
     events = [suite.open_event(m["value"]) for m in messages]
     requested = next(e for e in events if isinstance(e, JgzConsultationRequested))
     handover = next(e for e in events if isinstance(e, CaseHandedOverToJgz))
