@@ -25,6 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from meldcode_contracts import Actor, Role
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 
+from .acting import Acting
 from .logging import get_logger
 from .problems import PRINCIPAL_STATE, Forbidden, ServiceUnavailable, Unauthorized
 from .settings import ServiceSettings
@@ -80,17 +81,6 @@ def _acting_for(act: object) -> str | None:
     if not isinstance(act, dict):
         raise ValueError("act claim must be an object")
     return _claim(act.get("sub"), USER_ID)
-
-
-@dataclass(frozen=True)
-class Acting:
-    """Who gives a command (from the verified token) and the request's correlation id: what the
-    application layer needs to stamp on the domain events it causes."""
-
-    user_id: str
-    role: str
-    tenant: str
-    correlation_id: str
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
 from casework.domain.weighing import Participant
 from meldcode_contracts.vocabulary import CaseStep
-from meldcode_servicekit.auth import Acting
+from meldcode_servicekit.acting import Acting
 
 TENANT = "swv-zuid"
 ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-9"}

@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from meldcode_contracts import ErasureReason
-from meldcode_servicekit.auth import Acting
+from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 

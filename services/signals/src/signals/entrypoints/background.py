@@ -27,7 +27,7 @@ import asyncpg
 from fastapi import FastAPI
 
 from meldcode_contracts import ErasureReason, Role
-from meldcode_servicekit.auth import Acting
+from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
