@@ -19,7 +19,7 @@ async def issued_pdf(harness: Harness, anonymous: bool) -> tuple[str, bytes]:
     report = next(e for e in case.events if e.event_type == "AmkNotified")
     for event in case.events[: case.events.index(report) + 1]:
         await harness.apply(event)
-    await harness.workers.documents.build_due(report.occurred_at + timedelta(seconds=1))
+    await harness.workers.documents.run_due(report.occurred_at + timedelta(seconds=1))
     pdf = await harness.scalar("select pdf from melding_documents")
     assert pdf is not None, "no document was issued"
     text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
@@ -68,5 +68,5 @@ async def test_building_the_document_again_gives_the_same_bytes(harness: Harness
     _, first = await issued_pdf(harness, anonymous=False)
     await harness.pool.execute("update melding_documents set status = 'pending', pdf = null")
     await harness.pool.execute("delete from event_outbox")
-    await harness.workers.documents.build_due(demo_case().events[-1].occurred_at)
+    await harness.workers.documents.run_due(demo_case().events[-1].occurred_at)
     assert bytes(await harness.scalar("select pdf from melding_documents")) == first

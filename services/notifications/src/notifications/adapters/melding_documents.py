@@ -1,9 +1,10 @@
 """Melding documents: built from the projected facts, kept as PDF (bytea + sha256), announced with
 `MeldingDocumentIssued` in the same transaction.
 
-`AmkNotified` leaves a pending row (consumer); this builder claims pending rows with skip locked.
-The signals a report rests on come from another topic and may arrive after it; a document waits
-for them up to `grace` and is then built with what is known (the missing signal is named).
+`AmkNotified` leaves a pending row (consumer); building it is a kind of due work (`due_work`). The
+signals a report rests on come from another topic and may arrive after it; a document waits for
+them up to `grace` (not an attempt) and is then built with what is known (the missing signal is
+named). A document of an erased pupil is never built.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import cast
 
 import asyncpg
 
@@ -19,6 +19,8 @@ from meldcode_contracts import MeldingDocumentIssued
 from meldcode_contracts.notices import MeldingDocumentIssuedPayload
 from meldcode_servicekit.logging import get_logger
 
+from ..domain.webhooks import Backoff
+from .due_work import Done, DueTable, DueWorkQueue, NotYet
 from .facts import melding_file
 from .melding_pdf import render
 from .notices import enqueue_notice
@@ -26,79 +28,65 @@ from .notices import enqueue_notice
 log = get_logger(__name__)
 
 RECHECK = timedelta(seconds=1)
+MELDING_DOCUMENTS = DueTable(
+    "melding_documents",
+    key="document_id",
+    pending="status = 'pending' and erased_at is null",
+    failure_log="melding_document_failed",
+)
 
 
-@dataclass
-class DocumentBuilder:
-    pool: asyncpg.Pool
+@dataclass(frozen=True)
+class BuildDocument:
     topic: str
     grace: timedelta
 
-    async def build_due(self, now: datetime, limit: int = 20) -> int:
-        built = 0
-        for _ in range(limit):
-            outcome = await self._build_one(now)
-            if outcome is None:
-                break
-            built += int(outcome)
-        return built
+    async def __call__(
+        self, conn: asyncpg.Connection, row: asyncpg.Record, attempts: int, now: datetime
+    ) -> Done | NotYet:
+        file = await melding_file(conn, row)
+        if file.missing_signal_ids and now - row["created_at"] < self.grace:
+            return NotYet(now + RECHECK)
+        document = render(file)
+        await enqueue_notice(
+            conn,
+            self.topic,
+            MeldingDocumentIssued,
+            natural_key=row["document_id"],
+            at=now,
+            tenant=row["tenant"],
+            school=row["school"],
+            subject_id=row["case_id"],
+            causation_id=str(row["report_event_id"]),
+            payload=MeldingDocumentIssuedPayload(
+                case_id=row["case_id"],
+                pupil_id=row["pupil_id"],
+                document_id=row["document_id"],
+                report_event_id=row["report_event_id"],
+                reported_on=row["reported_on"],
+                sha256=document.sha256,
+                pages=document.pages,
+            ),
+        )
+        log.info(
+            "melding_document_issued",
+            document_id=str(row["document_id"]),
+            case_id=str(row["case_id"]),
+            missing_signals=len(file.missing_signal_ids),
+        )
+        return Done(
+            {
+                "status": "issued",
+                "pdf": document.pdf,
+                "sha256": document.sha256,
+                "pages": document.pages,
+                "issued_at": now,
+            }
+        )
 
-    async def _build_one(self, now: datetime) -> bool | None:
-        async with self.pool.acquire() as proxy, proxy.transaction():
-            conn = cast(asyncpg.Connection, proxy)
-            row = await conn.fetchrow(
-                """select * from melding_documents
-                   where status = 'pending' and erased_at is null and next_attempt_at <= $1
-                   order by next_attempt_at, document_id limit 1 for update skip locked""",
-                now,
-            )
-            if row is None:
-                return None
-            file = await melding_file(conn, row)
-            if file.missing_signal_ids and now - row["created_at"] < self.grace:
-                await conn.execute(
-                    "update melding_documents set next_attempt_at = $2 where document_id = $1",
-                    row["document_id"],
-                    now + RECHECK,
-                )
-                return False
-            document = render(file)
-            await conn.execute(
-                """update melding_documents set status = 'issued', pdf = $2, sha256 = $3, pages = $4,
-                       issued_at = $5 where document_id = $1""",
-                row["document_id"],
-                document.pdf,
-                document.sha256,
-                document.pages,
-                now,
-            )
-            await enqueue_notice(
-                conn,
-                self.topic,
-                MeldingDocumentIssued,
-                natural_key=row["document_id"],
-                at=now,
-                tenant=row["tenant"],
-                school=row["school"],
-                subject_id=row["case_id"],
-                causation_id=str(row["report_event_id"]),
-                payload=MeldingDocumentIssuedPayload(
-                    case_id=row["case_id"],
-                    pupil_id=row["pupil_id"],
-                    document_id=row["document_id"],
-                    report_event_id=row["report_event_id"],
-                    reported_on=row["reported_on"],
-                    sha256=document.sha256,
-                    pages=document.pages,
-                ),
-            )
-            log.info(
-                "melding_document_issued",
-                document_id=str(row["document_id"]),
-                case_id=str(row["case_id"]),
-                missing_signals=len(file.missing_signal_ids),
-            )
-            return True
+
+def document_builder(pool: asyncpg.Pool, topic: str, grace: timedelta, backoff: Backoff) -> DueWorkQueue:
+    return DueWorkQueue(pool, MELDING_DOCUMENTS, BuildDocument(topic, grace), backoff, batch=20)
 
 
 @dataclass(frozen=True)

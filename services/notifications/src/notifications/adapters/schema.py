@@ -189,4 +189,8 @@ SCHEMA = [
     # and need to know who the decision named to inform the parents and who reported.
     "alter table case_context add column if not exists parents_informer_id text",
     "alter table case_context add column if not exists reporter_id text",
+    # Melding documents are due work like the e-mail and the webhooks (adapters/due_work.py): a
+    # failed build is counted and put off instead of holding up the documents behind it.
+    "alter table melding_documents add column if not exists attempts int not null default 0",
+    "alter table melding_documents add column if not exists last_error text",
 ]

@@ -21,10 +21,11 @@ from fastapi import FastAPI
 from meldcode_contracts import NOTIFICATIONS_EVENTS
 from meldcode_servicekit.logging import get_logger
 
-from ..adapters.email_outbox import EmailSender
-from ..adapters.jgz_webhooks import WebhookDeliverer
+from ..adapters.due_work import DueWorkQueue
+from ..adapters.email_outbox import email_sender
+from ..adapters.jgz_webhooks import webhook_deliverer
 from ..adapters.mail import SmtpSettings
-from ..adapters.melding_documents import DocumentBuilder
+from ..adapters.melding_documents import document_builder
 from ..adapters.reminder_scheduler import ReminderScheduler
 from ..config import Settings
 from ..domain.webhooks import Backoff
@@ -37,24 +38,29 @@ Clock = Callable[[], datetime]
 @dataclass
 class Workers:
     reminders: ReminderScheduler
-    documents: DocumentBuilder
-    emails: EmailSender
-    webhooks: WebhookDeliverer
+    documents: DueWorkQueue
+    emails: DueWorkQueue
+    webhooks: DueWorkQueue
 
     async def run_once(self, now: datetime) -> None:
         """One round of everything, in the order that lets a fired reminder go out at once."""
         await self.reminders.fire_due(now)
-        await self.documents.build_due(now)
-        await self.emails.send_due(now)
-        await self.webhooks.deliver_due(now)
+        await self.documents.run_due(now)
+        await self.emails.run_due(now)
+        await self.webhooks.run_due(now)
 
 
 def build_workers(settings: Settings, pool: asyncpg.Pool, client: httpx.AsyncClient) -> Workers:
     topic = settings.topic(NOTIFICATIONS_EVENTS)
     return Workers(
         reminders=ReminderScheduler(pool, topic, settings.portal_url, settings.mail_domain),
-        documents=DocumentBuilder(pool, topic, timedelta(seconds=settings.document_grace_seconds)),
-        emails=EmailSender(
+        documents=document_builder(
+            pool,
+            topic,
+            timedelta(seconds=settings.document_grace_seconds),
+            Backoff(),  # a build fails only on a fault here: retried, not in a hurry
+        ),
+        emails=email_sender(
             pool,
             SmtpSettings(
                 host=settings.smtp_host,
@@ -67,7 +73,7 @@ def build_workers(settings: Settings, pool: asyncpg.Pool, client: httpx.AsyncCli
             ),
             Backoff(settings.email_backoff_base_seconds, settings.email_backoff_cap_seconds),
         ),
-        webhooks=WebhookDeliverer(
+        webhooks=webhook_deliverer(
             pool,
             settings.jgz_partners,
             topic,
@@ -120,9 +126,9 @@ async def background_work(app: FastAPI, settings: Settings, clock: Clock) -> Asy
             asyncio.create_task(_loop(name, step, clock, interval, stop), name=f"notifications-{name}")
             for name, step in (
                 ("reminders", workers.reminders.fire_due),
-                ("documents", workers.documents.build_due),
-                ("emails", workers.emails.send_due),
-                ("webhooks", workers.webhooks.deliver_due),
+                ("documents", workers.documents.run_due),
+                ("emails", workers.emails.run_due),
+                ("webhooks", workers.webhooks.run_due),
             )
         ]
         try:
