@@ -1,4 +1,6 @@
-"""Use cases of notifications, written against the `TaskStore` port (implemented in adapters).
+"""Use cases of notifications, written against the `NotificationStore` port (implemented in
+adapters): the task rules' facts (`domain.decisions`) and the commands (`commands.py`) that the
+consumer translates each incoming event into, and the task list and completion of the HTTP API.
 
 Each use case runs inside one transaction that the caller opened (the EventConsumer's, or the
 HTTP request's), so a failure leaves nothing half done.
@@ -7,9 +9,26 @@ HTTP request's), so a failure leaves nothing half done.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
+from meldcode_contracts.jgz import PupilReference
+from meldcode_servicekit.logging import get_logger
+
+from .commands import (
+    DeliverToJgz,
+    ErasePersonalData,
+    InviteZorgteamMember,
+    JgzMessage,
+    RememberCaseFact,
+    RememberConsultation,
+    RememberPupilIdentity,
+    RememberSignal,
+    RequestMeldingDocument,
+    WithdrawZorgteamInvitation,
+)
 from .domain.access import Viewer, complete_by
 from .domain.added_signals import SignalsAddedNoticed, on_signals_added
 from .domain.cases import CaseEvent, CaseState
@@ -30,6 +49,9 @@ from .domain.errors import TaskNotFound
 from .domain.pupils import KnownPupil, PupilName
 from .domain.task_pages import Page, PageRequest
 from .domain.tasks import Task, TaskStatus
+from .domain.webhooks import delivery_id_for, has_legal_basis
+
+log = get_logger(__name__)
 
 
 class TaskStore(Protocol):
@@ -59,6 +81,37 @@ class TaskStore(Protocol):
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None: ...
 
     async def save_completion(self, task: Task) -> bool: ...
+
+
+class NotificationStore(TaskStore, Protocol):
+    """Besides the tasks: the facts the melding document and the JGZ messages are built from, the
+    zorgteam's invitations, and the due work (documents, webhook deliveries) they lead to."""
+
+    async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None: ...
+
+    async def remember_identity(self, command: RememberPupilIdentity) -> None: ...
+
+    async def remember_signal(self, command: RememberSignal) -> None: ...
+
+    async def remember_consultation(self, command: RememberConsultation) -> None: ...
+
+    async def remember_case_fact(self, command: RememberCaseFact) -> None: ...
+
+    async def request_melding_document(self, command: RequestMeldingDocument, now: datetime) -> None: ...
+
+    async def invite(self, case_id: uuid.UUID, member_id: str) -> None: ...
+
+    async def withdraw_invitation(self, case_id: uuid.UUID, member_id: str) -> None: ...
+
+    async def pupil_reference(self, tenant: str, school: str, pupil_id: uuid.UUID) -> PupilReference:
+        """What the JGZ partner gets to find the child; only the ids when the pupil is not known."""
+        ...
+
+    async def enqueue_delivery(
+        self, delivery_id: uuid.UUID, command: DeliverToJgz, message: JgzMessage, now: datetime
+    ) -> bool:
+        """A pending webhook delivery; False when it was enqueued before (the same source event)."""
+        ...
 
 
 async def pupil_registered(store: TaskStore, pupil: KnownPupil) -> None:
@@ -114,3 +167,74 @@ async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, no
     completed = complete_by(viewer, task, now)
     await store.save_completion(completed)
     return completed
+
+
+async def deliver_to_jgz(
+    store: NotificationStore, command: DeliverToJgz, jgz_tenants: Collection[str], now: datetime
+) -> None:
+    """A consultation request or a hand-over becomes one signed webhook delivery, when the
+    samenwerkingsverband has a JGZ partner (rule 14: a hand-over only with a recorded legal basis)."""
+    if command.tenant not in jgz_tenants:
+        log.warning(
+            "jgz_webhook_without_partner",
+            event_id=str(command.source_event_id),
+            case_id=str(command.case_id),
+        )
+        return
+    if command.needs_legal_basis and not has_legal_basis(command.legal_basis):
+        log.error(
+            "jgz_handover_refused",
+            rule="handover-needs-legal-basis",
+            event_id=str(command.source_event_id),
+            case_id=str(command.case_id),
+        )
+        return
+    delivery_id = delivery_id_for(command.source_event_id)
+    pupil = await store.pupil_reference(command.tenant, command.school, command.pupil_id)
+    message = command.compose(pupil, delivery_id)
+    if await store.enqueue_delivery(delivery_id, command, message, now):
+        log.info("jgz_webhook_enqueued", delivery_id=str(delivery_id), message_type=message.message_type)
+
+
+async def erase_personal_data(store: NotificationStore, command: ErasePersonalData, now: datetime) -> None:
+    await store.erase_pupil(command.pupil_id, now)
+    log.info("personal_data_erased", pupil_id=str(command.pupil_id))
+
+
+@dataclass(frozen=True)
+class Circumstances:
+    """What an incoming event is handled with besides itself: the service's settings and the time
+    (for bookkeeping only; deadlines come from the events)."""
+
+    terms: Terms
+    jgz_tenants: Collection[str]
+    now: datetime
+
+
+Decided = tuple[Decision, list[uuid.UUID]]
+UseCase = Callable[[NotificationStore, Any, Circumstances], Awaitable[Decided | None]]
+
+USE_CASES: dict[type[Any], UseCase] = {
+    KnownPupil: lambda store, pupil, _: pupil_registered(store, pupil),
+    SignalNoticed: lambda store, fact, _: signal_recorded(store, fact),
+    PupilLeft: lambda store, fact, at: pupil_deregistered(store, fact, at.terms),
+    CaseNoticed: lambda store, fact, _: case_opened(store, fact),
+    SignalsAddedNoticed: lambda store, fact, _: signals_added(store, fact),
+    CaseEvent: lambda store, fact, _: case_event(store, fact),
+    ErasePersonalData: lambda store, command, at: erase_personal_data(store, command, at.now),
+    RememberPupilIdentity: lambda store, command, _: store.remember_identity(command),
+    RememberSignal: lambda store, command, _: store.remember_signal(command),
+    RememberConsultation: lambda store, command, _: store.remember_consultation(command),
+    RememberCaseFact: lambda store, command, _: store.remember_case_fact(command),
+    RequestMeldingDocument: lambda store, command, at: store.request_melding_document(command, at.now),
+    InviteZorgteamMember: lambda store, command, _: store.invite(command.case_id, command.member_id),
+    WithdrawZorgteamInvitation: lambda store, command, _: store.withdraw_invitation(
+        command.case_id, command.member_id
+    ),
+    DeliverToJgz: lambda store, command, at: deliver_to_jgz(store, command, at.jgz_tenants, at.now),
+}
+
+
+async def handle(store: NotificationStore, message: object, at: Circumstances) -> Decided | None:
+    """One fact or command of an incoming event; the task decision when it was one for the rules."""
+    return await USE_CASES[type(message)](store, message, at)

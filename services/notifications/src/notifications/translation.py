@@ -1,6 +1,8 @@
-"""Contract events -> the facts the task rules decide on (`domain.decisions`).
+"""Contract events -> what the application handles: the facts the task rules decide on
+(`domain.decisions`) and the commands of `commands.py`. One table, `TRANSLATIONS`, from the
+contract event type to the small functions that build them; `messages_of` reads it.
 
-Only ids, tenant, school and times cross over, plus (for `PupilRegistered`) the minimal name that
+For the task rules only ids, tenant, school and times cross over, plus (for `PupilRegistered`) the minimal name that
 tasks show, and for a few casework events the user ids tasks are for, a decision's outcome and an
 evaluation date. Personal fields such as descriptions, reasons and names never enter this
 service's domain.
@@ -9,6 +11,7 @@ service's domain.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from meldcode_contracts import (
@@ -29,15 +32,29 @@ from meldcode_contracts import (
     JgzConsultationRequested,
     ParentsInformed,
     ParentsInformingExceptionRecorded,
+    PersonalDataErased,
     PupilDeregistered,
     PupilRegistered,
     ReporterAnonymityAgreed,
     SignalCorrected,
     SignalRecorded,
+    ZorgteamInvitationWithdrawn,
+    ZorgteamMemberInvited,
 )
 from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1, PupilReference
 
+from .commands import (
+    DeliverToJgz,
+    ErasePersonalData,
+    InviteZorgteamMember,
+    RememberCaseFact,
+    RememberConsultation,
+    RememberPupilIdentity,
+    RememberSignal,
+    RequestMeldingDocument,
+    WithdrawZorgteamInvitation,
+)
 from .domain.added_signals import SignalsAddedNoticed
 from .domain.cases import (
     CaseEvent,
@@ -53,7 +70,7 @@ from .domain.cases import (
 )
 from .domain.decisions import CaseNoticed, PupilLeft, SignalNoticed
 from .domain.dutch_days import dutch_date
-from .domain.melding import ConsultationFact, PupilIdentity, SignalFact
+from .domain.melding import ConsultationFact, PupilIdentity, SignalFact, document_id_for
 from .domain.pupils import KnownPupil, PupilName
 
 
@@ -112,28 +129,23 @@ def signals_added(event: CaseSignalsAdded) -> SignalsAddedNoticed:
     )
 
 
-def detail_of(event: Envelope) -> Detail | None:
-    """The few fields of a casework event the task rules need; never free text.
+DETAILS: dict[type[Envelope], Callable[[Any], Detail]] = {
+    CaseOwnerChanged: lambda e: OwnerChange(e.payload.previous_owner_id, e.payload.new_owner_id),
+    DecisionMade: lambda e: DecisionTaken(e.payload.outcome, e.payload.who_informs_parents),
+    AmkNotified: lambda e: Report(e.payload.reporter_id),
+    CareCoordinatorAssigned: lambda e: CoordinatorNamed(e.payload.coordinator_id),
+    CaseTransferred: lambda e: Transfer(e.payload.to_school, e.payload.new_case_owner_id),
+    CaseObligationsChanged: lambda e: ObligationsPublished(
+        e.payload.step, tuple(PublishedObligation(o.kind, o.due_on) for o in e.payload.obligations)
+    ),
+}
+"""The few fields of a casework event the task rules need; never free text. The reporter's user id
+(marked personal in the contract) becomes the assignee of the feedback task, and is never logged."""
 
-    The reporter's user id (marked personal in the contract) becomes the assignee of the feedback
-    task, and is never logged.
-    """
-    if isinstance(event, CaseOwnerChanged):
-        return OwnerChange(event.payload.previous_owner_id, event.payload.new_owner_id)
-    if isinstance(event, DecisionMade):
-        return DecisionTaken(event.payload.outcome, event.payload.who_informs_parents)
-    if isinstance(event, AmkNotified):
-        return Report(event.payload.reporter_id)
-    if isinstance(event, CareCoordinatorAssigned):
-        return CoordinatorNamed(event.payload.coordinator_id)
-    if isinstance(event, CaseTransferred):
-        return Transfer(event.payload.to_school, event.payload.new_case_owner_id)
-    if isinstance(event, CaseObligationsChanged):
-        return ObligationsPublished(
-            event.payload.step,
-            tuple(PublishedObligation(o.kind, o.due_on) for o in event.payload.obligations),
-        )
-    return None
+
+def detail_of(event: Envelope) -> Detail | None:
+    detail = DETAILS.get(type(event))
+    return detail(event) if detail is not None else None
 
 
 def case_event(event: Envelope) -> CaseEvent | None:
@@ -173,7 +185,7 @@ def pupil_identity(event: PupilRegistered) -> PupilIdentity:
     )
 
 
-def signal_fact(event: SignalRecorded | SignalCorrected) -> SignalFact:
+def signal_fact(event: SignalRecorded | SignalCorrected, corrected: bool) -> SignalFact:
     p = event.payload
     return SignalFact(
         signal_id=p.signal_id,
@@ -183,7 +195,7 @@ def signal_fact(event: SignalRecorded | SignalCorrected) -> SignalFact:
         description=p.description,
         categories=tuple(c.value for c in p.categories),
         interpretation=p.interpretation,
-        corrected_on=dutch_date(event.occurred_at) if isinstance(event, SignalCorrected) else None,
+        corrected_on=dutch_date(event.occurred_at) if corrected else None,
     )
 
 
@@ -198,36 +210,54 @@ def consultation_fact(event: ColleagueConsulted) -> ConsultationFact:
     )
 
 
+def informed(event: ParentsInformed | ChildInformed) -> dict[str, Any]:
+    p = event.payload
+    return {"on": p.informed_on.isoformat(), "informed": True, "by": p.informed_by}
+
+
+def not_informed(
+    event: ParentsInformingExceptionRecorded | ChildInformingExceptionRecorded,
+) -> dict[str, Any]:
+    q = event.payload
+    return {
+        "on": q.recorded_on.isoformat(),
+        "informed": False,
+        "ground": q.ground,
+        "explanation": q.explanation,
+    }
+
+
+def help_organised(event: HelpOrganised) -> dict[str, Any]:
+    h = event.payload
+    return {
+        "organised_on": h.organised_on.isoformat(),
+        "description": h.help_description,
+        "providers": list(h.providers),
+    }
+
+
+CASE_FACTS: dict[type[Envelope], tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    ParentsInformed: ("parents", informed),
+    ChildInformed: ("child", informed),
+    ParentsInformingExceptionRecorded: ("parents", not_informed),
+    ChildInformingExceptionRecorded: ("child", not_informed),
+    ReporterAnonymityAgreed: ("anonymity", lambda e: {"ground": e.payload.ground}),
+    HelpOrganised: ("help", help_organised),
+    DecisionMade: (
+        "decision",
+        lambda e: {"decided_on": e.payload.decided_on.isoformat(), "outcome": e.payload.outcome},
+    ),
+}
+"""(kind, data) of the casework events the melding document shows."""
+
+
 def case_fact(event: Envelope) -> tuple[str, dict[str, Any]] | None:
     """(kind, data) of the casework events the melding document shows; None for the others."""
-    if isinstance(event, ParentsInformed | ChildInformed):
-        who = "parents" if isinstance(event, ParentsInformed) else "child"
-        p = event.payload
-        return who, {"on": p.informed_on.isoformat(), "informed": True, "by": p.informed_by}
-    if isinstance(event, ParentsInformingExceptionRecorded | ChildInformingExceptionRecorded):
-        who = "parents" if isinstance(event, ParentsInformingExceptionRecorded) else "child"
-        q = event.payload
-        return who, {
-            "on": q.recorded_on.isoformat(),
-            "informed": False,
-            "ground": q.ground,
-            "explanation": q.explanation,
-        }
-    if isinstance(event, ReporterAnonymityAgreed):
-        return "anonymity", {"ground": event.payload.ground}
-    if isinstance(event, HelpOrganised):
-        h = event.payload
-        return "help", {
-            "organised_on": h.organised_on.isoformat(),
-            "description": h.help_description,
-            "providers": list(h.providers),
-        }
-    if isinstance(event, DecisionMade):
-        return "decision", {
-            "decided_on": event.payload.decided_on.isoformat(),
-            "outcome": event.payload.outcome,
-        }
-    return None
+    known = CASE_FACTS.get(type(event))
+    if known is None:
+        return None
+    kind, data = known
+    return kind, data(event)
 
 
 def report_facts(event: AmkNotified) -> dict[str, Any]:
@@ -279,3 +309,99 @@ def case_handover(
         legal_basis_explanation=p.legal_basis_explanation,
         summary=p.summary,
     )
+
+
+# --- The table: each contract event -> what the application is given -------------------------
+
+
+def remember_case_fact(event: Any) -> RememberCaseFact:
+    kind, data = CASE_FACTS[type(event)]
+    p = event.payload
+    return RememberCaseFact(event.event_id, event.tenant, p.case_id, kind, event.occurred_at, data(event))
+
+
+def request_document(event: AmkNotified) -> RequestMeldingDocument:
+    return RequestMeldingDocument(
+        document_id=document_id_for(event.event_id),
+        report_event_id=event.event_id,
+        tenant=event.tenant,
+        school=event.school,
+        case_id=event.payload.case_id,
+        pupil_id=event.payload.pupil_id,
+        reported_on=event.payload.reported_on,
+        reported_at=event.occurred_at,
+        report=report_facts(event),
+    )
+
+
+def consultation_delivery(event: JgzConsultationRequested) -> DeliverToJgz:
+    p = event.payload
+    return DeliverToJgz(
+        source_event_id=event.event_id,
+        tenant=event.tenant,
+        school=event.school,
+        case_id=p.case_id,
+        pupil_id=p.pupil_id,
+        organisation=p.jgz_organisation,
+        compose=lambda pupil, delivery_id: consultation_request(event, pupil, delivery_id),
+    )
+
+
+def handover_delivery(event: CaseHandedOverToJgz) -> DeliverToJgz:
+    p = event.payload
+    return DeliverToJgz(
+        source_event_id=event.event_id,
+        tenant=event.tenant,
+        school=event.school,
+        case_id=p.case_id,
+        pupil_id=p.pupil_id,
+        organisation=p.jgz_organisation,
+        compose=lambda pupil, delivery_id: case_handover(event, pupil, delivery_id),
+        legal_basis=p.legal_basis,
+        needs_legal_basis=True,
+    )
+
+
+Translate = Callable[[Any], object]
+
+TRANSLATIONS: dict[type[Envelope], tuple[Translate, ...]] = {
+    PersonalDataErased: (lambda e: ErasePersonalData(e.payload.pupil_id),),
+    PupilRegistered: (
+        lambda e: RememberPupilIdentity(e.tenant, e.school, e.payload.pupil_id, pupil_identity(e)),
+        pupil_known,
+    ),
+    SignalRecorded: (
+        lambda e: RememberSignal(
+            e.tenant, e.payload.pupil_id, signal_fact(e, corrected=False), e.occurred_at
+        ),
+        signal_noticed,
+    ),
+    SignalCorrected: (
+        lambda e: RememberSignal(e.tenant, e.payload.pupil_id, signal_fact(e, corrected=True), e.occurred_at),
+    ),
+    ColleagueConsulted: (
+        lambda e: RememberConsultation(
+            e.tenant, e.payload.consultation_id, e.payload.pupil_id, consultation_fact(e)
+        ),
+    ),
+    AmkNotified: (request_document,),
+    **{event_type: (remember_case_fact,) for event_type in CASE_FACTS},
+    ZorgteamMemberInvited: (lambda e: InviteZorgteamMember(e.payload.case_id, e.payload.member_id),),
+    ZorgteamInvitationWithdrawn: (
+        lambda e: WithdrawZorgteamInvitation(e.payload.case_id, e.payload.member_id),
+    ),
+    JgzConsultationRequested: (consultation_delivery,),
+    CaseHandedOverToJgz: (handover_delivery,),
+    PupilDeregistered: (pupil_left,),
+    CaseOpened: (case_noticed,),
+    CaseSignalsAdded: (signals_added,),
+}
+"""In the order they are handled: the facts first, then the task rules (`case_event` after them)."""
+
+
+def messages_of(event: Envelope) -> list[object]:
+    """What the application is given for one incoming event, in the order it handles them."""
+    messages = [translate(event) for translate in TRANSLATIONS.get(type(event), ())]
+    if (fact := case_event(event)) is not None:
+        messages.append(fact)
+    return messages

@@ -7,21 +7,18 @@ import uuid
 
 import asyncpg
 
-from meldcode_contracts import Envelope, ZorgteamInvitationWithdrawn, ZorgteamMemberInvited
+
+async def invite(conn: asyncpg.Connection, case_id: uuid.UUID, member_id: str) -> None:
+    await conn.execute(
+        "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
+        f"{case_id}/{member_id}",
+        case_id,
+        member_id,
+    )
 
 
-async def remember_invitation(conn: asyncpg.Connection, event: Envelope) -> None:
-    if isinstance(event, ZorgteamMemberInvited):
-        p = event.payload
-        await conn.execute(
-            "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
-            f"{p.case_id}/{p.member_id}",
-            p.case_id,
-            p.member_id,
-        )
-    elif isinstance(event, ZorgteamInvitationWithdrawn):
-        w = event.payload
-        await conn.execute("delete from case_zorgteam where invitation = $1", f"{w.case_id}/{w.member_id}")
+async def withdraw_invitation(conn: asyncpg.Connection, case_id: uuid.UUID, member_id: str) -> None:
+    await conn.execute("delete from case_zorgteam where invitation = $1", f"{case_id}/{member_id}")
 
 
 async def invited_cases(db: asyncpg.Pool, member_id: str) -> set[uuid.UUID]:
