@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from meldcode_contracts import (
@@ -48,6 +49,7 @@ from .commands import (
     DeliverToJgz,
     ErasePersonalData,
     InviteZorgteamMember,
+    JgzMessage,
     RememberCaseFact,
     RememberConsultation,
     RememberPupilIdentity,
@@ -251,15 +253,6 @@ CASE_FACTS: dict[type[Envelope], tuple[str, Callable[[Any], dict[str, Any]]]] = 
 """(kind, data) of the casework events the melding document shows."""
 
 
-def case_fact(event: Envelope) -> tuple[str, dict[str, Any]] | None:
-    """(kind, data) of the casework events the melding document shows; None for the others."""
-    known = CASE_FACTS.get(type(event))
-    if known is None:
-        return None
-    kind, data = known
-    return kind, data(event)
-
-
 def report_facts(event: AmkNotified) -> dict[str, Any]:
     """What the melding document needs of the report itself."""
     p = event.payload
@@ -334,7 +327,11 @@ def request_document(event: AmkNotified) -> RequestMeldingDocument:
     )
 
 
-def consultation_delivery(event: JgzConsultationRequested) -> DeliverToJgz:
+def jgz_delivery(
+    event: JgzConsultationRequested | CaseHandedOverToJgz,
+    compose: Callable[[PupilReference, uuid.UUID], JgzMessage],
+    legal_basis: str | None = None,
+) -> DeliverToJgz:
     p = event.payload
     return DeliverToJgz(
         source_event_id=event.event_id,
@@ -343,22 +340,9 @@ def consultation_delivery(event: JgzConsultationRequested) -> DeliverToJgz:
         case_id=p.case_id,
         pupil_id=p.pupil_id,
         organisation=p.jgz_organisation,
-        compose=lambda pupil, delivery_id: consultation_request(event, pupil, delivery_id),
-    )
-
-
-def handover_delivery(event: CaseHandedOverToJgz) -> DeliverToJgz:
-    p = event.payload
-    return DeliverToJgz(
-        source_event_id=event.event_id,
-        tenant=event.tenant,
-        school=event.school,
-        case_id=p.case_id,
-        pupil_id=p.pupil_id,
-        organisation=p.jgz_organisation,
-        compose=lambda pupil, delivery_id: case_handover(event, pupil, delivery_id),
-        legal_basis=p.legal_basis,
-        needs_legal_basis=True,
+        compose=compose,
+        legal_basis=legal_basis,
+        needs_legal_basis=isinstance(event, CaseHandedOverToJgz),
     )
 
 
@@ -390,8 +374,8 @@ TRANSLATIONS: dict[type[Envelope], tuple[Translate, ...]] = {
     ZorgteamInvitationWithdrawn: (
         lambda e: WithdrawZorgteamInvitation(e.payload.case_id, e.payload.member_id),
     ),
-    JgzConsultationRequested: (consultation_delivery,),
-    CaseHandedOverToJgz: (handover_delivery,),
+    JgzConsultationRequested: (lambda e: jgz_delivery(e, partial(consultation_request, e)),),
+    CaseHandedOverToJgz: (lambda e: jgz_delivery(e, partial(case_handover, e), e.payload.legal_basis),),
     PupilDeregistered: (pupil_left,),
     CaseOpened: (case_noticed,),
     CaseSignalsAdded: (signals_added,),
