@@ -1,4 +1,5 @@
-"""An in-memory `TaskStore` (a fake, not a mock): the same behaviour as the Postgres adapter."""
+"""In-memory `TaskStore` and `NotificationStore` (fakes, not mocks): the same behaviour as the
+Postgres adapters."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
+from meldcode_contracts.jgz import PupilReference
+from notifications.commands import (
+    DeliverToJgz,
+    JgzMessage,
+    RememberCaseFact,
+    RememberConsultation,
+    RememberPupilIdentity,
+    RememberSignal,
+    RequestMeldingDocument,
+)
 from notifications.domain.access import Viewer, can_see
 from notifications.domain.cases import CaseState
 from notifications.domain.decisions import Coverage, Decision
@@ -140,3 +151,49 @@ class InMemoryTaskStore:
     def _name(self, task: Task) -> PupilName | None:
         pupil = self.pupils.get(task.pupil_id) if task.pupil_id else None
         return pupil.name if pupil and pupil.tenant == task.tenant else None
+
+
+class InMemoryNotificationStore(InMemoryTaskStore):
+    """The whole `NotificationStore`: besides the tasks, what was remembered, requested and
+    enqueued, in order, as (what, argument) pairs."""
+
+    def __init__(self, known_pupils: dict[uuid.UUID, PupilReference] | None = None) -> None:
+        super().__init__()
+        self.known_pupils = known_pupils or {}
+        self.kept: list[tuple[str, object]] = []
+        self.deliveries: dict[uuid.UUID, JgzMessage] = {}
+
+    async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None:
+        self.kept.append(("erased", pupil_id))
+
+    async def remember_identity(self, command: RememberPupilIdentity) -> None:
+        self.kept.append(("identity", command))
+
+    async def remember_signal(self, command: RememberSignal) -> None:
+        self.kept.append(("signal", command))
+
+    async def remember_consultation(self, command: RememberConsultation) -> None:
+        self.kept.append(("consultation", command))
+
+    async def remember_case_fact(self, command: RememberCaseFact) -> None:
+        self.kept.append(("case_fact", command))
+
+    async def request_melding_document(self, command: RequestMeldingDocument, now: datetime) -> None:
+        self.kept.append(("document", command))
+
+    async def invite(self, case_id: uuid.UUID, member_id: str) -> None:
+        self.kept.append(("invited", (case_id, member_id)))
+
+    async def withdraw_invitation(self, case_id: uuid.UUID, member_id: str) -> None:
+        self.kept.append(("withdrawn", (case_id, member_id)))
+
+    async def pupil_reference(self, tenant: str, school: str, pupil_id: uuid.UUID) -> PupilReference:
+        return self.known_pupils.get(pupil_id) or PupilReference(pupil_id=pupil_id, school=school)
+
+    async def enqueue_delivery(
+        self, delivery_id: uuid.UUID, command: DeliverToJgz, message: JgzMessage, now: datetime
+    ) -> bool:
+        if delivery_id in self.deliveries:
+            return False
+        self.deliveries[delivery_id] = message
+        return True
