@@ -17,18 +17,7 @@ from typing import Any, Protocol
 from meldcode_contracts.jgz import PupilReference
 from meldcode_servicekit.logging import get_logger
 
-from .commands import (
-    DeliverToJgz,
-    ErasePersonalData,
-    InviteZorgteamMember,
-    JgzMessage,
-    RememberCaseFact,
-    RememberConsultation,
-    RememberPupilIdentity,
-    RememberSignal,
-    RequestMeldingDocument,
-    WithdrawZorgteamInvitation,
-)
+from . import commands
 from .domain.access import Viewer, complete_by
 from .domain.added_signals import SignalsAddedNoticed, on_signals_added
 from .domain.cases import CaseEvent, CaseState
@@ -89,15 +78,17 @@ class NotificationStore(TaskStore, Protocol):
 
     async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None: ...
 
-    async def remember_identity(self, command: RememberPupilIdentity) -> None: ...
+    async def remember_identity(self, command: commands.RememberPupilIdentity) -> None: ...
 
-    async def remember_signal(self, command: RememberSignal) -> None: ...
+    async def remember_signal(self, command: commands.RememberSignal) -> None: ...
 
-    async def remember_consultation(self, command: RememberConsultation) -> None: ...
+    async def remember_consultation(self, command: commands.RememberConsultation) -> None: ...
 
-    async def remember_case_fact(self, command: RememberCaseFact) -> None: ...
+    async def remember_case_fact(self, command: commands.RememberCaseFact) -> None: ...
 
-    async def request_melding_document(self, command: RequestMeldingDocument, now: datetime) -> None: ...
+    async def request_melding_document(
+        self, command: commands.RequestMeldingDocument, now: datetime
+    ) -> None: ...
 
     async def invite(self, case_id: uuid.UUID, member_id: str) -> None: ...
 
@@ -108,7 +99,11 @@ class NotificationStore(TaskStore, Protocol):
         ...
 
     async def enqueue_delivery(
-        self, delivery_id: uuid.UUID, command: DeliverToJgz, message: JgzMessage, now: datetime
+        self,
+        delivery_id: uuid.UUID,
+        command: commands.DeliverToJgz,
+        message: commands.JgzMessage,
+        now: datetime,
     ) -> bool:
         """A pending webhook delivery; False when it was enqueued before (the same source event)."""
         ...
@@ -170,7 +165,7 @@ async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, no
 
 
 async def deliver_to_jgz(
-    store: NotificationStore, command: DeliverToJgz, jgz_tenants: Collection[str], now: datetime
+    store: NotificationStore, command: commands.DeliverToJgz, jgz_tenants: Collection[str], now: datetime
 ) -> None:
     """A consultation request or a hand-over becomes one signed webhook delivery, when the
     samenwerkingsverband has a JGZ partner (rule 14: a hand-over only with a recorded legal basis)."""
@@ -196,7 +191,9 @@ async def deliver_to_jgz(
         log.info("jgz_webhook_enqueued", delivery_id=str(delivery_id), message_type=message.message_type)
 
 
-async def erase_personal_data(store: NotificationStore, command: ErasePersonalData, now: datetime) -> None:
+async def erase_personal_data(
+    store: NotificationStore, command: commands.ErasePersonalData, now: datetime
+) -> None:
     await store.erase_pupil(command.pupil_id, now)
     log.info("personal_data_erased", pupil_id=str(command.pupil_id))
 
@@ -221,17 +218,19 @@ USE_CASES: dict[type[Any], UseCase] = {
     CaseNoticed: lambda store, fact, _: case_opened(store, fact),
     SignalsAddedNoticed: lambda store, fact, _: signals_added(store, fact),
     CaseEvent: lambda store, fact, _: case_event(store, fact),
-    ErasePersonalData: lambda store, command, at: erase_personal_data(store, command, at.now),
-    RememberPupilIdentity: lambda store, command, _: store.remember_identity(command),
-    RememberSignal: lambda store, command, _: store.remember_signal(command),
-    RememberConsultation: lambda store, command, _: store.remember_consultation(command),
-    RememberCaseFact: lambda store, command, _: store.remember_case_fact(command),
-    RequestMeldingDocument: lambda store, command, at: store.request_melding_document(command, at.now),
-    InviteZorgteamMember: lambda store, command, _: store.invite(command.case_id, command.member_id),
-    WithdrawZorgteamInvitation: lambda store, command, _: store.withdraw_invitation(
+    commands.ErasePersonalData: lambda store, command, at: erase_personal_data(store, command, at.now),
+    commands.RememberPupilIdentity: lambda store, command, _: store.remember_identity(command),
+    commands.RememberSignal: lambda store, command, _: store.remember_signal(command),
+    commands.RememberConsultation: lambda store, command, _: store.remember_consultation(command),
+    commands.RememberCaseFact: lambda store, command, _: store.remember_case_fact(command),
+    commands.RequestMeldingDocument: lambda store, command, at: store.request_melding_document(
+        command, at.now
+    ),
+    commands.InviteZorgteamMember: lambda store, command, _: store.invite(command.case_id, command.member_id),
+    commands.WithdrawZorgteamInvitation: lambda store, command, _: store.withdraw_invitation(
         command.case_id, command.member_id
     ),
-    DeliverToJgz: lambda store, command, at: deliver_to_jgz(store, command, at.jgz_tenants, at.now),
+    commands.DeliverToJgz: lambda store, command, at: deliver_to_jgz(store, command, at.jgz_tenants, at.now),
 }
 
 

@@ -8,15 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from meldcode_contracts.jgz import PupilReference
-from notifications.commands import (
-    DeliverToJgz,
-    JgzMessage,
-    RememberCaseFact,
-    RememberConsultation,
-    RememberPupilIdentity,
-    RememberSignal,
-    RequestMeldingDocument,
-)
+from notifications import commands
 from notifications.domain.access import Viewer, can_see
 from notifications.domain.cases import CaseState
 from notifications.domain.decisions import Coverage, Decision
@@ -161,24 +153,24 @@ class InMemoryNotificationStore(InMemoryTaskStore):
         super().__init__()
         self.known_pupils = known_pupils or {}
         self.kept: list[tuple[str, object]] = []
-        self.deliveries: dict[uuid.UUID, JgzMessage] = {}
+        self.deliveries: dict[uuid.UUID, commands.JgzMessage] = {}
 
     async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None:
         self.kept.append(("erased", pupil_id))
 
-    async def remember_identity(self, command: RememberPupilIdentity) -> None:
+    async def remember_identity(self, command: commands.RememberPupilIdentity) -> None:
         self.kept.append(("identity", command))
 
-    async def remember_signal(self, command: RememberSignal) -> None:
+    async def remember_signal(self, command: commands.RememberSignal) -> None:
         self.kept.append(("signal", command))
 
-    async def remember_consultation(self, command: RememberConsultation) -> None:
+    async def remember_consultation(self, command: commands.RememberConsultation) -> None:
         self.kept.append(("consultation", command))
 
-    async def remember_case_fact(self, command: RememberCaseFact) -> None:
+    async def remember_case_fact(self, command: commands.RememberCaseFact) -> None:
         self.kept.append(("case_fact", command))
 
-    async def request_melding_document(self, command: RequestMeldingDocument, now: datetime) -> None:
+    async def request_melding_document(self, command: commands.RequestMeldingDocument, now: datetime) -> None:
         self.kept.append(("document", command))
 
     async def invite(self, case_id: uuid.UUID, member_id: str) -> None:
@@ -191,7 +183,11 @@ class InMemoryNotificationStore(InMemoryTaskStore):
         return self.known_pupils.get(pupil_id) or PupilReference(pupil_id=pupil_id, school=school)
 
     async def enqueue_delivery(
-        self, delivery_id: uuid.UUID, command: DeliverToJgz, message: JgzMessage, now: datetime
+        self,
+        delivery_id: uuid.UUID,
+        command: commands.DeliverToJgz,
+        message: commands.JgzMessage,
+        now: datetime,
     ) -> bool:
         if delivery_id in self.deliveries:
             return False

@@ -8,15 +8,7 @@ from datetime import datetime
 
 from meldcode_contracts.jgz import PupilReference
 
-from ..commands import (
-    DeliverToJgz,
-    JgzMessage,
-    RememberCaseFact,
-    RememberConsultation,
-    RememberPupilIdentity,
-    RememberSignal,
-    RequestMeldingDocument,
-)
+from .. import commands
 from . import erasure, facts, zorgteam
 from .jgz_webhooks import enqueue_delivery
 from .tasks import PostgresTaskStore
@@ -26,22 +18,22 @@ class PostgresNotificationStore(PostgresTaskStore):
     async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None:
         await erasure.erase_pupil(self._conn, pupil_id, now)
 
-    async def remember_identity(self, command: RememberPupilIdentity) -> None:
+    async def remember_identity(self, command: commands.RememberPupilIdentity) -> None:
         await facts.remember_identity(
             self._conn, command.pupil_id, command.tenant, command.school, command.identity
         )
 
-    async def remember_signal(self, command: RememberSignal) -> None:
+    async def remember_signal(self, command: commands.RememberSignal) -> None:
         await facts.remember_signal(
             self._conn, command.tenant, command.pupil_id, command.fact, command.version_at
         )
 
-    async def remember_consultation(self, command: RememberConsultation) -> None:
+    async def remember_consultation(self, command: commands.RememberConsultation) -> None:
         await facts.remember_consultation(
             self._conn, command.tenant, command.consultation_id, command.pupil_id, command.fact
         )
 
-    async def remember_case_fact(self, command: RememberCaseFact) -> None:
+    async def remember_case_fact(self, command: commands.RememberCaseFact) -> None:
         await facts.remember_case_fact(
             self._conn,
             command.event_id,
@@ -52,7 +44,7 @@ class PostgresNotificationStore(PostgresTaskStore):
             command.data,
         )
 
-    async def request_melding_document(self, command: RequestMeldingDocument, now: datetime) -> None:
+    async def request_melding_document(self, command: commands.RequestMeldingDocument, now: datetime) -> None:
         await facts.request_melding_document(
             self._conn,
             document_id=command.document_id,
@@ -77,7 +69,11 @@ class PostgresNotificationStore(PostgresTaskStore):
         return await facts.pupil_reference(self._conn, tenant, school, pupil_id)
 
     async def enqueue_delivery(
-        self, delivery_id: uuid.UUID, command: DeliverToJgz, message: JgzMessage, now: datetime
+        self,
+        delivery_id: uuid.UUID,
+        command: commands.DeliverToJgz,
+        message: commands.JgzMessage,
+        now: datetime,
     ) -> bool:
         return await enqueue_delivery(
             self._conn,
