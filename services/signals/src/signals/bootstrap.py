@@ -86,13 +86,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                     handle=handle_event,
                 )
             )
-            app.state.erasure = ErasureOnRequest(
-                app.state.signals, PostgresOpenCases(app.state.pool), settings.erasure_waiting()
-            )
-            app.state.retention = retention(app.state.signals, app.state.pool, settings)
-            await stack.enter_async_context(
-                retention_schedule(app.state.retention, settings.retention_interval_seconds)
-            )
+            await stack.enter_async_context(use_cases(app, settings))
             log.info("service_started", port=settings.http_port)
             yield
         log.info("service_stopped")
@@ -106,6 +100,18 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )
+
+
+@asynccontextmanager
+async def use_cases(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """The use cases that need facts from signals' own tables (after the database and the
+    application), and the retention schedule."""
+    app.state.erasure = ErasureOnRequest(
+        app.state.signals, PostgresOpenCases(app.state.pool), settings.erasure_waiting()
+    )
+    app.state.retention = retention(app.state.signals, app.state.pool, settings)
+    async with retention_schedule(app.state.retention, settings.retention_interval_seconds):
+        yield
 
 
 def retention(application: SignalsApplication, pool: asyncpg.Pool, settings: Settings) -> Retention:

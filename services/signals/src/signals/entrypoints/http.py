@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
@@ -24,11 +22,23 @@ from ..commands import (
     RegisterPupil,
     RequestErasure,
     RequestVeiligThuisAdvice,
-    SourceIn,
 )
-from ..domain.erasure import ErasureReason, ErasureRequest
 from ..domain.pupil import Pupil
-from ..domain.signal import Authorship, Signal, SourceKind
+from ..domain.signal import Signal
+from .http_answers import (
+    Created,
+    ErasureRequestOut,
+    PersonalDataErasure,
+    PupilDeregistration,
+    PupilOut,
+    PupilRegistration,
+    SignalCorrection,
+    SignalOut,
+    SignalRecording,
+    erasure_request_out,
+    pupil_out,
+    signal_out,
+)
 
 router = APIRouter()
 
@@ -37,54 +47,6 @@ router = APIRouter()
 RECORDERS = (Role.TEACHER, Role.INTERN_BEGELEIDER)
 PUPIL_READERS = (Role.TEACHER, Role.INTERN_BEGELEIDER)
 PUPIL_REGISTRARS = (Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
-
-
-class PupilRegistration(BaseModel):
-    pupil_id: uuid.UUID
-
-
-class SignalRecording(BaseModel):
-    signal_id: uuid.UUID
-    pupil_id: uuid.UUID
-
-
-class SignalCorrection(BaseModel):
-    signal_id: uuid.UUID
-    version: int
-
-
-class PupilOut(BaseModel):
-    pupil_id: uuid.UUID
-    school: str
-    pupil_number: str
-    given_name: str
-    family_name: str
-    date_of_birth: date
-
-
-class AuthorOut(BaseModel):
-    version: int = Field(description="The signal's version this text became (1: as recorded)")
-    user_id: str = Field(description="Pseudonymous user id of who wrote it")
-    role: str = Field(description="The role they wrote it in (an IB'er's correction says so)")
-    written_at: datetime
-
-
-class SignalOut(BaseModel):
-    signal_id: uuid.UUID
-    pupil_id: uuid.UUID
-    school: str
-    observer_id: str = Field(description="Who recorded the signal (the author of version 1)")
-    written_by: AuthorOut = Field(description="Who wrote the text as it reads now")
-    authors: list[AuthorOut] = Field(
-        description="Who wrote what: the observer's recorded text, then each correction's author"
-    )
-    observed_on: date
-    description: str
-    source: SourceIn
-    categories: list[str]
-    interpretation: str | None
-    corrections: int
-    version: int
 
 
 def signals_app(request: Request) -> SignalsApplication:
@@ -126,12 +88,6 @@ async def register_pupil(
     return PupilRegistration(pupil_id=pupil_id)
 
 
-class PupilDeregistration(BaseModel):
-    pupil_id: uuid.UUID
-    left_on: date
-    destination_school: str | None
-
-
 @router.post(
     "/pupils/{pupil_id}/deregistration",
     response_model=PupilDeregistration,
@@ -151,42 +107,6 @@ async def deregister_pupil(
     pupil = await anyio.to_thread.run_sync(lambda: app.deregister_pupil(pupil_id, body, acting=acting))
     return PupilDeregistration(
         pupil_id=pupil.id, left_on=body.left_on, destination_school=pupil.destination_school
-    )
-
-
-class ActorOut(BaseModel):
-    user_id: str
-    role: str
-
-
-class ErasureRequestOut(BaseModel):
-    request_id: uuid.UUID
-    pupil_id: uuid.UUID
-    reason: ErasureReason
-    requested_on: date
-    requested_by: ActorOut
-    approved_by: ActorOut | None = Field(description="Who approved it (another person, the other role)")
-    approved_on: date | None
-
-
-class PersonalDataErasure(BaseModel):
-    pupil_id: uuid.UUID
-    reason: ErasureReason
-    erased_on: date
-    request: ErasureRequestOut | None = Field(description="The request the erasure followed")
-
-
-def _request_out(pupil_id: uuid.UUID, request: ErasureRequest) -> ErasureRequestOut:
-    return ErasureRequestOut(
-        request_id=request.request_id,
-        pupil_id=pupil_id,
-        reason=request.reason,
-        requested_on=request.requested_on,
-        requested_by=ActorOut(user_id=request.requested_by, role=request.requested_by_role),
-        approved_by=ActorOut(user_id=request.approved_by, role=request.approved_by_role or "")
-        if request.approved_by is not None
-        else None,
-        approved_on=request.approved_on,
     )
 
 
@@ -213,7 +133,7 @@ async def request_erasure(
     requested = await erasures.request_erasure(pupil_id, body, acting=acting)
     if requested.repeated:
         response.status_code = status.HTTP_200_OK
-    return _request_out(pupil_id, requested.request)
+    return erasure_request_out(pupil_id, requested.request)
 
 
 @router.post(
@@ -239,7 +159,7 @@ async def approve_erasure(
         pupil_id=pupil_id,
         reason=erasure.reason,
         erased_on=erasure.erased_on,
-        request=_request_out(pupil_id, erasure.request) if erasure.request is not None else None,
+        request=erasure_request_out(pupil_id, erasure.request) if erasure.request is not None else None,
     )
 
 
@@ -253,14 +173,7 @@ async def get_pupil(
     await access.record(
         principal, request, action="pupil.read", tenant=pupil.tenant, school=pupil.school, pupil_id=pupil.id
     )
-    return PupilOut(
-        pupil_id=pupil.id,
-        school=pupil.school,
-        pupil_number=pupil.pupil_number,
-        given_name=pupil.given_name,
-        family_name=pupil.family_name,
-        date_of_birth=pupil.date_of_birth,
-    )
+    return pupil_out(pupil)
 
 
 @router.post(
@@ -300,30 +213,7 @@ async def get_signal(
         school=signal.school,
         pupil_id=signal.pupil_id,
     )
-    return SignalOut(
-        signal_id=signal.id,
-        pupil_id=signal.pupil_id,
-        school=signal.school,
-        observer_id=signal.observer_id,
-        written_by=_author(signal.written_by),
-        authors=[_author(a) for a in signal.authors],
-        observed_on=signal.observed_on,
-        description=signal.description,
-        source=SourceIn(kind=SourceKind(signal.source_kind), name=signal.source_name),
-        categories=signal.categories,
-        interpretation=signal.interpretation,
-        corrections=signal.corrections,
-        version=signal.version,
-    )
-
-
-def _author(authorship: Authorship) -> AuthorOut:
-    return AuthorOut(
-        version=authorship.version,
-        user_id=authorship.actor_id,
-        role=authorship.actor_role,
-        written_at=authorship.written_at,
-    )
+    return signal_out(signal)
 
 
 @router.post(
@@ -341,10 +231,6 @@ async def correct_signal(
     acting = principal.acting(request.state.correlation_id)
     version = await anyio.to_thread.run_sync(lambda: app.correct_signal(signal_id, body, acting=acting))
     return SignalCorrection(signal_id=signal_id, version=version)
-
-
-class Created(BaseModel):
-    id: uuid.UUID
 
 
 @router.post(
