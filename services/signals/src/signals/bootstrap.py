@@ -1,37 +1,49 @@
 """Wires the signals service: event store, outbox relay, the casework consumer (open cases), the
-retention job, HTTP API. Nothing connects at import time."""
+use cases with their adapters, the retention schedule, HTTP API; and the operator's one retention
+run. Nothing connects at import time."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import date
 
 import anyio
+import asyncpg
 from fastapi import FastAPI
 
 from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
-from meldcode_servicekit.db import database_reachable
+from meldcode_servicekit.clock import school_today
+from meldcode_servicekit.db import apply_schema, create_pool, database_reachable
 from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
+from meldcode_servicekit.keystore import connect_key_store
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
-from .application import SignalsApplication
+from .adapters import open_cases, retention_store
+from .adapters.open_cases import PostgresOpenCases
+from .adapters.retention_store import PostgresRetentionStore
+from .application import ErasureOnRequest, Retention, RetentionReport, SignalsApplication
+from .commands import EraseForRetention
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
 from .entrypoints.audit import verify_router
-from .entrypoints.background import SCHEMA, retention_work
+from .entrypoints.background import retention_schedule
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .translation import to_contract_event
 
 log = get_logger(__name__)
+
+SCHEMA = [*open_cases.SCHEMA, *retention_store.SCHEMA]
+"""Signals' own tables besides the event store: the open cases and the retention projection."""
 
 # what `meldcode-signals migrate` creates as the owner role (ADR 16)
 MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA], applications=[SignalsApplication])
@@ -74,7 +86,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                     handle=handle_event,
                 )
             )
-            await stack.enter_async_context(retention_work(app, settings))
+            await stack.enter_async_context(use_cases(app, settings))
             log.info("service_started", port=settings.http_port)
             yield
         log.info("service_stopped")
@@ -88,3 +100,49 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         readiness_checks=[database_reachable, kafka_reachable],
         domain_error=DomainError,
     )
+
+
+@asynccontextmanager
+async def use_cases(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """The use cases that need facts from signals' own tables (after the database and the
+    application), and the retention schedule."""
+    app.state.erasure = ErasureOnRequest(
+        app.state.signals, PostgresOpenCases(app.state.pool), settings.erasure_waiting()
+    )
+    app.state.retention = retention(app.state.signals, app.state.pool, settings)
+    async with retention_schedule(app.state.retention, settings.retention_interval_seconds):
+        yield
+
+
+def retention(application: SignalsApplication, pool: asyncpg.Pool, settings: Settings) -> Retention:
+    return Retention(
+        application,
+        PostgresRetentionStore(pool, application),
+        settings.retention(),
+        batch_size=settings.retention_batch_size,
+    )
+
+
+async def run_retention_once(
+    settings: Settings, *, dry_run: bool, today: date | None = None
+) -> RetentionReport:
+    """`meldcode-signals retention run`: one run beside (or without) the running service. The
+    erasure events it stores are published by the service's outbox relay."""
+    keystore = await anyio.to_thread.run_sync(connect_key_store, settings)
+    try:
+        application = await anyio.to_thread.run_sync(
+            lambda: SignalsApplication(settings.database_url, keystore=keystore)
+        )
+        try:
+            pool = await create_pool(settings.database_url, max_size=3)
+            try:
+                await apply_schema(pool, SCHEMA)
+                await install_hash_chain(pool, events_table(application))
+                command = EraseForRetention(today=today or school_today(), dry_run=dry_run, trigger="cli")
+                return await retention(application, pool, settings).erase_for_retention(command)
+            finally:
+                await pool.close()
+        finally:
+            application.close()
+    finally:
+        await anyio.to_thread.run_sync(keystore.close)

@@ -1,7 +1,12 @@
-"""Domain events -> contract events. Only what is translated here ever leaves the service."""
+"""Domain events -> contract events. Only what is listed in `CONTRACT_EVENTS` leaves the service.
+
+The domain keeps its own vocabulary (source kinds, categories, erasure reasons, as strings in its
+events); here it becomes the contracts' enums, which share the values.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from meldcode_contracts import (
@@ -19,11 +24,13 @@ from meldcode_contracts import (
     PupilRegistered,
     PupilRegisteredPayload,
     Role,
+    SignalCategory,
     SignalCorrected,
     SignalCorrectedPayload,
     SignalRecorded,
     SignalRecordedPayload,
     SignalSource,
+    SourceKind,
     VeiligThuisAdviceRequested,
 )
 from meldcode_contracts.signals import ColleagueConsultedPayload, VeiligThuisAdviceRequestedPayload
@@ -45,111 +52,137 @@ def _observation(domain_event: Any) -> dict[str, Any]:
     return {
         "observed_on": domain_event.observed_on,
         "description": domain_event.description,
-        "source": SignalSource(kind=domain_event.source_kind, name=domain_event.source_name),
-        "categories": domain_event.categories,
+        "source": SignalSource(kind=SourceKind(domain_event.source_kind), name=domain_event.source_name),
+        "categories": [SignalCategory(c) for c in domain_event.categories],
         "interpretation": domain_event.interpretation,
     }
 
 
+def _colleague_consulted(e: Consultation.Recorded) -> Envelope:
+    return ColleagueConsulted(
+        **_envelope(e),
+        payload=ColleagueConsultedPayload(
+            consultation_id=e.originator_id,
+            pupil_id=e.pupil_id,
+            consulted_on=e.consulted_on,
+            consulted_name=e.consulted_name,
+            consulted_role=e.consulted_role,
+            organisation=e.organisation,
+            advice=e.advice,
+            signal_ids=e.signal_ids,
+        ),
+    )
+
+
+def _veilig_thuis_advice_requested(e: AdviceRequest.Requested) -> Envelope:
+    # Anonymous (rule 3): keyed by the request itself, and no pupil id or pupil data on the wire.
+    return VeiligThuisAdviceRequested(
+        **envelope_fields(e, subject_id=e.originator_id),
+        payload=VeiligThuisAdviceRequestedPayload(
+            advice_request_id=e.originator_id,
+            requested_on=e.requested_on,
+            veilig_thuis_region=e.veilig_thuis_region,
+            question=e.question,
+            advice=e.advice,
+        ),
+    )
+
+
+def _pupil_registered(e: Pupil.Registered) -> Envelope:
+    return PupilRegistered(
+        **_envelope(e),
+        payload=PupilRegisteredPayload(
+            pupil_id=e.originator_id,
+            pupil_number=e.pupil_number,
+            given_name=e.given_name,
+            family_name=e.family_name,
+            date_of_birth=e.date_of_birth,
+        ),
+    )
+
+
+def _erasure_requested(e: Pupil.ErasureRequested) -> Envelope:
+    return ErasureRequested(
+        **_envelope(e),
+        payload=ErasureRequestedPayload(
+            pupil_id=e.originator_id,
+            request_id=e.request_id,
+            reason=ErasureReason(e.reason),
+            requested_on=e.requested_on,
+        ),
+    )
+
+
+def _erasure_approved(e: Pupil.ErasureApproved) -> Envelope:
+    return ErasureApproved(
+        **_envelope(e),
+        payload=ErasureApprovedPayload(
+            pupil_id=e.originator_id,
+            request_id=e.request_id,
+            reason=ErasureReason(e.reason),
+            approved_on=e.approved_on,
+            requested_by=e.requested_by,
+            requested_by_role=Role(e.requested_by_role),
+        ),
+    )
+
+
+def _personal_data_erased(e: Pupil.PersonalDataErased) -> Envelope:
+    return PersonalDataErased(
+        **_envelope(e),
+        payload=PersonalDataErasedPayload(
+            pupil_id=e.originator_id, reason=ErasureReason(e.reason), erased_on=e.erased_on
+        ),
+    )
+
+
+def _pupil_deregistered(e: Pupil.Deregistered) -> Envelope:
+    return PupilDeregistered(
+        **_envelope(e),
+        payload=PupilDeregisteredPayload(
+            pupil_id=e.originator_id, left_on=e.left_on, destination_school=e.destination_school
+        ),
+    )
+
+
+def _signal_recorded(e: Signal.Recorded) -> Envelope:
+    return SignalRecorded(
+        **_envelope(e),
+        payload=SignalRecordedPayload(
+            signal_id=e.originator_id, pupil_id=e.pupil_id, observer_id=e.actor_id, **_observation(e)
+        ),
+    )
+
+
+def _signal_corrected(e: Signal.Corrected) -> Envelope:
+    # The corrector is the envelope's actor; the observer (author of the recorded text) is
+    # named too, so a consumer shows who wrote what without joining the original.
+    return SignalCorrected(
+        **_envelope(e),
+        payload=SignalCorrectedPayload(
+            signal_id=e.originator_id,
+            pupil_id=e.pupil_id,
+            observer_id=getattr(e, "observer_id", None),
+            reason=e.reason,
+            **_observation(e),
+        ),
+    )
+
+
+CONTRACT_EVENTS: dict[type[Any], Callable[[Any], Envelope]] = {
+    Consultation.Recorded: _colleague_consulted,
+    AdviceRequest.Requested: _veilig_thuis_advice_requested,
+    Pupil.Registered: _pupil_registered,
+    Pupil.Deregistered: _pupil_deregistered,
+    Pupil.ErasureRequested: _erasure_requested,
+    Pupil.ErasureApproved: _erasure_approved,
+    Pupil.PersonalDataErased: _personal_data_erased,
+    Signal.Recorded: _signal_recorded,
+    Signal.Corrected: _signal_corrected,
+}
+"""Each domain event that leaves the service, and how its contract event is made."""
+
+
 def to_contract_event(domain_event: Any) -> Envelope | None:
-    if isinstance(domain_event, Consultation.Recorded):
-        return ColleagueConsulted(
-            **_envelope(domain_event),
-            payload=ColleagueConsultedPayload(
-                consultation_id=domain_event.originator_id,
-                pupil_id=domain_event.pupil_id,
-                consulted_on=domain_event.consulted_on,
-                consulted_name=domain_event.consulted_name,
-                consulted_role=domain_event.consulted_role,
-                organisation=domain_event.organisation,
-                advice=domain_event.advice,
-                signal_ids=domain_event.signal_ids,
-            ),
-        )
-    if isinstance(domain_event, AdviceRequest.Requested):
-        # Anonymous (rule 3): keyed by the request itself, and no pupil id or pupil data on the wire.
-        return VeiligThuisAdviceRequested(
-            **envelope_fields(domain_event, subject_id=domain_event.originator_id),
-            payload=VeiligThuisAdviceRequestedPayload(
-                advice_request_id=domain_event.originator_id,
-                requested_on=domain_event.requested_on,
-                veilig_thuis_region=domain_event.veilig_thuis_region,
-                question=domain_event.question,
-                advice=domain_event.advice,
-            ),
-        )
-    if isinstance(domain_event, Pupil.Registered):
-        return PupilRegistered(
-            **_envelope(domain_event),
-            payload=PupilRegisteredPayload(
-                pupil_id=domain_event.originator_id,
-                pupil_number=domain_event.pupil_number,
-                given_name=domain_event.given_name,
-                family_name=domain_event.family_name,
-                date_of_birth=domain_event.date_of_birth,
-            ),
-        )
-    if isinstance(domain_event, Pupil.ErasureRequested):
-        return ErasureRequested(
-            **_envelope(domain_event),
-            payload=ErasureRequestedPayload(
-                pupil_id=domain_event.originator_id,
-                request_id=domain_event.request_id,
-                reason=ErasureReason(domain_event.reason),
-                requested_on=domain_event.requested_on,
-            ),
-        )
-    if isinstance(domain_event, Pupil.ErasureApproved):
-        return ErasureApproved(
-            **_envelope(domain_event),
-            payload=ErasureApprovedPayload(
-                pupil_id=domain_event.originator_id,
-                request_id=domain_event.request_id,
-                reason=ErasureReason(domain_event.reason),
-                approved_on=domain_event.approved_on,
-                requested_by=domain_event.requested_by,
-                requested_by_role=Role(domain_event.requested_by_role),
-            ),
-        )
-    if isinstance(domain_event, Pupil.PersonalDataErased):
-        return PersonalDataErased(
-            **_envelope(domain_event),
-            payload=PersonalDataErasedPayload(
-                pupil_id=domain_event.originator_id,
-                reason=ErasureReason(domain_event.reason),
-                erased_on=domain_event.erased_on,
-            ),
-        )
-    if isinstance(domain_event, Pupil.Deregistered):
-        return PupilDeregistered(
-            **_envelope(domain_event),
-            payload=PupilDeregisteredPayload(
-                pupil_id=domain_event.originator_id,
-                left_on=domain_event.left_on,
-                destination_school=domain_event.destination_school,
-            ),
-        )
-    if isinstance(domain_event, Signal.Recorded):
-        return SignalRecorded(
-            **_envelope(domain_event),
-            payload=SignalRecordedPayload(
-                signal_id=domain_event.originator_id,
-                pupil_id=domain_event.pupil_id,
-                observer_id=domain_event.actor_id,
-                **_observation(domain_event),
-            ),
-        )
-    if isinstance(domain_event, Signal.Corrected):
-        # The corrector is the envelope's actor; the observer (author of the recorded text) is
-        # named too, so a consumer shows who wrote what without joining the original.
-        return SignalCorrected(
-            **_envelope(domain_event),
-            payload=SignalCorrectedPayload(
-                signal_id=domain_event.originator_id,
-                pupil_id=domain_event.pupil_id,
-                observer_id=getattr(domain_event, "observer_id", None),
-                reason=domain_event.reason,
-                **_observation(domain_event),
-            ),
-        )
-    return None
+    translate = CONTRACT_EVENTS.get(type(domain_event))
+    return None if translate is None else translate(domain_event)

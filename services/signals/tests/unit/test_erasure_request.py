@@ -5,8 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from meldcode_contracts import ErasureReason
-from signals.domain.erasure import DEFAULT_WAITING_PERIOD, ErasureRequest
+from signals.domain.erasure import DEFAULT_WAITING_PERIOD, ErasureReason, ErasureRequest
 from signals.domain.errors import (
     ErasureNeedsSecondPerson,
     ErasureReasonNotOnRequest,

@@ -5,14 +5,13 @@ from datetime import date
 
 import pytest
 
-from meldcode_contracts import SignalCategory, SourceKind
 from signals.domain.errors import (
     SignalCorrectedOnlyByObserver,
     SignalNeedsFacts,
     SignalNotYetObserved,
     ThirdPartySourceMustBeNamed,
 )
-from signals.domain.signal import Observation, Signal
+from signals.domain.signal import Observation, Signal, SignalCategory, SourceKind
 
 TODAY = date(2026, 11, 29)
 

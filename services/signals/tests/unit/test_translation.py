@@ -2,11 +2,19 @@
 
 import uuid
 from datetime import date
+from enum import StrEnum
 
-from meldcode_contracts import PupilRegistered, SignalRecorded, SourceKind, parse_event, serialize_event
+import pytest
+
+import meldcode_contracts as contract
+from meldcode_contracts import PupilRegistered, SignalRecorded, parse_event, serialize_event
+from signals.domain import erasure, roles
+from signals.domain import signal as signal_domain
+from signals.domain.anonymity import RegisteredPupil
+from signals.domain.consultation import AdviceRequest, Consultation
 from signals.domain.pupil import Pupil, PupilNumberIndex
-from signals.domain.signal import Observation, Signal
-from signals.translation import to_contract_event
+from signals.domain.signal import Observation, Signal, SignalCategory, SourceKind
+from signals.translation import CONTRACT_EVENTS, to_contract_event
 
 
 def test_a_recorded_signal_becomes_a_signal_recorded_keyed_by_pupil() -> None:
@@ -52,8 +60,8 @@ def test_pupil_registration_is_published_and_the_number_index_is_not() -> None:
 
 
 def test_both_steps_of_an_erasure_on_request_are_published_before_the_erasure() -> None:
-    from meldcode_contracts import ErasureApproved, ErasureReason, ErasureRequested, PersonalDataErased
-    from signals.domain.erasure import DEFAULT_WAITING_PERIOD
+    from meldcode_contracts import ErasureApproved, ErasureRequested, PersonalDataErased
+    from signals.domain.erasure import DEFAULT_WAITING_PERIOD, ErasureReason
 
     today = date(2026, 11, 29)
     pupil = Pupil.register(
@@ -90,3 +98,99 @@ def test_both_steps_of_an_erasure_on_request_are_published_before_the_erasure() 
     for event in events:
         assert event is not None and event.subject_id == pupil.id
         assert parse_event(serialize_event(event)) == event
+
+
+@pytest.mark.parametrize(
+    ("domain_enum", "contract_enum"),
+    [
+        (signal_domain.SourceKind, contract.SourceKind),
+        (signal_domain.SignalCategory, contract.SignalCategory),
+        (erasure.ErasureReason, contract.ErasureReason),
+    ],
+)
+def test_the_domain_vocabulary_has_exactly_the_values_of_the_contracts(
+    domain_enum: type[StrEnum], contract_enum: type[StrEnum]
+) -> None:
+    assert {m.value for m in domain_enum} == {m.value for m in contract_enum}
+
+
+def test_the_roles_the_domain_rules_name_are_roles_of_the_tokens() -> None:
+    assert {roles.INTERN_BEGELEIDER, roles.ADMINISTRATOR} <= {r.value for r in contract.Role}
+
+
+def test_every_domain_event_in_the_table_leaves_as_its_contract_event() -> None:
+    today = date(2026, 11, 29)
+    actor = {"actor_id": "ib", "actor_role": "intern_begeleider", "correlation_id": "c"}
+    pupil = Pupil.register(
+        tenant="swv-zuid",
+        school="12AB",
+        pupil_number="1",
+        given_name="Ali",
+        family_name="B",
+        date_of_birth=date(2015, 1, 1),
+        today=today,
+        **actor,
+    )
+    observation = Observation(
+        date(2026, 11, 2),
+        "Komt al een week zonder jas.",
+        SourceKind.THIRD_PARTY,
+        "Buurvrouw",
+        (SignalCategory.NEGLECT,),
+        None,
+    )
+    signal = Signal.record(
+        tenant="swv-zuid", school="12AB", pupil_id=pupil.id, observation=observation, today=today, **actor
+    )
+    signal.correct(observation=observation, reason="Bron aangevuld", today=today, **actor)
+    consultation = Consultation.record(
+        tenant="swv-zuid",
+        school="12AB",
+        pupil_id=pupil.id,
+        consulted_on=today,
+        consulted_name="Jet",
+        consulted_role="jeugdverpleegkundige",
+        organisation="JGZ",
+        advice="Gesprek met ouders.",
+        signal_ids=[signal.id],
+        today=today,
+        **actor,
+    )
+    advice = AdviceRequest.request(
+        tenant="swv-zuid",
+        school="12AB",
+        pupil_id=pupil.id,
+        pupil=RegisteredPupil(
+            given_name="Ali", family_name="B", pupil_number="1", date_of_birth=date(2015, 1, 1)
+        ),
+        requested_on=today,
+        veilig_thuis_region="Zuid",
+        question="Een kind komt steeds zonder jas.",
+        advice="Blijf signaleren.",
+        today=today,
+        **actor,
+    )
+    pupil.deregister(left_on=today, destination_school=None, today=today, **actor)
+    domain_events = [
+        *pupil.collect_events(),
+        *signal.collect_events(),
+        *consultation.collect_events(),
+        *advice.collect_events(),
+    ]
+    published = {type(e): to_contract_event(e) for e in domain_events}
+    assert {t for t, event in published.items() if event is not None} == {
+        Pupil.Registered,
+        Pupil.Deregistered,
+        Signal.Recorded,
+        Signal.Corrected,
+        Consultation.Recorded,
+        AdviceRequest.Requested,
+    }
+    corrected = published[Signal.Corrected]
+    assert isinstance(corrected, contract.SignalCorrected)
+    assert corrected.payload.source.kind is contract.SourceKind.THIRD_PARTY
+    assert corrected.payload.categories == [contract.SignalCategory.NEGLECT]
+    assert isinstance(published[AdviceRequest.Requested], contract.VeiligThuisAdviceRequested)
+    for event in published.values():
+        assert event is None or parse_event(serialize_event(event)) == event
+    assert len(CONTRACT_EVENTS) == 9  # and the three erasure events, in the test above

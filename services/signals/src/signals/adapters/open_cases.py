@@ -17,8 +17,6 @@ import asyncpg
 from meldcode_contracts import CaseClosed, CaseOpened, CaseReopened, CaseTransferred, Envelope
 from meldcode_servicekit.clock import school_today
 
-from ..domain.errors import ErasureWhileCaseOpen
-
 SCHEMA = [
     """create table if not exists pupil_cases (
         case_id uuid primary key,
@@ -98,11 +96,14 @@ async def last_case_closed_on(conn: asyncpg.Connection | asyncpg.Pool, pupil_id:
     return None if closed_at is None else school_today(closed_at)
 
 
-async def require_no_open_case(conn: asyncpg.Connection | asyncpg.Pool, pupil_id: uuid.UUID) -> None:
-    """Refuse an erasure (also a lawful request) while a case about the pupil is open: the case
-    still needs the facts it was opened from (rule 16)."""
-    if await has_open_case(conn, pupil_id):
-        raise ErasureWhileCaseOpen(
-            "Deze leerling heeft nog een open zaak. Sluit eerst de zaak; pas daarna kunnen de "
-            "persoonsgegevens worden gewist."
-        )
+class PostgresOpenCases:
+    """Which cases about a pupil are open (`application.ports.OpenCases`), from `pupil_cases`."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def has_open_case(self, pupil_id: uuid.UUID) -> bool:
+        return await has_open_case(self._pool, pupil_id)
+
+    async def last_case_closed_on(self, pupil_id: uuid.UUID) -> date | None:
+        return await last_case_closed_on(self._pool, pupil_id)

@@ -8,13 +8,15 @@ every pupil or event; the event store stays the source of truth and the table ca
 rebuilt from position 0. (Notification ids commit in order: eventsourcing locks the events table
 while inserting, so nothing below a read position can appear later.)
 
-`retention_runs` records each run with counts only, no personal data.
+`retention_runs` records each run with counts only, no personal data. `PostgresRetentionStore`
+is what the retention use case sees of all this (and of `pupil_cases`), with the run's lock.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date
 from typing import Any, cast
 
@@ -24,7 +26,8 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from ..domain.pupil import Pupil
-from ..domain.retention import RetentionCandidate, RetentionTerms
+from ..domain.retention import RetentionCandidate, RetentionTerms, RunCounts
+from . import open_cases
 
 SCHEMA = [
     """create table if not exists retention_departures (
@@ -175,15 +178,6 @@ async def candidates(
     ]
 
 
-@dataclass(frozen=True)
-class RunCounts:
-    candidates: int
-    due: int
-    erased: int
-    kept_case_open: int
-    failed: int
-
-
 async def start_run(
     conn: asyncpg.Connection | asyncpg.Pool, run_id: uuid.UUID, *, trigger: str, dry_run: bool, today: date
 ) -> None:
@@ -219,3 +213,49 @@ async def run_is_due(conn: asyncpg.Connection | asyncpg.Pool, interval_seconds: 
         interval_seconds,
     )
     return due
+
+
+@asynccontextmanager
+async def retention_lock(pool: asyncpg.Pool) -> AsyncIterator[bool]:
+    """A session advisory lock on a connection of its own: True when this process got it."""
+    async with pool.acquire() as conn:
+        got = bool(await conn.fetchval("select pg_try_advisory_lock(hashtext($1))", RETENTION_LOCK))
+        try:
+            yield got
+        finally:
+            if got:
+                await conn.execute("select pg_advisory_unlock(hashtext($1))", RETENTION_LOCK)
+
+
+class PostgresRetentionStore:
+    """The retention use case's store (`application.ports.RetentionStore`) in signals' database."""
+
+    def __init__(self, pool: asyncpg.Pool, application: Application[Any]) -> None:
+        self._pool = pool
+        self._application = application
+
+    def lock(self) -> AbstractAsyncContextManager[bool]:
+        return retention_lock(self._pool)
+
+    async def run_is_due(self, interval_seconds: float) -> bool:
+        return await run_is_due(self._pool, interval_seconds)
+
+    async def catch_up(self) -> int:
+        return await catch_up(self._pool, self._application)
+
+    async def candidates(
+        self, terms: RetentionTerms, today: date, *, after: uuid.UUID | None, limit: int
+    ) -> list[RetentionCandidate]:
+        return await candidates(self._pool, terms, today, after=after, limit=limit)
+
+    async def has_open_case(self, pupil_id: uuid.UUID) -> bool:
+        return await open_cases.has_open_case(self._pool, pupil_id)
+
+    async def mark_erased(self, pupil_id: uuid.UUID, erased_on: date) -> None:
+        await mark_erased(self._pool, pupil_id, erased_on)
+
+    async def start_run(self, run_id: uuid.UUID, *, trigger: str, dry_run: bool, today: date) -> None:
+        await start_run(self._pool, run_id, trigger=trigger, dry_run=dry_run, today=today)
+
+    async def finish_run(self, run_id: uuid.UUID, counts: RunCounts) -> None:
+        await finish_run(self._pool, run_id, counts)

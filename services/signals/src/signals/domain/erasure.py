@@ -12,11 +12,27 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from meldcode_contracts import ErasureReason, Role
-
-from .errors import ErasureNeedsSecondPerson, ErasureReasonNotOnRequest, ErasureTooSoonAfterClosing
+from .errors import (
+    ErasureNeedsSecondPerson,
+    ErasureReasonNotOnRequest,
+    ErasureTooSoonAfterClosing,
+    ErasureWhileCaseOpen,
+)
 from .retention import Term
+from .roles import ADMINISTRATOR, INTERN_BEGELEIDER
+
+
+class ErasureReason(StrEnum):
+    RETENTION_EXPIRED = "bewaartermijn_verstreken"
+    """The retention term after the pupil left school has passed and no case is open."""
+    LAWFUL_REQUEST = "verzoek_betrokkene"
+    """A lawful request of the parents or the pupil (AVG art. 17), assessed by the school."""
+    COURT_ORDER = "rechterlijke_uitspraak"
+    """A court order or a comparable binding decision (e.g. of the Autoriteit Persoonsgegevens):
+    not held back by the waiting period after a case was closed."""
+
 
 DEFAULT_WAITING_PERIOD = Term(days=28)
 """Four weeks after a case was closed, unless a samenwerkingsverband sets its own."""
@@ -25,7 +41,7 @@ ON_REQUEST: frozenset[ErasureReason] = frozenset({ErasureReason.LAWFUL_REQUEST, 
 NOT_HELD_BACK: frozenset[ErasureReason] = frozenset({ErasureReason.COURT_ORDER})
 """Reasons the waiting period does not hold back: a court order (or the like) is not delayed."""
 
-FOUR_EYES_ROLES: frozenset[str] = frozenset({Role.INTERN_BEGELEIDER.value, Role.ADMINISTRATOR.value})
+FOUR_EYES_ROLES: frozenset[str] = frozenset({INTERN_BEGELEIDER, ADMINISTRATOR})
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,16 @@ def require_reason_on_request(reason: ErasureReason) -> None:
         raise ErasureReasonNotOnRequest(
             "Op verzoek wordt alleen gewist bij een verzoek van de betrokkene of een rechterlijke "
             "uitspraak; na de bewaartermijn wist het systeem zelf."
+        )
+
+
+def require_no_open_case(*, has_open_case: bool) -> None:
+    """Refuse an erasure (also a lawful request) while a case about the pupil is open: the case
+    still needs the facts it was opened from (rule 16)."""
+    if has_open_case:
+        raise ErasureWhileCaseOpen(
+            "Deze leerling heeft nog een open zaak. Sluit eerst de zaak; pas daarna kunnen de "
+            "persoonsgegevens worden gewist."
         )
 
 

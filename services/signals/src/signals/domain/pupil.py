@@ -8,9 +8,8 @@ from datetime import date
 
 from eventsourcing.domain import Aggregate, event
 
-from meldcode_contracts import ErasureReason
-
 from .erasure import (
+    ErasureReason,
     ErasureRequest,
     require_reason_on_request,
     require_second_person,

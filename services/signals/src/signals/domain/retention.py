@@ -106,6 +106,17 @@ class RetentionCandidate:
     has_open_case: bool
 
 
+@dataclass(frozen=True)
+class RunCounts:
+    """What one run of the retention job found and did (counts only: no personal data)."""
+
+    candidates: int
+    due: int
+    erased: int
+    kept_case_open: int
+    failed: int
+
+
 class NotDue(StrEnum):
     """Why a pupil is not due (for counts in the job's log)."""
 

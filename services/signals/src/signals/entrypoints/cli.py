@@ -16,11 +16,10 @@ from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
-from ..application import SignalsApplication
-from ..bootstrap import MIGRATION, build_app
+from ..application import RetentionBusy, SignalsApplication
+from ..bootstrap import MIGRATION, build_app, run_retention_once
 from ..config import Settings
 from ..translation import to_contract_event
-from .background import RetentionBusy, run_retention_once
 from .consumer import handle_event
 
 

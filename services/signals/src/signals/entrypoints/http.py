@@ -1,27 +1,44 @@
-"""HTTP API of the signals service."""
+"""HTTP API of the signals service: the route policy, and request -> command -> answer."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
 
-from meldcode_contracts import ErasureReason, Role, SignalCategory, SourceKind
-from meldcode_contracts.envelope import BRIN_PATTERN
+from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
-from ..adapters import open_cases
-from ..application import SignalsApplication
-from ..config import Settings
-from ..domain.erasure import ErasureRequest
+from ..application import ErasureOnRequest, SignalsApplication
+from ..commands import (
+    ApproveErasure,
+    ConsultColleague,
+    CorrectSignal,
+    DeregisterPupil,
+    RecordSignal,
+    RegisterPupil,
+    RequestErasure,
+    RequestVeiligThuisAdvice,
+)
 from ..domain.pupil import Pupil
-from ..domain.retention import Term
-from ..domain.signal import Authorship, Observation, Signal
+from ..domain.signal import Signal
+from .http_answers import (
+    Created,
+    ErasureRequestOut,
+    PersonalDataErasure,
+    PupilDeregistration,
+    PupilOut,
+    PupilRegistration,
+    SignalCorrection,
+    SignalOut,
+    SignalRecording,
+    erasure_request_out,
+    pupil_out,
+    signal_out,
+)
 
 router = APIRouter()
 
@@ -32,103 +49,20 @@ PUPIL_READERS = (Role.TEACHER, Role.INTERN_BEGELEIDER)
 PUPIL_REGISTRARS = (Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class RegisterPupil(Strict):
-    school: str = Field(pattern=BRIN_PATTERN, description="BRIN of the pupil's school")
-    pupil_number: str = Field(min_length=1, max_length=32, description="The school's leerlingnummer")
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=150)
-    date_of_birth: date
-
-
-class PupilRegistration(BaseModel):
-    pupil_id: uuid.UUID
-
-
-class SourceIn(Strict):
-    kind: SourceKind = Field(description="own_observation, pupil_said, parent_said or third_party")
-    name: str | None = Field(
-        default=None, max_length=200, description="Who said it (required for third_party)"
-    )
-
-
-class RecordSignal(Strict):
-    observed_on: date = Field(description="The day of the observation")
-    description: str = Field(min_length=1, max_length=10_000, description="Factual: what was seen or heard")
-    source: SourceIn
-    categories: list[SignalCategory] = Field(default_factory=list, max_length=8)
-    interpretation: str | None = Field(
-        default=None, max_length=10_000, description="Kept apart from the facts"
-    )
-
-    def observation(self) -> Observation:
-        return Observation(
-            observed_on=self.observed_on,
-            description=self.description,
-            source_kind=self.source.kind,
-            source_name=self.source.name,
-            categories=tuple(dict.fromkeys(self.categories)),
-            interpretation=self.interpretation,
-        )
-
-
-class CorrectSignal(RecordSignal):
-    reason: str = Field(min_length=1, max_length=2_000, description="Why the signal is corrected")
-
-
-class SignalRecording(BaseModel):
-    signal_id: uuid.UUID
-    pupil_id: uuid.UUID
-
-
-class SignalCorrection(BaseModel):
-    signal_id: uuid.UUID
-    version: int
-
-
-class PupilOut(BaseModel):
-    pupil_id: uuid.UUID
-    school: str
-    pupil_number: str
-    given_name: str
-    family_name: str
-    date_of_birth: date
-
-
-class AuthorOut(BaseModel):
-    version: int = Field(description="The signal's version this text became (1: as recorded)")
-    user_id: str = Field(description="Pseudonymous user id of who wrote it")
-    role: str = Field(description="The role they wrote it in (an IB'er's correction says so)")
-    written_at: datetime
-
-
-class SignalOut(BaseModel):
-    signal_id: uuid.UUID
-    pupil_id: uuid.UUID
-    school: str
-    observer_id: str = Field(description="Who recorded the signal (the author of version 1)")
-    written_by: AuthorOut = Field(description="Who wrote the text as it reads now")
-    authors: list[AuthorOut] = Field(
-        description="Who wrote what: the observer's recorded text, then each correction's author"
-    )
-    observed_on: date
-    description: str
-    source: SourceIn
-    categories: list[str]
-    interpretation: str | None
-    corrections: int
-    version: int
-
-
 def signals_app(request: Request) -> SignalsApplication:
     app: SignalsApplication = request.app.state.signals
     return app
 
 
 SignalsApp = Annotated[SignalsApplication, Depends(signals_app)]
+
+
+def erasure_use_cases(request: Request) -> ErasureOnRequest:
+    erasure: ErasureOnRequest = request.app.state.erasure
+    return erasure
+
+
+Erasures = Annotated[ErasureOnRequest, Depends(erasure_use_cases)]
 
 
 async def readable_pupil(app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal) -> Pupil:
@@ -149,30 +83,9 @@ async def register_pupil(
 ) -> PupilRegistration:
     principal.require_role(*PUPIL_REGISTRARS)
     principal.require_school(principal.tenant, body.school)
-    pupil_id = await anyio.to_thread.run_sync(
-        lambda: app.register_pupil(
-            school=body.school,
-            pupil_number=body.pupil_number,
-            given_name=body.given_name,
-            family_name=body.family_name,
-            date_of_birth=body.date_of_birth,
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    acting = principal.acting(request.state.correlation_id)
+    pupil_id = await anyio.to_thread.run_sync(lambda: app.register_pupil(body, acting=acting))
     return PupilRegistration(pupil_id=pupil_id)
-
-
-class DeregisterPupil(Strict):
-    left_on: date = Field(description="The last day the pupil was a pupil of the school (not in the future)")
-    destination_school: str | None = Field(
-        default=None, pattern=BRIN_PATTERN, description="BRIN of the new school, when known"
-    )
-
-
-class PupilDeregistration(BaseModel):
-    pupil_id: uuid.UUID
-    left_on: date
-    destination_school: str | None
 
 
 @router.post(
@@ -190,73 +103,11 @@ async def deregister_pupil(
 ) -> PupilDeregistration:
     principal.require_role(*PUPIL_REGISTRARS)
     await readable_pupil(app, pupil_id, principal)
-    pupil = await anyio.to_thread.run_sync(
-        lambda: app.deregister_pupil(
-            pupil_id=pupil_id,
-            left_on=body.left_on,
-            destination_school=body.destination_school,
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    acting = principal.acting(request.state.correlation_id)
+    pupil = await anyio.to_thread.run_sync(lambda: app.deregister_pupil(pupil_id, body, acting=acting))
     return PupilDeregistration(
         pupil_id=pupil.id, left_on=body.left_on, destination_school=pupil.destination_school
     )
-
-
-class RequestErasure(Strict):
-    reason: ErasureReason = Field(
-        description=(
-            "verzoek_betrokkene (a lawful request, AVG art. 17) or rechterlijke_uitspraak (a court "
-            "order or the like: not held back by the waiting period after a case was closed)"
-        )
-    )
-
-
-class ActorOut(BaseModel):
-    user_id: str
-    role: str
-
-
-class ErasureRequestOut(BaseModel):
-    request_id: uuid.UUID
-    pupil_id: uuid.UUID
-    reason: ErasureReason
-    requested_on: date
-    requested_by: ActorOut
-    approved_by: ActorOut | None = Field(description="Who approved it (another person, the other role)")
-    approved_on: date | None
-
-
-class PersonalDataErasure(BaseModel):
-    pupil_id: uuid.UUID
-    reason: ErasureReason
-    erased_on: date
-    request: ErasureRequestOut | None = Field(description="The request the erasure followed")
-
-
-def _request_out(pupil_id: uuid.UUID, request: ErasureRequest) -> ErasureRequestOut:
-    return ErasureRequestOut(
-        request_id=request.request_id,
-        pupil_id=pupil_id,
-        reason=request.reason,
-        requested_on=request.requested_on,
-        requested_by=ActorOut(user_id=request.requested_by, role=request.requested_by_role),
-        approved_by=ActorOut(user_id=request.approved_by, role=request.approved_by_role or "")
-        if request.approved_by is not None
-        else None,
-        approved_on=request.approved_on,
-    )
-
-
-async def erasure_preconditions(request: Request, pupil: Pupil) -> tuple[date | None, Term]:
-    """Rule 16 (no erasure while a case is open, also on request) and what the waiting period
-    after closing needs: the day the last case was closed, and the period of the pupil's
-    samenwerkingsverband."""
-    pool = request.app.state.pool
-    await open_cases.require_no_open_case(pool, pupil.id)
-    closed_on = await open_cases.last_case_closed_on(pool, pupil.id)
-    settings: Settings = request.app.state.settings
-    return closed_on, settings.erasure_waiting().term_for(pupil.tenant)
 
 
 @router.post(
@@ -272,24 +123,17 @@ async def request_erasure(
     body: RequestErasure,
     principal: CurrentPrincipal,
     app: SignalsApp,
+    erasures: Erasures,
     request: Request,
     response: Response,
 ) -> ErasureRequestOut:
     principal.require_role(*PUPIL_REGISTRARS)
-    pupil = await readable_pupil(app, pupil_id, principal)
-    closed_on, waiting_period = await erasure_preconditions(request, pupil)
-    requested = await anyio.to_thread.run_sync(
-        lambda: app.request_erasure(
-            pupil_id,
-            reason=body.reason,
-            last_case_closed_on=closed_on,
-            waiting_period=waiting_period,
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    await readable_pupil(app, pupil_id, principal)
+    acting = principal.acting(request.state.correlation_id)
+    requested = await erasures.request_erasure(pupil_id, body, acting=acting)
     if requested.repeated:
         response.status_code = status.HTTP_200_OK
-    return _request_out(pupil_id, requested.request)
+    return erasure_request_out(pupil_id, requested.request)
 
 
 @router.post(
@@ -303,26 +147,19 @@ async def approve_erasure(
     request_id: uuid.UUID,
     principal: CurrentPrincipal,
     app: SignalsApp,
+    erasures: Erasures,
     request: Request,
 ) -> PersonalDataErasure:
     principal.require_role(*PUPIL_REGISTRARS)
-    pupil = await readable_pupil(app, pupil_id, principal)
-    closed_on, waiting_period = await erasure_preconditions(request, pupil)
-    erasure = await anyio.to_thread.run_sync(
-        lambda: app.approve_erasure(
-            pupil_id,
-            request_id=request_id,
-            last_case_closed_on=closed_on,
-            waiting_period=waiting_period,
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    await readable_pupil(app, pupil_id, principal)
+    acting = principal.acting(request.state.correlation_id)
+    erasure = await erasures.approve_erasure(pupil_id, ApproveErasure(request_id=request_id), acting=acting)
     # A repeat (also of an approval that raced ours) answers the erasure there is.
     return PersonalDataErasure(
         pupil_id=pupil_id,
         reason=erasure.reason,
         erased_on=erasure.erased_on,
-        request=_request_out(pupil_id, erasure.request) if erasure.request is not None else None,
+        request=erasure_request_out(pupil_id, erasure.request) if erasure.request is not None else None,
     )
 
 
@@ -336,14 +173,7 @@ async def get_pupil(
     await access.record(
         principal, request, action="pupil.read", tenant=pupil.tenant, school=pupil.school, pupil_id=pupil.id
     )
-    return PupilOut(
-        pupil_id=pupil.id,
-        school=pupil.school,
-        pupil_number=pupil.pupil_number,
-        given_name=pupil.given_name,
-        family_name=pupil.family_name,
-        date_of_birth=pupil.date_of_birth,
-    )
+    return pupil_out(pupil)
 
 
 @router.post(
@@ -358,13 +188,8 @@ async def record_signal(
 ) -> SignalRecording:
     principal.require_role(*RECORDERS)
     await readable_pupil(app, pupil_id, principal)
-    signal_id = await anyio.to_thread.run_sync(
-        lambda: app.record_signal(
-            pupil_id=pupil_id,
-            observation=body.observation(),
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    acting = principal.acting(request.state.correlation_id)
+    signal_id = await anyio.to_thread.run_sync(lambda: app.record_signal(pupil_id, body, acting=acting))
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
 
@@ -388,30 +213,7 @@ async def get_signal(
         school=signal.school,
         pupil_id=signal.pupil_id,
     )
-    return SignalOut(
-        signal_id=signal.id,
-        pupil_id=signal.pupil_id,
-        school=signal.school,
-        observer_id=signal.observer_id,
-        written_by=_author(signal.written_by),
-        authors=[_author(a) for a in signal.authors],
-        observed_on=signal.observed_on,
-        description=signal.description,
-        source=SourceIn(kind=SourceKind(signal.source_kind), name=signal.source_name),
-        categories=signal.categories,
-        interpretation=signal.interpretation,
-        corrections=signal.corrections,
-        version=signal.version,
-    )
-
-
-def _author(authorship: Authorship) -> AuthorOut:
-    return AuthorOut(
-        version=authorship.version,
-        user_id=authorship.actor_id,
-        role=authorship.actor_role,
-        written_at=authorship.written_at,
-    )
+    return signal_out(signal)
 
 
 @router.post(
@@ -426,37 +228,9 @@ async def correct_signal(
 ) -> SignalCorrection:
     principal.require_role(*RECORDERS)
     await readable_signal(app, signal_id, principal)
-    version = await anyio.to_thread.run_sync(
-        lambda: app.correct_signal(
-            signal_id=signal_id,
-            observation=body.observation(),
-            reason=body.reason,
-            acting=principal.acting(request.state.correlation_id),
-        )
-    )
+    acting = principal.acting(request.state.correlation_id)
+    version = await anyio.to_thread.run_sync(lambda: app.correct_signal(signal_id, body, acting=acting))
     return SignalCorrection(signal_id=signal_id, version=version)
-
-
-class ConsultColleague(Strict):
-    consulted_on: date
-    consulted_name: str = Field(min_length=1, max_length=200, description="Who was consulted")
-    consulted_role: str = Field(min_length=1, max_length=200, description="e.g. jeugdverpleegkundige")
-    organisation: str = Field(min_length=1, max_length=200, description="e.g. JGZ, school")
-    advice: str = Field(min_length=1, max_length=10_000)
-    signal_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200, description="Signals discussed")
-
-
-class RequestVeiligThuisAdvice(Strict):
-    requested_on: date
-    veilig_thuis_region: str = Field(min_length=1, max_length=200)
-    question: str = Field(
-        min_length=1, max_length=10_000, description="Described without identifying the pupil"
-    )
-    advice: str = Field(min_length=1, max_length=10_000, description="What Veilig Thuis advised")
-
-
-class Created(BaseModel):
-    id: uuid.UUID
 
 
 @router.post(
@@ -475,12 +249,9 @@ async def consult_colleague(
 ) -> Created:
     principal.require_role(*RECORDERS)
     await readable_pupil(app, pupil_id, principal)
+    acting = principal.acting(request.state.correlation_id)
     consultation_id = await anyio.to_thread.run_sync(
-        lambda: app.consult_colleague(
-            pupil_id=pupil_id,
-            acting=principal.acting(request.state.correlation_id),
-            **body.model_dump(),
-        )
+        lambda: app.consult_colleague(pupil_id, body, acting=acting)
     )
     return Created(id=consultation_id)
 
@@ -501,11 +272,8 @@ async def request_veilig_thuis_advice(
 ) -> Created:
     principal.require_role(Role.INTERN_BEGELEIDER)
     await readable_pupil(app, pupil_id, principal)
+    acting = principal.acting(request.state.correlation_id)
     advice_request_id = await anyio.to_thread.run_sync(
-        lambda: app.request_veilig_thuis_advice(
-            pupil_id=pupil_id,
-            acting=principal.acting(request.state.correlation_id),
-            **body.model_dump(),
-        )
+        lambda: app.request_veilig_thuis_advice(pupil_id, body, acting=acting)
     )
     return Created(id=advice_request_id)

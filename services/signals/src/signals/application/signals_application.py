@@ -1,7 +1,7 @@
 """The signals application: registers pupils and records and corrects signals (steps 1-2).
 
-An eventsourcing Application: it is the repository. Its methods are synchronous; the HTTP layer
-calls them in a worker thread.
+An eventsourcing Application: it is the repository. One method per command; they are synchronous,
+so the HTTP layer and the use cases that need facts from elsewhere call them in a worker thread.
 """
 
 from __future__ import annotations
@@ -15,18 +15,27 @@ from typing import TypeVar
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from meldcode_contracts import ErasureReason
 from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
-from .domain.anonymity import RegisteredPupil
-from .domain.consultation import AdviceRequest, Consultation
-from .domain.erasure import ErasureRequest
-from .domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
-from .domain.pupil import Pupil, PupilNumberIndex
-from .domain.retention import Term
-from .domain.signal import Observation, Signal
+from ..commands import (
+    ApproveErasure,
+    ConsultColleague,
+    CorrectSignal,
+    DeregisterPupil,
+    RecordSignal,
+    RegisterPupil,
+    RequestErasure,
+    RequestVeiligThuisAdvice,
+)
+from ..domain.anonymity import RegisteredPupil
+from ..domain.consultation import AdviceRequest, Consultation
+from ..domain.erasure import ErasureReason, ErasureRequest
+from ..domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
+from ..domain.pupil import Pupil, PupilNumberIndex
+from ..domain.retention import RetentionTerms
+from ..domain.signal import Signal
 
 A = TypeVar("A")
 
@@ -58,16 +67,8 @@ class RequestedErasure:
 class SignalsApplication(MeldcodeApplication):
     name = "signals"
 
-    def register_pupil(
-        self,
-        *,
-        school: str,
-        pupil_number: str,
-        given_name: str,
-        family_name: str,
-        date_of_birth: date,
-        acting: Acting,
-    ) -> uuid.UUID:
+    def register_pupil(self, command: RegisterPupil, *, acting: Acting) -> uuid.UUID:
+        school, pupil_number = command.school, command.pupil_number
         index_id = PupilNumberIndex.create_id(acting.tenant, school, pupil_number)
         existing = self._existing_pupil(index_id)
         if existing is not None:
@@ -76,9 +77,9 @@ class SignalsApplication(MeldcodeApplication):
             tenant=acting.tenant,
             school=school,
             pupil_number=pupil_number,
-            given_name=given_name,
-            family_name=family_name,
-            date_of_birth=date_of_birth,
+            given_name=command.given_name,
+            family_name=command.family_name,
+            date_of_birth=command.date_of_birth,
             today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
@@ -94,14 +95,12 @@ class SignalsApplication(MeldcodeApplication):
             raise PupilAlreadyRegistered(str(self._existing_pupil(index_id))) from None
         return pupil.id
 
-    def deregister_pupil(
-        self, *, pupil_id: uuid.UUID, left_on: date, destination_school: str | None, acting: Acting
-    ) -> Pupil:
+    def deregister_pupil(self, pupil_id: uuid.UUID, command: DeregisterPupil, *, acting: Acting) -> Pupil:
         pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
         pupil.deregister(
-            left_on=left_on,
-            destination_school=destination_school,
+            left_on=command.left_on,
+            destination_school=command.destination_school,
             today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
@@ -142,10 +141,10 @@ class SignalsApplication(MeldcodeApplication):
     def request_erasure(
         self,
         pupil_id: uuid.UUID,
+        command: RequestErasure,
         *,
-        reason: ErasureReason,
         last_case_closed_on: date | None,
-        waiting_period: Term,
+        waiting_periods: RetentionTerms,
         acting: Acting,
     ) -> RequestedErasure:
         """The first of the four eyes; a repeat (also a concurrent one) answers the waiting request."""
@@ -153,9 +152,9 @@ class SignalsApplication(MeldcodeApplication):
         def request(pupil: Pupil) -> tuple[RequestedErasure, bool]:
             version = pupil.version
             waiting = pupil.request_erasure(
-                reason=reason,
+                reason=command.reason,
                 last_case_closed_on=last_case_closed_on,
-                waiting_period=waiting_period,
+                waiting_period=waiting_periods.term_for(pupil.tenant),
                 today=school_today(),
                 actor_id=acting.user_id,
                 actor_role=acting.role,
@@ -169,10 +168,10 @@ class SignalsApplication(MeldcodeApplication):
     def approve_erasure(
         self,
         pupil_id: uuid.UUID,
+        command: ApproveErasure,
         *,
-        request_id: uuid.UUID,
         last_case_closed_on: date | None,
-        waiting_period: Term,
+        waiting_periods: RetentionTerms,
         acting: Acting,
     ) -> Erasure:
         """The second of the four eyes, and the erasure itself (the key goes first, as in
@@ -180,6 +179,7 @@ class SignalsApplication(MeldcodeApplication):
         if self.keystore is None:
             raise RuntimeError("erasure needs the key store")
         keystore = self.keystore
+        request_id = command.request_id
 
         def approve(pupil: Pupil) -> tuple[Erasure, bool]:
             if pupil.erased_on is not None and request_id in pupil.erasure_requests:
@@ -187,7 +187,7 @@ class SignalsApplication(MeldcodeApplication):
             pupil.approve_erasure(
                 request_id=request_id,
                 last_case_closed_on=last_case_closed_on,
-                waiting_period=waiting_period,
+                waiting_period=waiting_periods.term_for(pupil.tenant),
                 today=school_today(),
                 actor_id=acting.user_id,
                 actor_role=acting.role,
@@ -221,7 +221,8 @@ class SignalsApplication(MeldcodeApplication):
             return result
         raise AssertionError("unreachable")
 
-    def record_signal(self, *, pupil_id: uuid.UUID, observation: Observation, acting: Acting) -> uuid.UUID:
+    def record_signal(self, pupil_id: uuid.UUID, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
+        observation = command.observation()
         pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
         pupil.require_at_school_on(observation.observed_on)
@@ -238,13 +239,11 @@ class SignalsApplication(MeldcodeApplication):
         self.save(signal)
         return signal.id
 
-    def correct_signal(
-        self, *, signal_id: uuid.UUID, observation: Observation, reason: str, acting: Acting
-    ) -> int:
+    def correct_signal(self, signal_id: uuid.UUID, command: CorrectSignal, *, acting: Acting) -> int:
         signal = self.get_signal(signal_id)
         signal.correct(
-            observation=observation,
-            reason=reason,
+            observation=command.observation(),
+            reason=command.reason,
             today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
@@ -254,20 +253,11 @@ class SignalsApplication(MeldcodeApplication):
         return signal.version
 
     def consult_colleague(
-        self,
-        *,
-        pupil_id: uuid.UUID,
-        consulted_on: date,
-        consulted_name: str,
-        consulted_role: str,
-        organisation: str,
-        advice: str,
-        signal_ids: list[uuid.UUID],
-        acting: Acting,
+        self, pupil_id: uuid.UUID, command: ConsultColleague, *, acting: Acting
     ) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
-        for signal_id in signal_ids:
+        for signal_id in command.signal_ids:
             signal = self.get_signal(signal_id)
             if signal.pupil_id != pupil.id:
                 raise SignalNotFound("Dit signaal hoort niet bij deze leerling.")
@@ -275,12 +265,12 @@ class SignalsApplication(MeldcodeApplication):
             tenant=pupil.tenant,
             school=pupil.school,
             pupil_id=pupil.id,
-            consulted_on=consulted_on,
-            consulted_name=consulted_name,
-            consulted_role=consulted_role,
-            organisation=organisation,
-            advice=advice,
-            signal_ids=signal_ids,
+            consulted_on=command.consulted_on,
+            consulted_name=command.consulted_name,
+            consulted_role=command.consulted_role,
+            organisation=command.organisation,
+            advice=command.advice,
+            signal_ids=command.signal_ids,
             today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,
@@ -290,14 +280,7 @@ class SignalsApplication(MeldcodeApplication):
         return consultation.id
 
     def request_veilig_thuis_advice(
-        self,
-        *,
-        pupil_id: uuid.UUID,
-        requested_on: date,
-        veilig_thuis_region: str,
-        question: str,
-        advice: str,
-        acting: Acting,
+        self, pupil_id: uuid.UUID, command: RequestVeiligThuisAdvice, *, acting: Acting
     ) -> uuid.UUID:
         pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
@@ -311,10 +294,10 @@ class SignalsApplication(MeldcodeApplication):
                 pupil_number=pupil.pupil_number,
                 date_of_birth=pupil.date_of_birth,
             ),
-            requested_on=requested_on,
-            veilig_thuis_region=veilig_thuis_region,
-            question=question,
-            advice=advice,
+            requested_on=command.requested_on,
+            veilig_thuis_region=command.veilig_thuis_region,
+            question=command.question,
+            advice=command.advice,
             today=school_today(),
             actor_id=acting.user_id,
             actor_role=acting.role,

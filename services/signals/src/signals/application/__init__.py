@@ -1,0 +1,21 @@
+"""The use cases of signals: the eventsourcing application (the repository, one method per
+command), erasure on request and the retention run (which need facts from outside the event store,
+through the ports)."""
+
+from .erasure_on_request import ErasureOnRequest
+from .ports import OpenCases, RetentionStore
+from .retention import RETENTION_ACTOR, Retention, RetentionBusy, RetentionReport
+from .signals_application import Erasure, RequestedErasure, SignalsApplication
+
+__all__ = [
+    "RETENTION_ACTOR",
+    "Erasure",
+    "ErasureOnRequest",
+    "OpenCases",
+    "RequestedErasure",
+    "Retention",
+    "RetentionBusy",
+    "RetentionReport",
+    "RetentionStore",
+    "SignalsApplication",
+]
