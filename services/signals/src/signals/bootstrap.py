@@ -21,12 +21,13 @@ from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
+from .adapters.migrations import MIGRATIONS
 from .application import SignalsApplication
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
 from .entrypoints.audit import verify_router
-from .entrypoints.background import SCHEMA, retention_work
+from .entrypoints.background import retention_work
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .translation import to_contract_event
@@ -34,7 +35,7 @@ from .translation import to_contract_event
 log = get_logger(__name__)
 
 # what `meldcode-signals migrate` creates as the owner role (ADR 16)
-MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA], applications=[SignalsApplication])
+MIGRATION = Migration(migrations=MIGRATIONS, schema=REPLAY_SCHEMA, applications=[SignalsApplication])
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
@@ -44,7 +45,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(database(app, settings, MIGRATIONS))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.signals = await anyio.to_thread.run_sync(
                 lambda: SignalsApplication(settings.database_url, keystore=keystore)

@@ -29,12 +29,14 @@ from fastapi import FastAPI
 from meldcode_contracts import ErasureReason, Role
 from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.clock import school_today
-from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_servicekit.db import create_pool
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.keystore import connect_key_store
 from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.migrations import migrate_pool
 
 from ..adapters import open_cases, retention_store
+from ..adapters.migrations import MIGRATIONS
 from ..adapters.retention_store import RETENTION_LOCK, RunCounts
 from ..application import SignalsApplication
 from ..config import Settings
@@ -42,7 +44,6 @@ from ..domain.retention import NotDue, RetentionTerms, why_not_due
 
 log = get_logger(__name__)
 
-SCHEMA = [*open_cases.SCHEMA, *retention_store.SCHEMA]
 """Signals' own tables besides the event store: the open cases and the retention projection."""
 
 RETENTION_ACTOR = "meldcode-signals-retention"
@@ -273,7 +274,7 @@ async def run_retention_once(
         try:
             pool = await create_pool(settings.database_url, max_size=3)
             try:
-                await apply_schema(pool, SCHEMA)
+                await migrate_pool(pool, MIGRATIONS)
                 await install_hash_chain(pool, events_table(application))
                 job = RetentionJob(
                     application, pool, settings.retention(), batch_size=settings.retention_batch_size
