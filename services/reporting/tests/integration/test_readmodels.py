@@ -270,3 +270,24 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
     async with pool.acquire() as conn:
         assert await readmodels.refold_cases_if_stale(conn) == 1
     assert await snapshot(pool) == folded
+
+
+async def test_a_database_the_start_up_schema_made_is_taken_over_by_migration_0001_as_it_is(
+    infrastructure: Infrastructure, isolation: str, events: Events
+) -> None:
+    old = await create_pool(await infrastructure.create_database(f"{isolation}_unversioned"))
+    try:
+        # what every start-up ran before versioned migrations: the same statements, nothing recorded
+        await old.execute(MIGRATIONS.steps[0].sql)
+        await apply_all(old, cases_of_two_schools(events))
+        # (its data fix-ups ran at every start: one more start of the old code is the baseline)
+        await old.execute(MIGRATIONS.steps[0].sql)
+        before = await snapshot(old)
+
+        applied = await migrate_pool(old, MIGRATIONS)
+
+        assert [(a.version, a.name) for a in applied] == [(1, "initial")]
+        assert await snapshot(old) == before
+        assert await migrate_pool(old, MIGRATIONS) == []
+    finally:
+        await old.close()
