@@ -25,7 +25,9 @@ from meldcode_testkit import Infrastructure, eventually
 
 # not idempotent on purpose: running a version twice fails, so a race or a re-run cannot pass unseen
 PUPILS = MigrationStep(1, "pupils", "create table pupils (pupil_id uuid primary key, school text not null)")
-WITH_NOTES = MigrationStep(2, "notes", "alter table pupils add column notes text; insert into counter values (1)")
+WITH_NOTES = MigrationStep(
+    2, "notes", "alter table pupils add column notes text; insert into counter values (1)"
+)
 COUNTER = "create table counter (n int not null)"
 
 
@@ -45,7 +47,9 @@ async def pool(infrastructure: Infrastructure, isolation: str) -> AsyncIterator[
 
 
 async def recorded(pool: asyncpg.Pool) -> list[tuple[str, int, str]]:
-    rows = await pool.fetch("select component, version, name from schema_migrations order by component, version")
+    rows = await pool.fetch(
+        "select component, version, name from schema_migrations order by component, version"
+    )
     return [tuple(r) for r in rows]
 
 
@@ -101,7 +105,9 @@ async def test_two_appliers_at_once_run_each_version_once(pool: asyncpg.Pool) ->
 
 
 async def test_a_failing_migration_leaves_nothing_behind(pool: asyncpg.Pool) -> None:
-    broken = Migrations("example", (PUPILS, MigrationStep(2, "broken", "alter table nowhere add column x int")))
+    broken = Migrations(
+        "example", (PUPILS, MigrationStep(2, "broken", "alter table nowhere add column x int"))
+    )
 
     with pytest.raises(asyncpg.UndefinedTableError):
         await migrate_pool(pool, broken)
@@ -145,7 +151,9 @@ async def test_the_owner_migrates_and_the_service_role_only_reads_the_versions(
     database = await infrastructure.create_database(f"{isolation}_roles", owner=owner_role("reporting"))
     owner_url = with_role(database, owner_role("reporting"))
     single = Migrations("example", (MigrationStep(1, "pupils", PUPILS.sql),))
-    await migrate(Migration(migrations=single, messaging=False), owner_url=owner_url, role=service_role("reporting"))
+    await migrate(
+        Migration(migrations=single, messaging=False), owner_url=owner_url, role=service_role("reporting")
+    )
 
     conn = await asyncpg.connect(with_role(database, service_role("reporting")))
     try:

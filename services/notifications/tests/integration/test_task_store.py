@@ -12,9 +12,9 @@ import pytest
 
 from meldcode_contracts import CaseOwnerChanged, ParentsConversationHeld
 from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversationHeldPayload
-from meldcode_testkit import Infrastructure
 from meldcode_servicekit.migrations import apply_migrations
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
+from meldcode_testkit import Infrastructure
 from notifications.adapters.migrations import MIGRATIONS
 from notifications.entrypoints.consumer import handle_event
 
