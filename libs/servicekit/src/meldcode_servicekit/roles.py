@@ -32,6 +32,7 @@ from .consuming import CONSUMER_SCHEMA
 from .db import apply_schema, create_pool
 from .hashchain import events_table, install_hash_chain
 from .keystore import KEYSTORE_SCHEMA
+from .migrations import SCHEMA_MIGRATIONS_TABLE, Migrations, migrate_pool
 from .outbox import RELAY_SCHEMA
 
 KEYS_OWNER = "meldcode_keys_owner"
@@ -93,10 +94,12 @@ async def grant_service_role(
 
 @dataclass(frozen=True)
 class Migration:
-    """What a service keeps in its database: `schema` (idempotent DDL of its own tables, beside the
-    outbox and consumer tables every service has) and the eventsourcing applications whose event
-    stores (hash-chained, append-only for the service role) it records in."""
+    """What a service keeps in its database: `migrations` (the versioned migrations of its own
+    tables, ADR 20), `schema` (the kit's idempotent DDL of the tables it uses, beside the outbox and
+    consumer tables every service has) and the eventsourcing applications whose event stores
+    (hash-chained, append-only for the service role) it records in."""
 
+    migrations: Migrations | None = None
     schema: Sequence[str] = ()
     applications: Sequence[Callable[[str], Application[Any]]] = field(default_factory=tuple)
     messaging: bool = True  # the outbox relay's and the consumers' tables (not for the portal)
@@ -117,6 +120,8 @@ async def migrate(
     try:
         messaging = [*RELAY_SCHEMA, *CONSUMER_SCHEMA] if migration.messaging else []
         await apply_schema(pool, [*messaging, *migration.schema])
+        if migration.migrations is not None:
+            await migrate_pool(pool, migration.migrations)
         for make in migration.applications:
             application = await anyio.to_thread.run_sync(make, owner_url)
             try:
@@ -129,6 +134,11 @@ async def migrate(
         if role != role_of(owner_url):
             async with pool.acquire() as conn, conn.transaction():
                 await grant_service_role(conn, role, append_only=append_only)
+                if migration.migrations is not None:
+                    # the service reads which versions its database has, and changes none
+                    await conn.execute(
+                        f"revoke insert, update, delete, truncate on {SCHEMA_MIGRATIONS_TABLE} from {quote(role)}"
+                    )
     finally:
         await pool.close()
     if keystore_owner_url is not None:

@@ -1,7 +1,7 @@
 """Lifespan building blocks: each service's bootstrap composes the ones it needs.
 
     async with AsyncExitStack() as stack:
-        await stack.enter_async_context(database(app, settings, SCHEMA))
+        await stack.enter_async_context(database(app, settings, MIGRATIONS))
         await stack.enter_async_context(event_consumer(app, settings, service="reporting", ...))
         yield
 
@@ -27,6 +27,7 @@ from .kafka import ensure_topics, idempotent_producer
 from .keystore import KeyStore, connect_key_store
 from .logging import get_logger
 from .metrics import metrics_of
+from .migrations import Migrations, migrate_pool
 from .outbox import RELAY_SCHEMA, OutboxRelay, Translate
 from .settings import ServiceSettings
 
@@ -35,12 +36,20 @@ log = get_logger(__name__)
 
 @asynccontextmanager
 async def database(
-    app: FastAPI, settings: ServiceSettings, schema: Sequence[str] = ()
+    app: FastAPI,
+    settings: ServiceSettings,
+    migrations: Migrations | None = None,
+    *,
+    schema: Sequence[str] = (),
 ) -> AsyncIterator[None]:
-    """`app.state.pool`: an asyncpg pool on the service's database, with its schema applied."""
+    """`app.state.pool`: an asyncpg pool on the service's database, with the kit's tables (`schema`
+    beside the relay's and the consumers') and the service's own `migrations` applied (both only
+    when connected as the owner, ADR 16)."""
     app.state.pool = await create_pool(settings.database_url)
     try:
         await apply_schema(app.state.pool, [*RELAY_SCHEMA, *CONSUMER_SCHEMA, *schema])
+        if migrations is not None:
+            await migrate_pool(app.state.pool, migrations)
         yield
     finally:
         await app.state.pool.close()

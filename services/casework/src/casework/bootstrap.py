@@ -21,7 +21,7 @@ from meldcode_servicekit.runtime import database, event_consumer, key_store, out
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
 
-from .adapters.signal_history import SCHEMA
+from .adapters.migrations import MIGRATIONS
 from .adapters.snapshots import snapshots_table
 from .application import CaseworkApplication
 from .config import Settings
@@ -38,7 +38,9 @@ log = get_logger(__name__)
 
 # what `meldcode-casework migrate` creates as the owner role (ADR 16)
 MIGRATION = Migration(
-    schema=[*SCHEMA, *TABLE_OUTBOX_SCHEMA, *REPLAY_SCHEMA], applications=[CaseworkApplication]
+    migrations=MIGRATIONS,
+    schema=[*TABLE_OUTBOX_SCHEMA, *REPLAY_SCHEMA],
+    applications=[CaseworkApplication],
 )
 
 
@@ -49,7 +51,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, [*SCHEMA, *TABLE_OUTBOX_SCHEMA]))
+            await stack.enter_async_context(database(app, settings, MIGRATIONS, schema=TABLE_OUTBOX_SCHEMA))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.casework = await anyio.to_thread.run_sync(
                 lambda: CaseworkApplication(

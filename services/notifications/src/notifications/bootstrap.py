@@ -17,10 +17,10 @@ from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.logging import configure_logging, get_logger
 from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
-from meldcode_servicekit.table_outbox import table_outbox_relay
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
 
-from .adapters.schema import SCHEMA
+from .adapters.migrations import MIGRATIONS
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.background import Clock, background_work
@@ -30,7 +30,7 @@ from .entrypoints.http import router
 log = get_logger(__name__)
 
 # what `meldcode-notifications migrate` creates as the owner role (ADR 16)
-MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA])
+MIGRATION = Migration(migrations=MIGRATIONS, schema=[*TABLE_OUTBOX_SCHEMA, *REPLAY_SCHEMA])
 
 
 def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -41,7 +41,7 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(database(app, settings, MIGRATIONS, schema=TABLE_OUTBOX_SCHEMA))
             await stack.enter_async_context(key_store(app, settings))
             await stack.enter_async_context(access_log(app, settings, service="notifications"))
             await stack.enter_async_context(

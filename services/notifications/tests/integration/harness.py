@@ -20,8 +20,10 @@ from aiosmtpd.controller import Controller
 from meldcode_contracts import Envelope
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
 from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_servicekit.migrations import migrate_pool
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
-from notifications.adapters.schema import SCHEMA
+from notifications.adapters.migrations import MIGRATIONS
 from notifications.config import Settings
 from notifications.entrypoints.background import Workers, build_workers, load_user_directory
 from notifications.entrypoints.consumer import handle_event
@@ -104,7 +106,8 @@ class Harness:
         """A new process: new pool, new workers, nothing kept in memory."""
         await self.pool.close()
         self.pool = await create_pool(self.database_url)
-        await apply_schema(self.pool, [*CONSUMER_SCHEMA, *SCHEMA])
+        await apply_schema(self.pool, [*CONSUMER_SCHEMA, *TABLE_OUTBOX_SCHEMA])
+        await migrate_pool(self.pool, MIGRATIONS)
         await load_user_directory(self.pool, self.settings)
         self.workers = build_workers(self.settings, self.pool, self.client)
 
@@ -120,7 +123,8 @@ async def harness(
     url = await infrastructure.create_database(f"{isolation}_notif")
     settings = settings_for(url, smtp[1])
     pool = await create_pool(url)
-    await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+    await apply_schema(pool, [*CONSUMER_SCHEMA, *TABLE_OUTBOX_SCHEMA])
+    await migrate_pool(pool, MIGRATIONS)
     await load_user_directory(pool, settings)
     async with httpx.AsyncClient(timeout=5) as client:
         h = Harness(url, settings, pool, client, build_workers(settings, pool, client))

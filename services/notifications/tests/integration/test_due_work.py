@@ -13,12 +13,13 @@ from typing import cast
 import asyncpg
 import pytest
 
-from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_servicekit.db import create_pool
+from meldcode_servicekit.migrations import Migrations, migrate_pool
 from meldcode_testkit import Infrastructure
 from notifications.adapters.due_work import Done, DueTable, DueWorkQueue, Failed, NotYet, Outcome
 from notifications.adapters.facts import request_melding_document
 from notifications.adapters.melding_documents import document_builder
-from notifications.adapters.schema import SCHEMA
+from notifications.adapters.migrations import MIGRATIONS
 from notifications.domain.webhooks import Backoff
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -130,13 +131,9 @@ async def test_a_melding_document_stored_before_the_table_counted_attempts_is_bu
 ) -> None:
     pool = await create_pool(await infrastructure.create_database(f"{isolation}_upgrade"))
     try:
-        upgrade = (
-            "melding_documents add column if not exists attempts",
-            "melding_documents add column if not exists last_error",
-        )
-        before_upgrade = [s for s in SCHEMA if not any(step in s for step in upgrade)]
-        assert len(before_upgrade) == len(SCHEMA) - len(upgrade)
-        await apply_schema(pool, before_upgrade)
+        # The database as it stood before melding documents became due work: migration 0001 only.
+        before_upgrade = Migrations(MIGRATIONS.component, MIGRATIONS.steps[:1])
+        await migrate_pool(pool, before_upgrade)
         document_id = uuid.uuid4()
         async with pool.acquire() as conn:
             await request_melding_document(
@@ -161,7 +158,7 @@ async def test_a_melding_document_stored_before_the_table_counted_attempts_is_bu
                 now=NOW - timedelta(days=1),
             )
 
-        await apply_schema(pool, SCHEMA)
+        await migrate_pool(pool, MIGRATIONS)
         built = await document_builder(
             pool, "notifications-events", timedelta(seconds=60), Backoff()
         ).run_due(NOW)

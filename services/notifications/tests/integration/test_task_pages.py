@@ -12,8 +12,10 @@ import httpx
 import pytest
 
 from meldcode_contracts import SIGNALS_EVENTS, Role, SignalRecorded
+from meldcode_servicekit.migrations import apply_migrations
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure, Suite, eventually
-from notifications.adapters.schema import SCHEMA
+from notifications.adapters.migrations import MIGRATIONS
 from notifications.adapters.tasks import PostgresTaskStore
 from notifications.domain.access import Viewer
 from notifications.domain.task_pages import Direction, PageRequest, page_request_of
@@ -34,8 +36,9 @@ def signal_at(minutes: int) -> SignalRecorded:
 async def conn(infrastructure: Infrastructure, isolation: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(await infrastructure.create_database(f"{isolation}_pages"))
     try:
-        for statement in SCHEMA:
+        for statement in TABLE_OUTBOX_SCHEMA:
             await connection.execute(statement)
+        await apply_migrations(connection, MIGRATIONS)
         yield connection
     finally:
         await connection.close()

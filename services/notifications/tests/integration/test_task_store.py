@@ -12,8 +12,10 @@ import pytest
 
 from meldcode_contracts import CaseOwnerChanged, ParentsConversationHeld
 from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversationHeldPayload
+from meldcode_servicekit.migrations import apply_migrations
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
-from notifications.adapters.schema import SCHEMA
+from notifications.adapters.migrations import MIGRATIONS
 from notifications.entrypoints.consumer import handle_event
 
 from .test_case_tasks import CaseEvents
@@ -24,8 +26,9 @@ from .test_notifications import case_opened, obligations_published, pupil_regist
 async def conn(infrastructure: Infrastructure, isolation: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(await infrastructure.create_database(f"{isolation}_store"))
     try:
-        for statement in SCHEMA:
+        for statement in TABLE_OUTBOX_SCHEMA:
             await connection.execute(statement)
+        await apply_migrations(connection, MIGRATIONS)
         yield connection
     finally:
         await connection.close()
@@ -101,7 +104,8 @@ async def test_cases_opened_before_the_case_table_existed_get_their_owner_from_t
         async with conn.transaction():
             await handle_event(conn, event)
     await conn.execute("delete from case_context")
-    for statement in SCHEMA:
-        await conn.execute(statement)
+    # a database the start-up DDL made before versioned migrations: migration 0001 runs on it
+    await conn.execute("drop table schema_migrations")
+    await apply_migrations(conn, MIGRATIONS)
     row = await conn.fetchrow("select tenant, school, owner_id, pupil_id from case_context")
     assert tuple(row) == (opened.tenant, opened.school, "zt-1", opened.payload.pupil_id)

@@ -18,7 +18,8 @@ from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.web import create_app
 
-from .adapters.readmodels import CASE_FOLD_VERSION, SCHEMA, refold_cases_if_stale
+from .adapters.migrations import MIGRATIONS
+from .adapters.readmodels import CASE_FOLD_VERSION, refold_cases_if_stale
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
@@ -26,7 +27,7 @@ from .entrypoints.http import router
 log = get_logger(__name__)
 
 # what `meldcode-reporting migrate` creates as the owner role (ADR 16)
-MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA])
+MIGRATION = Migration(migrations=MIGRATIONS, schema=REPLAY_SCHEMA)
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
@@ -36,7 +37,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(database(app, settings, MIGRATIONS))
             await stack.enter_async_context(key_store(app, settings))
             async with app.state.pool.acquire() as conn:
                 refolded = await refold_cases_if_stale(conn)

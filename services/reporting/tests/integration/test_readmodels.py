@@ -12,9 +12,11 @@ import asyncpg
 import pytest
 
 from meldcode_contracts import Envelope
-from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_servicekit.db import create_pool
+from meldcode_servicekit.migrations import migrate_pool
 from meldcode_testkit import Infrastructure
 from reporting.adapters import readmodels
+from reporting.adapters.migrations import MIGRATIONS
 from reporting.domain.projection import project
 
 from ..conftest import CaseFile, Events, Notices, a_whole_case, at
@@ -24,7 +26,7 @@ from ..conftest import CaseFile, Events, Notices, a_whole_case, at
 async def pool(infrastructure: Infrastructure, isolation: str) -> AsyncIterator[asyncpg.Pool]:
     url = await infrastructure.create_database(f"{isolation}_readmodels")
     pool = await create_pool(url)
-    await apply_schema(pool, readmodels.SCHEMA)
+    await migrate_pool(pool, MIGRATIONS)
     try:
         yield pool
     finally:
@@ -99,7 +101,7 @@ async def test_any_arrival_order_gives_the_same_read_models(
 
     other = await create_pool(await infrastructure.create_database(f"{isolation}_reversed"))
     try:
-        await apply_schema(other, readmodels.SCHEMA)
+        await migrate_pool(other, MIGRATIONS)
         await apply_all(other, [history[4], *reversed(history[:4]), history[5]])
         assert await snapshot(other) == in_order
     finally:
@@ -153,15 +155,15 @@ async def test_case_events_in_another_order_give_the_same_case_list(
 
     other = await create_pool(await infrastructure.create_database(f"{isolation}_shuffled"))
     try:
-        await apply_schema(other, readmodels.SCHEMA)
+        await migrate_pool(other, MIGRATIONS)
         await apply_all(other, list(reversed(history)))
         assert await snapshot(other) == in_order
     finally:
         await other.close()
 
 
-V1_STATEMENTS = 6
-"""The first SCHEMA statements: the schema before the whole casework state machine was projected."""
+V1_SCHEMA = MIGRATIONS.steps[0].sql.split("-- --- v2")[0]
+"""The start of migration 0001: the schema before the whole casework state machine was projected."""
 
 
 async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
@@ -173,7 +175,7 @@ async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
     opened = events.case(pupil_id, [signal.payload.signal_id], when=at(10))
     old = await create_pool(await infrastructure.create_database(f"{isolation}_v1"))
     try:
-        await apply_schema(old, readmodels.SCHEMA[:V1_STATEMENTS])
+        await old.execute(V1_SCHEMA)
         async with old.acquire() as conn:
             # What the previous version stored for an opened case.
             entry = project(opened).entry
@@ -189,8 +191,8 @@ async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
                 at(10),
             )
 
-        await apply_schema(old, readmodels.SCHEMA)
-        await apply_schema(old, readmodels.SCHEMA)  # every start applies it again
+        await migrate_pool(old, MIGRATIONS)
+        await migrate_pool(old, MIGRATIONS)  # every start applies them again
         file = CaseFile(events, opened)
         await apply_all(
             old, [file.conversation_held(at(20)), file.published(at(20), "gesprek_ouders", "weging_zorgteam")]
@@ -218,7 +220,7 @@ async def test_a_notification_naming_only_its_case_joins_the_pupils_chronology_i
 
     other = await create_pool(await infrastructure.create_database(f"{isolation}_notice_first"))
     try:
-        await apply_schema(other, readmodels.SCHEMA)
+        await migrate_pool(other, MIGRATIONS)
         await apply_all(other, [reminded, delivered, registered, opened])
         assert await snapshot(other) == case_first
     finally:
@@ -268,3 +270,24 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
     async with pool.acquire() as conn:
         assert await readmodels.refold_cases_if_stale(conn) == 1
     assert await snapshot(pool) == folded
+
+
+async def test_a_database_the_start_up_schema_made_is_taken_over_by_migration_0001_as_it_is(
+    infrastructure: Infrastructure, isolation: str, events: Events
+) -> None:
+    old = await create_pool(await infrastructure.create_database(f"{isolation}_unversioned"))
+    try:
+        # what every start-up ran before versioned migrations: the same statements, nothing recorded
+        await old.execute(MIGRATIONS.steps[0].sql)
+        await apply_all(old, cases_of_two_schools(events))
+        # (its data fix-ups ran at every start: one more start of the old code is the baseline)
+        await old.execute(MIGRATIONS.steps[0].sql)
+        before = await snapshot(old)
+
+        applied = await migrate_pool(old, MIGRATIONS)
+
+        assert [(a.version, a.name) for a in applied] == [(1, "initial")]
+        assert await snapshot(old) == before
+        assert await migrate_pool(old, MIGRATIONS) == []
+    finally:
+        await old.close()

@@ -16,17 +16,18 @@ from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.clock import school_today
-from meldcode_servicekit.db import apply_schema, create_pool, database_reachable
+from meldcode_servicekit.db import create_pool, database_reachable
 from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.keystore import connect_key_store
 from meldcode_servicekit.logging import configure_logging, get_logger
+from meldcode_servicekit.migrations import migrate_pool
 from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.web import create_app
 
-from .adapters import open_cases, retention_store
+from .adapters.migrations import MIGRATIONS
 from .adapters.open_cases import PostgresOpenCases
 from .adapters.retention_store import PostgresRetentionStore
 from .application import ErasureOnRequest, Retention, RetentionReport, SignalsApplication
@@ -42,11 +43,8 @@ from .translation import to_contract_event
 
 log = get_logger(__name__)
 
-SCHEMA = [*open_cases.SCHEMA, *retention_store.SCHEMA]
-"""Signals' own tables besides the event store: the open cases and the retention projection."""
-
 # what `meldcode-signals migrate` creates as the owner role (ADR 16)
-MIGRATION = Migration(schema=[*SCHEMA, *REPLAY_SCHEMA], applications=[SignalsApplication])
+MIGRATION = Migration(migrations=MIGRATIONS, schema=REPLAY_SCHEMA, applications=[SignalsApplication])
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
@@ -56,7 +54,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(database(app, settings, SCHEMA))
+            await stack.enter_async_context(database(app, settings, MIGRATIONS))
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.signals = await anyio.to_thread.run_sync(
                 lambda: SignalsApplication(settings.database_url, keystore=keystore)
@@ -136,7 +134,7 @@ async def run_retention_once(
         try:
             pool = await create_pool(settings.database_url, max_size=3)
             try:
-                await apply_schema(pool, SCHEMA)
+                await migrate_pool(pool, MIGRATIONS)
                 await install_hash_chain(pool, events_table(application))
                 command = EraseForRetention(today=today or school_today(), dry_run=dry_run, trigger="cli")
                 return await retention(application, pool, settings).erase_for_retention(command)

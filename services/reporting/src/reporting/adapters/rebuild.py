@@ -52,12 +52,13 @@ from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey, connect_key_store
 from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.migrations import migrate_pool
 from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.roles import grant_service_role, role_of
 from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
-from .readmodels import SCHEMA
+from .migrations import MIGRATIONS
 
 log = get_logger(__name__)
 
@@ -395,7 +396,8 @@ async def rebuild(
         swapped_into: str | None = None
         keystore: KeyStore | None = None
         try:
-            await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+            await apply_schema(pool, CONSUMER_SCHEMA)
+            await migrate_pool(pool, MIGRATIONS)
             partitions = await topic_partitions(settings)
             await consumer.start()
             keystore = await anyio.to_thread.run_sync(connect_key_store, settings)

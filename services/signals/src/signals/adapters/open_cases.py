@@ -17,19 +17,6 @@ import asyncpg
 from meldcode_contracts import CaseClosed, CaseOpened, CaseReopened, CaseTransferred, Envelope
 from meldcode_servicekit.clock import school_today
 
-SCHEMA = [
-    """create table if not exists pupil_cases (
-        case_id uuid primary key,
-        pupil_id uuid not null,
-        tenant text not null,
-        school text not null,
-        is_open boolean not null,
-        changed_at timestamptz not null,
-        last_event_id uuid not null
-    )""",
-    "create index if not exists pupil_cases_open on pupil_cases (pupil_id) where is_open",
-]
-
 
 async def _set_state(
     conn: asyncpg.Connection, event: Envelope, *, case_id: uuid.UUID, pupil_id: uuid.UUID, is_open: bool

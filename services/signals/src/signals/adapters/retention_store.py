@@ -29,36 +29,6 @@ from ..domain.pupil import Pupil
 from ..domain.retention import RetentionCandidate, RetentionTerms, RunCounts
 from . import open_cases
 
-SCHEMA = [
-    """create table if not exists retention_departures (
-        pupil_id uuid primary key,
-        tenant text not null,
-        school text not null,
-        left_on date not null,
-        erased_on date
-    )""",
-    """create index if not exists retention_departures_not_erased
-        on retention_departures (left_on) where erased_on is null""",
-    """create table if not exists retention_position (
-        name text primary key,
-        position bigint not null,
-        updated_at timestamptz not null default now()
-    )""",
-    """create table if not exists retention_runs (
-        run_id uuid primary key,
-        trigger text not null,
-        dry_run boolean not null,
-        today date not null,
-        started_at timestamptz not null default now(),
-        finished_at timestamptz,
-        candidates int,
-        due int,
-        erased int,
-        kept_case_open int,
-        failed int
-    )""",
-]
-
 DEPARTURES = "departures"
 DEPARTURE_TOPICS = (get_topic(Pupil.Deregistered), get_topic(Pupil.PersonalDataErased))
 RETENTION_LOCK = "signals-retention"
