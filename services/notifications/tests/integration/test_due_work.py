@@ -13,8 +13,9 @@ from typing import cast
 import asyncpg
 import pytest
 
-from meldcode_servicekit.db import create_pool
+from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.migrations import Migrations, migrate_pool
+from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
 from notifications.adapters.due_work import Done, DueTable, DueWorkQueue, Failed, NotYet, Outcome
 from notifications.adapters.facts import request_melding_document
@@ -133,6 +134,7 @@ async def test_a_melding_document_stored_before_the_table_counted_attempts_is_bu
     try:
         # The database as it stood before melding documents became due work: migration 0001 only.
         before_upgrade = Migrations(MIGRATIONS.component, MIGRATIONS.steps[:1])
+        await apply_schema(pool, TABLE_OUTBOX_SCHEMA)  # the kit's outbox, where an issued document goes
         await migrate_pool(pool, before_upgrade)
         document_id = uuid.uuid4()
         async with pool.acquire() as conn:
