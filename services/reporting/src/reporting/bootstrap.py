@@ -18,7 +18,8 @@ from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.web import create_app
 
-from .adapters.readmodels import CASE_FOLD_VERSION, SCHEMA, refold_cases_if_stale
+from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
+from .adapters.readmodels import SCHEMA
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router

@@ -57,6 +57,7 @@ from meldcode_servicekit.roles import grant_service_role, role_of
 from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
+from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison
 from .readmodels import SCHEMA
 
 log = get_logger(__name__)
@@ -89,58 +90,6 @@ DEADLOCK_RETRIES: Final = 5
 MAX_ROUNDS: Final = 5
 REBUILD_LOCK: Final = 7513_0005
 """Session advisory lock: one rebuild at a time per database."""
-
-
-class RebuildBusy(Exception):
-    """Another rebuild of these read models is running."""
-
-
-class LiveBehind(Exception):
-    """The live consumer did not reach the rebuild's offsets in time."""
-
-
-@dataclass(frozen=True)
-class TableComparison:
-    name: str
-    live_checksum: str
-    rebuilt_checksum: str
-    rows: int
-    """Rows of the rebuilt table."""
-    live_rows: int
-
-    @property
-    def equal(self) -> bool:
-        return self.live_checksum == self.rebuilt_checksum and self.rows == self.live_rows
-
-
-@dataclass(frozen=True)
-class RebuildReport:
-    tables: list[TableComparison]
-    events: int
-    seconds: float
-    replaced_into: str | None = None
-    """With --replace: the schema the old live tables were moved to."""
-
-    @property
-    def ok(self) -> bool:
-        return all(t.equal for t in self.tables)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "tables": [
-                {
-                    "name": t.name,
-                    "live_checksum": t.live_checksum,
-                    "rebuilt_checksum": t.rebuilt_checksum,
-                    "rows": t.rows,
-                    "equal": t.equal,
-                }
-                for t in self.tables
-            ],
-            "events": self.events,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 Offsets = dict[TopicPartition, int]
