@@ -323,7 +323,6 @@ async def rebuild(
     """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild."""
     started = time.monotonic()
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
-    schema = f"rebuild_{stamp}"
     # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
     # to the service's role like the migration's
     owner_url = settings.migration_database_url or settings.database_url
@@ -332,82 +331,131 @@ async def rebuild(
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
-        await guard.execute(f'create schema "{schema}"')
-        pool = await _schema_pool(owner_url, schema)
-        consumer = AIOKafkaConsumer(
+        run = RebuildRun(settings, guard, live_schema, stamp, handle)
+        await guard.execute(f'create schema "{run.schema}"')
+        try:
+            tables, replaced_into = await run.compare(group, wait_timeout, replace=replace)
+        finally:
+            await run.close()
+        report = RebuildReport(
+            tables=tables,
+            events=run.events,
+            seconds=time.monotonic() - started,
+            replaced_into=replaced_into,
+        )
+        log.info("rebuild_compared", ok=report.ok, events=report.events, seconds=round(report.seconds, 2))
+        return report
+    finally:
+        await guard.close()
+
+
+class RebuildRun:
+    """One rebuild: the fresh schema `rebuild_<stamp>` beside the live one, the replay into it, and
+    the comparison; `guard` is the owner's connection that holds the rebuild lock."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        guard: asyncpg.Connection,
+        live_schema: str,
+        stamp: str,
+        handle: Handler,
+    ) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.live_schema = live_schema
+        self.stamp = stamp
+        self.schema = f"rebuild_{stamp}"
+        self.handle = handle
+        self.pool: asyncpg.Pool | None = None
+        self.consumer = AIOKafkaConsumer(
             **settings.kafka.client_options(),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
-        swapped_into: str | None = None
-        keystore: KeyStore | None = None
-        try:
-            await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
-            partitions = await topic_partitions(settings)
-            await consumer.start()
-            keystore = await anyio.to_thread.run_sync(connect_key_store, settings)
-            replayer = Replayer(consumer, pool, handle, keystore)
-            await replayer.start(partitions)
-            end: Offsets = await consumer.end_offsets(partitions)
-            await replayer.replay_until(end)
-            log.info("rebuild_replayed", events=replayer.events, schema=schema)
-            live_sums: dict[str, tuple[str, int]] | None = None
-            for _ in range(MAX_ROUNDS):
-                await wait_for_live(settings, group, end, wait_timeout)
-                async with guard.transaction(isolation="repeatable_read", readonly=True):
-                    if await _live_ahead(guard, end):
-                        live_sums = None
-                    else:
-                        live_sums = await checksums(guard, live_schema)
-                if live_sums is not None:
-                    break
-                end = await consumer.end_offsets(partitions)
-                await replayer.replay_until(end)
-            if live_sums is None:
-                raise LiveBehind("the live consumer kept moving; compare again later")
-            async with pool.acquire() as conn, conn.transaction():
-                rebuilt_sums = await checksums(conn, schema)
-            tables = [
-                TableComparison(
-                    name=t,
-                    live_checksum=live_sums[t][0],
-                    rebuilt_checksum=rebuilt_sums[t][0],
-                    rows=rebuilt_sums[t][1],
-                    live_rows=live_sums[t][1],
-                )
-                for t in TABLES
-            ]
-            if replace:
-                swapped_into = await _swap(
-                    guard,
-                    consumer,
-                    replayer,
-                    partitions,
-                    live_schema,
-                    schema,
-                    stamp,
-                    role_of(settings.database_url),
-                )
-            report = RebuildReport(
-                tables=tables,
-                events=replayer.events,
-                seconds=time.monotonic() - started,
-                replaced_into=swapped_into,
+        self.keystore: KeyStore | None = None
+        self.replayer: Replayer | None = None
+        self.swapped_into: str | None = None
+
+    @property
+    def events(self) -> int:
+        return self.replayer.events if self.replayer is not None else 0
+
+    async def compare(
+        self, group: str, wait_timeout: float, *, replace: bool
+    ) -> tuple[list[TableComparison], str | None]:
+        """Replay, compare with the live tables, and with `replace` swap the rebuild in."""
+        replayer, partitions, end = await self._replay_everything()
+        live_sums = await self._live_checksums(group, end, wait_timeout)
+        assert self.pool is not None
+        async with self.pool.acquire() as conn, conn.transaction():
+            rebuilt_sums = await checksums(conn, self.schema)
+        tables = [
+            TableComparison(
+                name=t,
+                live_checksum=live_sums[t][0],
+                rebuilt_checksum=rebuilt_sums[t][0],
+                rows=rebuilt_sums[t][1],
+                live_rows=live_sums[t][1],
             )
-            log.info("rebuild_compared", ok=report.ok, events=report.events, seconds=round(report.seconds, 2))
-            return report
-        finally:
-            await consumer.stop()
-            await pool.close()
-            if keystore is not None:
-                await anyio.to_thread.run_sync(keystore.close)
-            if swapped_into is None:
-                await guard.execute(f'drop schema if exists "{schema}" cascade')
-            await guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)
-    finally:
-        await guard.close()
+            for t in TABLES
+        ]
+        if replace:
+            self.swapped_into = await _swap(
+                self.guard,
+                self.consumer,
+                replayer,
+                partitions,
+                self.live_schema,
+                self.schema,
+                self.stamp,
+                role_of(self.settings.database_url),
+            )
+        return tables, self.swapped_into
+
+    async def _replay_everything(self) -> tuple[Replayer, list[TopicPartition], Offsets]:
+        """Steps 1 and 2: every partition from offset 0 to its end now, into the fresh schema."""
+        self.pool = pool = await _schema_pool(
+            self.settings.migration_database_url or self.settings.database_url, self.schema
+        )
+        await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+        partitions = await topic_partitions(self.settings)
+        await self.consumer.start()
+        self.keystore = keystore = await anyio.to_thread.run_sync(connect_key_store, self.settings)
+        self.replayer = replayer = Replayer(self.consumer, pool, self.handle, keystore)
+        await replayer.start(partitions)
+        end: Offsets = await self.consumer.end_offsets(partitions)
+        await replayer.replay_until(end)
+        log.info("rebuild_replayed", events=replayer.events, schema=self.schema)
+        return replayer, partitions, end
+
+    async def _live_checksums(
+        self, group: str, end: Offsets, wait_timeout: float
+    ) -> dict[str, tuple[str, int]]:
+        """Steps 3 and 4: the live tables' checksums once the live consumer stands exactly at `end`,
+        catching the rebuild up each time it moved on meanwhile."""
+        assert self.replayer is not None
+        for _ in range(MAX_ROUNDS):
+            await wait_for_live(self.settings, group, end, wait_timeout)
+            async with self.guard.transaction(isolation="repeatable_read", readonly=True):
+                if not await _live_ahead(self.guard, end):
+                    return await checksums(self.guard, self.live_schema)
+            end = await self.consumer.end_offsets(list(end))
+            await self.replayer.replay_until(end)
+        raise LiveBehind("the live consumer kept moving; compare again later")
+
+    async def close(self) -> None:
+        """Stop reading, drop the rebuilt schema unless it was swapped in, release the lock."""
+        await self.consumer.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        if self.keystore is not None:
+            await anyio.to_thread.run_sync(self.keystore.close)
+        if self.swapped_into is None:
+            await self.guard.execute(f'drop schema if exists "{self.schema}" cascade')
+        await self.guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)
 
 
 async def _swap(
