@@ -44,7 +44,8 @@ from meldcode_servicekit.keystore import connect_key_store, new_master_key
 from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.settings import ServiceSettings
 from reporting.adapters.readmodels import SCHEMA
-from reporting.adapters.rebuild import Replayer, checksums, topic_partitions
+from reporting.adapters.rebuild import checksums, topic_partitions
+from reporting.adapters.replay import Replayer
 from reporting.entrypoints.consumer import handle_event
 
 ROOT = Path(__file__).resolve().parents[1]

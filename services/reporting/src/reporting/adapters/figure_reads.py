@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 import asyncpg
 
@@ -55,6 +56,21 @@ class FigureReads:
                 group by school, month, event_type, outcome""",  # noqa: S608
             *args,
         )
+        decisions, reports, left = _tally_case_changes(changes)
+        return DashboardFacts(
+            signals_recorded={(r["school"], r["month"]): r["n"] for r in signals},
+            open_cases={(r["school"], r["step"]): r["n"] for r in open_cases},
+            decisions=decisions,
+            reports=reports,
+            pupils_left=left,
+            periods=await self._step_periods(tenant, since, until),
+        )
+
+    async def _step_periods(
+        self, tenant: str, since: datetime | None, until: datetime | None
+    ) -> list[StepPeriod]:
+        """How long each case of the samenwerkingsverband stayed in each step, for the periods that
+        ended in [since, until)."""
         history = await self._pool.fetch(
             "select * from case_changes where tenant = $1 order by case_id, sequence",
             tenant,
@@ -62,31 +78,12 @@ class FigureReads:
         by_case: dict[uuid.UUID, list[CaseChange]] = {}
         for r in history:
             by_case.setdefault(r["case_id"], []).append(case_change_of(r))
-        periods: list[StepPeriod] = [
+        return [
             p
             for case_changes in by_case.values()
             for p in step_periods(case_changes)
             if (since is None or p.left_at >= since) and (until is None or p.left_at < until)
         ]
-        decisions: dict[tuple[str, date, str], int] = {}
-        reports: dict[tuple[str, date], int] = {}
-        left: dict[tuple[str, date], int] = {}
-        for r in changes:
-            if r["event_type"] == "DecisionMade":
-                key = (r["school"], r["month"], r["outcome"] or "")
-                decisions[key] = decisions.get(key, 0) + r["n"]
-            elif r["event_type"] == "AmkNotified":
-                reports[(r["school"], r["month"])] = reports.get((r["school"], r["month"]), 0) + r["n"]
-            else:
-                left[(r["school"], r["month"])] = left.get((r["school"], r["month"]), 0) + r["cases"]
-        return DashboardFacts(
-            signals_recorded={(r["school"], r["month"]): r["n"] for r in signals},
-            open_cases={(r["school"], r["step"]): r["n"] for r in open_cases},
-            decisions=decisions,
-            reports=reports,
-            pupils_left=left,
-            periods=periods,
-        )
 
     async def access_log_entries(
         self,
@@ -117,3 +114,22 @@ class FigureReads:
             offset,
         )
         return [access_of(r) for r in records]
+
+
+def _tally_case_changes(
+    changes: list[Any],
+) -> tuple[dict[tuple[str, date, str], int], dict[tuple[str, date], int], dict[tuple[str, date], int]]:
+    """Decisions per outcome, reports and pupils who left, per school and month, from the grouped
+    `case_changes` rows."""
+    decisions: dict[tuple[str, date, str], int] = {}
+    reports: dict[tuple[str, date], int] = {}
+    left: dict[tuple[str, date], int] = {}
+    for r in changes:
+        if r["event_type"] == "DecisionMade":
+            key = (r["school"], r["month"], r["outcome"] or "")
+            decisions[key] = decisions.get(key, 0) + r["n"]
+        elif r["event_type"] == "AmkNotified":
+            reports[(r["school"], r["month"])] = reports.get((r["school"], r["month"]), 0) + r["n"]
+        else:
+            left[(r["school"], r["month"])] = left.get((r["school"], r["month"]), 0) + r["cases"]
+    return decisions, reports, left
