@@ -42,9 +42,11 @@ from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import connect_key_store, new_master_key
 from meldcode_servicekit.logging import configure_logging
+from meldcode_servicekit.migrations import migrate_pool
 from meldcode_servicekit.settings import ServiceSettings
-from reporting.adapters.readmodels import SCHEMA
-from reporting.adapters.rebuild import Replayer, checksums, topic_partitions
+from reporting.adapters.migrations import MIGRATIONS
+from reporting.adapters.rebuild import checksums, topic_partitions
+from reporting.adapters.replay import Replayer
 from reporting.entrypoints.consumer import handle_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +161,8 @@ async def rebuild(settings: ServiceSettings, url: str) -> tuple[float, float, in
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )
     try:
-        await apply_schema(pool, [*CONSUMER_SCHEMA, *SCHEMA])
+        await apply_schema(pool, CONSUMER_SCHEMA)
+        await migrate_pool(pool, MIGRATIONS)
         partitions = await topic_partitions(settings)
         await consumer.start()
         keystore = await asyncio.to_thread(connect_key_store, settings)

@@ -19,7 +19,7 @@ from meldcode_servicekit.runtime import database, event_consumer, key_store
 from meldcode_servicekit.web import create_app
 
 from .adapters.migrations import MIGRATIONS
-from .adapters.readmodels import CASE_FOLD_VERSION, refold_cases_if_stale
+from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router

@@ -15,9 +15,10 @@ from meldcode_contracts import Envelope
 from meldcode_servicekit.db import create_pool
 from meldcode_servicekit.migrations import migrate_pool
 from meldcode_testkit import Infrastructure
-from reporting.adapters import readmodels
+from reporting.adapters import projection_writes
 from reporting.adapters.migrations import MIGRATIONS
-from reporting.domain.projection import project
+from reporting.adapters.pupil_reads import PupilReads
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events, Notices, a_whole_case, at
 
@@ -36,7 +37,7 @@ async def pool(infrastructure: Infrastructure, isolation: str) -> AsyncIterator[
 async def apply_all(pool: asyncpg.Pool, events: list[Envelope]) -> None:
     for event in events:
         async with pool.acquire() as conn, conn.transaction():
-            await readmodels.apply(conn, project(event))
+            await projection_writes.apply(conn, project(event))
 
 
 async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
@@ -180,7 +181,7 @@ async def test_a_database_of_the_previous_version_upgrades_and_its_cases_go_on(
             # What the previous version stored for an opened case.
             entry = project(opened).entry
             assert entry is not None
-            await readmodels.add_entry(conn, entry)
+            await projection_writes.add_entry(conn, entry)
             await conn.execute(
                 """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id,
                                              signal_ids, opened_at, last_event_at)
@@ -225,7 +226,7 @@ async def test_a_notification_naming_only_its_case_joins_the_pupils_chronology_i
         assert await snapshot(other) == case_first
     finally:
         await other.close()
-    entries = await readmodels.chronology_of(pool, "swv-zuid", pupil_id)
+    entries = await PupilReads(pool).chronology_of("swv-zuid", pupil_id)
     assert [s.entry.label for s in entries] == [
         "Zaak geopend",
         "Bericht aan de JGZ afgeleverd",
@@ -258,8 +259,8 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
         ],
     )
     async with pool.acquire() as conn:
-        assert await readmodels.refold_cases_if_stale(conn) == 1  # a new database: stamped once
-        assert await readmodels.refold_cases_if_stale(conn) is None
+        assert await projection_writes.refold_cases_if_stale(conn) == 1  # a new database: stamped once
+        assert await projection_writes.refold_cases_if_stale(conn) is None
     folded = await snapshot(pool)
     # What an older fold left behind: columns it did not know, and no version stamp.
     await pool.execute(
@@ -268,7 +269,7 @@ async def test_case_rows_made_by_an_older_fold_are_folded_again_once_at_start_up
     await pool.execute("delete from projection_versions")
     assert await snapshot(pool) != folded
     async with pool.acquire() as conn:
-        assert await readmodels.refold_cases_if_stale(conn) == 1
+        assert await projection_writes.refold_cases_if_stale(conn) == 1
     assert await snapshot(pool) == folded
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from reporting.domain.access import access_entry, dutch_day_bounds, subjects_read
+from reporting.domain.access import AccessEntry, dutch_day_bounds, subjects_read
+from reporting.translation import project
 
 from ..conftest import Notices, at
 
@@ -26,13 +27,14 @@ def test_the_day_the_clocks_go_back_lasts_25_hours() -> None:
 
 def test_reading_entries_logs_one_access_per_distinct_pupil_or_else_per_case(notices: Notices) -> None:
     pupil, other, case = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    entries = [
-        access_entry(notices.access(when=at(1), pupil_id=pupil)),
-        access_entry(notices.access(when=at(2), pupil_id=pupil, case_id=case)),
-        access_entry(notices.access(when=at(3), pupil_id=other)),
-        access_entry(notices.access(when=at(4), case_id=case)),
-        access_entry(notices.access(when=at(5), case_id=case)),
+    read = [
+        notices.access(when=at(1), pupil_id=pupil),
+        notices.access(when=at(2), pupil_id=pupil, case_id=case),
+        notices.access(when=at(3), pupil_id=other),
+        notices.access(when=at(4), case_id=case),
+        notices.access(when=at(5), case_id=case),
     ]
+    entries = [e for e in (project(event).access for event in read) if isinstance(e, AccessEntry)]
 
     logged = [(p, c) for _, p, c in subjects_read(entries)]
 

@@ -7,14 +7,15 @@ from datetime import date
 
 from meldcode_contracts import Envelope
 from reporting.domain.case_signals import case_signals
-from reporting.domain.chronology import ChronologyEntry, chronology_entry
+from reporting.domain.chronology import ChronologyEntry
 from reporting.domain.visibility import seen_by_schools, seen_by_zorgteam_member
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events, at
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:
-    found = [chronology_entry(e) for e in events]
+    found = [project(e).entry for e in events]
     return [e for e in found if e is not None]
 
 

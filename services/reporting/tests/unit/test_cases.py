@@ -15,13 +15,12 @@ from reporting.domain.cases import (
     UNKNOWN_STEP_LABEL,
     CaseRow,
     Obligation,
-    case_change,
     case_row,
     is_overdue,
     shown_step_label,
 )
 from reporting.domain.chronology import FALLBACK_LABEL, label_for
-from reporting.domain.projection import project
+from reporting.translation import project
 
 from ..conftest import WHOLE_CASE_DUE, CaseFile, Events, a_whole_case, at, day
 
@@ -92,7 +91,7 @@ def every_kind_of_case_event(file: CaseFile) -> list[Envelope]:
 
 def steps_after_each(history: list[Envelope]) -> list[str | None]:
     """The case's step after each event, folded as the read model does."""
-    changes = [c for c in (case_change(e) for e in history) if c is not None]
+    changes = [c for c in (project(e).case_change for e in history) if c is not None]
     steps = []
     for n in range(1, len(changes) + 1):
         row = case_row(changes[:n])
@@ -102,7 +101,7 @@ def steps_after_each(history: list[Envelope]) -> list[str | None]:
 
 
 def final_row(history: list[Envelope]) -> CaseRow:
-    row = case_row(c for c in (case_change(e) for e in history) if c is not None)
+    row = case_row(c for c in (project(e).case_change for e in history) if c is not None)
     assert row is not None
     return row
 
@@ -361,8 +360,8 @@ def test_the_case_owner_follows_owner_changes_and_a_transfer(events: Events) -> 
 
 def test_events_of_a_case_before_it_was_opened_give_no_row_yet(events: Events) -> None:
     file = a_case_file(events)
-    published = case_change(file.published(at(10), "gesprek_ouders", "weging_zorgteam"))
-    opened = case_change(file.opened)
+    published = project(file.published(at(10), "gesprek_ouders", "weging_zorgteam")).case_change
+    opened = project(file.opened).case_change
     assert published is not None and opened is not None
 
     assert case_row([published]) is None
@@ -372,15 +371,15 @@ def test_events_of_a_case_before_it_was_opened_give_no_row_yet(events: Events) -
 
 def test_signal_and_pupil_events_are_no_case_changes(events: Events) -> None:
     registered = events.pupil()
-    assert case_change(registered) is None
-    assert case_change(events.signal(registered.payload.pupil_id, when=at(1))) is None
+    assert project(registered).case_change is None
+    assert project(events.signal(registered.payload.pupil_id, when=at(1))).case_change is None
 
 
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_the_case_row_is_the_same_for_any_arrival_order_and_any_duplicates(data: st.DataObject) -> None:
     history = a_whole_case(Events(), uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
-    changes = [c for c in (case_change(e) for e in history) if c is not None]
+    changes = [c for c in (project(e).case_change for e in history) if c is not None]
     shuffled = data.draw(st.permutations(changes))
     duplicates = data.draw(st.lists(st.sampled_from(changes), max_size=5))
 
@@ -389,6 +388,6 @@ def test_the_case_row_is_the_same_for_any_arrival_order_and_any_duplicates(data:
 
 def test_a_case_row_has_no_personal_data_in_its_repr(events: Events) -> None:
     history = a_whole_case(events, uuid.uuid4(), [uuid.uuid4()], start=0, published=True)
-    text = repr(final_row(history)) + "".join(repr(case_change(e)) for e in history)
+    text = repr(final_row(history)) + "".join(repr(project(e).case_change) for e in history)
     for personal in ("Moeder", "Ineke", "Gezinscoach", "Blijvende veiligheid vastgesteld"):
         assert personal not in text

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.domain.cases import case_change
 from reporting.domain.dashboard import (
     OPEN_STEPS,
     TOTAL,
@@ -21,6 +20,7 @@ from reporting.domain.dashboard import (
     table,
 )
 from reporting.domain.suppression import COMPLEMENT, SUPPRESSED, WITHHELD, pinned_cells, suppress
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events
 
@@ -246,7 +246,7 @@ def test_the_days_per_step_come_from_when_the_case_entered_and_left_each_step() 
         file.published(T0 + timedelta(days=12), "besluit", "hulp_organiseren"),
     ]
 
-    periods = step_periods([c for c in (case_change(e) for e in history) if c is not None])
+    periods = step_periods([c for c in (project(e).case_change for e in history) if c is not None])
 
     assert [(p.step, p.days, p.school) for p in periods] == [
         ("geopend", 3.0, "12AB"),

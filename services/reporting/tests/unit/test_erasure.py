@@ -14,7 +14,7 @@ from meldcode_contracts import ERASED, Envelope, PersonalDataErased, PersonalDat
 from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.sealing import open_event, seal_event
 from reporting.adapters.erasure import ERASED_PUPIL, erased_facts
-from reporting.domain.projection import project
+from reporting.translation import project
 
 from ..conftest import IB_ACTOR, CaseFile, Events, a_whole_case, at
 

@@ -13,8 +13,9 @@ from pydantic import BaseModel
 from meldcode_contracts import Envelope, SignalSource, SourceKind
 from meldcode_contracts.personal import nested_models, personal_field_names
 from meldcode_servicekit.sealing import payload_model_of_type
-from reporting.domain.chronology import ChronologyEntry, EntryType, chronology_entry
+from reporting.domain.chronology import ChronologyEntry, EntryType
 from reporting.domain.parents_export import THIRD_PARTIES, WITHHELD, ExportPupil, parents_export
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events, a_whole_case, at
 
@@ -28,7 +29,7 @@ PUPIL = ExportPupil(
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:
-    found = [chronology_entry(e) for e in events]
+    found = [project(e).entry for e in events]
     return [e for e in found if e is not None]
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from meldcode_contracts import ALL_EVENTS
 from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label_for
-from reporting.domain.projection import project
 from reporting.domain.pupils import display_name
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events, Notices, at
 

@@ -7,19 +7,20 @@ import uuid
 from dataclasses import dataclass
 
 from meldcode_contracts import Envelope
-from reporting.domain.chronology import ChronologyEntry, chronology_entry
+from reporting.domain.chronology import ChronologyEntry
 from reporting.domain.visibility import (
     built_on,
     schools_of_pupil,
     seen_by_schools,
     seen_by_zorgteam_member,
 )
+from reporting.translation import project
 
 from ..conftest import CaseFile, Events, Notices, at
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:
-    found = [chronology_entry(e) for e in events]
+    found = [project(e).entry for e in events]
     return [e for e in found if e is not None]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -37,32 +37,25 @@ import anyio
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.structs import ConsumerRecord, TopicPartition
-from pydantic import ValidationError
+from aiokafka.structs import TopicPartition
 
 from meldcode_contracts import (
     ALL_TOPICS,
-    Envelope,
-    PersonalDataErased,
-    UnknownEventType,
-    UnsupportedSchemaVersion,
 )
-from meldcode_servicekit.consuming import CONSUMER_SCHEMA, check_tenant
+from meldcode_servicekit.consuming import CONSUMER_SCHEMA
 from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
-from meldcode_servicekit.keystore import KeyStore, UnknownDataKey, connect_key_store
+from meldcode_servicekit.keystore import KeyStore, connect_key_store
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.migrations import migrate_pool
-from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.roles import grant_service_role, role_of
-from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.settings import ServiceSettings
 
+from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison
 from .migrations import MIGRATIONS
+from .replay import Handler, Offsets, Replayer
 
 log = get_logger(__name__)
-
-Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -83,194 +76,9 @@ TABLES: Final[dict[str, TableSpec]] = {
     # an event was read, which differs when copies of one event sit on different partitions.
     "processed_events": TableSpec("event_id", ("processed_at", "topic", "partition", "offset")),
 }
-BATCH: Final = 500
-LANES: Final = 3
-"""Transactions projecting side by side (by partition number; a partition is always in one lane)."""
-DEADLOCK_RETRIES: Final = 5
 MAX_ROUNDS: Final = 5
 REBUILD_LOCK: Final = 7513_0005
 """Session advisory lock: one rebuild at a time per database."""
-
-
-class RebuildBusy(Exception):
-    """Another rebuild of these read models is running."""
-
-
-class LiveBehind(Exception):
-    """The live consumer did not reach the rebuild's offsets in time."""
-
-
-@dataclass(frozen=True)
-class TableComparison:
-    name: str
-    live_checksum: str
-    rebuilt_checksum: str
-    rows: int
-    """Rows of the rebuilt table."""
-    live_rows: int
-
-    @property
-    def equal(self) -> bool:
-        return self.live_checksum == self.rebuilt_checksum and self.rows == self.live_rows
-
-
-@dataclass(frozen=True)
-class RebuildReport:
-    tables: list[TableComparison]
-    events: int
-    seconds: float
-    replaced_into: str | None = None
-    """With --replace: the schema the old live tables were moved to."""
-
-    @property
-    def ok(self) -> bool:
-        return all(t.equal for t in self.tables)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "tables": [
-                {
-                    "name": t.name,
-                    "live_checksum": t.live_checksum,
-                    "rebuilt_checksum": t.rebuilt_checksum,
-                    "rows": t.rows,
-                    "equal": t.equal,
-                }
-                for t in self.tables
-            ],
-            "events": self.events,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-Offsets = dict[TopicPartition, int]
-
-
-class Replayer:
-    """Reads the topics from offset 0 with no consumer group and projects into one schema."""
-
-    def __init__(
-        self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler, keystore: KeyStore
-    ) -> None:
-        self._keystore = keystore
-        self._consumer = consumer
-        self._pool = pool
-        self._handle = handle
-        self.position: Offsets = {}
-        self.events = 0
-
-    async def start(self, partitions: Sequence[TopicPartition]) -> None:
-        self._consumer.assign(list(partitions))
-        await self._consumer.seek_to_beginning(*partitions)
-        self.position = {tp: 0 for tp in partitions}
-        for tp in partitions:
-            self.position[tp] = await self._consumer.position(tp)
-
-    async def replay_until(self, end: Offsets) -> None:
-        """Project every record below `end` that was not projected yet."""
-        pending = {tp for tp, offset in end.items() if self.position.get(tp, 0) < offset}
-        for tp in pending:
-            self._consumer.seek(tp, self.position[tp])
-        while pending:
-            fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
-            records: list[ConsumerRecord[Any, Any]] = []
-            for tp, batch in fetched.items():
-                records.extend(r for r in batch if r.offset < end[tp])
-            for tp in pending:
-                # What lies beyond `end` is read again (after a seek) by the next catch-up.
-                self.position[tp] = min(end[tp], await self._consumer.position(tp))
-            if records:
-                await self._project(records)
-            pending = {tp for tp in pending if self.position[tp] < end[tp]}
-
-    async def _project(self, records: list[ConsumerRecord[Any, Any]]) -> None:
-        parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
-        for record in records:
-            self.events += 1
-            try:
-                event = open_event(record.value or b"", self._keystore)
-                if isinstance(event, PersonalDataErased):
-                    # As the live consumer: nothing later opens with the erased pupil's cached key.
-                    self._keystore.forget(event.payload.pupil_id)
-                parsed.append((record, event))
-            except UnknownEventType as unknown:  # a newer producer's type: skipped, as live (ADR 15)
-                log.warning(
-                    "rebuild_unknown_event_type_skipped",
-                    event_type=unknown.event_type,
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                )
-            except (ValidationError, ValueError, UnknownDataKey, UnsupportedSchemaVersion):
-                log.warning(
-                    "rebuild_invalid_message",
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                )
-        lanes: dict[int, list[tuple[ConsumerRecord[Any, Any], Envelope]]] = {}
-        for record, event in parsed:
-            lanes.setdefault(record.partition % LANES, []).append((record, event))
-        await asyncio.gather(*(self._project_lane(lane) for lane in lanes.values()))
-
-    async def _project_lane(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
-        """One transaction for the lane's messages (each partition stays in order within its lane).
-
-        Lanes run side by side: the projections give the same rows in any order across keys, and a
-        deadlock between two lanes (case advisory locks taken in another order) rolls one lane back,
-        which is then simply applied again."""
-        for attempt in range(1, DEADLOCK_RETRIES + 1):
-            try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    for record, event in lane:
-                        await self._record_and_handle(conn, record, event)
-                return
-            except asyncpg.DeadlockDetectedError:
-                if attempt == DEADLOCK_RETRIES:
-                    raise
-                await asyncio.sleep(0.05 * attempt)
-            except Exception as exc:
-                if is_infrastructure_error(exc):
-                    raise
-                log.warning("rebuild_batch_split", batch=len(lane), error_type=type(exc).__name__)
-                await self._one_by_one(lane)
-                return
-
-    async def _one_by_one(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
-        """Each message on its own, so a failing event is set aside like the live consumer parks it."""
-        for record, event in lane:
-            async with self._pool.acquire() as conn:
-                try:
-                    async with conn.transaction():
-                        await self._record_and_handle(conn, record, event)
-                except Exception as single:
-                    if is_infrastructure_error(single):
-                        raise
-                    log.warning(
-                        "rebuild_event_parked",
-                        event_id=str(event.event_id),
-                        error_type=type(single).__name__,
-                    )
-                    await self._record(conn, record, event, outcome="parked")
-
-    async def _record(self, conn: Any, record: Any, event: Envelope, *, outcome: str = "processed") -> bool:
-        first = await conn.fetchval(
-            """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
-               values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
-            event.event_id,
-            event.event_type,
-            record.topic,
-            record.partition,
-            record.offset,
-            outcome,
-        )
-        return bool(first)
-
-    async def _record_and_handle(self, conn: Any, record: Any, event: Envelope) -> None:
-        if await self._record(conn, record, event):
-            await check_tenant(conn, event)  # as the live consumer: a mismatch is parked, not applied
-            await self._handle(conn, event)
 
 
 async def _schema_pool(database_url: str, schema: str, size: int = 4) -> asyncpg.Pool:
@@ -375,7 +183,6 @@ async def rebuild(
     """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild."""
     started = time.monotonic()
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
-    schema = f"rebuild_{stamp}"
     # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
     # to the service's role like the migration's
     owner_url = settings.migration_database_url or settings.database_url
@@ -384,83 +191,132 @@ async def rebuild(
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
-        await guard.execute(f'create schema "{schema}"')
-        pool = await _schema_pool(owner_url, schema)
-        consumer = AIOKafkaConsumer(
+        run = RebuildRun(settings, guard, live_schema, stamp, handle)
+        await guard.execute(f'create schema "{run.schema}"')
+        try:
+            tables, replaced_into = await run.compare(group, wait_timeout, replace=replace)
+        finally:
+            await run.close()
+        report = RebuildReport(
+            tables=tables,
+            events=run.events,
+            seconds=time.monotonic() - started,
+            replaced_into=replaced_into,
+        )
+        log.info("rebuild_compared", ok=report.ok, events=report.events, seconds=round(report.seconds, 2))
+        return report
+    finally:
+        await guard.close()
+
+
+class RebuildRun:
+    """One rebuild: the fresh schema `rebuild_<stamp>` beside the live one, the replay into it, and
+    the comparison; `guard` is the owner's connection that holds the rebuild lock."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        guard: asyncpg.Connection,
+        live_schema: str,
+        stamp: str,
+        handle: Handler,
+    ) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.live_schema = live_schema
+        self.stamp = stamp
+        self.schema = f"rebuild_{stamp}"
+        self.handle = handle
+        self.pool: asyncpg.Pool | None = None
+        self.consumer = AIOKafkaConsumer(
             **settings.kafka.client_options(),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
-        swapped_into: str | None = None
-        keystore: KeyStore | None = None
-        try:
-            await apply_schema(pool, CONSUMER_SCHEMA)
-            await migrate_pool(pool, MIGRATIONS)
-            partitions = await topic_partitions(settings)
-            await consumer.start()
-            keystore = await anyio.to_thread.run_sync(connect_key_store, settings)
-            replayer = Replayer(consumer, pool, handle, keystore)
-            await replayer.start(partitions)
-            end: Offsets = await consumer.end_offsets(partitions)
-            await replayer.replay_until(end)
-            log.info("rebuild_replayed", events=replayer.events, schema=schema)
-            live_sums: dict[str, tuple[str, int]] | None = None
-            for _ in range(MAX_ROUNDS):
-                await wait_for_live(settings, group, end, wait_timeout)
-                async with guard.transaction(isolation="repeatable_read", readonly=True):
-                    if await _live_ahead(guard, end):
-                        live_sums = None
-                    else:
-                        live_sums = await checksums(guard, live_schema)
-                if live_sums is not None:
-                    break
-                end = await consumer.end_offsets(partitions)
-                await replayer.replay_until(end)
-            if live_sums is None:
-                raise LiveBehind("the live consumer kept moving; compare again later")
-            async with pool.acquire() as conn, conn.transaction():
-                rebuilt_sums = await checksums(conn, schema)
-            tables = [
-                TableComparison(
-                    name=t,
-                    live_checksum=live_sums[t][0],
-                    rebuilt_checksum=rebuilt_sums[t][0],
-                    rows=rebuilt_sums[t][1],
-                    live_rows=live_sums[t][1],
-                )
-                for t in TABLES
-            ]
-            if replace:
-                swapped_into = await _swap(
-                    guard,
-                    consumer,
-                    replayer,
-                    partitions,
-                    live_schema,
-                    schema,
-                    stamp,
-                    role_of(settings.database_url),
-                )
-            report = RebuildReport(
-                tables=tables,
-                events=replayer.events,
-                seconds=time.monotonic() - started,
-                replaced_into=swapped_into,
+        self.keystore: KeyStore | None = None
+        self.replayer: Replayer | None = None
+        self.swapped_into: str | None = None
+
+    @property
+    def events(self) -> int:
+        return self.replayer.events if self.replayer is not None else 0
+
+    async def compare(
+        self, group: str, wait_timeout: float, *, replace: bool
+    ) -> tuple[list[TableComparison], str | None]:
+        """Replay, compare with the live tables, and with `replace` swap the rebuild in."""
+        replayer, partitions, end = await self._replay_everything()
+        live_sums = await self._live_checksums(group, end, wait_timeout)
+        assert self.pool is not None
+        async with self.pool.acquire() as conn, conn.transaction():
+            rebuilt_sums = await checksums(conn, self.schema)
+        tables = [
+            TableComparison(
+                name=t,
+                live_checksum=live_sums[t][0],
+                rebuilt_checksum=rebuilt_sums[t][0],
+                rows=rebuilt_sums[t][1],
+                live_rows=live_sums[t][1],
             )
-            log.info("rebuild_compared", ok=report.ok, events=report.events, seconds=round(report.seconds, 2))
-            return report
-        finally:
-            await consumer.stop()
-            await pool.close()
-            if keystore is not None:
-                await anyio.to_thread.run_sync(keystore.close)
-            if swapped_into is None:
-                await guard.execute(f'drop schema if exists "{schema}" cascade')
-            await guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)
-    finally:
-        await guard.close()
+            for t in TABLES
+        ]
+        if replace:
+            self.swapped_into = await _swap(
+                self.guard,
+                self.consumer,
+                replayer,
+                partitions,
+                self.live_schema,
+                self.schema,
+                self.stamp,
+                role_of(self.settings.database_url),
+            )
+        return tables, self.swapped_into
+
+    async def _replay_everything(self) -> tuple[Replayer, list[TopicPartition], Offsets]:
+        """Steps 1 and 2: every partition from offset 0 to its end now, into the fresh schema."""
+        self.pool = pool = await _schema_pool(
+            self.settings.migration_database_url or self.settings.database_url, self.schema
+        )
+        await apply_schema(pool, CONSUMER_SCHEMA)
+        await migrate_pool(pool, MIGRATIONS)
+        partitions = await topic_partitions(self.settings)
+        await self.consumer.start()
+        self.keystore = keystore = await anyio.to_thread.run_sync(connect_key_store, self.settings)
+        self.replayer = replayer = Replayer(self.consumer, pool, self.handle, keystore)
+        await replayer.start(partitions)
+        end: Offsets = await self.consumer.end_offsets(partitions)
+        await replayer.replay_until(end)
+        log.info("rebuild_replayed", events=replayer.events, schema=self.schema)
+        return replayer, partitions, end
+
+    async def _live_checksums(
+        self, group: str, end: Offsets, wait_timeout: float
+    ) -> dict[str, tuple[str, int]]:
+        """Steps 3 and 4: the live tables' checksums once the live consumer stands exactly at `end`,
+        catching the rebuild up each time it moved on meanwhile."""
+        assert self.replayer is not None
+        for _ in range(MAX_ROUNDS):
+            await wait_for_live(self.settings, group, end, wait_timeout)
+            async with self.guard.transaction(isolation="repeatable_read", readonly=True):
+                if not await _live_ahead(self.guard, end):
+                    return await checksums(self.guard, self.live_schema)
+            end = await self.consumer.end_offsets(list(end))
+            await self.replayer.replay_until(end)
+        raise LiveBehind("the live consumer kept moving; compare again later")
+
+    async def close(self) -> None:
+        """Stop reading, drop the rebuilt schema unless it was swapped in, release the lock."""
+        await self.consumer.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        if self.keystore is not None:
+            await anyio.to_thread.run_sync(self.keystore.close)
+        if self.swapped_into is None:
+            await self.guard.execute(f'drop schema if exists "{self.schema}" cascade')
+        await self.guard.execute("select pg_advisory_unlock($1)", REBUILD_LOCK)
 
 
 async def _swap(

@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from meldcode_contracts import DataAccessed
-
 DUTCH_TIME: Final = ZoneInfo("Europe/Amsterdam")
 READ_ACTION: Final = "access_log.read"
 """The action under which reading the access log is itself logged."""
@@ -37,27 +35,6 @@ class AccessEntry:
     case_id: uuid.UUID | None
     client_address: str | None
     client_application: str | None
-
-
-def access_entry(event: DataAccessed) -> AccessEntry:
-    p = event.payload
-    return AccessEntry(
-        access_id=p.access_id,
-        event_id=event.event_id,
-        occurred_at=event.occurred_at,
-        tenant=event.tenant,
-        school=event.school,
-        user_id=event.actor.user_id,
-        role=event.actor.role.value,
-        on_behalf_of=p.on_behalf_of,
-        service=p.service,
-        action=p.action,
-        resource=p.resource,
-        pupil_id=p.pupil_id,
-        case_id=p.case_id,
-        client_address=p.client_address,
-        client_application=p.client_application,
-    )
 
 
 def dutch_day_bounds(day: date) -> tuple[datetime, datetime]:

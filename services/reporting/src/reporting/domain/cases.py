@@ -26,18 +26,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-from meldcode_contracts import (
-    AmkNotified,
-    CaseObligationsChanged,
-    CaseOpened,
-    CaseOwnerChanged,
-    CaseTransferred,
-    DecisionMade,
-    Envelope,
-    FollowUpEvaluated,
-    PupilLeftSchool,
-)
-from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.vocabulary import CaseStep, step_label
 
 
@@ -146,43 +134,12 @@ class CaseRow:
         return self.reports > 0
 
 
-def case_change(event: Envelope) -> CaseChange | None:
-    """The case-list change of a casework event, or None for events of other aggregates."""
-    payload = getattr(event, "payload", None)
-    if not isinstance(payload, CasePayload):
-        return None
-    change = CaseChange(
-        event_id=event.event_id,
-        event_type=event.event_type,
-        case_id=payload.case_id,
-        tenant=event.tenant,
-        school=event.school,
-        pupil_id=payload.pupil_id,
-        occurred_at=event.occurred_at,
-        sequence=event.sequence,
-    )
-    if isinstance(event, CaseOpened):
-        o = event.payload
-        return replace(change, owner_id=o.case_owner_id, signal_ids=tuple(o.signal_ids))
-    if isinstance(event, CaseOwnerChanged):
-        return replace(change, owner_id=event.payload.new_owner_id)
-    if isinstance(event, DecisionMade):
-        return replace(change, outcome=event.payload.outcome)
-    if isinstance(event, AmkNotified):
-        return replace(change, day=event.payload.reported_on)
-    if isinstance(event, FollowUpEvaluated):
-        return replace(change, decision_reopened=event.payload.decision_reopened)
-    if isinstance(event, PupilLeftSchool):
-        return replace(change, day=event.payload.left_on)
-    if isinstance(event, CaseTransferred):
-        t = event.payload
-        return replace(change, owner_id=t.new_case_owner_id, day=t.transferred_on, to_school=t.to_school)
-    if isinstance(event, CaseObligationsChanged):
-        p = event.payload
-        return replace(
-            change, step=p.step, obligations=tuple(Obligation(o.kind, o.due_on) for o in p.obligations)
-        )
-    return change
+@dataclass(frozen=True)
+class SchoolCase:
+    """A row of the case list with the pupil's name, when reporting knows the pupil."""
+
+    case: CaseRow
+    pupil_display_name: str | None
 
 
 def opened(change: CaseChange) -> CaseRow:

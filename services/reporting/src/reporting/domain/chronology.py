@@ -14,30 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
-from pydantic import BaseModel
-
-from meldcode_contracts import (
-    ColleagueConsulted,
-    Envelope,
-    ErasureApproved,
-    ErasureApprovedPayload,
-    ErasureRequested,
-    ErasureRequestedPayload,
-    PersonalDataErased,
-    PersonalDataErasedPayload,
-    PupilDeregistered,
-    PupilDeregisteredPayload,
-    SignalCorrected,
-    SignalCorrectedPayload,
-    SignalRecorded,
-    SignalRecordedPayload,
-)
-from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.labels import EVENT_LABELS, FALLBACK_LABEL
-from meldcode_contracts.notices import NoticePayload
-from meldcode_contracts.signals import ColleagueConsultedPayload
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]
@@ -88,7 +67,6 @@ class EntryType(StrEnum):
 
 
 LABELS: Final[Mapping[str, str]] = {t: EVENT_LABELS[t] for t in EntryType}
-ENTRY_TYPES: Final = frozenset(EntryType)
 
 
 def label_for(event_type: str) -> str:
@@ -122,73 +100,27 @@ class ChronologyEntry:
         return label_for(self.event_type)
 
 
-def _facts(payload: BaseModel) -> dict[str, JsonValue]:
-    """The payload as JSON, without the pupil id (the entry has its own column for it)."""
-    facts: dict[str, JsonValue] = payload.model_dump(mode="json", exclude={"pupil_id"})
-    return facts
+@dataclass(frozen=True)
+class StoredEntry:
+    """A chronology entry with the mark the corrections referring to it left on it."""
+
+    entry: ChronologyEntry
+    corrections: int
+    latest_correction_id: uuid.UUID | None
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrections > 0
 
 
-def _entry(
-    event: Envelope,
-    payload: SignalRecordedPayload
-    | SignalCorrectedPayload
-    | PupilDeregisteredPayload
-    | PersonalDataErasedPayload
-    | ErasureRequestedPayload
-    | ErasureApprovedPayload
-    | ColleagueConsultedPayload
-    | CasePayload
-    | NoticePayload,
-    *,
-    observed_on: date | None = None,
-    signal_id: uuid.UUID | None = None,
-    case_id: uuid.UUID | None = None,
-) -> ChronologyEntry:
-    """The entry of `event`: its envelope, the pupil its payload names and the payload as facts."""
-    return ChronologyEntry(
-        event_id=event.event_id,
-        tenant=event.tenant,
-        school=event.school,
-        pupil_id=payload.pupil_id,
-        event_type=event.event_type,
-        occurred_at=event.occurred_at,
-        sequence=event.sequence,
-        actor_id=event.actor.user_id,
-        actor_role=event.actor.role.value,
-        facts=_facts(payload),
-        observed_on=observed_on,
-        signal_id=signal_id,
-        case_id=case_id,
-    )
+@dataclass(frozen=True)
+class RecordedSignal:
+    """A signal as its observer sees it in their own list; `facts` may hold personal data."""
 
-
-def chronology_entry(event: Envelope) -> ChronologyEntry | None:
-    """The entry an event adds to its pupil's chronology, or None for events that add none."""
-    if isinstance(event, SignalRecorded | SignalCorrected):
-        p = event.payload
-        return _entry(event, p, observed_on=p.observed_on, signal_id=p.signal_id)
-    if isinstance(event, PupilDeregistered):
-        return _entry(event, event.payload)
-    if isinstance(event, ErasureRequested | ErasureApproved):
-        # The four eyes of an erasure on request: who asked, who approved (ADR 10).
-        return _entry(event, event.payload)
-    if isinstance(event, PersonalDataErased):
-        # Why and when the pupil's personal data was erased (ADR 10): the entries stay, their
-        # personal facts read as "[gewist]" from then on.
-        return _entry(event, event.payload)
-    if isinstance(event, ColleagueConsulted):
-        # Step 2 (rule 3): who was consulted and the advice; the signals discussed stay in the facts.
-        # (An advice request to Veilig Thuis is anonymous and names no pupil: it enters no chronology.)
-        return _entry(event, event.payload)
-    payload = getattr(event, "payload", None)
-    if isinstance(payload, CasePayload) and event.event_type in ENTRY_TYPES:
-        # Every casework event; `school` is the case's school at the time of the event (for a
-        # transfer: the school it was handed over from).
-        return _entry(event, payload, case_id=payload.case_id)
-    if isinstance(payload, NoticePayload) and event.event_type in ENTRY_TYPES:
-        # What notifications sent about a case or pupil (document, JGZ webhook, reminder). Without
-        # either it belongs in no chronology.
-        if payload.pupil_id is None and payload.case_id is None:
-            return None
-        return _entry(event, payload, case_id=payload.case_id)
-    return None
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    pupil_display_name: str | None
+    observed_on: date | None
+    occurred_at: datetime
+    corrections: int
+    facts: dict[str, Any] = field(repr=False)

@@ -1,23 +1,15 @@
-"""What one contract event changes in the read models, decided without any I/O."""
+"""What one contract event changes in the read models (`reporting.translation` builds it from the
+event), decided without any I/O."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from meldcode_contracts import (
-    DataAccessed,
-    Envelope,
-    PersonalDataErased,
-    PupilRegistered,
-    ZorgteamInvitationWithdrawn,
-    ZorgteamMemberInvited,
-)
-
-from .access import AccessEntry, access_entry
-from .cases import CaseChange, CaseRow, case_change, case_row
-from .chronology import ChronologyEntry, chronology_entry
-from .pupils import PupilRow, pupil_row
+from .access import AccessEntry
+from .cases import CaseChange, CaseRow, case_row
+from .chronology import ChronologyEntry
+from .pupils import PupilRow
 
 
 @dataclass(frozen=True)
@@ -27,14 +19,6 @@ class ZorgteamChange:
     case_id: uuid.UUID
     member_id: str
     invited: bool
-
-
-def zorgteam_change(event: Envelope) -> ZorgteamChange | None:
-    if isinstance(event, ZorgteamMemberInvited):
-        return ZorgteamChange(event.payload.case_id, event.payload.member_id, invited=True)
-    if isinstance(event, ZorgteamInvitationWithdrawn):
-        return ZorgteamChange(event.payload.case_id, event.payload.member_id, invited=False)
-    return None
 
 
 @dataclass(frozen=True)
@@ -66,15 +50,3 @@ class Projection:
             and self.erased_pupil is None
             and self.zorgteam is None
         )
-
-
-def project(event: Envelope) -> Projection:
-    """The read-model rows of `event`. Applying them twice must change nothing (upserts by id)."""
-    return Projection(
-        pupil=pupil_row(event) if isinstance(event, PupilRegistered) else None,
-        entry=chronology_entry(event),
-        case_change=case_change(event),
-        access=access_entry(event) if isinstance(event, DataAccessed) else None,
-        erased_pupil=event.payload.pupil_id if isinstance(event, PersonalDataErased) else None,
-        zorgteam=zorgteam_change(event),
-    )

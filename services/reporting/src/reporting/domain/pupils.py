@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from meldcode_contracts import PupilRegistered
-
 
 @dataclass(frozen=True)
 class PupilRow:
@@ -30,17 +28,3 @@ class PupilRow:
 def display_name(given_name: str, family_name: str) -> str:
     """How screens name a pupil: roepnaam and achternaam, e.g. 'Sanne de Vries'."""
     return " ".join(part for part in (given_name.strip(), family_name.strip()) if part)
-
-
-def pupil_row(event: PupilRegistered) -> PupilRow:
-    payload = event.payload
-    return PupilRow(
-        pupil_id=payload.pupil_id,
-        tenant=event.tenant,
-        school=event.school,
-        registered_at=event.occurred_at,
-        pupil_number=payload.pupil_number,
-        given_name=payload.given_name,
-        family_name=payload.family_name,
-        date_of_birth=payload.date_of_birth,
-    )

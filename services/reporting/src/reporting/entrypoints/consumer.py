@@ -11,18 +11,17 @@ import asyncpg
 from meldcode_contracts import Envelope
 from meldcode_servicekit.logging import get_logger
 
-from ..adapters import readmodels
-from ..domain.projection import project
+from ..adapters.projection_writes import ReadModelWriter
+from ..application.projection import apply_projection
+from ..translation import project
 
 log = get_logger(__name__)
 
 
 async def handle_event(conn: asyncpg.Connection, event: Envelope) -> None:
-    projection = project(event)
-    if projection.is_empty:
+    if not await apply_projection(project(event), ReadModelWriter(conn)):
         log.debug("event_not_projected", event_id=str(event.event_id), event_type=event.event_type)
         return
-    await readmodels.apply(conn, projection)
     log.debug(
         "event_projected",
         event_id=str(event.event_id),

@@ -1,0 +1,272 @@
+"""The read models written: each projection of a contract event applied inside the consumer's
+transaction, by idempotent upserts.
+
+Every write is keyed by the event id or the aggregate id, so applying an event twice changes
+nothing, and the marks that depend on other events (a signal's corrections, a case's current
+step) are recomputed from what is stored, so they come out the same in any arrival order: each
+case event is stored once in `case_changes` (ids, dates and codes only) and the `school_cases`
+row is folded again from all changes of that case (`reporting.domain.cases.case_row`); its step
+and open obligations are the ones casework published last (`CaseObligationsChanged`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import asyncpg
+
+from ..domain.access import AccessEntry
+from ..domain.cases import CaseChange, CaseRow, case_row
+from ..domain.chronology import ChronologyEntry, EntryType
+from ..domain.projection import Projection, ZorgteamChange
+from ..domain.pupils import PupilRow
+from .erasure import erase_pupil
+from .records import case_change_of, obligations_json
+
+
+class ReadModelWriter:
+    """Applies projections on one connection (the consumer's transaction)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def apply(self, projection: Projection) -> None:
+        await apply(self._conn, projection)
+
+
+async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
+    if projection.pupil is not None:
+        await upsert_pupil(conn, projection.pupil)
+    if projection.entry is not None:
+        await add_entry(conn, projection.entry)
+    if projection.case_change is not None:
+        await add_case_change(conn, projection.case_change)
+    if projection.access is not None:
+        await add_access(conn, projection.access)
+    if projection.erased_pupil is not None:
+        await erase_pupil(conn, projection.erased_pupil)
+    if projection.zorgteam is not None:
+        await change_zorgteam(conn, projection.zorgteam)
+
+
+async def change_zorgteam(conn: asyncpg.Connection, change: ZorgteamChange) -> None:
+    key = f"{change.case_id}/{change.member_id}"
+    if change.invited:
+        await conn.execute(
+            "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
+            key,
+            change.case_id,
+            change.member_id,
+        )
+    else:
+        await conn.execute("delete from case_zorgteam where invitation = $1", key)
+
+
+async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
+    await conn.execute(
+        """insert into access_log (access_id, event_id, occurred_at, tenant, school, user_id, role,
+                                   on_behalf_of, service, action, resource, pupil_id, case_id,
+                                   client_address, client_application)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           on conflict (access_id) do nothing""",
+        entry.access_id,
+        entry.event_id,
+        entry.occurred_at,
+        entry.tenant,
+        entry.school,
+        entry.user_id,
+        entry.role,
+        entry.on_behalf_of,
+        entry.service,
+        entry.action,
+        entry.resource,
+        entry.pupil_id,
+        entry.case_id,
+        entry.client_address,
+        entry.client_application,
+    )
+
+
+async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
+    await conn.execute(
+        """insert into pupils (pupil_id, tenant, school, pupil_number, given_name, family_name,
+                               date_of_birth, registered_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (pupil_id) do update set
+               tenant = excluded.tenant, school = excluded.school,
+               pupil_number = excluded.pupil_number, given_name = excluded.given_name,
+               family_name = excluded.family_name, date_of_birth = excluded.date_of_birth,
+               registered_at = excluded.registered_at""",
+        pupil.pupil_id,
+        pupil.tenant,
+        pupil.school,
+        pupil.pupil_number,
+        pupil.given_name,
+        pupil.family_name,
+        pupil.date_of_birth,
+        pupil.registered_at,
+    )
+
+
+async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
+    """Add the entry once (keyed by event id); a correction also re-marks the signal it corrects.
+
+    An entry that names its case but not its pupil (a notifications event) takes the pupil of the
+    case when the case is known; otherwise it waits with pupil_id null, and the case's first change
+    gives it its pupil (`add_case_change`), so either arrival order ends the same.
+    """
+    pupil_id = entry.pupil_id
+    if pupil_id is None and entry.case_id is not None:
+        await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(entry.case_id))
+        pupil_id = await conn.fetchval(
+            "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
+        )
+    await conn.execute(
+        """insert into chronology (event_id, tenant, school, pupil_id, event_type, occurred_at, sequence,
+                                   observed_on, actor_id, actor_role, signal_id, case_id, body)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+           on conflict (event_id) do nothing""",
+        entry.event_id,
+        entry.tenant,
+        entry.school,
+        pupil_id,
+        entry.event_type,
+        entry.occurred_at,
+        entry.sequence,
+        entry.observed_on,
+        entry.actor_id,
+        entry.actor_role,
+        entry.signal_id,
+        entry.case_id,
+        json.dumps(entry.facts),
+    )
+    if entry.signal_id is not None:
+        await mark_corrections(conn, entry.signal_id)
+
+
+async def mark_corrections(conn: asyncpg.Connection, signal_id: uuid.UUID) -> None:
+    """Recompute the correction mark of a signal's entry from the stored corrections.
+
+    Runs after the signal's entry *or* one of its corrections arrived, so a correction that is
+    projected before its signal still marks it. Only the mark changes; the facts never do.
+    """
+    await conn.execute(
+        """update chronology as original
+           set corrections = marks.n, latest_correction_id = marks.latest
+           from (
+               select count(*)::int as n,
+                      (array_agg(event_id order by occurred_at desc, sequence desc, event_id desc))[1]
+                          as latest
+               from chronology where signal_id = $1 and event_type = $3
+           ) as marks
+           where original.signal_id = $1 and original.event_type = $2""",
+        signal_id,
+        EntryType.SIGNAL_RECORDED.value,
+        EntryType.SIGNAL_CORRECTED.value,
+    )
+
+
+async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
+    """Store the change once (keyed by event id) and fold the case's row again from all its changes."""
+    await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(change.case_id))
+    await conn.execute(
+        """insert into case_changes (event_id, case_id, tenant, school, pupil_id, event_type, occurred_at,
+                                     sequence, owner_id, signal_ids, outcome, day, to_school,
+                                     decision_reopened, step, obligations)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
+           on conflict (event_id) do nothing""",
+        change.event_id,
+        change.case_id,
+        change.tenant,
+        change.school,
+        change.pupil_id,
+        change.event_type,
+        change.occurred_at,
+        change.sequence,
+        change.owner_id,
+        list(change.signal_ids),
+        change.outcome,
+        change.day,
+        change.to_school,
+        change.decision_reopened,
+        change.step,
+        obligations_json(change.obligations),
+    )
+    await conn.execute(
+        "update chronology set pupil_id = $2 where case_id = $1 and pupil_id is null",
+        change.case_id,
+        change.pupil_id,
+    )
+    records = await conn.fetch("select * from case_changes where case_id = $1", change.case_id)
+    row = case_row(case_change_of(r) for r in records)
+    if row is not None:
+        await upsert_case(conn, row)
+
+
+async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
+    """Write the case row as folded from all its changes (it replaces what was there)."""
+    await conn.execute(
+        """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id, signal_ids,
+                                     opened_at, last_event_at, outcome, reported_on, reports,
+                                     pupil_left_school, left_school_on, transferred_from, transferred_on,
+                                     last_sequence, step_since, obligations)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                   $19::jsonb)
+           on conflict (case_id) do update set
+               tenant = excluded.tenant, school = excluded.school, pupil_id = excluded.pupil_id,
+               step = excluded.step, case_owner_id = excluded.case_owner_id,
+               signal_ids = excluded.signal_ids, opened_at = excluded.opened_at,
+               last_event_at = excluded.last_event_at, outcome = excluded.outcome,
+               reported_on = excluded.reported_on, reports = excluded.reports,
+               pupil_left_school = excluded.pupil_left_school, left_school_on = excluded.left_school_on,
+               transferred_from = excluded.transferred_from, transferred_on = excluded.transferred_on,
+               last_sequence = excluded.last_sequence, step_since = excluded.step_since,
+               obligations = excluded.obligations""",
+        case.case_id,
+        case.tenant,
+        case.school,
+        case.pupil_id,
+        case.step,
+        case.case_owner_id,
+        list(case.signal_ids),
+        case.opened_at,
+        case.last_event_at,
+        case.outcome,
+        case.reported_on,
+        case.reports,
+        case.pupil_left_school,
+        case.left_school_on,
+        case.transferred_from,
+        case.transferred_on,
+        case.last_sequence,
+        case.step_since,
+        obligations_json(case.obligations),
+    )
+
+
+CASE_FOLD_VERSION = 4
+"""Raise it whenever `reporting.domain.cases.case_row` fills more or other columns: at start-up the
+stored case rows are then folded again from their changes (`refold_cases_if_stale`), so a live
+database equals a rebuild without waiting for each case's next event."""
+
+
+async def refold_cases_if_stale(conn: asyncpg.Connection) -> int | None:
+    """Fold every case row again when it was made by an older fold; the number refolded, or None."""
+    async with conn.transaction():
+        await conn.execute("select pg_advisory_xact_lock(hashtext('reporting-case-fold'))")
+        stored = await conn.fetchval("select version from projection_versions where name = 'school_cases'")
+        if stored is not None and stored >= CASE_FOLD_VERSION:
+            return None
+        case_ids = [r["case_id"] for r in await conn.fetch("select distinct case_id from case_changes")]
+        for case_id in case_ids:
+            records = await conn.fetch("select * from case_changes where case_id = $1", case_id)
+            row = case_row(case_change_of(r) for r in records)
+            if row is not None:
+                await upsert_case(conn, row)
+        await conn.execute(
+            """insert into projection_versions (name, version) values ('school_cases', $1)
+               on conflict (name) do update set version = excluded.version""",
+            CASE_FOLD_VERSION,
+        )
+        return len(case_ids)

@@ -1,0 +1,156 @@
+"""The rebuild's replay: every partition of the topics read from offset 0, with no consumer group,
+and projected into one schema with the live projection code, as the live consumer would."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import ConsumerRecord, TopicPartition
+from pydantic import ValidationError
+
+from meldcode_contracts import Envelope, PersonalDataErased, UnknownEventType, UnsupportedSchemaVersion
+from meldcode_servicekit.consuming import check_tenant
+from meldcode_servicekit.keystore import KeyStore, UnknownDataKey
+from meldcode_servicekit.logging import get_logger
+from meldcode_servicekit.outages import is_infrastructure_error
+from meldcode_servicekit.sealing import open_event
+
+log = get_logger(__name__)
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+Offsets = dict[TopicPartition, int]
+
+BATCH: Final = 500
+LANES: Final = 3
+"""Transactions projecting side by side (by partition number; a partition is always in one lane)."""
+DEADLOCK_RETRIES: Final = 5
+
+
+class Replayer:
+    """Reads the topics from offset 0 with no consumer group and projects into one schema."""
+
+    def __init__(
+        self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler, keystore: KeyStore
+    ) -> None:
+        self._keystore = keystore
+        self._consumer = consumer
+        self._pool = pool
+        self._handle = handle
+        self.position: Offsets = {}
+        self.events = 0
+
+    async def start(self, partitions: Sequence[TopicPartition]) -> None:
+        self._consumer.assign(list(partitions))
+        await self._consumer.seek_to_beginning(*partitions)
+        self.position = {tp: 0 for tp in partitions}
+        for tp in partitions:
+            self.position[tp] = await self._consumer.position(tp)
+
+    async def replay_until(self, end: Offsets) -> None:
+        """Project every record below `end` that was not projected yet."""
+        pending = {tp for tp, offset in end.items() if self.position.get(tp, 0) < offset}
+        for tp in pending:
+            self._consumer.seek(tp, self.position[tp])
+        while pending:
+            fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
+            records: list[ConsumerRecord[Any, Any]] = []
+            for tp, batch in fetched.items():
+                records.extend(r for r in batch if r.offset < end[tp])
+            for tp in pending:
+                # What lies beyond `end` is read again (after a seek) by the next catch-up.
+                self.position[tp] = min(end[tp], await self._consumer.position(tp))
+            if records:
+                await self._project(records)
+            pending = {tp for tp in pending if self.position[tp] < end[tp]}
+
+    async def _project(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+        parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
+        for record in records:
+            self.events += 1
+            try:
+                event = open_event(record.value or b"", self._keystore)
+                if isinstance(event, PersonalDataErased):
+                    # As the live consumer: nothing later opens with the erased pupil's cached key.
+                    self._keystore.forget(event.payload.pupil_id)
+                parsed.append((record, event))
+            except UnknownEventType as unknown:  # a newer producer's type: skipped, as live (ADR 15)
+                log.warning(
+                    "rebuild_unknown_event_type_skipped",
+                    event_type=unknown.event_type,
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+            except (ValidationError, ValueError, UnknownDataKey, UnsupportedSchemaVersion):
+                log.warning(
+                    "rebuild_invalid_message",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+        lanes: dict[int, list[tuple[ConsumerRecord[Any, Any], Envelope]]] = {}
+        for record, event in parsed:
+            lanes.setdefault(record.partition % LANES, []).append((record, event))
+        await asyncio.gather(*(self._project_lane(lane) for lane in lanes.values()))
+
+    async def _project_lane(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
+        """One transaction for the lane's messages (each partition stays in order within its lane).
+
+        Lanes run side by side: the projections give the same rows in any order across keys, and a
+        deadlock between two lanes (case advisory locks taken in another order) rolls one lane back,
+        which is then simply applied again."""
+        for attempt in range(1, DEADLOCK_RETRIES + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    for record, event in lane:
+                        await self._record_and_handle(conn, record, event)
+                return
+            except asyncpg.DeadlockDetectedError:
+                if attempt == DEADLOCK_RETRIES:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
+            except Exception as exc:
+                if is_infrastructure_error(exc):
+                    raise
+                log.warning("rebuild_batch_split", batch=len(lane), error_type=type(exc).__name__)
+                await self._one_by_one(lane)
+                return
+
+    async def _one_by_one(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
+        """Each message on its own, so a failing event is set aside like the live consumer parks it."""
+        for record, event in lane:
+            async with self._pool.acquire() as conn:
+                try:
+                    async with conn.transaction():
+                        await self._record_and_handle(conn, record, event)
+                except Exception as single:
+                    if is_infrastructure_error(single):
+                        raise
+                    log.warning(
+                        "rebuild_event_parked",
+                        event_id=str(event.event_id),
+                        error_type=type(single).__name__,
+                    )
+                    await self._record(conn, record, event, outcome="parked")
+
+    async def _record(self, conn: Any, record: Any, event: Envelope, *, outcome: str = "processed") -> bool:
+        first = await conn.fetchval(
+            """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
+               values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
+            event.event_id,
+            event.event_type,
+            record.topic,
+            record.partition,
+            record.offset,
+            outcome,
+        )
+        return bool(first)
+
+    async def _record_and_handle(self, conn: Any, record: Any, event: Envelope) -> None:
+        if await self._record(conn, record, event):
+            await check_tenant(conn, event)  # as the live consumer: a mismatch is parked, not applied
+            await self._handle(conn, event)

@@ -1,0 +1,111 @@
+"""For the portal's teacher screens: find a pupil of your school, your own signals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from meldcode_contracts import Role
+from meldcode_servicekit.auth import CurrentPrincipal
+
+from ...application.pupils import find_pupils as find_pupils_of_school
+from ...application.pupils import my_signals as signals_recorded_by_me
+from .edges import Access, BrinPath, Pupils
+
+router = APIRouter()
+
+SCHOOL_STAFF = (Role.TEACHER, Role.INTERN_BEGELEIDER)
+"""The school's own people (the zorgteam reaches a pupil only through a case it is invited into)."""
+
+
+class PupilFoundOut(BaseModel):
+    pupil_id: uuid.UUID
+    school: str
+    pupil_number: str = Field(description="The school's own leerlingnummer")
+    display_name: str = Field(description="Roepnaam and achternaam, for screens")
+
+
+class PupilSearchOut(BaseModel):
+    school: str
+    query: str
+    pupils: list[PupilFoundOut]
+
+
+@router.get(
+    "/schools/{brin}/pupils",
+    response_model=PupilSearchOut,
+    tags=["pupils"],
+    summary="Find pupils of your school by (part of) their name or leerlingnummer",
+)
+async def find_pupils(
+    brin: BrinPath,
+    principal: CurrentPrincipal,
+    pupils: Pupils,
+    access: Access,
+    q: Annotated[str, Query(max_length=100, description="At least 2 characters; fewer finds nobody")] = "",
+) -> PupilSearchOut:
+    principal.require_role(*SCHOOL_STAFF)
+    query = q.strip()
+    rows = await find_pupils_of_school(principal, brin, query, pupils=pupils, access=access)
+    return PupilSearchOut(
+        school=brin,
+        query=query,
+        pupils=[
+            PupilFoundOut(
+                pupil_id=r.pupil_id, school=r.school, pupil_number=r.pupil_number, display_name=r.display_name
+            )
+            for r in rows
+        ],
+    )
+
+
+class MySignalOut(BaseModel):
+    signal_id: uuid.UUID
+    pupil_id: uuid.UUID
+    pupil_display_name: str | None
+    observed_on: date | None
+    recorded_at: datetime
+    description: str
+    categories: list[str]
+    source_kind: str | None
+    corrected: bool
+
+
+class MySignalsOut(BaseModel):
+    school: str
+    signals: list[MySignalOut]
+
+
+@router.get(
+    "/schools/{brin}/my-signals",
+    response_model=MySignalsOut,
+    tags=["signals"],
+    summary="The signals you recorded at a school of yours, newest first",
+)
+async def my_signals(
+    brin: BrinPath, principal: CurrentPrincipal, pupils: Pupils, access: Access
+) -> MySignalsOut:
+    principal.require_role(*SCHOOL_STAFF)
+    rows = await signals_recorded_by_me(principal, brin, pupils=pupils, access=access)
+    signals = []
+    for r in rows:
+        source = r.facts.get("source")
+        categories = r.facts.get("categories")
+        signals.append(
+            MySignalOut(
+                signal_id=r.signal_id,
+                pupil_id=r.pupil_id,
+                pupil_display_name=r.pupil_display_name,
+                observed_on=r.observed_on,
+                recorded_at=r.occurred_at,
+                description=str(r.facts.get("description", "")),
+                categories=[str(c) for c in categories] if isinstance(categories, list) else [],
+                source_kind=str(source.get("kind")) if isinstance(source, dict) else None,
+                corrected=r.corrections > 0,
+            )
+        )
+    return MySignalsOut(school=brin, signals=signals)
