@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from casework.application import CaseworkApplication
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers, Outcome
 from casework.domain.errors import (
@@ -27,7 +28,7 @@ from casework.translation import to_contract_event
 TODAY = date(2026, 11, 2)
 PUPIL = uuid.uuid4()
 TENANT, SCHOOL = "swv-zuid", "12AB"
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-1"}
+ACT = Actor("ib-1", "intern_begeleider", "corr-1")
 ZORGTEAM = [
     Participant.of("Ans de Vries", "intern begeleider", "onderwijs"),
     Participant.of("Bram Jansen", "jeugdarts", "jeugdgezondheidszorg"),
@@ -41,7 +42,7 @@ def signal(pupil: uuid.UUID = PUPIL, tenant: str = TENANT, school: str = SCHOOL)
 def opened() -> Case:
     first = signal()
     return Case.open(
-        pupil_id=PUPIL, signal_ids=[first.signal_id], known_signals=[first], case_owner_id="ib-1", **ACT
+        pupil_id=PUPIL, signal_ids=[first.signal_id], known_signals=[first], case_owner_id="ib-1", by=ACT
     )
 
 
@@ -50,7 +51,7 @@ def add(case: Case, *signals: KnownSignal, ids: list[uuid.UUID] | None = None, o
         signal_ids=[s.signal_id for s in signals] if ids is None else ids,
         known_signals=list(signals),
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -64,7 +65,7 @@ def weigh(case: Case, on: date) -> None:
         acute_unsafety=False,
         structural_unsafety=False,
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -72,7 +73,7 @@ def helped_and_evaluated_without_lasting_safety() -> tuple[Case, date]:
     """Help decided and organised, then an evaluation that found no lasting safety (rule 12)."""
     case = opened()
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, by=ACT
     )
     weigh(case, TODAY)
     case.make_decision(
@@ -81,14 +82,14 @@ def helped_and_evaluated_without_lasting_safety() -> tuple[Case, date]:
         reasons="Hulp via het wijkteam is mogelijk en wordt aanvaard.",
         who_informs_parents="ib-1",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, by=ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, by=ACT)
     evaluation = TODAY + timedelta(weeks=6)
-    case.schedule_follow_up(evaluation_on=evaluation, agreements="Wekelijks contact.", today=TODAY, **ACT)
+    case.schedule_follow_up(evaluation_on=evaluation, agreements="Wekelijks contact.", today=TODAY, by=ACT)
     case.evaluate_follow_up(
-        lasting_safety=False, findings="Nieuwe verwondingen gezien.", today=evaluation, **ACT
+        lasting_safety=False, findings="Nieuwe verwondingen gezien.", today=evaluation, by=ACT
     )
     return case, evaluation
 
@@ -101,7 +102,7 @@ def report(case: Case, signal_ids: list[uuid.UUID], on: date) -> None:
         school_continues="Dagelijks contact met het kind.",
         pupil_date_of_birth=date(2016, 5, 14),
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -176,7 +177,7 @@ def test_adding_a_signal_already_in_the_case_is_refused_and_names_it() -> None:
 
 def test_adding_signals_to_a_closed_case_is_refused() -> None:
     case = opened()
-    case.close(reason="Zorgen weggenomen in het gesprek met de ouders.", today=TODAY, **ACT)
+    case.close(reason="Zorgen weggenomen in het gesprek met de ouders.", today=TODAY, by=ACT)
     with pytest.raises(CaseClosedAlready):
         add(case, signal())
 
@@ -192,10 +193,10 @@ def test_after_a_failed_evaluation_the_new_report_cites_the_signal_that_prompted
         who_reports="ib-1",
         who_informs_parents="ib-1",
         today=evaluated_on,
-        **ACT,
+        by=ACT,
     )
     case.inform_parents(
-        informed_on=evaluated_on, informed_by="ib-1", summary="Voornemen verteld.", today=evaluated_on, **ACT
+        informed_on=evaluated_on, informed_by="ib-1", summary="Voornemen verteld.", today=evaluated_on, by=ACT
     )
     with pytest.raises(ReportSignalsOfAnotherCase):  # not (yet) a signal of the case
         report(case, [prompted.signal_id], evaluated_on)

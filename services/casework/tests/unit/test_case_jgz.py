@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.errors import (
     CaseClosedAlready,
@@ -29,15 +30,15 @@ TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 PUPIL = uuid.uuid4()
 GGD = "GGD Zuid JGZ"
-IB: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c-1"}
-ZORGTEAM: dict[str, Any] = {"actor_id": "smw-1", "actor_role": "zorgteam", "correlation_id": "c-2"}
-JGZ_SYSTEM: dict[str, Any] = {"actor_id": f"jgz:{GGD}", "actor_role": "system", "correlation_id": "c-3"}
+IB = Actor("ib-1", "intern_begeleider", "c-1")
+ZORGTEAM = Actor("smw-1", "zorgteam", "c-2")
+JGZ_SYSTEM = Actor(f"jgz:{GGD}", "system", "c-3")
 
 
 def opened() -> Case:
     signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
     case = Case.open(
-        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **IB
+        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=IB
     )
     case.collect_events()
     return case
@@ -45,7 +46,7 @@ def opened() -> Case:
 
 def closed() -> Case:
     case = opened()
-    case.close(reason="Zorgen weggenomen in het gesprek.", today=TODAY, **IB)
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=TODAY, by=IB)
     case.collect_events()
     return case
 
@@ -55,7 +56,7 @@ def request(
 ) -> uuid.UUID:
     actor = kwargs.pop("actor", IB)
     arguments = {"jgz_organisation": GGD, "today": TODAY, **kwargs}
-    return case.request_jgz_consultation(question=question, **arguments, **actor)
+    return case.request_jgz_consultation(question=question, **arguments, by=actor)
 
 
 def receive(
@@ -69,7 +70,7 @@ def receive(
         **kwargs,
     }
     return case.receive_jgz_consultation_result(
-        message_id=message_id, request_id=request_id, **arguments, **JGZ_SYSTEM
+        message_id=message_id, request_id=request_id, **arguments, by=JGZ_SYSTEM
     )
 
 
@@ -82,7 +83,7 @@ def hand_over(case: Case, **kwargs: Any) -> uuid.UUID:
         "today": TODAY,
         **kwargs,
     }
-    return case.hand_over_to_jgz(**arguments, **IB)
+    return case.hand_over_to_jgz(**arguments, by=IB)
 
 
 def names(case: Case) -> list[str]:
@@ -108,7 +109,7 @@ def test_the_case_owner_in_the_zorgteam_may_ask_but_another_zorgteam_member_may_
     with pytest.raises(JgzConsultationNotByIbOrCaseOwner):
         request(case, actor=ZORGTEAM)
     assert names(case) == []
-    case.change_owner(new_owner_id="smw-1", **IB)
+    case.change_owner(new_owner_id="smw-1", by=IB)
     request(case, actor=ZORGTEAM)
     assert names(case) == ["CaseOwnerChanged", "JgzConsultationRequested"]
 
@@ -133,7 +134,7 @@ def test_a_closed_case_asks_no_consultation_until_it_is_reopened() -> None:
     case = closed()
     with pytest.raises(CaseClosedAlready):
         request(case)
-    case.reopen(reason="Nieuwe signalen na de vakantie.", today=TODAY, **IB)
+    case.reopen(reason="Nieuwe signalen na de vakantie.", today=TODAY, by=IB)
     request(case)
     assert names(case) == ["CaseReopened", "JgzConsultationRequested"]
 

@@ -5,23 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 TODAY = date(2025, 3, 10)
-ACT = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c"}
+ACT = Actor("ib-1", "intern_begeleider", "c")
 
 
 def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() -> None:
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
     case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
     )
     case.skip_parents_conversation(
-        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=TODAY, **ACT
+        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=TODAY, by=ACT
     )
     case.weigh_risk(
         participants=[
@@ -35,7 +36,7 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         acute_unsafety=True,
         structural_unsafety=False,
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.make_decision(
         answers=Answers(True, True),
@@ -44,13 +45,13 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         who_reports="jgz-1",
         who_informs_parents="ib-1",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, **ACT
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, by=ACT
     )
     case.agree_reporter_anonymity(
-        ground="bedreiging_kind_of_gezinsleden", argument="Vader dreigde de broertjes.", today=TODAY, **ACT
+        ground="bedreiging_kind_of_gezinsleden", argument="Vader dreigde de broertjes.", today=TODAY, by=ACT
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -59,10 +60,10 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         school_continues="Contact met de leerling.",
         pupil_date_of_birth=date(2016, 1, 1),
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
-    case.assign_care_coordinator(coordinator_id="smw-1", today=TODAY, **ACT)
-    case.schedule_follow_up(evaluation_on=TODAY + timedelta(days=30), today=TODAY, **ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=TODAY, by=ACT)
+    case.schedule_follow_up(evaluation_on=TODAY + timedelta(days=30), today=TODAY, by=ACT)
     app = MeldcodeApplication()
     app.save(case)
     stored = app.repository.get(case.id)

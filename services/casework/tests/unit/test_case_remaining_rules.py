@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers, Outcome
 from casework.domain.errors import (
@@ -46,7 +47,7 @@ TODAY = date(2025, 3, 10)
 TOMORROW = TODAY + timedelta(days=1)
 PUPIL = uuid.uuid4()
 BORN_11_YEARS_AGO = date(2013, 6, 1)
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-1"}
+ACT = Actor("ib-1", "intern_begeleider", "corr-1")
 ZORGTEAM = [
     Participant.of("Ans de Vries", "intern begeleider", "onderwijs"),
     Participant.of("Bram Jansen", "jeugdarts", "jeugdgezondheidszorg"),
@@ -65,7 +66,7 @@ def opened() -> Case:
         signal_ids=[s.signal_id for s in signals],
         known_signals=signals,
         case_owner_id="ib-1",
-        **ACT,
+        by=ACT,
     )
 
 
@@ -76,7 +77,7 @@ def talked(case: Case | None = None) -> Case:
         participants=["leerkracht", "ib-1", "moeder"],
         summary="Zorgen besproken.",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     return case
 
@@ -92,7 +93,7 @@ def weigh(case: Case, *, structural: bool = False, nature: str = "Herhaalde blau
         structural_unsafety=structural,
         approach="Gesprek ouders, JGZ-onderzoek.",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -109,7 +110,7 @@ def decide(case: Case, answers: Answers, outcome: Outcome | str, **extra: Any) -
         "who_informs_parents": "ib-1",
     }
     fields.update(extra)
-    case.make_decision(answers=answers, outcome=outcome, today=TODAY, **fields, **ACT)
+    case.make_decision(answers=answers, outcome=outcome, today=TODAY, **fields, by=ACT)
 
 
 def report_decided() -> Case:
@@ -138,7 +139,7 @@ def inform_parents(case: Case, **overrides: Any) -> None:
         "summary": "Voornemen tot melding verteld.",
     }
     fields.update(overrides)
-    case.inform_parents(today=TODAY, **fields, **ACT)
+    case.inform_parents(today=TODAY, **fields, by=ACT)
 
 
 def inform_child(case: Case, **overrides: Any) -> None:
@@ -148,7 +149,7 @@ def inform_child(case: Case, **overrides: Any) -> None:
         "summary": "Uitgelegd wat er gebeurt.",
     }
     fields.update(overrides)
-    case.inform_child(today=TODAY, **fields, **ACT)
+    case.inform_child(today=TODAY, **fields, by=ACT)
 
 
 def notify(case: Case, **overrides: Any) -> None:
@@ -160,7 +161,7 @@ def notify(case: Case, **overrides: Any) -> None:
         "pupil_date_of_birth": BORN_11_YEARS_AGO,
     }
     fields.update(overrides)
-    case.notify_amk(today=TODAY, **fields, **ACT)
+    case.notify_amk(today=TODAY, **fields, by=ACT)
 
 
 def reported() -> Case:
@@ -176,21 +177,21 @@ def organise_help(case: Case, **overrides: Any) -> None:
         "providers": ["wijkteam"],
     }
     fields.update(overrides)
-    case.organise_help(today=TODAY, **fields, **ACT)
+    case.organise_help(today=TODAY, **fields, by=ACT)
 
 
 def assign_coordinator(case: Case, coordinator_id: str = "smw-1") -> None:
-    case.assign_care_coordinator(coordinator_id=coordinator_id, organisation="SMW", today=TODAY, **ACT)
+    case.assign_care_coordinator(coordinator_id=coordinator_id, organisation="SMW", today=TODAY, by=ACT)
 
 
 def schedule(case: Case) -> None:
     case.schedule_follow_up(
-        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks contact.", today=TODAY, **ACT
+        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks contact.", today=TODAY, by=ACT
     )
 
 
 def evaluate(case: Case, *, lasting_safety: bool = True, findings: str = "Thuis is het rustig.") -> None:
-    case.evaluate_follow_up(lasting_safety=lasting_safety, findings=findings, today=TODAY, **ACT)
+    case.evaluate_follow_up(lasting_safety=lasting_safety, findings=findings, today=TODAY, by=ACT)
 
 
 def helped_with_coordinator() -> Case:
@@ -201,7 +202,7 @@ def helped_with_coordinator() -> Case:
 
 
 def close(case: Case, reason: str = "Zorgen weggenomen in het gesprek met de ouders.") -> None:
-    case.close(reason=reason, today=TODAY, **ACT)
+    case.close(reason=reason, today=TODAY, by=ACT)
 
 
 def closed() -> Case:
@@ -211,7 +212,7 @@ def closed() -> Case:
 
 
 def left(case: Case) -> Case:
-    case.record_pupil_left_school(left_on=TODAY, destination_school="34CD", today=TODAY, **ACT)
+    case.record_pupil_left_school(left_on=TODAY, destination_school="34CD", today=TODAY, by=ACT)
     return case
 
 
@@ -224,7 +225,7 @@ def transfer(case: Case, **overrides: Any) -> None:
         "new_case_owner_id": "ib-34cd",
     }
     fields.update(overrides)
-    case.transfer(today=TODAY, **fields, **ACT)
+    case.transfer(today=TODAY, **fields, by=ACT)
 
 
 def last_event(case: Case) -> object:
@@ -238,11 +239,11 @@ def test_a_parents_conversation_dated_in_the_future_is_refused_and_one_dated_tod
     case = opened()
     with pytest.raises(DateInFuture):
         case.hold_parents_conversation(
-            held_on=TOMORROW, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+            held_on=TOMORROW, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, by=ACT
         )
     assert case.parents_conversations == 0
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, by=ACT
     )
     assert case.parents_conversations == 1
 
@@ -251,13 +252,13 @@ def test_informing_the_parents_on_a_future_date_is_refused() -> None:
     case = report_decided()
     with pytest.raises(DateInFuture):
         inform_parents(case, informed_on=TOMORROW)
-    assert not case.parents_informed
+    assert not case.decision_round.parents_informed
 
 
 def test_the_pupil_leaving_on_a_future_date_is_refused() -> None:
     case = talked()
     with pytest.raises(DateInFuture):
-        case.record_pupil_left_school(left_on=TOMORROW, today=TODAY, **ACT)
+        case.record_pupil_left_school(left_on=TOMORROW, today=TODAY, by=ACT)
     assert case.left_school_on is None
 
 
@@ -274,7 +275,7 @@ def test_a_parents_conversation_without_participants_or_summary_is_refused(
     case = opened()
     with pytest.raises(ConversationNeedsContent):
         case.hold_parents_conversation(
-            held_on=TODAY, participants=participants, summary=summary, today=TODAY, **ACT
+            held_on=TODAY, participants=participants, summary=summary, today=TODAY, by=ACT
         )
     assert case.step is Step.OPENED
 
@@ -316,7 +317,7 @@ def test_organising_help_is_refused_when_the_decision_is_to_report_only() -> Non
     case = report_only_decided()
     with pytest.raises(HelpNotDecided):
         organise_help(case)
-    assert not case.help_organised
+    assert not case.decision_round.help_organised
 
 
 def test_organising_help_before_any_decision_is_refused_and_after_a_help_decision_is_recorded() -> None:
@@ -325,7 +326,7 @@ def test_organising_help_before_any_decision_is_refused_and_after_a_help_decisio
         organise_help(case)
     decide(case, Answers(True, False, True, True), Outcome.HELP)
     organise_help(case)
-    assert case.help_organised
+    assert case.decision_round.help_organised
 
 
 @pytest.mark.parametrize(
@@ -343,9 +344,9 @@ def test_help_without_a_description_providers_or_a_term_after_today_is_refused(
     case = help_decided()
     with pytest.raises(HelpNeedsContent):
         organise_help(case, **overrides)
-    assert not case.help_organised
+    assert not case.decision_round.help_organised
     organise_help(case, agreed_term_until=TOMORROW)
-    assert case.help_organised
+    assert case.decision_round.help_organised
 
 
 # --- rule 8-10: informing and the report ------------------------------------------------------------
@@ -371,9 +372,9 @@ def test_informing_the_parents_without_who_or_what_is_refused(overrides: dict[st
     case = report_decided()
     with pytest.raises(InformingNeedsContent):
         inform_parents(case, **overrides)
-    assert not case.parents_informed
+    assert not case.decision_round.parents_informed
     inform_parents(case)
-    assert case.parents_informed
+    assert case.decision_round.parents_informed
 
 
 @pytest.mark.parametrize("overrides", [{"informed_by": "  "}, {"summary": ""}])
@@ -381,9 +382,9 @@ def test_informing_the_pupil_without_who_or_what_is_refused(overrides: dict[str,
     case = report_decided()
     with pytest.raises(InformingNeedsContent):
         inform_child(case, **overrides)
-    assert not case.child_informed
+    assert not case.decision_round.child_informed
     inform_child(case)
-    assert case.child_informed
+    assert case.decision_round.child_informed
 
 
 @pytest.mark.parametrize(
@@ -397,9 +398,9 @@ def test_a_report_without_region_organisation_or_what_the_school_keeps_doing_is_
     inform_parents(case)
     with pytest.raises(ReportNeedsContent):
         notify(case, **overrides)
-    assert not case.reported
+    assert not case.decision_round.reported
     notify(case)
-    assert case.reported
+    assert case.decision_round.reported
 
 
 def test_a_report_by_someone_other_than_decided_is_refused_and_by_the_decided_reporter_is_made() -> None:
@@ -407,7 +408,7 @@ def test_a_report_by_someone_other_than_decided_is_refused_and_by_the_decided_re
     inform_parents(case)
     with pytest.raises(ReporterNotAsDecided):
         notify(case, reporter_id="ib-1")
-    assert not case.reported
+    assert not case.decision_round.reported
     notify(case, reporter_id="jgz-arts-1")
     made = last_event(case)
     assert isinstance(made, Case.AmkNotified)
@@ -419,9 +420,9 @@ def test_a_date_of_birth_after_the_reporting_date_is_refused() -> None:
     inform_parents(case)
     with pytest.raises(DateOfBirthInvalid):
         notify(case, pupil_date_of_birth=TOMORROW)
-    assert not case.reported
+    assert not case.decision_round.reported
     notify(case, pupil_date_of_birth=BORN_11_YEARS_AGO)
-    assert case.reported
+    assert case.decision_round.reported
 
 
 # --- rule 11: feedback ----------------------------------------------------------------------------------
@@ -430,10 +431,10 @@ def test_a_date_of_birth_after_the_reporting_date_is_refused() -> None:
 def test_feedback_without_the_steps_veilig_thuis_took_is_refused() -> None:
     case = reported()
     with pytest.raises(FeedbackNeedsContent):
-        case.receive_veilig_thuis_feedback(received_on=TODAY, steps_taken="  ", today=TODAY, **ACT)
+        case.receive_veilig_thuis_feedback(received_on=TODAY, steps_taken="  ", today=TODAY, by=ACT)
     assert not case.feedback_received
     case.receive_veilig_thuis_feedback(
-        received_on=TODAY, steps_taken="Gesprek met het gezin gevoerd.", today=TODAY, **ACT
+        received_on=TODAY, steps_taken="Gesprek met het gezin gevoerd.", today=TODAY, by=ACT
     )
     assert case.feedback_received
 
@@ -442,13 +443,13 @@ def test_feedback_dated_before_the_report_is_refused_and_leaves_the_obligation_o
     case = reported()  # reported on TODAY
     with pytest.raises(FeedbackBeforeReportDay) as refused:
         case.receive_veilig_thuis_feedback(
-            received_on=TODAY - timedelta(days=1), steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+            received_on=TODAY - timedelta(days=1), steps_taken="Onderzoek gestart.", today=TODAY, by=ACT
         )
     assert refused.value.rule == "rule-11-feedback-dated-after-report"
     assert not case.feedback_received
     assert "terugkoppeling_veilig_thuis" in [o.code for o in case.open_obligations()]
     case.receive_veilig_thuis_feedback(
-        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, by=ACT
     )
     assert case.feedback_received
 
@@ -474,7 +475,7 @@ def test_follow_up_after_a_decision_without_suspicion_is_refused() -> None:
         acute_unsafety=False,
         structural_unsafety=False,
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     decide(case, Answers(False), Outcome.NO_SUSPICION_CLOSE, who_reports=None)
     with pytest.raises(FollowUpNeedsDecision):
@@ -496,10 +497,10 @@ def test_scheduling_the_evaluation_before_a_care_coordinator_is_named_is_refused
     organise_help(case)
     with pytest.raises(FollowUpNeedsCareCoordinator):
         schedule(case)
-    assert case.evaluation_on is None
+    assert case.decision_round.evaluation_on is None
     assign_coordinator(case)
     schedule(case)
-    assert case.evaluation_on == TODAY + timedelta(weeks=6)
+    assert case.decision_round.evaluation_on == TODAY + timedelta(weeks=6)
 
 
 def test_a_care_coordinator_without_a_name_is_refused() -> None:
@@ -514,10 +515,10 @@ def test_evaluating_before_the_evaluation_is_scheduled_is_refused_and_after_it_i
     case = helped_with_coordinator()
     with pytest.raises(EvaluationNotScheduled):
         evaluate(case)
-    assert case.lasting_safety is None
+    assert case.decision_round.lasting_safety is None
     schedule(case)
     evaluate(case)
-    assert case.lasting_safety is True
+    assert case.decision_round.lasting_safety is True
 
 
 def test_an_evaluation_without_findings_is_refused() -> None:
@@ -525,7 +526,7 @@ def test_an_evaluation_without_findings_is_refused() -> None:
     schedule(case)
     with pytest.raises(EvaluationNeedsFindings):
         evaluate(case, findings=" ")
-    assert case.lasting_safety is None
+    assert case.decision_round.lasting_safety is None
 
 
 # --- rule 13: closing and reopening -----------------------------------------------------------------
@@ -545,16 +546,16 @@ def test_closing_is_refused_while_the_decided_report_is_not_made_and_allowed_aft
 def test_reopening_a_case_that_is_not_closed_is_refused() -> None:
     case = talked()
     with pytest.raises(CaseNotClosed):
-        case.reopen(reason="Nieuwe signalen ontvangen.", today=TODAY, **ACT)
+        case.reopen(reason="Nieuwe signalen ontvangen.", today=TODAY, by=ACT)
     assert case.step is Step.PARENTS_CONVERSATION
 
 
 def test_reopening_without_a_reason_of_some_length_is_refused_and_with_one_the_case_reopens() -> None:
     case = closed()
     with pytest.raises(ReopenNeedsReason):
-        case.reopen(reason="nieuw", today=TODAY, **ACT)
+        case.reopen(reason="nieuw", today=TODAY, by=ACT)
     assert case.closed
-    case.reopen(reason="Nieuwe signalen van de leerkracht.", today=TODAY, **ACT)
+    case.reopen(reason="Nieuwe signalen van de leerkracht.", today=TODAY, by=ACT)
     assert not case.closed
     assert case.step is Step.PARENTS_CONVERSATION
 
@@ -633,13 +634,13 @@ def test_the_case_view_shows_the_decision_with_its_answers_the_agreed_help_and_w
     from casework.entrypoints.views import decision_view
 
     case = help_decided()
-    case.invite_to_zorgteam(member_id="smw-1", organisation="Schoolmaatschappelijk werk", today=TODAY, **ACT)
+    case.invite_to_zorgteam(member_id="smw-1", organisation="Schoolmaatschappelijk werk", today=TODAY, by=ACT)
     case.organise_help(
         help_description="Opvoedondersteuning via het wijkteam.",
         providers=["wijkteam"],
         agreed_term_until=TODAY + timedelta(weeks=8),
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
 
     view = decision_view(case)
@@ -657,9 +658,9 @@ def test_the_case_view_shows_the_decision_with_its_answers_the_agreed_help_and_w
 
 def test_a_new_decision_forgets_the_help_agreed_under_the_previous_one() -> None:
     case = help_decided()
-    case.organise_help(help_description="Wijkteam.", providers=["wijkteam"], today=TODAY, **ACT)
-    assert case.help is not None
+    case.organise_help(help_description="Wijkteam.", providers=["wijkteam"], today=TODAY, by=ACT)
+    assert case.decision_round.help is not None
     assign_coordinator(case)
     schedule(case)
     evaluate(case, lasting_safety=False)  # the decision is taken again, now to report (rule 12)
-    assert case.help is None and case.decision is None
+    assert case.decision_round.help is None and case.decision_round.decision is None

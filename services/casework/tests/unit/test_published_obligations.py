@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from casework.application import CaseworkApplication
 from casework.config import Settings
+from casework.domain.actor import Actor
 from casework.domain.calendar import add_working_days, dutch_date
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
@@ -25,7 +25,7 @@ from meldcode_contracts.vocabulary import CaseStep
 from meldcode_servicekit.acting import Acting
 
 TENANT = "swv-zuid"
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-9"}
+ACT = Actor("ib-1", "intern_begeleider", "corr-9")
 ZORGTEAM = [Participant.of("A", "ib", "onderwijs"), Participant.of("B", "arts", "jeugdgezondheidszorg")]
 BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday
 BEFORE_KERST = date(2026, 12, 22)  # a Tuesday
@@ -35,7 +35,7 @@ def opened(on: date, terms: Terms = DEFAULT_TERMS) -> Case:
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
     case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
     )
     case.settle_obligations(terms=terms, on=on)
     return case
@@ -51,7 +51,9 @@ def last_published(case: Case) -> tuple[str, list[tuple[str, date | None]]]:
 
 
 def converse(case: Case, on: date) -> None:
-    case.hold_parents_conversation(held_on=on, participants=["moeder"], summary="Besproken.", today=on, **ACT)
+    case.hold_parents_conversation(
+        held_on=on, participants=["moeder"], summary="Besproken.", today=on, by=ACT
+    )
 
 
 def weigh(case: Case, on: date, *, unsafety: bool = True) -> None:
@@ -64,7 +66,7 @@ def weigh(case: Case, on: date, *, unsafety: bool = True) -> None:
         acute_unsafety=False,
         structural_unsafety=unsafety,
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -76,16 +78,16 @@ def decide_to_report(case: Case, on: date) -> None:
         who_reports="ib-1",
         who_informs_parents="ib-1",
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
 def report(case: Case, on: date) -> None:
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=on, **ACT
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=on, by=ACT
     )
     case.record_child_informing_exception(
-        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=on, **ACT
+        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=on, by=ACT
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -94,7 +96,7 @@ def report(case: Case, on: date) -> None:
         school_continues="Dagelijks contact.",
         pupil_date_of_birth=date(2014, 1, 1),
         today=on,
-        **ACT,
+        by=ACT,
     )
 
 
@@ -185,7 +187,7 @@ def test_an_obligation_that_stays_open_keeps_its_due_day_also_when_the_terms_cha
     report(case, BEFORE_KERST)
     case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KERST)
     later, longer = date(2027, 1, 11), Terms(feedback_working_days=20)
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=later, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=later, by=ACT)
     assert case.settle_obligations(terms=longer, on=later)
     assert last_published(case) == (
         "melding",
@@ -204,14 +206,14 @@ def test_the_evaluation_is_due_on_its_scheduled_day_and_moves_with_it() -> None:
         reasons="Hulp volstaat, ouders werken mee.",
         who_informs_parents="ib-1",
         today=day,
-        **ACT,
+        by=ACT,
     )
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
-    case.schedule_follow_up(evaluation_on=date(2027, 1, 15), today=day, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, by=ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, by=ACT)
+    case.schedule_follow_up(evaluation_on=date(2027, 1, 15), today=day, by=ACT)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 1, 15))])
-    case.schedule_follow_up(evaluation_on=date(2027, 2, 1), today=day, **ACT)
+    case.schedule_follow_up(evaluation_on=date(2027, 2, 1), today=day, by=ACT)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 2, 1))])
 
@@ -223,13 +225,13 @@ def test_a_second_report_expects_its_own_feedback() -> None:
     weigh(case, day)
     decide_to_report(case, day)
     report(case, day)
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
-    case.schedule_follow_up(evaluation_on=day + timedelta(days=30), today=day, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, by=ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, by=ACT)
+    case.schedule_follow_up(evaluation_on=day + timedelta(days=30), today=day, by=ACT)
     case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert ("terugkoppeling_veilig_thuis", date(2026, 11, 9)) in last_published(case)[1]
     again = date(2026, 12, 7)
-    case.evaluate_follow_up(lasting_safety=False, findings="Opnieuw letsel.", today=again, **ACT)
+    case.evaluate_follow_up(lasting_safety=False, findings="Opnieuw letsel.", today=again, by=ACT)
     weigh(case, again)
     decide_to_report(case, again)
     report(case, again)
@@ -264,8 +266,8 @@ def test_informing_the_pupil_depends_on_being_twelve_when_the_date_of_birth_is_k
 def test_a_command_that_changes_neither_step_nor_obligations_records_none() -> None:
     case = opened(BEFORE_KONINGSDAG)
     case.collect_events()
-    case.change_owner(new_owner_id="ib-2", **ACT)
-    case.invite_to_zorgteam(member_id="arts-1", organisation=None, today=date(2026, 4, 28), **ACT)
+    case.change_owner(new_owner_id="ib-2", by=ACT)
+    case.invite_to_zorgteam(member_id="arts-1", organisation=None, today=date(2026, 4, 28), by=ACT)
     assert not case.settle_obligations(terms=Terms(parents_conversation_working_days=9), on=date(2026, 4, 28))
     assert published(case) == []
     assert case.obligations is not None and case.obligations[0].due_on == date(2026, 5, 1)
@@ -280,7 +282,7 @@ def test_settling_twice_records_once() -> None:
 def test_closing_publishes_the_closed_step_with_no_obligations() -> None:
     day = date(2026, 11, 2)
     case = opened(day)
-    case.close(reason="Zorgen weggenomen in het gesprek.", today=day, **ACT)
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=day, by=ACT)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("gesloten", [])
 
@@ -353,7 +355,7 @@ def test_a_case_stored_before_casework_published_obligations_reads_and_publishes
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
     legacy = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
     )
     app.save(legacy)  # as stored before ADR 18: no ObligationsChanged
     old = app.get_case(legacy.id)
@@ -366,7 +368,7 @@ def test_a_case_stored_before_casework_published_obligations_reads_and_publishes
     changed = app.change_case(
         legacy.id,
         expected_version=1,
-        change=lambda c: c.change_owner(new_owner_id="ib-2", **ACT),
+        change=lambda c: c.change_owner(new_owner_id="ib-2", by=ACT),
         today=date(2026, 11, 2),
         pupil_date_of_birth=None,
     )

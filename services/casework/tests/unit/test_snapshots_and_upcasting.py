@@ -13,12 +13,13 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from casework.application import CaseworkApplication
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 
 TODAY = date(2026, 11, 2)
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c"}
+ACT = Actor("ib-1", "intern_begeleider", "c")
 
 
 def in_memory_app() -> CaseworkApplication:
@@ -29,10 +30,10 @@ def decided_case(app: CaseworkApplication) -> Case:
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
     case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
     )
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["vader"], summary="Besproken.", today=TODAY, **ACT
+        held_on=TODAY, participants=["vader"], summary="Besproken.", today=TODAY, by=ACT
     )
     case.weigh_risk(
         participants=[
@@ -46,14 +47,14 @@ def decided_case(app: CaseworkApplication) -> Case:
         acute_unsafety=False,
         structural_unsafety=False,
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.make_decision(
         answers=Answers(False),
         outcome="no_suspicion_close",
         reasons="Verklaring bevestigd.",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     app.save(case)
     return case
@@ -71,8 +72,8 @@ def test_a_case_loaded_from_its_snapshot_is_the_same_as_the_case_replayed_from_i
     from_snapshot = app.get_case(case.id)
     assert state(from_snapshot) == state(replayed)
     assert from_snapshot.step is Step.DECIDED
-    assert from_snapshot.decision is not None and from_snapshot.weighing is not None
-    from_snapshot.close(reason="Geen vermoeden na weging.", today=TODAY, **ACT)
+    assert from_snapshot.decision_round.decision is not None and from_snapshot.weighing is not None
+    from_snapshot.close(reason="Geen vermoeden na weging.", today=TODAY, by=ACT)
     app.save(from_snapshot)
     assert app.get_case(case.id).step is Step.CLOSED
 
@@ -81,7 +82,7 @@ def test_a_case_with_jgz_consultations_and_hand_overs_loads_from_its_snapshot_ex
     app = in_memory_app()
     case = decided_case(app)
     request_id = case.request_jgz_consultation(
-        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, **ACT
+        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, by=ACT
     )
     case.receive_jgz_consultation_result(
         message_id="jgz-1",
@@ -90,9 +91,7 @@ def test_a_case_with_jgz_consultations_and_hand_overs_loads_from_its_snapshot_ex
         advice="Groei onder de curve.",
         professional="J. Janssen",
         received_at=datetime(2026, 11, 3, 8, 15, tzinfo=UTC),
-        actor_id="jgz:GGD Zuid JGZ",
-        actor_role="system",
-        correlation_id="c",
+        by=Actor("jgz:GGD Zuid JGZ", "system", "c"),
     )
     case.hand_over_to_jgz(
         legal_basis="conflict_van_plichten",
@@ -100,7 +99,7 @@ def test_a_case_with_jgz_consultations_and_hand_overs_loads_from_its_snapshot_ex
         summary="Zorgen over verwaarlozing.",
         jgz_organisation="GGD Zuid JGZ",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     app.save(case)
     replayed = app.get_case(case.id)
@@ -116,9 +115,7 @@ def test_a_case_with_jgz_consultations_and_hand_overs_loads_from_its_snapshot_ex
             advice="Nogmaals.",
             professional="J. Janssen",
             received_at=datetime(2026, 11, 4, tzinfo=UTC),
-            actor_id="jgz:GGD Zuid JGZ",
-            actor_role="system",
-            correlation_id="c",
+            by=Actor("jgz:GGD Zuid JGZ", "system", "c"),
         )
         is False
     )
@@ -140,7 +137,7 @@ def test_a_long_case_gets_a_snapshot_every_fifty_events() -> None:
     case = decided_case(app)
     for n in range(60):
         case.hold_parents_conversation(
-            held_on=TODAY, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=TODAY, **ACT
+            held_on=TODAY, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=TODAY, by=ACT
         )
         app.save(case)
     snapshots = list(app.snapshots.get(case.id)) if app.snapshots else []
@@ -152,7 +149,7 @@ def test_a_long_case_gets_a_snapshot_every_fifty_events() -> None:
 def test_a_case_closed_before_aftercare_existed_is_read_through_the_upcaster() -> None:
     app = in_memory_app()
     case = decided_case(app)
-    case.close(reason="Geen vermoeden na weging.", aftercare="wordt weggelaten", today=TODAY, **ACT)
+    case.close(reason="Geen vermoeden na weging.", aftercare="wordt weggelaten", today=TODAY, by=ACT)
     [closed] = case.collect_events()
     stored = app.mapper.to_stored_event(closed)
     old_state = json.loads(stored.state)

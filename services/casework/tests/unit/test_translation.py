@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
 from casework.domain.terms import DEFAULT_TERMS
@@ -15,7 +15,7 @@ from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
 
 TODAY = date(2026, 11, 2)
 PUPIL = uuid.uuid4()
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-1"}
+ACT = Actor("ib-1", "intern_begeleider", "corr-1")
 ZORGTEAM = [
     Participant.of("Ans", "intern begeleider", "onderwijs"),
     Participant.of("Bram", "jeugdarts", "jeugdgezondheidszorg"),
@@ -25,7 +25,7 @@ ZORGTEAM = [
 def opened() -> Case:
     signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
     return Case.open(
-        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
     )
 
 
@@ -40,7 +40,7 @@ def weighed(case: Case, *, structural: bool) -> Case:
         structural_unsafety=structural,
         approach="JGZ-onderzoek.",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     return case
 
@@ -49,12 +49,12 @@ def report_walk() -> Case:
     """Signals added, skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
     case = opened()
     later_signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
-    case.add_signals(signal_ids=[later_signal.signal_id], known_signals=[later_signal], today=TODAY, **ACT)
-    case.change_owner(new_owner_id="ib-2", **ACT)
-    case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=TODAY, **ACT)
-    case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=TODAY, **ACT)
+    case.add_signals(signal_ids=[later_signal.signal_id], known_signals=[later_signal], today=TODAY, by=ACT)
+    case.change_owner(new_owner_id="ib-2", by=ACT)
+    case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=TODAY, by=ACT)
+    case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=TODAY, by=ACT)
     case.skip_parents_conversation(
-        reason="veiligheid_kind", explanation="Vader dreigde het kind iets aan te doen.", today=TODAY, **ACT
+        reason="veiligheid_kind", explanation="Vader dreigde het kind iets aan te doen.", today=TODAY, by=ACT
     )
     weighed(case, structural=True)
     case.make_decision(
@@ -64,19 +64,19 @@ def report_walk() -> Case:
         who_reports="ib-2",
         who_informs_parents="ib-2",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, **ACT
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, by=ACT
     )
     case.record_child_informing_exception(
-        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=TODAY, **ACT
+        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=TODAY, by=ACT
     )
     case.agree_reporter_anonymity(
         ground="bedreiging_melder_of_collegas",
         argument="Vader bedreigde eerder leerkrachten.",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -86,21 +86,21 @@ def report_walk() -> Case:
         pupil_date_of_birth=date(2013, 5, 14),
         reporter_id="ib-2",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.receive_veilig_thuis_feedback(
-        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, by=ACT
     )
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, by=ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, by=ACT)
     case.schedule_follow_up(
-        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks.", today=TODAY, **ACT
+        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks.", today=TODAY, by=ACT
     )
     later = TODAY + timedelta(weeks=6)
-    case.evaluate_follow_up(lasting_safety=True, findings="Veilig thuis.", today=later, **ACT)
-    case.close(reason="Blijvende veiligheid.", aftercare="IB volgt.", today=later, **ACT)
-    case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, **ACT)
-    case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, **ACT)
+    case.evaluate_follow_up(lasting_safety=True, findings="Veilig thuis.", today=later, by=ACT)
+    case.close(reason="Blijvende veiligheid.", aftercare="IB volgt.", today=later, by=ACT)
+    case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, by=ACT)
+    case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, by=ACT)
     case.transfer(
         to_school_tenant="swv-zuid",
         to_school="34CD",
@@ -108,7 +108,7 @@ def report_walk() -> Case:
         legal_basis_explanation="Zorg moet doorlopen op de nieuwe school.",
         new_case_owner_id="ib-9",
         today=later,
-        **ACT,
+        by=ACT,
     )
     return case
 
@@ -116,7 +116,7 @@ def report_walk() -> Case:
 def informed_walk() -> Case:
     case = opened()
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, by=ACT
     )
     weighed(case, structural=True)
     case.make_decision(
@@ -126,12 +126,12 @@ def informed_walk() -> Case:
         who_reports="ib-1",
         who_informs_parents="ib-1",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     case.inform_parents(
-        informed_on=TODAY, informed_by="ib-1", summary="Voornemen verteld.", today=TODAY, **ACT
+        informed_on=TODAY, informed_by="ib-1", summary="Voornemen verteld.", today=TODAY, by=ACT
     )
-    case.inform_child(informed_on=TODAY, informed_by="ib-1", summary="Uitgelegd.", today=TODAY, **ACT)
+    case.inform_child(informed_on=TODAY, informed_by="ib-1", summary="Uitgelegd.", today=TODAY, by=ACT)
     case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
     return case
 
@@ -139,7 +139,7 @@ def informed_walk() -> Case:
 def jgz_walk() -> Case:
     case = opened()
     request_id = case.request_jgz_consultation(
-        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, **ACT
+        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, by=ACT
     )
     case.receive_jgz_consultation_result(
         message_id="jgz-msg-1",
@@ -148,9 +148,7 @@ def jgz_walk() -> Case:
         advice="Groei onder de curve.",
         professional="J. Janssen, jeugdverpleegkundige",
         received_at=datetime(2026, 11, 3, 8, 0, tzinfo=UTC),
-        actor_id="jgz:GGD Zuid JGZ",
-        actor_role="system",
-        correlation_id="corr-2",
+        by=Actor("jgz:GGD Zuid JGZ", "system", "corr-2"),
     )
     case.hand_over_to_jgz(
         legal_basis="toestemming_ouders",
@@ -158,7 +156,7 @@ def jgz_walk() -> Case:
         summary="Zorgen over groei en verzorging.",
         jgz_organisation="GGD Zuid JGZ",
         today=TODAY,
-        **ACT,
+        by=ACT,
     )
     return case
 
@@ -183,7 +181,7 @@ def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_b
 def test_the_published_obligations_follow_the_commands_event_with_its_actor_and_correlation() -> None:
     case = opened()
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, by=ACT
     )
     case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
     *_, held, changed = [to_contract_event(e) for e in case.collect_events()]
