@@ -15,7 +15,7 @@ from eventsourcing.persistence import StoredEvent
 from casework.application import CaseworkApplication
 from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
-from casework.domain.decision import Answers
+from casework.domain.decision import Answers, Outcome
 from casework.domain.weighing import Participant
 
 TODAY = date(2026, 11, 2)
@@ -166,3 +166,36 @@ def test_a_case_closed_before_aftercare_existed_is_read_through_the_upcaster() -
     assert read_back.aftercare is None
     assert read_back.reason == "Geen vermoeden na weging."
     assert app.get_case(case.id).step is Step.CLOSED
+
+
+def test_events_stored_when_they_were_nested_in_case_still_load_under_their_old_topics() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    stored = [app.mapper.to_stored_event(e) for e in app.events.get(case.id)]
+    assert all(s.topic.startswith("casework.domain.events:") for s in stored)
+    elsewhere = in_memory_app()
+    elsewhere.recorder.insert_events(
+        [
+            StoredEvent(
+                s.originator_id,
+                s.originator_version,
+                "casework.domain.case:Case." + s.topic.rsplit(":", 1)[1],
+                s.state,
+            )
+            for s in stored
+        ]
+    )
+    assert [type(e) for e in elsewhere.events.get(case.id)] == [type(e) for e in app.events.get(case.id)]
+    assert state(elsewhere.get_case(case.id)) == state(app.get_case(case.id))
+
+
+def test_a_snapshot_taken_before_the_case_kept_its_decision_round_loads_with_that_round() -> None:
+    app = in_memory_app()
+    case = decided_case(app)
+    snapshot = Case.Snapshot.take(case)
+    snapshot.state.update(snapshot.state.pop("decision_round"))  # the round's fields stood on the case
+    assert snapshot.state["decision"]["outcome"] == "no_suspicion_close"
+    restored = snapshot.mutate(None)
+    assert state(restored) == state(app.get_case(case.id))
+    assert restored.decision_round.decision is not None
+    assert restored.decision_round.decision.outcome is Outcome.NO_SUSPICION_CLOSE

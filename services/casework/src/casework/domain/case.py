@@ -133,6 +133,7 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
         def mutate(self, _: None) -> Any:
             case = super().mutate(None)
             restored = from_plain(vars(case))
+            vars(case).clear()  # from_plain also drops fields an old snapshot kept elsewhere
             vars(case).update(restored)
             return case
 
