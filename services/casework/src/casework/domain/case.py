@@ -40,7 +40,6 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.domain import Snapshot as LibrarySnapshot
-from eventsourcing.utils import register_topic
 
 from . import events, jgz
 from .actor import Actor
@@ -89,6 +88,9 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
     case_base.py); this module holds its events, its state, its opening and the facts of the case
     (signals, owner, zorgteam)."""
 
+    # The events, defined in events.py and jgz.py. Listed here, they are also reachable as
+    # `Case.<Name>`: events stored before they moved out of Case's body carry the topic
+    # `casework.domain.case:Case.<Name>`, which the library resolves through these names.
     Event = events.CaseEvent
     Opened = events.Opened
     SignalsAdded = events.SignalsAdded
@@ -310,36 +312,3 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
     def is_invited(self, user_id: str) -> bool:
         return user_id in self.zorgteam_members
 
-
-# Events stored before their classes moved out of Case's body name them `Case.<Name>` in this module.
-for _name in (
-    "Opened",
-    "SignalsAdded",
-    "CaseOwnerChanged",
-    "ZorgteamMemberInvited",
-    "ZorgteamInvitationWithdrawn",
-    "ParentsConversationHeld",
-    "ParentsConversationSkipped",
-    "RiskWeighed",
-    "DecisionMade",
-    "HelpOrganised",
-    "ParentsInformed",
-    "ParentsInformingExceptionRecorded",
-    "ChildInformed",
-    "ChildInformingExceptionRecorded",
-    "ReporterAnonymityAgreed",
-    "AmkNotified",
-    "VeiligThuisFeedbackReceived",
-    "CareCoordinatorAssigned",
-    "FollowUpScheduled",
-    "FollowUpEvaluated",
-    "CaseClosed",
-    "CaseReopened",
-    "PupilLeftSchool",
-    "CaseTransferred",
-    "JgzConsultationRequested",
-    "JgzConsultationResultReceived",
-    "CaseHandedOverToJgz",
-    "ObligationsChanged",
-):
-    register_topic(f"{__name__}:Case.{_name}", getattr(Case, _name))

@@ -2,10 +2,9 @@
 
 Each `apply` only mutates state, because it runs again when the case is rebuilt from its events.
 
-Stored events keep their topics (`casework.domain.case:Case.<Name>`): the eventsourcing library
-redefines every event class listed in an aggregate's body as a subclass named after the aggregate
-(`Case.SignalsAdded`, module `casework.domain.case`), exactly as it did when they were nested in
-`Case`. Use `Case.<Name>` wherever a type is compared or looked up; the classes here are its bases.
+New events are stored under topics of this module (`casework.domain.events:SignalsAdded`); those
+stored before, when the classes were nested in `Case`, under `casework.domain.case:Case.<Name>`,
+which still resolve because `Case` lists every event under its name. The JGZ events are in jgz.py.
 """
 
 from __future__ import annotations
