@@ -311,4 +311,3 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
 
     def is_invited(self, user_id: str) -> bool:
         return user_id in self.zorgteam_members
-
