@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
-from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
-TODAY = date(2025, 3, 10)
-ACT = Actor("ib-1", "intern_begeleider", "c")
 
-
-def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() -> None:
+def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder(cases: Any) -> None:
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
     case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", by=ACT
+        pupil_id=pupil,
+        signal_ids=[signal.signal_id],
+        known_signals=[signal],
+        case_owner_id="ib-1",
+        by=cases.by,
     )
     case.skip_parents_conversation(
-        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=TODAY, by=ACT
+        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=cases.today, by=cases.by
     )
     case.weigh_risk(
         participants=[
@@ -35,8 +36,8 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         suspicion=True,
         acute_unsafety=True,
         structural_unsafety=False,
-        today=TODAY,
-        by=ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.make_decision(
         answers=Answers(True, True),
@@ -44,14 +45,20 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         reasons="Acute onveiligheid: melden is verplicht.",
         who_reports="jgz-1",
         who_informs_parents="ib-1",
-        today=TODAY,
-        by=ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, by=ACT
+        ground="veiligheid_kind",
+        explanation="Informeren brengt het kind in gevaar.",
+        today=cases.today,
+        by=cases.by,
     )
     case.agree_reporter_anonymity(
-        ground="bedreiging_kind_of_gezinsleden", argument="Vader dreigde de broertjes.", today=TODAY, by=ACT
+        ground="bedreiging_kind_of_gezinsleden",
+        argument="Vader dreigde de broertjes.",
+        today=cases.today,
+        by=cases.by,
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -59,11 +66,11 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         signal_ids=[signal.signal_id],
         school_continues="Contact met de leerling.",
         pupil_date_of_birth=date(2016, 1, 1),
-        today=TODAY,
-        by=ACT,
+        today=cases.today,
+        by=cases.by,
     )
-    case.assign_care_coordinator(coordinator_id="smw-1", today=TODAY, by=ACT)
-    case.schedule_follow_up(evaluation_on=TODAY + timedelta(days=30), today=TODAY, by=ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=cases.today, by=cases.by)
+    case.schedule_follow_up(evaluation_on=cases.today + timedelta(days=30), today=cases.today, by=cases.by)
     app = MeldcodeApplication()
     app.save(case)
     stored = app.repository.get(case.id)
@@ -76,4 +83,4 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
     }
     notified = [e for e in app.events.get(case.id) if isinstance(e, Case.AmkNotified)]
     assert notified[0].signal_ids == [signal.signal_id]
-    assert notified[0].reported_on == TODAY
+    assert notified[0].reported_on == cases.today
