@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from casework.domain.case import Case, KnownSignal, Step
+from casework.domain.case import Case, Step
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 
 def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder(cases: Any) -> None:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
-    case = Case.open(
-        pupil_id=pupil,
-        signal_ids=[signal.signal_id],
-        known_signals=[signal],
-        case_owner_id="ib-1",
-        by=cases.by,
-    )
+    case = cases.opened(signals=1)
     case.skip_parents_conversation(
         reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=cases.today, by=cases.by
     )
@@ -63,7 +54,7 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder(ca
     case.notify_amk(
         veilig_thuis_region="Zuid",
         veilig_thuis_organisation="Veilig Thuis Zuid",
-        signal_ids=[signal.signal_id],
+        signal_ids=case.signal_ids,
         school_continues="Contact met de leerling.",
         pupil_date_of_birth=date(2016, 1, 1),
         today=cases.today,
@@ -82,5 +73,5 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder(ca
         k: v for k, v in vars(case).items() if k != "_pending_events"
     }
     notified = [e for e in app.events.get(case.id) if isinstance(e, Case.AmkNotified)]
-    assert notified[0].signal_ids == [signal.signal_id]
+    assert notified[0].signal_ids == case.signal_ids
     assert notified[0].reported_on == cases.today

@@ -29,15 +29,7 @@ BEFORE_KERST = date(2026, 12, 22)  # a Tuesday
 
 
 def opened(cases: Any, on: date, terms: Terms = DEFAULT_TERMS) -> Case:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
-    case = Case.open(
-        pupil_id=pupil,
-        signal_ids=[signal.signal_id],
-        known_signals=[signal],
-        case_owner_id="ib-1",
-        by=cases.by,
-    )
+    case = cases.opened(signals=1)
     case.settle_obligations(terms=terms, on=on)
     return case
 

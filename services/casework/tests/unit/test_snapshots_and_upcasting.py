@@ -6,7 +6,6 @@ In-memory persistence (the library's POPO recorder) with the service's real tran
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from eventsourcing.persistence import StoredEvent
 
 from casework.application import CaseworkApplication
 from casework.domain.actor import Actor
-from casework.domain.case import Case, KnownSignal, Step
+from casework.domain.case import Case, Step
 from casework.domain.decision import Answers, Outcome
 from casework.domain.weighing import Participant
 
@@ -24,15 +23,7 @@ def in_memory_app() -> CaseworkApplication:
 
 
 def decided_case(cases: Any, app: CaseworkApplication) -> Case:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
-    case = Case.open(
-        pupil_id=pupil,
-        signal_ids=[signal.signal_id],
-        known_signals=[signal],
-        case_owner_id="ib-1",
-        by=cases.by,
-    )
+    case = cases.opened(signals=1)
     case.hold_parents_conversation(
         held_on=cases.today, participants=["vader"], summary="Besproken.", today=cases.today, by=cases.by
     )
