@@ -2,8 +2,9 @@
 and the events' `apply` set it), the guards every command starts with, and the context every event
 carries.
 
-`Case` is one aggregate written in parts, one per stretch of the Meldcode (`deciding`, `reporting`,
-`following_up`, `moving_school`, `jgz`); each part is a base class of `Case` derived from `CaseBase`.
+`Case` is one aggregate written in parts: its obligations (`case_obligations`) and one per stretch
+of the Meldcode (`deciding`, `reporting`, `following_up`, `moving_school`, `jgz`); each part is a
+base class of `Case` derived from `CaseBase`.
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ class Reporting(CaseBase):
     ) -> None:
         """Report to Veilig Thuis (contract event `AmkNotified`); `today` is the reporting date."""
         decision = self._require_report_preparation()
-        if not (self.decision_round.parents_informed or self.decision_round.parents_exception):
+        if not self.decision_round.parents_prepared:
             raise ReportNeedsParentsInformed(
                 "Informeer eerst de ouders over de voorgenomen melding bij Veilig Thuis, of leg vast op "
                 "welke grond dat niet gebeurt."
@@ -183,9 +183,7 @@ class Reporting(CaseBase):
         if pupil_date_of_birth > today:
             raise DateOfBirthInvalid("De geboortedatum van de leerling ligt na de meldingsdatum.")
         age = age_on(pupil_date_of_birth, today)
-        if age >= CHILD_INFORMED_FROM_AGE and not (
-            self.decision_round.child_informed or self.decision_round.child_exception
-        ):
+        if age >= CHILD_INFORMED_FROM_AGE and not self.decision_round.child_prepared:
             raise ChildOver12MustBeInformed(
                 f"De leerling is {age} jaar: bespreek de melding eerst met de leerling, of leg vast op "
                 "welke grond dat niet gebeurt."
