@@ -27,10 +27,11 @@ from typing import Any
 import psycopg
 
 from casework.application import CaseworkApplication
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 
 ROOT = Path(__file__).resolve().parents[1]
-ACT: dict[str, Any] = {"actor_id": "bench-ib", "actor_role": "intern_begeleider", "correlation_id": "bench"}
+BY = Actor("bench-ib", "intern_begeleider", "bench")
 
 
 class WithoutSnapshots(CaseworkApplication):
@@ -53,14 +54,14 @@ def new_case() -> Case:
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, "swv-bench", "99ZZ")
     return Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib", **ACT
+        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib", by=BY
     )
 
 
 def talk(case: Case, n: int) -> None:
     today = datetime.now(UTC).date()
     case.hold_parents_conversation(
-        held_on=today, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=today, **ACT
+        held_on=today, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=today, by=BY
     )
 
 

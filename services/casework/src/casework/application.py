@@ -22,6 +22,7 @@ from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.keystore import KeyStore
 
+from .domain.actor import Actor
 from .domain.case import Case, KnownSignal
 from .domain.errors import CaseNotFound, StateConflict
 from .domain.terms import TermsBook
@@ -68,9 +69,7 @@ class CaseworkApplication(MeldcodeApplication):
             signal_ids=signal_ids,
             known_signals=[s for s in known_signals if s.tenant == acting.tenant],
             case_owner_id=case_owner_id or acting.user_id,
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            by=Actor(acting.user_id, acting.role, acting.correlation_id),
         )
         case.settle_obligations(terms=self.terms.of(case.tenant), on=today)
         self.save(case)

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal, Step
 from casework.domain.errors import (
     CaseNeedsSignals,
@@ -27,9 +28,7 @@ def open_case(
         signal_ids=signal_ids,
         known_signals=signals,
         case_owner_id="ib-1",
-        actor_id="ib-1",
-        actor_role=role,
-        correlation_id="c",
+        by=Actor("ib-1", role, "c"),
     )
 
 

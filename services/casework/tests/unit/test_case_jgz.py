@@ -4,11 +4,12 @@ Each refusal names its rule; the same command is accepted once its condition is 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.errors import (
     CaseClosedAlready,
@@ -25,37 +26,38 @@ from casework.domain.errors import (
 )
 from casework.domain.jgz import JgzLegalBasis
 
-TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
-PUPIL = uuid.uuid4()
 GGD = "GGD Zuid JGZ"
-IB: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c-1"}
-ZORGTEAM: dict[str, Any] = {"actor_id": "smw-1", "actor_role": "zorgteam", "correlation_id": "c-2"}
-JGZ_SYSTEM: dict[str, Any] = {"actor_id": f"jgz:{GGD}", "actor_role": "system", "correlation_id": "c-3"}
+ZORGTEAM = Actor("smw-1", "zorgteam", "c-2")
+JGZ_SYSTEM = Actor(f"jgz:{GGD}", "system", "c-3")
 
 
-def opened() -> Case:
-    signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
+def opened(cases: Any) -> Case:
+    signal = KnownSignal(uuid.uuid4(), cases.pupil, "swv-zuid", "12AB")
     case = Case.open(
-        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **IB
+        pupil_id=cases.pupil,
+        signal_ids=[signal.signal_id],
+        known_signals=[signal],
+        case_owner_id="ib-1",
+        by=cases.by,
     )
     case.collect_events()
     return case
 
 
-def closed() -> Case:
-    case = opened()
-    case.close(reason="Zorgen weggenomen in het gesprek.", today=TODAY, **IB)
+def closed(cases: Any) -> Case:
+    case = opened(cases)
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=cases.today, by=cases.by)
     case.collect_events()
     return case
 
 
 def request(
-    case: Case, *, question: str = "Is de groei van de leerling op curve?", **kwargs: Any
+    cases: Any, case: Case, *, question: str = "Is de groei van de leerling op curve?", **kwargs: Any
 ) -> uuid.UUID:
-    actor = kwargs.pop("actor", IB)
-    arguments = {"jgz_organisation": GGD, "today": TODAY, **kwargs}
-    return case.request_jgz_consultation(question=question, **arguments, **actor)
+    actor = kwargs.pop("actor", cases.by)
+    arguments = {"jgz_organisation": GGD, "today": cases.today, **kwargs}
+    return case.request_jgz_consultation(question=question, **arguments, by=actor)
 
 
 def receive(
@@ -69,20 +71,20 @@ def receive(
         **kwargs,
     }
     return case.receive_jgz_consultation_result(
-        message_id=message_id, request_id=request_id, **arguments, **JGZ_SYSTEM
+        message_id=message_id, request_id=request_id, **arguments, by=JGZ_SYSTEM
     )
 
 
-def hand_over(case: Case, **kwargs: Any) -> uuid.UUID:
+def hand_over(cases: Any, case: Case, **kwargs: Any) -> uuid.UUID:
     arguments = {
         "legal_basis": "wettelijke_taak_jgz",
         "legal_basis_explanation": "De JGZ volgt de leerling in haar wettelijke taak.",
         "summary": "Zorgen over verwaarlozing; gezinscoach sinds oktober.",
         "jgz_organisation": GGD,
-        "today": TODAY,
+        "today": cases.today,
         **kwargs,
     }
-    return case.hand_over_to_jgz(**arguments, **IB)
+    return case.hand_over_to_jgz(**arguments, by=cases.by)
 
 
 def names(case: Case) -> list[str]:
@@ -92,58 +94,58 @@ def names(case: Case) -> list[str]:
 # --- the consultation request ---------------------------------------------------------------------------
 
 
-def test_the_ib_er_asks_the_jgz_partner_for_a_consultation() -> None:
-    case = opened()
-    request_id = request(case)
+def test_the_ib_er_asks_the_jgz_partner_for_a_consultation(cases: Any) -> None:
+    case = opened(cases)
+    request_id = request(cases, case)
     [event] = case.collect_events()
     assert isinstance(event, Case.JgzConsultationRequested)
     assert (event.request_id, event.jgz_organisation, event.requested_by) == (request_id, GGD, "ib-1")
-    assert event.requested_on == TODAY
+    assert event.requested_on == cases.today
     assert event.question == "Is de groei van de leerling op curve?"
     assert [c.request_id for c in case.jgz_consultations] == [request_id]
 
 
-def test_the_case_owner_in_the_zorgteam_may_ask_but_another_zorgteam_member_may_not() -> None:
-    case = opened()
+def test_the_case_owner_in_the_zorgteam_may_ask_but_another_zorgteam_member_may_not(cases: Any) -> None:
+    case = opened(cases)
     with pytest.raises(JgzConsultationNotByIbOrCaseOwner):
-        request(case, actor=ZORGTEAM)
+        request(cases, case, actor=ZORGTEAM)
     assert names(case) == []
-    case.change_owner(new_owner_id="smw-1", **IB)
-    request(case, actor=ZORGTEAM)
+    case.change_owner(new_owner_id="smw-1", by=cases.by)
+    request(cases, case, actor=ZORGTEAM)
     assert names(case) == ["CaseOwnerChanged", "JgzConsultationRequested"]
 
 
-def test_a_consultation_is_refused_without_a_jgz_partner_for_the_samenwerkingsverband() -> None:
-    case = opened()
+def test_a_consultation_is_refused_without_a_jgz_partner_for_the_samenwerkingsverband(cases: Any) -> None:
+    case = opened(cases)
     for missing in (None, "", "  "):
         with pytest.raises(JgzPartnerNotConfigured):
-            request(case, jgz_organisation=missing)
+            request(cases, case, jgz_organisation=missing)
     assert names(case) == []
 
 
 @pytest.mark.parametrize("question", ["", "   "])
-def test_a_consultation_without_a_question_is_refused(question: str) -> None:
-    case = opened()
+def test_a_consultation_without_a_question_is_refused(cases: Any, question: str) -> None:
+    case = opened(cases)
     with pytest.raises(JgzConsultationNeedsQuestion):
-        request(case, question=question)
+        request(cases, case, question=question)
     assert names(case) == []
 
 
-def test_a_closed_case_asks_no_consultation_until_it_is_reopened() -> None:
-    case = closed()
+def test_a_closed_case_asks_no_consultation_until_it_is_reopened(cases: Any) -> None:
+    case = closed(cases)
     with pytest.raises(CaseClosedAlready):
-        request(case)
-    case.reopen(reason="Nieuwe signalen na de vakantie.", today=TODAY, **IB)
-    request(case)
+        request(cases, case)
+    case.reopen(reason="Nieuwe signalen na de vakantie.", today=cases.today, by=cases.by)
+    request(cases, case)
     assert names(case) == ["CaseReopened", "JgzConsultationRequested"]
 
 
 # --- the result, received over the inbound endpoint -----------------------------------------------------
 
 
-def test_a_result_answering_a_request_is_recorded_with_the_system_as_actor() -> None:
-    case = opened()
-    request_id = request(case)
+def test_a_result_answering_a_request_is_recorded_with_the_system_as_actor(cases: Any) -> None:
+    case = opened(cases)
+    request_id = request(cases, case)
     case.collect_events()
     assert receive(case, request_id=request_id) is True
     [event] = case.collect_events()
@@ -152,8 +154,8 @@ def test_a_result_answering_a_request_is_recorded_with_the_system_as_actor() -> 
     assert (event.actor_id, event.actor_role) == (f"jgz:{GGD}", "system")
 
 
-def test_the_same_message_twice_is_recorded_once() -> None:
-    case = opened()
+def test_the_same_message_twice_is_recorded_once(cases: Any) -> None:
+    case = opened(cases)
     assert receive(case, message_id="m-7") is True
     assert receive(case, message_id="m-7") is False
     assert receive(case, message_id=" m-7 ") is False
@@ -162,16 +164,16 @@ def test_the_same_message_twice_is_recorded_once() -> None:
     assert [r.message_id for r in case.jgz_results] == ["m-7", "m-8"]
 
 
-def test_a_result_naming_a_request_of_no_consultation_of_this_case_is_refused() -> None:
-    case = opened()
+def test_a_result_naming_a_request_of_no_consultation_of_this_case_is_refused(cases: Any) -> None:
+    case = opened(cases)
     with pytest.raises(JgzResultForUnknownRequest):
         receive(case, request_id=uuid.uuid4())
     assert names(case) == []
 
 
 @pytest.mark.parametrize("field", ["advice", "professional"])
-def test_a_result_without_advice_or_professional_is_refused(field: str) -> None:
-    case = opened()
+def test_a_result_without_advice_or_professional_is_refused(cases: Any, field: str) -> None:
+    case = opened(cases)
     with pytest.raises(JgzResultNeedsContent):
         receive(case, **{field: " "})
     with pytest.raises(JgzResultNeedsContent):
@@ -179,8 +181,8 @@ def test_a_result_without_advice_or_professional_is_refused(field: str) -> None:
     assert names(case) == []
 
 
-def test_a_result_that_arrives_after_closing_is_still_recorded() -> None:
-    case = closed()
+def test_a_result_that_arrives_after_closing_is_still_recorded(cases: Any) -> None:
+    case = closed(cases)
     assert receive(case) is True
     assert names(case) == ["JgzConsultationResultReceived"]
 
@@ -189,9 +191,9 @@ def test_a_result_that_arrives_after_closing_is_still_recorded() -> None:
 
 
 @pytest.mark.parametrize("basis", list(JgzLegalBasis))
-def test_the_case_is_handed_over_to_jgz_on_each_legal_basis(basis: JgzLegalBasis) -> None:
-    case = opened()
-    handover_id = hand_over(case, legal_basis=basis.value)
+def test_the_case_is_handed_over_to_jgz_on_each_legal_basis(cases: Any, basis: JgzLegalBasis) -> None:
+    case = opened(cases)
+    handover_id = hand_over(cases, case, legal_basis=basis.value)
     [event] = case.collect_events()
     assert isinstance(event, Case.CaseHandedOverToJgz)
     assert (event.handover_id, event.legal_basis, event.jgz_organisation) == (handover_id, basis.value, GGD)
@@ -199,29 +201,33 @@ def test_the_case_is_handed_over_to_jgz_on_each_legal_basis(basis: JgzLegalBasis
 
 
 @pytest.mark.parametrize("basis", [None, "", "wettelijke_plicht", "toestemming ouders", "vitaal_belang"])
-def test_a_hand_over_without_one_of_the_three_legal_bases_is_refused(basis: str | None) -> None:
-    case = opened()
+def test_a_hand_over_without_one_of_the_three_legal_bases_is_refused(cases: Any, basis: str | None) -> None:
+    case = opened(cases)
     with pytest.raises(JgzHandoverNeedsLegalBasis) as refused:
-        hand_over(case, legal_basis=basis)
+        hand_over(cases, case, legal_basis=basis)
     assert "conflict_van_plichten" in str(refused.value)
     assert names(case) == []
 
 
-def test_a_hand_over_needs_an_explained_legal_basis_and_a_summary() -> None:
-    case = opened()
+def test_a_hand_over_needs_an_explained_legal_basis_and_a_summary(cases: Any) -> None:
+    case = opened(cases)
     with pytest.raises(JgzHandoverNeedsLegalBasis):
-        hand_over(case, legal_basis_explanation="Wet.")
+        hand_over(cases, case, legal_basis_explanation="Wet.")
     with pytest.raises(JgzHandoverNeedsSummary):
-        hand_over(case, summary="  ")
+        hand_over(cases, case, summary="  ")
     assert names(case) == []
 
 
-def test_a_hand_over_is_refused_without_a_jgz_partner_and_on_a_closed_case() -> None:
+def test_a_hand_over_is_refused_without_a_jgz_partner_and_on_a_closed_case(cases: Any) -> None:
     with pytest.raises(JgzPartnerNotConfigured):
-        hand_over(opened(), jgz_organisation=None)
-    case = closed()
+        hand_over(
+            cases,
+            opened(cases),
+            jgz_organisation=None,
+        )
+    case = closed(cases)
     with pytest.raises(CaseClosedAlready):
-        hand_over(case)
+        hand_over(cases, case)
     assert names(case) == []
 
 

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
+from typing import Any
 
-from casework.domain.case import Case, KnownSignal, Step
+from casework.domain.case import Case, Step
 from casework.domain.decision import Answers
 from casework.domain.weighing import Participant
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
-TODAY = date(2025, 3, 10)
-ACT = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "c"}
 
-
-def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() -> None:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, "swv-zuid", "12AB")
-    case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
-    )
+def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder(cases: Any) -> None:
+    case = cases.opened(signals=1)
     case.skip_parents_conversation(
-        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=TODAY, **ACT
+        reason="veiligheid_kind", explanation="Kind vertelde over dreiging.", today=cases.today, by=cases.by
     )
     case.weigh_risk(
         participants=[
@@ -34,8 +27,8 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         suspicion=True,
         acute_unsafety=True,
         structural_unsafety=False,
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.make_decision(
         answers=Answers(True, True),
@@ -43,26 +36,32 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         reasons="Acute onveiligheid: melden is verplicht.",
         who_reports="jgz-1",
         who_informs_parents="ib-1",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, **ACT
+        ground="veiligheid_kind",
+        explanation="Informeren brengt het kind in gevaar.",
+        today=cases.today,
+        by=cases.by,
     )
     case.agree_reporter_anonymity(
-        ground="bedreiging_kind_of_gezinsleden", argument="Vader dreigde de broertjes.", today=TODAY, **ACT
+        ground="bedreiging_kind_of_gezinsleden",
+        argument="Vader dreigde de broertjes.",
+        today=cases.today,
+        by=cases.by,
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
         veilig_thuis_organisation="Veilig Thuis Zuid",
-        signal_ids=[signal.signal_id],
+        signal_ids=case.signal_ids,
         school_continues="Contact met de leerling.",
         pupil_date_of_birth=date(2016, 1, 1),
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
-    case.assign_care_coordinator(coordinator_id="smw-1", today=TODAY, **ACT)
-    case.schedule_follow_up(evaluation_on=TODAY + timedelta(days=30), today=TODAY, **ACT)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=cases.today, by=cases.by)
+    case.schedule_follow_up(evaluation_on=cases.today + timedelta(days=30), today=cases.today, by=cases.by)
     app = MeldcodeApplication()
     app.save(case)
     stored = app.repository.get(case.id)
@@ -74,5 +73,5 @@ def test_a_full_case_is_stored_and_read_back_unchanged_through_the_transcoder() 
         k: v for k, v in vars(case).items() if k != "_pending_events"
     }
     notified = [e for e in app.events.get(case.id) if isinstance(e, Case.AmkNotified)]
-    assert notified[0].signal_ids == [signal.signal_id]
-    assert notified[0].reported_on == TODAY
+    assert notified[0].signal_ids == case.signal_ids
+    assert notified[0].reported_on == cases.today

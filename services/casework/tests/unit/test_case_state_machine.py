@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers, Outcome
 from casework.domain.errors import DomainError
 from casework.domain.weighing import Participant
 
 TODAY = date(2025, 3, 10)
-ACT: dict[str, Any] = {"actor_id": "u-1", "actor_role": "zorgteam", "correlation_id": "c-1"}
+ACT = Actor("u-1", "zorgteam", "c-1")
 PUPIL = uuid.uuid4()
 SIGNALS = [KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB") for _ in range(2)]
 ONE_DISCIPLINE = [Participant.of("A", "ib", "onderwijs"), Participant.of("B", "leerkracht", "onderwijs")]
@@ -61,16 +62,14 @@ class CaseMachine(RuleBasedStateMachine):
             signal_ids=[s.signal_id for s in SIGNALS],
             known_signals=SIGNALS,
             case_owner_id="ib-1",
-            actor_id="ib-1",
-            actor_role="intern_begeleider",
-            correlation_id="c-0",
+            by=Actor("ib-1", "intern_begeleider", "c-0"),
         )
         self.events: list[Any] = list(self.case.collect_events())
         self.seen = len(self.events)
 
     def attempt(self, command: str, **kwargs: Any) -> None:
         try:
-            getattr(self.case, command)(**kwargs, **ACT)
+            getattr(self.case, command)(**kwargs, by=ACT)
         except DomainError:
             pass
         self.events.extend(self.case.collect_events())
@@ -238,10 +237,10 @@ class CaseMachine(RuleBasedStateMachine):
 
     @rule(partner=st.sampled_from([None, "GGD Zuid JGZ"]), question=TEXTS, by_ib=st.booleans())
     def request_jgz(self, partner: str | None, question: str, by_ib: bool) -> None:
-        actor = {**ACT, "actor_id": "ib-9", "actor_role": "intern_begeleider"} if by_ib else ACT
+        actor = Actor("ib-9", "intern_begeleider", ACT.correlation_id) if by_ib else ACT
         try:
             self.case.request_jgz_consultation(
-                question=question, jgz_organisation=partner, today=TODAY, **actor
+                question=question, jgz_organisation=partner, today=TODAY, by=actor
             )
         except DomainError:
             pass
@@ -258,9 +257,7 @@ class CaseMachine(RuleBasedStateMachine):
                 advice="Advies van de jeugdarts.",
                 professional="Jeugdarts",
                 received_at=RECEIVED_AT,
-                actor_id="jgz:GGD Zuid JGZ",
-                actor_role="system",
-                correlation_id="c-jgz",
+                by=Actor("jgz:GGD Zuid JGZ", "system", "c-jgz"),
             )
         except DomainError:
             pass

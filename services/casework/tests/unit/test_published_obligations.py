@@ -20,23 +20,16 @@ from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
 from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
-from casework.domain.weighing import Participant
 from meldcode_contracts.vocabulary import CaseStep
 from meldcode_servicekit.acting import Acting
 
 TENANT = "swv-zuid"
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-9"}
-ZORGTEAM = [Participant.of("A", "ib", "onderwijs"), Participant.of("B", "arts", "jeugdgezondheidszorg")]
 BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday
 BEFORE_KERST = date(2026, 12, 22)  # a Tuesday
 
 
-def opened(on: date, terms: Terms = DEFAULT_TERMS) -> Case:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
-    case = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
-    )
+def opened(cases: Any, on: date, terms: Terms = DEFAULT_TERMS) -> Case:
+    case = cases.opened(signals=1)
     case.settle_obligations(terms=terms, on=on)
     return case
 
@@ -50,13 +43,15 @@ def last_published(case: Case) -> tuple[str, list[tuple[str, date | None]]]:
     return event.step, [(o["kind"], o["due_on"]) for o in event.obligations]
 
 
-def converse(case: Case, on: date) -> None:
-    case.hold_parents_conversation(held_on=on, participants=["moeder"], summary="Besproken.", today=on, **ACT)
+def converse(cases: Any, case: Case, on: date) -> None:
+    case.hold_parents_conversation(
+        held_on=on, participants=["moeder"], summary="Besproken.", today=on, by=cases.by
+    )
 
 
-def weigh(case: Case, on: date, *, unsafety: bool = True) -> None:
+def weigh(cases: Any, case: Case, on: date, *, unsafety: bool = True) -> None:
     case.weigh_risk(
-        participants=ZORGTEAM,
+        participants=cases.zorgteam,
         nature="Herhaald letsel.",
         severity="ernstig",
         risk_level="hoog",
@@ -64,11 +59,11 @@ def weigh(case: Case, on: date, *, unsafety: bool = True) -> None:
         acute_unsafety=False,
         structural_unsafety=unsafety,
         today=on,
-        **ACT,
+        by=cases.by,
     )
 
 
-def decide_to_report(case: Case, on: date) -> None:
+def decide_to_report(cases: Any, case: Case, on: date) -> None:
     case.make_decision(
         answers=Answers(True, True),
         outcome="report_and_help",
@@ -76,16 +71,16 @@ def decide_to_report(case: Case, on: date) -> None:
         who_reports="ib-1",
         who_informs_parents="ib-1",
         today=on,
-        **ACT,
+        by=cases.by,
     )
 
 
-def report(case: Case, on: date) -> None:
+def report(cases: Any, case: Case, on: date) -> None:
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=on, **ACT
+        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=on, by=cases.by
     )
     case.record_child_informing_exception(
-        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=on, **ACT
+        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=on, by=cases.by
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -94,7 +89,7 @@ def report(case: Case, on: date) -> None:
         school_continues="Dagelijks contact.",
         pupil_date_of_birth=date(2014, 1, 1),
         today=on,
-        **ACT,
+        by=cases.by,
     )
 
 
@@ -120,15 +115,17 @@ def test_the_day_of_an_event_is_its_dutch_calendar_day() -> None:
 # --- each command that changes the obligations publishes them with due days ----------------------
 
 
-def test_opening_publishes_the_parents_conversation_due_in_five_working_days_across_koningsdag() -> None:
-    case = opened(BEFORE_KONINGSDAG)
+def test_opening_publishes_the_parents_conversation_due_in_five_working_days_across_koningsdag(
+    cases: Any,
+) -> None:
+    case = opened(cases, BEFORE_KONINGSDAG)
     opened_event, changed = case.collect_events()
     assert isinstance(changed, Case.ObligationsChanged)
     assert changed.originator_version == opened_event.originator_version + 1
     assert (changed.actor_id, changed.actor_role, changed.correlation_id) == (
-        "ib-1",
-        "intern_begeleider",
-        "corr-9",
+        cases.by.user_id,
+        cases.by.role,
+        cases.by.correlation_id,
     )
     assert (changed.step, changed.obligations) == (
         "geopend",
@@ -136,29 +133,29 @@ def test_opening_publishes_the_parents_conversation_due_in_five_working_days_acr
     )
 
 
-def test_the_terms_of_the_samenwerkingsverband_decide_the_due_days() -> None:
+def test_the_terms_of_the_samenwerkingsverband_decide_the_due_days(cases: Any) -> None:
     short = Terms(parents_conversation_working_days=2, weighing_working_days=3, feedback_working_days=4)
-    case = opened(BEFORE_KONINGSDAG, short)
+    case = opened(cases, BEFORE_KONINGSDAG, short)
     assert last_published(case) == ("geopend", [("gesprek_ouders", date(2026, 4, 28))])
-    converse(case, date(2026, 4, 24))
+    converse(cases, case, date(2026, 4, 24))
     assert case.settle_obligations(terms=short, on=date(2026, 4, 24))
     assert last_published(case) == ("gesprek_ouders", [("weging_zorgteam", date(2026, 4, 30))])
 
 
-def test_the_parents_conversation_opens_the_weighing_due_in_ten_working_days() -> None:
-    case = opened(BEFORE_KONINGSDAG)
-    converse(case, BEFORE_KONINGSDAG)
+def test_the_parents_conversation_opens_the_weighing_due_in_ten_working_days(cases: Any) -> None:
+    case = opened(cases, BEFORE_KONINGSDAG)
+    converse(cases, case, BEFORE_KONINGSDAG)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KONINGSDAG)
     # Fri 24, (Koningsdag), Tue 28 .. Fri 1 May, Mon 4 .. Fri 8 May: the tenth working day is 8 May.
     assert last_published(case) == ("gesprek_ouders", [("weging_zorgteam", date(2026, 5, 8))])
 
 
-def test_a_report_opens_the_feedback_due_in_five_working_days_across_kerst() -> None:
+def test_a_report_opens_the_feedback_due_in_five_working_days_across_kerst(cases: Any) -> None:
     day = date(2026, 12, 14)
-    case = opened(day)
-    converse(case, day)
-    weigh(case, day)
-    decide_to_report(case, day)
+    case = opened(cases, day)
+    converse(cases, case, day)
+    weigh(cases, case, day)
+    decide_to_report(cases, case, day)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == (
         "besluit",
@@ -169,7 +166,7 @@ def test_a_report_opens_the_feedback_due_in_five_working_days_across_kerst() -> 
             ("hulp_organiseren", None),
         ],
     )
-    report(case, BEFORE_KERST)
+    report(cases, case, BEFORE_KERST)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KERST)
     assert last_published(case) == (
         "melding",
@@ -177,15 +174,15 @@ def test_a_report_opens_the_feedback_due_in_five_working_days_across_kerst() -> 
     )
 
 
-def test_an_obligation_that_stays_open_keeps_its_due_day_also_when_the_terms_change() -> None:
-    case = opened(date(2026, 12, 14))
-    converse(case, date(2026, 12, 14))
-    weigh(case, date(2026, 12, 14))
-    decide_to_report(case, date(2026, 12, 14))
-    report(case, BEFORE_KERST)
+def test_an_obligation_that_stays_open_keeps_its_due_day_also_when_the_terms_change(cases: Any) -> None:
+    case = opened(cases, date(2026, 12, 14))
+    converse(cases, case, date(2026, 12, 14))
+    weigh(cases, case, date(2026, 12, 14))
+    decide_to_report(cases, case, date(2026, 12, 14))
+    report(cases, case, BEFORE_KERST)
     case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KERST)
     later, longer = date(2027, 1, 11), Terms(feedback_working_days=20)
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=later, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=later, by=cases.by)
     assert case.settle_obligations(terms=longer, on=later)
     assert last_published(case) == (
         "melding",
@@ -193,46 +190,46 @@ def test_an_obligation_that_stays_open_keeps_its_due_day_also_when_the_terms_cha
     )
 
 
-def test_the_evaluation_is_due_on_its_scheduled_day_and_moves_with_it() -> None:
+def test_the_evaluation_is_due_on_its_scheduled_day_and_moves_with_it(cases: Any) -> None:
     day = date(2026, 11, 2)
-    case = opened(day)
-    converse(case, day)
-    weigh(case, day, unsafety=False)
+    case = opened(cases, day)
+    converse(cases, case, day)
+    weigh(cases, case, day, unsafety=False)
     case.make_decision(
         answers=Answers(True, False, True, True),
         outcome="help",
         reasons="Hulp volstaat, ouders werken mee.",
         who_informs_parents="ib-1",
         today=day,
-        **ACT,
+        by=cases.by,
     )
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
-    case.schedule_follow_up(evaluation_on=date(2027, 1, 15), today=day, **ACT)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, by=cases.by)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, by=cases.by)
+    case.schedule_follow_up(evaluation_on=date(2027, 1, 15), today=day, by=cases.by)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 1, 15))])
-    case.schedule_follow_up(evaluation_on=date(2027, 2, 1), today=day, **ACT)
+    case.schedule_follow_up(evaluation_on=date(2027, 2, 1), today=day, by=cases.by)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("volgen", [("evaluatie_uitvoeren", date(2027, 2, 1))])
 
 
-def test_a_second_report_expects_its_own_feedback() -> None:
+def test_a_second_report_expects_its_own_feedback(cases: Any) -> None:
     day = date(2026, 11, 2)
-    case = opened(day)
-    converse(case, day)
-    weigh(case, day)
-    decide_to_report(case, day)
-    report(case, day)
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", today=day, **ACT)
-    case.schedule_follow_up(evaluation_on=day + timedelta(days=30), today=day, **ACT)
+    case = opened(cases, day)
+    converse(cases, case, day)
+    weigh(cases, case, day)
+    decide_to_report(cases, case, day)
+    report(cases, case, day)
+    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=day, by=cases.by)
+    case.assign_care_coordinator(coordinator_id="smw-1", today=day, by=cases.by)
+    case.schedule_follow_up(evaluation_on=day + timedelta(days=30), today=day, by=cases.by)
     case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert ("terugkoppeling_veilig_thuis", date(2026, 11, 9)) in last_published(case)[1]
     again = date(2026, 12, 7)
-    case.evaluate_follow_up(lasting_safety=False, findings="Opnieuw letsel.", today=again, **ACT)
-    weigh(case, again)
-    decide_to_report(case, again)
-    report(case, again)
+    case.evaluate_follow_up(lasting_safety=False, findings="Opnieuw letsel.", today=again, by=cases.by)
+    weigh(cases, case, again)
+    decide_to_report(cases, case, again)
+    report(cases, case, again)
     case.settle_obligations(terms=DEFAULT_TERMS, on=again)
     assert ("terugkoppeling_veilig_thuis", date(2026, 12, 14)) in last_published(case)[1]
 
@@ -246,13 +243,13 @@ def test_a_second_report_expects_its_own_feedback() -> None:
     ],
 )
 def test_informing_the_pupil_depends_on_being_twelve_when_the_date_of_birth_is_known(
-    born: date | None, child_kinds: list[str]
+    cases: Any, born: date | None, child_kinds: list[str]
 ) -> None:
     day = date(2026, 11, 2)
-    case = opened(day)
-    converse(case, day)
-    weigh(case, day)
-    decide_to_report(case, day)
+    case = opened(cases, day)
+    converse(cases, case, day)
+    weigh(cases, case, day)
+    decide_to_report(cases, case, day)
     case.settle_obligations(terms=DEFAULT_TERMS, on=day, pupil_date_of_birth=born)
     kinds = [kind for kind, _ in last_published(case)[1]]
     assert [k for k in kinds if k.startswith("kind_informeren")] == child_kinds
@@ -261,26 +258,26 @@ def test_informing_the_pupil_depends_on_being_twelve_when_the_date_of_birth_is_k
 # --- nothing changed, nothing recorded ------------------------------------------------------------
 
 
-def test_a_command_that_changes_neither_step_nor_obligations_records_none() -> None:
-    case = opened(BEFORE_KONINGSDAG)
+def test_a_command_that_changes_neither_step_nor_obligations_records_none(cases: Any) -> None:
+    case = opened(cases, BEFORE_KONINGSDAG)
     case.collect_events()
-    case.change_owner(new_owner_id="ib-2", **ACT)
-    case.invite_to_zorgteam(member_id="arts-1", organisation=None, today=date(2026, 4, 28), **ACT)
+    case.change_owner(new_owner_id="ib-2", by=cases.by)
+    case.invite_to_zorgteam(member_id="arts-1", organisation=None, today=date(2026, 4, 28), by=cases.by)
     assert not case.settle_obligations(terms=Terms(parents_conversation_working_days=9), on=date(2026, 4, 28))
     assert published(case) == []
     assert case.obligations is not None and case.obligations[0].due_on == date(2026, 5, 1)
 
 
-def test_settling_twice_records_once() -> None:
-    case = opened(BEFORE_KONINGSDAG)
+def test_settling_twice_records_once(cases: Any) -> None:
+    case = opened(cases, BEFORE_KONINGSDAG)
     assert not case.settle_obligations(terms=DEFAULT_TERMS, on=BEFORE_KONINGSDAG)
     assert len(published(case)) == 1
 
 
-def test_closing_publishes_the_closed_step_with_no_obligations() -> None:
+def test_closing_publishes_the_closed_step_with_no_obligations(cases: Any) -> None:
     day = date(2026, 11, 2)
-    case = opened(day)
-    case.close(reason="Zorgen weggenomen in het gesprek.", today=day, **ACT)
+    case = opened(cases, day)
+    case.close(reason="Zorgen weggenomen in het gesprek.", today=day, by=cases.by)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("gesloten", [])
 
@@ -305,7 +302,9 @@ def open_in(app: CaseworkApplication, on: date) -> Case:
     )
 
 
-def test_the_application_saves_the_published_obligations_with_the_command_under_the_tenants_terms() -> None:
+def test_the_application_saves_the_published_obligations_with_the_command_under_the_tenants_terms(
+    cases: Any,
+) -> None:
     book = TermsBook(by_tenant={TENANT: Terms(parents_conversation_working_days=1, weighing_working_days=1)})
     app = in_memory_app(book)
     case = open_in(app, BEFORE_KONINGSDAG)
@@ -313,7 +312,7 @@ def test_the_application_saves_the_published_obligations_with_the_command_under_
     app.change_case(
         case.id,
         expected_version=2,
-        change=lambda c: converse(c, date(2026, 4, 24)),
+        change=lambda c: converse(cases, c, date(2026, 4, 24)),
         today=date(2026, 4, 24),
         pupil_date_of_birth=None,
     )
@@ -346,14 +345,18 @@ def test_published_obligations_survive_a_snapshot_exactly() -> None:
     assert from_plain(to_plain(vars(app.get_case(case.id))))["obligations"] == restored.obligations
 
 
-def test_a_case_stored_before_casework_published_obligations_reads_and_publishes_on_its_next_command() -> (
-    None
-):
+def test_a_case_stored_before_casework_published_obligations_reads_and_publishes_on_its_next_command(
+    cases: Any,
+) -> None:
     app = in_memory_app()
     pupil = uuid.uuid4()
     signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
     legacy = Case.open(
-        pupil_id=pupil, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
+        pupil_id=pupil,
+        signal_ids=[signal.signal_id],
+        known_signals=[signal],
+        case_owner_id="ib-1",
+        by=cases.by,
     )
     app.save(legacy)  # as stored before ADR 18: no ObligationsChanged
     old = app.get_case(legacy.id)
@@ -366,7 +369,7 @@ def test_a_case_stored_before_casework_published_obligations_reads_and_publishes
     changed = app.change_case(
         legacy.id,
         expected_version=1,
-        change=lambda c: c.change_owner(new_owner_id="ib-2", **ACT),
+        change=lambda c: c.change_owner(new_owner_id="ib-2", by=cases.by),
         today=date(2026, 11, 2),
         pupil_date_of_birth=None,
     )

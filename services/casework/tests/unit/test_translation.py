@@ -6,77 +6,57 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.decision import Answers
 from casework.domain.terms import DEFAULT_TERMS
-from casework.domain.weighing import Participant
 from casework.translation import CONTRACT_EVENTS, to_contract_event
 from meldcode_contracts import CASE_EVENTS, parse_event, serialize_event
 
-TODAY = date(2026, 11, 2)
-PUPIL = uuid.uuid4()
-ACT: dict[str, Any] = {"actor_id": "ib-1", "actor_role": "intern_begeleider", "correlation_id": "corr-1"}
-ZORGTEAM = [
-    Participant.of("Ans", "intern begeleider", "onderwijs"),
-    Participant.of("Bram", "jeugdarts", "jeugdgezondheidszorg"),
-]
 
-
-def opened() -> Case:
-    signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
-    return Case.open(
-        pupil_id=PUPIL, signal_ids=[signal.signal_id], known_signals=[signal], case_owner_id="ib-1", **ACT
-    )
-
-
-def weighed(case: Case, *, structural: bool) -> Case:
-    case.weigh_risk(
-        participants=ZORGTEAM,
-        nature="Herhaalde blauwe plekken.",
-        severity="ernstig",
-        risk_level="hoog",
-        suspicion=True,
-        acute_unsafety=False,
-        structural_unsafety=structural,
-        approach="JGZ-onderzoek.",
-        today=TODAY,
-        **ACT,
-    )
-    return case
-
-
-def report_walk() -> Case:
+def report_walk(cases: Any) -> Case:
     """Signals added, skipped conversation, exceptions, anonymity, report, follow-up, close, reopen, leave, transfer."""
-    case = opened()
-    later_signal = KnownSignal(uuid.uuid4(), PUPIL, "swv-zuid", "12AB")
-    case.add_signals(signal_ids=[later_signal.signal_id], known_signals=[later_signal], today=TODAY, **ACT)
-    case.change_owner(new_owner_id="ib-2", **ACT)
-    case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=TODAY, **ACT)
-    case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=TODAY, **ACT)
-    case.skip_parents_conversation(
-        reason="veiligheid_kind", explanation="Vader dreigde het kind iets aan te doen.", today=TODAY, **ACT
+    case = cases.opened(signals=1)
+    later_signal = KnownSignal(uuid.uuid4(), cases.pupil, "swv-zuid", "12AB")
+    case.add_signals(
+        signal_ids=[later_signal.signal_id], known_signals=[later_signal], today=cases.today, by=cases.by
     )
-    weighed(case, structural=True)
+    case.change_owner(new_owner_id="ib-2", by=cases.by)
+    case.invite_to_zorgteam(member_id="jgz-arts", organisation="GGD Zuid JGZ", today=cases.today, by=cases.by)
+    case.withdraw_zorgteam_invitation(member_id="jgz-arts", today=cases.today, by=cases.by)
+    case.skip_parents_conversation(
+        reason="veiligheid_kind",
+        explanation="Vader dreigde het kind iets aan te doen.",
+        today=cases.today,
+        by=cases.by,
+    )
+    cases.weigh(case, structural=True)
     case.make_decision(
         answers=Answers(True, True),
         outcome="report_and_help",
         reasons="Structurele onveiligheid.",
         who_reports="ib-2",
         who_informs_parents="ib-2",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.record_parents_informing_exception(
-        ground="veiligheid_kind", explanation="Informeren brengt het kind in gevaar.", today=TODAY, **ACT
+        ground="veiligheid_kind",
+        explanation="Informeren brengt het kind in gevaar.",
+        today=cases.today,
+        by=cases.by,
     )
     case.record_child_informing_exception(
-        ground="veiligheid_kind", explanation="Het kind zou onder druk worden gezet.", today=TODAY, **ACT
+        ground="veiligheid_kind",
+        explanation="Het kind zou onder druk worden gezet.",
+        today=cases.today,
+        by=cases.by,
     )
     case.agree_reporter_anonymity(
         ground="bedreiging_melder_of_collegas",
         argument="Vader bedreigde eerder leerkrachten.",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.notify_amk(
         veilig_thuis_region="Zuid",
@@ -85,22 +65,27 @@ def report_walk() -> Case:
         school_continues="Dagelijks contact met het kind.",
         pupil_date_of_birth=date(2013, 5, 14),
         reporter_id="ib-2",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.receive_veilig_thuis_feedback(
-        received_on=TODAY, steps_taken="Onderzoek gestart.", today=TODAY, **ACT
+        received_on=cases.today, steps_taken="Onderzoek gestart.", today=cases.today, by=cases.by
     )
-    case.organise_help(help_description="Gezinscoach.", providers=["wijkteam"], today=TODAY, **ACT)
-    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=TODAY, **ACT)
+    case.organise_help(
+        help_description="Gezinscoach.", providers=["wijkteam"], today=cases.today, by=cases.by
+    )
+    case.assign_care_coordinator(coordinator_id="smw-1", organisation="SMW", today=cases.today, by=cases.by)
     case.schedule_follow_up(
-        evaluation_on=TODAY + timedelta(weeks=6), agreements="Wekelijks.", today=TODAY, **ACT
+        evaluation_on=cases.today + timedelta(weeks=6),
+        agreements="Wekelijks.",
+        today=cases.today,
+        by=cases.by,
     )
-    later = TODAY + timedelta(weeks=6)
-    case.evaluate_follow_up(lasting_safety=True, findings="Veilig thuis.", today=later, **ACT)
-    case.close(reason="Blijvende veiligheid.", aftercare="IB volgt.", today=later, **ACT)
-    case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, **ACT)
-    case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, **ACT)
+    later = cases.today + timedelta(weeks=6)
+    case.evaluate_follow_up(lasting_safety=True, findings="Veilig thuis.", today=later, by=cases.by)
+    case.close(reason="Blijvende veiligheid.", aftercare="IB volgt.", today=later, by=cases.by)
+    case.reopen(reason="Nieuwe zorgen na de zomer.", today=later, by=cases.by)
+    case.record_pupil_left_school(left_on=later, destination_school="34CD", today=later, by=cases.by)
     case.transfer(
         to_school_tenant="swv-zuid",
         to_school="34CD",
@@ -108,38 +93,48 @@ def report_walk() -> Case:
         legal_basis_explanation="Zorg moet doorlopen op de nieuwe school.",
         new_case_owner_id="ib-9",
         today=later,
-        **ACT,
+        by=cases.by,
     )
     return case
 
 
-def informed_walk() -> Case:
-    case = opened()
+def informed_walk(cases: Any) -> Case:
+    case = cases.opened(signals=1)
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=cases.today,
+        participants=["moeder"],
+        summary="Zorgen besproken.",
+        today=cases.today,
+        by=cases.by,
     )
-    weighed(case, structural=True)
+    cases.weigh(case, structural=True)
     case.make_decision(
         answers=Answers(True, True),
         outcome="report",
         reasons="Structurele onveiligheid.",
         who_reports="ib-1",
         who_informs_parents="ib-1",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     case.inform_parents(
-        informed_on=TODAY, informed_by="ib-1", summary="Voornemen verteld.", today=TODAY, **ACT
+        informed_on=cases.today,
+        informed_by="ib-1",
+        summary="Voornemen verteld.",
+        today=cases.today,
+        by=cases.by,
     )
-    case.inform_child(informed_on=TODAY, informed_by="ib-1", summary="Uitgelegd.", today=TODAY, **ACT)
-    case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
+    case.inform_child(
+        informed_on=cases.today, informed_by="ib-1", summary="Uitgelegd.", today=cases.today, by=cases.by
+    )
+    case.settle_obligations(terms=DEFAULT_TERMS, on=cases.today)
     return case
 
 
-def jgz_walk() -> Case:
-    case = opened()
+def jgz_walk(cases: Any) -> Case:
+    case = cases.opened(signals=1)
     request_id = case.request_jgz_consultation(
-        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=TODAY, **ACT
+        question="Hoe verloopt de groei?", jgz_organisation="GGD Zuid JGZ", today=cases.today, by=cases.by
     )
     case.receive_jgz_consultation_result(
         message_id="jgz-msg-1",
@@ -148,17 +143,15 @@ def jgz_walk() -> Case:
         advice="Groei onder de curve.",
         professional="J. Janssen, jeugdverpleegkundige",
         received_at=datetime(2026, 11, 3, 8, 0, tzinfo=UTC),
-        actor_id="jgz:GGD Zuid JGZ",
-        actor_role="system",
-        correlation_id="corr-2",
+        by=Actor("jgz:GGD Zuid JGZ", "system", "corr-2"),
     )
     case.hand_over_to_jgz(
         legal_basis="toestemming_ouders",
         legal_basis_explanation="Ouders gaven schriftelijk toestemming.",
         summary="Zorgen over groei en verzorging.",
         jgz_organisation="GGD Zuid JGZ",
-        today=TODAY,
-        **ACT,
+        today=cases.today,
+        by=cases.by,
     )
     return case
 
@@ -167,9 +160,15 @@ def test_every_casework_domain_event_has_a_contract_event() -> None:
     assert set(CONTRACT_EVENTS.values()) == set(CASE_EVENTS)
 
 
-def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_by_the_case() -> None:
+def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_by_the_case(
+    cases: Any,
+) -> None:
     translated = []
-    for case in (report_walk(), informed_walk(), jgz_walk()):
+    for case in (
+        report_walk(cases),
+        informed_walk(cases),
+        jgz_walk(cases),
+    ):
         for domain_event in case.collect_events():
             event = to_contract_event(domain_event)
             assert event is not None, type(domain_event).__name__
@@ -180,12 +179,18 @@ def test_each_event_of_a_whole_case_translates_to_a_valid_contract_event_keyed_b
     assert set(translated) == {e.model_fields["event_type"].default for e in CASE_EVENTS}
 
 
-def test_the_published_obligations_follow_the_commands_event_with_its_actor_and_correlation() -> None:
-    case = opened()
+def test_the_published_obligations_follow_the_commands_event_with_its_actor_and_correlation(
+    cases: Any,
+) -> None:
+    case = cases.opened(signals=1)
     case.hold_parents_conversation(
-        held_on=TODAY, participants=["moeder"], summary="Zorgen besproken.", today=TODAY, **ACT
+        held_on=cases.today,
+        participants=["moeder"],
+        summary="Zorgen besproken.",
+        today=cases.today,
+        by=cases.by,
     )
-    case.settle_obligations(terms=DEFAULT_TERMS, on=TODAY)
+    case.settle_obligations(terms=DEFAULT_TERMS, on=cases.today)
     *_, held, changed = [to_contract_event(e) for e in case.collect_events()]
     assert held is not None and changed is not None
     assert changed.event_type == "CaseObligationsChanged"
@@ -200,14 +205,14 @@ def test_the_published_obligations_follow_the_commands_event_with_its_actor_and_
     # Monday 2 November 2026 + 10 working days
     assert payload == {
         "case_id": str(case.id),
-        "pupil_id": str(PUPIL),
+        "pupil_id": str(cases.pupil),
         "step": "gesprek_ouders",
-        "obligations": [{"kind": "weging_zorgteam", "due_on": "2026-11-16"}],
+        "obligations": [{"kind": "weging_zorgteam", "due_on": "2025-03-24"}],
     }
 
 
-def test_a_republished_event_keeps_its_event_id() -> None:
-    case = opened()
+def test_a_republished_event_keeps_its_event_id(cases: Any) -> None:
+    case = cases.opened(signals=1)
     [domain_event] = case.collect_events()
     first, again = to_contract_event(domain_event), to_contract_event(domain_event)
     assert first is not None and again is not None

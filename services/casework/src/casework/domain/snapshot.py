@@ -14,6 +14,7 @@ from typing import Any
 from meldcode_contracts.vocabulary import ObligationKind
 
 from .decision import Answers, Decision, Outcome
+from .decision_round import DecisionRound
 from .help import AgreedHelp
 from .jgz import JgzConsultation, JgzHandover, JgzLegalBasis, JgzResult
 from .obligations import Obligation
@@ -27,10 +28,13 @@ ENUM_FIELDS: dict[str, type[Enum]] = {
     "step_before_close": Step,
     "published_step": Step,
     "parents_conversation_skip": SafetyGround,
+}
+ROUND_ENUM_FIELDS: dict[str, type[Enum]] = {
     "parents_exception": SafetyGround,
     "child_exception": ChildExceptionGround,
     "anonymity_ground": AnonymityGround,
 }
+ROUND_FIELDS = tuple(f.name for f in dataclasses.fields(DecisionRound))
 
 
 def _plain(value: Any) -> Any:
@@ -73,6 +77,21 @@ def _decision(data: dict[str, Any]) -> Decision:
     )
 
 
+def _decision_round(data: dict[str, Any]) -> DecisionRound:
+    round_: dict[str, Any] = {name: data.get(name) for name in ROUND_FIELDS}
+    for name, kind in ROUND_ENUM_FIELDS.items():
+        if round_[name] is not None:
+            round_[name] = kind(round_[name])
+    if round_["decision"] is not None:
+        round_["decision"] = _decision(round_["decision"])
+    help_ = round_["help"]  # snapshots taken before the case kept its help have none
+    if help_ is not None:
+        round_["help"] = AgreedHelp(**{**help_, "providers": tuple(help_["providers"])})
+    for flag in ("parents_informed", "child_informed", "reported", "help_organised"):
+        round_[flag] = bool(round_[flag])
+    return DecisionRound(**round_)
+
+
 def from_plain(state: dict[str, Any]) -> dict[str, Any]:
     """The inverse of `to_plain`."""
     restored = dict(state)
@@ -81,12 +100,9 @@ def from_plain(state: dict[str, Any]) -> dict[str, Any]:
             restored[name] = kind(restored[name])
     if restored.get("weighing") is not None:
         restored["weighing"] = _weighing(restored["weighing"])
-    if restored.get("decision") is not None:
-        restored["decision"] = _decision(restored["decision"])
-    help_ = restored.get("help")  # snapshots taken before the case kept its help have none
-    restored["help"] = (
-        None if help_ is None else AgreedHelp(**{**help_, "providers": tuple(help_["providers"])})
-    )
+    if "decision_round" not in restored:  # snapshots taken before the case kept its decision round
+        restored["decision_round"] = {name: restored.pop(name, None) for name in ROUND_FIELDS}
+    restored["decision_round"] = _decision_round(restored["decision_round"])
     # Snapshots taken before casework worked with JGZ have none of these.
     restored["jgz_consultations"] = [JgzConsultation(**c) for c in restored.get("jgz_consultations", [])]
     restored["jgz_results"] = [JgzResult(**r) for r in restored.get("jgz_results", [])]

@@ -23,6 +23,7 @@ from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
+from ..domain.actor import Actor
 from ..domain.case import Case, KnownSignal
 from .case_access import require_case_access
 from .commands import ROUTES, CaseCommand, Route
@@ -105,9 +106,7 @@ def _add(route: Route) -> None:
         arguments = {
             **body.arguments(),
             **await _context_arguments(route, body, current, principal, request, today, born),
-            "actor_id": principal.user_id,
-            "actor_role": principal.role.value,
-            "correlation_id": request.state.correlation_id,
+            "by": Actor(principal.user_id, principal.role.value, request.state.correlation_id),
         }
         case = await anyio.to_thread.run_sync(
             lambda: app.change_case(

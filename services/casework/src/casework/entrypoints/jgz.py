@@ -30,6 +30,7 @@ from meldcode_servicekit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, Sign
 
 from ..adapters import signal_history
 from ..application import CaseChangedConcurrently, CaseworkApplication
+from ..domain.actor import Actor
 from ..domain.case import Case
 from ..domain.errors import CaseNotFound
 
@@ -163,9 +164,11 @@ async def receive_consultation_result(request: Request) -> ResultReceipt:
                 advice=message.advice,
                 professional=message.professional,
                 received_at=received_at,
-                actor_id=f"jgz:{partner.organisation}"[:ACTOR_ID_MAX],
-                actor_role=Role.SYSTEM.value,
-                correlation_id=request.state.correlation_id,
+                by=Actor(
+                    f"jgz:{partner.organisation}"[:ACTOR_ID_MAX],
+                    Role.SYSTEM.value,
+                    request.state.correlation_id,
+                ),
             )
         )
 

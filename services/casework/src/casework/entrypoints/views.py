@@ -165,8 +165,8 @@ async def case_view(case: Case, request: Request) -> CaseOut:
 
 def decision_view(case: Case) -> dict[str, Any]:
     """What the people working the case need of step 5 and 6: the decision, the help, who is in."""
-    decision = case.decision
-    help_ = case.help
+    decision = case.decision_round.decision
+    help_ = case.decision_round.help
     return {
         "decision": None
         if decision is None
@@ -191,7 +191,7 @@ def decision_view(case: Case) -> dict[str, Any]:
             for member, organisation in sorted(case.zorgteam_members.items())
         ],
         "care_coordinator_id": case.care_coordinator_id,
-        "evaluation_on": case.evaluation_on,
+        "evaluation_on": case.decision_round.evaluation_on,
     }
 
 
