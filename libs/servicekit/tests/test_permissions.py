@@ -11,8 +11,8 @@ import pytest
 from fastapi import APIRouter, FastAPI
 
 from meldcode_contracts import Role
+from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.permissions import (
     COMMON,
     MATRIX,

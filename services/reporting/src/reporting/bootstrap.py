@@ -22,6 +22,7 @@ from .adapters.readmodels import CASE_FOLD_VERSION, SCHEMA, refold_cases_if_stal
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
+from .entrypoints.policy import POLICY
 
 log = get_logger(__name__)
 
@@ -67,4 +68,5 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
     )

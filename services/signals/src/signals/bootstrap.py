@@ -29,6 +29,7 @@ from .entrypoints.audit import verify_router
 from .entrypoints.background import SCHEMA, retention_work
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
+from .entrypoints.policy import POLICY
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -86,5 +87,6 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
         domain_error=DomainError,
     )
