@@ -22,7 +22,7 @@ lint: setup
 	"$(UV)" run lint-imports
 	"$(UV)" run python -m meldcode_contracts.generate --check
 	"$(UV)" run python -m meldcode_contracts.compatibility
-	"$(UV)" run python -m meldcode_servicekit.permissions --check
+	"$(UV)" run python -m meldcode_route_matrix --check
 
 # The fast first lane: lint, types, contracts and every test that needs no Kafka, PostgreSQL or browser.
 FAST_LANE := not infra and not browser and not faults

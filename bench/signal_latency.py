@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from meldcode_servicekit.devtokens import mint_token
+from meldcode_devauth.tokens import mint_token
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from jgz_simulator.results import consultation_result, signed_request
-from meldcode_servicekit.devtokens import mint_token
+from meldcode_devauth.tokens import mint_token
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 
 TENANT, SCHOOL = "swv-zuid", "12AB"

@@ -41,7 +41,7 @@ declare -A KAFKA_CREDENTIALS=()  # asked before KAFKA_BOOTSTRAP_SERVERS is expor
 for svc in "${SERVICES[@]}"; do
   KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
 done
-"$MELDCODE_PYTHON" -m meldcode_servicekit.devtokens keygen "$keys" >/dev/null
+"$MELDCODE_PYTHON" -m meldcode_devauth.tokens keygen "$keys" >/dev/null
 
 # Least privilege (ADR 16): each database is owned by its owner role, which migrates it; each
 # service runs as its own role, which reaches its own database (and the key store) only and may
@@ -126,7 +126,7 @@ for svc in "${SERVICES[@]}"; do
   programs+=("$svc|bash -c '${login}export MELDCODE_KEYSTORE_URL=$(as_role "$keys_url" "meldcode_$svc") ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
 done
 programs+=(
-  "devissuer|$MELDCODE_PYTHON -m meldcode_servicekit.devissuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
+  "devissuer|$MELDCODE_PYTHON -m meldcode_devauth.issuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
   "portal|$MELDCODE_PYTHON -m meldcode_web.cli serve|1|false"
 )
 bash deploy/local/supervise.sh start "${programs[@]}"

@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 import pytest
 
-from meldcode_servicekit.devtokens import mint_token
+from meldcode_devauth.tokens import mint_token
 from meldcode_testkit import REPO_ROOT, Infrastructure, Suite
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,7 +155,7 @@ async def portal(
         issuer = Process(
             "devissuer",
             [
-                *(sys.executable, "-m", "meldcode_servicekit.devissuer", "serve"),
+                *(sys.executable, "-m", "meldcode_devauth.issuer", "serve"),
                 *("--key-dir", str(infrastructure.keys_dir), "--users", str(DEMO_USERS)),
                 *("--port", str(issuer_port), "--issuer-url", issuer_url),
                 *("--redirect-uri", f"{portal_url}/auth/callback"),

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 import httpx
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, Role
-from meldcode_servicekit.permissions import MATRIX, RoutePolicy, Scope
+from meldcode_route_matrix import MATRIX
+from meldcode_servicekit.permissions import RoutePolicy, Scope
 from meldcode_testkit import Suite, read_topic
 
 from ..e2e.scenario import DEMO_SIGNALS, SCHOOL, TENANT

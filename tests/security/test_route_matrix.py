@@ -1,6 +1,6 @@
 """Every route of every service × every role × own/other school × own/other samenwerkingsverband,
 against the four services running as real processes: each cell answers as the permissions matrix
-(`meldcode_servicekit.permissions`) says.
+(every service's `entrypoints/policy.py`, collected by `meldcode_route_matrix`) says.
 
 The routes come from each service's `/openapi.json`, so a route added later is checked without
 editing this test: without a matrix entry it must answer 403 `no-policy` to everyone.
@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 
 from meldcode_contracts import Role
-from meldcode_servicekit.permissions import MATRIX, Outside, RoutePolicy, Scope
+from meldcode_route_matrix import MATRIX
+from meldcode_servicekit.permissions import Outside, RoutePolicy, Scope
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import invite, walk_reported_case
 

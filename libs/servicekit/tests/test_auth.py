@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from meldcode_contracts import Role
+from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_servicekit.auth import TokenVerifier
-from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.problems import Forbidden, Unauthorized
 from meldcode_servicekit.settings import ServiceSettings
 

@@ -22,9 +22,9 @@ from pydantic import BaseModel
 from structlog.testing import capture_logs
 
 from meldcode_contracts import Role
+from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.clock import SCHOOL_TIME_ZONE, school_today
-from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.inputs import (
     EARLIEST_DAY,
     EARLIEST_INSTANT,

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from structlog.testing import capture_logs
 
 from meldcode_contracts import Role
+from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.devtokens import generate_key_pair, mint_token
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.problems import PROBLEM_JSON
 from meldcode_servicekit.settings import ServiceSettings

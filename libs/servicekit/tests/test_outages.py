@@ -17,7 +17,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import APIRouter, FastAPI
 from psycopg_pool import PoolTimeout
 
-from meldcode_servicekit.devtokens import generate_key_pair
+from meldcode_devauth.tokens import generate_key_pair
 from meldcode_servicekit.outages import is_concurrent_write, is_infrastructure_error
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.problems import PROBLEM_JSON

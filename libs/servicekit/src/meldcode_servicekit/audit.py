@@ -21,6 +21,7 @@ from meldcode_contracts import Role
 from .auth import CurrentPrincipal
 from .chainheads import ChainHeadRecorder, key_id
 from .hashchain import Anchor, ChainedEvent, Verification, events_table, verify
+from .permissions import Outside, RoutePolicy, Scope
 from .problems import Unprocessable
 
 META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
@@ -76,6 +77,28 @@ class ChainHeadsOut(BaseModel):
     )
 
 
+VERIFICATION_ROUTES = (
+    RoutePolicy(
+        "GET",
+        "/audit/verify",
+        {Role.AUDITOR: Scope.WHOLE_SERVICE},
+        "Recompute the hash chains of the event store (ADR 7)",
+        other_school=Outside.NOT_APPLICABLE,
+        other_tenant=Outside.NOT_APPLICABLE,
+    ),
+    RoutePolicy(
+        "GET",
+        "/audit/chain-heads",
+        {Role.AUDITOR: Scope.WHOLE_SERVICE},
+        "The public key that signs the recorded chain heads, and the newest records (ADR 7)",
+        other_school=Outside.NOT_APPLICABLE,
+        other_tenant=Outside.NOT_APPLICABLE,
+    ),
+)
+"""The policy of `verification_router`'s routes: a service that includes the router lists these
+in its own policy."""
+
+
 def verification_router(application_of: Callable[[Request], Application[Any]]) -> APIRouter:
     """`GET /audit/verify` for the application that `application_of` finds on the app state."""
     router = APIRouter(prefix="/audit", tags=["audit"])
@@ -99,7 +122,6 @@ def verification_router(application_of: Callable[[Request], Application[Any]]) -
             Query(description="Also check every chain head this service recorded (signed) in its heads file"),
         ] = True,
     ) -> Verification:
-        principal.require_role(Role.AUDITOR)
         try:
             anchors = [Anchor.parse(a) for a in anchor or []]
         except ValueError:
@@ -127,7 +149,6 @@ def verification_router(application_of: Callable[[Request], Application[Any]]) -
         request: Request,
         limit: Annotated[int, Query(ge=0, le=1000, description="How many of the newest records")] = 24,
     ) -> ChainHeadsOut:
-        principal.require_role(Role.AUDITOR)
         recorder: ChainHeadRecorder | None = getattr(request.app.state, "chain_heads", None)
         if recorder is None:
             return ChainHeadsOut(recording=False)

@@ -1,9 +1,10 @@
 """Bearer tokens (JWT): who is acting, in which role, for which samenwerkingsverband and schools.
 
 Production validates against the OpenID Connect issuer (`AUTH_OIDC_ISSUER`, whose discovery
-document names the JWKS; or directly `AUTH_JWKS_URL`); development
-and tests use a local key pair (`AUTH_PUBLIC_KEY_FILE`, see `devtokens`). Missing or bad token
--> 401; authenticated but not allowed -> 403 (see `Principal.require_*`).
+document names the JWKS; or directly `AUTH_JWKS_URL`); development and tests use a local key
+pair (`AUTH_PUBLIC_KEY_FILE`, see the development-only `meldcode_devauth.tokens`). Missing or bad
+token -> 401; authenticated but not allowed -> 403 (the route policy, `permissions`, and
+`Principal.require_*`).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
 from .inputs import refuse_control_characters
 from .keystore import keystore_reachable
 from .metrics import ServiceMetrics, instrument_http
-from .permissions import ServicePolicy, enforce_route_policy, policy_of
+from .permissions import ServicePolicy, enforce_route_policy
 from .problems import install_problem_handlers
 from .ratelimit import TokenBuckets
 from .reconcile_cli import TargetsFactory, add_reconcile_command
@@ -91,12 +91,11 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
     routers: Sequence[APIRouter],
     readiness_checks: Sequence[ReadinessCheck],
+    policy: ServicePolicy,
     domain_error: type[Exception] | None = None,
-    policy: ServicePolicy | None = None,
 ) -> FastAPI:
-    """Every route passes the door of the permissions matrix (`permissions.py`): the service's own,
-    found by `settings.service_name`, unless `policy` names another one; then the check for
-    control characters in its input (`inputs.py`)."""
+    """Every route passes the door of the service's route `policy` (`permissions.py`; a route it
+    does not name is refused), then the check for control characters in its input (`inputs.py`)."""
     app = _HardenedFastAPI(
         title=title,
         description=description,
@@ -105,7 +104,7 @@ def create_app(
         dependencies=[Depends(enforce_route_policy), Depends(refuse_control_characters)],
     )
     app.state.settings = settings
-    app.state.permissions = policy or policy_of(settings.service_name)
+    app.state.permissions = policy
     app.state.token_verifier = verifier = TokenVerifier(settings)
     app.state.metrics = metrics = ServiceMetrics()
     configure_tracing(settings)

@@ -30,7 +30,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from meldcode_contracts import Envelope
-from meldcode_servicekit.devtokens import generate_key_pair, mint_token
+from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.roles import KEYS_OWNER, ensure_roles, migrate, owner_role, service_role, with_role
 from meldcode_servicekit.sealing import open_event

@@ -37,7 +37,7 @@ from meldcode_contracts import (
     SignalRecorded,
     ZorgteamMemberInvited,
 )
-from meldcode_servicekit.devtokens import generate_key_pair
+from meldcode_devauth.tokens import generate_key_pair
 from meldcode_servicekit.outbox import contract_event_id
 from meldcode_servicekit.roles import KEYS_OWNER
 

@@ -32,6 +32,7 @@ from .entrypoints.command_routes import router as command_router
 from .entrypoints.consumer import make_handler
 from .entrypoints.http import router
 from .entrypoints.jgz import router as jgz_router
+from .entrypoints.policy import POLICY
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -100,5 +101,6 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[router, command_router, jgz_router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
         domain_error=DomainError,
     )

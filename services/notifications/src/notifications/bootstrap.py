@@ -26,6 +26,7 @@ from .domain.errors import DomainError
 from .entrypoints.background import Clock, background_work
 from .entrypoints.consumer import make_handler, utc_now
 from .entrypoints.http import router
+from .entrypoints.policy import POLICY
 
 log = get_logger(__name__)
 
@@ -71,5 +72,6 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
         lifespan=lifespan,
         routers=[router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
         domain_error=DomainError,
     )

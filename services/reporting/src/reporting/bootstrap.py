@@ -23,6 +23,7 @@ from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
+from .entrypoints.policy import POLICY
 
 log = get_logger(__name__)
 
@@ -68,4 +69,5 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
     )

@@ -39,6 +39,7 @@ from .entrypoints.audit import verify_router
 from .entrypoints.background import retention_schedule
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
+from .entrypoints.policy import POLICY
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -96,6 +97,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         routers=[router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
+        policy=POLICY,
         domain_error=DomainError,
     )
 

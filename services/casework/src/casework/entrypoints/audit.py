@@ -13,7 +13,6 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.audit import AuditEventOut, verification_router
 from meldcode_servicekit.auth import CurrentPrincipal
@@ -100,7 +99,6 @@ def audit_event(row: ChainedEvent, domain_event: Any) -> AuditEventOut:
 async def _readable_case(
     app: CaseworkApplication, case_id: uuid.UUID, principal: CurrentPrincipal, pool: asyncpg.Pool
 ) -> tuple[Case, list[tuple[ChainedEvent, Any]]]:
-    principal.require_role(Role.AUDITOR)
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
     principal.require_school(case.tenant, case.school)
     rows = await stored_events(pool, events_table(app), [case_id])

@@ -16,7 +16,6 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 
-from meldcode_contracts import Role
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.clock import school_today
@@ -28,9 +27,6 @@ from ..domain.case import Case, KnownSignal
 from .case_access import require_case_access
 from .commands import ROUTES, CaseCommand, Route
 from .views import CaseOut, case_view
-
-CASE_ACTORS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
-IB_ONLY = (Role.INTERN_BEGELEIDER,)
 
 router = APIRouter(tags=["case steps"])
 
@@ -86,7 +82,6 @@ def _add(route: Route) -> None:
         request: Request,
         access: AccessLogger,
     ) -> CaseOut:
-        principal.require_role(*(IB_ONLY if route.ib_only else CASE_ACTORS))
         app: CaseworkApplication = request.app.state.casework
         current = await anyio.to_thread.run_sync(app.get_case, case_id)
         require_case_access(principal, current)

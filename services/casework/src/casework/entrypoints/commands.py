@@ -274,8 +274,6 @@ class Route:
     takes_today: bool = True
     takes_jgz_partner: bool = False
     """The command gets the organisation of the samenwerkingsverband's JGZ partner (None if none)."""
-    ib_only: bool = False
-    """Only the IB'er / aandachtsfunctionaris, not a zorgteam member, gives this command."""
     takes_known_signals: bool = False
     """The command gets the signals casework knows among the body's `signal_ids`."""
 
@@ -285,7 +283,6 @@ ROUTES = (
         "signals",
         AddSignals,
         "Add signals recorded after opening to the case; a report may cite them (rule 9)",
-        ib_only=True,
         takes_known_signals=True,
     ),
     Route("owner", ChangeOwner, "Give the case another owner (one at a time, rule 4)", takes_today=False),
@@ -293,13 +290,11 @@ ROUTES = (
         "zorgteam-invitations",
         InviteToZorgteam,
         "Invite a zorgteam member (also of a partner organisation) into the case",
-        ib_only=True,
     ),
     Route(
         "zorgteam-invitation-withdrawals",
         WithdrawZorgteamInvitation,
         "Withdraw a zorgteam member's invitation: they no longer see the case",
-        ib_only=True,
     ),
     Route(
         "parents-conversation", HoldParentsConversation, "Step 3: record the conversation with the parents"

@@ -8,14 +8,13 @@ from datetime import date, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from meldcode_contracts import Role
 from meldcode_contracts.vocabulary import obligation_text
 from meldcode_servicekit.auth import CurrentPrincipal
 
 from ...application.cases import cases_of_school
 from ...application.chronology import signals_of_case
 from ...domain.cases import SchoolCase, is_overdue, shown_step_label
-from .edges import READERS, Access, BrinPath, Cases, Pupils, Today, refusals_as_problems
+from .edges import Access, BrinPath, Cases, Pupils, Today, refusals_as_problems
 
 router = APIRouter()
 
@@ -115,7 +114,6 @@ class CaseSignalsOut(BaseModel):
 async def case_signals_view(
     case_id: uuid.UUID, principal: CurrentPrincipal, pupils: Pupils, cases: Cases, access: Access
 ) -> CaseSignalsOut:
-    principal.require_role(Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
     with refusals_as_problems():
         case, signals = await signals_of_case(principal, case_id, pupils=pupils, cases=cases, access=access)
     return CaseSignalsOut(
@@ -146,7 +144,6 @@ async def case_signals_view(
 async def school_cases(
     brin: BrinPath, principal: CurrentPrincipal, cases: Cases, access: Access, today: Today
 ) -> SchoolCasesOut:
-    principal.require_role(*READERS)
     rows = await cases_of_school(principal, brin, cases=cases, access=access)
     return SchoolCasesOut(tenant=principal.tenant, school=brin, cases=[_case_out(r, today) for r in rows])
 

@@ -12,7 +12,6 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Path, Request
 
-from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal, Principal
@@ -24,7 +23,6 @@ from ...adapters.figure_reads import FigureReads
 from ...adapters.pupil_reads import PupilReads
 from ...application.refusals import NotKnown, Refused, Unanswerable
 
-READERS = (Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR)
 """Who reads pupils' chronologies and cases."""
 
 

@@ -1,7 +1,7 @@
 """The local development token issuer: an Ed25519 key pair and a command to mint tokens.
 
-    python -m meldcode_servicekit.devtokens keygen DIR
-    python -m meldcode_servicekit.devtokens mint --key DIR/issuer.key --sub u1 --role intern_begeleider \
+    python -m meldcode_devauth.tokens keygen DIR
+    python -m meldcode_devauth.tokens mint --key DIR/issuer.key --sub u1 --role intern_begeleider \
         --samenwerkingsverband swv-zuid --school 12AB
 Never used in production: there the services trust the OpenID Connect issuer's JWKS.
 """

@@ -1,15 +1,15 @@
 """The local development OpenID Connect issuer: log in as one of the demo users with one click.
 
-    python -m meldcode_servicekit.devissuer serve --key-dir DIR --users deploy/local/demo-users.json \
+    python -m meldcode_devauth.issuer serve --key-dir DIR --users deploy/local/demo-users.json \
         --port 8190 --issuer-url http://127.0.0.1:8190
 
 NEVER USED IN PRODUCTION: anyone who reaches it can log in as any demo user, without a password.
 Production uses a real OpenID Connect provider; the portal speaks the same flow to both.
 
 It implements just enough of OpenID Connect Core 1.0 for the portal: discovery, a JWKS (the
-Ed25519 key of `devtokens`, so the services, which trust `AUTH_PUBLIC_KEY_FILE`, accept what it
+Ed25519 key of `tokens`, so the services, which trust `AUTH_PUBLIC_KEY_FILE`, accept what it
 issues), and the authorization code flow with PKCE (S256, required), `state` and `nonce`. The
-access token is exactly what `devtokens.mint_token` mints (the services' claims `sub`, `role`,
+access token is exactly what `tokens.mint_token` mints (the services' claims `sub`, `role`,
 `samenwerkingsverband`, `schools`, their issuer and audience); the id token is signed by the same
 key for the client, with the issuer URL as `iss`. Codes are single-use and live one minute.
 """
@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from .devtokens import PRIVATE_KEY_NAME, generate_key_pair, mint_token
+from .tokens import PRIVATE_KEY_NAME, generate_key_pair, mint_token
 
 ROLE_LABELS = {
     "leerkracht": "Leerkracht",
@@ -416,7 +416,9 @@ def _root() -> None:
 
 @cli.command()
 def serve(
-    key_dir: Path = typer.Option(..., help="Directory of the devtokens key pair (created when missing)"),
+    key_dir: Path = typer.Option(
+        ..., help="Directory of the development key pair (`tokens`) (created when missing)"
+    ),
     users: Path = typer.Option(..., help="JSON file with the demo users"),
     port: int = typer.Option(8190),
     host: str = typer.Option("127.0.0.1"),

@@ -1,0 +1,63 @@
+"""Who may call which route of the signals service, and within which scope (`create_app` enforces it)."""
+
+from __future__ import annotations
+
+from meldcode_contracts import Role
+from meldcode_servicekit.audit import VERIFICATION_ROUTES
+from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy, grant
+
+SCHOOL_STAFF = grant(Scope.OWN_SCHOOL, Role.TEACHER, Role.INTERN_BEGELEIDER)
+"""The school's own people; the zorgteam reaches a pupil only through a case it is invited into."""
+REGISTRARS = grant(Scope.OWN_SCHOOL, Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
+
+POLICY = ServicePolicy(
+    "signals",
+    (
+        *COMMON,
+        RoutePolicy(
+            "POST",
+            "/pupils",
+            REGISTRARS,
+            "Register a pupil (school administration)",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/deregistration",
+            REGISTRARS,
+            "Deregister a pupil who left the school (rule 14)",
+        ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/erasure-requests",
+            REGISTRARS,
+            "Ask to erase a pupil's personal data (a lawful request or a court order; ADR 10)",
+        ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/erasure-requests/{request_id}/approval",
+            REGISTRARS,
+            "Approve another's erasure request, the other role (four eyes), and erase (ADR 10)",
+        ),
+        RoutePolicy("GET", "/pupils/{pupil_id}", SCHOOL_STAFF, "A pupil of the school"),
+        RoutePolicy("POST", "/pupils/{pupil_id}/signals", SCHOOL_STAFF, "Record a signal (step 1)"),
+        RoutePolicy("GET", "/signals/{signal_id}", SCHOOL_STAFF, "A recorded signal"),
+        RoutePolicy("POST", "/signals/{signal_id}/corrections", SCHOOL_STAFF, "Correct a signal"),
+        RoutePolicy(
+            "POST", "/pupils/{pupil_id}/consultations", SCHOOL_STAFF, "Record a consultation (step 2)"
+        ),
+        RoutePolicy(
+            "POST",
+            "/pupils/{pupil_id}/veilig-thuis-advice",
+            grant(Scope.OWN_SCHOOL, Role.INTERN_BEGELEIDER),
+            "Record an anonymous advice request to Veilig Thuis (step 2)",
+        ),
+        RoutePolicy(
+            "GET",
+            "/audit/pupils/{pupil_id}/events",
+            {Role.AUDITOR: Scope.OWN_TENANT_AUDITOR},
+            "Every stored event about the pupil",
+        ),
+        *VERIFICATION_ROUTES,
+    ),
+)
