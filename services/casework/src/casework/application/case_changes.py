@@ -51,13 +51,13 @@ from ..domain.errors import CaseNotFound
 from ..domain.weighing import Participant
 
 
-class Actor(TypedDict):
+class ActorArguments(TypedDict):
     actor_id: str
     actor_role: str
     correlation_id: str
 
 
-def by(acting: Acting) -> Actor:
+def by(acting: Acting) -> ActorArguments:
     """Who gives a command, as the Case's command methods take it."""
     return {"actor_id": acting.user_id, "actor_role": acting.role, "correlation_id": acting.correlation_id}
 
@@ -82,28 +82,28 @@ def open_case(command: OpenCase, known_signals: Sequence[KnownSignal], acting: A
 
 
 def add_signals(
-    case: Case, day: Day, command: AddSignals, actor: Actor, known_signals: Sequence[KnownSignal]
+    case: Case, day: Day, command: AddSignals, actor: ActorArguments, known_signals: Sequence[KnownSignal]
 ) -> None:
     case.add_signals(signal_ids=command.signal_ids, known_signals=known_signals, today=day.today, **actor)
 
 
-def change_owner(case: Case, day: Day, command: ChangeOwner, actor: Actor) -> None:
+def change_owner(case: Case, day: Day, command: ChangeOwner, actor: ActorArguments) -> None:
     case.change_owner(new_owner_id=command.new_owner_id, **actor)
 
 
-def invite_to_zorgteam(case: Case, day: Day, command: InviteToZorgteam, actor: Actor) -> None:
+def invite_to_zorgteam(case: Case, day: Day, command: InviteToZorgteam, actor: ActorArguments) -> None:
     case.invite_to_zorgteam(
         member_id=command.member_id, organisation=command.organisation, today=day.today, **actor
     )
 
 
 def withdraw_zorgteam_invitation(
-    case: Case, day: Day, command: WithdrawZorgteamInvitation, actor: Actor
+    case: Case, day: Day, command: WithdrawZorgteamInvitation, actor: ActorArguments
 ) -> None:
     case.withdraw_zorgteam_invitation(member_id=command.member_id, today=day.today, **actor)
 
 
-def hold_parents_conversation(case: Case, day: Day, command: HoldParentsConversation, actor: Actor) -> None:
+def hold_parents_conversation(case: Case, day: Day, command: HoldParentsConversation, actor: ActorArguments) -> None:
     case.hold_parents_conversation(
         held_on=command.held_on,
         participants=command.participants,
@@ -113,13 +113,13 @@ def hold_parents_conversation(case: Case, day: Day, command: HoldParentsConversa
     )
 
 
-def skip_parents_conversation(case: Case, day: Day, command: SkipParentsConversation, actor: Actor) -> None:
+def skip_parents_conversation(case: Case, day: Day, command: SkipParentsConversation, actor: ActorArguments) -> None:
     case.skip_parents_conversation(
         reason=command.reason, explanation=command.explanation, today=day.today, **actor
     )
 
 
-def weigh_risk(case: Case, day: Day, command: WeighRisk, actor: Actor) -> None:
+def weigh_risk(case: Case, day: Day, command: WeighRisk, actor: ActorArguments) -> None:
     case.weigh_risk(
         participants=[Participant.of(p.name, p.role, p.discipline) for p in command.participants],
         nature=command.nature,
@@ -134,7 +134,7 @@ def weigh_risk(case: Case, day: Day, command: WeighRisk, actor: Actor) -> None:
     )
 
 
-def make_decision(case: Case, day: Day, command: MakeDecision, actor: Actor) -> None:
+def make_decision(case: Case, day: Day, command: MakeDecision, actor: ActorArguments) -> None:
     case.make_decision(
         answers=Answers(
             command.q1_suspicion,
@@ -152,7 +152,7 @@ def make_decision(case: Case, day: Day, command: MakeDecision, actor: Actor) -> 
     )
 
 
-def organise_help(case: Case, day: Day, command: OrganiseHelp, actor: Actor) -> None:
+def organise_help(case: Case, day: Day, command: OrganiseHelp, actor: ActorArguments) -> None:
     case.organise_help(
         help_description=command.help_description,
         providers=command.providers,
@@ -163,7 +163,7 @@ def organise_help(case: Case, day: Day, command: OrganiseHelp, actor: Actor) -> 
     )
 
 
-def inform_parents(case: Case, day: Day, command: InformParents, actor: Actor) -> None:
+def inform_parents(case: Case, day: Day, command: InformParents, actor: ActorArguments) -> None:
     case.inform_parents(
         informed_on=command.informed_on,
         informed_by=command.informed_by,
@@ -174,14 +174,14 @@ def inform_parents(case: Case, day: Day, command: InformParents, actor: Actor) -
 
 
 def record_parents_informing_exception(
-    case: Case, day: Day, command: RecordParentsInformingException, actor: Actor
+    case: Case, day: Day, command: RecordParentsInformingException, actor: ActorArguments
 ) -> None:
     case.record_parents_informing_exception(
         ground=command.ground, explanation=command.explanation, today=day.today, **actor
     )
 
 
-def inform_child(case: Case, day: Day, command: InformChild, actor: Actor) -> None:
+def inform_child(case: Case, day: Day, command: InformChild, actor: ActorArguments) -> None:
     case.inform_child(
         informed_on=command.informed_on,
         informed_by=command.informed_by,
@@ -192,18 +192,18 @@ def inform_child(case: Case, day: Day, command: InformChild, actor: Actor) -> No
 
 
 def record_child_informing_exception(
-    case: Case, day: Day, command: RecordChildInformingException, actor: Actor
+    case: Case, day: Day, command: RecordChildInformingException, actor: ActorArguments
 ) -> None:
     case.record_child_informing_exception(
         ground=command.ground, explanation=command.explanation, today=day.today, **actor
     )
 
 
-def agree_reporter_anonymity(case: Case, day: Day, command: AgreeReporterAnonymity, actor: Actor) -> None:
+def agree_reporter_anonymity(case: Case, day: Day, command: AgreeReporterAnonymity, actor: ActorArguments) -> None:
     case.agree_reporter_anonymity(ground=command.ground, argument=command.argument, today=day.today, **actor)
 
 
-def notify_veilig_thuis(case: Case, day: Day, command: NotifyVeiligThuis, actor: Actor) -> None:
+def notify_veilig_thuis(case: Case, day: Day, command: NotifyVeiligThuis, actor: ActorArguments) -> None:
     case.notify_amk(
         veilig_thuis_region=command.veilig_thuis_region,
         veilig_thuis_organisation=command.veilig_thuis_organisation,
@@ -218,47 +218,47 @@ def notify_veilig_thuis(case: Case, day: Day, command: NotifyVeiligThuis, actor:
 
 
 def receive_veilig_thuis_feedback(
-    case: Case, day: Day, command: ReceiveVeiligThuisFeedback, actor: Actor
+    case: Case, day: Day, command: ReceiveVeiligThuisFeedback, actor: ActorArguments
 ) -> None:
     case.receive_veilig_thuis_feedback(
         received_on=command.received_on, steps_taken=command.steps_taken, today=day.today, **actor
     )
 
 
-def assign_care_coordinator(case: Case, day: Day, command: AssignCareCoordinator, actor: Actor) -> None:
+def assign_care_coordinator(case: Case, day: Day, command: AssignCareCoordinator, actor: ActorArguments) -> None:
     case.assign_care_coordinator(
         coordinator_id=command.coordinator_id, organisation=command.organisation, today=day.today, **actor
     )
 
 
-def schedule_follow_up(case: Case, day: Day, command: ScheduleFollowUp, actor: Actor) -> None:
+def schedule_follow_up(case: Case, day: Day, command: ScheduleFollowUp, actor: ActorArguments) -> None:
     case.schedule_follow_up(
         evaluation_on=command.evaluation_on, agreements=command.agreements, today=day.today, **actor
     )
 
 
-def evaluate_follow_up(case: Case, day: Day, command: EvaluateFollowUp, actor: Actor) -> None:
+def evaluate_follow_up(case: Case, day: Day, command: EvaluateFollowUp, actor: ActorArguments) -> None:
     case.evaluate_follow_up(
         lasting_safety=command.lasting_safety, findings=command.findings, today=day.today, **actor
     )
 
 
-def close_case(case: Case, day: Day, command: CloseCase, actor: Actor) -> None:
+def close_case(case: Case, day: Day, command: CloseCase, actor: ActorArguments) -> None:
     case.close(reason=command.reason, aftercare=command.aftercare, today=day.today, **actor)
 
 
-def reopen_case(case: Case, day: Day, command: ReopenCase, actor: Actor) -> None:
+def reopen_case(case: Case, day: Day, command: ReopenCase, actor: ActorArguments) -> None:
     case.reopen(reason=command.reason, today=day.today, **actor)
 
 
-def record_pupil_left_school(case: Case, day: Day, command: RecordPupilLeftSchool, actor: Actor) -> None:
+def record_pupil_left_school(case: Case, day: Day, command: RecordPupilLeftSchool, actor: ActorArguments) -> None:
     case.record_pupil_left_school(
         left_on=command.left_on, destination_school=command.destination_school, today=day.today, **actor
     )
 
 
 def transfer_case(
-    case: Case, day: Day, command: TransferCase, actor: Actor, to_school_tenant: str | None
+    case: Case, day: Day, command: TransferCase, actor: ActorArguments, to_school_tenant: str | None
 ) -> None:
     case.transfer(
         to_school_tenant=to_school_tenant,
@@ -272,7 +272,7 @@ def transfer_case(
 
 
 def request_jgz_consultation(
-    case: Case, day: Day, command: RequestJgzConsultation, actor: Actor, jgz_organisation: str | None
+    case: Case, day: Day, command: RequestJgzConsultation, actor: ActorArguments, jgz_organisation: str | None
 ) -> uuid.UUID:
     return case.request_jgz_consultation(
         question=command.question, jgz_organisation=jgz_organisation, today=day.today, **actor
@@ -280,7 +280,7 @@ def request_jgz_consultation(
 
 
 def hand_over_to_jgz(
-    case: Case, day: Day, command: HandOverToJgz, actor: Actor, jgz_organisation: str | None
+    case: Case, day: Day, command: HandOverToJgz, actor: ActorArguments, jgz_organisation: str | None
 ) -> uuid.UUID:
     return case.hand_over_to_jgz(
         legal_basis=command.legal_basis,
@@ -293,7 +293,7 @@ def hand_over_to_jgz(
 
 
 def record_jgz_consultation_result(
-    case: Case, day: Day, command: RecordJgzConsultationResult, actor: Actor, tenant: str
+    case: Case, day: Day, command: RecordJgzConsultationResult, actor: ActorArguments, tenant: str
 ) -> bool:
     """Only on a case of the partner's own samenwerkingsverband (`tenant`): any other does not
     exist for it. False: the same message was recorded before."""

@@ -33,13 +33,13 @@ from ..domain.case import Case
 from ..domain.errors import CaseNotFound, StateConflict
 from ..domain.terms import TermsBook
 from . import case_changes as changes
-from .case_changes import Actor, Day, by
+from .case_changes import ActorArguments, Day, by
 from .ports import CaseFacts, SchoolAccess
 
 C = TypeVar("C")
 T = TypeVar("T")
 CommandT = TypeVar("CommandT", bound=commands.CaseCommand)
-Change = Callable[[Case, Day, C, Actor], T]
+Change = Callable[[Case, Day, C, ActorArguments], T]
 """How a command changes a case (one of `case_changes`), given the day and who gives it."""
 
 JGZ_SAVE_ATTEMPTS = 3
@@ -126,7 +126,7 @@ class CaseworkApplication(MeldcodeApplication):
         self,
         case_id: uuid.UUID,
         command: C,
-        actor: Actor,
+        actor: ActorArguments,
         change: Change[C, T],
         day: Day,
         expected_version: int | None,
