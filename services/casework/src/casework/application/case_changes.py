@@ -103,7 +103,9 @@ def withdraw_zorgteam_invitation(
     case.withdraw_zorgteam_invitation(member_id=command.member_id, today=day.today, **actor)
 
 
-def hold_parents_conversation(case: Case, day: Day, command: HoldParentsConversation, actor: ActorArguments) -> None:
+def hold_parents_conversation(
+    case: Case, day: Day, command: HoldParentsConversation, actor: ActorArguments
+) -> None:
     case.hold_parents_conversation(
         held_on=command.held_on,
         participants=command.participants,
@@ -113,7 +115,9 @@ def hold_parents_conversation(case: Case, day: Day, command: HoldParentsConversa
     )
 
 
-def skip_parents_conversation(case: Case, day: Day, command: SkipParentsConversation, actor: ActorArguments) -> None:
+def skip_parents_conversation(
+    case: Case, day: Day, command: SkipParentsConversation, actor: ActorArguments
+) -> None:
     case.skip_parents_conversation(
         reason=command.reason, explanation=command.explanation, today=day.today, **actor
     )
@@ -199,7 +203,9 @@ def record_child_informing_exception(
     )
 
 
-def agree_reporter_anonymity(case: Case, day: Day, command: AgreeReporterAnonymity, actor: ActorArguments) -> None:
+def agree_reporter_anonymity(
+    case: Case, day: Day, command: AgreeReporterAnonymity, actor: ActorArguments
+) -> None:
     case.agree_reporter_anonymity(ground=command.ground, argument=command.argument, today=day.today, **actor)
 
 
@@ -225,7 +231,9 @@ def receive_veilig_thuis_feedback(
     )
 
 
-def assign_care_coordinator(case: Case, day: Day, command: AssignCareCoordinator, actor: ActorArguments) -> None:
+def assign_care_coordinator(
+    case: Case, day: Day, command: AssignCareCoordinator, actor: ActorArguments
+) -> None:
     case.assign_care_coordinator(
         coordinator_id=command.coordinator_id, organisation=command.organisation, today=day.today, **actor
     )
@@ -251,7 +259,9 @@ def reopen_case(case: Case, day: Day, command: ReopenCase, actor: ActorArguments
     case.reopen(reason=command.reason, today=day.today, **actor)
 
 
-def record_pupil_left_school(case: Case, day: Day, command: RecordPupilLeftSchool, actor: ActorArguments) -> None:
+def record_pupil_left_school(
+    case: Case, day: Day, command: RecordPupilLeftSchool, actor: ActorArguments
+) -> None:
     case.record_pupil_left_school(
         left_on=command.left_on, destination_school=command.destination_school, today=day.today, **actor
     )
