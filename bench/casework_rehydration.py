@@ -6,32 +6,56 @@
 Against real PostgreSQL (default: MELDCODE_DATABASE_URL, else the local one from deploy/local, in a
 fresh database that is dropped afterwards). Prints, for cases of 10, 100 and 1 000 events, the
 median time to load the case without snapshots and with a snapshot every 50 events; then the
-command rate on one case (sequential, `--commands`) and on eight cases in parallel (threads, like
-concurrent HTTP requests; a quarter as many each). The last line is one JSON object with every figure.
+command rate through the use case, as a command route runs it (load the case the caller sees, then
+the command's own load, change and save in a worker thread), on one case (sequential, `--commands`)
+and on eight cases in parallel (like concurrent HTTP requests; a quarter as many each). The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
 import subprocess
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import anyio
 import psycopg
 
 from casework.application import CaseworkApplication
+from casework.commands import HoldParentsConversation
 from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
+from meldcode_servicekit.acting import Acting
 
 ROOT = Path(__file__).resolve().parents[1]
 BY = Actor("bench-ib", "intern_begeleider", "bench")
+
+
+BENCH = Acting(user_id="bench-ib", role="intern_begeleider", tenant="swv-bench", correlation_id="bench")
+
+
+class NoFacts:
+    """A pupil nobody registered: no date of birth, no other signals, no schools, no JGZ partner."""
+
+    async def date_of_birth(self, pupil_id: uuid.UUID) -> date | None:
+        return None
+
+    async def signals(self, signal_ids: Sequence[uuid.UUID]) -> list[KnownSignal]:
+        return []
+
+    async def tenant_of_school(self, school: str, case_tenant: str) -> str | None:
+        return None
+
+    async def jgz_organisation(self, tenant: str) -> str | None:
+        return None
 
 
 class WithoutSnapshots(CaseworkApplication):
@@ -87,19 +111,25 @@ def median_load_ms(app: CaseworkApplication, case_id: uuid.UUID, repeat: int) ->
 
 
 def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_case: int) -> float:
-    def run(case_id: uuid.UUID) -> None:
+    async def run(case_id: uuid.UUID) -> None:
         for n in range(commands_per_case):
-            app.change_case(
-                case_id,
-                expected_version=None,
-                change=lambda case, n=n: talk(case, n),
-                today=datetime.now(UTC).date(),
-                pupil_date_of_birth=None,
+            seen = await anyio.to_thread.run_sync(app.get_case, case_id)
+            today = datetime.now(UTC).date()
+            await app.hold_parents_conversation(
+                seen,
+                HoldParentsConversation(
+                    held_on=today, participants=["moeder"], summary=f"Vervolggesprek {n}."
+                ),
+                BENCH,
             )
 
+    async def all_cases() -> None:
+        async with anyio.create_task_group() as group:
+            for case_id in cases:
+                group.start_soon(run, case_id)
+
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(cases)) as pool:
-        list(pool.map(run, cases))
+    asyncio.run(all_cases())
     return len(cases) * commands_per_case / (time.perf_counter() - started)
 
 
@@ -125,7 +155,7 @@ def main() -> None:
         ).stdout.strip()
     )
     url = fresh_database(base)
-    plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url)
+    plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url, facts=NoFacts())
     results: dict[str, Any] = {"rehydration_ms": {}}
     try:
         for events in sizes:

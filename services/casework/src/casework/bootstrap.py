@@ -21,6 +21,7 @@ from meldcode_servicekit.runtime import database, event_consumer, key_store, out
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
 
+from .adapters.case_facts import CaseFactsFromHistory
 from .adapters.migrations import MIGRATIONS
 from .adapters.snapshots import snapshots_table
 from .application import CaseworkApplication
@@ -56,7 +57,10 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             keystore = await stack.enter_async_context(key_store(app, settings))
             app.state.casework = await anyio.to_thread.run_sync(
                 lambda: CaseworkApplication(
-                    settings.database_url, keystore=keystore, terms=settings.terms_book()
+                    settings.database_url,
+                    keystore=keystore,
+                    terms=settings.terms_book(),
+                    facts=CaseFactsFromHistory(app.state.pool, settings),
                 )
             )
             stack.callback(app.state.casework.close)

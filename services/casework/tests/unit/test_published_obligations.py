@@ -7,21 +7,16 @@ December 2026.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from casework.application import CaseworkApplication
 from casework.config import Settings
 from casework.domain.calendar import add_working_days, dutch_date
-from casework.domain.case import Case, KnownSignal
+from casework.domain.case import Case
 from casework.domain.decision import Answers
-from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
-from meldcode_contracts.vocabulary import CaseStep
-from meldcode_servicekit.acting import Acting
 
 TENANT = "swv-zuid"
 BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday
@@ -280,103 +275,6 @@ def test_closing_publishes_the_closed_step_with_no_obligations(cases: Any) -> No
     case.close(reason="Zorgen weggenomen in het gesprek.", today=day, by=cases.by)
     assert case.settle_obligations(terms=DEFAULT_TERMS, on=day)
     assert last_published(case) == ("gesloten", [])
-
-
-# --- the application: the same save, per-tenant terms, replay, snapshots and older cases ---------
-
-
-def in_memory_app(terms: TermsBook | None = None) -> CaseworkApplication:
-    return CaseworkApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, terms=terms)
-
-
-def open_in(app: CaseworkApplication, on: date) -> Case:
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
-    return app.open_case(
-        pupil_id=pupil,
-        signal_ids=[signal.signal_id],
-        known_signals=[signal],
-        case_owner_id=None,
-        acting=Acting(user_id="ib-1", role="intern_begeleider", tenant=TENANT, correlation_id="corr-1"),
-        today=on,
-    )
-
-
-def test_the_application_saves_the_published_obligations_with_the_command_under_the_tenants_terms(
-    cases: Any,
-) -> None:
-    book = TermsBook(by_tenant={TENANT: Terms(parents_conversation_working_days=1, weighing_working_days=1)})
-    app = in_memory_app(book)
-    case = open_in(app, BEFORE_KONINGSDAG)
-    assert case.version == 2
-    app.change_case(
-        case.id,
-        expected_version=2,
-        change=lambda c: converse(cases, c, date(2026, 4, 24)),
-        today=date(2026, 4, 24),
-        pupil_date_of_birth=None,
-    )
-    events = list(app.events.get(case.id))
-    assert [type(e).__name__ for e in events] == [
-        "Opened",
-        "ObligationsChanged",
-        "ParentsConversationHeld",
-        "ObligationsChanged",
-    ]
-    assert [e.obligations for e in events if isinstance(e, Case.ObligationsChanged)] == [
-        [{"kind": "gesprek_ouders", "due_on": date(2026, 4, 24)}],
-        [{"kind": "weging_zorgteam", "due_on": date(2026, 4, 28)}],
-    ]
-    replayed = app.get_case(case.id)
-    assert replayed.step is CaseStep.PARENTS_CONVERSATION
-    assert [(o.code, o.due_on) for o in replayed.published_obligations()] == [
-        ("weging_zorgteam", date(2026, 4, 28))
-    ]
-    assert [e for e in app.case_history(case.id) if isinstance(e, Case.ObligationsChanged)] == []
-
-
-def test_published_obligations_survive_a_snapshot_exactly() -> None:
-    app = in_memory_app()
-    case = open_in(app, BEFORE_KONINGSDAG)
-    snapshot = Case.Snapshot.take(app.get_case(case.id))
-    restored = snapshot.mutate(None)
-    assert restored.obligations == app.get_case(case.id).obligations
-    assert restored.published_step is CaseStep.OPENED
-    assert from_plain(to_plain(vars(app.get_case(case.id))))["obligations"] == restored.obligations
-
-
-def test_a_case_stored_before_casework_published_obligations_reads_and_publishes_on_its_next_command(
-    cases: Any,
-) -> None:
-    app = in_memory_app()
-    pupil = uuid.uuid4()
-    signal = KnownSignal(uuid.uuid4(), pupil, TENANT, "12AB")
-    legacy = Case.open(
-        pupil_id=pupil,
-        signal_ids=[signal.signal_id],
-        known_signals=[signal],
-        case_owner_id="ib-1",
-        by=cases.by,
-    )
-    app.save(legacy)  # as stored before ADR 18: no ObligationsChanged
-    old = app.get_case(legacy.id)
-    assert old.obligations is None
-    assert [(o.code, o.due_on) for o in old.published_obligations()] == [("gesprek_ouders", None)]
-    snapshot = Case.Snapshot.take(old)
-    for name in ("obligations", "published_step", "fresh_obligations", "reported_on"):
-        del snapshot.state[name]
-    assert snapshot.mutate(None).obligations is None
-    changed = app.change_case(
-        legacy.id,
-        expected_version=1,
-        change=lambda c: c.change_owner(new_owner_id="ib-2", by=cases.by),
-        today=date(2026, 11, 2),
-        pupil_date_of_birth=None,
-    )
-    assert changed.version == 3
-    assert [(o.code, o.due_on) for o in changed.published_obligations()] == [
-        ("gesprek_ouders", date(2026, 11, 9))
-    ]
 
 
 # --- settings -------------------------------------------------------------------------------------

@@ -8,31 +8,19 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
+from ..commands import OpenCase
 from ..domain.case import Case
 from .case_access import require_case_access
 from .views import CaseOut, HistoryEntryOut, case_view, history_entry
 
 router = APIRouter()
-
-
-class OpenCase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    pupil_id: uuid.UUID
-    signal_ids: list[uuid.UUID] = Field(
-        min_length=1, max_length=200, description="Recorded signals of this pupil"
-    )
-    case_owner_id: str | None = Field(
-        default=None, min_length=1, max_length=128, description="The responsible case owner; default: you"
-    )
 
 
 class CaseOpening(BaseModel):
@@ -65,19 +53,7 @@ CaseworkApp = Annotated[CaseworkApplication, Depends(casework_app)]
 async def open_case(
     body: OpenCase, principal: CurrentPrincipal, app: CaseworkApp, request: Request
 ) -> CaseOpening:
-    known = await signal_history.find_signals(request.app.state.pool, body.signal_ids)
-    for signal in known:
-        principal.require_school(signal.tenant, signal.school)
-    case = await anyio.to_thread.run_sync(
-        lambda: app.open_case(
-            pupil_id=body.pupil_id,
-            signal_ids=body.signal_ids,
-            known_signals=known,
-            case_owner_id=body.case_owner_id,
-            acting=principal.acting(request.state.correlation_id),
-            today=school_today(),
-        )
-    )
+    case = await app.open_case(body, principal.acting(request.state.correlation_id), access=principal)
     return CaseOpening(case_id=case.id, version=case.version)
 
 

@@ -13,7 +13,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-import anyio
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,24 +21,20 @@ from meldcode_contracts import Role
 from meldcode_contracts.envelope import UtcDateTime
 from meldcode_contracts.jgz import JgzConsultationResult
 from meldcode_contracts.personal import Personal
-from meldcode_servicekit.clock import school_today
+from meldcode_servicekit.acting import Acting
 from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.problems import Problem, Unauthorized, Unprocessable
 from meldcode_servicekit.settings import JgzPartner
 from meldcode_servicekit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 
-from ..adapters import signal_history
-from ..application import CaseChangedConcurrently, CaseworkApplication
-from ..domain.actor import Actor
-from ..domain.case import Case
-from ..domain.errors import CaseNotFound
+from ..application import CaseworkApplication
+from ..commands import RecordJgzConsultationResult
 
 log = get_logger(__name__)
 router = APIRouter(tags=["JGZ integration"])
 
 TENANT_HEADER = "X-Meldcode-Tenant"
 MAX_BODY_BYTES = 256 * 1024
-SAVE_ATTEMPTS = 3
 ACTOR_ID_MAX = 128
 
 
@@ -148,51 +143,27 @@ async def receive_consultation_result(request: Request) -> ResultReceipt:
             rule="jgz-organisation-of-the-samenwerkingsverband",
         )
     app: CaseworkApplication = request.app.state.casework
-    received_at = datetime.now(UTC)
-    recorded: list[bool] = []
-    pupil_id = (await anyio.to_thread.run_sync(app.get_case, message.case_id)).pupil_id
-    born = await signal_history.date_of_birth(request.app.state.pool, pupil_id)
-
-    def record(case: Case) -> None:
-        if case.tenant != tenant:
-            raise CaseNotFound("Deze zaak is niet bekend.")
-        recorded.append(
-            case.receive_jgz_consultation_result(
-                message_id=message.message_id,
-                request_id=message.request_id,
-                jgz_organisation=partner.organisation,
-                advice=message.advice,
-                professional=message.professional,
-                received_at=received_at,
-                by=Actor(
-                    f"jgz:{partner.organisation}"[:ACTOR_ID_MAX],
-                    Role.SYSTEM.value,
-                    request.state.correlation_id,
-                ),
-            )
-        )
-
-    for attempt in range(1, SAVE_ATTEMPTS + 1):
-        recorded.clear()
-        try:
-            await anyio.to_thread.run_sync(
-                lambda: app.change_case(
-                    message.case_id,
-                    expected_version=None,
-                    change=record,
-                    today=school_today(),
-                    pupil_date_of_birth=born,
-                )
-            )
-            break
-        except CaseChangedConcurrently:
-            # Someone changed the case meanwhile (perhaps this very message): load it again.
-            if attempt == SAVE_ATTEMPTS:
-                raise
+    recorded = await app.record_jgz_consultation_result(
+        RecordJgzConsultationResult(
+            case_id=message.case_id,
+            message_id=message.message_id,
+            request_id=message.request_id,
+            jgz_organisation=partner.organisation,
+            advice=message.advice,
+            professional=message.professional,
+            received_at=datetime.now(UTC),
+        ),
+        Acting(
+            user_id=f"jgz:{partner.organisation}"[:ACTOR_ID_MAX],
+            role=Role.SYSTEM.value,
+            tenant=tenant,
+            correlation_id=request.state.correlation_id,
+        ),
+    )
     log.info(
         "jgz_result_received",
         case_id=str(message.case_id),
         message_id=message.message_id,
-        recorded=recorded[0],
+        recorded=recorded,
     )
     return ResultReceipt(message_id=message.message_id, case_id=message.case_id)
