@@ -85,3 +85,17 @@ def test_every_contract_event_has_its_own_dutch_label() -> None:
     assert set(EVENT_LABELS) == names
     assert FALLBACK_LABEL not in EVENT_LABELS.values()
     assert len(set(EVENT_LABELS.values())) == len(EVENT_LABELS)
+
+
+def test_the_contracts_put_the_shared_vocabulary_on_the_wire_and_keep_no_copy_of_it() -> None:
+    import meldcode_contracts as contracts
+    import meldcode_vocabulary as vocabulary
+    from meldcode_contracts import jgz, labels
+    from meldcode_contracts import vocabulary as contract_vocabulary
+
+    for name in ("Role", "ERASED", "ErasureReason", "SignalCategory", "SourceKind"):
+        assert getattr(contracts, name) is getattr(vocabulary, name)
+    for name in ("CaseStep", "Outcome", "ObligationKind", "REPORTING_OUTCOMES", "step_label"):
+        assert getattr(contract_vocabulary, name) is getattr(vocabulary, name)
+    assert labels.EVENT_LABELS is vocabulary.EVENT_LABELS
+    assert jgz.LEGAL_BASES is vocabulary.LEGAL_BASES

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from meldcode_vocabulary.roles import Role as Role  # the contracts keep naming it
 
 SCHEMA_VERSION = "1.0"
 
@@ -34,18 +35,6 @@ TenantId = Annotated[
         description="Identifier of the samenwerkingsverband (the tenant)",
     ),
 ]
-
-
-class Role(StrEnum):
-    """Roles of the Meldcode (see docs/domain/roles.md)."""
-
-    TEACHER = "leerkracht"
-    INTERN_BEGELEIDER = "intern_begeleider"
-    """IB'er / aandachtsfunctionaris: opens and runs cases for the school."""
-    ZORGTEAM = "zorgteam"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "beheerder"
-    SYSTEM = "system"
 
 
 class Actor(BaseModel):

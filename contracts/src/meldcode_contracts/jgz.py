@@ -16,14 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from meldcode_vocabulary.jgz import LEGAL_BASES as LEGAL_BASES  # the contracts keep naming it
+
 from .envelope import Brin, TenantId, UtcDateTime
 from .personal import Personal
 
 CONSULTATION_REQUEST_V1 = "jgz.consultation_request.v1"
 CASE_HANDOVER_V1 = "jgz.case_handover.v1"
-
-LEGAL_BASES = frozenset({"toestemming_ouders", "wettelijke_taak_jgz", "conflict_van_plichten"})
-"""The recorded legal bases on which a case file may be handed over to JGZ."""
 
 
 class PupilReference(BaseModel):

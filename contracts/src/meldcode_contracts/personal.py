@@ -14,12 +14,11 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from meldcode_vocabulary.erasure import ERASED as ERASED  # the contracts keep naming it
+
 T = TypeVar("T")
 
 PERSONAL_DATA_KEY = "x-personal-data"
-
-ERASED = "[gewist]"
-"""What a personal text reads as once the pupil's data key is destroyed (crypto-shredding)."""
 
 Personal = Annotated[T, Field(json_schema_extra={PERSONAL_DATA_KEY: True})]
 

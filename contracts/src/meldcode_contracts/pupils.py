@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from meldcode_vocabulary.erasure import ErasureReason as ErasureReason  # the contracts keep naming it
 
 from .envelope import BRIN_PATTERN, Envelope, Role
 from .personal import Personal
@@ -50,16 +51,6 @@ class PupilDeregistered(Envelope):
 
     event_type: Literal["PupilDeregistered"] = "PupilDeregistered"
     payload: PupilDeregisteredPayload
-
-
-class ErasureReason(StrEnum):
-    RETENTION_EXPIRED = "bewaartermijn_verstreken"
-    """The retention term after the pupil left school has passed and no case is open."""
-    LAWFUL_REQUEST = "verzoek_betrokkene"
-    """A lawful request of the parents or the pupil (AVG art. 17), assessed by the school."""
-    COURT_ORDER = "rechterlijke_uitspraak"
-    """A court order or a comparable binding decision (e.g. of the Autoriteit Persoonsgegevens):
-    not held back by the waiting period after a case was closed."""
 
 
 class PersonalDataErasedPayload(BaseModel):

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from meldcode_vocabulary.signals import SignalCategory as SignalCategory
+from meldcode_vocabulary.signals import SourceKind as SourceKind
+
 from .envelope import Envelope
 from .personal import Personal
-
-
-class SourceKind(StrEnum):
-    """Where the observation comes from (rule 1: facts, with their source)."""
-
-    OWN_OBSERVATION = "own_observation"
-    PUPIL_SAID = "pupil_said"
-    PARENT_SAID = "parent_said"
-    THIRD_PARTY = "third_party"
-
-
-class SignalCategory(StrEnum):
-    PHYSICAL = "physical"
-    EMOTIONAL = "emotional"
-    BEHAVIOURAL = "behavioural"
-    NEGLECT = "neglect"
-    SEXUAL = "sexual"
-    DOMESTIC_VIOLENCE = "domestic_violence"
-    HONOUR_RELATED = "honour_related"
-    OTHER = "other"
 
 
 class SignalSource(BaseModel):

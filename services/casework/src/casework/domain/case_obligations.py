@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from meldcode_contracts.vocabulary import ObligationKind
+from meldcode_vocabulary import ObligationKind
 
 from . import events
 from . import obligations as ob

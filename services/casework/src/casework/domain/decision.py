@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from meldcode_contracts.vocabulary import Outcome as Outcome  # re-exported: the outcome of a Decision
+from meldcode_vocabulary import Outcome as Outcome  # re-exported: the outcome of a Decision
 
 from .errors import (
     AcuteUnsafetyRequiresReport,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
-from meldcode_contracts.vocabulary import ObligationKind
+from meldcode_vocabulary import ObligationKind
 
 from .actor import Actor
 from .decision import Answers, Decision, Outcome

@@ -1,12 +1,12 @@
 """What must happen before a case can take its next step: a kind from the shared vocabulary
-(meldcode_contracts.vocabulary, with its Dutch text) and, when a term applies, the due day."""
+(meldcode_vocabulary, with its Dutch text) and, when a term applies, the due day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
 
-from meldcode_contracts.vocabulary import ObligationKind, obligation_text
+from meldcode_vocabulary import ObligationKind, obligation_text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import dataclasses
 from enum import Enum
 from typing import Any
 
-from meldcode_contracts.vocabulary import ObligationKind
+from meldcode_vocabulary import ObligationKind
 
 from .decision import Answers, Decision, Outcome
 from .decision_round import DecisionRound

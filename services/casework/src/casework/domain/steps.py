@@ -1,8 +1,8 @@
 """The steps a case goes through (see the state machine in case.py): the platform's shared
-`CaseStep` (meldcode_contracts.vocabulary), named `Step` inside casework."""
+`CaseStep` (meldcode_vocabulary), named `Step` inside casework."""
 
 from __future__ import annotations
 
-from meldcode_contracts.vocabulary import CaseStep as Step
+from meldcode_vocabulary import CaseStep as Step
 
 __all__ = ["Step"]

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from meldcode_contracts.vocabulary import ObligationKind
+from meldcode_vocabulary import ObligationKind
 
 from .calendar import add_working_days
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from meldcode_contracts import Role
+from meldcode_vocabulary import Role
 
 from .errors import NotYourTask, TaskNotFound
 from .tasks import Completion, Task

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from meldcode_contracts.vocabulary import REPORTING_OUTCOMES
+from meldcode_vocabulary import REPORTING_OUTCOMES
 
 from .tasks import must_be_utc
 

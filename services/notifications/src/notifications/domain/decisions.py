@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Final
 
-from meldcode_contracts import Role
-from meldcode_contracts.vocabulary import ObligationKind
+from meldcode_vocabulary import ObligationKind, Role
 
 from .cases import (
     CaseEvent,

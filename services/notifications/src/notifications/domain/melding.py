@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from meldcode_contracts.vocabulary import outcome_label
+from meldcode_vocabulary import outcome_label
 
 from .tasks import must_be_utc
 

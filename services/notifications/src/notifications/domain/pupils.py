@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from meldcode_contracts import ERASED
+from meldcode_vocabulary import ERASED
 
 SHORT_REFERENCE_LENGTH = 8
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from meldcode_contracts import Role
+from meldcode_vocabulary import Role
 
 from .errors import TaskAlreadyDone
 from .pupils import PupilName, pupil_display

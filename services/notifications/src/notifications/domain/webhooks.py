@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from meldcode_contracts.jgz import LEGAL_BASES
+from meldcode_vocabulary import LEGAL_BASES
 
 from .tasks import must_be_utc
 

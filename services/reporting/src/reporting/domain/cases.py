@@ -26,7 +26,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-from meldcode_contracts.vocabulary import CaseStep, step_label
+from meldcode_vocabulary import CaseStep, step_label
 
 
 class ChangeType(StrEnum):

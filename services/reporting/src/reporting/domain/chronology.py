@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final, TypeAlias
 
-from meldcode_contracts.labels import EVENT_LABELS, FALLBACK_LABEL
+from meldcode_vocabulary import EVENT_LABELS, FALLBACK_LABEL
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]

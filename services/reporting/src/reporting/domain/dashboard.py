@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, TypeAlias
 
-from meldcode_contracts.vocabulary import CaseStep, Outcome
+from meldcode_vocabulary import CaseStep, Outcome
 
 from .access import DUTCH_TIME
 from .cases import CaseChange, ChangeType, advance, opened

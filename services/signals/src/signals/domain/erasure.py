@@ -12,7 +12,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+
+from meldcode_vocabulary import ErasureReason as ErasureReason  # signals speaks the shared words
+from meldcode_vocabulary import Role
 
 from .errors import (
     ErasureNeedsSecondPerson,
@@ -21,18 +23,6 @@ from .errors import (
     ErasureWhileCaseOpen,
 )
 from .retention import Term
-from .roles import ADMINISTRATOR, INTERN_BEGELEIDER
-
-
-class ErasureReason(StrEnum):
-    RETENTION_EXPIRED = "bewaartermijn_verstreken"
-    """The retention term after the pupil left school has passed and no case is open."""
-    LAWFUL_REQUEST = "verzoek_betrokkene"
-    """A lawful request of the parents or the pupil (AVG art. 17), assessed by the school."""
-    COURT_ORDER = "rechterlijke_uitspraak"
-    """A court order or a comparable binding decision (e.g. of the Autoriteit Persoonsgegevens):
-    not held back by the waiting period after a case was closed."""
-
 
 DEFAULT_WAITING_PERIOD = Term(days=28)
 """Four weeks after a case was closed, unless a samenwerkingsverband sets its own."""
@@ -41,7 +31,8 @@ ON_REQUEST: frozenset[ErasureReason] = frozenset({ErasureReason.LAWFUL_REQUEST, 
 NOT_HELD_BACK: frozenset[ErasureReason] = frozenset({ErasureReason.COURT_ORDER})
 """Reasons the waiting period does not hold back: a court order (or the like) is not delayed."""
 
-FOUR_EYES_ROLES: frozenset[str] = frozenset({INTERN_BEGELEIDER, ADMINISTRATOR})
+FOUR_EYES_ROLES: frozenset[str] = frozenset({Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR})
+"""The IB'er / aandachtsfunctionaris and the school's administrator: the four eyes of an erasure."""
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from eventsourcing.domain import Aggregate, event
+
+from meldcode_vocabulary import Role
+from meldcode_vocabulary import SignalCategory as SignalCategory  # signals speaks the shared words
+from meldcode_vocabulary import SourceKind as SourceKind
 
 from .errors import (
     SignalCorrectedOnlyByObserver,
@@ -15,29 +18,8 @@ from .errors import (
     SignalNotYetObserved,
     ThirdPartySourceMustBeNamed,
 )
-from .roles import INTERN_BEGELEIDER
 
 MIN_DESCRIPTION_LENGTH = 10
-
-
-class SourceKind(StrEnum):
-    """Where the observation comes from (rule 1: facts, with their source)."""
-
-    OWN_OBSERVATION = "own_observation"
-    PUPIL_SAID = "pupil_said"
-    PARENT_SAID = "parent_said"
-    THIRD_PARTY = "third_party"
-
-
-class SignalCategory(StrEnum):
-    PHYSICAL = "physical"
-    EMOTIONAL = "emotional"
-    BEHAVIOURAL = "behavioural"
-    NEGLECT = "neglect"
-    SEXUAL = "sexual"
-    DOMESTIC_VIOLENCE = "domestic_violence"
-    HONOUR_RELATED = "honour_related"
-    OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -209,7 +191,7 @@ class Signal(Aggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
-        if actor_id != self.observer_id and actor_role != INTERN_BEGELEIDER:
+        if actor_id != self.observer_id and actor_role != Role.INTERN_BEGELEIDER:
             raise SignalCorrectedOnlyByObserver(
                 "Alleen wie dit signaal heeft vastgelegd, of de intern begeleider, kan het corrigeren. "
                 "Leg je eigen waarneming vast als een nieuw signaal."

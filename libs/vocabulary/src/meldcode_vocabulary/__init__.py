@@ -1,0 +1,45 @@
+"""The Meldcode's own terms, shared by the domains and the contracts (ADR 21).
+
+Plain enums, frozen mappings and Dutch labels; no dependency at all. A domain speaks these words
+without knowing the wire format; `meldcode_contracts` puts them on the wire.
+"""
+
+from .cases import (
+    OBLIGATION_TEXTS,
+    OUTCOME_LABELS,
+    REPORTING_OUTCOMES,
+    STEP_LABELS,
+    CaseStep,
+    ObligationKind,
+    Outcome,
+    obligation_text,
+    outcome_label,
+    step_label,
+)
+from .erasure import ERASED, ErasureReason
+from .event_labels import EVENT_LABELS, FALLBACK_LABEL, event_label
+from .jgz import LEGAL_BASES
+from .roles import Role
+from .signals import SignalCategory, SourceKind
+
+__all__ = [
+    "ERASED",
+    "EVENT_LABELS",
+    "FALLBACK_LABEL",
+    "LEGAL_BASES",
+    "OBLIGATION_TEXTS",
+    "OUTCOME_LABELS",
+    "REPORTING_OUTCOMES",
+    "STEP_LABELS",
+    "CaseStep",
+    "ErasureReason",
+    "ObligationKind",
+    "Outcome",
+    "Role",
+    "SignalCategory",
+    "SourceKind",
+    "event_label",
+    "obligation_text",
+    "outcome_label",
+    "step_label",
+]

@@ -1,0 +1,17 @@
+"""The roles of the Meldcode, as the tokens name them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Roles of the Meldcode (see docs/domain/roles.md)."""
+
+    TEACHER = "leerkracht"
+    INTERN_BEGELEIDER = "intern_begeleider"
+    """IB'er / aandachtsfunctionaris: opens and runs cases for the school."""
+    ZORGTEAM = "zorgteam"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "beheerder"
+    SYSTEM = "system"
