@@ -14,10 +14,9 @@ import pytest
 from meldcode_contracts import Envelope
 from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_testkit import Infrastructure
+from meldcode_testkit.builders import CaseFile, Events, Notices, a_whole_case, at
 from reporting.adapters import readmodels
 from reporting.domain.projection import project
-
-from ..conftest import CaseFile, Events, Notices, a_whole_case, at
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from meldcode_testkit.builders import Notices, at
 from reporting.domain.access import access_entry, dutch_day_bounds, subjects_read
-
-from ..conftest import Notices, at
 
 
 def test_a_dutch_winter_day_runs_from_23_00_utc_the_day_before() -> None:

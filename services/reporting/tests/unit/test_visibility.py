@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from meldcode_contracts import Envelope
+from meldcode_testkit.builders import CaseFile, Events, Notices, at
 from reporting.domain.chronology import ChronologyEntry, chronology_entry
 from reporting.domain.visibility import (
     built_on,
@@ -14,8 +15,6 @@ from reporting.domain.visibility import (
     seen_by_schools,
     seen_by_zorgteam_member,
 )
-
-from ..conftest import CaseFile, Events, Notices, at
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:
