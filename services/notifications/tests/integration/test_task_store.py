@@ -13,11 +13,15 @@ import pytest
 from meldcode_contracts import CaseOwnerChanged, ParentsConversationHeld
 from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversationHeldPayload
 from meldcode_testkit import Infrastructure
+from meldcode_testkit.builders import (
+    CaseEvents,
+    case_opened,
+    obligations_published,
+    pupil_registered,
+    signal_recorded,
+)
 from notifications.adapters.schema import SCHEMA
 from notifications.entrypoints.consumer import handle_event
-
-from .test_case_tasks import CaseEvents
-from .test_notifications import case_opened, obligations_published, pupil_registered, signal_recorded
 
 
 @pytest.fixture

@@ -57,10 +57,8 @@ from meldcode_contracts.cases import (
 )
 from meldcode_contracts.signals import ColleagueConsultedPayload, SignalCategory
 
-from .envelopes import SCHOOL, TENANT, envelope
+from .envelopes import envelope
 from .envelopes import obligations as listed
-
-__all__ = ["SCHOOL", "TENANT", "DemoCase", "demo_case"]
 
 GIVEN, FAMILY = "Sanne", "de Vries"
 START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
