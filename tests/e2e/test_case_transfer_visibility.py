@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 
 from meldcode_testkit import Suite, eventually
-
-from .scenario import TENANT, Staff, bearer, open_case_from_demo_signals, record_signal
+from meldcode_testkit.scenario import TENANT, Staff, bearer, open_case_from_demo_signals, record_signal
 
 NEW_SCHOOL = "34CD"
 NEW_SCHOOL_WORK = "Gesprek op de nieuwe school: moeder vertelt over de verhuizing."

@@ -8,8 +8,7 @@ from __future__ import annotations
 import httpx
 
 from meldcode_testkit import Suite, eventually
-
-from .scenario import SCHOOL, Staff, chronology_signal_ids, register_pupil, signal_body
+from meldcode_testkit.scenario import SCHOOL, Staff, chronology_signal_ids, register_pupil, signal_body
 
 
 async def test_a_nul_is_refused_at_the_edge_and_newlines_and_tabs_reach_the_chronology(suite: Suite) -> None:

@@ -33,8 +33,7 @@ from meldcode_contracts import ERASED, EVENT_TYPES, payload_model_of
 from meldcode_contracts.personal import nested_models, personal_field_names
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case
-
-from .scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request
+from meldcode_testkit.scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 CONSUMERS = ("casework", "notifications", "reporting")

@@ -11,8 +11,7 @@ import httpx
 from meldcode_contracts import CASE_EVENTS, CASEWORK_EVENTS, AmkNotified, CaseObligationsChanged, DecisionMade
 from meldcode_testkit import Suite, eventually, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
-
-from .scenario import Staff, bearer, open_case_from_demo_signals
+from meldcode_testkit.scenario import Staff, bearer, open_case_from_demo_signals
 
 REPORTED_CASE_EVENTS = [
     "CaseOpened",

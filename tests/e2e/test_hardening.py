@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 
 from meldcode_testkit import Suite
-
-from .scenario import Staff, register_pupil, signal_body
+from meldcode_testkit.scenario import Staff, register_pupil, signal_body
 
 
 async def test_a_user_writing_too_fast_gets_429_with_retry_after_while_another_user_is_not_slowed(

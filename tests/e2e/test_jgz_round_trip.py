@@ -20,8 +20,7 @@ import pytest
 
 from jgz_simulator.results import consultation_result, send_result
 from meldcode_testkit import Suite, eventually
-
-from .scenario import Staff, bearer, open_case_from_demo_signals
+from meldcode_testkit.scenario import Staff, bearer, open_case_from_demo_signals
 
 SECRET = "e2e-jgz-secret"
 TENANT = "swv-zuid"

@@ -8,8 +8,7 @@ import httpx
 
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS, Envelope
 from meldcode_testkit import Suite, eventually, read_topic
-
-from .scenario import DEMO_SIGNALS, Staff, record_signal, register_pupil
+from meldcode_testkit.scenario import DEMO_SIGNALS, Staff, record_signal, register_pupil
 
 
 async def test_signals_and_a_case_reach_the_chronology_the_topics_and_the_ib_ers_tasks(suite: Suite) -> None:

@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from meldcode_testkit import Suite, eventually
+from meldcode_testkit.scenario import SCHOOL, Staff, open_case_from_demo_signals
 from notifications.domain.decisions import TASK_OF_OBLIGATION
-
-from .scenario import SCHOOL, Staff, open_case_from_demo_signals
 
 DUTCH = ZoneInfo("Europe/Amsterdam")
 TERMS_BEFORE = {"default": {"parents_conversation_working_days": 3, "weighing_working_days": 7}}

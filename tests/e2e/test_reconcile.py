@@ -22,8 +22,14 @@ from meldcode_contracts.notices import ReminderSentPayload
 from meldcode_servicekit.reconcile import partition_ends, read_until
 from meldcode_servicekit.table_outbox import enqueue_event
 from meldcode_testkit import REPO_ROOT, Suite, eventually, publish_raw
-
-from .scenario import SCHOOL, TENANT, Staff, chronology_signal_ids, record_signal, register_pupil
+from meldcode_testkit.scenario import (
+    SCHOOL,
+    TENANT,
+    Staff,
+    chronology_signal_ids,
+    record_signal,
+    register_pupil,
+)
 
 
 async def reconcile(suite: Suite, service: str, *options: str) -> tuple[int, dict[str, Any]]:

@@ -9,8 +9,7 @@ import httpx
 
 from meldcode_contracts import SIGNALS_EVENTS, SignalRecorded
 from meldcode_testkit import Suite, eventually, read_topic
-
-from .scenario import Staff, chronology_signal_ids, register_pupil, signal_body
+from meldcode_testkit.scenario import Staff, chronology_signal_ids, register_pupil, signal_body
 
 STREAM = 200
 

@@ -7,8 +7,7 @@ import httpx
 
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import invite
-
-from .scenario import SCHOOL, TENANT, Staff, bearer, open_case_from_demo_signals
+from meldcode_testkit.scenario import SCHOOL, TENANT, Staff, bearer, open_case_from_demo_signals
 
 
 def zorgteam_member(suite: Suite, user_id: str) -> dict[str, str]:

@@ -29,8 +29,15 @@ from meldcode_contracts import SIGNALS_EVENTS
 from meldcode_servicekit.hashchain import Anchor, verify
 from meldcode_testkit import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, eventually, read_topic
 from meldcode_testkit.demo_case import ZORGTEAM_WEIGHING
-
-from ..e2e.scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request, record_signal, register_pupil
+from meldcode_testkit.scenario import (
+    SCHOOL,
+    TENANT,
+    Staff,
+    bearer,
+    erase_on_request,
+    record_signal,
+    register_pupil,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.infra]
 

@@ -23,9 +23,9 @@ from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, Role
 from meldcode_route_matrix import MATRIX
 from meldcode_servicekit.permissions import RoutePolicy, Scope
 from meldcode_testkit import Suite, read_topic
+from meldcode_testkit.scenario import DEMO_SIGNALS, SCHOOL, TENANT
 
-from ..e2e.scenario import DEMO_SIGNALS, SCHOOL, TENANT
-from .test_route_matrix import SERVICES, Call, Caller, build_world, calls_of, token
+from .route_world import SERVICES, Call, Caller, build_world, calls_of, token
 
 PUPIL_SCOPES = (Scope.OWN_SCHOOL, Scope.INVITED_CASE, Scope.OWN_TASKS, Scope.OWN_TENANT_AUDITOR)
 """Scopes through which a route can reach a pupil's data (OWN_TENANT: aggregates only; WHOLE_SERVICE:

@@ -44,8 +44,7 @@ from schemathesis.specs.openapi.checks import (
 from meldcode_servicekit.permissions import COMMON, Scope
 from meldcode_testkit import Infrastructure, Suite, eventually
 from meldcode_testkit.demo_case import step, walk_reported_case
-
-from ..e2e.scenario import bearer, signal_body
+from meldcode_testkit.scenario import bearer, signal_body
 
 AnyCase = Case[APIOperation[Any, Any, Any, Any]]
 

@@ -5,64 +5,18 @@ data in the access log."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed
-from meldcode_testkit import ServiceProcess, Suite, eventually, read_topic
+from meldcode_testkit import ServiceProcess, Suite, read_topic
+from meldcode_testkit.builders import TENANT
 from meldcode_testkit.demo_case import walk_reported_case
 
-TENANT = "swv-zuid"
-
-
-def bearer(suite: Suite, sub: str, role: str, tenant: str = TENANT) -> dict[str, str]:
-    return {"Authorization": f"Bearer {suite.infra.token(sub=sub, role=role, tenant=tenant)}"}
-
-
-async def opened_case(suite: Suite) -> tuple[ServiceProcess, str, str, list[str]]:
-    """A pupil of 13 with two signals and a case opened from them: (casework, case_id, pupil_id, signal_ids)."""
-    signals, casework = await suite.service("signals"), await suite.service("casework")
-    ib, teacher = bearer(suite, "ib-bram", "intern_begeleider"), bearer(suite, "lk-anna", "leerkracht")
-    born = date(datetime.now(UTC).year - 13, 1, 1).isoformat()
-    async with httpx.AsyncClient() as http:
-        pupil = await http.post(
-            f"{signals.url}/pupils",
-            headers=ib,
-            json={
-                "school": "12AB",
-                "pupil_number": uuid.uuid4().hex[:6],
-                "given_name": "Sam",
-                "family_name": "de Vries",
-                "date_of_birth": born,
-            },
-        )
-        pupil_id = pupil.json()["pupil_id"]
-        signal_ids = []
-        for text in ("Blauwe plek op de arm.", "Schrikt bij harde geluiden."):
-            recorded = await http.post(
-                f"{signals.url}/pupils/{pupil_id}/signals",
-                headers=teacher,
-                json={
-                    "observed_on": datetime.now(UTC).date().isoformat(),
-                    "description": text,
-                    "source": {"kind": "own_observation"},
-                },
-            )
-            signal_ids.append(recorded.json()["signal_id"])
-
-        async def known() -> bool:
-            response = await http.get(f"{casework.url}/pupils/{pupil_id}/signals", headers=ib)
-            return response.status_code == 200 and len(response.json()) == len(signal_ids)
-
-        await eventually(known)
-        opened = await http.post(
-            f"{casework.url}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": signal_ids}
-        )
-        assert opened.status_code == 201, opened.text
-    return casework, opened.json()["case_id"], pupil_id, signal_ids
+from .world import as_user, opened_case
 
 
 async def demo_case(suite: Suite) -> tuple[ServiceProcess, str, list[dict[str, Any]]]:
@@ -71,8 +25,8 @@ async def demo_case(suite: Suite) -> tuple[ServiceProcess, str, list[dict[str, A
         states = await walk_reported_case(
             http,
             casework.url,
-            bearer(suite, "ib-bram", "intern_begeleider"),
-            bearer(suite, "zt-carla", "zorgteam"),
+            as_user(suite, "ib-bram", "intern_begeleider"),
+            as_user(suite, "zt-carla", "zorgteam"),
             case_id,
             signal_ids,
         )
@@ -81,7 +35,7 @@ async def demo_case(suite: Suite) -> tuple[ServiceProcess, str, list[dict[str, A
 
 async def test_as_of_any_instant_gives_the_state_the_demo_case_really_had_then(suite: Suite) -> None:
     casework, case_id, states = await demo_case(suite)
-    auditor = bearer(suite, "au-ines", "auditor")
+    auditor = as_user(suite, "au-ines", "auditor")
     async with httpx.AsyncClient(base_url=casework.url, headers=auditor) as http:
         events = (await http.get(f"/audit/cases/{case_id}/events")).json()["events"]
         as_of = {}
@@ -119,7 +73,7 @@ async def test_as_of_any_instant_gives_the_state_the_demo_case_really_had_then(s
 
 async def test_the_case_history_lists_every_event_with_actor_payload_and_hash(suite: Suite) -> None:
     casework, case_id, states = await demo_case(suite)
-    async with httpx.AsyncClient(base_url=casework.url, headers=bearer(suite, "au-ines", "auditor")) as http:
+    async with httpx.AsyncClient(base_url=casework.url, headers=as_user(suite, "au-ines", "auditor")) as http:
         body = (await http.get(f"/audit/cases/{case_id}/events")).json()
     events = body["events"]
     assert len(events) > len(states) + 1  # each command's event, and CaseObligationsChanged after most
@@ -140,9 +94,9 @@ async def test_only_an_auditor_of_the_samenwerkingsverband_reaches_the_audit_end
         async def status(path: str, headers: dict[str, str], **params: str) -> int:
             return (await http.get(path, headers=headers, params=params)).status_code
 
-        ib = bearer(suite, "ib-bram", "intern_begeleider")
-        other = bearer(suite, "au-noord", "auditor", tenant="swv-noord")
-        auditor = bearer(suite, "au-ines", "auditor")
+        ib = as_user(suite, "ib-bram", "intern_begeleider")
+        other = as_user(suite, "au-noord", "auditor", tenant="swv-noord")
+        auditor = as_user(suite, "au-ines", "auditor")
         results = {
             "ib events": await status(f"/audit/cases/{case_id}/events", ib),
             "ib as-of": await status(f"/audit/cases/{case_id}/as-of", ib, at=now),
@@ -171,7 +125,7 @@ async def test_tampering_with_the_event_store_is_named_by_verify_over_http(suite
     casework, case_id, states = await demo_case(suite)
     conn = await asyncpg.connect(casework.owner_database_url)  # the service role may not alter events
     case = uuid.UUID(case_id)
-    async with httpx.AsyncClient(base_url=casework.url, headers=bearer(suite, "au-ines", "auditor")) as http:
+    async with httpx.AsyncClient(base_url=casework.url, headers=as_user(suite, "au-ines", "auditor")) as http:
 
         async def verified() -> dict[str, Any]:
             response = await http.get("/audit/verify")
@@ -251,10 +205,10 @@ async def test_reading_a_case_puts_exactly_one_data_accessed_event_on_the_access
         invited = await http.post(
             f"/cases/{case_id}/zorgteam-invitations",
             json={"member_id": "zt-carla"},
-            headers=bearer(suite, "ib-bram", "intern_begeleider"),
+            headers=as_user(suite, "ib-bram", "intern_begeleider"),
         )
         assert invited.status_code == 200, invited.text
-        read = await http.get(f"/cases/{case_id}", headers=bearer(suite, "zt-carla", "zorgteam"))
+        read = await http.get(f"/cases/{case_id}", headers=as_user(suite, "zt-carla", "zorgteam"))
     assert read.status_code == 200
     messages = await read_topic(suite.infra.kafka, suite.topic(ACCESS_LOG_EVENTS), expected=100, timeout=5)
     events = [suite.open_event(m["value"]) for m in messages]
@@ -283,7 +237,7 @@ async def test_a_case_command_answering_the_case_puts_a_data_accessed_event_on_t
             f"/cases/{case_id}/zorgteam-invitations",
             json={"member_id": "zt-carla"},
             headers={
-                **bearer(suite, "ib-bram", "intern_begeleider"),
+                **as_user(suite, "ib-bram", "intern_begeleider"),
                 "X-Correlation-ID": correlation_id,
                 "User-Agent": "test-portal",
             },

@@ -12,49 +12,16 @@ from meldcode_contracts import (
     dead_letter_topic,
 )
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
+from meldcode_testkit.people import IB, TEACHER, auth
 
-IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
-TEACHER = {"sub": "lk-1", "role": "leerkracht", "schools": ("12AB",)}
-SIGNAL = {
-    "observed_on": "2026-11-02",
-    "description": "Komt al een week zonder jas.",
-    "source": {"kind": "own_observation"},
-}
-
-
-def auth(suite: Suite, **claims: object) -> dict[str, str]:
-    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
-
-
-async def pupil_with_signals(suite: Suite, signals_url: str, count: int) -> tuple[str, list[str]]:
-    async with httpx.AsyncClient(base_url=signals_url) as http:
-        pupil = {
-            "school": "12AB",
-            "pupil_number": uuid.uuid4().hex[:6],
-            "given_name": "A",
-            "family_name": "B",
-            "date_of_birth": "2015-01-01",
-        }
-        pupil_id = (await http.post("/pupils", json=pupil, headers=auth(suite, **IB))).json()["pupil_id"]
-        signal_ids = [
-            (
-                await http.post(f"/pupils/{pupil_id}/signals", json=SIGNAL, headers=auth(suite, **TEACHER))
-            ).json()["signal_id"]
-            for _ in range(count)
-        ]
-    return pupil_id, signal_ids
-
-
-async def known_signals(http: httpx.AsyncClient, suite: Suite, pupil_id: str) -> list[str]:
-    response = await http.get(f"/pupils/{pupil_id}/signals", headers=auth(suite, **IB))
-    return [s["signal_id"] for s in response.json()] if response.status_code == 200 else []
+from .world import has_all, pupil_with_signals
 
 
 async def test_an_ib_er_opens_a_case_from_signals_that_casework_learned_from_kafka(suite: Suite) -> None:
     signals, casework = await suite.service("signals"), await suite.service("casework")
     pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 3)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        await eventually(lambda: has_all(http, suite, pupil_id, signal_ids))
         opened = await http.post(
             "/cases", json={"pupil_id": pupil_id, "signal_ids": signal_ids}, headers=auth(suite, **IB)
         )
@@ -75,7 +42,7 @@ async def test_a_command_that_changes_the_obligations_publishes_them_after_its_o
     signals, casework = await suite.service("signals"), await suite.service("casework")
     pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        await eventually(lambda: has_all(http, suite, pupil_id, signal_ids))
         opened = await http.post(
             "/cases", json={"pupil_id": pupil_id, "signal_ids": signal_ids}, headers=auth(suite, **IB)
         )
@@ -108,16 +75,12 @@ async def test_a_command_that_changes_the_obligations_publishes_them_after_its_o
     assert [kind for kind, due in published if due is not None] == ["weging_zorgteam"]
 
 
-async def _has_all(http: httpx.AsyncClient, suite: Suite, pupil_id: str, signal_ids: list[str]) -> bool:
-    return set(await known_signals(http, suite, pupil_id)) == set(signal_ids)
-
-
 async def test_the_rules_for_opening_a_case_are_refused_with_the_rule_named(suite: Suite) -> None:
     signals, casework = await suite.service("signals"), await suite.service("casework")
     pupil_id, [signal_id] = await pupil_with_signals(suite, signals.url, 1)
     other_pupil, [other_signal] = await pupil_with_signals(suite, signals.url, 1)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, other_pupil, [other_signal]))
+        await eventually(lambda: has_all(http, suite, other_pupil, [other_signal]))
         by_teacher = await http.post(
             "/cases", json={"pupil_id": pupil_id, "signal_ids": [signal_id]}, headers=auth(suite, **TEACHER)
         )
@@ -156,7 +119,7 @@ async def test_a_poison_message_is_parked_with_its_error_and_the_next_message_is
     )
     pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        await eventually(lambda: has_all(http, suite, pupil_id, signal_ids))
     [parked] = await read_topic(suite.infra.kafka, suite.topic(dead_letter_topic("casework")), expected=1)
     assert parked["value"] == b'{"event_type": "SignalRecorded", "oops": 1}'
     assert parked["headers"]["x-error"].startswith(b"invalid contract event")
@@ -176,6 +139,6 @@ async def test_messages_with_null_or_binary_headers_or_a_lying_content_type_are_
     )
     pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        await eventually(lambda: has_all(http, suite, pupil_id, signal_ids))
     parked = await read_topic(suite.infra.kafka, suite.topic(dead_letter_topic("casework")), expected=2)
     assert sorted(m["value"] for m in parked) == [b"garbage", b"{not json"]

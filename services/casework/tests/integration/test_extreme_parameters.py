@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from meldcode_servicekit.inputs import EARLIEST_INSTANT, LATEST_INSTANT
 from meldcode_testkit import Suite
 
-from .test_audit import bearer, opened_case
+from .world import as_user, opened_case
 
 ZONES = [UTC, timezone(timedelta(hours=-14)), timezone(timedelta(hours=14))]
 instants = st.datetimes(
@@ -27,7 +27,7 @@ instants = st.datetimes(
 
 async def test_any_as_of_instant_is_answered_200_404_or_422_never_500(suite: Suite) -> None:
     casework, case_id, _, _ = await opened_case(suite)
-    auditor = bearer(suite, "au-ines", "auditor")
+    auditor = as_user(suite, "au-ines", "auditor")
     async with httpx.AsyncClient(base_url=casework.url, headers=auditor) as http:
         extreme = await http.get(f"/audit/cases/{case_id}/as-of", params={"at": "9999-12-31T23:59:59Z"})
         events = (await http.get(f"/audit/cases/{case_id}/events")).json()["events"]

@@ -5,8 +5,9 @@ import httpx
 
 from meldcode_contracts import CASEWORK_EVENTS, ZorgteamInvitationWithdrawn, ZorgteamMemberInvited
 from meldcode_testkit import Suite, eventually, read_topic
+from meldcode_testkit.people import IB, TEACHER, auth
 
-from .test_casework import IB, TEACHER, _has_all, auth, pupil_with_signals
+from .world import has_all, pupil_with_signals
 
 INVITED = {"sub": "jgz-arts", "role": "zorgteam", "schools": ("12AB",)}
 NOT_INVITED = {"sub": "zt-smw", "role": "zorgteam", "schools": ("12AB",)}
@@ -31,7 +32,7 @@ async def test_only_the_invited_zorgteam_member_sees_and_weighs_the_case_until_t
     signals, casework = await suite.service("signals"), await suite.service("casework")
     pupil_id, signal_ids = await pupil_with_signals(suite, signals.url, 1)
     async with httpx.AsyncClient(base_url=casework.url) as http:
-        await eventually(lambda: _has_all(http, suite, pupil_id, signal_ids))
+        await eventually(lambda: has_all(http, suite, pupil_id, signal_ids))
         case_id = (
             await http.post(
                 "/cases", json={"pupil_id": pupil_id, "signal_ids": signal_ids}, headers=auth(suite, **IB)

@@ -9,8 +9,9 @@ import httpx
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, SIGNALS_EVENTS, DataAccessed
 from meldcode_testkit import Suite, eventually, read_topic
-
-from .test_notifications import IB, auth, publish, pupil_registered, signal_recorded
+from meldcode_testkit.builders import pupil_registered, signal_recorded
+from meldcode_testkit.people import IB, auth
+from meldcode_testkit.publishing import publish
 
 
 async def test_listing_tasks_logs_one_access_per_pupil_shown_with_the_reader(suite: Suite) -> None:

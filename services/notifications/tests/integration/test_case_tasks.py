@@ -12,11 +12,9 @@ import httpx
 from meldcode_contracts import (
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,
-    Actor,
     AmkNotified,
     CareCoordinatorAssigned,
     CaseClosed,
-    CaseObligationsChanged,
     CaseOpened,
     CaseOpenedPayload,
     CaseTransferred,
@@ -49,8 +47,9 @@ from meldcode_contracts.cases import (
     ZorgteamMemberInvitedPayload,
 )
 from meldcode_testkit import Suite, eventually
-
-from .test_notifications import TENANT, auth, publish, pupil_registered, signal_recorded
+from meldcode_testkit.builders import CaseEvents, pupil_registered, signal_recorded
+from meldcode_testkit.people import auth
+from meldcode_testkit.publishing import publish
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 COORDINATOR = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
@@ -58,46 +57,6 @@ ZORGTEAM_OTHER = {"sub": "zt-9", "role": "zorgteam", "schools": ("12AB",)}
 IB_NEW_SCHOOL = {"sub": "ib-34", "role": "intern_begeleider", "schools": ("34CD",)}
 OPENED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday
 REPORTED_AT = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)  # Friday
-
-
-class CaseEvents:
-    """Contract events of one case, in order (key = case id, so Kafka keeps that order)."""
-
-    def __init__(self, pupil_id: uuid.UUID) -> None:
-        self.case_id = uuid.uuid4()
-        self.pupil_id = pupil_id
-        self.sequence = 0
-
-    def envelope(
-        self, at: datetime, actor: str = "ib-1", role: Role = Role.INTERN_BEGELEIDER
-    ) -> dict[str, Any]:
-        self.sequence += 1
-        return {
-            "event_id": uuid.uuid4(),
-            "occurred_at": at,
-            "recorded_at": at,
-            "tenant": TENANT,
-            "school": "12AB",
-            "subject_id": self.case_id,
-            "actor": Actor(user_id=actor, role=role),
-            "correlation_id": str(uuid.uuid4()),
-            "sequence": self.sequence,
-        }
-
-    def ids(self) -> dict[str, uuid.UUID]:
-        return {"case_id": self.case_id, "pupil_id": self.pupil_id}
-
-    def published(
-        self, cause: Envelope, step: str, *obligations: str | tuple[str, date | None]
-    ) -> CaseObligationsChanged:
-        """Casework's step and open obligations after `cause` (same moment, same correlation id):
-        each obligation a kind, or a (kind, due day) pair."""
-        envelope = self.envelope(cause.occurred_at) | {"correlation_id": cause.correlation_id}
-        listed = [
-            {"kind": o, "due_on": None} if isinstance(o, str) else {"kind": o[0], "due_on": o[1]}
-            for o in obligations
-        ]
-        return CaseObligationsChanged(**envelope, payload={**self.ids(), "step": step, "obligations": listed})
 
 
 async def all_tasks(http: httpx.AsyncClient, suite: Suite, claims: dict[str, Any]) -> list[dict[str, Any]]:

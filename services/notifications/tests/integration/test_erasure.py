@@ -27,8 +27,14 @@ from meldcode_contracts.cases import JgzConsultationRequestedPayload
 from meldcode_servicekit.keystore import KeyStore, parse_master_key
 from meldcode_servicekit.sealing import seal_event
 from meldcode_testkit import Suite, eventually
-
-from .demo_events import FAMILY, GIVEN, SCHOOL, SCHOOL_CONTINUES, SIGNAL_TEXTS, TENANT, demo_case
+from meldcode_testkit.builders import SCHOOL, TENANT
+from meldcode_testkit.builders.demo_case_events import (
+    FAMILY,
+    GIVEN,
+    SCHOOL_CONTINUES,
+    SIGNAL_TEXTS,
+    demo_case,
+)
 
 TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
 IB = {"sub": "ib-bram", "role": "intern_begeleider", "schools": (SCHOOL,)}

@@ -9,8 +9,8 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from meldcode_contracts import MeldingDocumentIssued, parse_event
+from meldcode_testkit.builders.demo_case_events import SCHOOL_CONTINUES, SIGNAL_TEXTS, demo_case
 
-from .demo_events import SCHOOL_CONTINUES, SIGNAL_TEXTS, demo_case
 from .harness import Harness
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -11,114 +11,19 @@ import httpx
 from meldcode_contracts import (
     CASEWORK_EVENTS,
     SIGNALS_EVENTS,
-    Actor,
-    CaseObligationsChanged,
-    CaseOpened,
-    CaseOpenedPayload,
-    Envelope,
-    PupilRegistered,
-    PupilRegisteredPayload,
-    Role,
     SignalRecorded,
-    SignalRecordedPayload,
-    SignalSource,
-    SourceKind,
     dead_letter_topic,
-    serialize_event,
 )
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
-
-TENANT = "swv-zuid"
-IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
-IB_OTHER_SCHOOL = {"sub": "ib-2", "role": "intern_begeleider", "schools": ("34CD",)}
-TEACHER = {"sub": "lk-1", "role": "leerkracht", "schools": ("12AB",)}
-NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-
-
-def envelope(subject_id: uuid.UUID, school: str = "12AB") -> dict[str, Any]:
-    return {
-        "event_id": uuid.uuid4(),
-        "occurred_at": NOW,
-        "recorded_at": NOW,
-        "tenant": TENANT,
-        "school": school,
-        "subject_id": subject_id,
-        "actor": Actor(user_id="lk-1", role=Role.TEACHER),
-        "correlation_id": str(uuid.uuid4()),
-        "sequence": 1,
-    }
-
-
-def pupil_registered(pupil_id: uuid.UUID, school: str = "12AB") -> PupilRegistered:
-    return PupilRegistered(
-        **envelope(pupil_id, school),
-        payload=PupilRegisteredPayload(
-            pupil_id=pupil_id,
-            pupil_number="L-1",
-            given_name="Sanne",
-            family_name="de Vries",
-            date_of_birth=date(2015, 3, 2),
-        ),
-    )
-
-
-def signal_recorded(pupil_id: uuid.UUID, school: str = "12AB") -> SignalRecorded:
-    return SignalRecorded(
-        **envelope(pupil_id, school),
-        payload=SignalRecordedPayload(
-            signal_id=uuid.uuid4(),
-            pupil_id=pupil_id,
-            observer_id="lk-1",
-            observed_on=date(2026, 11, 2),
-            description="Komt al een week zonder jas naar school.",
-            source=SignalSource(kind=SourceKind.OWN_OBSERVATION),
-        ),
-    )
-
-
-def case_opened(pupil_id: uuid.UUID, *signals: SignalRecorded, owner: str = "ib-1") -> CaseOpened:
-    case_id = uuid.uuid4()
-    return CaseOpened(
-        **envelope(case_id),
-        payload=CaseOpenedPayload(
-            case_id=case_id,
-            pupil_id=pupil_id,
-            signal_ids=[s.payload.signal_id for s in signals],
-            case_owner_id=owner,
-            opened_by="ib-1",
-        ),
-    )
-
-
-def obligations_published(
-    opened: CaseOpened, step: str = "geopend", *obligations: str | tuple[str, date | None], sequence: int = 2
-) -> CaseObligationsChanged:
-    """Casework's step and open obligations of the case (each a kind or a (kind, due day) pair),
-    as it publishes them after `opened` by default: the parents conversation is due."""
-    listed = [
-        {"kind": o, "due_on": None} if isinstance(o, str) else {"kind": o[0], "due_on": o[1]}
-        for o in obligations
-    ]
-    return CaseObligationsChanged(
-        **envelope(opened.subject_id, opened.school)
-        | {"sequence": sequence, "correlation_id": opened.correlation_id},
-        payload={
-            "case_id": opened.payload.case_id,
-            "pupil_id": opened.payload.pupil_id,
-            "step": step,
-            "obligations": listed or [{"kind": "gesprek_ouders", "due_on": date(2026, 11, 9)}],
-        },
-    )
-
-
-async def publish(suite: Suite, topic: str, event: Envelope) -> None:
-    await publish_raw(
-        suite.infra.kafka, suite.topic(topic), serialize_event(event), str(event.subject_id).encode()
-    )
-
-
-def auth(suite: Suite, claims: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {suite.infra.token(tenant=TENANT, **claims)}"}
+from meldcode_testkit.builders import (
+    NOW,
+    case_opened,
+    obligations_published,
+    pupil_registered,
+    signal_recorded,
+)
+from meldcode_testkit.people import IB, IB_OTHER_SCHOOL, TEACHER, auth
+from meldcode_testkit.publishing import publish
 
 
 async def tasks(

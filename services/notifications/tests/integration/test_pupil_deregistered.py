@@ -11,8 +11,9 @@ import httpx
 
 from meldcode_contracts import SIGNALS_EVENTS, PupilDeregistered, PupilDeregisteredPayload
 from meldcode_testkit import Suite, eventually
-
-from .test_notifications import NOW, auth, envelope, publish, pupil_registered, signal_recorded
+from meldcode_testkit.builders import NOW, envelope, pupil_registered, signal_recorded
+from meldcode_testkit.people import auth
+from meldcode_testkit.publishing import publish
 
 # Without an open case the alert naming the pupil is the IB'er's: the zorgteam sees only the cases
 # it is invited into, and gets a school-level notice that names no pupil (ADR 11, rule 14).
@@ -21,7 +22,7 @@ ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
 
 
 def deregistered(pupil_id: uuid.UUID) -> PupilDeregistered:
-    fields = envelope(pupil_id, "12AB")
+    fields = envelope(pupil_id)
     fields.update(occurred_at=NOW + timedelta(days=30), recorded_at=NOW + timedelta(days=30))
     return PupilDeregistered(
         **fields,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from meldcode_contracts import Envelope
+from meldcode_testkit.builders.demo_case_events import FAMILY, GIVEN, demo_case
 
-from .demo_events import FAMILY, GIVEN, demo_case
 from .harness import Harness, Mailbox
 
 SECOND = timedelta(seconds=1)

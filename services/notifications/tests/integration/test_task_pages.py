@@ -15,13 +15,14 @@ from meldcode_contracts import SIGNALS_EVENTS, Role, SignalRecorded
 from meldcode_servicekit.migrations import apply_migrations
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure, Suite, eventually
+from meldcode_testkit.builders import NOW, TENANT, signal_recorded
+from meldcode_testkit.people import IB, auth
+from meldcode_testkit.publishing import publish
 from notifications.adapters.migrations import MIGRATIONS
 from notifications.adapters.tasks import PostgresTaskStore
 from notifications.domain.access import Viewer
 from notifications.domain.task_pages import Direction, PageRequest, page_request_of
 from notifications.entrypoints.consumer import handle_event
-
-from .test_notifications import IB, NOW, TENANT, auth, publish, signal_recorded
 
 IB_VIEWER = Viewer("ib-1", Role.INTERN_BEGELEIDER, TENANT, frozenset({"12AB"}))
 

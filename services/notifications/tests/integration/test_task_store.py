@@ -15,11 +15,15 @@ from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversatio
 from meldcode_servicekit.migrations import apply_migrations
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
+from meldcode_testkit.builders import (
+    CaseEvents,
+    case_opened,
+    obligations_published,
+    pupil_registered,
+    signal_recorded,
+)
 from notifications.adapters.migrations import MIGRATIONS
 from notifications.entrypoints.consumer import handle_event
-
-from .test_case_tasks import CaseEvents
-from .test_notifications import case_opened, obligations_published, pupil_registered, signal_recorded
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ from aiokafka import AIOKafkaProducer
 from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
 from meldcode_servicekit.clock import school_today
 from meldcode_testkit import Suite, eventually
+from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
-
-from ..conftest import Events, Notices, a_whole_case, at
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 IB_ELSEWHERE = {"sub": "ib-7", "role": "intern_begeleider", "schools": ("34CD",)}

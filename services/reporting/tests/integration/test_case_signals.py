@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 
 from meldcode_testkit import Suite, eventually
-
-from ..conftest import CaseFile, Events, at
-from .test_reporting import IB, ZORGTEAM, auth, publish
+from meldcode_testkit.builders import CaseFile, Events, at
+from meldcode_testkit.people import IB, ZORGTEAM, auth
+from meldcode_testkit.publishing import publish_as_owners as publish
 
 NOT_INVITED = {"sub": "zt-2", "role": "zorgteam", "schools": ("12AB",)}
 

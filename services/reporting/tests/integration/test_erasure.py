@@ -21,8 +21,7 @@ from meldcode_contracts import (
 from meldcode_servicekit.keystore import KeyStore, parse_master_key
 from meldcode_servicekit.sealing import seal_event
 from meldcode_testkit import Suite, eventually
-
-from ..conftest import IB_ACTOR, CaseFile, Events, Notices, a_whole_case, at
+from meldcode_testkit.builders import IB_ACTOR, CaseFile, Events, Notices, a_whole_case, at
 
 TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
 AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}

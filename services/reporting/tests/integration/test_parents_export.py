@@ -13,9 +13,11 @@ from pypdf import PdfReader
 
 from meldcode_contracts import Actor, AmkNotified, Envelope, ReporterAnonymityAgreed, Role
 from meldcode_testkit import Suite, eventually
+from meldcode_testkit.builders import CaseFile, Events, at
+from meldcode_testkit.people import IB, auth
+from meldcode_testkit.publishing import publish_as_owners as publish
 
-from ..conftest import CaseFile, Events, at
-from .test_reporting import IB, auth, chronology_with, publish
+from .reading import chronology_with
 
 AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}
 REPORTER = Actor(user_id="lk-7", role=Role.TEACHER)

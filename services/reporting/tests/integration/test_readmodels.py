@@ -15,12 +15,11 @@ from meldcode_contracts import Envelope
 from meldcode_servicekit.db import create_pool
 from meldcode_servicekit.migrations import migrate_pool
 from meldcode_testkit import Infrastructure
+from meldcode_testkit.builders import CaseFile, Events, Notices, a_whole_case, at
 from reporting.adapters import projection_writes
 from reporting.adapters.migrations import MIGRATIONS
 from reporting.adapters.pupil_reads import PupilReads
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, Notices, a_whole_case, at
 
 
 @pytest.fixture

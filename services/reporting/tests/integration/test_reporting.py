@@ -9,48 +9,20 @@ from typing import Any
 import httpx
 
 from meldcode_contracts import (
-    CASE_EVENTS,
-    CASEWORK_EVENTS,
     SIGNALS_EVENTS,
     Actor,
     CaseObligationsChanged,
     CaseOpened,
-    Envelope,
     Role,
     dead_letter_topic,
-    serialize_event,
 )
 from meldcode_contracts.vocabulary import obligation_text
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
+from meldcode_testkit.builders import CaseFile, Events, a_whole_case, at
+from meldcode_testkit.people import IB, ZORGTEAM, auth
+from meldcode_testkit.publishing import publish_as_owners as publish
 
-from ..conftest import CaseFile, Events, a_whole_case, at
-
-IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
-ZORGTEAM = {"sub": "zt-1", "role": "zorgteam", "schools": ("12AB",)}
-
-
-def auth(suite: Suite, **claims: object) -> dict[str, str]:
-    return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}  # type: ignore[arg-type]
-
-
-async def publish(suite: Suite, *events: Envelope) -> None:
-    """Publish as the owners do: signals events keyed by pupil, casework events keyed by case."""
-    for event in events:
-        topic = CASEWORK_EVENTS if isinstance(event, CASE_EVENTS) else SIGNALS_EVENTS
-        await publish_raw(
-            suite.infra.kafka, suite.topic(topic), serialize_event(event), str(event.subject_id).encode()
-        )
-
-
-async def chronology_with(
-    http: httpx.AsyncClient, suite: Suite, pupil_id: uuid.UUID, count: int
-) -> dict[str, Any] | None:
-    """The chronology once it holds `count` entries (None before that)."""
-    response = await http.get(f"/pupils/{pupil_id}/chronology", headers=auth(suite, **IB))
-    if response.status_code != 200:
-        return None
-    body: dict[str, Any] = response.json()
-    return body if len(body["entries"]) >= count else None
+from .reading import chronology_with
 
 
 async def test_the_chronology_shows_signals_and_case_events_in_time_order(

@@ -7,9 +7,11 @@ import httpx
 
 from meldcode_contracts import dead_letter_topic
 from meldcode_testkit import Suite, eventually, read_topic
+from meldcode_testkit.builders import Events, at
+from meldcode_testkit.people import IB, auth
+from meldcode_testkit.publishing import publish_as_owners as publish
 
-from ..conftest import Events, at
-from .test_reporting import IB, auth, chronology_with, publish
+from .reading import chronology_with
 
 NOORD_IB = {"sub": "ib-9", "role": "intern_begeleider", "schools": ("56CD",)}
 

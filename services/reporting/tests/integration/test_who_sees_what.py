@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from meldcode_contracts import Envelope, SignalSource, SourceKind
 from meldcode_testkit import Suite, eventually
-
-from ..conftest import CaseFile, Events, Notices, at
-from .test_reporting import IB, auth, publish
+from meldcode_testkit.builders import CaseFile, Events, Notices, at
+from meldcode_testkit.people import IB, auth
+from meldcode_testkit.publishing import publish_as_owners as publish
 
 AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}
 NEW_IB = {"sub": "ib-9", "role": "intern_begeleider", "schools": ("34CD",)}

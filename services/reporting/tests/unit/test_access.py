@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+from meldcode_testkit.builders import Notices, at
 from reporting.domain.access import AccessEntry, dutch_day_bounds, subjects_read
 from reporting.translation import project
-
-from ..conftest import Notices, at
 
 
 def test_a_dutch_winter_day_runs_from_23_00_utc_the_day_before() -> None:

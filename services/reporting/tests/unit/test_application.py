@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from meldcode_contracts import Envelope, Role
+from meldcode_testkit.builders import CaseFile, Events, at
 from reporting.application.audit import read_access_log
 from reporting.application.cases import cases_of_school
 from reporting.application.chronology import read_chronology
@@ -24,8 +25,6 @@ from reporting.domain.dashboard import DashboardFacts
 from reporting.domain.projection import Projection
 from reporting.domain.pupils import PupilRow
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, at
 
 
 class RefusedSchool(Exception):

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from meldcode_contracts import Envelope
+from meldcode_testkit.builders import CaseFile, Events, at
 from reporting.domain.case_signals import case_signals
 from reporting.domain.chronology import ChronologyEntry
 from reporting.domain.visibility import seen_by_schools, seen_by_zorgteam_member
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, at
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meldcode_contracts import CASE_EVENTS, Envelope
+from meldcode_testkit.builders import WHOLE_CASE_DUE, CaseFile, Events, a_whole_case, at, day
 from reporting.domain.cases import (
     UNKNOWN_STEP_LABEL,
     CaseRow,
@@ -21,8 +22,6 @@ from reporting.domain.cases import (
 )
 from reporting.domain.chronology import FALLBACK_LABEL, label_for
 from reporting.translation import project
-
-from ..conftest import WHOLE_CASE_DUE, CaseFile, Events, a_whole_case, at, day
 
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from meldcode_testkit.builders import CaseFile, Events
 from reporting.domain.dashboard import (
     OPEN_STEPS,
     TOTAL,
@@ -21,8 +22,6 @@ from reporting.domain.dashboard import (
 )
 from reporting.domain.suppression import COMPLEMENT, SUPPRESSED, WITHHELD, pinned_cells, suppress
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 NOV = date(2026, 11, 1)

@@ -13,10 +13,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from meldcode_contracts import ERASED, Envelope, PersonalDataErased, PersonalDataErasedPayload
 from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.sealing import open_event, seal_event
+from meldcode_testkit.builders import IB_ACTOR, CaseFile, Events, a_whole_case, at
 from reporting.adapters.erasure import ERASED_PUPIL, erased_facts
 from reporting.translation import project
-
-from ..conftest import IB_ACTOR, CaseFile, Events, a_whole_case, at
 
 
 class OneKey:

@@ -13,11 +13,10 @@ from pydantic import BaseModel
 from meldcode_contracts import Envelope, SignalSource, SourceKind
 from meldcode_contracts.personal import nested_models, personal_field_names
 from meldcode_servicekit.sealing import payload_model_of_type
+from meldcode_testkit.builders import CaseFile, Events, a_whole_case, at
 from reporting.domain.chronology import ChronologyEntry, EntryType
 from reporting.domain.parents_export import THIRD_PARTIES, WITHHELD, ExportPupil, parents_export
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, a_whole_case, at
 
 PUPIL = ExportPupil(
     pupil_id=uuid.uuid4(),

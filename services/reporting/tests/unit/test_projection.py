@@ -10,11 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meldcode_contracts import ALL_EVENTS
+from meldcode_testkit.builders import CaseFile, Events, Notices, at
 from reporting.domain.chronology import FALLBACK_LABEL, LABELS, EntryType, label_for
 from reporting.domain.pupils import display_name
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, Notices, at
 
 
 def test_a_registered_pupil_becomes_a_pupil_row_shown_by_roepnaam_and_achternaam(events: Events) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from meldcode_testkit.builders import Events, at
 from reporting.domain.chronology import EntryType
 from reporting.translation import PROJECTIONS, project
-
-from ..conftest import Events, at
 
 
 def test_every_kind_of_chronology_entry_has_a_translation_of_its_contract_event() -> None:

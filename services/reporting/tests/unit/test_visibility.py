@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from meldcode_contracts import Envelope
+from meldcode_testkit.builders import CaseFile, Events, Notices, at
 from reporting.domain.chronology import ChronologyEntry
 from reporting.domain.visibility import (
     built_on,
@@ -15,8 +16,6 @@ from reporting.domain.visibility import (
     seen_by_zorgteam_member,
 )
 from reporting.translation import project
-
-from ..conftest import CaseFile, Events, Notices, at
 
 
 def entries_of(events: list[Envelope]) -> list[ChronologyEntry]:

@@ -1,4 +1,5 @@
-"""Steps of the demo scenario through the real HTTP APIs, shared by the end-to-end tests."""
+"""Steps of the demo scenario through the real HTTP APIs, shared by the end-to-end, security and
+fault tests."""
 
 from __future__ import annotations
 
@@ -8,14 +9,23 @@ from typing import Any
 
 import httpx
 
-from meldcode_testkit import Suite, eventually
+from . import Suite, eventually
+from .builders.envelopes import SCHOOL, TENANT
+from .people import bearer
 
-SCHOOL = "12AB"
-TENANT = "swv-zuid"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+__all__ = [
+    "DEMO_SIGNALS",
+    "SCHOOL",
+    "TENANT",
+    "Staff",
+    "bearer",
+    "chronology_signal_ids",
+    "erase_on_request",
+    "open_case_from_demo_signals",
+    "record_signal",
+    "register_pupil",
+    "signal_body",
+]
 
 
 class Staff:

@@ -1,4 +1,4 @@
-"""The contract events of the demo's reported case (testkit's demo_case walks the same steps over
+"""The contract events of the demo's reported case (`meldcode_testkit.demo_case` walks the same steps over
 HTTP), built directly: pupil Sanne de Vries, three signals, a consultation, and every step of the
 Meldcode up to closing. Events are 15 days apart, so each deadline passes before the event that
 fulfils it (every reminder rule gets its chance to fire). Each casework command is followed by
@@ -57,8 +57,9 @@ from meldcode_contracts.cases import (
 )
 from meldcode_contracts.signals import ColleagueConsultedPayload, SignalCategory
 
-TENANT = "swv-zuid"
-SCHOOL = "12AB"
+from .envelopes import envelope
+from .envelopes import obligations as listed
+
 GIVEN, FAMILY = "Sanne", "de Vries"
 START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 GAP = timedelta(days=15)
@@ -90,17 +91,7 @@ class DemoCase:
         self, subject: uuid.UUID, actor: str = "ib-bram", role: Role = Role.INTERN_BEGELEIDER
     ) -> dict[str, Any]:
         self.sequence += 1
-        return {
-            "event_id": uuid.uuid4(),
-            "occurred_at": self.at,
-            "recorded_at": self.at,
-            "tenant": TENANT,
-            "school": SCHOOL,
-            "subject_id": subject,
-            "actor": Actor(user_id=actor, role=role),
-            "correlation_id": str(uuid.uuid4()),
-            "sequence": self.sequence,
-        }
+        return envelope(subject, at=self.at, actor=Actor(user_id=actor, role=role), sequence=self.sequence)
 
     def ids(self) -> dict[str, uuid.UUID]:
         return {"case_id": self.case_id, "pupil_id": self.pupil_id}
@@ -128,7 +119,7 @@ class DemoCase:
             payload={
                 **self.ids(),
                 "step": step,
-                "obligations": [{"kind": kind, "due_on": DUE.get(kind)} for kind in obligations],
+                "obligations": listed(*((k, DUE.get(k)) for k in obligations)),
             },
         )
         self.events.append(event)
