@@ -31,9 +31,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from meldcode_contracts import Envelope
 from meldcode_devauth.tokens import generate_key_pair, mint_token
+from meldcode_edge.roles import KEYS_OWNER, ensure_roles, owner_role, service_role, with_role
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
-from meldcode_servicekit.roles import KEYS_OWNER, ensure_roles, migrate, owner_role, service_role, with_role
 from meldcode_servicekit.sealing import open_event
+from meldcode_servicekit.service_migration import migrate
 
 from .scram_kafka import ScramKafka, running_scram_kafka, running_tls_kafka
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.keystore import KeyStore
 

@@ -21,7 +21,7 @@ from casework.domain.decision import Answers
 from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
 from meldcode_contracts.vocabulary import CaseStep
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 TENANT = "swv-zuid"
 BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday

@@ -16,9 +16,9 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 
+from meldcode_edge.auth import CurrentPrincipal, Principal
+from meldcode_edge.clock import school_today
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
-from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication

@@ -10,9 +10,9 @@ import anyio
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.clock import school_today
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.clock import school_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
