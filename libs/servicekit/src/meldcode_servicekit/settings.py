@@ -1,7 +1,8 @@
 """Settings every service shares, read from the environment (pydantic-settings).
 
 Each service subclasses `ServiceSettings` with its own prefix, e.g. `SIGNALS_DATABASE_URL`. The
-Kafka address and the auth settings are shared by all services and carry no prefix.
+Kafka address and the auth settings are shared by all services and carry no prefix. The auth and
+hardening settings are the edge's (`meldcode_edge.settings.EdgeSettings`), which the portal shares.
 """
 
 from __future__ import annotations
