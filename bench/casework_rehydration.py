@@ -33,7 +33,7 @@ from casework.application import CaseworkApplication
 from casework.commands import HoldParentsConversation
 from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 ROOT = Path(__file__).resolve().parents[1]
 BY = Actor("bench-ib", "intern_begeleider", "bench")

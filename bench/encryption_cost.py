@@ -31,8 +31,8 @@ import psycopg
 from eventsourcing.utils import get_topic
 
 from meldcode_contracts import SignalCategory, SourceKind, parse_event, serialize_event
-from meldcode_servicekit.auth import Acting
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.auth import Acting
+from meldcode_edge.clock import school_today
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.sealing import open_event, seal_event
 from signals.application import SignalsApplication

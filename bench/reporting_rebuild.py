@@ -37,12 +37,12 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
+from meldcode_edge.db import apply_schema
+from meldcode_edge.logging import configure_logging
+from meldcode_edge.migrations import migrate_pool
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
-from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import connect_key_store, new_master_key
-from meldcode_servicekit.logging import configure_logging
-from meldcode_servicekit.migrations import migrate_pool
 from meldcode_servicekit.settings import ServiceSettings
 from reporting.adapters.migrations import MIGRATIONS
 from reporting.adapters.rebuild import checksums, topic_partitions

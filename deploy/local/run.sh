@@ -47,7 +47,7 @@ done
 # service runs as its own role, which reaches its own database (and the key store) only and may
 # only append to its event log. Locally without passwords (trust on 127.0.0.1); see docs/operations.md.
 as_role() { echo "$1" | sed -E "s#^(postgres(ql)?://)[^@/]*@#\1$2@#"; }
-"$MELDCODE_PYTHON" -m meldcode_servicekit.roles "$(bash deploy/local/postgres.sh url)" "${SERVICES[@]}" portal
+"$MELDCODE_PYTHON" -m meldcode_edge.roles "$(bash deploy/local/postgres.sh url)" "${SERVICES[@]}" portal
 # The key store of the pupils' data keys (ADR 10), shared by the services, and its master key:
 # kept in the run directory for the demo; in production it comes from a secret store or a KMS.
 bash deploy/local/postgres.sh createdb meldcode_keys meldcode_keys_owner

@@ -15,8 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.testclient import TestClient
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import Principal
-from meldcode_servicekit.problems import Unauthorized
+from meldcode_edge.auth import Principal
+from meldcode_edge.problems import Unauthorized
 from meldcode_web.app import create_app
 from meldcode_web.session_store import MemorySessionStore, SessionStore
 from meldcode_web.settings import PortalSettings

@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import Principal
+from meldcode_edge.auth import Principal
 from meldcode_web.api import ApiProblem, ServiceUnavailable, api
 from meldcode_web.app import create_app
 from meldcode_web.settings import PortalSettings

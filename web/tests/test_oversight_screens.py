@@ -15,8 +15,8 @@ from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import Principal
-from meldcode_servicekit.problems import Unauthorized
+from meldcode_edge.auth import Principal
+from meldcode_edge.problems import Unauthorized
 from meldcode_web.api import ApiProblem, api
 from meldcode_web.app import create_app
 from meldcode_web.session import PortalUser, store_user

@@ -19,8 +19,8 @@ from jwt.algorithms import RSAAlgorithm
 
 from meldcode_contracts import Role
 from meldcode_devauth.tokens import generate_key_pair, mint_token
-from meldcode_servicekit.auth import TokenVerifier
-from meldcode_servicekit.problems import Forbidden, Unauthorized
+from meldcode_edge.auth import TokenVerifier
+from meldcode_edge.problems import Forbidden, Unauthorized
 from meldcode_servicekit.settings import ServiceSettings
 
 CLAIMS = {"sub": "ib-1", "role": "intern_begeleider", "samenwerkingsverband": "swv-zuid", "schools": ["12AB"]}

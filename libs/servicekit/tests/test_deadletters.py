@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from meldcode_contracts import CaseOpened, Envelope, serialize_event
+from meldcode_edge.db import apply_schema, create_pool
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, EventConsumer, consumer_broker
-from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.deadletters import DeadLetters
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.settings import ServiceSettings

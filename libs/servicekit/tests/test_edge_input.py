@@ -23,9 +23,9 @@ from structlog.testing import capture_logs
 
 from meldcode_contracts import Role
 from meldcode_devauth.tokens import generate_key_pair, mint_token
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.clock import SCHOOL_TIME_ZONE, school_today
-from meldcode_servicekit.inputs import (
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.clock import SCHOOL_TIME_ZONE, school_today
+from meldcode_edge.inputs import (
     EARLIEST_DAY,
     EARLIEST_INSTANT,
     LATEST_DAY,
@@ -37,8 +37,8 @@ from meldcode_servicekit.inputs import (
     Offset,
     PageLimit,
 )
+from meldcode_edge.problems import Forbidden, NotFound
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
-from meldcode_servicekit.problems import Forbidden, NotFound
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app, server_config
 

@@ -16,9 +16,9 @@ from structlog.testing import capture_logs
 
 from meldcode_contracts import Role
 from meldcode_devauth.tokens import generate_key_pair, mint_token
-from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.problems import PROBLEM_JSON
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
-from meldcode_servicekit.problems import PROBLEM_JSON
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app
 

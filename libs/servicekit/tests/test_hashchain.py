@@ -17,13 +17,13 @@ import pytest
 from eventsourcing.domain import Aggregate, event
 
 from meldcode_contracts.chain_heads import ChainHeadRecord
+from meldcode_edge.db import create_pool
 from meldcode_servicekit.chainheads import (
     ChainHeadRecorder,
     chain_head_recording,
     check_records,
     parse_signing_key,
 )
-from meldcode_servicekit.db import create_pool
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.hashchain import (
     Anchor,

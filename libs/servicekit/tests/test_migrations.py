@@ -11,8 +11,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from meldcode_servicekit.db import create_pool
-from meldcode_servicekit.migrations import (
+from meldcode_edge.db import create_pool
+from meldcode_edge.migrations import (
     MIGRATIONS_LOCK,
     MigrationChanged,
     Migrations,
@@ -20,7 +20,8 @@ from meldcode_servicekit.migrations import (
     apply_migrations,
     migrate_pool,
 )
-from meldcode_servicekit.roles import Migration, migrate, owner_role, service_role, with_role
+from meldcode_edge.roles import owner_role, service_role, with_role
+from meldcode_servicekit.service_migration import Migration, migrate
 from meldcode_testkit import Infrastructure, eventually
 
 # not idempotent on purpose: running a version twice fails, so a race or a re-run cannot pass unseen

@@ -30,9 +30,9 @@ from fastapi import APIRouter, FastAPI
 from jwt.algorithms import RSAAlgorithm
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import CurrentPrincipal, TokenVerifier
+from meldcode_edge.auth import CurrentPrincipal, TokenVerifier
+from meldcode_edge.problems import ServiceUnavailable, Unauthorized
 from meldcode_servicekit.permissions import RoutePolicy, Scope, ServicePolicy
-from meldcode_servicekit.problems import ServiceUnavailable, Unauthorized
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app
 

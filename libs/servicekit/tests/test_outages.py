@@ -18,9 +18,9 @@ from fastapi import APIRouter, FastAPI
 from psycopg_pool import PoolTimeout
 
 from meldcode_devauth.tokens import generate_key_pair
+from meldcode_edge.problems import PROBLEM_JSON
 from meldcode_servicekit.outages import is_concurrent_write, is_infrastructure_error
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
-from meldcode_servicekit.problems import PROBLEM_JSON
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app
 

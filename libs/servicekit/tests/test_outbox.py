@@ -12,7 +12,7 @@ import pytest
 from eventsourcing.domain import Aggregate, event
 
 from meldcode_contracts import Actor, CaseOpened, CaseOpenedPayload, Role, parse_event
-from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_edge.db import apply_schema, create_pool
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.outbox import RELAY_SCHEMA, OutboxRelay, contract_event_id

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from meldcode_contracts import Role
 from meldcode_devauth.tokens import generate_key_pair, mint_token
-from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_edge.auth import CurrentPrincipal
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy, grant
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app

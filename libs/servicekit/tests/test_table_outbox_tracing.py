@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from meldcode_contracts import Actor, CaseOpened, CaseOpenedPayload, Role
-from meldcode_servicekit.db import apply_schema, create_pool
+from meldcode_edge.db import apply_schema, create_pool
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.metrics import ServiceMetrics
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, TableOutboxRelay, enqueue_event

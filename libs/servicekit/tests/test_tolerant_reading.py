@@ -11,8 +11,8 @@ import asyncpg
 import pytest
 
 from meldcode_contracts import CaseOpened, Envelope, serialize_event
+from meldcode_edge.db import apply_schema, create_pool
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA, EventConsumer, consumer_broker
-from meldcode_servicekit.db import apply_schema, create_pool
 from meldcode_servicekit.kafka import ensure_topics, idempotent_producer
 from meldcode_servicekit.metrics import ServiceMetrics
 from meldcode_servicekit.settings import ServiceSettings

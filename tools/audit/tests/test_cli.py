@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from meldcode_audit import cli
 from meldcode_audit.client import AuditClient
-from meldcode_servicekit.db import create_pool
+from meldcode_edge.db import create_pool
 from meldcode_servicekit.hashchain import install_hash_chain
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from meldcode_contracts import Role
 from meldcode_devauth.issuer import Client, DemoUser, IssuerConfig, create_issuer_app, public_jwk
 from meldcode_devauth.tokens import generate_key_pair
-from meldcode_servicekit.auth import TokenVerifier
+from meldcode_edge.auth import TokenVerifier
 from meldcode_servicekit.settings import ServiceSettings
 
 ISSUER = "http://issuer.test"

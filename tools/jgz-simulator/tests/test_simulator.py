@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from jgz_simulator.app import create_app
 from jgz_simulator.results import RESULTS_PATH, consultation_result, signed_request
 from meldcode_contracts.jgz import JgzConsultationResult
-from meldcode_servicekit.signing import DELIVERY_HEADER, sign, verify
+from meldcode_edge.signing import DELIVERY_HEADER, sign, verify
 
 SECRET = b"geheim"
 BODY = json.dumps({"message_type": "jgz.consultation_request.v1"}).encode()

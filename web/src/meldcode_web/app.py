@@ -20,9 +20,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from meldcode_servicekit.auth import TokenVerifier
-from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.settings import ServiceSettings
+from meldcode_edge.auth import TokenVerifier
+from meldcode_edge.logging import get_logger
+from meldcode_edge.settings import AuthSettings
 
 from . import auth
 from .api import ApiProblem, ServiceUnavailable
@@ -156,7 +156,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.settings = settings
-    app.state.token_verifier = token_verifier or TokenVerifier(ServiceSettings())
+    app.state.token_verifier = token_verifier or TokenVerifier(AuthSettings())
     app.state.oidc_client = oidc_client or auth.oidc_client(settings)
     # Outside the lifespan (e.g. a TestClient without `with`) pages still get a client.
     app.state.http_client = httpx.AsyncClient(transport=http_transport, headers=CLIENT_HEADERS)

@@ -2,7 +2,7 @@
 
 The portal is an ordinary confidential client of the issuer at `PORTAL_OIDC_ISSUER` (the
 development issuer in the demo, the real one in production: the same flow). After the callback the
-access token is verified exactly as the services verify it (`meldcode_servicekit.auth`), and the
+access token is verified exactly as the services verify it (`meldcode_edge.auth`), and the
 user's role, samenwerkingsverband and schools come from its claims.
 """
 
@@ -14,8 +14,8 @@ from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.problems import Problem
+from meldcode_edge.logging import get_logger
+from meldcode_edge.problems import Problem
 
 from .server_sessions import renew_session
 from .session import AccessTokenVerifier, store_user, user_from_principal

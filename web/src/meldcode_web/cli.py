@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from meldcode_servicekit.logging import configure_logging
+from meldcode_edge.logging import configure_logging
 
 cli = typer.Typer(add_completion=False, help="The Meldcode portal.")
 
@@ -41,18 +41,17 @@ def migrate() -> None:
     the portal's role (the user of PORTAL_SESSION_DATABASE_URL) what it needs (ADR 16)."""
     import asyncio
 
-    from meldcode_servicekit.roles import migrate as migrate_database
-    from meldcode_servicekit.roles import role_of
+    from meldcode_edge.roles import migrate_tables, role_of
 
-    from .session_store import MIGRATION
+    from .session_store import SCHEMA
     from .settings import PortalSettings
 
     settings = PortalSettings()
     if not settings.session_database_url:
         raise typer.BadParameter("PORTAL_SESSION_DATABASE_URL is not set: the sessions have no database")
     asyncio.run(
-        migrate_database(
-            MIGRATION,
+        migrate_tables(
+            schema=SCHEMA,
             owner_url=settings.session_migration_database_url or settings.session_database_url,
             role=role_of(settings.session_database_url),
         )

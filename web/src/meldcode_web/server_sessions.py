@@ -29,7 +29,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from .session_store import SessionStore, StoredSession
 

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from fastapi import Request
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import Principal
-from meldcode_servicekit.problems import Problem
+from meldcode_edge.auth import Principal
+from meldcode_edge.problems import Problem
 
 from .errors import AccessDenied, LoginRequired
 

@@ -14,9 +14,9 @@ from typing import Protocol
 
 import asyncpg
 
-from meldcode_servicekit.db import apply_schema, create_pool
-from meldcode_servicekit.roles import Migration
+from meldcode_edge.db import apply_schema, create_pool
 
+# the sessions table: created at start-up, or by `meldcode-web migrate` as the owner role (ADR 16)
 SCHEMA = (
     """
     create table if not exists portal_sessions (
@@ -29,8 +29,6 @@ SCHEMA = (
     "create index if not exists portal_sessions_last_seen on portal_sessions (last_seen_at)",
     "create index if not exists portal_sessions_created on portal_sessions (created_at)",
 )
-# what `meldcode-web migrate` creates as the owner role (ADR 16)
-MIGRATION = Migration(schema=SCHEMA, messaging=False)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The portal holds no case data: it needs the services' URLs, the OpenID Connect issuer it logs
 users in with, a secret that keys its sessions, and where the sessions are kept. Access tokens are verified like the
-services do (`meldcode_servicekit.auth`), with the unprefixed `AUTH_*` variables.
+services do (`meldcode_edge.auth`), with the unprefixed `AUTH_*` variables.
 """
 
 from __future__ import annotations

@@ -31,11 +31,11 @@ from aiokafka import AIOKafkaProducer
 from fastapi import Depends, FastAPI, Request
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed, DataAccessedPayload, serialize_event
+from meldcode_edge.auth import Principal
+from meldcode_edge.logging import get_logger
+from meldcode_edge.problems import ServiceUnavailable
 
-from .auth import Principal
 from .kafka import ensure_topics, idempotent_producer
-from .logging import get_logger
-from .problems import ServiceUnavailable
 from .settings import ServiceSettings
 from .table_outbox import enqueue_event
 

@@ -17,12 +17,12 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.problems import Unprocessable
 
-from .auth import CurrentPrincipal
 from .chainheads import ChainHeadRecorder, key_id
 from .hashchain import Anchor, ChainedEvent, Verification, events_table, verify
 from .permissions import Outside, RoutePolicy, Scope
-from .problems import Unprocessable
 
 META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 """Attributes every stored event has; the rest is its payload."""

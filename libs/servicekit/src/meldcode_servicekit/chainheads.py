@@ -33,9 +33,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi import FastAPI
 
 from meldcode_contracts.chain_heads import ChainHeadRecord
+from meldcode_edge.logging import get_logger
 
 from .hashchain import Anchor, Finding, _checked
-from .logging import get_logger
 from .settings import ServiceSettings
 
 log = get_logger(__name__)

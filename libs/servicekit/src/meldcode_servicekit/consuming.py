@@ -36,9 +36,9 @@ from meldcode_contracts import (
     dead_letter_topic,
     parse_event,
 )
+from meldcode_edge.logging import broker_logger, get_logger
 
 from .keystore import KeyStore, UnknownDataKey
-from .logging import broker_logger, get_logger
 from .metrics import ServiceMetrics
 from .outages import is_infrastructure_error
 from .sealing import open_event

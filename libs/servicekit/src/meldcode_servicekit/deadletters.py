@@ -29,9 +29,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from meldcode_contracts import dead_letter_topic
+from meldcode_edge.db import apply_schema, create_pool
 
 from .consuming import REPLAY_HEADER
-from .db import apply_schema, create_pool
 from .kafka import idempotent_producer
 from .kafka_connection import KafkaConnection, connection
 from .settings import ServiceSettings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -19,13 +20,34 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL
 
-from .db import MAY_CREATE, postgres_env
+from meldcode_edge.db import MAY_CREATE
+from meldcode_edge.settings import CONNECT_WAIT_SECONDS
+
 from .hashchain import log_lock
 from .keystore import KeyStore
 from .sealing import SealingMapper
 from .tracing import current_carrier, forget_trace_context, store_trace_context
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def postgres_env(database_url: str) -> dict[str, str]:
+    """The eventsourcing library's POSTGRES_* settings for a database URL."""
+    parts = urlsplit(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": parts.username or "postgres",
+        "POSTGRES_PASSWORD": parts.password or "",
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "10",
+        # the wait for a pooled connection; a connection is checked before use, so one that died
+        # with a restarted server is replaced instead of failing the request
+        "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_WAIT_SECONDS),
+        "POSTGRES_PRE_PING": "y",
+    }
 
 
 class DateAsISO(Transcoding):

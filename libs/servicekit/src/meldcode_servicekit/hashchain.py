@@ -47,7 +47,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from .db import apply_schema
+from meldcode_edge.db import apply_schema
 
 GENESIS = bytes(32)
 EVENT_HASH_DOMAIN = b"meldcode-event-v1"

@@ -32,8 +32,10 @@ import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
-from .db import MAY_CREATE
-from .settings import CONNECT_WAIT_SECONDS, ServiceSettings
+from meldcode_edge.db import MAY_CREATE
+from meldcode_edge.settings import CONNECT_WAIT_SECONDS
+
+from .settings import ServiceSettings
 
 KEYSTORE_SCHEMA = [
     """create table if not exists pupil_keys (

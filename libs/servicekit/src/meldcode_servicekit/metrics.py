@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.process_collector import ProcessCollector
 
-from .logging import get_logger
+from meldcode_edge.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -23,9 +23,9 @@ from asyncpg.pool import PoolConnectionProxy
 from eventsourcing.application import Application
 
 from meldcode_contracts import Actor, Envelope, serialize_event
+from meldcode_edge.logging import get_logger
 
 from .keystore import KeyStore
-from .logging import get_logger
 from .metrics import ServiceMetrics
 from .outages import is_infrastructure_error
 from .sealing import seal_event

@@ -24,9 +24,8 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 
 from meldcode_contracts import Role
-
-from .auth import VERIFIED_BEARER, Principal, current_principal
-from .problems import Forbidden
+from meldcode_edge.auth import VERIFIED_BEARER, Principal, current_principal
+from meldcode_edge.problems import Forbidden
 
 
 class Scope(StrEnum):

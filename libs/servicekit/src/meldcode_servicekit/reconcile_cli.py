@@ -15,11 +15,12 @@ from typing import Any
 import anyio
 import typer
 
+from meldcode_edge.db import apply_schema, create_pool
+from meldcode_edge.logging import configure_logging
+
 from .consuming import CONSUMER_SCHEMA, EventConsumer
-from .db import apply_schema, create_pool
 from .kafka import idempotent_producer
 from .keystore import KeyStore, connect_key_store
-from .logging import configure_logging
 from .outbox import RELAY_SCHEMA
 from .reconcile import (
     EventStoreOutbox,

@@ -21,13 +21,14 @@ import anyio
 from eventsourcing.application import Application
 from fastapi import FastAPI
 
+from meldcode_edge.db import apply_schema, create_pool
+from meldcode_edge.logging import get_logger
+from meldcode_edge.migrations import Migrations, migrate_pool
+
 from .consuming import CONSUMER_SCHEMA, EventConsumer, Handler, consumer_broker
-from .db import apply_schema, create_pool
 from .kafka import ensure_topics, idempotent_producer
 from .keystore import KeyStore, connect_key_store
-from .logging import get_logger
 from .metrics import metrics_of
-from .migrations import Migrations, migrate_pool
 from .outbox import RELAY_SCHEMA, OutboxRelay, Translate
 from .settings import ServiceSettings
 

@@ -24,9 +24,9 @@ import asyncpg
 from fastapi import FastAPI
 
 from meldcode_contracts import Envelope, serialize_event
+from meldcode_edge.logging import get_logger
 
 from .kafka import ensure_topics, idempotent_producer
-from .logging import get_logger
 from .metrics import metrics_of
 from .outbox import RelayLoop
 from .settings import ServiceSettings

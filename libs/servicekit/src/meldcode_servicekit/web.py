@@ -21,17 +21,20 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from .auth import TokenVerifier
+from meldcode_edge.auth import TokenVerifier
+from meldcode_edge.hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
+from meldcode_edge.inputs import refuse_control_characters
+from meldcode_edge.problems import install_problem_handlers
+from meldcode_edge.ratelimit import TokenBuckets
+from meldcode_edge.roles import role_of
+
 from .deadletters import dead_letters_cli
-from .hardening import RequestSizeLimit, SecurityHeaders, WriteRateLimit
-from .inputs import refuse_control_characters
 from .keystore import keystore_reachable
 from .metrics import ServiceMetrics, instrument_http
+from .outage_problems import outage_handlers
 from .permissions import ServicePolicy, enforce_route_policy
-from .problems import install_problem_handlers
-from .ratelimit import TokenBuckets
 from .reconcile_cli import TargetsFactory, add_reconcile_command
-from .roles import Migration, migrate, role_of
+from .service_migration import Migration, migrate
 from .settings import ServiceSettings
 from .tracing import configure_tracing, traced
 
@@ -115,7 +118,7 @@ def create_app(
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(CorrelationIdMiddleware)
     instrument_http(app, metrics)  # outside the others: refused requests are counted too
-    install_problem_handlers(app, domain_error)
+    install_problem_handlers(app, domain_error, more_handlers=outage_handlers())
     for router in routers:
         app.include_router(router)
 

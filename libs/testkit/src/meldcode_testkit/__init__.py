@@ -31,9 +31,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from meldcode_contracts import Envelope
 from meldcode_devauth.tokens import generate_key_pair, mint_token
+from meldcode_edge.roles import KEYS_OWNER, ensure_roles, migrate_tables, owner_role, service_role, with_role
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
-from meldcode_servicekit.roles import KEYS_OWNER, ensure_roles, migrate, owner_role, service_role, with_role
 from meldcode_servicekit.sealing import open_event
+from meldcode_servicekit.service_migration import migrate
 
 from .scram_kafka import ScramKafka, running_scram_kafka, running_tls_kafka
 
@@ -68,9 +69,9 @@ class Infrastructure:
         """A database for the portal's sessions as in production (ADR 16): owned and migrated by
         `meldcode_portal_owner`; its URL as the portal's own role."""
         database = await self.create_database(name, owner=owner_role("portal"))
-        migration = importlib.import_module("meldcode_web.session_store").MIGRATION
-        await migrate(
-            migration, owner_url=with_role(database, owner_role("portal")), role=service_role("portal")
+        schema = importlib.import_module("meldcode_web.session_store").SCHEMA
+        await migrate_tables(
+            schema=schema, owner_url=with_role(database, owner_role("portal")), role=service_role("portal")
         )
         return with_role(database, service_role("portal"))
 

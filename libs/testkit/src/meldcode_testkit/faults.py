@@ -38,8 +38,8 @@ from meldcode_contracts import (
     ZorgteamMemberInvited,
 )
 from meldcode_devauth.tokens import generate_key_pair
+from meldcode_edge.roles import KEYS_OWNER
 from meldcode_servicekit.outbox import contract_event_id
-from meldcode_servicekit.roles import KEYS_OWNER
 
 from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port, eventually
 

@@ -11,7 +11,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meldcode_servicekit.inputs import EARLIEST_INSTANT, LATEST_INSTANT
+from meldcode_edge.inputs import EARLIEST_INSTANT, LATEST_INSTANT
 from meldcode_testkit import Suite
 
 from .world import as_user, opened_case

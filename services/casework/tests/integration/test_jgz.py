@@ -16,7 +16,7 @@ from meldcode_contracts import (
     JgzConsultationRequested,
     JgzConsultationResultReceived,
 )
-from meldcode_servicekit.signing import sign
+from meldcode_edge.signing import sign
 from meldcode_testkit import Suite, eventually, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}

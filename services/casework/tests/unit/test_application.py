@@ -43,7 +43,7 @@ from casework.domain.errors import (
 from casework.domain.snapshot import from_plain, to_plain
 from casework.domain.terms import Terms, TermsBook
 from meldcode_contracts.vocabulary import CaseStep
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 TENANT = "swv-zuid"
 SCHOOL = "12AB"

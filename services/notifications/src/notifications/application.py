@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from meldcode_contracts.jgz import PupilReference
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from . import commands
 from .domain.access import Viewer, complete_by

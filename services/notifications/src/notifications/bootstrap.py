@@ -10,13 +10,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 
 from meldcode_contracts import NOTIFICATIONS_EVENTS, SERVICE_TOPICS
+from meldcode_edge.db import database_reachable
+from meldcode_edge.logging import configure_logging, get_logger
 from meldcode_servicekit.access import access_log
-from meldcode_servicekit.db import database_reachable
 from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.kafka import kafka_reachable
-from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store
+from meldcode_servicekit.service_migration import Migration
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA, table_outbox_relay
 from meldcode_servicekit.web import create_app
 

@@ -18,9 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from meldcode_contracts import Envelope
+from meldcode_edge.db import apply_schema, create_pool
+from meldcode_edge.migrations import migrate_pool
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
-from meldcode_servicekit.db import apply_schema, create_pool
-from meldcode_servicekit.migrations import migrate_pool
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
 from notifications.adapters.migrations import MIGRATIONS

@@ -13,8 +13,8 @@ from typing import cast
 import asyncpg
 import pytest
 
-from meldcode_servicekit.db import apply_schema, create_pool
-from meldcode_servicekit.migrations import Migrations, migrate_pool
+from meldcode_edge.db import apply_schema, create_pool
+from meldcode_edge.migrations import Migrations, migrate_pool
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
 from notifications.adapters.due_work import Done, DueTable, DueWorkQueue, Failed, NotYet, Outcome

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from meldcode_contracts import SIGNALS_EVENTS, Role, SignalRecorded
-from meldcode_servicekit.migrations import apply_migrations
+from meldcode_edge.migrations import apply_migrations
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure, Suite, eventually
 from meldcode_testkit.builders import NOW, TENANT, signal_recorded

@@ -12,7 +12,7 @@ import pytest
 
 from meldcode_contracts import CaseOwnerChanged, ParentsConversationHeld
 from meldcode_contracts.cases import CaseOwnerChangedPayload, ParentsConversationHeldPayload
-from meldcode_servicekit.migrations import apply_migrations
+from meldcode_edge.migrations import apply_migrations
 from meldcode_servicekit.table_outbox import TABLE_OUTBOX_SCHEMA
 from meldcode_testkit import Infrastructure
 from meldcode_testkit.builders import (

@@ -19,7 +19,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case

@@ -12,7 +12,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meldcode_servicekit.inputs import EARLIEST_DAY, LATEST_DAY, MAX_OFFSET, MAX_PAGE
+from meldcode_edge.inputs import EARLIEST_DAY, LATEST_DAY, MAX_OFFSET, MAX_PAGE
 from meldcode_testkit import Suite
 
 AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}

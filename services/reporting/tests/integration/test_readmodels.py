@@ -12,8 +12,8 @@ import asyncpg
 import pytest
 
 from meldcode_contracts import Envelope
-from meldcode_servicekit.db import create_pool
-from meldcode_servicekit.migrations import migrate_pool
+from meldcode_edge.db import create_pool
+from meldcode_edge.migrations import migrate_pool
 from meldcode_testkit import Infrastructure
 from meldcode_testkit.builders import CaseFile, Events, Notices, a_whole_case, at
 from reporting.adapters import projection_writes

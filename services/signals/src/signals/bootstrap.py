@@ -13,18 +13,18 @@ import asyncpg
 from fastapi import FastAPI
 
 from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS
+from meldcode_edge.clock import school_today
+from meldcode_edge.db import create_pool, database_reachable
+from meldcode_edge.logging import configure_logging, get_logger
+from meldcode_edge.migrations import migrate_pool
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
-from meldcode_servicekit.clock import school_today
-from meldcode_servicekit.db import create_pool, database_reachable
 from meldcode_servicekit.deadletters import REPLAY_SCHEMA
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.keystore import connect_key_store
-from meldcode_servicekit.logging import configure_logging, get_logger
-from meldcode_servicekit.migrations import migrate_pool
-from meldcode_servicekit.roles import Migration
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
+from meldcode_servicekit.service_migration import Migration
 from meldcode_servicekit.web import create_app
 
 from .adapters.migrations import MIGRATIONS

@@ -11,7 +11,8 @@ import asyncpg
 import httpx
 import pytest
 
-from meldcode_servicekit.roles import Migration, migrate, owner_role, service_role, with_role
+from meldcode_edge.roles import owner_role, service_role, with_role
+from meldcode_servicekit.service_migration import Migration, migrate
 from meldcode_testkit import Suite
 
 

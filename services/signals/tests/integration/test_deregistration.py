@@ -5,7 +5,7 @@ from datetime import timedelta
 import httpx
 
 from meldcode_contracts import SIGNALS_EVENTS, PupilDeregistered
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}

@@ -19,7 +19,7 @@ from meldcode_contracts import (
     SignalRecorded,
     serialize_event,
 )
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}

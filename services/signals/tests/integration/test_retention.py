@@ -28,7 +28,7 @@ from meldcode_contracts import (
     Role,
     serialize_event,
 )
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 from meldcode_testkit import ServiceProcess, Suite, eventually, publish_raw, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from meldcode_servicekit.acting import Acting
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.acting import Acting
+from meldcode_edge.clock import school_today
 from signals.application import ErasureOnRequest, SignalsApplication
 from signals.commands import RegisterPupil, RequestErasure
 from signals.domain.erasure import ErasureReason

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 from signals.application import RETENTION_ACTOR, Retention, RetentionBusy, SignalsApplication
 from signals.commands import EraseForRetention, RegisterPupil
 from signals.domain.pupil import Pupil

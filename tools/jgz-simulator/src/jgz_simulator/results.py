@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 
 from meldcode_contracts.jgz import JgzConsultationResult
-from meldcode_servicekit.signing import DELIVERY_HEADER, sign
+from meldcode_edge.signing import DELIVERY_HEADER, sign
 
 RESULTS_PATH = "/integrations/jgz/consultation-results"
 TENANT_HEADER = "X-Meldcode-Tenant"

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from meldcode_contracts import Role
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
 from ..session import PortalUser, require_roles

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi, api
 from ..session import PortalUser, require_roles

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from meldcode_servicekit.clock import SCHOOL_TIME_ZONE
+from meldcode_edge.clock import SCHOOL_TIME_ZONE
 
 AMSTERDAM: ZoneInfo = SCHOOL_TIME_ZONE
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from meldcode_contracts import Role, SignalCategory, SourceKind
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi
 from ..api import api as service_api

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
 
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 from ..commands import (
     AddSignals,

@@ -13,18 +13,18 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.clock import school_today
+from meldcode_edge.inputs import Instant
+from meldcode_edge.problems import NotFound, Unprocessable
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.audit import AuditEventOut, verification_router
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.clock import school_today
 from meldcode_servicekit.hashchain import (
     ChainedEvent,
     events_table,
     stored_events,
     to_stored_event,
 )
-from meldcode_servicekit.inputs import Instant
-from meldcode_servicekit.problems import NotFound, Unprocessable
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication

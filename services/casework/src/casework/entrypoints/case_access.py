@@ -5,7 +5,7 @@ does not exist (404), so a case id typed by hand gives nothing away."""
 from __future__ import annotations
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import Principal
+from meldcode_edge.auth import Principal
 
 from ..domain.case import Case
 from ..domain.errors import CaseNotFound

@@ -16,8 +16,8 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 
+from meldcode_edge.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
 from ..application import CaseworkApplication
 from ..commands import AddSignals, CaseCommand

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 from ..application import CaseworkApplication as Casework
 from ..commands import (

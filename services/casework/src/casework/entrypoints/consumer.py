@@ -9,8 +9,8 @@ import anyio
 import asyncpg
 
 from meldcode_contracts import Envelope, PersonalDataErased, PupilRegistered, SignalCorrected, SignalRecorded
+from meldcode_edge.logging import get_logger
 from meldcode_servicekit.keystore import KeyStore
-from meldcode_servicekit.logging import get_logger
 
 from ..adapters import signal_history
 from ..adapters.snapshots import drop_snapshots

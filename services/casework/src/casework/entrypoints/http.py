@@ -10,8 +10,8 @@ import anyio
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel
 
+from meldcode_edge.auth import CurrentPrincipal
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication

@@ -1,7 +1,7 @@
 """Inbound JGZ integration: a JGZ system posts a consultation result to the case it concerns.
 
 No bearer token: the JGZ system authenticates with the webhook signature of its samenwerkingsverband
-(`X-Meldcode-Tenant` names it; `meldcode_servicekit.signing` over the raw body with that partner's
+(`X-Meldcode-Tenant` names it; `meldcode_edge.signing` over the raw body with that partner's
 secrets). A missing or unknown samenwerkingsverband, or a bad or stale signature, is a 401 and
 changes nothing. The same message (by `message_id`) is recorded once; sending it again gets the
 same answer. Answers never echo the advice or the professional's name.
@@ -21,11 +21,11 @@ from meldcode_contracts import Role
 from meldcode_contracts.envelope import UtcDateTime
 from meldcode_contracts.jgz import JgzConsultationResult
 from meldcode_contracts.personal import Personal
-from meldcode_servicekit.acting import Acting
-from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.problems import Problem, Unauthorized, Unprocessable
+from meldcode_edge.acting import Acting
+from meldcode_edge.logging import get_logger
+from meldcode_edge.problems import Problem, Unauthorized, Unprocessable
+from meldcode_edge.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from meldcode_servicekit.settings import JgzPartner
-from meldcode_servicekit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 
 from ..application import CaseworkApplication
 from ..commands import RecordJgzConsultationResult

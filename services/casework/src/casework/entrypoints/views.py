@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import outcome_label
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 
 from ..adapters import signal_history
 from ..domain.case import Case

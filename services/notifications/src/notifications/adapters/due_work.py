@@ -26,7 +26,7 @@ from typing import cast
 
 import asyncpg
 
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..domain.webhooks import Backoff
 

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import asyncpg
 
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..domain.webhooks import Backoff
 from .due_work import Done, DueTable, DueWorkQueue

@@ -21,9 +21,9 @@ import httpx
 
 from meldcode_contracts import JgzWebhookDelivered
 from meldcode_contracts.notices import JgzWebhookDeliveredPayload
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
+from meldcode_edge.signing import DELIVERY_HEADER, sign
 from meldcode_servicekit.settings import JgzPartner
-from meldcode_servicekit.signing import DELIVERY_HEADER, sign
 
 from ..domain.webhooks import Backoff
 from .due_work import Done, DueTable, DueWorkQueue, Failed

@@ -17,7 +17,7 @@ import asyncpg
 
 from meldcode_contracts import MeldingDocumentIssued
 from meldcode_contracts.notices import MeldingDocumentIssuedPayload
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..domain.webhooks import Backoff
 from .due_work import Done, DueTable, DueWorkQueue, NotYet

@@ -17,7 +17,7 @@ import asyncpg
 
 from meldcode_contracts import ReminderSent
 from meldcode_contracts.notices import ReminderSentPayload
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..domain.reminders import ReminderMail, ReminderStatus, message_id_for
 from .mail import render_reminder

@@ -19,7 +19,7 @@ import httpx
 from fastapi import FastAPI
 
 from meldcode_contracts import NOTIFICATIONS_EVENTS
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..adapters.due_work import DueWorkQueue
 from ..adapters.email_outbox import email_sender

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from meldcode_contracts import Envelope
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from .. import application, translation
 from ..adapters.store import PostgresNotificationStore

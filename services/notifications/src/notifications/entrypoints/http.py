@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
+from meldcode_edge.auth import CurrentPrincipal, Principal
+from meldcode_edge.inputs import PageLimit
+from meldcode_edge.logging import get_logger
+from meldcode_edge.problems import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
-from meldcode_servicekit.inputs import PageLimit
-from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.problems import Conflict, Forbidden, InvalidInput, NotFound, Problem
 
 from .. import application
 from ..adapters import zorgteam

@@ -42,13 +42,13 @@ from aiokafka.structs import TopicPartition
 from meldcode_contracts import (
     ALL_TOPICS,
 )
+from meldcode_edge.db import apply_schema
+from meldcode_edge.logging import get_logger
+from meldcode_edge.migrations import migrate_pool
+from meldcode_edge.roles import grant_service_role, role_of
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
-from meldcode_servicekit.db import apply_schema
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import KeyStore, connect_key_store
-from meldcode_servicekit.logging import get_logger
-from meldcode_servicekit.migrations import migrate_pool
-from meldcode_servicekit.roles import grant_service_role, role_of
 from meldcode_servicekit.settings import ServiceSettings
 
 from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison

@@ -13,9 +13,9 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from meldcode_contracts import Envelope, PersonalDataErased, UnknownEventType, UnsupportedSchemaVersion
+from meldcode_edge.logging import get_logger
 from meldcode_servicekit.consuming import check_tenant
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey
-from meldcode_servicekit.logging import get_logger
 from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.sealing import open_event
 

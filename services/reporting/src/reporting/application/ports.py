@@ -19,7 +19,7 @@ from ..domain.rebuild_check import RebuildReport
 
 
 class Reader(Protocol):
-    """Who asks, as the verified token has it (`meldcode_servicekit.auth.Principal` is one)."""
+    """Who asks, as the verified token has it (`meldcode_edge.auth.Principal` is one)."""
 
     @property
     def user_id(self) -> str: ...

@@ -10,8 +10,8 @@ import json
 import typer
 
 from meldcode_contracts import ALL_TOPICS
+from meldcode_edge.logging import configure_logging
 from meldcode_servicekit.keystore import KeyStore
-from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 

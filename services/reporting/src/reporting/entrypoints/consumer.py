@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncpg
 
 from meldcode_contracts import Envelope
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.logging import get_logger
 
 from ..adapters.projection_writes import ReadModelWriter
 from ..application.projection import apply_projection

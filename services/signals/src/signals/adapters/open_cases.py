@@ -15,7 +15,7 @@ from datetime import date
 import asyncpg
 
 from meldcode_contracts import CaseClosed, CaseOpened, CaseReopened, CaseTransferred, Envelope
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.clock import school_today
 
 
 async def _set_state(

@@ -8,7 +8,7 @@ from datetime import date
 
 import anyio
 
-from meldcode_servicekit.acting import Acting
+from meldcode_edge.acting import Acting
 
 from ..commands import ApproveErasure, RequestErasure
 from ..domain.erasure import require_no_open_case

@@ -19,8 +19,8 @@ from typing import Any
 import anyio
 
 from meldcode_contracts import Role
-from meldcode_servicekit.acting import Acting
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.acting import Acting
+from meldcode_edge.logging import get_logger
 
 from ..commands import EraseForRetention
 from ..domain.erasure import ErasureReason

@@ -15,8 +15,8 @@ from typing import TypeVar
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from meldcode_servicekit.acting import Acting
-from meldcode_servicekit.clock import school_today
+from meldcode_edge.acting import Acting
+from meldcode_edge.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 
 from ..commands import (

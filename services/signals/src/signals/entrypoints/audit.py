@@ -12,9 +12,9 @@ import asyncpg
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from meldcode_edge.auth import CurrentPrincipal
 from meldcode_servicekit.access import AccessLogger
 from meldcode_servicekit.audit import AuditEventOut, verification_router
-from meldcode_servicekit.auth import CurrentPrincipal
 from meldcode_servicekit.hashchain import (
     ChainedEvent,
     events_table,

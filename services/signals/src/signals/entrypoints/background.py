@@ -12,8 +12,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from meldcode_servicekit.clock import school_today
-from meldcode_servicekit.logging import get_logger
+from meldcode_edge.clock import school_today
+from meldcode_edge.logging import get_logger
 
 from ..application import Retention
 from ..commands import EraseForRetention

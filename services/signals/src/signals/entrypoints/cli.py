@@ -11,8 +11,8 @@ import json
 import typer
 
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_edge.logging import configure_logging
 from meldcode_servicekit.keystore import KeyStore
-from meldcode_servicekit.logging import configure_logging
 from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from meldcode_edge.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
 
 from ..application import ErasureOnRequest, SignalsApplication
 from ..commands import (

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.inputs import Day, Offset, PageLimit
-from meldcode_servicekit.problems import Conflict, ServiceUnavailable
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.inputs import Day, Offset, PageLimit
+from meldcode_edge.problems import Conflict, ServiceUnavailable
 
 from ...adapters.rebuild import rebuild
 from ...application.audit import compare_with_rebuild, read_access_log

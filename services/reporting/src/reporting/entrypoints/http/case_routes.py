@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import obligation_text
-from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_edge.auth import CurrentPrincipal
 
 from ...application.cases import cases_of_school
 from ...application.chronology import signals_of_case

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_edge.auth import CurrentPrincipal
 
 from ...adapters import parents_export_pdf
 from ...application.chronology import export_for_parents, read_chronology

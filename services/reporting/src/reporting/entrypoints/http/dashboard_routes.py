@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from meldcode_contracts import Role
-from meldcode_servicekit.auth import CurrentPrincipal
-from meldcode_servicekit.inputs import Day
-from meldcode_servicekit.problems import Forbidden
+from meldcode_edge.auth import CurrentPrincipal
+from meldcode_edge.inputs import Day
+from meldcode_edge.problems import Forbidden
 
 from ...application.dashboards import Dashboard, dashboard_of
 from ...domain.dashboard import TOTAL

@@ -13,10 +13,10 @@ import asyncpg
 from fastapi import Depends, Path, Request
 
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
+from meldcode_edge.auth import CurrentPrincipal, Principal
+from meldcode_edge.clock import school_today
+from meldcode_edge.problems import NotFound, Unprocessable
 from meldcode_servicekit.access import AccessLogger
-from meldcode_servicekit.auth import CurrentPrincipal, Principal
-from meldcode_servicekit.clock import school_today
-from meldcode_servicekit.problems import NotFound, Unprocessable
 
 from ...adapters.case_reads import CaseReads
 from ...adapters.figure_reads import FigureReads

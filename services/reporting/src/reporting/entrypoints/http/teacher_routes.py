@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from meldcode_servicekit.auth import CurrentPrincipal
+from meldcode_edge.auth import CurrentPrincipal
 
 from ...application.pupils import find_pupils as find_pupils_of_school
 from ...application.pupils import my_signals as signals_recorded_by_me

@@ -1,5 +1,5 @@
 """The versioned migrations of signals's own tables: `NNNN_name.sql`, applied in order (ADR 20)."""
 
-from meldcode_servicekit.migrations import Migrations
+from meldcode_edge.migrations import Migrations
 
 MIGRATIONS = Migrations.from_package("signals", __name__)

@@ -18,22 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-import anyio
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
-from eventsourcing.application import Application
 
-from .consuming import CONSUMER_SCHEMA
 from .db import apply_schema, create_pool
-from .hashchain import events_table, install_hash_chain
-from .keystore import KEYSTORE_SCHEMA
 from .migrations import SCHEMA_MIGRATIONS_TABLE, Migrations, migrate_pool
-from .outbox import RELAY_SCHEMA
 
 KEYS_OWNER = "meldcode_keys_owner"
 
@@ -92,71 +84,37 @@ async def grant_service_role(
         await conn.execute(f"revoke update, delete, truncate on {quote(table)} from {r}")
 
 
-@dataclass(frozen=True)
-class Migration:
-    """What a service keeps in its database: `migrations` (the versioned migrations of its own
-    tables, ADR 20), `schema` (the kit's idempotent DDL of the tables it uses, beside the outbox and
-    consumer tables every service has) and the eventsourcing applications whose event stores
-    (hash-chained, append-only for the service role) it records in."""
+async def grant_own_tables(
+    pool: asyncpg.Pool, role: str, *, append_only: Sequence[str] = (), versioned: bool = False
+) -> None:
+    """Grant `role` its tables (run as the owner); with `versioned`, the role reads which
+    migrations its database has (`schema_migrations`, ADR 20) and changes none."""
+    async with pool.acquire() as conn, conn.transaction():
+        await grant_service_role(conn, role, append_only=append_only)
+        if versioned:
+            await conn.execute(
+                f"revoke insert, update, delete, truncate on {SCHEMA_MIGRATIONS_TABLE} from {quote(role)}"
+            )
 
-    migrations: Migrations | None = None
-    schema: Sequence[str] = ()
-    applications: Sequence[Callable[[str], Application[Any]]] = field(default_factory=tuple)
-    messaging: bool = True  # the outbox relay's and the consumers' tables (not for the portal)
 
-
-async def migrate(
-    migration: Migration,
-    *,
-    owner_url: str,
-    role: str,
-    keystore_owner_url: str | None = None,
-) -> list[str]:
-    """Create or update the service's tables as the owner and grant `role` what it needs; returns the
-    append-only tables. When `role` is the owner itself (a single-role development database) the
-    grants are left out."""
+async def migrate_tables(
+    *, owner_url: str, role: str, schema: Sequence[str] = (), migrations: Migrations | None = None
+) -> None:
+    """Create or update the tables of an edge that keeps no events (the portal's sessions) as the
+    owner, and grant `role` what it needs; nothing is granted when `role` is the owner itself."""
     pool = await create_pool(owner_url, max_size=2)
-    append_only: list[str] = []
     try:
-        messaging = [*RELAY_SCHEMA, *CONSUMER_SCHEMA] if migration.messaging else []
-        await apply_schema(pool, [*messaging, *migration.schema])
-        if migration.migrations is not None:
-            await migrate_pool(pool, migration.migrations)
-        for make in migration.applications:
-            application = await anyio.to_thread.run_sync(make, owner_url)
-            try:
-                table = events_table(application)
-            finally:
-                application.close()
-            await install_hash_chain(pool, table)
-            # (a snapshots table is a cache the service deletes from at an erasure: not the log)
-            append_only.append(table)
+        await apply_schema(pool, schema)
+        if migrations is not None:
+            await migrate_pool(pool, migrations)
         if role != role_of(owner_url):
-            async with pool.acquire() as conn, conn.transaction():
-                await grant_service_role(conn, role, append_only=append_only)
-                if migration.migrations is not None:
-                    # the service reads which versions its database has, and changes none
-                    await conn.execute(
-                        f"revoke insert, update, delete, truncate on {SCHEMA_MIGRATIONS_TABLE} from {quote(role)}"
-                    )
+            await grant_own_tables(pool, role, versioned=migrations is not None)
     finally:
         await pool.close()
-    if keystore_owner_url is not None:
-        keys = await create_pool(keystore_owner_url, max_size=1)
-        try:
-            await apply_schema(keys, KEYSTORE_SCHEMA)
-            if role != role_of(keystore_owner_url):
-                async with keys.acquire() as conn, conn.transaction():
-                    # several services share it: each grant adds its role, none takes another's away
-                    await conn.execute("select pg_advisory_xact_lock(7514)")
-                    await grant_service_role(conn, role)
-        finally:
-            await keys.close()
-    return append_only
 
 
 def main() -> None:
-    """`python -m meldcode_servicekit.roles <url with a role that may create roles> <service>...`:
+    """`python -m meldcode_edge.roles <url with a role that may create roles> <service>...`:
     the roles of these services (deploy/local/run.sh)."""
     import sys
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from meldcode_servicekit.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, sign, verify
+from meldcode_edge.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, sign, verify
 
 SECRET = b"gedeeld-geheim"
 BODY = b'{"message_id": "m-1"}'

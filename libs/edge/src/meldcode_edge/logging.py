@@ -14,6 +14,8 @@ interval, with the number of repeats left out (`RepeatThrottle`).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import sys
 import threading
@@ -137,9 +139,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     for quiet in QUIET_LIBRARIES:
         logging.getLogger(quiet).setLevel(max(logging.WARNING, numeric_level))
     # FastStream's module logger comes with a coloured stderr handler and does not propagate; it is
-    # made on import, so import it before taking the handler away.
-    import faststream  # noqa: F401
-
+    # made on import, so import it before taking the handler away. The edge does not depend on
+    # FastStream (the portal has none): only where it is installed (a service) is it tamed.
+    if importlib.util.find_spec("faststream") is not None:
+        importlib.import_module("faststream")
     for name in ("faststream", "faststream.access.kafka"):
         library = logging.getLogger(name)
         for old in list(library.handlers):

@@ -29,7 +29,7 @@ from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 from .acting import Acting
 from .logging import get_logger
 from .problems import PRINCIPAL_STATE, Forbidden, ServiceUnavailable, Unauthorized
-from .settings import ServiceSettings
+from .settings import AuthSettings
 
 log = get_logger(__name__)
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
@@ -55,7 +55,7 @@ def _is_numeric_date(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_times(claims: dict[str, Any], settings: ServiceSettings) -> None:
+def _check_times(claims: dict[str, Any], settings: AuthSettings) -> None:
     """On top of PyJWT's expiry checks: every time claim is a number, `iat` is present, and the
     issuer granted no longer than `AUTH_MAX_TOKEN_LIFETIME_SECONDS` (plus the leeway), so a
     leaked or wrongly issued long-lived token is refused."""
@@ -126,7 +126,7 @@ class TokenVerifier:
     most once per `jwks_refresh_cooldown` seconds so made-up kids cannot flood the issuer.
     """
 
-    def __init__(self, settings: ServiceSettings, *, jwks_refresh_cooldown: float = 10.0) -> None:
+    def __init__(self, settings: AuthSettings, *, jwks_refresh_cooldown: float = 10.0) -> None:
         self._settings = settings
         self._cooldown = jwks_refresh_cooldown
         self._jwks_client: jwt.PyJWKClient | None = None

@@ -13,13 +13,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from meldcode_servicekit.logging import (
-    RepeatThrottle,
-    broker_logger,
-    configure_logging,
-    get_logger,
-    json_formatter,
-)
+from meldcode_edge.logging import RepeatThrottle, broker_logger, configure_logging, get_logger, json_formatter
 
 
 class FakeClock:

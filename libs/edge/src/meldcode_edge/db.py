@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import asyncpg
 from fastapi import FastAPI
@@ -39,25 +38,6 @@ async def apply_schema(pool: asyncpg.Pool, statements: Sequence[str]) -> None:
         await conn.execute("select pg_advisory_xact_lock(7513)")
         for statement in statements:
             await conn.execute(statement)
-
-
-def postgres_env(database_url: str) -> dict[str, str]:
-    """The eventsourcing library's POSTGRES_* settings for a database URL."""
-    parts = urlsplit(database_url)
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": parts.username or "postgres",
-        "POSTGRES_PASSWORD": parts.password or "",
-        "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_MAX_OVERFLOW": "10",
-        # the wait for a pooled connection; a connection is checked before use, so one that died
-        # with a restarted server is replaced instead of failing the request
-        "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_WAIT_SECONDS),
-        "POSTGRES_PRE_PING": "y",
-    }
 
 
 async def database_reachable(app: FastAPI) -> bool:

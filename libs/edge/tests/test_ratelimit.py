@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meldcode_servicekit.ratelimit import TokenBuckets
+from meldcode_edge.ratelimit import TokenBuckets
 
 
 class Clock:

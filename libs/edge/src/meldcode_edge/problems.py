@@ -6,6 +6,7 @@ or `errors[].field` for programs. They never carry stack traces or personal data
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,14 +15,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .keystore import DataKeyErased
 from .logging import get_logger
-from .outages import OUTAGE_ERROR_TYPES, is_concurrent_write, is_infrastructure_error
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 
 log = get_logger(__name__)
+
+ErrorHandler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+"""Answers one error type with a problem body (`install_problem_handlers`' `more_handlers`)."""
 
 
 class Problem(Exception):
@@ -148,9 +150,22 @@ def log_refusal(request: Request, status: int, rule: str | None) -> None:
     )
 
 
-def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None = None) -> None:
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """500 without anything of the error in the body; the log names its type only."""
+    log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+    return problem_response(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.")
+
+
+def install_problem_handlers(
+    app: FastAPI,
+    domain_error: type[Exception] | None = None,
+    *,
+    more_handlers: Mapping[type[Exception], ErrorHandler] | None = None,
+) -> None:
     """Map errors to problem bodies. `domain_error` is the service's domain error base class:
-    instances carry `rule`, `status` (409/422) and a Dutch `message`."""
+    instances carry `rule`, `status` (409/422) and a Dutch `message`. `more_handlers` answers
+    error types the edge does not know (the service kit's outages and erased data keys,
+    `meldcode_servicekit.outage_problems`)."""
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -187,48 +202,12 @@ def install_problem_handlers(app: FastAPI, domain_error: type[Exception] | None 
             exc.status_code, refusal.title, refusal.detail, rule=refusal.rule, headers=dict(exc.headers or {})
         )
 
-    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-        return problem_response(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.")
-
-    async def on_infrastructure(request: Request, exc: Exception) -> JSONResponse:
-        """A database, the key store or Kafka failed under the request. Registered for those error
-        types (not for `Exception`), so Starlette answers from its exception middleware and the
-        client's keep-alive connection stays usable."""
-        if is_infrastructure_error(exc):
-            log.warning("request_refused_outage", path=request.url.path, error_type=type(exc).__name__)
-            return problem_response(
-                503,
-                "Tijdelijk niet beschikbaar",
-                "De dienst kan dit nu niet verwerken; er is niets vastgelegd. Probeer het zo opnieuw.",
-                rule="service-unavailable",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-        if is_concurrent_write(exc):
-            log.info("request_refused_concurrent_write", path=request.url.path)
-            return problem_response(
-                409,
-                "Conflict",
-                "Iemand anders heeft dit tegelijk gewijzigd; er is niets vastgelegd. Laad opnieuw en probeer het nog eens.",
-                rule="concurrent-change",
-            )
-        return await on_unexpected(request, exc)
-
-    async def on_erased(_: Request, exc: Exception) -> JSONResponse:
-        return problem_response(
-            410,
-            "Gegevens gewist",
-            "De persoonsgegevens van deze leerling zijn gewist; er kan niets meer over worden vastgelegd.",
-            rule="personal-data-erased",
-        )
-
-    app.add_exception_handler(DataKeyErased, on_erased)
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
-    for error_type in OUTAGE_ERROR_TYPES:
-        app.add_exception_handler(error_type, on_infrastructure)
+    for error_type, handler in (more_handlers or {}).items():
+        app.add_exception_handler(error_type, handler)
 
     if domain_error is not None:
 
