@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import asyncpg
-from fastapi import FastAPI
+
+if TYPE_CHECKING:  # only the readiness check's signature: a pool needs no web framework
+    from fastapi import FastAPI
 
 from .settings import CONNECT_WAIT_SECONDS
 

@@ -26,6 +26,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.security import BaseSecurity, SASLScram512
 from pydantic import ValidationError
 
 from meldcode_contracts import (
@@ -38,6 +39,7 @@ from meldcode_contracts import (
 )
 from meldcode_edge.logging import broker_logger, get_logger
 
+from .kafka_connection import KafkaConnection
 from .keystore import KeyStore, UnknownDataKey
 from .metrics import ServiceMetrics
 from .outages import is_infrastructure_error
@@ -400,6 +402,18 @@ class EventConsumer:
         )
 
 
+def faststream_security(kafka: KafkaConnection) -> BaseSecurity | None:
+    """How FastStream's KafkaBroker connects (`security=`), from the same settings as every other client."""
+    if kafka.sasl:
+        assert kafka.username and kafka.password  # checked by KafkaConnection
+        return SASLScram512(
+            kafka.username, kafka.password, ssl_context=kafka.ssl_context(), use_ssl=kafka.tls
+        )
+    if kafka.tls:
+        return BaseSecurity(ssl_context=kafka.ssl_context(), use_ssl=True)
+    return None
+
+
 def consumer_broker(
     settings: ServiceSettings, service: str, metrics: ServiceMetrics | None = None
 ) -> KafkaBroker:
@@ -410,7 +424,7 @@ def consumer_broker(
         middlewares.append(KafkaPrometheusMiddleware(registry=metrics.registry, app_name=service))
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
-        security=settings.kafka.faststream_security(),
+        security=faststream_security(settings.kafka),
         client_id=f"meldcode-{service}",
         graceful_timeout=15.0,
         logger=broker_logger(),

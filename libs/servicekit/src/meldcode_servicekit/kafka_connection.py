@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from faststream.security import BaseSecurity, SASLScram512
-
 SASL_MECHANISM = "SCRAM-SHA-512"
 
 
@@ -52,17 +50,6 @@ class KafkaConnection:
                 "sasl_plain_password": self.password,
             }
         return options
-
-    def faststream_security(self) -> BaseSecurity | None:
-        """The same for FastStream's KafkaBroker (`security=`)."""
-        if self.sasl:
-            assert self.username and self.password  # checked in __post_init__
-            return SASLScram512(
-                self.username, self.password, ssl_context=self.ssl_context(), use_ssl=self.tls
-            )
-        if self.tls:
-            return BaseSecurity(ssl_context=self.ssl_context(), use_ssl=True)
-        return None
 
 
 def connection(kafka: KafkaConnection | str) -> KafkaConnection:

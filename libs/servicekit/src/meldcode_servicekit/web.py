@@ -36,7 +36,8 @@ from .permissions import ServicePolicy, enforce_route_policy
 from .reconcile_cli import TargetsFactory, add_reconcile_command
 from .service_migration import Migration, migrate
 from .settings import ServiceSettings
-from .tracing import configure_tracing, traced
+from .tracing import configure_tracing
+from .tracing_http import traced
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ReadinessCheck = Callable[[FastAPI], Awaitable[bool]]

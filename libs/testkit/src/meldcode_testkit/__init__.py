@@ -28,6 +28,7 @@ import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from meldcode_contracts import Envelope
 from meldcode_devauth.tokens import generate_key_pair, mint_token
@@ -339,6 +340,20 @@ async def suite(infrastructure: Infrastructure, isolation: str, tmp_path: Path) 
         yield s
     finally:
         s.stop_all()
+        await delete_topics(infrastructure.kafka, prefix=s.topic_prefix)
+
+
+async def delete_topics(bootstrap: str, *, prefix: str) -> None:
+    """Delete a finished test's topics: a broker that kept every test's partitions (thousands over a
+    day of runs) ran out of heap and stopped answering, and the next tests failed for that."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        names = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if names:
+            await admin.delete_topics(names)
+    finally:
+        await admin.close()
 
 
 async def read_topic(
