@@ -89,7 +89,18 @@ async def remember_pupil(conn: asyncpg.Connection, pupil: KnownPupil) -> None:
 
 
 async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
-    """Store what the rules decided, idempotently; returns the ids of the tasks that are new."""
+    """Store what the rules decided, idempotently, in the order `Decision` names; returns the ids
+    of the tasks that are new."""
+    await _complete(conn, decision)
+    await _reassign(conn, decision)
+    created = await _create(conn, decision)
+    await _cover(conn, decision)
+    if decision.case_state is not None:
+        await save_case_state(conn, decision.case_state)
+    return created
+
+
+async def _complete(conn: asyncpg.Connection, decision: Decision) -> None:
     for completion in decision.completions:
         await conn.execute(
             """update tasks set status = 'done', completed_at = $4, completed_by = $5,
@@ -115,6 +126,9 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             done.completion.completed_by,
             done.completion.fulfilled_by_event_id,
         )
+
+
+async def _reassign(conn: asyncpg.Connection, decision: Decision) -> None:
     for moved in decision.reassignments:
         await conn.execute(
             """update tasks set assignee_user_id = $4, school = coalesce($5, school)
@@ -125,7 +139,10 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             moved.to_user_id,
             moved.to_school,
         )
-    created = []
+
+
+async def _create(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
+    created: list[uuid.UUID] = []
     for task in decision.new_tasks:
         if await insert_task(conn, task):
             created.append(task.task_id)
@@ -134,6 +151,10 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     for task in decision.obligation_tasks:
         if await keep_obligation_task(conn, task):
             created.append(task.task_id)
+    return created
+
+
+async def _cover(conn: asyncpg.Connection, decision: Decision) -> None:
     for coverage in decision.coverages:
         await conn.execute(
             """insert into signal_coverage (tenant, signal_id, case_id, source_event_id, covered_at)
@@ -144,9 +165,6 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             coverage.event_id,
             coverage.covered_at,
         )
-    if decision.case_state is not None:
-        await save_case_state(conn, decision.case_state)
-    return created
 
 
 async def keep_obligation_task(conn: asyncpg.Connection, task: Task) -> bool:
