@@ -91,8 +91,7 @@ async def remember_pupil(conn: asyncpg.Connection, pupil: KnownPupil) -> None:
 async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
     """Store what the rules decided, idempotently, in the order `Decision` names; returns the ids
     of the tasks that are new."""
-    await _complete(conn, decision)
-    await _reassign(conn, decision)
+    await _complete_and_reassign(conn, decision)
     created = await _create(conn, decision)
     await _cover(conn, decision)
     if decision.case_state is not None:
@@ -100,7 +99,7 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     return created
 
 
-async def _complete(conn: asyncpg.Connection, decision: Decision) -> None:
+async def _complete_and_reassign(conn: asyncpg.Connection, decision: Decision) -> None:
     for completion in decision.completions:
         await conn.execute(
             """update tasks set status = 'done', completed_at = $4, completed_by = $5,
@@ -126,9 +125,6 @@ async def _complete(conn: asyncpg.Connection, decision: Decision) -> None:
             done.completion.completed_by,
             done.completion.fulfilled_by_event_id,
         )
-
-
-async def _reassign(conn: asyncpg.Connection, decision: Decision) -> None:
     for moved in decision.reassignments:
         await conn.execute(
             """update tasks set assignee_user_id = $4, school = coalesce($5, school)
