@@ -193,6 +193,14 @@ async def test_a_decision_to_report_without_a_named_informer_asks_the_case_owner
     assert case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT).assignee == Assignee(user_id="ib-1")
 
 
+async def test_a_later_decision_not_to_report_forgets_the_informer_of_the_earlier_one() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.record(T.DECISION_MADE, REPORT)
+    await case.record(T.DECISION_MADE, DecisionTaken(outcome="help", who_informs_parents="ib-2"))
+    await case.publish("besluit", "ouders_informeren")
+    assert case.only(TaskKind.INFORM_PARENTS_BEFORE_REPORT).assignee == Assignee(user_id="ib-1")
+
+
 async def test_the_task_stays_one_while_the_obligation_stays_published_and_follows_a_new_due_day() -> None:
     case = await opened_case()
     first = await case.publish("geopend", ("gesprek_ouders", PER_TENANT_DUE))
@@ -567,6 +575,15 @@ async def test_a_pupil_whose_signals_are_old_and_whose_cases_are_closed_leaves_w
     await record_signal(case.store, OPENED_AT)
     await application.pupil_deregistered(case.store, deregistration(OPENED_AT + timedelta(days=366)))
     assert alerts(case.store) == []
+
+
+async def test_a_reopened_case_counts_as_open_again_when_its_pupil_leaves() -> None:
+    case = await opened_case()
+    await case.record(T.CLOSED)
+    await case.record(T.REOPENED)
+    await application.pupil_deregistered(case.store, deregistration(OPENED_AT + timedelta(days=366)))
+    [alert] = alerts(case.store)
+    assert (alert.assignee, alert.case_id) == (Assignee(role=Role.ZORGTEAM), case.case_id)
 
 
 async def test_the_same_deregistration_delivered_twice_gives_one_alert() -> None:

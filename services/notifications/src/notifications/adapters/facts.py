@@ -170,30 +170,53 @@ def _informing(data: dict[str, Any]) -> InformingFact:
     )
 
 
-async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> MeldingFile:
-    """Everything the document of the pending `melding_documents` row shows, as known now."""
-    report = json.loads(row["report"]) if isinstance(row["report"], str) else row["report"]
-    tenant, case_id, pupil_id = row["tenant"], row["case_id"], row["pupil_id"]
-    signal_ids = tuple(uuid.UUID(s) for s in report["signal_ids"])
-    signals = await conn.fetch(
+async def _signals(
+    conn: asyncpg.Connection, tenant: str, signal_ids: tuple[uuid.UUID, ...]
+) -> tuple[SignalFact, ...]:
+    rows = await conn.fetch(
         """select signal_id, observed_on, source_kind, source_name, description, categories, interpretation,
                corrected_on from signal_facts where tenant = $1 and signal_id = any($2::uuid[])""",
         tenant,
         list(signal_ids),
     )
-    consultations = await conn.fetch(
+    return tuple(
+        SignalFact(
+            signal_id=s["signal_id"],
+            observed_on=s["observed_on"],
+            source_kind=s["source_kind"],
+            source_name=s["source_name"],
+            description=s["description"],
+            categories=tuple(s["categories"]),
+            interpretation=s["interpretation"],
+            corrected_on=s["corrected_on"],
+        )
+        for s in rows
+    )
+
+
+async def _consultations(
+    conn: asyncpg.Connection, tenant: str, pupil_id: uuid.UUID, until: date
+) -> tuple[ConsultationFact, ...]:
+    rows = await conn.fetch(
         """select consulted_on, consulted_name, consulted_role, organisation, advice from consultations
            where tenant = $1 and pupil_id = $2 and consulted_on <= $3 order by consulted_on""",
         tenant,
         pupil_id,
-        row["reported_on"],
+        until,
     )
+    return tuple(ConsultationFact(**dict(c)) for c in rows)
+
+
+async def _case_facts(
+    conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID, until: datetime
+) -> tuple[dict[str, dict[str, Any]], tuple[HelpFact, ...]]:
+    """The latest fact of each kind up to `until`, and all the help organised until then."""
     facts = await conn.fetch(
         """select kind, data from case_facts where tenant = $1 and case_id = $2 and occurred_at <= $3
            order by occurred_at, event_id""",
         tenant,
         case_id,
-        row["reported_at"],
+        until,
     )
     latest: dict[str, dict[str, Any]] = {}
     help_: list[HelpFact] = []
@@ -207,6 +230,17 @@ async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> Melding
             )
         else:
             latest[fact["kind"]] = data
+    return latest, tuple(help_)
+
+
+async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> MeldingFile:
+    """Everything the document of the pending `melding_documents` row shows, as known now."""
+    report = json.loads(row["report"]) if isinstance(row["report"], str) else row["report"]
+    tenant, case_id, pupil_id = row["tenant"], row["case_id"], row["pupil_id"]
+    signal_ids = tuple(uuid.UUID(s) for s in report["signal_ids"])
+    signals = await _signals(conn, tenant, signal_ids)
+    consultations = await _consultations(conn, tenant, pupil_id, row["reported_on"])
+    latest, help_ = await _case_facts(conn, tenant, case_id, row["reported_at"])
     identity = await conn.fetchrow(
         """select given_name, family_name, date_of_birth, pupil_number from pupil_identity
            where pupil_id = $1 and tenant = $2""",
@@ -235,24 +269,12 @@ async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> Melding
         pupil=PupilIdentity(**dict(identity)) if identity else None,
         pupil_age_on_report=int(report["pupil_age_on_report"]),
         signal_ids=signal_ids,
-        signals=tuple(
-            SignalFact(
-                signal_id=s["signal_id"],
-                observed_on=s["observed_on"],
-                source_kind=s["source_kind"],
-                source_name=s["source_name"],
-                description=s["description"],
-                categories=tuple(s["categories"]),
-                interpretation=s["interpretation"],
-                corrected_on=s["corrected_on"],
-            )
-            for s in signals
-        ),
-        consultations=tuple(ConsultationFact(**dict(c)) for c in consultations),
+        signals=signals,
+        consultations=consultations,
         parents=_informing(latest["parents"]) if "parents" in latest else None,
         child=_informing(latest["child"]) if "child" in latest else None,
         school_continues=report["school_continues"],
-        help=tuple(help_),
+        help=help_,
         decision=DecisionFact(date.fromisoformat(decision["decided_on"]), decision["outcome"])
         if decision
         else None,

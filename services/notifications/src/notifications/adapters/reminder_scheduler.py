@@ -20,6 +20,7 @@ from meldcode_contracts.notices import ReminderSentPayload
 from meldcode_edge.logging import get_logger
 
 from ..domain.reminders import ReminderMail, ReminderStatus, message_id_for
+from ..domain.tasks import Task
 from .mail import render_reminder
 from .notices import enqueue_notice
 from .tasks import TASK_COLUMNS, task_from_row
@@ -76,38 +77,7 @@ class ReminderScheduler:
                     "reminder_without_recipient", reminder_id=str(reminder_id), task_id=str(task.task_id)
                 )
             else:
-                mail = render_reminder(ReminderMail.of(task, self.portal_url))
-                await conn.execute(
-                    """insert into email_outbox (message_id, reminder_id, recipient_user_id, recipient, subject,
-                           body, created_at, next_attempt_at)
-                       values ($1, $2, $3, $4, $5, $6, $7, $7) on conflict (message_id) do nothing""",
-                    message_id_for(reminder_id, user_id, self.mail_domain),
-                    reminder_id,
-                    user_id,
-                    address,
-                    mail.subject,
-                    mail.body,
-                    now,
-                )
-                await enqueue_notice(
-                    conn,
-                    self.topic,
-                    ReminderSent,
-                    natural_key=reminder_id,
-                    at=now,
-                    tenant=task.tenant,
-                    school=task.school,
-                    subject_id=task.case_id or task.pupil_id or task.task_id,
-                    causation_id=str(task.source_event_id),
-                    payload=ReminderSentPayload(
-                        case_id=task.case_id,
-                        pupil_id=task.pupil_id,
-                        task_id=task.task_id,
-                        task_kind=task.kind.value,
-                        recipient_user_id=user_id,
-                        due_at=row["reminder_due_at"],
-                    ),
-                )
+                await self._send(conn, task, row, user_id, address, now)
         await conn.execute(
             "update reminders set status = $2, fired_at = $3 where reminder_id = $1",
             reminder_id,
@@ -116,4 +86,48 @@ class ReminderScheduler:
         )
         log.info(
             "reminder_settled", reminder_id=str(reminder_id), task_id=str(task.task_id), status=status.value
+        )
+
+    async def _send(
+        self,
+        conn: asyncpg.Connection,
+        task: Task,
+        row: asyncpg.Record,
+        user_id: str,
+        address: str,
+        now: datetime,
+    ) -> None:
+        """Put the reminder's e-mail in the e-mail outbox and its `ReminderSent` in the event outbox."""
+        reminder_id = row["reminder_id"]
+        mail = render_reminder(ReminderMail.of(task, self.portal_url))
+        await conn.execute(
+            """insert into email_outbox (message_id, reminder_id, recipient_user_id, recipient, subject,
+                   body, created_at, next_attempt_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $7) on conflict (message_id) do nothing""",
+            message_id_for(reminder_id, user_id, self.mail_domain),
+            reminder_id,
+            user_id,
+            address,
+            mail.subject,
+            mail.body,
+            now,
+        )
+        await enqueue_notice(
+            conn,
+            self.topic,
+            ReminderSent,
+            natural_key=reminder_id,
+            at=now,
+            tenant=task.tenant,
+            school=task.school,
+            subject_id=task.case_id or task.pupil_id or task.task_id,
+            causation_id=str(task.source_event_id),
+            payload=ReminderSentPayload(
+                case_id=task.case_id,
+                pupil_id=task.pupil_id,
+                task_id=task.task_id,
+                task_kind=task.kind.value,
+                recipient_user_id=user_id,
+                due_at=row["reminder_due_at"],
+            ),
         )

@@ -89,7 +89,17 @@ async def remember_pupil(conn: asyncpg.Connection, pupil: KnownPupil) -> None:
 
 
 async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
-    """Store what the rules decided, idempotently; returns the ids of the tasks that are new."""
+    """Store what the rules decided, idempotently, in the order `Decision` names; returns the ids
+    of the tasks that are new."""
+    await _complete_and_reassign(conn, decision)
+    created = await _create(conn, decision)
+    await _cover(conn, decision)
+    if decision.case_state is not None:
+        await save_case_state(conn, decision.case_state)
+    return created
+
+
+async def _complete_and_reassign(conn: asyncpg.Connection, decision: Decision) -> None:
     for completion in decision.completions:
         await conn.execute(
             """update tasks set status = 'done', completed_at = $4, completed_by = $5,
@@ -125,7 +135,10 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             moved.to_user_id,
             moved.to_school,
         )
-    created = []
+
+
+async def _create(conn: asyncpg.Connection, decision: Decision) -> list[uuid.UUID]:
+    created: list[uuid.UUID] = []
     for task in decision.new_tasks:
         if await insert_task(conn, task):
             created.append(task.task_id)
@@ -134,6 +147,10 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
     for task in decision.obligation_tasks:
         if await keep_obligation_task(conn, task):
             created.append(task.task_id)
+    return created
+
+
+async def _cover(conn: asyncpg.Connection, decision: Decision) -> None:
     for coverage in decision.coverages:
         await conn.execute(
             """insert into signal_coverage (tenant, signal_id, case_id, source_event_id, covered_at)
@@ -144,9 +161,6 @@ async def apply_decision(conn: asyncpg.Connection, decision: Decision) -> list[u
             coverage.event_id,
             coverage.covered_at,
         )
-    if decision.case_state is not None:
-        await save_case_state(conn, decision.case_state)
-    return created
 
 
 async def keep_obligation_task(conn: asyncpg.Connection, task: Task) -> bool:

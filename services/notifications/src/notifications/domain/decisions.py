@@ -1,46 +1,34 @@
 """Which tasks an event creates or completes: pure decisions, applied by the adapters.
 
 The input facts are what notifications needs of a contract event (see `translation`), so the
-rules do not depend on the wire format.
-
-The tasks of a case's obligations follow what casework published (`CaseObligationsChanged`, ADR
-18): an obligation of `TASK_OF_OBLIGATION` that is open gives one open task of its kind, due at
-the end of the due day casework set; one that is no longer listed completes it. Notifications
-computes no term and knows no working-day calendar. The other obligations (and kinds of a newer
-casework) give no task here: the case view lists them.
+rules do not depend on the wire format. What each casework event after `CaseOpened` does is
+in `case_rules`, one rule per event type; `on_case_event` applies it.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Final
 
-from meldcode_vocabulary import ObligationKind, Role
+from meldcode_vocabulary import Role
 
-from .cases import (
-    CaseEvent,
-    CaseEventType,
-    CaseState,
-    CoordinatorNamed,
-    DecisionTaken,
-    ObligationsPublished,
-    OwnerChange,
-    Report,
-    Transfer,
+from .case_rules import (
+    CASE_RULES,
+    COMPLETED_BY,
+    LEAVING_PUPIL_ALERTED,
+    Reassignment,
+    unchanged,
 )
-from .dutch_days import end_of_dutch_day
+from .case_rules import (
+    TASK_OF_OBLIGATION as TASK_OF_OBLIGATION,  # where the end-to-end tests read it
+)
+from .cases import CaseEvent, CaseState
 from .tasks import SYSTEM, Assignee, Completion, Task, TaskKind, must_be_utc, task_id_for
 
 SIGNAL_REVIEWER = Role.INTERN_BEGELEIDER
 """Rule 4 / step 2: the IB'er / aandachtsfunctionaris of the school looks at every new signal."""
-LEAVING_PUPIL_ALERTED = Role.ZORGTEAM
-"""Rule 14: the zorgteam is alerted when a pupil with an open case or recent signals leaves. With an
-open case the alert is the case's (a zorgteam member sees the tasks of the cases they are invited
-into); without one the zorgteam gets a school-level alert that names no pupil (ADR 11), and the
-IB'er (`SIGNAL_REVIEWER`), who alone sees pupils outside cases, gets the task naming the pupil."""
 
 
 @dataclass(frozen=True)
@@ -138,18 +126,6 @@ class CaseCompletion:
 
 
 @dataclass(frozen=True)
-class Reassignment:
-    """Move the open tasks of the case assigned to `from_user_id` to `to_user_id` (and, on a
-    transfer, to the new school, where the new owner can see them)."""
-
-    tenant: str
-    case_id: uuid.UUID
-    from_user_id: str
-    to_user_id: str
-    to_school: str | None = None
-
-
-@dataclass(frozen=True)
 class Decision:
     """Applied in this order: completions, reassignments, new tasks, obligation tasks, coverages,
     case state."""
@@ -225,148 +201,27 @@ def on_case_opened(fact: CaseNoticed) -> Decision:
     )
 
 
-TASK_OF_OBLIGATION: Final[Mapping[str, TaskKind]] = {
-    ObligationKind.PARENTS_CONVERSATION: TaskKind.NEW_CASE,
-    ObligationKind.WEIGHING: TaskKind.DISCUSS_IN_ZORGTEAM,
-    ObligationKind.INFORM_PARENTS: TaskKind.INFORM_PARENTS_BEFORE_REPORT,
-    ObligationKind.FEEDBACK: TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,
-    ObligationKind.EVALUATE: TaskKind.EVALUATE_FOLLOW_UP,
-}
-"""The published obligations that give a task, and its kind."""
-
-
-def assignee_of(kind: TaskKind, case: CaseState) -> str | None:
-    """Who acts on the task of an obligation: the case owner, unless the case names someone else."""
-    named = {
-        TaskKind.INFORM_PARENTS_BEFORE_REPORT: case.parents_informer_id,
-        TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED: case.reporter_id,
-        TaskKind.EVALUATE_FOLLOW_UP: case.care_coordinator_id,
-    }.get(kind)
-    return named or case.owner_id
-
-
-NEXT_STEP_SET = (TaskKind.CASE_TRANSFERRED_IN,)
-"""Any step recorded on a case completes the "set the next step" task of a transferred case."""
-
-COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
-    CaseEventType.OWNER_CHANGED: (),
-    CaseEventType.CONVERSATION_HELD: NEXT_STEP_SET,
-    CaseEventType.CONVERSATION_SKIPPED: NEXT_STEP_SET,
-    CaseEventType.RISK_WEIGHED: NEXT_STEP_SET,
-    CaseEventType.DECISION_MADE: NEXT_STEP_SET,
-    CaseEventType.HELP_ORGANISED: NEXT_STEP_SET,
-    CaseEventType.PARENTS_INFORMED: NEXT_STEP_SET,
-    CaseEventType.PARENTS_INFORMING_EXCEPTION: NEXT_STEP_SET,
-    CaseEventType.CHILD_INFORMED: NEXT_STEP_SET,
-    CaseEventType.CHILD_INFORMING_EXCEPTION: NEXT_STEP_SET,
-    CaseEventType.REPORTER_ANONYMITY_AGREED: NEXT_STEP_SET,
-    CaseEventType.REPORTED: NEXT_STEP_SET,
-    CaseEventType.FEEDBACK_RECEIVED: (),
-    CaseEventType.CARE_COORDINATOR_ASSIGNED: NEXT_STEP_SET,
-    CaseEventType.FOLLOW_UP_SCHEDULED: NEXT_STEP_SET,
-    CaseEventType.FOLLOW_UP_EVALUATED: NEXT_STEP_SET,
-    CaseEventType.CLOSED: (TaskKind.PUPIL_LEFT_SCHOOL, *NEXT_STEP_SET),
-    CaseEventType.REOPENED: (),
-    CaseEventType.PUPIL_LEFT_SCHOOL: (),
-    CaseEventType.TRANSFERRED: (TaskKind.PUPIL_LEFT_SCHOOL, *NEXT_STEP_SET),
-    # The obligations' tasks: those no longer listed (`on_case_event`). Not the transfer's task:
-    # casework publishes after the transfer itself.
-    CaseEventType.OBLIGATIONS_CHANGED: (),
-}
-"""Which open tasks of the case each event fulfils (completed by `system`)."""
-
-
 def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
-    """The tasks a casework event creates, completes and moves, and the case state after it.
+    """The tasks a casework event creates, completes and moves, and the case state after it: its
+    rule in `CASE_RULES`, then the open tasks its type fulfils (`COMPLETED_BY`) and the obligation
+    tasks it settled.
 
     `known` is the case as the previous events left it (None when notifications never saw the
     case: then only what the event itself says is used, and tasks for an unknown owner are not
     created).
     """
     case = known if known is not None else CaseState.first_seen(event)
-    new_tasks: list[Task] = []
-    reassignments: list[Reassignment] = []
-
-    def task(kind: TaskKind, assignee: Assignee, school: str, due_at: datetime | None = None) -> Task:
-        return Task(
-            task_id=task_id_for(event.event_id, kind),
-            tenant=event.tenant,
-            school=school,
-            kind=kind,
-            assignee=assignee,
-            created_at=event.occurred_at,
-            source_event_id=event.event_id,
-            pupil_id=event.pupil_id,
-            case_id=event.case_id,
-            due_at=due_at,
-        )
-
-    detail = event.detail
-    obligation_tasks: list[Task] = []
-    settled: tuple[TaskKind, ...] = ()
-    if isinstance(detail, ObligationsPublished):
-        open_kinds = set()
-        for obligation in detail.obligations:
-            kind = TASK_OF_OBLIGATION.get(obligation.kind)
-            if kind is None or kind in open_kinds:
-                continue
-            open_kinds.add(kind)
-            if (user := assignee_of(kind, case)) is not None:
-                due = end_of_dutch_day(obligation.due_on) if obligation.due_on is not None else None
-                obligation_tasks.append(task(kind, Assignee.user(user), case.school, due))
-        settled = tuple(k for k in TASK_OF_OBLIGATION.values() if k not in open_kinds)
-    elif isinstance(detail, DecisionTaken):
-        case = replace(case, parents_informer_id=detail.who_informs_parents if detail.reports else None)
-    elif isinstance(detail, Report):
-        case = replace(case, reporter_id=detail.reporter_id)
-    elif isinstance(detail, CoordinatorNamed):
-        case = replace(case, care_coordinator_id=detail.coordinator_id)
-    elif event.type is CaseEventType.PUPIL_LEFT_SCHOOL:
-        new_tasks.append(
-            task(TaskKind.PUPIL_LEFT_SCHOOL, Assignee.role_at_school(LEAVING_PUPIL_ALERTED), event.school)
-        )
-    elif isinstance(detail, OwnerChange):
-        reassignments.append(
-            Reassignment(event.tenant, event.case_id, detail.previous_owner_id, detail.new_owner_id)
-        )
-        case = replace(case, owner_id=detail.new_owner_id)
-    elif isinstance(detail, Transfer):
-        if case.owner_id:
-            reassignments.append(
-                Reassignment(
-                    event.tenant, event.case_id, case.owner_id, detail.new_owner_id, detail.to_school
-                )
-            )
-        new_tasks.append(
-            task(TaskKind.CASE_TRANSFERRED_IN, Assignee.user(detail.new_owner_id), detail.to_school)
-        )
-        case = replace(case, owner_id=detail.new_owner_id, school=detail.to_school)
-    elif event.type is CaseEventType.CLOSED:
-        case = replace(case, closed=True)
-    elif event.type is CaseEventType.REOPENED:
-        case = replace(case, closed=False)
-
-    kinds = COMPLETED_BY[event.type] + settled
-    completions = (
-        (
-            CaseCompletion(
-                event.tenant,
-                event.case_id,
-                kinds,
-                Completion(
-                    completed_at=event.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=event.event_id
-                ),
-            ),
-        )
-        if kinds
-        else ()
+    outcome = CASE_RULES.get(event.type, unchanged)(event, case)
+    kinds = COMPLETED_BY[event.type] + outcome.settled
+    completion = Completion(
+        completed_at=event.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=event.event_id
     )
     return Decision(
-        new_tasks=tuple(new_tasks),
-        case_completions=completions,
-        reassignments=tuple(reassignments),
-        obligation_tasks=tuple(obligation_tasks),
-        case_state=case,
+        new_tasks=outcome.new_tasks,
+        case_completions=(CaseCompletion(event.tenant, event.case_id, kinds, completion),) if kinds else (),
+        reassignments=outcome.reassignments,
+        obligation_tasks=outcome.obligation_tasks,
+        case_state=outcome.case,
     )
 
 
