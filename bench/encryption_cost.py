@@ -31,12 +31,13 @@ import psycopg
 from eventsourcing.utils import get_topic
 
 from meldcode_contracts import SignalCategory, SourceKind, parse_event, serialize_event
-from meldcode_edge.auth import Acting
+from meldcode_edge.acting import Acting
 from meldcode_edge.clock import school_today
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.sealing import open_event, seal_event
 from signals.application import SignalsApplication
-from signals.domain.signal import Observation, Signal
+from signals.commands import RecordSignal, RegisterPupil, SourceIn
+from signals.domain.signal import Signal
 from signals.translation import to_contract_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,13 +58,12 @@ def drop_databases(base_url: str, urls: list[str]) -> None:
             conn.execute(f'drop database if exists "{url.rsplit("/", 1)[1]}" with (force)')
 
 
-def observation(n: int) -> Observation:
-    return Observation(
+def signal(n: int) -> RecordSignal:
+    return RecordSignal(
         observed_on=school_today() - timedelta(days=n % 30),
         description=f"Kwam vandaag voor de {n}e keer zonder ontbijt en zonder jas naar school; zat stil in de hoek.",
-        source_kind=SourceKind.THIRD_PARTY,
-        source_name="Buurvrouw van het gezin",
-        categories=(SignalCategory.NEGLECT,),
+        source=SourceIn(kind=SourceKind.THIRD_PARTY, name="Buurvrouw van het gezin"),
+        categories=[SignalCategory.NEGLECT],
         interpretation="Ik maak me zorgen over de verzorging thuis.",
     )
 
@@ -71,11 +71,13 @@ def observation(n: int) -> Observation:
 def register_pupils(app: SignalsApplication, count: int, prefix: str = "B") -> list[uuid.UUID]:
     return [
         app.register_pupil(
-            school="99ZZ",
-            pupil_number=f"{prefix}-{n}",
-            given_name="Bench",
-            family_name=f"Leerling {n}",
-            date_of_birth=date(2014, 1, 1),
+            RegisterPupil(
+                school="99ZZ",
+                pupil_number=f"{prefix}-{n}",
+                given_name="Bench",
+                family_name=f"Leerling {n}",
+                date_of_birth=date(2014, 1, 1),
+            ),
             acting=IB,
         )
         for n in range(count)
@@ -91,8 +93,7 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 def measure(app: SignalsApplication, pupils: list[uuid.UUID], signals: int) -> dict[str, float]:
     record_s, ids = timed(
         lambda: [
-            app.record_signal(pupil_id=pupils[n % len(pupils)], observation=observation(n), acting=TEACHER)
-            for n in range(signals)
+            app.record_signal(pupils[n % len(pupils)], signal(n), acting=TEACHER) for n in range(signals)
         ]
     )
     read_s, _ = timed(lambda: [app.get_signal(signal_id) for signal_id in ids])
@@ -142,7 +143,7 @@ def main() -> None:
         # Warm up both (connections, statement caches), then measure in one run, plain first.
         for app in (plain, sealed):
             warm = register_pupils(app, 1, prefix="warm")
-            app.record_signal(pupil_id=warm[0], observation=observation(0), acting=TEACHER)
+            app.record_signal(warm[0], signal(0), acting=TEACHER)
         plain_pupils = register_pupils(plain, args.pupils)
         sealed_pupils = register_pupils(sealed, args.pupils)
         results["plain_mapper"] = measure(plain, plain_pupils, args.signals)

@@ -23,20 +23,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
+from meldcode_contracts import EVENTS_BY_TOPIC, CaseOpened, Envelope, serialize_event
 from meldcode_edge.db import apply_schema
 from meldcode_edge.logging import configure_logging
 from meldcode_edge.migrations import migrate_pool
@@ -44,6 +43,7 @@ from meldcode_servicekit.consuming import CONSUMER_SCHEMA
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import connect_key_store, new_master_key
 from meldcode_servicekit.settings import ServiceSettings
+from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from reporting.adapters.migrations import MIGRATIONS
 from reporting.adapters.rebuild import checksums, topic_partitions
 from reporting.adapters.replay import Replayer
@@ -54,38 +54,26 @@ TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for ev
 PAGE = 1000
 
 
-def builders() -> Any:
-    """The event builders of the reporting tests (one source of realistic contract events)."""
-    spec = importlib.util.spec_from_file_location(
-        "reporting_test_events", ROOT / "services/reporting/tests/conftest.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def generate(count: int) -> list[Envelope]:
-    b = builders()
     out: list[Envelope] = []
     schools = ["01AB", "02CD", "03EF", "04GH"]
     n = 0
     while len(out) < count:
-        events, notices = b.Events(school=schools[n % 4]), b.Notices(school=schools[n % 4])
+        events, notices = Events(school=schools[n % 4]), Notices(school=schools[n % 4])
         registered = events.pupil()
         pupil_id = registered.payload.pupil_id
         start = n * 5
-        signals = [events.signal(pupil_id, when=b.at(start + k)) for k in range(3)]
-        case = b.a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], start + 10)
-        case_id = case[0].payload.case_id
+        signals = [events.signal(pupil_id, when=at(start + k)) for k in range(3)]
+        case = a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], start + 10)
+        case_id = cast(CaseOpened, case[0]).payload.case_id
         out += [
             registered,
             *signals,
-            events.correction(signals[0], when=b.at(start + 5)),
+            events.correction(signals[0], when=at(start + 5)),
             *case,
-            notices.document(case_id, pupil_id, when=b.at(start + 900)),
-            notices.reminder(case_id, None, when=b.at(start + 910)),
-            notices.access(when=b.at(start + 920), pupil_id=pupil_id, case_id=case_id),
+            notices.document(case_id, pupil_id, when=at(start + 900)),
+            notices.reminder(case_id, None, when=at(start + 910)),
+            notices.access(when=at(start + 920), pupil_id=pupil_id, case_id=case_id),
         ]
         n += 1
     return out[:count]
