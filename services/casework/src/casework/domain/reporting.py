@@ -29,7 +29,7 @@ from .errors import (
 )
 from .parents import SafetyGround
 from .report import CHILD_INFORMED_FROM_AGE, AnonymityGround, ChildExceptionGround, age_on
-from .values import choose, text
+from .values import E, choose, text
 
 
 class Reporting(CaseBase):
@@ -57,16 +57,8 @@ class Reporting(CaseBase):
         by: Actor,
     ) -> None:
         """Rule 8: the parents are informed of the intended report (informed, not asked)."""
-        self._require_report_preparation()
-        not_in_future(informed_on, today, "het informeren van de ouders")
-        if not text(informed_by) or not text(summary):
-            raise InformingNeedsContent("Leg vast wie de ouders informeerde en wat er is gezegd.")
-        self.trigger_event(
-            events.ParentsInformed,
-            **self._context(by),
-            informed_on=informed_on,
-            informed_by=text(informed_by),
-            summary=text(summary),
+        self._record_informing(
+            events.ParentsInformed, "de ouders", informed_on, informed_by, summary, today, by
         )
 
     def record_parents_informing_exception(
@@ -78,17 +70,15 @@ class Reporting(CaseBase):
         by: Actor,
     ) -> None:
         """Rule 8: the parents are not informed of the report, on one of the legal grounds."""
-        self._require_report_preparation()
-        chosen = choose(SafetyGround, ground, "grond om de ouders niet te informeren")
-        explained = require_explanation(
-            explanation, ExceptionNeedsLegalGround, "Licht toe waarom de ouders niet worden geïnformeerd"
-        )
-        self.trigger_event(
+        self._record_informing_exception(
             events.ParentsInformingExceptionRecorded,
-            **self._context(by),
-            recorded_on=today,
-            ground=chosen.value,
-            explanation=explained,
+            SafetyGround,
+            ground,
+            whom="de ouders",
+            why="Licht toe waarom de ouders niet worden geïnformeerd",
+            explanation=explanation,
+            today=today,
+            by=by,
         )
 
     def inform_child(
@@ -101,16 +91,8 @@ class Reporting(CaseBase):
         by: Actor,
     ) -> None:
         """Rule 8: the pupil is told about the report (required from 12 years on the reporting date)."""
-        self._require_report_preparation()
-        not_in_future(informed_on, today, "het informeren van de leerling")
-        if not text(informed_by) or not text(summary):
-            raise InformingNeedsContent("Leg vast wie de leerling informeerde en wat er is gezegd.")
-        self.trigger_event(
-            events.ChildInformed,
-            **self._context(by),
-            informed_on=informed_on,
-            informed_by=text(informed_by),
-            summary=text(summary),
+        self._record_informing(
+            events.ChildInformed, "de leerling", informed_on, informed_by, summary, today, by
         )
 
     def record_child_informing_exception(
@@ -121,13 +103,58 @@ class Reporting(CaseBase):
         today: date,
         by: Actor,
     ) -> None:
-        self._require_report_preparation()
-        chosen = choose(ChildExceptionGround, ground, "grond om de leerling niet te informeren")
-        explained = require_explanation(
-            explanation, ExceptionNeedsLegalGround, "Licht toe waarom de leerling niet wordt geïnformeerd"
-        )
-        self.trigger_event(
+        self._record_informing_exception(
             events.ChildInformingExceptionRecorded,
+            ChildExceptionGround,
+            ground,
+            whom="de leerling",
+            why="Licht toe waarom de leerling niet wordt geïnformeerd",
+            explanation=explanation,
+            today=today,
+            by=by,
+        )
+
+    def _record_informing(
+        self,
+        informed: type[events.ParentsInformed | events.ChildInformed],
+        whom: str,
+        informed_on: date,
+        informed_by: str,
+        summary: str,
+        today: date,
+        by: Actor,
+    ) -> None:
+        """Rule 8: who informed `whom` (the parents or the pupil) of the intended report, and what was said."""
+        self._require_report_preparation()
+        not_in_future(informed_on, today, f"het informeren van {whom}")
+        if not text(informed_by) or not text(summary):
+            raise InformingNeedsContent(f"Leg vast wie {whom} informeerde en wat er is gezegd.")
+        self.trigger_event(
+            informed,
+            **self._context(by),
+            informed_on=informed_on,
+            informed_by=text(informed_by),
+            summary=text(summary),
+        )
+
+    def _record_informing_exception(
+        self,
+        recorded: type[events.ParentsInformingExceptionRecorded | events.ChildInformingExceptionRecorded],
+        grounds: type[E],
+        ground: E | str,
+        *,
+        whom: str,
+        why: str,
+        explanation: str,
+        today: date,
+        by: Actor,
+    ) -> None:
+        """Rule 8: on which legal ground the parents or the pupil are not informed of the report, and why."""
+        self._require_report_preparation()
+        chosen = choose(grounds, ground, f"grond om {whom} niet te informeren")
+        explained = require_explanation(explanation, ExceptionNeedsLegalGround, why)
+        self.trigger_event(
+            recorded,
             **self._context(by),
             recorded_on=today,
             ground=chosen.value,

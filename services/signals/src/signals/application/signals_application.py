@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -41,6 +41,24 @@ A = TypeVar("A")
 
 ERASURE_ATTEMPTS = 3
 """How often an erasure is tried when another command on the same pupil was saved first."""
+
+
+class RecordedBy(TypedDict):
+    """When and by whom a command is recorded: the keywords every signals aggregate command takes."""
+
+    today: date
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+
+
+def _recorded_now_by(acting: Acting) -> RecordedBy:
+    return RecordedBy(
+        today=school_today(),
+        actor_id=acting.user_id,
+        actor_role=acting.role,
+        correlation_id=acting.correlation_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -80,10 +98,7 @@ class SignalsApplication(MeldcodeApplication):
             given_name=command.given_name,
             family_name=command.family_name,
             date_of_birth=command.date_of_birth,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         index = PupilNumberIndex(
             tenant=acting.tenant, school=school, pupil_number=pupil_number, pupil_id=pupil.id
@@ -101,10 +116,7 @@ class SignalsApplication(MeldcodeApplication):
         pupil.deregister(
             left_on=command.left_on,
             destination_school=command.destination_school,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         self.save(pupil)
         return pupil
@@ -128,10 +140,7 @@ class SignalsApplication(MeldcodeApplication):
                 return _erasure_of(pupil, repeated=True), False
             pupil.erase_personal_data(
                 reason=reason.value,
-                today=school_today(),
-                actor_id=acting.user_id,
-                actor_role=acting.role,
-                correlation_id=acting.correlation_id,
+                **_recorded_now_by(acting),
             )
             keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
             return _erasure_of(pupil, repeated=False), True
@@ -155,10 +164,7 @@ class SignalsApplication(MeldcodeApplication):
                 reason=command.reason,
                 last_case_closed_on=last_case_closed_on,
                 waiting_period=waiting_periods.term_for(pupil.tenant),
-                today=school_today(),
-                actor_id=acting.user_id,
-                actor_role=acting.role,
-                correlation_id=acting.correlation_id,
+                **_recorded_now_by(acting),
             )
             changed = pupil.version != version
             return RequestedErasure(waiting, repeated=not changed), changed
@@ -188,10 +194,7 @@ class SignalsApplication(MeldcodeApplication):
                 request_id=request_id,
                 last_case_closed_on=last_case_closed_on,
                 waiting_period=waiting_periods.term_for(pupil.tenant),
-                today=school_today(),
-                actor_id=acting.user_id,
-                actor_role=acting.role,
-                correlation_id=acting.correlation_id,
+                **_recorded_now_by(acting),
             )
             reason = pupil.erasure_requests[request_id].reason
             keystore.shred(pupil_id, tenant=pupil.tenant, reason=reason.value)
@@ -231,10 +234,7 @@ class SignalsApplication(MeldcodeApplication):
             school=pupil.school,
             pupil_id=pupil.id,
             observation=observation,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         self.save(signal)
         return signal.id
@@ -244,10 +244,7 @@ class SignalsApplication(MeldcodeApplication):
         signal.correct(
             observation=command.observation(),
             reason=command.reason,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         self.save(signal)
         return signal.version
@@ -271,10 +268,7 @@ class SignalsApplication(MeldcodeApplication):
             organisation=command.organisation,
             advice=command.advice,
             signal_ids=command.signal_ids,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         self.save(consultation)
         return consultation.id
@@ -298,10 +292,7 @@ class SignalsApplication(MeldcodeApplication):
             veilig_thuis_region=command.veilig_thuis_region,
             question=command.question,
             advice=command.advice,
-            today=school_today(),
-            actor_id=acting.user_id,
-            actor_role=acting.role,
-            correlation_id=acting.correlation_id,
+            **_recorded_now_by(acting),
         )
         self.save(request)
         return request.id

@@ -13,9 +13,20 @@ class DomainError(Exception):
         super().__init__(message)
 
 
-class PersonalDataAlreadyErased(DomainError):
-    rule = "personal-data-already-erased"
+class StateConflict(DomainError):
+    """A command in the wrong order or state: HTTP 409."""
+
     status = 409
+
+
+class NotFound(DomainError):
+    """Something this service does not know (or the caller may not know of): HTTP 404."""
+
+    status = 404
+
+
+class PersonalDataAlreadyErased(StateConflict):
+    rule = "personal-data-already-erased"
 
 
 class PersonalDataErasedForGood(DomainError):
@@ -25,19 +36,16 @@ class PersonalDataErasedForGood(DomainError):
     status = 410
 
 
-class PupilNotFound(DomainError):
+class PupilNotFound(NotFound):
     rule = "pupil-not-found"
-    status = 404
 
 
-class SignalNotFound(DomainError):
+class SignalNotFound(NotFound):
     rule = "signal-not-found"
-    status = 404
 
 
-class PupilAlreadyRegistered(DomainError):
+class PupilAlreadyRegistered(StateConflict):
     rule = "pupil-already-registered"
-    status = 409
 
     def __init__(self, pupil_id: str) -> None:
         super().__init__(f"Deze leerling is al geregistreerd (leerling-id {pupil_id}).")
@@ -82,9 +90,8 @@ class AdviceRequestIdentifiesPupil(DomainError):
     rule = "rule-3-anonymous-advice-request"
 
 
-class ConsultationNotFound(DomainError):
+class ConsultationNotFound(NotFound):
     rule = "consultation-not-found"
-    status = 404
 
 
 class PupilLeftOnInFuture(DomainError):
@@ -93,27 +100,24 @@ class PupilLeftOnInFuture(DomainError):
     rule = "rule-14-left-on-not-in-future"
 
 
-class PupilAlreadyDeregistered(DomainError):
+class PupilAlreadyDeregistered(StateConflict):
     rule = "rule-14-already-deregistered"
-    status = 409
 
 
 class DestinationIsOwnSchool(DomainError):
     rule = "rule-14-destination-other-school"
 
 
-class PupilNoLongerAtSchool(DomainError):
+class PupilNoLongerAtSchool(StateConflict):
     """Rule 14: after the pupil left, the old school records no signals observed later."""
 
     rule = "rule-14-pupil-left-school"
-    status = 409
 
 
-class ErasureWhileCaseOpen(DomainError):
+class ErasureWhileCaseOpen(StateConflict):
     """Rule 16: no erasure, neither after the retention term nor on request, while a case is open."""
 
     rule = "erasure-case-open"
-    status = 409
 
 
 class ErasureReasonNotOnRequest(DomainError):
@@ -122,9 +126,8 @@ class ErasureReasonNotOnRequest(DomainError):
     rule = "erasure-reason-on-request"
 
 
-class ErasureRequestNotFound(DomainError):
+class ErasureRequestNotFound(NotFound):
     rule = "erasure-request-not-found"
-    status = 404
 
 
 class ErasureNeedsSecondPerson(DomainError):
@@ -134,12 +137,11 @@ class ErasureNeedsSecondPerson(DomainError):
     rule = "erasure-four-eyes"
 
 
-class ErasureTooSoonAfterClosing(DomainError):
+class ErasureTooSoonAfterClosing(StateConflict):
     """No erasure on request within the waiting period after a case about the pupil was closed,
     unless a court order (or the like) demands it."""
 
     rule = "erasure-waiting-period"
-    status = 409
 
     def __init__(self, message: str, *, erasable_from: str) -> None:
         super().__init__(message)

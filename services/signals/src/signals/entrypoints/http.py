@@ -8,6 +8,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from meldcode_edge.acting import Acting
 from meldcode_edge.auth import CurrentPrincipal, Principal
 from meldcode_servicekit.access import AccessLogger
 
@@ -67,6 +68,14 @@ async def readable_pupil(app: SignalsApplication, pupil_id: uuid.UUID, principal
     return pupil
 
 
+async def acting_on_pupil(
+    app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal, request: Request
+) -> Acting:
+    """The principal acting on a pupil of their own school (else 404 or 403, before any use case runs)."""
+    await readable_pupil(app, pupil_id, principal)
+    return principal.acting(request.state.correlation_id)
+
+
 @router.post(
     "/pupils",
     status_code=status.HTTP_201_CREATED,
@@ -96,8 +105,7 @@ async def deregister_pupil(
     app: SignalsApp,
     request: Request,
 ) -> PupilDeregistration:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     pupil = await anyio.to_thread.run_sync(lambda: app.deregister_pupil(pupil_id, body, acting=acting))
     return PupilDeregistration(
         pupil_id=pupil.id, left_on=body.left_on, destination_school=pupil.destination_school
@@ -121,8 +129,7 @@ async def request_erasure(
     request: Request,
     response: Response,
 ) -> ErasureRequestOut:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     requested = await erasures.request_erasure(pupil_id, body, acting=acting)
     if requested.repeated:
         response.status_code = status.HTTP_200_OK
@@ -143,8 +150,7 @@ async def approve_erasure(
     erasures: Erasures,
     request: Request,
 ) -> PersonalDataErasure:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     erasure = await erasures.approve_erasure(pupil_id, ApproveErasure(request_id=request_id), acting=acting)
     # A repeat (also of an approval that raced ours) answers the erasure there is.
     return PersonalDataErasure(
@@ -177,8 +183,7 @@ async def get_pupil(
 async def record_signal(
     pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalRecording:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     signal_id = await anyio.to_thread.run_sync(lambda: app.record_signal(pupil_id, body, acting=acting))
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
@@ -187,6 +192,14 @@ async def readable_signal(app: SignalsApplication, signal_id: uuid.UUID, princip
     signal = await anyio.to_thread.run_sync(app.get_signal, signal_id)
     principal.require_school(signal.tenant, signal.school)
     return signal
+
+
+async def acting_on_signal(
+    app: SignalsApplication, signal_id: uuid.UUID, principal: Principal, request: Request
+) -> Acting:
+    """The principal acting on a signal of their own school (else 404 or 403, before any use case runs)."""
+    await readable_signal(app, signal_id, principal)
+    return principal.acting(request.state.correlation_id)
 
 
 @router.get("/signals/{signal_id}", response_model=SignalOut, tags=["signals"], summary="A recorded signal")
@@ -215,8 +228,7 @@ async def get_signal(
 async def correct_signal(
     signal_id: uuid.UUID, body: CorrectSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalCorrection:
-    await readable_signal(app, signal_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_signal(app, signal_id, principal, request)
     version = await anyio.to_thread.run_sync(lambda: app.correct_signal(signal_id, body, acting=acting))
     return SignalCorrection(signal_id=signal_id, version=version)
 
@@ -235,8 +247,7 @@ async def consult_colleague(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     consultation_id = await anyio.to_thread.run_sync(
         lambda: app.consult_colleague(pupil_id, body, acting=acting)
     )
@@ -257,8 +268,7 @@ async def request_veilig_thuis_advice(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    await readable_pupil(app, pupil_id, principal)
-    acting = principal.acting(request.state.correlation_id)
+    acting = await acting_on_pupil(app, pupil_id, principal, request)
     advice_request_id = await anyio.to_thread.run_sync(
         lambda: app.request_veilig_thuis_advice(pupil_id, body, acting=acting)
     )
