@@ -16,6 +16,7 @@ from casework.domain.errors import (
     ConversationNeedsContent,
     DateInFuture,
     DateOfBirthInvalid,
+    DateOfBirthUnknown,
     DecidedReportNotMade,
     DomainError,
     EvaluationNeedsFindings,
@@ -261,6 +262,17 @@ def test_a_date_of_birth_after_the_reporting_date_is_refused(cases: Any) -> None
     cases.inform_parents(case)
     with pytest.raises(DateOfBirthInvalid):
         cases.notify(case, pupil_date_of_birth=cases.tomorrow)
+    assert not case.decision_round.reported
+    cases.notify(case, pupil_date_of_birth=BORN_11_YEARS_AGO)
+    assert case.decision_round.reported
+
+
+def test_a_report_while_the_date_of_birth_is_unknown_is_refused_and_made_once_it_is_known(cases: Any) -> None:
+    case = cases.report_decided()
+    cases.inform_parents(case)
+    with pytest.raises(DateOfBirthUnknown) as refused:
+        cases.notify(case, pupil_date_of_birth=None)
+    assert (refused.value.rule, refused.value.status) == ("rule-8-date-of-birth-known", 409)
     assert not case.decision_round.reported
     cases.notify(case, pupil_date_of_birth=BORN_11_YEARS_AGO)
     assert case.decision_round.reported

@@ -215,7 +215,7 @@ def notify_veilig_thuis(case: Case, day: Day, command: NotifyVeiligThuis, actor:
         signal_ids=command.signal_ids,
         school_continues=command.school_continues,
         # An unknown date of birth reaches the aggregate as it always did, though it takes a date.
-        pupil_date_of_birth=day.pupil_date_of_birth,  # type: ignore[arg-type]
+        pupil_date_of_birth=day.pupil_date_of_birth,
         reporter_id=command.reporter_id,
         today=day.today,
         **actor,

@@ -261,6 +261,12 @@ class DateOfBirthInvalid(InvalidContent):
     rule = "rule-8-date-of-birth"
 
 
+class DateOfBirthUnknown(StateConflict):
+    """Whether the pupil must be told first (12+) cannot be decided without the date of birth."""
+
+    rule = "rule-8-date-of-birth-known"
+
+
 class AnonymityNeedsLegalGround(InvalidContent):
     rule = "rule-10-anonymity-legal-ground"
 

@@ -14,6 +14,7 @@ from .errors import (
     AnonymityNeedsLegalGround,
     ChildOver12MustBeInformed,
     DateOfBirthInvalid,
+    DateOfBirthUnknown,
     ExceptionNeedsLegalGround,
     FeedbackBeforeReport,
     FeedbackBeforeReportDay,
@@ -195,7 +196,7 @@ class Reporting(CaseBase):
         veilig_thuis_organisation: str,
         signal_ids: Sequence[uuid.UUID],
         school_continues: str,
-        pupil_date_of_birth: date,
+        pupil_date_of_birth: date | None,
         reporter_id: str | None = None,
         today: date,
         by: Actor,
@@ -206,6 +207,12 @@ class Reporting(CaseBase):
             raise ReportNeedsParentsInformed(
                 "Informeer eerst de ouders over de voorgenomen melding bij Veilig Thuis, of leg vast op "
                 "welke grond dat niet gebeurt."
+            )
+        if pupil_date_of_birth is None:
+            raise DateOfBirthUnknown(
+                "De geboortedatum van de leerling is bij de zaak (nog) niet bekend, dus niet te bepalen of "
+                "de leerling eerst over de melding moet horen; probeer het later opnieuw of neem contact op "
+                "met de beheerder."
             )
         if pupil_date_of_birth > today:
             raise DateOfBirthInvalid("De geboortedatum van de leerling ligt na de meldingsdatum.")
