@@ -64,6 +64,14 @@ from .signals import (
     SourceKind,
     VeiligThuisAdviceRequested,
 )
+from .staff import (
+    STAFF_EVENTS,
+    StaffMemberDelisted,
+    StaffMemberDelistedPayload,
+    StaffMemberListed,
+    StaffMemberListedPayload,
+    staff_member_id,
+)
 from .topics import (
     ACCESS_LOG_EVENTS,
     ALL_TOPICS,
@@ -92,6 +100,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SERVICE_TOPICS",
     "SIGNALS_EVENTS",
+    "STAFF_EVENTS",
     "Actor",
     "AmkNotified",
     "CareCoordinatorAssigned",
@@ -148,6 +157,10 @@ __all__ = [
     "SignalRecordedPayload",
     "SignalSource",
     "SourceKind",
+    "StaffMemberDelisted",
+    "StaffMemberDelistedPayload",
+    "StaffMemberListed",
+    "StaffMemberListedPayload",
     "TopicRights",
     "UnknownEventType",
     "UnsupportedSchemaVersion",
@@ -161,5 +174,6 @@ __all__ = [
     "payload_model_of",
     "personal_field_names",
     "serialize_event",
+    "staff_member_id",
     "without_personal_data",
 ]

@@ -6,7 +6,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, Field
 
-from . import access, cases, notices, topics
+from . import access, cases, notices, staff, topics
 from .envelope import Envelope
 from .evolution import EventReader, Upcaster
 from .pupils import (
@@ -28,6 +28,8 @@ AnyEvent = Annotated[
     | SignalCorrected
     | ColleagueConsulted
     | VeiligThuisAdviceRequested
+    | staff.StaffMemberListed
+    | staff.StaffMemberDelisted
     | cases.CaseOpened
     | cases.CaseSignalsAdded
     | cases.CaseOwnerChanged
@@ -74,6 +76,7 @@ EVENTS_BY_TOPIC: Final[dict[str, tuple[type[Envelope], ...]]] = {
         SignalCorrected,
         ColleagueConsulted,
         VeiligThuisAdviceRequested,
+        *staff.STAFF_EVENTS,
     ),
     topics.CASEWORK_EVENTS: cases.CASE_EVENTS,
     topics.NOTIFICATIONS_EVENTS: notices.NOTICE_EVENTS,

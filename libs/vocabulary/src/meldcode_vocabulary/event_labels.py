@@ -19,6 +19,8 @@ EVENT_LABELS: Final[Mapping[str, str]] = {
     "SignalCorrected": "Signaal gecorrigeerd",
     "ColleagueConsulted": "Collegiale consultatie",
     "VeiligThuisAdviceRequested": "Anonieme adviesvraag aan Veilig Thuis",
+    "StaffMemberListed": "Medewerker opgenomen in het personeelsoverzicht",
+    "StaffMemberDelisted": "Medewerker uit het personeelsoverzicht gehaald",
     "CaseOpened": "Zaak geopend",
     "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
     "CaseOwnerChanged": "Andere casus-eigenaar",

