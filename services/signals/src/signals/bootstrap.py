@@ -30,6 +30,7 @@ from meldcode_servicekit.web import create_app
 from .adapters.migrations import MIGRATIONS
 from .adapters.open_cases import PostgresOpenCases
 from .adapters.retention_store import PostgresRetentionStore
+from .adapters.staff_directory import PostgresStaffDirectory
 from .application import ErasureOnRequest, Retention, RetentionReport, SignalsApplication
 from .commands import EraseForRetention
 from .config import Settings
@@ -40,6 +41,8 @@ from .entrypoints.background import retention_schedule
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .entrypoints.policy import POLICY
+from .entrypoints.scim import router as scim_router
+from .entrypoints.staff_http import router as staff_router
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -93,9 +96,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     return create_app(
         settings,
         title="Meldcode signals",
-        description="Steps 1-2 of the Meldcode: pupils, signals and their corrections.",
+        description="Steps 1-2 of the Meldcode: pupils, signals and their corrections; the staff directory.",
         lifespan=lifespan,
-        routers=[router, audit_router, verify_router],
+        routers=[router, staff_router, scim_router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
@@ -109,6 +112,7 @@ async def use_cases(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     app.state.erasure = ErasureOnRequest(
         app.state.signals, PostgresOpenCases(app.state.pool), settings.erasure_waiting()
     )
+    app.state.staff_directory = PostgresStaffDirectory(app.state.pool, app.state.signals)
     app.state.retention = retention(app.state.signals, app.state.pool, settings)
     async with retention_schedule(app.state.retention, settings.retention_interval_seconds):
         yield

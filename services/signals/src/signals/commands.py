@@ -37,6 +37,26 @@ class DeregisterPupil(Strict):
     )
 
 
+class ListStaffMember(Strict):
+    """List a person in a school's staff directory, or change their listing (issue 17)."""
+
+    school: str = Field(pattern=BRIN_PATTERN, description="BRIN of the school")
+    user_id: str = Field(
+        min_length=1, max_length=128, description="The identity provider's subject (the token's `sub`)"
+    )
+    name: str = Field(min_length=1, max_length=200, description="Full name as shown on screens")
+    role: str = Field(description="leerkracht, intern_begeleider, zorgteam or beheerder")
+    email: str | None = Field(default=None, max_length=254, description="Work e-mail address")
+
+
+@dataclass(frozen=True)
+class DelistStaffMember:
+    """The person no longer works at the school (or was deprovisioned)."""
+
+    school: str
+    user_id: str
+
+
 class SourceIn(Strict):
     kind: SourceKind = Field(description="own_observation, pupil_said, parent_said or third_party")
     name: str | None = Field(

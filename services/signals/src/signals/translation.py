@@ -34,11 +34,18 @@ from meldcode_contracts import (
     VeiligThuisAdviceRequested,
 )
 from meldcode_contracts.signals import ColleagueConsultedPayload, VeiligThuisAdviceRequestedPayload
+from meldcode_contracts.staff import (
+    StaffMemberDelisted,
+    StaffMemberDelistedPayload,
+    StaffMemberListed,
+    StaffMemberListedPayload,
+)
 from meldcode_servicekit.outbox import envelope_fields
 
 from .domain.consultation import AdviceRequest, Consultation
 from .domain.pupil import Pupil
 from .domain.signal import Signal
+from .domain.staff import StaffMember
 
 
 def _envelope(domain_event: Any) -> dict[str, Any]:
@@ -169,6 +176,21 @@ def _signal_corrected(e: Signal.Corrected) -> Envelope:
     )
 
 
+def _staff_member_listed(e: StaffMember.FirstListed | StaffMember.Listed) -> Envelope:
+    # Keyed by the listing (school and user id), so the latest listing of a person wins.
+    return StaffMemberListed(
+        **envelope_fields(e, subject_id=e.originator_id),
+        payload=StaffMemberListedPayload(user_id=e.user_id, name=e.name, role=Role(e.role), email=e.email),
+    )
+
+
+def _staff_member_delisted(e: StaffMember.Delisted) -> Envelope:
+    return StaffMemberDelisted(
+        **envelope_fields(e, subject_id=e.originator_id),
+        payload=StaffMemberDelistedPayload(user_id=e.user_id),
+    )
+
+
 CONTRACT_EVENTS: dict[type[Any], Callable[[Any], Envelope]] = {
     Consultation.Recorded: _colleague_consulted,
     AdviceRequest.Requested: _veilig_thuis_advice_requested,
@@ -179,6 +201,9 @@ CONTRACT_EVENTS: dict[type[Any], Callable[[Any], Envelope]] = {
     Pupil.PersonalDataErased: _personal_data_erased,
     Signal.Recorded: _signal_recorded,
     Signal.Corrected: _signal_corrected,
+    StaffMember.FirstListed: _staff_member_listed,
+    StaffMember.Listed: _staff_member_listed,
+    StaffMember.Delisted: _staff_member_delisted,
 }
 """Each domain event that leaves the service, and how its contract event is made."""
 

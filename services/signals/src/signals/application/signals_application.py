@@ -7,7 +7,7 @@ so the HTTP layer and the use cases that need facts from elsewhere call them in 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict, TypeVar
@@ -23,7 +23,9 @@ from ..commands import (
     ApproveErasure,
     ConsultColleague,
     CorrectSignal,
+    DelistStaffMember,
     DeregisterPupil,
+    ListStaffMember,
     RecordSignal,
     RegisterPupil,
     RequestErasure,
@@ -32,10 +34,19 @@ from ..commands import (
 from ..domain.anonymity import RegisteredPupil
 from ..domain.consultation import AdviceRequest, Consultation
 from ..domain.erasure import ErasureReason, ErasureRequest
-from ..domain.errors import PupilAlreadyRegistered, PupilNotFound, SignalNotFound
+from ..domain.errors import (
+    DomainError,
+    PupilAlreadyRegistered,
+    PupilNotFound,
+    SignalNotFound,
+    StaffImportMalformed,
+    StaffMemberNotFound,
+    StaffSchoolOfOtherTenant,
+)
 from ..domain.pupil import Pupil, PupilNumberIndex
 from ..domain.retention import RetentionTerms
 from ..domain.signal import Signal
+from ..domain.staff import StaffMember
 
 A = TypeVar("A")
 
@@ -80,6 +91,14 @@ class RequestedErasure:
     request: ErasureRequest
     repeated: bool
     """A request was waiting already (maybe since a moment ago): this is that one."""
+
+
+@dataclass(frozen=True)
+class StaffListing:
+    """One command's listing as it is now, and whether this command changed it."""
+
+    member: StaffMember
+    changed: bool
 
 
 class SignalsApplication(MeldcodeApplication):
@@ -297,6 +316,87 @@ class SignalsApplication(MeldcodeApplication):
         self.save(request)
         return request.id
 
+    def list_staff_members(
+        self, commands: Sequence[ListStaffMember], *, acting: Acting
+    ) -> list[StaffListing]:
+        """List each person (one save: all or nothing). A command that repeats the listing as it
+        is records nothing. When a refused command is among them, nothing is listed and
+        `StaffImportMalformed` names each refused one by its position (0-based)."""
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            members: dict[uuid.UUID, StaffMember] = {}
+            outcomes: list[StaffListing] = []
+            refused: list[dict[str, object]] = []
+            for index, command in enumerate(commands):
+                try:
+                    outcomes.append(self._list_one(command, members, acting))
+                except DomainError as refusal:
+                    refused.append({"index": index, "rule": refusal.rule, "detail": str(refusal)})
+            if refused:
+                raise StaffImportMalformed("Niet iedere medewerker kon worden opgenomen.", rows=refused)
+            try:
+                self.save(*(m for m in members.values() if m.pending_events))
+            except IntegrityError:
+                # Someone listed one of them between our read and our save: read them again.
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return outcomes
+        raise AssertionError("unreachable")
+
+    def _list_one(
+        self, command: ListStaffMember, members: dict[uuid.UUID, StaffMember], acting: Acting
+    ) -> StaffListing:
+        member_id = StaffMember.create_id(command.school, command.user_id)
+        member = members.get(member_id) or self.find_staff_member(member_id)
+        recorded_by = {
+            "actor_id": acting.user_id,
+            "actor_role": acting.role,
+            "correlation_id": acting.correlation_id,
+        }
+        if member is None:
+            member = StaffMember.first_listing(
+                tenant=acting.tenant,
+                school=command.school,
+                user_id=command.user_id,
+                name=command.name,
+                role=command.role,
+                email=command.email,
+                **recorded_by,
+            )
+            changed = True
+        else:
+            _require_tenant(member, acting.tenant)
+            changed = member.list(name=command.name, role=command.role, email=command.email, **recorded_by)
+        members[member_id] = member
+        return StaffListing(member=member, changed=changed)
+
+    def delist_staff_member(self, command: DelistStaffMember, *, acting: Acting) -> StaffListing:
+        """Idempotent: delisting a delisted person records nothing."""
+        member_id = StaffMember.create_id(command.school, command.user_id)
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            member = self.find_staff_member(member_id)
+            if member is None:
+                raise StaffMemberNotFound("Deze medewerker staat niet in de lijst van deze school.")
+            _require_tenant(member, acting.tenant)
+            if not member.delist(
+                actor_id=acting.user_id, actor_role=acting.role, correlation_id=acting.correlation_id
+            ):
+                return StaffListing(member=member, changed=False)
+            try:
+                self.save(member)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return StaffListing(member=member, changed=True)
+        raise AssertionError("unreachable")
+
+    def find_staff_member(self, member_id: uuid.UUID) -> StaffMember | None:
+        try:
+            return self.get_or_raise(member_id, StaffMember, StaffMemberNotFound(""))
+        except StaffMemberNotFound:
+            return None
+
     def get_pupil(self, pupil_id: uuid.UUID) -> Pupil:
         return self.get_or_raise(pupil_id, Pupil, PupilNotFound("Deze leerling is niet bekend."))
 
@@ -309,6 +409,11 @@ class SignalsApplication(MeldcodeApplication):
         except AggregateNotFoundError:
             return None
         return index.pupil_id
+
+
+def _require_tenant(member: StaffMember, tenant: str) -> None:
+    if member.tenant != tenant:
+        raise StaffSchoolOfOtherTenant("Deze school hoort bij een ander samenwerkingsverband.")
 
 
 def _erasure_of(pupil: Pupil, *, repeated: bool) -> Erasure:

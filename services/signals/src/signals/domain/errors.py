@@ -146,3 +146,39 @@ class ErasureTooSoonAfterClosing(StateConflict):
     def __init__(self, message: str, *, erasable_from: str) -> None:
         super().__init__(message)
         self.details = {"erasable_from": erasable_from}
+
+
+class StaffNameMissing(DomainError):
+    """The staff directory shows people by name: a listing without one is refused."""
+
+    rule = "staff-name"
+
+
+class StaffRoleNotListable(DomainError):
+    rule = "staff-role"
+
+
+class StaffEmailInvalid(DomainError):
+    rule = "staff-email"
+
+
+class StaffMemberNotFound(NotFound):
+    rule = "staff-member-not-found"
+
+
+class StaffImportMalformed(DomainError):
+    """A staff import with a bad row is refused as a whole: nothing of it is listed."""
+
+    rule = "staff-import-malformed"
+
+    def __init__(self, message: str, *, rows: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.rows = rows
+        self.details = {"rows": rows}
+
+
+class StaffSchoolOfOtherTenant(DomainError):
+    """The school's directory is kept by another samenwerkingsverband."""
+
+    rule = "tenant"
+    status = 403

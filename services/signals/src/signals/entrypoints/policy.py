@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from meldcode_contracts import Role
 from meldcode_servicekit.audit import VERIFICATION_ROUTES
-from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy, grant
+from meldcode_servicekit.permissions import COMMON, Outside, RoutePolicy, Scope, ServicePolicy, grant
 
 SCHOOL_STAFF = grant(Scope.OWN_SCHOOL, Role.TEACHER, Role.INTERN_BEGELEIDER)
 """The school's own people; the zorgteam reaches a pupil only through a case it is invited into."""
 REGISTRARS = grant(Scope.OWN_SCHOOL, Role.INTERN_BEGELEIDER, Role.ADMINISTRATOR)
+DIRECTORY_READERS = {
+    **grant(Scope.OWN_SCHOOL, Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM),
+    Role.ADMINISTRATOR: Scope.OWN_TENANT,
+    Role.AUDITOR: Scope.OWN_TENANT_AUDITOR,
+}
+"""Who works at a school, by name: everyone with access to the school, and the samenwerkingsverband's
+beheerder and auditor for all its schools."""
+PROVISIONING = {Role.ADMINISTRATOR: Scope.OWN_TENANT}
+"""The identity provider's provisioning client holds a beheerder's token of the samenwerkingsverband."""
+
+
+def _scim(method: str, path: str, purpose: str) -> RoutePolicy:
+    return RoutePolicy(method, path, PROVISIONING, purpose, other_tenant=Outside.HIDDEN)
+
 
 POLICY = ServicePolicy(
     "signals",
@@ -58,6 +72,43 @@ POLICY = ServicePolicy(
             {Role.AUDITOR: Scope.OWN_TENANT_AUDITOR},
             "Every stored event about the pupil",
         ),
+        RoutePolicy(
+            "GET",
+            "/schools/{brin}/staff",
+            DIRECTORY_READERS,
+            "The staff directory of a school: listed people by name and role",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "GET",
+            "/staff",
+            grant(
+                Scope.OWN_TENANT,
+                Role.TEACHER,
+                Role.INTERN_BEGELEIDER,
+                Role.ZORGTEAM,
+                Role.ADMINISTRATOR,
+                Role.AUDITOR,
+            ),
+            "Names of people by user id, to show names instead of ids (the caller's samenwerkingsverband)",
+            other_school=Outside.NOT_APPLICABLE,
+            other_tenant=Outside.FILTERED,
+        ),
+        RoutePolicy(
+            "POST",
+            "/schools/{brin}/staff/import",
+            {Role.INTERN_BEGELEIDER: Scope.OWN_SCHOOL, Role.ADMINISTRATOR: Scope.OWN_TENANT},
+            "Import a school's staff list (CSV; all rows or none)",
+            school_named_by_caller=True,
+        ),
+        _scim("POST", "/scim/v2/Users", "SCIM: provision a User (list the person at the school)"),
+        _scim(
+            "GET", "/scim/v2/Users", 'SCIM: the Users of the samenwerkingsverband (filter userName eq "...")'
+        ),
+        _scim("GET", "/scim/v2/Users/{member_id}", "SCIM: one User"),
+        _scim("PUT", "/scim/v2/Users/{member_id}", "SCIM: replace a User (list or delist)"),
+        _scim("PATCH", "/scim/v2/Users/{member_id}", "SCIM: patch a User (active false delists)"),
+        _scim("DELETE", "/scim/v2/Users/{member_id}", "SCIM: deprovision a User (delist)"),
         *VERIFICATION_ROUTES,
     ),
 )
