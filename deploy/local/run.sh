@@ -158,6 +158,10 @@ print(json.dumps({"signal_latency": {**last("signal_latency"), "kafka_auth": sys
 PY
   exit 0
 fi
+# The demo users in the staff directory of each of their schools (issue 17), so screens show names
+# and casework refuses unknown people; repeating it (a restart) lists nothing new.
+MELDCODE_KEYSTORE_URL="$(as_role "$keys_url" meldcode_signals)" \
+  "$MELDCODE_PYTHON" -m signals.entrypoints.cli list-staff --file deploy/local/demo-users.json >/dev/null
 "$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}" \
   --jgz "http://127.0.0.1:$jgz_port" --jgz-secret "$jgz_secret" --maildir "$maildir"
 

@@ -4,15 +4,18 @@ run. Nothing connects at import time."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date
+from typing import Any
 
 import anyio
 import asyncpg
 from fastapi import FastAPI
 
-from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS
+from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS, Role
+from meldcode_edge.acting import Acting
 from meldcode_edge.clock import school_today
 from meldcode_edge.db import create_pool, database_reachable
 from meldcode_edge.logging import configure_logging, get_logger
@@ -32,7 +35,7 @@ from .adapters.open_cases import PostgresOpenCases
 from .adapters.retention_store import PostgresRetentionStore
 from .adapters.staff_directory import PostgresStaffDirectory
 from .application import ErasureOnRequest, Retention, RetentionReport, SignalsApplication
-from .commands import EraseForRetention
+from .commands import EraseForRetention, ListStaffMember
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.audit import router as audit_router
@@ -125,6 +128,42 @@ def retention(application: SignalsApplication, pool: asyncpg.Pool, settings: Set
         settings.retention(),
         batch_size=settings.retention_batch_size,
     )
+
+
+STAFF_LISTING_ACTOR = "meldcode-signals-list-staff"
+"""The user id the listings of `meldcode-signals list-staff` are recorded under (role `system`)."""
+
+
+def list_staff_from_file(settings: Settings, users: list[dict[str, Any]]) -> dict[str, int]:
+    """`meldcode-signals list-staff --file`: list each user at each of their schools (users without
+    a school, like a beheerder or an auditor, are not listed). Repeating it records nothing new;
+    the running service's outbox relay publishes what it records."""
+    keystore = connect_key_store(settings)
+    try:
+        application = SignalsApplication(settings.database_url, keystore=keystore)
+        try:
+            by_tenant: dict[str, list[ListStaffMember]] = {}
+            for user in users:
+                for school in user.get("schools", []):
+                    by_tenant.setdefault(user["samenwerkingsverband"], []).append(
+                        ListStaffMember(
+                            school=school,
+                            user_id=user["id"],
+                            name=user["name"],
+                            role=user["role"],
+                            email=user.get("email"),
+                        )
+                    )
+            counts = {"listed": 0, "unchanged": 0}
+            for tenant, commands in sorted(by_tenant.items()):
+                acting = Acting(STAFF_LISTING_ACTOR, Role.SYSTEM.value, tenant, f"list-staff-{uuid.uuid4()}")
+                for listing in application.list_staff_members(commands, acting=acting):
+                    counts["listed" if listing.changed else "unchanged"] += 1
+            return counts
+        finally:
+            application.close()
+    finally:
+        keystore.close()
 
 
 async def run_retention_once(

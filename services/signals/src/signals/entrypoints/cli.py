@@ -1,5 +1,6 @@
 """Command line of the signals service: `meldcode-signals serve` and the operator's
-`meldcode-signals retention run [--dry-run]` (prints what it did as one line of JSON, after the
+`meldcode-signals retention run [--dry-run]`, `meldcode-signals list-staff --file users.json` (the
+demo users in the staff directory) (prints what it did as one line of JSON, after the
 JSON log lines: pseudonymous ids and counts; exit code 1 when an erasure failed, 2 when another
 run holds the lock) and `meldcode-signals reconcile` (event store, topic and read model agree)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import typer
 
@@ -17,7 +19,7 @@ from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, Reconcile
 from meldcode_servicekit.web import service_cli
 
 from ..application import RetentionBusy, SignalsApplication
-from ..bootstrap import MIGRATION, build_app, run_retention_once
+from ..bootstrap import MIGRATION, build_app, list_staff_from_file, run_retention_once
 from ..config import Settings
 from ..translation import to_contract_event
 from .consumer import handle_event
@@ -65,6 +67,18 @@ def retention_run_command(
         raise typer.Exit(2) from None
     typer.echo(json.dumps(report.as_json()))  # one line: the last of stdout, after the log lines
     raise typer.Exit(1 if report.failed else 0)
+
+
+@cli.command("list-staff")
+def list_staff_command(
+    file: Path = typer.Option(..., "--file", exists=True, dir_okay=False, help='JSON: {"users": [...]}'),
+) -> None:
+    """List the users of a file (as deploy/local/demo-users.json) in the staff directory of each of
+    their schools; prints the counts as one line of JSON. Repeating it lists nothing new."""
+    settings = Settings()
+    configure_logging(settings.service_name, settings.log_level)
+    users = json.loads(file.read_text(encoding="utf-8"))["users"]
+    typer.echo(json.dumps(list_staff_from_file(settings, users)))
 
 
 def main() -> None:
