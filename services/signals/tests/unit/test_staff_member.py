@@ -13,6 +13,7 @@ BY = {"actor_id": "coordinator-carla", "actor_role": "beheerder", "correlation_i
 def listed(**overrides: object) -> StaffMember:
     details = {"name": "Bram  Bakker", "role": "intern_begeleider", "email": "Bram@School.example"}
     return StaffMember.first_listing(
+        member_id=staff_member_id("12AB", "ib-bram"),
         tenant="swv-zuid",
         school="12AB",
         user_id="ib-bram",

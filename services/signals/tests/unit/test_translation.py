@@ -14,6 +14,7 @@ from signals.domain.anonymity import RegisteredPupil
 from signals.domain.consultation import AdviceRequest, Consultation
 from signals.domain.pupil import Pupil, PupilNumberIndex
 from signals.domain.signal import Observation, Signal, SignalCategory, SourceKind
+from signals.domain.staff import StaffMember
 from signals.translation import CONTRACT_EVENTS, to_contract_event
 
 
@@ -189,4 +190,33 @@ def test_every_domain_event_in_the_table_leaves_as_its_contract_event() -> None:
     assert isinstance(published[AdviceRequest.Requested], contract.VeiligThuisAdviceRequested)
     for event in published.values():
         assert event is None or parse_event(serialize_event(event)) == event
-    assert len(CONTRACT_EVENTS) == 9  # and the three erasure events, in the test above
+    assert len(CONTRACT_EVENTS) == 12  # and the three erasure events, in the test above
+
+
+def test_a_staff_listing_leaves_as_listed_and_delisted_keyed_by_the_listing() -> None:
+    member_id = contract.staff_member_id("12AB", "ib-bram")
+    by = {"actor_id": "carla", "actor_role": "beheerder", "correlation_id": "c"}
+    member = StaffMember.first_listing(
+        member_id=member_id,
+        tenant="swv-zuid",
+        school="12AB",
+        user_id="ib-bram",
+        name="Bram Bakker",
+        role="intern_begeleider",
+        email=None,
+        **by,
+    )
+    member.delist(**by)
+    member.list(name="Bram Bakker", role="leerkracht", email="bram@school.example", **by)
+    events = [to_contract_event(e) for e in member.collect_events()]
+    assert [type(e) for e in events] == [
+        contract.StaffMemberListed,
+        contract.StaffMemberDelisted,
+        contract.StaffMemberListed,
+    ]
+    assert all(e is not None and e.subject_id == member_id and e.school == "12AB" for e in events)
+    last = events[2]
+    assert isinstance(last, contract.StaffMemberListed)
+    assert (last.payload.role, last.payload.email) == (contract.Role.TEACHER, "bram@school.example")
+    for event in events:
+        assert event is not None and parse_event(serialize_event(event)) == event

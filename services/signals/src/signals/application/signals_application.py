@@ -15,6 +15,7 @@ from typing import TypedDict, TypeVar
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from meldcode_contracts.staff import staff_member_id
 from meldcode_edge.acting import Acting
 from meldcode_edge.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
@@ -346,7 +347,7 @@ class SignalsApplication(MeldcodeApplication):
     def _list_one(
         self, command: ListStaffMember, members: dict[uuid.UUID, StaffMember], acting: Acting
     ) -> StaffListing:
-        member_id = StaffMember.create_id(command.school, command.user_id)
+        member_id = staff_member_id(command.school, command.user_id)
         member = members.get(member_id) or self.find_staff_member(member_id)
         recorded_by = {
             "actor_id": acting.user_id,
@@ -355,6 +356,7 @@ class SignalsApplication(MeldcodeApplication):
         }
         if member is None:
             member = StaffMember.first_listing(
+                member_id=member_id,
                 tenant=acting.tenant,
                 school=command.school,
                 user_id=command.user_id,
@@ -372,7 +374,7 @@ class SignalsApplication(MeldcodeApplication):
 
     def delist_staff_member(self, command: DelistStaffMember, *, acting: Acting) -> StaffListing:
         """Idempotent: delisting a delisted person records nothing."""
-        member_id = StaffMember.create_id(command.school, command.user_id)
+        member_id = staff_member_id(command.school, command.user_id)
         for attempt in range(1, ERASURE_ATTEMPTS + 1):
             member = self.find_staff_member(member_id)
             if member is None:

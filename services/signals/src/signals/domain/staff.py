@@ -1,7 +1,7 @@
 """A person's listing in the staff directory of one school (issue 17).
 
-One aggregate per (school, user id), with the contract's subject id as its id, so the listing, its
-events and its Kafka key are the same thing. Listing the same name, role and e-mail again records
+One aggregate per (school, user id); the application gives it the contract's subject id
+(`staff_member_id`) as its id, so the listing, its events and its Kafka key are the same thing. Listing the same name, role and e-mail again records
 nothing: the identity provider and imports repeat themselves, the topic should not.
 """
 
@@ -13,7 +13,6 @@ from typing import TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
-from meldcode_contracts.staff import staff_member_id
 from meldcode_vocabulary.roles import Role
 
 from .errors import StaffEmailInvalid, StaffNameMissing, StaffRoleNotListable
@@ -61,6 +60,7 @@ class StaffMember(Aggregate):
     class FirstListed(Aggregate.Created):
         personal_data = ("name", "email")
 
+        member_id: uuid.UUID
         tenant: str
         school: str
         user_id: str
@@ -75,6 +75,7 @@ class StaffMember(Aggregate):
     def __init__(
         self,
         *,
+        member_id: uuid.UUID,
         tenant: str,
         school: str,
         user_id: str,
@@ -94,13 +95,15 @@ class StaffMember(Aggregate):
         self.listed = True
 
     @staticmethod
-    def create_id(school: str, user_id: str) -> uuid.UUID:
-        return staff_member_id(school, user_id)
+    def create_id(member_id: uuid.UUID) -> uuid.UUID:
+        """The contract's subject id of the listing, given by the application."""
+        return member_id
 
     @classmethod
     def first_listing(
         cls,
         *,
+        member_id: uuid.UUID,
         tenant: str,
         school: str,
         user_id: str,
@@ -112,6 +115,7 @@ class StaffMember(Aggregate):
         correlation_id: str,
     ) -> StaffMember:
         return cls(
+            member_id=member_id,
             tenant=tenant,
             school=school,
             user_id=user_id,
