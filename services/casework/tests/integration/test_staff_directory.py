@@ -110,4 +110,7 @@ async def test_an_invitation_names_someone_the_school_lists_once_it_keeps_a_dire
         await publish(suite, SIGNALS_EVENTS, replayed, marker)
         await all_processed(casework, [replayed, marker])
         still_gone = await invite("zt-weg")
-        assert (still_gone.status_code, still_gone.json()["rule"]) == (409, "rule-17-person-in-staff-directory")
+        assert (still_gone.status_code, still_gone.json()["rule"]) == (
+            409,
+            "rule-17-person-in-staff-directory",
+        )

@@ -76,7 +76,9 @@ class FakeFacts:
         return self.jgz.get(tenant)
 
     async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
-        return StaffDirectory(school=school, kept=False, roles={})  # no school keeps one (rule 17 tests: their own)
+        return StaffDirectory(
+            school=school, kept=False, roles={}
+        )  # no school keeps one (rule 17 tests: their own)
 
 
 class SchoolRefused(Exception):

@@ -202,4 +202,3 @@ def test_every_field_holding_a_user_id_is_checked_or_says_why_not() -> None:
             )
             named = [p.user_id for p in instance.people_named()]
             assert "persoon-x" in named, f"{command.__name__}.{name} names a person but is not checked"
-

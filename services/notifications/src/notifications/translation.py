@@ -52,8 +52,8 @@ from .commands import (
     DeliverToJgz,
     ErasePersonalData,
     InviteZorgteamMember,
-    ListStaffMember,
     JgzMessage,
+    ListStaffMember,
     RememberCaseFact,
     RememberConsultation,
     RememberPupilIdentity,
@@ -397,9 +397,7 @@ TRANSLATIONS: dict[type[Envelope], tuple[Translate, ...]] = {
     CaseOpened: (case_noticed,),
     CaseSignalsAdded: (signals_added,),
     StaffMemberListed: (staff_member_listed,),
-    StaffMemberDelisted: (
-        lambda e: DelistStaffMember(e.tenant, e.school, e.payload.user_id, e.occurred_at),
-    ),
+    StaffMemberDelisted: (lambda e: DelistStaffMember(e.tenant, e.school, e.payload.user_id, e.occurred_at),),
 }
 """In the order they are handled: the facts first, then the task rules (`case_event` after them)."""
 

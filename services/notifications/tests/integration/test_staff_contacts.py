@@ -33,7 +33,9 @@ ADDRESS = "zoe.visser@school.example"
 def listed(user_id: str, *, subject: str | None = None) -> StaffMemberListed:
     return StaffMemberListed(
         **envelope(staff_member_id("12AB", subject or user_id), at=T0, actor=PROVISIONING),
-        payload=StaffMemberListedPayload(user_id=user_id, name="Zoë Visser", role=Role.ZORGTEAM, email=ADDRESS),
+        payload=StaffMemberListedPayload(
+            user_id=user_id, name="Zoë Visser", role=Role.ZORGTEAM, email=ADDRESS
+        ),
     )
 
 
@@ -79,7 +81,10 @@ async def test_a_task_mail_goes_to_the_listed_address_until_the_person_is_delist
     # the old listing delivered again and replayed under a new id, then a marker on the same key
     # (so handled after them): the later delisting still holds
     await publish_raw(
-        suite.infra.kafka, suite.topic(SIGNALS_EVENTS), serialize_event(listing), str(listing.subject_id).encode()
+        suite.infra.kafka,
+        suite.topic(SIGNALS_EVENTS),
+        serialize_event(listing),
+        str(listing.subject_id).encode(),
     )
     replayed = listing.model_copy(update={"event_id": uuid.uuid4()})
     marker = listed("zt-merker", subject="zt-zoe")
