@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from casework.application import CaseworkApplication
 from casework.commands import HoldParentsConversation
 from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
+from casework.domain.staff_directory import StaffDirectory
 from meldcode_edge.acting import Acting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,8 @@ BENCH = Acting(user_id="bench-ib", role="intern_begeleider", tenant="swv-bench",
 
 
 class NoFacts:
-    """A pupil nobody registered: no date of birth, no other signals, no schools, no JGZ partner."""
+    """A pupil nobody registered: no date of birth, no other signals, no schools, no JGZ partner, no
+    staff directory."""
 
     async def date_of_birth(self, pupil_id: uuid.UUID) -> date | None:
         return None
@@ -56,6 +58,9 @@ class NoFacts:
 
     async def jgz_organisation(self, tenant: str) -> str | None:
         return None
+
+    async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
+        return StaffDirectory(school=school, kept=False, roles={})
 
 
 class WithoutSnapshots(CaseworkApplication):

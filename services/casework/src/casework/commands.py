@@ -4,6 +4,9 @@ One model per use case, named as what the caller asks (an imperative verb). They
 (types, lengths, required fields); the Meldcode's rules stay in the `Case` aggregate, and the
 application (`casework.application`) turns each command into the aggregate's method call. The
 pydantic commands are also the HTTP request bodies, so each field is declared once.
+
+A command that names staff members by user id says which in `people_named` (rule 17: they must be
+listed in the school's staff directory); a field holding a user id is either there or says why not.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from .domain.decision import Outcome
 from .domain.jgz import JgzLegalBasis
 from .domain.parents import SafetyGround
 from .domain.report import AnonymityGround, ChildExceptionGround
+from .domain.staff_directory import NamedPerson, named
 from .domain.transfer import TransferLegalBasis
 from .domain.weighing import Discipline, RiskLevel, Severity
 
@@ -35,6 +39,10 @@ class OpenCase(BaseModel):
         default=None, min_length=1, max_length=128, description="The responsible case owner; default: you"
     )
 
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        """The owner when named; the caller (the default) is who their token says they are."""
+        return named(self.case_owner_id)
+
 
 class CaseCommand(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -44,6 +52,10 @@ class CaseCommand(BaseModel):
         ge=1,
         description="The case version you saw; a newer version gives 409 instead of a lost update",
     )
+
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        """The staff members this command names by user id (rule 17); none by default."""
+        return ()
 
 
 class AddSignals(CaseCommand):
@@ -57,6 +69,9 @@ class AddSignals(CaseCommand):
 class ChangeOwner(CaseCommand):
     new_owner_id: str = Field(min_length=1, max_length=128)
 
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        return named(self.new_owner_id)
+
 
 class InviteToZorgteam(CaseCommand):
     member_id: str = Field(min_length=1, max_length=128, description="User id of the zorgteam member")
@@ -66,14 +81,21 @@ class InviteToZorgteam(CaseCommand):
         description="Partner organisation (e.g. the JGZ); none for the school's own",
     )
 
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        return (NamedPerson(self.member_id, in_zorgteam=True),)
+
 
 class WithdrawZorgteamInvitation(CaseCommand):
+    """Names no one to check: withdrawing the invitation of someone who left must stay possible."""
+
     member_id: str = Field(min_length=1, max_length=128)
 
 
 class HoldParentsConversation(CaseCommand):
     held_on: date
-    participants: list[str] = Field(min_length=1, max_length=20, description="Who took part")
+    participants: list[str] = Field(
+        min_length=1, max_length=20, description="Who took part (names; parents too, so not checked)"
+    )
     summary: str = Field(min_length=1, max_length=LONG)
 
 
@@ -120,6 +142,9 @@ class MakeDecision(CaseCommand):
     who_reports: str | None = Field(default=None, max_length=128)
     who_informs_parents: str | None = Field(default=None, max_length=128)
 
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        return named(self.who_reports, self.who_informs_parents)
+
 
 class OrganiseHelp(CaseCommand):
     help_description: str = Field(min_length=1, max_length=LONG)
@@ -132,6 +157,9 @@ class Inform(CaseCommand):
     informed_on: date
     informed_by: str = Field(min_length=1, max_length=128)
     summary: str = Field(min_length=1, max_length=LONG)
+
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        return named(self.informed_by)
 
 
 class InformParents(Inform):
@@ -172,6 +200,10 @@ class NotifyVeiligThuis(CaseCommand):
         default=None, max_length=128, description="Default: who the decision named"
     )
 
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        """The reporter when named (the decision's was checked when it was decided)."""
+        return named(self.reporter_id)
+
 
 class ReceiveVeiligThuisFeedback(CaseCommand):
     received_on: date
@@ -181,6 +213,9 @@ class ReceiveVeiligThuisFeedback(CaseCommand):
 class AssignCareCoordinator(CaseCommand):
     coordinator_id: str = Field(min_length=1, max_length=128)
     organisation: str = Field(default="", max_length=200)
+
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        return named(self.coordinator_id)
 
 
 class ScheduleFollowUp(CaseCommand):
@@ -214,6 +249,10 @@ class TransferCase(CaseCommand):
     )
     legal_basis_explanation: str = Field(min_length=1, max_length=LONG)
     new_case_owner_id: str = Field(min_length=1, max_length=128)
+
+    def people_named(self) -> tuple[NamedPerson, ...]:
+        """The new owner works at the school the case goes to."""
+        return (NamedPerson(self.new_case_owner_id, school=self.to_school),)
 
 
 class RequestJgzConsultation(CaseCommand):

@@ -8,7 +8,7 @@ Calendar facts used: Koningsdag is Monday 27 April 2026.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -41,6 +41,7 @@ from casework.domain.errors import (
     UnknownSignalsToAdd,
 )
 from casework.domain.snapshot import from_plain, to_plain
+from casework.domain.staff_directory import StaffDirectory
 from casework.domain.terms import Terms, TermsBook
 from meldcode_contracts.vocabulary import CaseStep
 from meldcode_edge.acting import Acting
@@ -73,6 +74,11 @@ class FakeFacts:
 
     async def jgz_organisation(self, tenant: str) -> str | None:
         return self.jgz.get(tenant)
+
+    async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
+        return StaffDirectory(
+            school=school, kept=False, roles={}
+        )  # no school keeps one (rule 17 tests: their own)
 
 
 class SchoolRefused(Exception):

@@ -90,6 +90,15 @@ class NotificationStore(TaskStore, Protocol):
         self, command: commands.RequestMeldingDocument, now: datetime
     ) -> None: ...
 
+    async def list_staff_member(self, command: commands.ListStaffMember) -> None: ...
+
+    async def delist_staff_member(self, command: commands.DelistStaffMember) -> None: ...
+
+    async def email_of(self, user_id: str, school: str) -> str | None:
+        """The work e-mail address of `user_id` while listed at `school`; None when unknown, not
+        listed (any more) or without an address."""
+        ...
+
     async def invite(self, case_id: uuid.UUID, member_id: str) -> None: ...
 
     async def withdraw_invitation(self, case_id: uuid.UUID, member_id: str) -> None: ...
@@ -226,6 +235,8 @@ USE_CASES: dict[type[Any], UseCase] = {
     commands.RequestMeldingDocument: lambda store, command, at: store.request_melding_document(
         command, at.now
     ),
+    commands.ListStaffMember: lambda store, command, _: store.list_staff_member(command),
+    commands.DelistStaffMember: lambda store, command, _: store.delist_staff_member(command),
     commands.InviteZorgteamMember: lambda store, command, _: store.invite(command.case_id, command.member_id),
     commands.WithdrawZorgteamInvitation: lambda store, command, _: store.withdraw_invitation(
         command.case_id, command.member_id

@@ -84,6 +84,30 @@ class RequestMeldingDocument:
 
 
 @dataclass(frozen=True)
+class ListStaffMember:
+    """A person's listing in a school's staff directory (signals' `StaffMemberListed`): the name and
+    e-mail address a task e-mail to them needs. Personal: stored only, never logged."""
+
+    tenant: str
+    school: str
+    user_id: str
+    name: str
+    email: str | None
+    role: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DelistStaffMember:
+    """The person left the school: they are no longer mailed at it (the name stays for history)."""
+
+    tenant: str
+    school: str
+    user_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class InviteZorgteamMember:
     """The member sees the case's tasks and melding documents from now on."""
 

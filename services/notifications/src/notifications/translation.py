@@ -39,6 +39,8 @@ from meldcode_contracts import (
     ReporterAnonymityAgreed,
     SignalCorrected,
     SignalRecorded,
+    StaffMemberDelisted,
+    StaffMemberListed,
     ZorgteamInvitationWithdrawn,
     ZorgteamMemberInvited,
 )
@@ -46,10 +48,12 @@ from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1, PupilReference
 
 from .commands import (
+    DelistStaffMember,
     DeliverToJgz,
     ErasePersonalData,
     InviteZorgteamMember,
     JgzMessage,
+    ListStaffMember,
     RememberCaseFact,
     RememberConsultation,
     RememberPupilIdentity,
@@ -83,6 +87,19 @@ def pupil_known(event: PupilRegistered) -> KnownPupil:
         school=event.school,
         name=PupilName.from_full_name(event.payload.given_name, event.payload.family_name),
         registered_at=event.occurred_at,
+    )
+
+
+def staff_member_listed(event: StaffMemberListed) -> ListStaffMember:
+    """The one place a staff member's name and e-mail address cross over (for task e-mails)."""
+    return ListStaffMember(
+        tenant=event.tenant,
+        school=event.school,
+        user_id=event.payload.user_id,
+        name=event.payload.name,
+        email=event.payload.email,
+        role=event.payload.role.value,
+        at=event.occurred_at,
     )
 
 
@@ -379,6 +396,8 @@ TRANSLATIONS: dict[type[Envelope], tuple[Translate, ...]] = {
     PupilDeregistered: (pupil_left,),
     CaseOpened: (case_noticed,),
     CaseSignalsAdded: (signals_added,),
+    StaffMemberListed: (staff_member_listed,),
+    StaffMemberDelisted: (lambda e: DelistStaffMember(e.tenant, e.school, e.payload.user_id, e.occurred_at),),
 }
 """In the order they are handled: the facts first, then the task rules (`case_event` after them)."""
 

@@ -154,6 +154,8 @@ class InMemoryNotificationStore(InMemoryTaskStore):
         self.known_pupils = known_pupils or {}
         self.kept: list[tuple[str, object]] = []
         self.deliveries: dict[uuid.UUID, commands.JgzMessage] = {}
+        self.staff_emails: dict[tuple[str, str], str | None] = {}
+        """(school, user id) -> the e-mail address while listed (None: delisted or none)."""
 
     async def erase_pupil(self, pupil_id: uuid.UUID, now: datetime) -> None:
         self.kept.append(("erased", pupil_id))
@@ -172,6 +174,17 @@ class InMemoryNotificationStore(InMemoryTaskStore):
 
     async def request_melding_document(self, command: commands.RequestMeldingDocument, now: datetime) -> None:
         self.kept.append(("document", command))
+
+    async def list_staff_member(self, command: commands.ListStaffMember) -> None:
+        self.kept.append(("listed", command))
+        self.staff_emails[(command.school, command.user_id)] = command.email
+
+    async def delist_staff_member(self, command: commands.DelistStaffMember) -> None:
+        self.kept.append(("delisted", command))
+        self.staff_emails[(command.school, command.user_id)] = None
+
+    async def email_of(self, user_id: str, school: str) -> str | None:
+        return self.staff_emails.get((school, user_id))
 
     async def invite(self, case_id: uuid.UUID, member_id: str) -> None:
         self.kept.append(("invited", (case_id, member_id)))

@@ -1,17 +1,18 @@
 """The facts a case command needs that the case does not hold (`application.CaseFacts`): from
-casework's copy of the signal history and from the settings."""
+casework's copy of the signal history and of the staff directories, and from the settings."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import asyncpg
 
 from ..config import Settings
 from ..domain.case import KnownSignal
-from . import signal_history
+from ..domain.staff_directory import StaffDirectory
+from . import signal_history, staff_directory
 
 
 class CaseFactsFromHistory:
@@ -32,3 +33,6 @@ class CaseFactsFromHistory:
     async def jgz_organisation(self, tenant: str) -> str | None:
         partner = self._settings.jgz_partners.get(tenant)
         return partner.organisation if partner is not None else None
+
+    async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
+        return await staff_directory.directory_of(self._pool, tenant, school, user_ids)

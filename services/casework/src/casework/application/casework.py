@@ -15,7 +15,7 @@ event, after it, or nothing when they did not change.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import TypeVar
@@ -31,6 +31,7 @@ from meldcode_servicekit.keystore import KeyStore
 from .. import commands
 from ..domain.case import Case
 from ..domain.errors import CaseNotFound, StateConflict
+from ..domain.staff_directory import NamedPerson, check_people_named, schools_of
 from ..domain.terms import TermsBook
 from . import case_changes as changes
 from .case_changes import ActorArguments, Day, by
@@ -97,6 +98,18 @@ class CaseworkApplication(MeldcodeApplication):
 
     # --- how a command changes a case -------------------------------------------------------------
 
+    async def _require_staff(self, tenant: str, case_school: str, people: Sequence[NamedPerson]) -> None:
+        """Rule 17: the people a command names are listed at their school (a fact from the staff
+        directory, awaited before the case is loaded; the caller's expected version still guards
+        a case moved to another school meanwhile)."""
+        if not people:
+            return
+        directories = {
+            school: await self.facts.staff_directory(tenant, school, user_ids)
+            for school, user_ids in schools_of(people, case_school).items()
+        }
+        check_people_named(people, case_school, directories)
+
     async def _change(
         self,
         seen: Case,
@@ -149,6 +162,7 @@ class CaseworkApplication(MeldcodeApplication):
     ) -> Case:
         """A caller's command on the case as they saw it (`seen`, whose school they were allowed):
         a change in between (e.g. a transfer to another school) makes it fail, not slip through."""
+        await self._require_staff(seen.tenant, seen.school, command.people_named())
         case, _ = await self._change(
             seen, command, acting, change, expected_version=command.expected_version or seen.version
         )
@@ -161,6 +175,8 @@ class CaseworkApplication(MeldcodeApplication):
         for signal in found:
             access.require_school(signal.tenant, signal.school)
         known = [s for s in found if s.tenant == acting.tenant]
+        if known:  # without, opening is refused by rule 4
+            await self._require_staff(known[0].tenant, known[0].school, command.people_named())
         today = self.today()
 
         def open_and_save() -> Case:

@@ -4,11 +4,12 @@ wired in `bootstrap.py` (unit tests use fakes)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol
 
 from ..domain.case import KnownSignal
+from ..domain.staff_directory import StaffDirectory
 
 
 class CaseFacts(Protocol):
@@ -26,6 +27,10 @@ class CaseFacts(Protocol):
 
     async def jgz_organisation(self, tenant: str) -> str | None:
         """The samenwerkingsverband's JGZ partner organisation; None when none is configured."""
+
+    async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
+        """What the school's staff directory says of `user_ids` (rule 17): whether the school keeps
+        one at all, and the roles of those among them who are listed now."""
 
 
 class SchoolAccess(Protocol):

@@ -412,3 +412,42 @@ class JgzHandoverNeedsLegalBasis(InvalidContent):
 
 class JgzHandoverNeedsSummary(InvalidContent):
     rule = "rule-14-jgz-handover-summary"
+
+
+# --- rule 17: people from the school's staff directory ------------------------------------------------
+
+ROLE_NAMES = {
+    "leerkracht": "leerkracht",
+    "intern_begeleider": "intern begeleider",
+    "zorgteam": "zorgteamlid",
+    "beheerder": "beheerder",
+    "auditor": "auditor",
+    "system": "systeem",
+}
+
+
+class PersonNotInStaffDirectory(StateConflict):
+    """Rule 17: a person a command names is listed in the school's staff directory (once it has one)."""
+
+    rule = "rule-17-person-in-staff-directory"
+
+    def __init__(self, user_id: str, school: str) -> None:
+        super().__init__(
+            f"{user_id} staat niet in het personeelsoverzicht van school {school}; kies iemand die "
+            "op die school werkt (regel 17)."
+        )
+        self.details = {"user_id": user_id, "school": school}
+
+
+class ZorgteamMemberNotCareStaff(StateConflict):
+    """Rule 17: a zorgteam member is listed at the school as care staff (IB'er or zorgteamlid)."""
+
+    rule = "rule-17-zorgteam-member-is-care-staff"
+
+    def __init__(self, user_id: str, school: str, role: str) -> None:
+        super().__init__(
+            f"{user_id} staat in het personeelsoverzicht van school {school} als "
+            f"{ROLE_NAMES.get(role, role)}; het zorgteam weegt en besluit met de intern begeleider en "
+            "zorgprofessionals. Nodig een zorgteamlid uit (regel 17)."
+        )
+        self.details = {"user_id": user_id, "school": school, "role": role}

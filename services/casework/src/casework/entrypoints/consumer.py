@@ -1,5 +1,6 @@
-"""Kafka consumer of casework: keeps the per-pupil signal history from the signals events, and
-drops a pupil's personal values when their data is erased (ADR 10)."""
+"""Kafka consumer of casework: keeps the per-pupil signal history and the schools' staff directories
+(rule 17) from the signals events, and drops a pupil's personal values when their data is erased
+(ADR 10)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from collections.abc import Awaitable, Callable
 import anyio
 import asyncpg
 
-from meldcode_contracts import Envelope, PersonalDataErased, PupilRegistered, SignalCorrected, SignalRecorded
+from meldcode_contracts import (
+    Envelope,
+    PersonalDataErased,
+    PupilRegistered,
+    SignalCorrected,
+    SignalRecorded,
+    StaffMemberDelisted,
+    StaffMemberListed,
+)
 from meldcode_edge.logging import get_logger
 from meldcode_servicekit.keystore import KeyStore
 
-from ..adapters import signal_history
+from ..adapters import signal_history, staff_directory
 from ..adapters.snapshots import drop_snapshots
 
 log = get_logger(__name__)
@@ -43,6 +52,10 @@ async def handle_event(
         await signal_history.remember_signal(conn, event)
     elif isinstance(event, SignalCorrected):
         await signal_history.remember_correction(conn, event)
+    elif isinstance(event, StaffMemberListed):
+        await staff_directory.remember_listing(conn, event)
+    elif isinstance(event, StaffMemberDelisted):
+        await staff_directory.remember_delisting(conn, event)
     elif isinstance(event, PersonalDataErased):
         await personal_data_erased(conn, event, keystore, snapshots_table)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from meldcode_contracts.jgz import PupilReference
 
 from .. import commands
-from . import erasure, facts, zorgteam
+from . import erasure, facts, staff_contacts, zorgteam
 from .jgz_webhooks import enqueue_delivery
 from .tasks import PostgresTaskStore
 
@@ -58,6 +58,15 @@ class PostgresNotificationStore(PostgresTaskStore):
             report=command.report,
             now=now,
         )
+
+    async def list_staff_member(self, command: commands.ListStaffMember) -> None:
+        await staff_contacts.remember_listing(self._conn, command)
+
+    async def delist_staff_member(self, command: commands.DelistStaffMember) -> None:
+        await staff_contacts.remember_delisting(self._conn, command)
+
+    async def email_of(self, user_id: str, school: str) -> str | None:
+        return await staff_contacts.email_of(self._conn, user_id, school)
 
     async def invite(self, case_id: uuid.UUID, member_id: str) -> None:
         await zorgteam.invite(self._conn, case_id, member_id)
