@@ -40,6 +40,7 @@ from .entrypoints.background import retention_schedule
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .entrypoints.policy import POLICY
+from .entrypoints.pupil_import import router as pupil_import_router
 from .translation import to_contract_event
 
 log = get_logger(__name__)
@@ -95,7 +96,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode signals",
         description="Steps 1-2 of the Meldcode: pupils, signals and their corrections.",
         lifespan=lifespan,
-        routers=[router, audit_router, verify_router],
+        routers=[router, pupil_import_router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
