@@ -360,7 +360,11 @@ MIN_QUERY = 2
 
 @router.get("/leerlingen", include_in_schema=False)
 async def pupils(
-    request: Request, q: str = "", user: PortalUser = Depends(IB_ONLY), services: ServiceApi = Depends(api)
+    request: Request,
+    q: str = "",
+    ingeschreven: str = "",
+    user: PortalUser = Depends(IB_ONLY),
+    services: ServiceApi = Depends(api),
 ) -> Response:
     query = q.strip()[:100]
     found: list[dict[str, Any]] = []
@@ -371,7 +375,13 @@ async def pupils(
     return render(
         request,
         "casework/pupils.html",
-        {"q": query, "pupils": found, "searched": len(query) >= MIN_QUERY, "min_query": MIN_QUERY},
+        {
+            "q": query,
+            "pupils": found,
+            "searched": len(query) >= MIN_QUERY,
+            "min_query": MIN_QUERY,
+            "registered": ingeschreven.strip()[:200],
+        },
     )
 
 
