@@ -191,3 +191,50 @@ def test_a_teacher_cannot_open_the_registration_pages_and_is_told_who_registers_
 
     assert refused.status_code == 403
     assert "De IB'er schrijft leerlingen in" in search.text
+
+
+PUPIL = {
+    "pupil_id": PUPIL_ID,
+    "school": "12AB",
+    "pupil_number": "1001",
+    "given_name": "Zoë",
+    "family_name": "Visser",
+    "date_of_birth": "2016-03-02",
+}
+
+
+def test_the_ib_er_records_a_signal_from_the_pupils_chronology_with_the_teachers_form() -> None:
+    services = FakeServices()
+    services.on("GET", f"/pupils/{PUPIL_ID}", body=PUPIL)
+    services.on(
+        "POST", f"/pupils/{PUPIL_ID}/signals", status=201, body={"signal_id": PUPIL_ID, "pupil_id": PUPIL_ID}
+    )
+    services.on(
+        "GET",
+        f"/pupils/{PUPIL_ID}/chronology",
+        body={
+            "pupil": {"display_name": "Zoë Visser", "school": "12AB", "pupil_number": "1001"},
+            "entries": [],
+        },
+    )
+    client = ib_portal(services)
+
+    chronology = client.get(f"/leerlingen/{PUPIL_ID}/chronologie")
+    form = client.get(f"/leerlingen/{PUPIL_ID}/signaal")
+    answer = client.post(
+        f"/leerlingen/{PUPIL_ID}/signaal",
+        data={
+            "observed_on": "2026-11-02",
+            "description": "Vertelde dat er thuis hard geschreeuwd wordt.",
+            "source_kind": "pupil_said",
+            "csrf_token": csrf_of(client, f"/leerlingen/{PUPIL_ID}/signaal"),
+        },
+    )
+
+    assert f'href="/leerlingen/{PUPIL_ID}/signaal"' in chronology.text
+    assert "Wat heeft u gezien of gehoord? (feiten)" in form.text, "the teacher's fields"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/leerlingen/{PUPIL_ID}/chronologie?vastgelegd=signaal"
+    sent = next(r for r in services.requests if r.method == "POST" and r.url.path.endswith("/signals"))
+    assert json.loads(sent.content)["source"] == {"kind": "pupil_said", "name": None}
+    assert "Het signaal is vastgelegd." in client.get(answer.headers["location"]).text

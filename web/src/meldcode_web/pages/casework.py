@@ -395,6 +395,7 @@ async def chronology(
 ) -> Response:
     found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
     done = PUPIL_FORMS_BY_SLUG.get(vastgelegd or "")
+    done_message = done.done if done else ("Het signaal is vastgelegd." if vastgelegd == "signaal" else None)
     return render(
         request,
         "casework/chronology.html",
@@ -403,7 +404,7 @@ async def chronology(
             "entries": chronology_entries(found.get("entries", [])),
             "pupil_id": str(pupil_id),
             "pupil_forms": list(PUPIL_FORMS_BY_SLUG.values()),
-            "done_message": done.done if done else None,
+            "done_message": done_message,
         },
     )
 
