@@ -238,3 +238,23 @@ def test_the_ib_er_records_a_signal_from_the_pupils_chronology_with_the_teachers
     sent = next(r for r in services.requests if r.method == "POST" and r.url.path.endswith("/signals"))
     assert json.loads(sent.content)["source"] == {"kind": "pupil_said", "name": None}
     assert "Het signaal is vastgelegd." in client.get(answer.headers["location"]).text
+
+
+def test_the_case_list_asks_reporting_for_the_filters_chosen_and_keeps_them_in_the_form() -> None:
+    services = FakeServices()
+    services.on("GET", "/schools/12AB/cases", body={"cases": []})
+    client = ib_portal(services)
+
+    unfiltered = client.get("/zaken")
+    page = client.get(
+        "/zaken", params={"leerling": "Zoë", "stap": "weging", "casushouder": "ib-eva", "over_tijd": "1"}
+    )
+
+    asked = [r.url.params for r in services.requests if r.url.path == "/schools/12AB/cases"]
+    assert dict(asked[0]) == {}
+    assert dict(asked[1]) == {"pupil": "Zoë", "step": "weging", "case_owner_id": "ib-eva", "overdue": "true"}
+    assert "Geen zaken." in unfiltered.text
+    assert "Geen zaken die aan de zoekvragen voldoen." in page.text
+    assert 'name="leerling" value="Zoë"' in page.text
+    assert '<option value="weging" selected>' in page.text
+    assert 'name="over_tijd" value="1" checked' in page.text

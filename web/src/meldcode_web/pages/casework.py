@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import STEP_LABELS
 from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
@@ -146,13 +147,45 @@ async def complete_task(
 
 @router.get("/zaken", include_in_schema=False)
 async def cases(
-    request: Request, user: PortalUser = Depends(CASE_STAFF), services: ServiceApi = Depends(api)
+    request: Request,
+    leerling: str = "",
+    stap: str = "",
+    casushouder: str = "",
+    over_tijd: str = "",
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
 ) -> Response:
+    """The school's cases; reporting filters them by the pupil's name, step, casushouder and
+    obligations over their due day."""
+    chosen = {
+        "leerling": leerling.strip()[:100],
+        "stap": stap if stap in STEP_LABELS else "",
+        "casushouder": casushouder.strip()[:200],
+        "over_tijd": over_tijd == "1",
+    }
+    params: dict[str, str] = {}
+    if chosen["leerling"]:
+        params["pupil"] = str(chosen["leerling"])
+    if chosen["stap"]:
+        params["step"] = str(chosen["stap"])
+    if chosen["casushouder"]:
+        params["case_owner_id"] = str(chosen["casushouder"])
+    if chosen["over_tijd"]:
+        params["overdue"] = "true"
     schools = []
     for school in user.schools:
-        listed = await services.get("reporting", f"/schools/{school}/cases")
+        listed = await services.get("reporting", f"/schools/{school}/cases", params or None)
         schools.append({"school": school, "cases": (listed or {}).get("cases", [])})
-    return render(request, "casework/cases.html", {"schools": schools})
+    return render(
+        request,
+        "casework/cases.html",
+        {
+            "schools": schools,
+            "chosen": chosen,
+            "filtered": bool(params),
+            "step_options": list(STEP_LABELS.items()),
+        },
+    )
 
 
 # --- one case ------------------------------------------------------------------------------------
