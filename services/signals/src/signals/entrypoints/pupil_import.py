@@ -108,8 +108,8 @@ async def import_pupils(
     principal.require_school(principal.tenant, brin)
     try:
         parsed, errors = parse(await request.body(), school=brin)
-    except UnreadableFile as unreadable:
-        raise Unprocessable(str(unreadable), rule="pupil-import-unreadable") from None
+    except UnreadableFile as not_an_export:
+        raise Unprocessable(str(not_an_export), rule="pupil-import-unreadable") from None
     unreadable = tuple(InvalidRow(e.row, e.message) for e in errors)
     acting = principal.acting(request.state.correlation_id)
     numbered = [NumberedRegistration(p.row, p.registration) for p in parsed]
