@@ -63,7 +63,7 @@ async def test_the_ib_er_registers_a_pupil_by_form_and_imports_a_class_then_find
     await check_accessibility(page)
 
     # From the pupil's chronology, the IB'er records a signal with the teacher's form.
-    await page.get_by_role("link", name=f"Daan van der Berg{run}").click()
+    await page.get_by_role("link", name=f"Daan van der Berg{run}", exact=True).click()
     await page.get_by_role("link", name="Signaal vastleggen").click()
     await check_accessibility(page)
     await page.get_by_label("Wat heeft u gezien of gehoord? (feiten)").fill(
