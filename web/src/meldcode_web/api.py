@@ -87,16 +87,28 @@ class ServiceApi:
         self._token = access_token
 
     async def _request(
-        self, method: str, service: Service, path: str, *, params: Any = None, json: Any = None
+        self,
+        method: str,
+        service: Service,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
         url = self._settings.service_url(service) + path
+        headers = {"Authorization": f"Bearer {self._token}"}
+        if content_type:
+            headers["Content-Type"] = content_type
         try:
             response = await self._client.request(
                 method,
                 url,
                 params=params,
                 json=json,
-                headers={"Authorization": f"Bearer {self._token}"},
+                content=content,
+                headers=headers,
                 timeout=self._settings.service_timeout_seconds,
             )
         except httpx.HTTPError as exc:
@@ -124,6 +136,11 @@ class ServiceApi:
 
     async def post(self, service: Service, path: str, json: Any = None) -> Any:
         response = await self._request("POST", service, path, json=json)
+        return response.json() if response.content else None
+
+    async def post_content(self, service: Service, path: str, content: bytes, content_type: str) -> Any:
+        """POST a body that is not JSON (a CSV file, as uploaded) and read the JSON answer."""
+        response = await self._request("POST", service, path, content=content, content_type=content_type)
         return response.json() if response.content else None
 
 

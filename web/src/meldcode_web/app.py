@@ -28,7 +28,7 @@ from . import auth
 from .api import ApiProblem, ServiceUnavailable
 from .csrf import verify_csrf
 from .errors import AccessDenied, CsrfFailed, LoginRequired
-from .pages import casework, oversight, teacher
+from .pages import casework, oversight, pupil_registration, pupil_signal, teacher
 from .server_sessions import ServerSessionMiddleware
 from .session import AccessTokenVerifier, current_user
 from .session_store import MemorySessionStore, PostgresSessionStore, SessionStore
@@ -207,6 +207,8 @@ def create_app(
         return {"status": "ok"}
 
     app.include_router(teacher.router)
+    app.include_router(pupil_registration.router)
+    app.include_router(pupil_signal.router)
     app.include_router(casework.router)
     app.include_router(oversight.router)
     return app

@@ -44,6 +44,7 @@ from .entrypoints.background import retention_schedule
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
 from .entrypoints.policy import POLICY
+from .entrypoints.pupil_import import router as pupil_import_router
 from .entrypoints.scim import router as scim_router
 from .entrypoints.staff_http import router as staff_router
 from .translation import to_contract_event
@@ -101,7 +102,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode signals",
         description="Steps 1-2 of the Meldcode: pupils, signals and their corrections; the staff directory.",
         lifespan=lifespan,
-        routers=[router, staff_router, scim_router, audit_router, verify_router],
+        routers=[router, pupil_import_router, staff_router, scim_router, audit_router, verify_router],
         readiness_checks=[database_reachable, kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,

@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import STEP_LABELS
 from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
@@ -146,13 +147,45 @@ async def complete_task(
 
 @router.get("/zaken", include_in_schema=False)
 async def cases(
-    request: Request, user: PortalUser = Depends(CASE_STAFF), services: ServiceApi = Depends(api)
+    request: Request,
+    leerling: str = "",
+    stap: str = "",
+    casushouder: str = "",
+    over_tijd: str = "",
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
 ) -> Response:
+    """The school's cases; reporting filters them by the pupil's name, step, casushouder and
+    obligations over their due day."""
+    chosen = {
+        "leerling": leerling.strip()[:100],
+        "stap": stap if stap in STEP_LABELS else "",
+        "casushouder": casushouder.strip()[:200],
+        "over_tijd": over_tijd == "1",
+    }
+    params: dict[str, str] = {}
+    if chosen["leerling"]:
+        params["pupil"] = str(chosen["leerling"])
+    if chosen["stap"]:
+        params["step"] = str(chosen["stap"])
+    if chosen["casushouder"]:
+        params["case_owner_id"] = str(chosen["casushouder"])
+    if chosen["over_tijd"]:
+        params["overdue"] = "true"
     schools = []
     for school in user.schools:
-        listed = await services.get("reporting", f"/schools/{school}/cases")
+        listed = await services.get("reporting", f"/schools/{school}/cases", params or None)
         schools.append({"school": school, "cases": (listed or {}).get("cases", [])})
-    return render(request, "casework/cases.html", {"schools": schools})
+    return render(
+        request,
+        "casework/cases.html",
+        {
+            "schools": schools,
+            "chosen": chosen,
+            "filtered": bool(params),
+            "step_options": list(STEP_LABELS.items()),
+        },
+    )
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -360,7 +393,11 @@ MIN_QUERY = 2
 
 @router.get("/leerlingen", include_in_schema=False)
 async def pupils(
-    request: Request, q: str = "", user: PortalUser = Depends(IB_ONLY), services: ServiceApi = Depends(api)
+    request: Request,
+    q: str = "",
+    ingeschreven: str = "",
+    user: PortalUser = Depends(IB_ONLY),
+    services: ServiceApi = Depends(api),
 ) -> Response:
     query = q.strip()[:100]
     found: list[dict[str, Any]] = []
@@ -371,7 +408,13 @@ async def pupils(
     return render(
         request,
         "casework/pupils.html",
-        {"q": query, "pupils": found, "searched": len(query) >= MIN_QUERY, "min_query": MIN_QUERY},
+        {
+            "q": query,
+            "pupils": found,
+            "searched": len(query) >= MIN_QUERY,
+            "min_query": MIN_QUERY,
+            "registered": ingeschreven.strip()[:200],
+        },
     )
 
 
@@ -385,6 +428,7 @@ async def chronology(
 ) -> Response:
     found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
     done = PUPIL_FORMS_BY_SLUG.get(vastgelegd or "")
+    done_message = done.done if done else ("Het signaal is vastgelegd." if vastgelegd == "signaal" else None)
     return render(
         request,
         "casework/chronology.html",
@@ -393,7 +437,7 @@ async def chronology(
             "entries": chronology_entries(found.get("entries", [])),
             "pupil_id": str(pupil_id),
             "pupil_forms": list(PUPIL_FORMS_BY_SLUG.values()),
-            "done_message": done.done if done else None,
+            "done_message": done_message,
         },
     )
 

@@ -117,6 +117,14 @@ class SignalForm:
         }
 
 
+def signal_field_errors(problem: ApiProblem) -> dict[str, str]:
+    """The service's field errors of a refused signal, by the form's field names."""
+    return {
+        ("source_kind" if k == "kind" else "source_name" if k == "name" else k): v
+        for k, v in problem.field_errors().items()
+    }
+
+
 def own_school(user: PortalUser, requested: str | None = None) -> str | None:
     """The school the teacher works in (the requested one when it is theirs)."""
     if requested and requested in user.schools:
@@ -219,12 +227,13 @@ async def record_signal(
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
-        field_errors = {
-            ("source_kind" if k == "kind" else "source_name" if k == "name" else k): v
-            for k, v in problem.field_errors().items()
-        }
         return _form_page(
-            request, pupil, form, errors=field_errors, problem=problem, status_code=problem.status
+            request,
+            pupil,
+            form,
+            errors=signal_field_errors(problem),
+            problem=problem,
+            status_code=problem.status,
         )
     return RedirectResponse(f"/leerkracht/signalen/{recorded['signal_id']}?vastgelegd=1", status_code=303)
 

@@ -48,6 +48,15 @@ from ..domain.pupil import Pupil, PupilNumberIndex
 from ..domain.retention import RetentionTerms
 from ..domain.signal import Signal
 from ..domain.staff import StaffMember
+from .pupil_import import (
+    KNOWN_WITH_OTHER_DATA,
+    ImportedRow,
+    InvalidRow,
+    NumberedRegistration,
+    PupilImportInvalid,
+    RowOutcome,
+    duplicate_numbers,
+)
 
 A = TypeVar("A")
 
@@ -129,6 +138,87 @@ class SignalsApplication(MeldcodeApplication):
             # Registered concurrently by someone else between our check and our save.
             raise PupilAlreadyRegistered(str(self._existing_pupil(index_id))) from None
         return pupil.id
+
+    def import_pupils(
+        self,
+        rows: list[NumberedRegistration],
+        *,
+        acting: Acting,
+        unreadable: tuple[InvalidRow, ...] = (),
+    ) -> list[ImportedRow]:
+        """Register the pupils of a school's administration export that are not known yet, all in
+        one transaction (see `pupil_import`). Every row is checked first; a row that cannot be
+        registered (or one of the file's `unreadable` rows) refuses the whole file, naming every
+        bad row (`PupilImportInvalid`). When someone registers one of the pupils meanwhile, the
+        import is checked again against that."""
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            outcomes, new = self._plan_import(rows, acting=acting, unreadable=unreadable)
+            try:
+                if new:
+                    self.save(*new)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return outcomes
+        raise AssertionError("unreachable")
+
+    def _plan_import(
+        self, rows: list[NumberedRegistration], *, acting: Acting, unreadable: tuple[InvalidRow, ...]
+    ) -> tuple[list[ImportedRow], list[Pupil | PupilNumberIndex]]:
+        invalid = [*unreadable, *duplicate_numbers(rows)]
+        outcomes: list[ImportedRow] = []
+        new: list[Pupil | PupilNumberIndex] = []
+        recorded = _recorded_now_by(acting)
+        for numbered in rows:
+            command = numbered.registration
+            index_id = PupilNumberIndex.create_id(acting.tenant, command.school, command.pupil_number)
+            existing = self._existing_pupil(index_id)
+            if existing is not None:
+                known = self.get_pupil(existing)
+                same = known.erased_on is None and (
+                    known.given_name,
+                    known.family_name,
+                    known.date_of_birth,
+                ) == (command.given_name, command.family_name, command.date_of_birth)
+                outcomes.append(
+                    ImportedRow(numbered.row, command.pupil_number, RowOutcome.ALREADY_KNOWN, existing)
+                    if same
+                    else ImportedRow(
+                        numbered.row,
+                        command.pupil_number,
+                        RowOutcome.REFUSED,
+                        existing,
+                        KNOWN_WITH_OTHER_DATA,
+                    )
+                )
+                continue
+            try:
+                pupil = Pupil.register(
+                    tenant=acting.tenant,
+                    school=command.school,
+                    pupil_number=command.pupil_number,
+                    given_name=command.given_name,
+                    family_name=command.family_name,
+                    date_of_birth=command.date_of_birth,
+                    **recorded,
+                )
+            except DomainError as refused:
+                invalid.append(InvalidRow(numbered.row, str(refused)))
+                continue
+            new += [
+                pupil,
+                PupilNumberIndex(
+                    tenant=acting.tenant,
+                    school=command.school,
+                    pupil_number=command.pupil_number,
+                    pupil_id=pupil.id,
+                ),
+            ]
+            outcomes.append(ImportedRow(numbered.row, command.pupil_number, RowOutcome.REGISTERED, pupil.id))
+        if invalid:
+            raise PupilImportInvalid(sorted(invalid, key=lambda r: r.row))
+        return outcomes, new
 
     def deregister_pupil(self, pupil_id: uuid.UUID, command: DeregisterPupil, *, acting: Acting) -> Pupil:
         pupil = self.get_pupil(pupil_id)

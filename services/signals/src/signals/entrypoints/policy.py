@@ -37,6 +37,13 @@ POLICY = ServicePolicy(
         ),
         RoutePolicy(
             "POST",
+            "/schools/{brin}/pupils/import",
+            REGISTRARS,
+            "Import the school's pupil administration export (CSV): register its new pupils",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "POST",
             "/pupils/{pupil_id}/deregistration",
             REGISTRARS,
             "Deregister a pupil who left the school (rule 14)",

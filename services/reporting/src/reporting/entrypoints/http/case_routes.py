@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import obligation_text
 from meldcode_edge.auth import CurrentPrincipal
+from meldcode_vocabulary import CaseStep
 
 from ...application.cases import cases_of_school
 from ...application.chronology import signals_of_case
+from ...domain.case_filter import CaseFilter
 from ...domain.cases import SchoolCase, is_overdue, shown_step_label
 from .edges import Access, BrinPath, Cases, Pupils, Today, refusals_as_problems
 
@@ -142,9 +145,25 @@ async def case_signals_view(
     summary="The cases of a school of your samenwerkingsverband, with their current step",
 )
 async def school_cases(
-    brin: BrinPath, principal: CurrentPrincipal, cases: Cases, access: Access, today: Today
+    brin: BrinPath,
+    principal: CurrentPrincipal,
+    cases: Cases,
+    access: Access,
+    today: Today,
+    pupil: Annotated[str, Query(max_length=100, description="Part of the pupil's name")] = "",
+    step: Annotated[CaseStep | None, Query(description="Only cases at this step")] = None,
+    case_owner_id: Annotated[
+        str | None, Query(max_length=200, description="Only this casushouder's cases")
+    ] = None,
+    overdue: Annotated[bool, Query(description="Only cases with an obligation past its due day")] = False,
 ) -> SchoolCasesOut:
-    rows = await cases_of_school(principal, brin, cases=cases, access=access)
+    chosen = CaseFilter(
+        pupil=pupil.strip(),
+        step=step.value if step is not None else None,
+        case_owner_id=case_owner_id or None,
+        overdue_only=overdue,
+    )
+    rows = await cases_of_school(principal, brin, cases=cases, access=access, chosen=chosen, today=today)
     return SchoolCasesOut(tenant=principal.tenant, school=brin, cases=[_case_out(r, today) for r in rows])
 
 
