@@ -69,6 +69,7 @@ class InMemoryTaskStore:
                     and task.kind in done.kinds
                     and task.status is TaskStatus.OPEN
                     and task.source_event_id != done.completion.fulfilled_by_event_id
+                    and done.assignee_user_id in (None, task.assignee.user_id)
                 ):
                     self.tasks[task_id] = replace(task, completion=done.completion)
         for moved in decision.reassignments:
@@ -78,6 +79,7 @@ class InMemoryTaskStore:
                     and task.case_id == moved.case_id
                     and task.assignee.user_id == moved.from_user_id
                     and task.status is TaskStatus.OPEN
+                    and (not moved.kinds or task.kind in moved.kinds)
                 ):
                     self.tasks[task_id] = replace(
                         task,

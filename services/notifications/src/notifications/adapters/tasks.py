@@ -117,23 +117,27 @@ async def _complete_and_reassign(conn: asyncpg.Connection, decision: Decision) -
             """update tasks set status = 'done', completed_at = $4, completed_by = $5,
                    fulfilled_by_event_id = $6
                where tenant = $1 and case_id = $2 and kind = any($3::text[]) and status = 'open'
-                 and source_event_id is distinct from $6""",
+                 and source_event_id is distinct from $6
+                 and ($7::text is null or assignee_user_id = $7)""",
             done.tenant,
             done.case_id,
             [kind.value for kind in done.kinds],
             done.completion.completed_at,
             done.completion.completed_by,
             done.completion.fulfilled_by_event_id,
+            done.assignee_user_id,
         )
     for moved in decision.reassignments:
         await conn.execute(
             """update tasks set assignee_user_id = $4, school = coalesce($5, school)
-               where tenant = $1 and case_id = $2 and assignee_user_id = $3 and status = 'open'""",
+               where tenant = $1 and case_id = $2 and assignee_user_id = $3 and status = 'open'
+                 and (cardinality($6::text[]) = 0 or kind = any($6::text[]))""",
             moved.tenant,
             moved.case_id,
             moved.from_user_id,
             moved.to_user_id,
             moved.to_school,
+            [kind.value for kind in moved.kinds],
         )
 
 
@@ -211,12 +215,12 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
     """Keep the case as the rules know it now (never over a case of another tenant)."""
     await conn.execute(
         """insert into case_context (case_id, tenant, pupil_id, school, owner_id, care_coordinator_id,
-               parents_informer_id, reporter_id, closed)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               parents_informer_id, reporter_id, closed, weighed)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            on conflict (case_id) do update set school = excluded.school, owner_id = excluded.owner_id,
                care_coordinator_id = excluded.care_coordinator_id,
                parents_informer_id = excluded.parents_informer_id, reporter_id = excluded.reporter_id,
-               closed = excluded.closed
+               closed = excluded.closed, weighed = excluded.weighed
            where case_context.tenant = excluded.tenant""",
         case.case_id,
         case.tenant,
@@ -227,13 +231,14 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
         case.parents_informer_id,
         case.reporter_id,
         case.closed,
+        case.weighed,
     )
 
 
 async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) -> CaseState | None:
     row = await conn.fetchrow(
         """select case_id, tenant, pupil_id, school, owner_id, care_coordinator_id, parents_informer_id,
-               reporter_id, closed
+               reporter_id, closed, weighed
            from case_context where tenant = $1 and case_id = $2""",
         tenant,
         case_id,
@@ -250,6 +255,7 @@ async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) 
         parents_informer_id=row["parents_informer_id"],
         reporter_id=row["reporter_id"],
         closed=row["closed"],
+        weighed=row["weighed"],
     )
 
 

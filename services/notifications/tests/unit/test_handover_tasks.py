@@ -1,0 +1,103 @@
+"""The next person is told: an invited zorgteam member takes part in the weighing, the case owner
+decides after it, and a new care coordinator takes over the evaluation."""
+
+from __future__ import annotations
+
+from meldcode_vocabulary import ObligationKind
+from notifications.domain.cases import CoordinatorNamed, DecisionTaken, Invitation
+from notifications.domain.tasks import TaskKind, TaskStatus, task_title
+
+from .test_case_tasks import T, done_by, opened_case
+
+WEIGH = TaskKind.TAKE_PART_IN_WEIGHING
+DECIDE = TaskKind.TAKE_DECISION
+
+
+async def test_an_invited_zorgteam_member_gets_a_task_to_take_part_in_the_weighing() -> None:
+    case = await opened_case()
+    invited = await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    task = case.only(WEIGH)
+    assert (task.assignee.user_id, task.case_id, task.pupil_id) == ("zt-anna", case.case_id, invited.pupil_id)
+    assert task.status is TaskStatus.OPEN
+    assert task.created_at == invited.occurred_at
+    assert task_title(WEIGH, None, task.pupil_id) == "Neem deel aan de weging in het zorgteam"
+
+
+async def test_withdrawing_the_invitation_ends_only_that_members_task() -> None:
+    case = await opened_case()
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-bert"))
+    withdrawn = await case.record(T.ZORGTEAM_INVITATION_WITHDRAWN, Invitation("zt-anna"))
+    by_member = {t.assignee.user_id: t for t in case.of_kind(WEIGH)}
+    assert done_by(by_member["zt-anna"], withdrawn)
+    assert by_member["zt-bert"].status is TaskStatus.OPEN
+
+
+async def test_recording_the_weighing_completes_every_members_task() -> None:
+    case = await opened_case()
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-bert"))
+    weighed = await case.record(T.RISK_WEIGHED)
+    assert all(done_by(t, weighed) for t in case.of_kind(WEIGH))
+
+
+async def test_a_member_invited_after_the_weighing_gets_no_weighing_task() -> None:
+    case = await opened_case()
+    await case.record(T.RISK_WEIGHED)
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-late"))
+    assert case.of_kind(WEIGH) == []
+
+
+async def test_a_reinvited_member_gets_a_new_task() -> None:
+    case = await opened_case()
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    await case.record(T.ZORGTEAM_INVITATION_WITHDRAWN, Invitation("zt-anna"))
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    assert [t.status for t in case.of_kind(WEIGH)] == [TaskStatus.DONE, TaskStatus.OPEN]
+
+
+async def test_after_the_weighing_the_case_owner_decides_until_the_decision_is_made() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.record(T.RISK_WEIGHED)
+    await case.publish("weighed", ObligationKind.DECISION)
+    task = case.only(DECIDE)
+    assert (task.assignee.user_id, task.status) == ("ib-1", TaskStatus.OPEN)
+    assert task_title(DECIDE, None, task.pupil_id) == "Neem een besluit (stap 5)"
+    await case.record(T.DECISION_MADE, DecisionTaken("help", None))
+    published = await case.publish("decided", ObligationKind.ORGANISE_HELP)
+    assert done_by(case.only(DECIDE), published)
+
+
+async def test_a_decision_again_after_a_failed_evaluation_is_the_owners_task_too() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.publish("follow_up", ObligationKind.DECISION_AFTER_FAILED_EVALUATION)
+    assert case.only(DECIDE).assignee.user_id == "ib-1"
+
+
+async def test_a_new_case_owner_takes_over_the_decision() -> None:
+    from notifications.domain.cases import OwnerChange
+
+    case = await opened_case(owner="ib-1")
+    await case.publish("weighed", ObligationKind.DECISION)
+    await case.record(T.OWNER_CHANGED, OwnerChange("ib-1", "ib-2"))
+    assert case.only(DECIDE).assignee.user_id == "ib-2"
+
+
+async def test_a_care_coordinator_named_in_place_of_another_takes_over_only_the_evaluation() -> None:
+    case = await opened_case(owner="zc-1")
+    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zc-1"))
+    await case.publish("follow_up", ObligationKind.EVALUATE, ObligationKind.DECISION)
+    assert case.only(TaskKind.EVALUATE_FOLLOW_UP).assignee.user_id == "zc-1"
+    await case.record(T.CARE_COORDINATOR_ASSIGNED, CoordinatorNamed("zc-2"))
+    assert case.only(TaskKind.EVALUATE_FOLLOW_UP).assignee.user_id == "zc-2"
+    assert case.only(DECIDE).assignee.user_id == "zc-1"  # the owner's own task stays theirs
+
+
+async def test_an_invitation_delivered_twice_gives_one_task() -> None:
+    from notifications import application
+
+    case = await opened_case()
+    invited = await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    _, created = await application.case_event(case.store, invited)
+    assert created == []
+    assert len(case.of_kind(WEIGH)) == 1
