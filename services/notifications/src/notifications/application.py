@@ -18,7 +18,7 @@ from meldcode_contracts.jgz import PupilReference
 from meldcode_edge.logging import get_logger
 
 from . import commands
-from .domain.access import Viewer, complete_by
+from .domain.access import Viewer, complete_by, reopen_by
 from .domain.added_signals import SignalsAddedNoticed, on_signals_added
 from .domain.cases import CaseEvent, CaseState
 from .domain.decisions import (
@@ -70,6 +70,12 @@ class TaskStore(Protocol):
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None: ...
 
     async def save_completion(self, task: Task) -> bool: ...
+
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int: ...
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        """The task open again if it is still done by `completed_by`; False when it was not."""
+        ...
 
 
 class NotificationStore(TaskStore, Protocol):
@@ -162,6 +168,22 @@ async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, no
     completed = complete_by(viewer, task, now)
     await store.save_completion(completed)
     return completed
+
+
+async def count_tasks(store: TaskStore, viewer: Viewer, status: TaskStatus | None) -> int:
+    """How many of the viewer's tasks there are (the portal's badge counts the open ones)."""
+    return await store.count_visible(viewer, status)
+
+
+async def reopen_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime) -> Task:
+    """Undo the viewer's own completion shortly after it (`access.UNDO_WINDOW`): 404 when unknown,
+    403 when not the viewer's, 409 when open or no longer to be undone (see domain.errors)."""
+    task = await store.task_for_update(task_id)
+    if task is None:
+        raise TaskNotFound()
+    reopened = reopen_by(viewer, task, now)
+    await store.save_reopening(reopened, viewer.user_id)
+    return reopened
 
 
 async def deliver_to_jgz(

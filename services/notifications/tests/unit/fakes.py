@@ -142,6 +142,16 @@ class InMemoryTaskStore:
         self.tasks[task.task_id] = task
         return True
 
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int:
+        return sum(1 for t in self.tasks.values() if can_see(viewer, t) and status in (None, t.status))
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        done = self.tasks[task.task_id].completion
+        if done is None or done.completed_by != completed_by:
+            return False
+        self.tasks[task.task_id] = task
+        return True
+
     def _name(self, task: Task) -> PupilName | None:
         pupil = self.pupils.get(task.pupil_id) if task.pupil_id else None
         return pupil.name if pupil and pupil.tenant == task.tenant else None

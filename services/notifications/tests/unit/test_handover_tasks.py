@@ -3,11 +3,19 @@ decides after it, and a new care coordinator takes over the evaluation."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
+from meldcode_contracts import Role
 from meldcode_vocabulary import ObligationKind
-from notifications.domain.cases import CoordinatorNamed, DecisionTaken, Invitation
+from notifications import application
+from notifications.domain.access import UNDO_WINDOW, Viewer
+from notifications.domain.cases import CoordinatorNamed, DecisionTaken, Invitation, OwnerChange
+from notifications.domain.errors import NotYourTask, TaskNotDone, UndoNotAllowed
 from notifications.domain.tasks import TaskKind, TaskStatus, task_title
 
-from .test_case_tasks import T, done_by, opened_case
+from .test_case_tasks import SCHOOL, TENANT, T, done_by, opened_case
 
 WEIGH = TaskKind.TAKE_PART_IN_WEIGHING
 DECIDE = TaskKind.TAKE_DECISION
@@ -75,8 +83,6 @@ async def test_a_decision_again_after_a_failed_evaluation_is_the_owners_task_too
 
 
 async def test_a_new_case_owner_takes_over_the_decision() -> None:
-    from notifications.domain.cases import OwnerChange
-
     case = await opened_case(owner="ib-1")
     await case.publish("weighed", ObligationKind.DECISION)
     await case.record(T.OWNER_CHANGED, OwnerChange("ib-1", "ib-2"))
@@ -94,10 +100,62 @@ async def test_a_care_coordinator_named_in_place_of_another_takes_over_only_the_
 
 
 async def test_an_invitation_delivered_twice_gives_one_task() -> None:
-    from notifications import application
-
     case = await opened_case()
     invited = await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
     _, created = await application.case_event(case.store, invited)
     assert created == []
     assert len(case.of_kind(WEIGH)) == 1
+
+
+# the task list: a count for the badge, and undoing a completion
+
+
+def viewer_of(user_id: str, role: Role = Role.INTERN_BEGELEIDER) -> Viewer:
+    return Viewer(user_id=user_id, role=role, tenant=TENANT, schools=frozenset({SCHOOL}))
+
+
+async def test_the_count_is_of_the_viewers_open_tasks_only() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.publish("weighed", ObligationKind.DECISION)
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    ib = viewer_of("ib-1")
+    assert await application.count_tasks(case.store, ib, TaskStatus.OPEN) == 1
+    task = case.only(DECIDE)
+    await application.complete_task(case.store, ib, task.task_id, case.at)
+    assert await application.count_tasks(case.store, ib, TaskStatus.OPEN) == 0
+
+
+async def test_the_completer_can_undo_within_the_window_and_not_after() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.publish("weighed", ObligationKind.DECISION)
+    ib = viewer_of("ib-1")
+    task = case.only(DECIDE)
+    await application.complete_task(case.store, ib, task.task_id, case.at)
+    reopened = await application.reopen_task(case.store, ib, task.task_id, case.at + UNDO_WINDOW)
+    assert reopened.status is TaskStatus.OPEN
+    assert case.only(DECIDE).status is TaskStatus.OPEN
+    await application.complete_task(case.store, ib, task.task_id, case.at)
+    with pytest.raises(UndoNotAllowed):
+        await application.reopen_task(case.store, ib, task.task_id, case.at + UNDO_WINDOW + timedelta(seconds=1))
+
+
+async def test_an_open_task_or_one_done_by_a_step_in_the_case_cannot_be_undone() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.publish("weighed", ObligationKind.DECISION)
+    ib = viewer_of("ib-1")
+    task = case.only(DECIDE)
+    with pytest.raises(TaskNotDone):
+        await application.reopen_task(case.store, ib, task.task_id, case.at)
+    await case.publish("decided")
+    with pytest.raises(UndoNotAllowed):
+        await application.reopen_task(case.store, ib, task.task_id, case.at)
+
+
+async def test_someone_else_cannot_undo_a_completion() -> None:
+    case = await opened_case(owner="ib-1")
+    await case.record(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    task = case.only(WEIGH)
+    anna = viewer_of("zt-anna", Role.ZORGTEAM)
+    await application.complete_task(case.store, anna, task.task_id, case.at)
+    with pytest.raises(NotYourTask):
+        await application.reopen_task(case.store, viewer_of("ib-1"), task.task_id, case.at)

@@ -67,6 +67,12 @@ class PostgresTaskStore:
     async def save_completion(self, task: Task) -> bool:
         return await save_completion(self._conn, task)
 
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int:
+        return await count_visible(self._conn, viewer, status)
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        return await save_reopening(self._conn, task, completed_by)
+
 
 TASK_COLUMNS = """t.task_id, t.tenant, t.school, t.kind, t.assignee_role, t.assignee_user_id, t.pupil_id,
     t.case_id, t.signal_id, t.created_at, t.due_at, t.status, t.completed_at, t.completed_by,
@@ -307,6 +313,47 @@ async def coverage_of(conn: asyncpg.Connection, tenant: str, signal_id: uuid.UUI
     )
 
 
+VISIBLE_TO_VIEWER = """t.tenant = $1 and t.school = any($2::text[])
+              and (t.assignee_user_id = $3
+                   or (t.assignee_role = $4
+                       and ($4 <> $5 or (case when t.case_id is null then t.pupil_id is null
+                                              else t.case_id = any($6::uuid[]) end))))
+              and ($7::text is null or t.status = $7)"""
+"""`domain.access.can_see` as SQL ($1..$6: the viewer; $7: the status wanted, or null)."""
+
+
+def viewer_arguments(viewer: Viewer, status: TaskStatus | None) -> tuple[object, ...]:
+    return (
+        viewer.tenant,
+        sorted(viewer.schools),
+        viewer.user_id,
+        viewer.role.value,
+        Role.ZORGTEAM.value,
+        sorted(viewer.invited_cases),
+        status.value if status else None,
+    )
+
+
+async def count_visible(conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None) -> int:
+    count: int = await conn.fetchval(
+        f"select count(*) from tasks t where {VISIBLE_TO_VIEWER}",  # noqa: S608 - constant fragments only
+        *viewer_arguments(viewer, status),
+    )
+    return count
+
+
+async def save_reopening(conn: asyncpg.Connection, task: Task, completed_by: str) -> bool:
+    """The task open again, if it is still done by `completed_by`; False when it was not."""
+    reopened = await conn.fetchval(
+        """update tasks set status = 'open', completed_at = null, completed_by = null,
+               fulfilled_by_event_id = null
+           where task_id = $1 and status = 'done' and completed_by = $2 returning true""",
+        task.task_id,
+        completed_by,
+    )
+    return bool(reopened)
+
+
 async def visible_tasks(
     conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None, page: PageRequest
 ) -> Page[tuple[Task, PupilName | None]]:
@@ -319,23 +366,12 @@ async def visible_tasks(
     rows = await conn.fetch(
         f"""select {TASK_COLUMNS}, p.given_name, p.family_initial
             from tasks t {PUPIL_JOIN}
-            where t.tenant = $1 and t.school = any($2::text[])
-              and (t.assignee_user_id = $3
-                   or (t.assignee_role = $4
-                       and ($4 <> $5 or (case when t.case_id is null then t.pupil_id is null
-                                              else t.case_id = any($6::uuid[]) end))))
-              and ($7::text is null or t.status = $7)
+            where {VISIBLE_TO_VIEWER}
               and ($8::timestamptz is null
                    or ({"(t.created_at, t.task_id) > ($8, $9)" if newer else "(t.created_at, t.task_id) < ($8, $9)"}))
             order by t.created_at {"asc" if newer else "desc"}, t.task_id {"asc" if newer else "desc"}
             limit $10""",  # noqa: S608 - only constant fragments are interpolated
-        viewer.tenant,
-        sorted(viewer.schools),
-        viewer.user_id,
-        viewer.role.value,
-        Role.ZORGTEAM.value,
-        sorted(viewer.invited_cases),
-        status.value if status else None,
+        *viewer_arguments(viewer, status),
         position.created_at if position else None,
         position.task_id if position else None,
         page.limit + 1,

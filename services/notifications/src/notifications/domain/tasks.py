@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from meldcode_vocabulary import Role
 
-from .errors import TaskAlreadyDone
+from .errors import TaskAlreadyDone, TaskNotDone
 from .pupils import PupilName, pupil_display
 
 TASK_NAMESPACE = uuid.UUID("6f1c2a52-7d4e-5b8a-9c1e-3a0b5d7e9f21")
@@ -129,6 +129,11 @@ class Task:
         if self.completion is not None:
             raise TaskAlreadyDone()
         return replace(self, completion=completion)
+
+    def reopen(self) -> Task:
+        if self.completion is None:
+            raise TaskNotDone()
+        return replace(self, completion=None)
 
     def title(self, pupil: PupilName | None) -> str:
         """The Dutch title, with the pupil shown as briefly as possible (see `pupils`)."""
