@@ -36,6 +36,7 @@ from .domain.decisions import (
 )
 from .domain.errors import TaskNotFound
 from .domain.pupils import KnownPupil, PupilName
+from .domain.task_mail import TaskMail, task_mails
 from .domain.task_pages import Page, PageRequest
 from .domain.tasks import Task, TaskStatus
 from .domain.webhooks import delivery_id_for, has_legal_basis
@@ -113,6 +114,43 @@ class NotificationStore(TaskStore, Protocol):
     ) -> bool:
         """A pending webhook delivery; False when it was enqueued before (the same source event)."""
         ...
+
+
+class StaffEmails(Protocol):
+    """The staff directory's e-mail address of a person at a school; None when none is known."""
+
+    async def email_of(self, user_id: str, school: str) -> str | None: ...
+
+
+class TaskMailbox(Protocol):
+    async def enqueue_task_mail(self, mail: TaskMail, address: str, now: datetime) -> bool:
+        """Put the mail in the outbox; False when it was there already (the same task and person)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """Where task mails go: the directory to find addresses in, the outbox, the portal's URL."""
+
+    emails: StaffEmails
+    mailbox: TaskMailbox
+    portal_url: str
+
+
+async def tell_assignees(decided: Decided, mailing: Mailing, now: datetime) -> int:
+    """Each new open task for one person is mailed to them (without pupil data, `domain.task_mail`);
+    a person without a known address gets none, logged without personal data. Returns how many
+    mails were put in the outbox."""
+    decision, created = decided
+    new = [t for t in (*decision.new_tasks, *decision.obligation_tasks) if t.task_id in created]
+    sent = 0
+    for mail in task_mails(new, mailing.portal_url):
+        address = await mailing.emails.email_of(mail.user_id, mail.school)
+        if address is None:
+            log.info("task_mail_without_address", task_id=str(mail.task_id), kind=mail.kind)
+            continue
+        sent += await mailing.mailbox.enqueue_task_mail(mail, address, now)
+    return sent
 
 
 async def pupil_registered(store: TaskStore, pupil: KnownPupil) -> None:

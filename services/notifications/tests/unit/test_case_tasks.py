@@ -256,7 +256,10 @@ async def test_obligations_without_a_task_and_kinds_of_a_newer_casework_give_non
 ):
     case = await opened_case()
     await case.publish(
-        "stap_van_morgen", "zaak_sluiten_geen_vermoeden", ("plicht_van_morgen", date(2026, 12, 1)), "zaak_sluiten"
+        "stap_van_morgen",
+        "zaak_sluiten_geen_vermoeden",
+        ("plicht_van_morgen", date(2026, 12, 1)),
+        "zaak_sluiten",
     )
     assert [t for t in case.store.tasks.values() if t.case_id == case.case_id] == []
 

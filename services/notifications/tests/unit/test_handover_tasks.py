@@ -3,19 +3,21 @@ decides after it, and a new care coordinator takes over the evaluation."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from meldcode_contracts import Role
 from meldcode_vocabulary import ObligationKind
 from notifications import application
+from notifications.adapters.mail import render_reminder
 from notifications.domain.access import UNDO_WINDOW, Viewer
 from notifications.domain.cases import CoordinatorNamed, DecisionTaken, Invitation, OwnerChange
 from notifications.domain.errors import NotYourTask, TaskNotDone, UndoNotAllowed
+from notifications.domain.task_mail import TaskMail
 from notifications.domain.tasks import TaskKind, TaskStatus, task_title
 
-from .test_case_tasks import SCHOOL, TENANT, T, done_by, opened_case
+from .test_case_tasks import PUPIL, SCHOOL, TENANT, T, done_by, opened_case
 
 WEIGH = TaskKind.TAKE_PART_IN_WEIGHING
 DECIDE = TaskKind.TAKE_DECISION
@@ -136,7 +138,9 @@ async def test_the_completer_can_undo_within_the_window_and_not_after() -> None:
     assert case.only(DECIDE).status is TaskStatus.OPEN
     await application.complete_task(case.store, ib, task.task_id, case.at)
     with pytest.raises(UndoNotAllowed):
-        await application.reopen_task(case.store, ib, task.task_id, case.at + UNDO_WINDOW + timedelta(seconds=1))
+        await application.reopen_task(
+            case.store, ib, task.task_id, case.at + UNDO_WINDOW + timedelta(seconds=1)
+        )
 
 
 async def test_an_open_task_or_one_done_by_a_step_in_the_case_cannot_be_undone() -> None:
@@ -159,3 +163,71 @@ async def test_someone_else_cannot_undo_a_completion() -> None:
     await application.complete_task(case.store, anna, task.task_id, case.at)
     with pytest.raises(NotYourTask):
         await application.reopen_task(case.store, viewer_of("ib-1"), task.task_id, case.at)
+
+
+# the e-mail that tells the person
+
+
+class FakeStaffEmails:
+    def __init__(self, addresses: dict[str, str]) -> None:
+        self.addresses = addresses
+
+    async def email_of(self, user_id: str, school: str) -> str | None:
+        return self.addresses.get(user_id)
+
+
+class FakeMailbox:
+    def __init__(self) -> None:
+        self.sent: dict[tuple[object, str], tuple[TaskMail, str]] = {}
+
+    async def enqueue_task_mail(self, mail: TaskMail, address: str, now: datetime) -> bool:
+        key = (mail.task_id, mail.user_id)
+        if key in self.sent:
+            return False
+        self.sent[key] = (mail, address)
+        return True
+
+
+async def test_the_invited_member_is_mailed_a_link_without_pupil_data_and_someone_without_address_is_not() -> (
+    None
+):
+    case = await opened_case()
+    mailbox = FakeMailbox()
+    mailing = application.Mailing(
+        FakeStaffEmails({"zt-anna": "anna@ggd.example"}), mailbox, "https://p.example/"
+    )
+    for member in ("zt-anna", "zt-nobody"):
+        invited = case.event(T.ZORGTEAM_MEMBER_INVITED, Invitation(member))
+        await application.tell_assignees(await application.case_event(case.store, invited), mailing, case.at)
+    [(mail, address)] = mailbox.sent.values()
+    assert address == "anna@ggd.example"
+    assert (mail.task_title, mail.portal_url) == (
+        "Neem deel aan de weging in het zorgteam",
+        "https://p.example/taken",
+    )
+    rendered = render_reminder(mail)
+    assert "Neem deel aan de weging" in rendered.subject
+    assert "https://p.example/taken" in rendered.body
+    assert str(PUPIL) not in rendered.body and str(case.case_id) not in rendered.body
+
+
+async def test_a_task_for_a_role_or_one_delivered_again_is_not_mailed() -> None:
+    case = await opened_case()
+    mailbox = FakeMailbox()
+    mailing = application.Mailing(
+        FakeStaffEmails({"zt-anna": "anna@ggd.example"}), mailbox, "https://p.example"
+    )
+    invited = case.event(T.ZORGTEAM_MEMBER_INVITED, Invitation("zt-anna"))
+    assert (
+        await application.tell_assignees(await application.case_event(case.store, invited), mailing, case.at)
+        == 1
+    )
+    assert (
+        await application.tell_assignees(await application.case_event(case.store, invited), mailing, case.at)
+        == 0
+    )
+    left = case.event(T.PUPIL_LEFT_SCHOOL)
+    assert (
+        await application.tell_assignees(await application.case_event(case.store, left), mailing, case.at)
+        == 0
+    )

@@ -174,7 +174,11 @@ def coordinator_assigned(event: CaseEvent, case: CaseState) -> CaseOutcome:
     coordinator = detail_of(event, CoordinatorNamed).coordinator_id
     previous = case.care_coordinator_id
     moved = (
-        (Reassignment(event.tenant, event.case_id, previous, coordinator, kinds=(TaskKind.EVALUATE_FOLLOW_UP,)),)
+        (
+            Reassignment(
+                event.tenant, event.case_id, previous, coordinator, kinds=(TaskKind.EVALUATE_FOLLOW_UP,)
+            ),
+        )
         if previous and previous != coordinator
         else ()
     )
