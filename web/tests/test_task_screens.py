@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from fastapi.testclient import TestClient
+
 from .shell_fakes import FakeLoginClient, FakeServices, csrf_of, log_in, portal
 
 PUPIL = str(uuid.uuid4())
@@ -40,8 +42,8 @@ def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", html).split())
 
 
-def logged_in(services: FakeServices, token: str = "token-bram"):  # type: ignore[no-untyped-def]
-    client, _, _ = portal(FakeLoginClient(token=token), services)
+def logged_in(services: FakeServices, user: str = "bram") -> TestClient:
+    client, _, _ = portal(FakeLoginClient(token=f"token-{user}"), services)
     log_in(client, "/taken")
     return client
 
@@ -65,7 +67,7 @@ def test_the_invited_zorgteam_member_sees_the_task_named_by_pupil_without_a_grou
     services = services_with(
         task(kind="take_part_in_weighing", title="Neem deel aan de weging in het zorgteam"), group=None
     )
-    client = logged_in(services, "token-zoe")
+    client = logged_in(services, "zoe")
 
     shown = text_of(client.get("/taken").text)
 

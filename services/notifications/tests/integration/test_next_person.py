@@ -150,9 +150,7 @@ async def test_the_invited_member_is_mailed_once_a_link_and_no_pupil_data(
     [message] = mailbox.messages
     subject = " ".join(message["Subject"].split())  # unfolded
     assert message["To"] == "carla@smw.example"
-    assert (
-        subject == "Nieuwe taak in de Meldcode-omgeving: Neem deel aan de weging in het zorgteam"
-    )
+    assert subject == "Nieuwe taak in de Meldcode-omgeving: Neem deel aan de weging in het zorgteam"
     body = message.get_payload(decode=True).decode()
     assert "https://meldcode.example.nl/taken" in body
     for personal in ("Bram", "Jansen", str(pupil_id), str(case.case_id)):
