@@ -17,7 +17,7 @@ from notifications.domain.errors import NotYourTask, TaskNotDone, UndoNotAllowed
 from notifications.domain.task_mail import TaskMail
 from notifications.domain.tasks import TaskKind, TaskStatus, task_title
 
-from .test_case_tasks import PUPIL, SCHOOL, TENANT, T, done_by, opened_case
+from .case_walk import PUPIL, SCHOOL, TENANT, T, done_by, opened_case
 
 WEIGH = TaskKind.TAKE_PART_IN_WEIGHING
 DECIDE = TaskKind.TAKE_DECISION

@@ -116,7 +116,7 @@ TASK_OF_OBLIGATION: Final[Mapping[str, TaskKind]] = {
     ObligationKind.INFORM_PARENTS: TaskKind.INFORM_PARENTS_BEFORE_REPORT,
     ObligationKind.FEEDBACK: TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,
     ObligationKind.EVALUATE: TaskKind.EVALUATE_FOLLOW_UP,
-    # Step 5 / rule 7 (docs/domain/rules.md "Rule 7", MELDCODE.md "5 Beslissen"): after the
+    # Step 5 / rule 7 (docs/domain/rules.md "Rule 7", docs/domain/steps.md step 5): after the
     # weighing the case owner decides by the afwegingskader; again after a failed evaluation
     # (rule 12). Casework opens the obligation after `RiskWeighed` and closes it with
     # `DecisionMade`, so the task is the owner's from the weighing until the decision.
@@ -168,7 +168,7 @@ def reported(event: CaseEvent, case: CaseState) -> CaseOutcome:
 
 
 def coordinator_assigned(event: CaseEvent, case: CaseState) -> CaseOutcome:
-    """Rule 12 (docs/domain/rules.md "Rule 12", MELDCODE.md "6 Volgen"): the care coordinator
+    """Rule 12 (docs/domain/rules.md "Rule 12", docs/domain/steps.md step 6): the care coordinator
     evaluates the help on the evaluation date. A coordinator named in place of another takes over
     the open evaluation task; the first one gets it with the obligation casework publishes."""
     coordinator = detail_of(event, CoordinatorNamed).coordinator_id
@@ -189,7 +189,7 @@ def coordinator_assigned(event: CaseEvent, case: CaseState) -> CaseOutcome:
 
 
 def member_invited(event: CaseEvent, case: CaseState) -> CaseOutcome:
-    """Step 4 / rule 6 (docs/domain/rules.md "Rule 6", MELDCODE.md "4 Weging en risicotaxatie"):
+    """Step 4 / rule 6 (docs/domain/rules.md "Rule 6", docs/domain/steps.md step 4):
     the weighing is multidisciplinary, in the zorgteam; whoever the IB'er invites into the case
     takes part in it, so the invitation is their task until the weighing is recorded. Invited after
     the weighing, there is no weighing left to take part in (they still see the case, ADR 11)."""
