@@ -24,6 +24,7 @@ from meldcode_web.settings import PortalSettings
 USERS = {
     "token-anna": Principal("leerkracht-anna", Role.TEACHER, "swv-zuid", frozenset({"12AB"})),
     "token-bram": Principal("ib-bram", Role.INTERN_BEGELEIDER, "swv-zuid", frozenset({"12AB"})),
+    "token-zoe": Principal("zt-zoe", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"})),
 }
 
 

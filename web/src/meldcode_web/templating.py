@@ -32,6 +32,8 @@ DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 class NavItem:
     label: str
     href: str
+    badge: str | None = None
+    """Where htmx loads the item's count from (e.g. the open tasks), if it shows one."""
 
 
 NAVIGATION: dict[Role, list[NavItem]] = {

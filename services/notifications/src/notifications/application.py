@@ -18,7 +18,7 @@ from meldcode_contracts.jgz import PupilReference
 from meldcode_edge.logging import get_logger
 
 from . import commands
-from .domain.access import Viewer, complete_by
+from .domain.access import Viewer, complete_by, reopen_by
 from .domain.added_signals import SignalsAddedNoticed, on_signals_added
 from .domain.cases import CaseEvent, CaseState
 from .domain.decisions import (
@@ -36,6 +36,7 @@ from .domain.decisions import (
 )
 from .domain.errors import TaskNotFound
 from .domain.pupils import KnownPupil, PupilName
+from .domain.task_mail import TaskMail, task_mails
 from .domain.task_pages import Page, PageRequest
 from .domain.tasks import Task, TaskStatus
 from .domain.webhooks import delivery_id_for, has_legal_basis
@@ -70,6 +71,12 @@ class TaskStore(Protocol):
     async def task_for_update(self, task_id: uuid.UUID) -> Task | None: ...
 
     async def save_completion(self, task: Task) -> bool: ...
+
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int: ...
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        """The task open again if it is still done by `completed_by`; False when it was not."""
+        ...
 
 
 class NotificationStore(TaskStore, Protocol):
@@ -116,6 +123,43 @@ class NotificationStore(TaskStore, Protocol):
     ) -> bool:
         """A pending webhook delivery; False when it was enqueued before (the same source event)."""
         ...
+
+
+class StaffEmails(Protocol):
+    """The staff directory's e-mail address of a person at a school; None when none is known."""
+
+    async def email_of(self, user_id: str, school: str) -> str | None: ...
+
+
+class TaskMailbox(Protocol):
+    async def enqueue_task_mail(self, mail: TaskMail, address: str, now: datetime) -> bool:
+        """Put the mail in the outbox; False when it was there already (the same task and person)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """Where task mails go: the directory to find addresses in, the outbox, the portal's URL."""
+
+    emails: StaffEmails
+    mailbox: TaskMailbox
+    portal_url: str
+
+
+async def tell_assignees(decided: Decided, mailing: Mailing, now: datetime) -> int:
+    """Each new open task for one person is mailed to them (without pupil data, `domain.task_mail`);
+    a person without a known address gets none, logged without personal data. Returns how many
+    mails were put in the outbox."""
+    decision, created = decided
+    new = [t for t in (*decision.new_tasks, *decision.obligation_tasks) if t.task_id in created]
+    sent = 0
+    for mail in task_mails(new, mailing.portal_url):
+        address = await mailing.emails.email_of(mail.user_id, mail.school)
+        if address is None:
+            log.info("task_mail_without_address", task_id=str(mail.task_id), kind=mail.kind)
+            continue
+        sent += await mailing.mailbox.enqueue_task_mail(mail, address, now)
+    return sent
 
 
 async def pupil_registered(store: TaskStore, pupil: KnownPupil) -> None:
@@ -171,6 +215,22 @@ async def complete_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, no
     completed = complete_by(viewer, task, now)
     await store.save_completion(completed)
     return completed
+
+
+async def count_tasks(store: TaskStore, viewer: Viewer, status: TaskStatus | None) -> int:
+    """How many of the viewer's tasks there are (the portal's badge counts the open ones)."""
+    return await store.count_visible(viewer, status)
+
+
+async def reopen_task(store: TaskStore, viewer: Viewer, task_id: uuid.UUID, now: datetime) -> Task:
+    """Undo the viewer's own completion shortly after it (`access.UNDO_WINDOW`): 404 when unknown,
+    403 when not the viewer's, 409 when open or no longer to be undone (see domain.errors)."""
+    task = await store.task_for_update(task_id)
+    if task is None:
+        raise TaskNotFound()
+    reopened = reopen_by(viewer, task, now)
+    await store.save_reopening(reopened, viewer.user_id)
+    return reopened
 
 
 async def deliver_to_jgz(

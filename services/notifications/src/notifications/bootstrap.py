@@ -24,7 +24,7 @@ from .adapters.migrations import MIGRATIONS
 from .config import Settings
 from .domain.errors import DomainError
 from .entrypoints.background import Clock, background_work
-from .entrypoints.consumer import make_handler, utc_now
+from .entrypoints.consumer import MailSettings, make_handler, utc_now
 from .entrypoints.http import router
 from .entrypoints.policy import POLICY
 
@@ -51,7 +51,12 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
                 )
             )
             await stack.enter_async_context(background_work(app, settings, clock))
-            handle = make_handler(settings.terms(), frozenset(settings.jgz_partners), clock)
+            handle = make_handler(
+                settings.terms(),
+                frozenset(settings.jgz_partners),
+                clock,
+                MailSettings(settings.portal_url, settings.mail_domain),
+            )
             await stack.enter_async_context(
                 event_consumer(
                     app,

@@ -68,6 +68,7 @@ from .domain.cases import (
     CoordinatorNamed,
     DecisionTaken,
     Detail,
+    Invitation,
     ObligationsPublished,
     OwnerChange,
     PublishedObligation,
@@ -154,6 +155,8 @@ DETAILS: dict[type[Envelope], Callable[[Any], Detail]] = {
     AmkNotified: lambda e: Report(e.payload.reporter_id),
     CareCoordinatorAssigned: lambda e: CoordinatorNamed(e.payload.coordinator_id),
     CaseTransferred: lambda e: Transfer(e.payload.to_school, e.payload.new_case_owner_id),
+    ZorgteamMemberInvited: lambda e: Invitation(e.payload.member_id),
+    ZorgteamInvitationWithdrawn: lambda e: Invitation(e.payload.member_id),
     CaseObligationsChanged: lambda e: ObligationsPublished(
         e.payload.step, tuple(PublishedObligation(o.kind, o.due_on) for o in e.payload.obligations)
     ),

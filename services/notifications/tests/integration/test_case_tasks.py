@@ -180,6 +180,9 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
         conversation, "gesprek_ouders", ("weging_zorgteam", date(2026, 11, 16))
     )
     after_weighing = case.published(weighed, "weging", "besluit_afwegingskader")
+    after_decision = case.published(
+        decided, "besluit", "ouders_informeren", "kind_informeren", "melden_veilig_thuis"
+    )
     after_informing = case.published(parents_informed, "besluit", "kind_informeren", "melden_veilig_thuis")
     with_publish = [
         signal,
@@ -190,7 +193,7 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
         weighed,
         after_weighing,
         decided,
-        case.published(decided, "besluit", "ouders_informeren", "kind_informeren", "melden_veilig_thuis"),
+        after_decision,
         parents_informed,
         after_informing,
         reported,
@@ -278,7 +281,7 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
 
         async def all_done() -> list[dict[str, Any]] | None:
             mine = [t for t in await all_tasks(http, suite, IB) if t["case_id"] == str(case.case_id)]
-            return mine if len(mine) == 4 and all(t["status"] == "done" for t in mine) else None
+            return mine if len(mine) == 5 and all(t["status"] == "done" for t in mine) else None
 
         by_kind = {t["kind"]: t for t in await eventually(all_done)}
         [evaluation] = [
@@ -295,6 +298,8 @@ async def test_a_whole_case_gives_each_step_its_task_and_every_task_ends_done(su
     # Each obligation's task is done by the publication that no longer lists it.
     assert fulfilled_by(by_kind["new_case"], after_conversation)
     assert fulfilled_by(by_kind["discuss_in_zorgteam"], after_weighing)
+    assert by_kind["take_decision"]["title"] == "Neem een besluit (stap 5)"
+    assert fulfilled_by(by_kind["take_decision"], after_decision)
     assert fulfilled_by(by_kind["inform_parents_before_report"], after_informing)
     assert fulfilled_by(by_kind["veilig_thuis_feedback_expected"], after_feedback)
     assert fulfilled_by(evaluation, after_evaluation)

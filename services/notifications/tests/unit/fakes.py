@@ -69,6 +69,7 @@ class InMemoryTaskStore:
                     and task.kind in done.kinds
                     and task.status is TaskStatus.OPEN
                     and task.source_event_id != done.completion.fulfilled_by_event_id
+                    and done.assignee_user_id in (None, task.assignee.user_id)
                 ):
                     self.tasks[task_id] = replace(task, completion=done.completion)
         for moved in decision.reassignments:
@@ -78,6 +79,7 @@ class InMemoryTaskStore:
                     and task.case_id == moved.case_id
                     and task.assignee.user_id == moved.from_user_id
                     and task.status is TaskStatus.OPEN
+                    and (not moved.kinds or task.kind in moved.kinds)
                 ):
                     self.tasks[task_id] = replace(
                         task,
@@ -136,6 +138,16 @@ class InMemoryTaskStore:
 
     async def save_completion(self, task: Task) -> bool:
         if self.tasks[task.task_id].status is not TaskStatus.OPEN:
+            return False
+        self.tasks[task.task_id] = task
+        return True
+
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int:
+        return sum(1 for t in self.tasks.values() if can_see(viewer, t) and status in (None, t.status))
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        done = self.tasks[task.task_id].completion
+        if done is None or done.completed_by != completed_by:
             return False
         self.tasks[task.task_id] = task
         return True

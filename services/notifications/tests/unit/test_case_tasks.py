@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -18,112 +18,29 @@ from notifications.domain.cases import (
     CoordinatorNamed,
     DecisionTaken,
     Detail,
-    ObligationsPublished,
+    Invitation,
     OwnerChange,
-    PublishedObligation,
     Report,
     Transfer,
 )
-from notifications.domain.decisions import CaseNoticed, PupilLeft, SignalNoticed, on_case_event
+from notifications.domain.decisions import PupilLeft, SignalNoticed, on_case_event
 from notifications.domain.errors import TaskNotFound
 from notifications.domain.task_pages import PageRequest
-from notifications.domain.tasks import SYSTEM, Assignee, Task, TaskKind, TaskStatus, task_id_for
+from notifications.domain.tasks import Assignee, Task, TaskKind, TaskStatus, task_id_for
 
+from .case_walk import (
+    OPENED_AT,
+    PUPIL,
+    SCHOOL,
+    TENANT,
+    Case,
+    T,
+    done_by,
+    end_of,
+    opened_case,
+    published,
+)
 from .fakes import InMemoryTaskStore
-
-TENANT = "swv-zuid"
-SCHOOL = "12AB"
-OPENED_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # a Monday
-PUPIL = uuid.uuid4()
-T = CaseEventType
-
-
-def published(step: str, *obligations: str | tuple[str, date | None]) -> ObligationsPublished:
-    """Casework's step and open obligations: each a kind, or a (kind, due day) pair."""
-    return ObligationsPublished(
-        step,
-        tuple(PublishedObligation(o) if isinstance(o, str) else PublishedObligation(*o) for o in obligations),
-    )
-
-
-def end_of(day: date) -> datetime:
-    """The end of a Dutch winter-time day, in UTC."""
-    return datetime(day.year, day.month, day.day, 23, 0, tzinfo=UTC)
-
-
-class Case:
-    """One case walked through the application with the in-memory store; each step an hour later."""
-
-    def __init__(self, owner: str = "ib-1") -> None:
-        self.store = InMemoryTaskStore()
-        self.case_id = uuid.uuid4()
-        self.owner = owner
-        self.at = OPENED_AT
-
-    async def open(self) -> CaseNoticed:
-        fact = CaseNoticed(
-            event_id=uuid.uuid4(),
-            occurred_at=self.at,
-            tenant=TENANT,
-            school=SCHOOL,
-            case_id=self.case_id,
-            pupil_id=PUPIL,
-            signal_ids=(uuid.uuid4(),),
-            case_owner_id=self.owner,
-        )
-        await application.case_opened(self.store, fact)
-        return fact
-
-    def event(
-        self, type: CaseEventType, detail: Detail | None = None, at: datetime | None = None
-    ) -> CaseEvent:
-        self.at = at or self.at + timedelta(hours=1)
-        return CaseEvent(
-            type=type,
-            event_id=uuid.uuid4(),
-            occurred_at=self.at,
-            tenant=TENANT,
-            school=SCHOOL,
-            case_id=self.case_id,
-            pupil_id=PUPIL,
-            detail=detail,
-        )
-
-    async def record(
-        self, type: CaseEventType, detail: Detail | None = None, at: datetime | None = None
-    ) -> CaseEvent:
-        fact = self.event(type, detail, at)
-        await application.case_event(self.store, fact)
-        return fact
-
-    async def publish(self, step: str, *obligations: str | tuple[str, date | None]) -> CaseEvent:
-        """Casework's `CaseObligationsChanged` after a command."""
-        return await self.record(T.OBLIGATIONS_CHANGED, published(step, *obligations))
-
-    def of_kind(self, kind: TaskKind) -> list[Task]:
-        return sorted(
-            (t for t in self.store.tasks.values() if t.kind is kind), key=lambda t: (t.created_at, t.task_id)
-        )
-
-    def only(self, kind: TaskKind) -> Task:
-        [task] = self.of_kind(kind)
-        return task
-
-
-async def opened_case(owner: str = "ib-1") -> Case:
-    case = Case(owner)
-    await case.open()
-    return case
-
-
-def done_by(task: Task, event: CaseEvent) -> bool:
-    done = task.completion
-    return done is not None and (done.completed_by, done.fulfilled_by_event_id, done.completed_at) == (
-        SYSTEM,
-        event.event_id,
-        event.occurred_at,
-    )
-
 
 REPORT = DecisionTaken(outcome="report", who_informs_parents="ib-2")
 PER_TENANT_DUE = date(2026, 11, 4)
@@ -255,7 +172,10 @@ async def test_obligations_without_a_task_and_kinds_of_a_newer_casework_give_non
 ):
     case = await opened_case()
     await case.publish(
-        "stap_van_morgen", "besluit_afwegingskader", ("plicht_van_morgen", date(2026, 12, 1)), "zaak_sluiten"
+        "stap_van_morgen",
+        "zaak_sluiten_geen_vermoeden",
+        ("plicht_van_morgen", date(2026, 12, 1)),
+        "zaak_sluiten",
     )
     assert [t for t in case.store.tasks.values() if t.case_id == case.case_id] == []
 
@@ -418,7 +338,7 @@ async def test_replaying_a_whole_case_gives_exactly_the_same_tasks() -> None:
     await walk(replayed, events)
     assert replayed.store.tasks == live.store.tasks
     assert all(t.status is TaskStatus.DONE for t in live.store.tasks.values())
-    assert len(live.store.tasks) == 5
+    assert len(live.store.tasks) == 6  # with the decision after the weighing
 
 
 async def test_a_case_whose_opening_was_not_seen_still_gets_the_tasks_that_name_their_person() -> None:
@@ -460,6 +380,8 @@ def test_every_casework_event_type_has_a_rule() -> None:
             T.CARE_COORDINATOR_ASSIGNED: CoordinatorNamed("a"),
             T.TRANSFERRED: Transfer("34CD", "a"),
             T.OBLIGATIONS_CHANGED: published("weging", "besluit_afwegingskader"),
+            T.ZORGTEAM_MEMBER_INVITED: Invitation("a"),
+            T.ZORGTEAM_INVITATION_WITHDRAWN: Invitation("a"),
         }.get(type)
         decision = on_case_event(case.event(type, detail), None)
         assert decision.case_state is not None

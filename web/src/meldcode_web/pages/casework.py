@@ -45,10 +45,11 @@ from .casework_views import (
     case_context,
     chronology_entries,
     history_entries,
+    named_task_views,
+    open_task_count,
     problem_of,
     pupil_name,
     signal_options,
-    task_views,
 )
 
 router = APIRouter()
@@ -59,11 +60,14 @@ IB_ONLY = require_roles(Role.INTERN_BEGELEIDER)
 """Opening a case and the anonymous advice request to Veilig Thuis are the IB'er's."""
 
 NAVIGATION[Role.INTERN_BEGELEIDER] = [
-    NavItem("Takenlijst", "/taken"),
+    NavItem("Takenlijst", "/taken", badge="/taken/aantal"),
     NavItem("Zaken", "/zaken"),
     NavItem("Leerling zoeken", "/leerlingen"),
 ]
-NAVIGATION[Role.ZORGTEAM] = [NavItem("Zaken", "/zaken"), NavItem("Takenlijst", "/taken")]
+NAVIGATION[Role.ZORGTEAM] = [
+    NavItem("Zaken", "/zaken"),
+    NavItem("Takenlijst", "/taken", badge="/taken/aantal"),
+]
 
 TASK_FILTERS = {"open": "Open taken", "done": "Afgeronde taken", "all": "Alle taken"}
 
@@ -88,29 +92,70 @@ async def tasks(
     request: Request,
     status: str = "open",
     pagina: str | None = None,
+    afgerond: str | None = None,
+    heropend: str | None = None,
     user: PortalUser = Depends(CASE_STAFF),
     services: ServiceApi = Depends(api),
 ) -> Response:
     chosen = status if status in TASK_FILTERS else "open"
     params = {"status": chosen} | ({"cursor": pagina} if pagina else {})
-    found, links = await services.get_page("notifications", "/tasks", params)
+    (found, links), count = await asyncio.gather(
+        services.get_page("notifications", "/tasks", params), open_task_count(services)
+    )
+    shown = await named_task_views(services, found or [])
     return render(
         request,
         "casework/tasks.html",
         {
-            "tasks": task_views(found or []),
+            "tasks": shown,
             "filter": chosen,
             "filters": TASK_FILTERS,
             "older": _task_page_href(chosen, links.get("next")),
             "newer": _task_page_href(chosen, links.get("prev")),
+            "nav_counts": {"/taken": count} if count is not None else {},
+            "just_completed": _completed_banner(afgerond),
+            "reopened": heropend is not None,
         },
     )
+
+
+def _completed_banner(task_id: str | None) -> str | None:
+    """The id of the task just completed, for the banner's "Ongedaan maken" (a well-formed id only)."""
+    if not task_id:
+        return None
+    try:
+        return str(uuid.UUID(task_id))
+    except ValueError:
+        return None
+
+
+@router.get("/taken/aantal", include_in_schema=False)
+async def task_count_badge(
+    request: Request, user: PortalUser = Depends(CASE_STAFF), services: ServiceApi = Depends(api)
+) -> Response:
+    """The navigation's badge (loaded by htmx on every page): the number of open tasks."""
+    return render(request, "casework/_task_badge.html", {"count": await open_task_count(services)})
 
 
 def _task_page_href(status: str, service_link: str | None) -> str | None:
     """The portal's address of a neighbouring page of tasks, from the service's `Link` URL."""
     cursor = httpx.URL(service_link).params.get("cursor") if service_link else None
     return f"/taken?{urlencode({'status': status, 'pagina': cursor})}" if cursor else None
+
+
+async def _task_list_refused(request: Request, services: ServiceApi, problem: ApiProblem) -> Response:
+    found = await services.get("notifications", "/tasks", {"status": "open"})
+    return render(
+        request,
+        "casework/tasks.html",
+        {
+            "tasks": await named_task_views(services, found or []),
+            "filter": "open",
+            "filters": TASK_FILTERS,
+            "problem": problem_of(problem),
+        },
+        status_code=_refused_status(problem),
+    )
 
 
 @router.post("/taken/{task_id}/afronden", include_in_schema=False)
@@ -125,21 +170,31 @@ async def complete_task(
     except ApiProblem as problem:
         if problem.status == 401:
             raise
-        found = await services.get("notifications", "/tasks", {"status": "open"})
-        return render(
-            request,
-            "casework/tasks.html",
-            {
-                "tasks": task_views(found or []),
-                "filter": "open",
-                "filters": TASK_FILTERS,
-                "problem": problem_of(problem),
-            },
-            status_code=_refused_status(problem),
-        )
+        return await _task_list_refused(request, services, problem)
     if is_htmx(request):
-        return render(request, "casework/_task_row.html", {"task": task_views([done])[0], "just_done": True})
-    return _see_other("/taken?afgerond=1")
+        [view] = await named_task_views(services, [done])
+        return render(request, "casework/_task_row.html", {"task": view, "just_done": True})
+    return _see_other(f"/taken?{urlencode({'afgerond': str(task_id)})}")
+
+
+@router.post("/taken/{task_id}/heropenen", include_in_schema=False)
+async def reopen_task(
+    request: Request,
+    task_id: uuid.UUID,
+    user: PortalUser = Depends(CASE_STAFF),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    """ "Ongedaan maken" right after "Afronden": the service decides whether it still may."""
+    try:
+        reopened = await services.post("notifications", f"/tasks/{task_id}/reopen")
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return await _task_list_refused(request, services, problem)
+    if is_htmx(request):
+        [view] = await named_task_views(services, [reopened])
+        return render(request, "casework/_task_row.html", {"task": view, "just_reopened": True})
+    return _see_other("/taken?heropend=1")
 
 
 # --- the school's cases --------------------------------------------------------------------------

@@ -246,6 +246,14 @@ class TaskView:
     href: str | None
     link_text: str
     chronology_href: str | None
+    pupil_name: str | None = None
+    """Who the task is about, as reporting names the pupil; None when it cannot be shown."""
+
+    @property
+    def full_title(self) -> str:
+        """ "Bram Jansen (groep 5): Neem een besluit (stap 5)": the pupil first, then what to do."""
+        named = self.pupil_name and self.kind != "new_signal"  # that title names the pupil itself
+        return f"{self.pupil_name}: {self.title}" if named else self.title
 
 
 def _overdue(due_at: str | None, status: str) -> bool:
@@ -258,7 +266,47 @@ def _overdue(due_at: str | None, status: str) -> bool:
     return due < datetime.now(UTC) if due.tzinfo else False
 
 
-def task_views(tasks: list[dict[str, Any]]) -> list[TaskView]:
+async def open_task_count(services: ServiceApi) -> int | None:
+    """The number on the navigation's badge; None when notifications cannot say (no badge then)."""
+    try:
+        counted = await services.get("notifications", "/tasks/count")
+    except ServiceUnavailable:
+        return None
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return None
+    return int(counted["open"]) if isinstance(counted, dict) and "open" in counted else None
+
+
+async def shown_pupil_name(services: ServiceApi, pupil_id: str) -> str | None:
+    """The pupil as reporting names them (the read route a zorgteam member may use for a case they
+    are invited into), with the group when reporting knows it; None when it cannot be shown."""
+    try:
+        found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
+    except ServiceUnavailable:
+        return None
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return None
+    pupil = found.get("pupil") if isinstance(found, dict) else None
+    if not isinstance(pupil, dict) or not pupil.get("display_name"):
+        return None
+    group = pupil.get("group")
+    return f"{pupil['display_name']} (groep {group})" if group else str(pupil["display_name"])
+
+
+async def named_task_views(services: ServiceApi, tasks: list[dict[str, Any]]) -> list[TaskView]:
+    """The tasks, each titled with the pupil it is about (one read per pupil on the page)."""
+    pupil_ids = list(dict.fromkeys(str(t["pupil_id"]) for t in tasks if t.get("pupil_id")))
+    names = dict(
+        zip(pupil_ids, await asyncio.gather(*(shown_pupil_name(services, p) for p in pupil_ids)), strict=True)
+    )
+    return task_views(tasks, names)
+
+
+def task_views(tasks: list[dict[str, Any]], names: dict[str, str | None] | None = None) -> list[TaskView]:
     views = []
     for task in tasks:
         pupil = task.get("pupil_id")
@@ -290,6 +338,7 @@ def task_views(tasks: list[dict[str, Any]]) -> list[TaskView]:
                 href=href,
                 link_text=link_text,
                 chronology_href=f"/leerlingen/{pupil}/chronologie" if pupil else None,
+                pupil_name=(names or {}).get(str(pupil)) if pupil else None,
             )
         )
     return views

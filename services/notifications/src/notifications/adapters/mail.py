@@ -13,6 +13,7 @@ from email.utils import format_datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.reminders import ReminderMail
+from ..domain.task_mail import TaskMail
 
 TEMPLATES = Environment(
     loader=PackageLoader("notifications", "templates/email"),
@@ -28,7 +29,8 @@ class RenderedMail:
     body: str
 
 
-def render_reminder(mail: ReminderMail) -> RenderedMail:
+def render_reminder(mail: ReminderMail | TaskMail) -> RenderedMail:
+    """A reminder, or the mail that a new task is the person's: the same fixed fields."""
     template = TEMPLATES.get_template(f"{mail.template}.txt.j2")
     values = {"task_title": mail.task_title, "portal_url": mail.portal_url}
     subject = "".join(template.blocks["subject"](template.new_context(values))).strip()

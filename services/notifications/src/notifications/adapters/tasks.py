@@ -67,6 +67,12 @@ class PostgresTaskStore:
     async def save_completion(self, task: Task) -> bool:
         return await save_completion(self._conn, task)
 
+    async def count_visible(self, viewer: Viewer, status: TaskStatus | None) -> int:
+        return await count_visible(self._conn, viewer, status)
+
+    async def save_reopening(self, task: Task, completed_by: str) -> bool:
+        return await save_reopening(self._conn, task, completed_by)
+
 
 TASK_COLUMNS = """t.task_id, t.tenant, t.school, t.kind, t.assignee_role, t.assignee_user_id, t.pupil_id,
     t.case_id, t.signal_id, t.created_at, t.due_at, t.status, t.completed_at, t.completed_by,
@@ -117,23 +123,27 @@ async def _complete_and_reassign(conn: asyncpg.Connection, decision: Decision) -
             """update tasks set status = 'done', completed_at = $4, completed_by = $5,
                    fulfilled_by_event_id = $6
                where tenant = $1 and case_id = $2 and kind = any($3::text[]) and status = 'open'
-                 and source_event_id is distinct from $6""",
+                 and source_event_id is distinct from $6
+                 and ($7::text is null or assignee_user_id = $7)""",
             done.tenant,
             done.case_id,
             [kind.value for kind in done.kinds],
             done.completion.completed_at,
             done.completion.completed_by,
             done.completion.fulfilled_by_event_id,
+            done.assignee_user_id,
         )
     for moved in decision.reassignments:
         await conn.execute(
             """update tasks set assignee_user_id = $4, school = coalesce($5, school)
-               where tenant = $1 and case_id = $2 and assignee_user_id = $3 and status = 'open'""",
+               where tenant = $1 and case_id = $2 and assignee_user_id = $3 and status = 'open'
+                 and (cardinality($6::text[]) = 0 or kind = any($6::text[]))""",
             moved.tenant,
             moved.case_id,
             moved.from_user_id,
             moved.to_user_id,
             moved.to_school,
+            [kind.value for kind in moved.kinds],
         )
 
 
@@ -211,12 +221,12 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
     """Keep the case as the rules know it now (never over a case of another tenant)."""
     await conn.execute(
         """insert into case_context (case_id, tenant, pupil_id, school, owner_id, care_coordinator_id,
-               parents_informer_id, reporter_id, closed)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               parents_informer_id, reporter_id, closed, weighed)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            on conflict (case_id) do update set school = excluded.school, owner_id = excluded.owner_id,
                care_coordinator_id = excluded.care_coordinator_id,
                parents_informer_id = excluded.parents_informer_id, reporter_id = excluded.reporter_id,
-               closed = excluded.closed
+               closed = excluded.closed, weighed = excluded.weighed
            where case_context.tenant = excluded.tenant""",
         case.case_id,
         case.tenant,
@@ -227,13 +237,14 @@ async def save_case_state(conn: asyncpg.Connection, case: CaseState) -> None:
         case.parents_informer_id,
         case.reporter_id,
         case.closed,
+        case.weighed,
     )
 
 
 async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) -> CaseState | None:
     row = await conn.fetchrow(
         """select case_id, tenant, pupil_id, school, owner_id, care_coordinator_id, parents_informer_id,
-               reporter_id, closed
+               reporter_id, closed, weighed
            from case_context where tenant = $1 and case_id = $2""",
         tenant,
         case_id,
@@ -250,6 +261,7 @@ async def case_state(conn: asyncpg.Connection, tenant: str, case_id: uuid.UUID) 
         parents_informer_id=row["parents_informer_id"],
         reporter_id=row["reporter_id"],
         closed=row["closed"],
+        weighed=row["weighed"],
     )
 
 
@@ -301,6 +313,47 @@ async def coverage_of(conn: asyncpg.Connection, tenant: str, signal_id: uuid.UUI
     )
 
 
+VISIBLE_TO_VIEWER = """t.tenant = $1 and t.school = any($2::text[])
+              and (t.assignee_user_id = $3
+                   or (t.assignee_role = $4
+                       and ($4 <> $5 or (case when t.case_id is null then t.pupil_id is null
+                                              else t.case_id = any($6::uuid[]) end))))
+              and ($7::text is null or t.status = $7)"""
+"""`domain.access.can_see` as SQL ($1..$6: the viewer; $7: the status wanted, or null)."""
+
+
+def viewer_arguments(viewer: Viewer, status: TaskStatus | None) -> tuple[object, ...]:
+    return (
+        viewer.tenant,
+        sorted(viewer.schools),
+        viewer.user_id,
+        viewer.role.value,
+        Role.ZORGTEAM.value,
+        sorted(viewer.invited_cases),
+        status.value if status else None,
+    )
+
+
+async def count_visible(conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None) -> int:
+    count: int = await conn.fetchval(
+        f"select count(*) from tasks t where {VISIBLE_TO_VIEWER}",  # noqa: S608 - constant fragments only
+        *viewer_arguments(viewer, status),
+    )
+    return count
+
+
+async def save_reopening(conn: asyncpg.Connection, task: Task, completed_by: str) -> bool:
+    """The task open again, if it is still done by `completed_by`; False when it was not."""
+    reopened = await conn.fetchval(
+        """update tasks set status = 'open', completed_at = null, completed_by = null,
+               fulfilled_by_event_id = null
+           where task_id = $1 and status = 'done' and completed_by = $2 returning true""",
+        task.task_id,
+        completed_by,
+    )
+    return bool(reopened)
+
+
 async def visible_tasks(
     conn: asyncpg.Connection, viewer: Viewer, status: TaskStatus | None, page: PageRequest
 ) -> Page[tuple[Task, PupilName | None]]:
@@ -313,23 +366,12 @@ async def visible_tasks(
     rows = await conn.fetch(
         f"""select {TASK_COLUMNS}, p.given_name, p.family_initial
             from tasks t {PUPIL_JOIN}
-            where t.tenant = $1 and t.school = any($2::text[])
-              and (t.assignee_user_id = $3
-                   or (t.assignee_role = $4
-                       and ($4 <> $5 or (case when t.case_id is null then t.pupil_id is null
-                                              else t.case_id = any($6::uuid[]) end))))
-              and ($7::text is null or t.status = $7)
+            where {VISIBLE_TO_VIEWER}
               and ($8::timestamptz is null
                    or ({"(t.created_at, t.task_id) > ($8, $9)" if newer else "(t.created_at, t.task_id) < ($8, $9)"}))
             order by t.created_at {"asc" if newer else "desc"}, t.task_id {"asc" if newer else "desc"}
             limit $10""",  # noqa: S608 - only constant fragments are interpolated
-        viewer.tenant,
-        sorted(viewer.schools),
-        viewer.user_id,
-        viewer.role.value,
-        Role.ZORGTEAM.value,
-        sorted(viewer.invited_cases),
-        status.value if status else None,
+        *viewer_arguments(viewer, status),
         position.created_at if position else None,
         position.task_id if position else None,
         page.limit + 1,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from meldcode_vocabulary import Role
 
-from .errors import NotYourTask, TaskNotFound
-from .tasks import Completion, Task
+from .errors import NotYourTask, TaskNotFound, UndoNotAllowed
+from .tasks import SYSTEM, Completion, Task
 
 TASK_USERS = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
 """The roles that have a task list."""
@@ -57,3 +57,26 @@ def complete_by(viewer: Viewer, task: Task, at: datetime) -> Task:
             raise TaskNotFound()
         raise NotYourTask()
     return task.complete(Completion(completed_at=at, completed_by=viewer.user_id))
+
+
+UNDO_WINDOW = timedelta(minutes=10)
+"""How long after completing a task its completer can undo it ("Ongedaan maken").
+
+Undo is for a click by mistake, right after it, as the portal's banner offers it. Later, a done
+task is history others may have acted on. A task the system completed stays done: a step recorded
+in the case fulfilled it, and only casework can take that back (then it publishes the obligation
+again, which gives a new task)."""
+
+
+def reopen_by(viewer: Viewer, task: Task, at: datetime) -> Task:
+    """The viewer undoes their own completion of a task they can see, within `UNDO_WINDOW`."""
+    if not can_see(viewer, task):
+        raise TaskNotFound() if viewer.role is Role.ZORGTEAM else NotYourTask()
+    done = task.completion
+    if done is not None and (
+        done.completed_by in (SYSTEM, None)
+        or done.completed_by != viewer.user_id
+        or at - done.completed_at > UNDO_WINDOW
+    ):
+        raise UndoNotAllowed(int(UNDO_WINDOW.total_seconds() // 60))
+    return task.reopen()

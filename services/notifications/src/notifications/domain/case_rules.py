@@ -26,6 +26,7 @@ from .cases import (
     CoordinatorNamed,
     DecisionTaken,
     Detail,
+    Invitation,
     ObligationsPublished,
     OwnerChange,
     Report,
@@ -52,6 +53,17 @@ class Reassignment:
     from_user_id: str
     to_user_id: str
     to_school: str | None = None
+    kinds: tuple[TaskKind, ...] = ()
+    """Only the open tasks of these kinds; all of them when empty."""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """The open tasks of `kind` of the case assigned to `user_id` are no longer theirs to do
+    (completed by `system`, fulfilled by the withdrawing event)."""
+
+    kind: TaskKind
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class CaseOutcome:
     reassignments: tuple[Reassignment, ...] = ()
     obligation_tasks: tuple[Task, ...] = ()
     settled: tuple[TaskKind, ...] = ()
+    withdrawals: tuple[Withdrawal, ...] = ()
 
 
 def case_task(
@@ -103,6 +116,12 @@ TASK_OF_OBLIGATION: Final[Mapping[str, TaskKind]] = {
     ObligationKind.INFORM_PARENTS: TaskKind.INFORM_PARENTS_BEFORE_REPORT,
     ObligationKind.FEEDBACK: TaskKind.VEILIG_THUIS_FEEDBACK_EXPECTED,
     ObligationKind.EVALUATE: TaskKind.EVALUATE_FOLLOW_UP,
+    # Step 5 / rule 7 (docs/domain/rules.md "Rule 7", docs/domain/steps.md step 5): after the
+    # weighing the case owner decides by the afwegingskader; again after a failed evaluation
+    # (rule 12). Casework opens the obligation after `RiskWeighed` and closes it with
+    # `DecisionMade`, so the task is the owner's from the weighing until the decision.
+    ObligationKind.DECISION: TaskKind.TAKE_DECISION,
+    ObligationKind.DECISION_AFTER_FAILED_EVALUATION: TaskKind.TAKE_DECISION,
 }
 """The published obligations that give a task, and its kind."""
 
@@ -149,11 +168,51 @@ def reported(event: CaseEvent, case: CaseState) -> CaseOutcome:
 
 
 def coordinator_assigned(event: CaseEvent, case: CaseState) -> CaseOutcome:
-    return CaseOutcome(replace(case, care_coordinator_id=detail_of(event, CoordinatorNamed).coordinator_id))
+    """Rule 12 (docs/domain/rules.md "Rule 12", docs/domain/steps.md step 6): the care coordinator
+    evaluates the help on the evaluation date. A coordinator named in place of another takes over
+    the open evaluation task; the first one gets it with the obligation casework publishes."""
+    coordinator = detail_of(event, CoordinatorNamed).coordinator_id
+    previous = case.care_coordinator_id
+    moved = (
+        (
+            Reassignment(
+                event.tenant, event.case_id, previous, coordinator, kinds=(TaskKind.EVALUATE_FOLLOW_UP,)
+            ),
+        )
+        if previous and previous != coordinator
+        else ()
+    )
+    return CaseOutcome(replace(case, care_coordinator_id=coordinator), reassignments=moved)
+
+
+# --- The zorgteam's weighing (step 4) ----------------------------------------------------------
+
+
+def member_invited(event: CaseEvent, case: CaseState) -> CaseOutcome:
+    """Step 4 / rule 6 (docs/domain/rules.md "Rule 6", docs/domain/steps.md step 4):
+    the weighing is multidisciplinary, in the zorgteam; whoever the IB'er invites into the case
+    takes part in it, so the invitation is their task until the weighing is recorded. Invited after
+    the weighing, there is no weighing left to take part in (they still see the case, ADR 11)."""
+    if case.weighed or case.closed:
+        return CaseOutcome(case)
+    member = detail_of(event, Invitation).member_id
+    task = case_task(event, TaskKind.TAKE_PART_IN_WEIGHING, Assignee.user(member), case.school)
+    return CaseOutcome(case, new_tasks=(task,))
+
+
+def invitation_withdrawn(event: CaseEvent, case: CaseState) -> CaseOutcome:
+    """The member no longer takes part in the case (ADR 11): their weighing task goes with it."""
+    member = detail_of(event, Invitation).member_id
+    return CaseOutcome(case, withdrawals=(Withdrawal(TaskKind.TAKE_PART_IN_WEIGHING, member),))
+
+
+def risk_weighed(event: CaseEvent, case: CaseState) -> CaseOutcome:
+    return CaseOutcome(replace(case, weighed=True))
 
 
 def owner_changed(event: CaseEvent, case: CaseState) -> CaseOutcome:
-    """The previous owner's open tasks go to the new owner."""
+    """The previous owner's open tasks go to the new owner (rule 4, docs/domain/rules.md "Rule 4":
+    a case has one owner, who takes its next steps)."""
     change = detail_of(event, OwnerChange)
     return CaseOutcome(
         replace(case, owner_id=change.new_owner_id),
@@ -203,6 +262,9 @@ CASE_RULES: dict[CaseEventType, CaseRule] = {
     CaseEventType.CARE_COORDINATOR_ASSIGNED: coordinator_assigned,
     CaseEventType.PUPIL_LEFT_SCHOOL: pupil_left_school,
     CaseEventType.OWNER_CHANGED: owner_changed,
+    CaseEventType.ZORGTEAM_MEMBER_INVITED: member_invited,
+    CaseEventType.ZORGTEAM_INVITATION_WITHDRAWN: invitation_withdrawn,
+    CaseEventType.RISK_WEIGHED: risk_weighed,
     CaseEventType.TRANSFERRED: transferred,
     CaseEventType.CLOSED: lambda event, case: CaseOutcome(replace(case, closed=True)),
     CaseEventType.REOPENED: lambda event, case: CaseOutcome(replace(case, closed=False)),
@@ -217,7 +279,8 @@ COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
     CaseEventType.OWNER_CHANGED: (),
     CaseEventType.CONVERSATION_HELD: NEXT_STEP_SET,
     CaseEventType.CONVERSATION_SKIPPED: NEXT_STEP_SET,
-    CaseEventType.RISK_WEIGHED: NEXT_STEP_SET,
+    # Step 4: the weighing is recorded, so taking part in it is done for every invited member.
+    CaseEventType.RISK_WEIGHED: (TaskKind.TAKE_PART_IN_WEIGHING, *NEXT_STEP_SET),
     CaseEventType.DECISION_MADE: NEXT_STEP_SET,
     CaseEventType.HELP_ORGANISED: NEXT_STEP_SET,
     CaseEventType.PARENTS_INFORMED: NEXT_STEP_SET,
@@ -237,5 +300,7 @@ COMPLETED_BY: dict[CaseEventType, tuple[TaskKind, ...]] = {
     # The obligations' tasks: those no longer listed (`obligations_changed`). Not the transfer's
     # task: casework publishes after the transfer itself.
     CaseEventType.OBLIGATIONS_CHANGED: (),
+    CaseEventType.ZORGTEAM_MEMBER_INVITED: (),
+    CaseEventType.ZORGTEAM_INVITATION_WITHDRAWN: (),
 }
 """Which open tasks of the case each event fulfils (completed by `system`)."""

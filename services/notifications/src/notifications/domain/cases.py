@@ -43,6 +43,8 @@ class CaseEventType(StrEnum):
     PUPIL_LEFT_SCHOOL = "PupilLeftSchool"
     TRANSFERRED = "CaseTransferred"
     OBLIGATIONS_CHANGED = "CaseObligationsChanged"
+    ZORGTEAM_MEMBER_INVITED = "ZorgteamMemberInvited"
+    ZORGTEAM_INVITATION_WITHDRAWN = "ZorgteamInvitationWithdrawn"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ class CoordinatorNamed:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """Who was invited into the case's zorgteam, or whose invitation was withdrawn."""
+
+    member_id: str
+
+
+@dataclass(frozen=True)
 class Transfer:
     to_school: str
     new_owner_id: str
@@ -94,7 +103,9 @@ class ObligationsPublished:
     obligations: tuple[PublishedObligation, ...]
 
 
-Detail = OwnerChange | DecisionTaken | Report | CoordinatorNamed | Transfer | ObligationsPublished
+Detail = (
+    OwnerChange | DecisionTaken | Report | CoordinatorNamed | Transfer | ObligationsPublished | Invitation
+)
 
 DETAIL_OF: dict[CaseEventType, type[Detail]] = {
     CaseEventType.OWNER_CHANGED: OwnerChange,
@@ -103,6 +114,8 @@ DETAIL_OF: dict[CaseEventType, type[Detail]] = {
     CaseEventType.CARE_COORDINATOR_ASSIGNED: CoordinatorNamed,
     CaseEventType.TRANSFERRED: Transfer,
     CaseEventType.OBLIGATIONS_CHANGED: ObligationsPublished,
+    CaseEventType.ZORGTEAM_MEMBER_INVITED: Invitation,
+    CaseEventType.ZORGTEAM_INVITATION_WITHDRAWN: Invitation,
 }
 """The events whose facts carry more than ids; every other event carries no detail."""
 
@@ -148,6 +161,9 @@ class CaseState:
     """Who made the latest report to Veilig Thuis: they expect its feedback."""
     closed: bool = False
     """Closed (`CaseClosed`, until a `CaseReopened`): its pupil leaving alerts nobody about it."""
+    weighed: bool = False
+    """The weighing was recorded (`RiskWeighed`): a zorgteam member invited later has no weighing
+    to take part in."""
 
     @classmethod
     def first_seen(cls, event: CaseEvent) -> CaseState:

@@ -123,6 +123,8 @@ class CaseCompletion:
     case_id: uuid.UUID
     kinds: tuple[TaskKind, ...]
     completion: Completion
+    assignee_user_id: str | None = None
+    """Only the tasks assigned to this user (a withdrawn invitation); else all of the case's."""
 
 
 @dataclass(frozen=True)
@@ -216,9 +218,14 @@ def on_case_event(event: CaseEvent, known: CaseState | None) -> Decision:
     completion = Completion(
         completed_at=event.occurred_at, completed_by=SYSTEM, fulfilled_by_event_id=event.event_id
     )
+    withdrawn = tuple(
+        CaseCompletion(event.tenant, event.case_id, (w.kind,), completion, assignee_user_id=w.user_id)
+        for w in outcome.withdrawals
+    )
     return Decision(
         new_tasks=outcome.new_tasks,
-        case_completions=(CaseCompletion(event.tenant, event.case_id, kinds, completion),) if kinds else (),
+        case_completions=((CaseCompletion(event.tenant, event.case_id, kinds, completion),) if kinds else ())
+        + withdrawn,
         reassignments=outcome.reassignments,
         obligation_tasks=outcome.obligation_tasks,
         case_state=outcome.case,

@@ -37,3 +37,24 @@ class TaskAlreadyDone(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Deze taak is al afgerond.")
+
+
+class TaskNotDone(DomainError):
+    rule = "task-reopen-only-done"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("Deze taak staat nog open; er is niets ongedaan te maken.")
+
+
+class UndoNotAllowed(DomainError):
+    """Only the person who completed a task undoes it, and only shortly after (see `access`)."""
+
+    rule = "task-undo-window"
+    status = 409
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "Afronden kan alleen ongedaan worden gemaakt door wie de taak afrondde, binnen "
+            f"{minutes} minuten. Een taak die door een stap in de zaak is afgerond, blijft afgerond."
+        )

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from meldcode_vocabulary import Role
 
-from .errors import TaskAlreadyDone
+from .errors import TaskAlreadyDone, TaskNotDone
 from .pupils import PupilName, pupil_display
 
 TASK_NAMESPACE = uuid.UUID("6f1c2a52-7d4e-5b8a-9c1e-3a0b5d7e9f21")
@@ -45,6 +45,12 @@ class TaskKind(StrEnum):
     not said (no case to be invited into, ADR 11): the IB'er brings it to the zorgteam (rule 14)."""
     CASE_TRANSFERRED_IN = "case_transferred_in"
     """A case was handed over to this school: its new owner sets the next step (rule 14)."""
+    TAKE_PART_IN_WEIGHING = "take_part_in_weighing"
+    """A zorgteam member was invited into the case: they take part in the weighing (step 4, rule 6);
+    withdrawn with the invitation, done when the weighing is recorded."""
+    TAKE_DECISION = "take_decision"
+    """The weighing was recorded (or an evaluation failed): the case owner decides by the
+    afwegingskader (step 5, rule 7)."""
 
 
 class TaskStatus(StrEnum):
@@ -124,6 +130,11 @@ class Task:
             raise TaskAlreadyDone()
         return replace(self, completion=completion)
 
+    def reopen(self) -> Task:
+        if self.completion is None:
+            raise TaskNotDone()
+        return replace(self, completion=None)
+
     def title(self, pupil: PupilName | None) -> str:
         """The Dutch title, with the pupil shown as briefly as possible (see `pupils`)."""
         return task_title(self.kind, pupil, self.pupil_id)
@@ -140,6 +151,8 @@ TITLES: dict[TaskKind, str] = {
         "Een leerling met recente signalen heeft de school verlaten; de IB'er bespreekt dit met het zorgteam"
     ),
     TaskKind.CASE_TRANSFERRED_IN: "Overgedragen zaak: zet de volgende stap van de Meldcode",
+    TaskKind.TAKE_PART_IN_WEIGHING: "Neem deel aan de weging in het zorgteam",
+    TaskKind.TAKE_DECISION: "Neem een besluit (stap 5)",
 }
 """Fixed titles: no personal details. Only `new_signal` shows the pupil, as briefly as possible."""
 

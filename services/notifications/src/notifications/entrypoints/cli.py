@@ -8,7 +8,7 @@ from meldcode_servicekit.web import service_cli
 
 from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
-from .consumer import make_handler, utc_now
+from .consumer import MailSettings, make_handler, utc_now
 
 
 def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
@@ -19,7 +19,12 @@ def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTarget
         outbox=TableOutbox(topic=NOTIFICATIONS_EVENTS),
         read_model=ReadModel(
             topics=EVENT_TOPICS,
-            handle=make_handler(settings.terms(), frozenset(settings.jgz_partners), utc_now),
+            handle=make_handler(
+                settings.terms(),
+                frozenset(settings.jgz_partners),
+                utc_now,
+                MailSettings(settings.portal_url, settings.mail_domain),
+            ),
         ),
     )
 

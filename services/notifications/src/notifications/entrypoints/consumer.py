@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
@@ -17,6 +18,7 @@ from meldcode_edge.logging import get_logger
 
 from .. import application, translation
 from ..adapters.store import PostgresNotificationStore
+from ..adapters.task_mail import ConfiguredStaffEmails, OutboxTaskMailbox
 from ..domain.decisions import DEFAULT_TERMS, Decision, Terms
 
 log = get_logger(__name__)
@@ -29,12 +31,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_handler(terms: Terms, jgz_tenants: Collection[str], clock: Clock = utc_now) -> Handler:
+@dataclass(frozen=True)
+class MailSettings:
+    portal_url: str
+    mail_domain: str
+
+
+def mailing_of(conn: asyncpg.Connection, settings: MailSettings) -> application.Mailing:
+    """Task mails in the consumer's transaction. The staff directory's adapter (issue 17, part B)
+    takes the place of `ConfiguredStaffEmails` here."""
+    return application.Mailing(
+        emails=ConfiguredStaffEmails(conn),
+        mailbox=OutboxTaskMailbox(conn, settings.mail_domain),
+        portal_url=settings.portal_url,
+    )
+
+
+def make_handler(
+    terms: Terms, jgz_tenants: Collection[str], clock: Clock = utc_now, mail: MailSettings | None = None
+) -> Handler:
     """The consumer's handler with the service's settings: deadline terms, which
-    samenwerkingsverbanden have a JGZ partner, and the clock (only for bookkeeping times)."""
+    samenwerkingsverbanden have a JGZ partner, the clock (only for bookkeeping times) and where task
+    mails link to (None: no task mails)."""
 
     async def handle(conn: asyncpg.Connection, event: Envelope) -> None:
-        await handle_event(conn, event, terms=terms, jgz_tenants=jgz_tenants, clock=clock)
+        await handle_event(conn, event, terms=terms, jgz_tenants=jgz_tenants, clock=clock, mail=mail)
 
     return handle
 
@@ -46,14 +67,18 @@ async def handle_event(
     terms: Terms = DEFAULT_TERMS,
     jgz_tenants: Collection[str] = (),
     clock: Clock = utc_now,
+    mail: MailSettings | None = None,
 ) -> None:
-    """The event as facts and commands (`translation`), each handled by the application."""
+    """The event as facts and commands (`translation`), each handled by the application; the
+    people of new tasks are mailed in the same transaction (the outbox sends later)."""
     store = PostgresNotificationStore(conn)
     at = application.Circumstances(terms=terms, jgz_tenants=jgz_tenants, now=clock())
     for message in translation.messages_of(event):
         decided = await application.handle(store, message, at)
         if decided is not None:
             _log(event, *decided)
+            if mail is not None:
+                await application.tell_assignees(decided, mailing_of(conn, mail), at.now)
 
 
 def _log(event: Envelope, decision: Decision, created: list[uuid.UUID]) -> None:

@@ -232,6 +232,54 @@ async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Poo
     return TaskOut.of(completed, None)
 
 
+class TaskCountOut(BaseModel):
+    open: int = Field(description="How many of your tasks are open (the number on the portal's badge)")
+
+
+@router.get(
+    "/tasks/count",
+    response_model=TaskCountOut,
+    tags=["tasks"],
+    summary="How many of your tasks are open (reads no pupil data)",
+)
+async def count_tasks(principal: CurrentPrincipal, db: Pool) -> TaskCountOut:
+    viewer = await viewer_of(principal, db)
+    async with db.acquire() as proxy:
+        count = await application.count_tasks(
+            PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, TaskStatus.OPEN
+        )
+    return TaskCountOut(open=count)
+
+
+@router.post(
+    "/tasks/{task_id}/reopen",
+    response_model=TaskOut,
+    tags=["tasks"],
+    summary="Undo completing one of your tasks, within 10 minutes (answered without the pupil's name)",
+    responses={
+        403: {"description": "Not your task"},
+        404: {"description": "No such task"},
+        409: {
+            "description": "Open already (rule `task-reopen-only-done`), or not yours to undo any more: "
+            "completed by someone else, by a step in the case, or more than 10 minutes ago "
+            "(rule `task-undo-window`)"
+        },
+    },
+)
+async def reopen_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
+    viewer = await viewer_of(principal, db)
+    try:
+        async with db.acquire() as proxy, proxy.transaction():
+            conn = cast(asyncpg.Connection, proxy)
+            reopened = await application.reopen_task(
+                PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
+            )
+    except DomainError as error:
+        raise as_problem(error) from error
+    log.info("task_reopened", task_id=str(task_id), kind=reopened.kind.value)
+    return TaskOut.of(reopened, None)
+
+
 """Who may read a melding document: the IB'er and zorgteam of the school, and auditors of the
 samenwerkingsverband."""
 

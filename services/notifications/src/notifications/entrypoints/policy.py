@@ -26,7 +26,16 @@ POLICY = ServicePolicy(
             other_school=Outside.FILTERED,
             other_tenant=Outside.FILTERED,
         ),
+        RoutePolicy(
+            "GET",
+            "/tasks/count",
+            TASKS,
+            "How many of your tasks are open",
+            other_school=Outside.FILTERED,
+            other_tenant=Outside.FILTERED,
+        ),
         RoutePolicy("POST", "/tasks/{task_id}/complete", TASKS, "Mark your task done"),
+        RoutePolicy("POST", "/tasks/{task_id}/reopen", TASKS, "Undo completing your task, shortly after"),
         RoutePolicy(
             "GET",
             "/cases/{case_id}/melding-documents",
