@@ -8,19 +8,22 @@ from datetime import datetime
 import asyncpg
 
 from ..domain.task_mail import TaskMail, message_id_for_task
+from . import staff_contacts
 from .mail import render_reminder
 
 
 class ConfiguredStaffEmails:
-    """The e-mail addresses of the settings' `user_directory` (one per user, for every school).
-
-    The staff directory of issue 17 (fed by `StaffMemberListed`) replaces this with an adapter of
-    the same method; until then a person without a configured address gets no mail."""
+    """The e-mail address of a person from the school's staff directory (issue 17, fed by
+    `StaffMemberListed`); for a person the directory does not know (yet), the settings'
+    `user_directory` that reminders have always used."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def email_of(self, user_id: str, school: str) -> str | None:
+        listed = await staff_contacts.email_of(self._conn, user_id, school)
+        if listed is not None:
+            return listed
         address: str | None = await self._conn.fetchval(
             "select email from user_directory where user_id = $1", user_id
         )

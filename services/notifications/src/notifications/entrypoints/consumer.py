@@ -38,8 +38,7 @@ class MailSettings:
 
 
 def mailing_of(conn: asyncpg.Connection, settings: MailSettings) -> application.Mailing:
-    """Task mails in the consumer's transaction. The staff directory's adapter (issue 17, part B)
-    takes the place of `ConfiguredStaffEmails` here."""
+    """Task mails in the consumer's transaction, to the address the staff directory knows."""
     return application.Mailing(
         emails=ConfiguredStaffEmails(conn),
         mailbox=OutboxTaskMailbox(conn, settings.mail_domain),
