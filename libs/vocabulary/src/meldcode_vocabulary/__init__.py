@@ -4,6 +4,7 @@ Plain enums, frozen mappings and Dutch labels; no dependency at all. A domain sp
 without knowing the wire format; `meldcode_contracts` puts them on the wire.
 """
 
+from .access import ACCESS_PURPOSES, access_purpose_label
 from .cases import (
     OBLIGATION_TEXTS,
     OUTCOME_LABELS,
@@ -20,9 +21,10 @@ from .erasure import ERASED, ErasureReason
 from .event_labels import EVENT_LABELS, FALLBACK_LABEL, event_label
 from .jgz import LEGAL_BASES
 from .roles import Role
-from .signals import SignalCategory, SourceKind
+from .signals import SIGNAL_STATUS_LABELS, SignalCategory, SignalStatus, SourceKind, signal_status_label
 
 __all__ = [
+    "ACCESS_PURPOSES",
     "ERASED",
     "EVENT_LABELS",
     "FALLBACK_LABEL",
@@ -36,10 +38,14 @@ __all__ = [
     "ObligationKind",
     "Outcome",
     "Role",
+    "SIGNAL_STATUS_LABELS",
     "SignalCategory",
+    "SignalStatus",
     "SourceKind",
+    "access_purpose_label",
     "event_label",
     "obligation_text",
     "outcome_label",
+    "signal_status_label",
     "step_label",
 ]
