@@ -101,7 +101,9 @@ def test_the_pupil_search_asks_reporting_for_the_teachers_own_school() -> None:
 OTHER_PUPIL = "7c2d6f0e-1a3b-4c5d-8e9f-0a1b2c3d4e5f"
 
 
-def listed(signal_id: str, pupil_id: str, *, observed_on: str, status: str, **more: object) -> dict[str, object]:
+def listed(
+    signal_id: str, pupil_id: str, *, observed_on: str, status: str, **more: object
+) -> dict[str, object]:
     return {"signal_id": signal_id, "pupil_id": pupil_id, "pupil_display_name": "Sanne Jansen",
             "pupil_number": more.pop("number", "123"), "pupil_birth_year": more.pop("year", 2014),
             "observed_on": observed_on, "recorded_at": "2026-01-06T09:30:00Z", "description": "Kwam zonder jas.",
@@ -120,7 +122,9 @@ def test_my_signals_say_what_became_of_each_and_tell_pupils_of_the_same_name_apa
     rows = html.split('data-testid="signal-row"')[1:]
     assert "Opgenomen in een zaak" in rows[0] and "Adviezen voor u" in rows[0]
     assert "Ontvangen door de IB&#39;er" in rows[1] and "Adviezen voor u" not in rows[1]
-    assert "leerlingnummer 123, geboren in 2014" in rows[0] and "leerlingnummer 456, geboren in 2015" in rows[1]
+    assert (
+        "leerlingnummer 123, geboren in 2014" in rows[0] and "leerlingnummer 456, geboren in 2015" in rows[1]
+    )
     assert "5 januari 2026" in rows[0] and "vastgelegd 6 januari 2026" in rows[0], "observed and recorded"
     assert "in_case" not in html and "received" not in html
 

@@ -20,10 +20,13 @@ from meldcode_vocabulary.cases import (
     outcome_label,
     step_label,
 )
+from meldcode_vocabulary.fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
 from meldcode_vocabulary.signals import SIGNAL_STATUS_LABELS, SignalStatus, signal_status_label
 
 __all__ = [
     "ACCESS_PURPOSES",
+    "FIELD_LABELS",
+    "VALUE_LABELS",
     "SIGNAL_STATUS_LABELS",
     "OBLIGATION_TEXTS",
     "OUTCOME_LABELS",
@@ -34,8 +37,10 @@ __all__ = [
     "Outcome",
     "SignalStatus",
     "access_purpose_label",
+    "field_label",
     "obligation_text",
     "outcome_label",
     "signal_status_label",
     "step_label",
+    "value_label",
 ]

@@ -18,6 +18,7 @@ from .cases import (
     step_label,
 )
 from .erasure import ERASED, ErasureReason
+from .fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
 from .event_labels import EVENT_LABELS, FALLBACK_LABEL, event_label
 from .jgz import LEGAL_BASES
 from .roles import Role
@@ -28,11 +29,13 @@ __all__ = [
     "ERASED",
     "EVENT_LABELS",
     "FALLBACK_LABEL",
+    "FIELD_LABELS",
     "LEGAL_BASES",
     "OBLIGATION_TEXTS",
     "OUTCOME_LABELS",
     "REPORTING_OUTCOMES",
     "STEP_LABELS",
+    "VALUE_LABELS",
     "CaseStep",
     "ErasureReason",
     "ObligationKind",
@@ -44,8 +47,10 @@ __all__ = [
     "SourceKind",
     "access_purpose_label",
     "event_label",
+    "field_label",
     "obligation_text",
     "outcome_label",
     "signal_status_label",
     "step_label",
+    "value_label",
 ]

@@ -23,8 +23,12 @@ async def test_the_teacher_sees_which_signals_a_case_took_up_and_the_advice_mean
     twin = events.pupil()  # same name, another pupil
     pupil_id = registered.payload.pupil_id
     old = events.signal(pupil_id, when=at(30), observed_on=date(2026, 10, 1), description="Eerste signaal.")
-    taken = events.signal(pupil_id, when=at(10), observed_on=date(2026, 10, 20), description="Tweede signaal.")
-    added = events.signal(pupil_id, when=at(11), observed_on=date(2026, 10, 10), description="Later toegevoegd.")
+    taken = events.signal(
+        pupil_id, when=at(10), observed_on=date(2026, 10, 20), description="Tweede signaal."
+    )
+    added = events.signal(
+        pupil_id, when=at(11), observed_on=date(2026, 10, 10), description="Later toegevoegd."
+    )
     waiting = events.signal(
         twin.payload.pupil_id, when=at(12), observed_on=date(2026, 10, 25), description="Nog bij de IB'er."
     )

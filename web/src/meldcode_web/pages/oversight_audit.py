@@ -21,12 +21,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
+from meldcode_contracts.vocabulary import VALUE_LABELS, field_label, value_label
 
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
-from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, label
+from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
 from .oversight_time import Moment, MomentError, ceil_to_second, parse_instant, parse_local
 
 router = APIRouter(prefix="/audit")
@@ -128,6 +129,7 @@ class EventRow:
 
 
 def payload_text(value: Any) -> str:
+    """A payload value in Dutch: yes/no, fixed choices and step codes in the vocabulary's words."""
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if value is None or value == "" or value == []:
@@ -135,8 +137,9 @@ def payload_text(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(payload_text(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {payload_text(v)}" for k, v in value.items())
-    return str(value)
+        return ", ".join(f"{field_label(k)}: {payload_text(v)}" for k, v in value.items())
+    text = str(value)
+    return value_label(text) if text in VALUE_LABELS else label(STEPS, text)
 
 
 ENVELOPE_FIELDS = {"actor_id", "actor_role", "tenant", "school", "correlation_id"}
@@ -149,13 +152,15 @@ def event_rows(case_id: str, events: list[Mapping[str, Any]]) -> list[EventRow]:
             occurred_at=str(e["occurred_at"]),
             event_type=str(e["event_type"]),
             label=label(EVENTS, e["event_type"]),
-            actor_id=e.get("actor_id") or "—",
+            actor_id=actor_text(e.get("actor_id"), e.get("actor_role")),
             actor_role=label(ROLES, e.get("actor_role"), empty="onbekend"),
             event_hash=e.get("event_hash") or "",
             log_hash=e.get("log_hash") or "",
             notification_id=int(e.get("notification_id") or 0),
             payload=[
-                (k, payload_text(v)) for k, v in (e.get("payload") or {}).items() if k not in ENVELOPE_FIELDS
+                (field_label(k), payload_text(v))
+                for k, v in (e.get("payload") or {}).items()
+                if k not in ENVELOPE_FIELDS
             ],
             after_link=f"/audit/zaken/{case_id}/stand?" + urlencode({"tijdstip": str(e["occurred_at"])}),
         )
