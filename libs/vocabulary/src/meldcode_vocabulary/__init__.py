@@ -18,8 +18,8 @@ from .cases import (
     step_label,
 )
 from .erasure import ERASED, ErasureReason
-from .fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
 from .event_labels import EVENT_LABELS, FALLBACK_LABEL, event_label
+from .fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
 from .jgz import LEGAL_BASES
 from .roles import Role
 from .signals import SIGNAL_STATUS_LABELS, SignalCategory, SignalStatus, SourceKind, signal_status_label
@@ -34,6 +34,7 @@ __all__ = [
     "OBLIGATION_TEXTS",
     "OUTCOME_LABELS",
     "REPORTING_OUTCOMES",
+    "SIGNAL_STATUS_LABELS",
     "STEP_LABELS",
     "VALUE_LABELS",
     "CaseStep",
@@ -41,7 +42,6 @@ __all__ = [
     "ObligationKind",
     "Outcome",
     "Role",
-    "SIGNAL_STATUS_LABELS",
     "SignalCategory",
     "SignalStatus",
     "SourceKind",
