@@ -134,7 +134,7 @@ def dashboard_tables(
     return [
         Table(
             key="overzicht",
-            caption="Signalen, besluiten en meldingen per school",
+            caption="Signalen, besluiten en meldingen bij Veilig Thuis per school",
             corner="School",
             columns=[
                 "Signalen vastgelegd",
@@ -144,7 +144,7 @@ def dashboard_tables(
             ],
             rows=rows(overview),
             chart="bar",
-            chart_columns=[0],
+            chart_columns=[0, 1, 2],
         ),
         Table(
             key="open-zaken",
