@@ -259,7 +259,9 @@ async def open_caseload(
         return known.status_code == 200 and signal_of[pupil_id] in {s["signal_id"] for s in known.json()}
 
     for index, (pupil_id, signal_id) in enumerate(signal_of.items()):
-        await until("casework to learn the caseload's signals", lambda pupil_id=pupil_id: casework_knows(pupil_id))
+        await until(
+            "casework to learn the caseload's signals", lambda pupil_id=pupil_id: casework_knows(pupil_id)
+        )
         opened = await http.post(
             f"{args.casework}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": [signal_id]}
         )
