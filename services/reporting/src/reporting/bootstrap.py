@@ -19,8 +19,8 @@ from meldcode_servicekit.service_migration import Migration
 from meldcode_servicekit.web import create_app
 
 from .adapters.migrations import MIGRATIONS
-from .adapters.school_register import read_school_register
 from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
+from .adapters.school_register import read_school_register
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
