@@ -60,9 +60,12 @@ class FakeVerifier:
         return Principal(user_id=f"test-{token}", role=role, tenant="swv-zuid", schools=frozenset({"12AB"}))
 
 
+SCHOOLS = {"items": [{"brin": "12AB", "name": "Basisschool De Regenboog"}]}
+
+
 @pytest.fixture
 def services() -> FakeServices:
-    return FakeServices()
+    return FakeServices(answers={("reporting", "/schools"): SCHOOLS})
 
 
 @pytest.fixture
@@ -200,12 +203,12 @@ def test_suppressed_counts_are_rendered_exactly_as_reporting_gives_them(
 
     assert page.status_code == 200
     rows = tables_of(page.text).tables["overzicht-tabel"]
-    assert rows[1][:2] == ["School 12AB", "<5"]
+    assert rows[1][:2] == ["Basisschool De Regenboog (12AB)", "<5"]
     assert rows[2][:2] == ["School 34CD", "x"]
     assert rows[3][:2] == ["School 56EF", "20"]
     assert rows[4][:2] == ["Totaal samenwerkingsverband", "30"]
     open_cases = tables_of(page.text).tables["open-zaken-tabel"]
-    assert open_cases[1] == ["School 12AB", "0", "0", "<5", "0", "0", "0", "<5"]
+    assert open_cases[1] == ["Basisschool De Regenboog (12AB)", "0", "0", "<5", "0", "0", "0", "<5"]
     assert open_cases[2] == ["School 34CD", "0", "0", "x", "0", "0", "0", "x"]
     assert "Aantallen van 1 tot en met 4 staan als" in page.text
 
@@ -283,7 +286,7 @@ def test_a_school_link_opens_that_schools_own_dashboard(
     page = portal("beheerder").get("/dashboard", params={"school": "56ef"})
 
     assert page.status_code == 200
-    assert "Dashboard school 56EF" in page.text
+    assert "Dashboard School 56EF" in page.text
     rows = tables_of(page.text).tables["overzicht-tabel"]
     assert [row[0] for row in rows[1:]] == ["School 56EF"]
 

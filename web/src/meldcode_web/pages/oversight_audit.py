@@ -29,6 +29,7 @@ from ..templating import render
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
 from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
 from .oversight_time import Moment, MomentError, ceil_to_second, parse_instant, parse_local
+from .school_names import school_names
 
 router = APIRouter(prefix="/audit")
 
@@ -82,6 +83,7 @@ async def audit_home(
             return RedirectResponse(f"/audit/zaken/{found}", status_code=303)
         errors["zaaknummer"] = "Een zaaknummer ziet er zo uit: 3f2b8c1e-5d4a-4b7e-9c1f-2a6d8e0b4c3a."
     schools = await _schools_of_tenant(services, user)
+    names = await school_names(services)
     cases: list[dict[str, Any]] | None = None
     problem: ApiProblem | None = None
     if chosen and not re.fullmatch(BRIN_PATTERN, chosen):
@@ -97,7 +99,8 @@ async def audit_home(
         "oversight/audit_home.html",
         {
             "schools": schools,
-            "school_options": [(s, f"School {s}") for s in schools],
+            "school_options": [(s, names(s)) for s in schools],
+            "school_name": names,
             "school": chosen,
             "zaaknummer": typed,
             "cases": cases,
@@ -179,7 +182,12 @@ async def case_history(
     return render(
         request,
         "oversight/history.html",
-        {"case": body, "rows": event_rows(str(case_id), body.get("events", [])), "tab": "geschiedenis"},
+        {
+            "case": body,
+            "rows": event_rows(str(case_id), body.get("events", [])),
+            "tab": "geschiedenis",
+            "school_name": await school_names(services),
+        },
     )
 
 
@@ -231,7 +239,7 @@ async def case_as_of(
         context["problem"] = _refused(problem)
         return render(request, "oversight/as_of.html", context, status_code=422)
     context["state"] = as_of_view(body)
-    return render(request, "oversight/as_of.html", context)
+    return render(request, "oversight/as_of.html", {**context, "school_name": await school_names(services)})
 
 
 @router.get("/zaken/{case_id}/export.jsonl")
@@ -411,4 +419,6 @@ async def access_log(
         context["next_page"] = "/audit/toegangslog?" + urlencode({**filled, "pagina": page + 1})
     if page > 1:
         context["previous_page"] = "/audit/toegangslog?" + urlencode({**filled, "pagina": page - 1})
-    return render(request, "oversight/access_log.html", context)
+    return render(
+        request, "oversight/access_log.html", {**context, "school_name": await school_names(services)}
+    )
