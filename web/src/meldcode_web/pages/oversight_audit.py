@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
-from meldcode_contracts.vocabulary import VALUE_LABELS, field_label, value_label
+from meldcode_contracts.vocabulary import OBLIGATION_TEXTS, VALUE_LABELS, field_label, value_label
 
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
@@ -142,7 +142,9 @@ def payload_text(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{field_label(k)}: {payload_text(v)}" for k, v in value.items())
     text = str(value)
-    return value_label(text) if text in VALUE_LABELS else label(STEPS, text)
+    if text in VALUE_LABELS:
+        return value_label(text)
+    return OBLIGATION_TEXTS[text] if text in OBLIGATION_TEXTS else label(STEPS, text)
 
 
 ENVELOPE_FIELDS = {"actor_id", "actor_role", "tenant", "school", "correlation_id"}
