@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reporting.domain.schools import InvalidSchoolRegister, School, school_register, schools_of
+from reporting.adapters.school_register import InvalidSchoolRegister, school_register
+from reporting.domain.schools import School, schools_of
 
 
 def test_the_schools_of_a_samenwerkingsverband_come_sorted_by_name_and_no_other_ones() -> None:
