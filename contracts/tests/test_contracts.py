@@ -1,5 +1,6 @@
 """The contract events: envelopes, personal-data marking, and the generated documents."""
 
+import typing
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -85,6 +86,36 @@ def test_every_contract_event_has_its_own_dutch_label() -> None:
     assert set(EVENT_LABELS) == names
     assert FALLBACK_LABEL not in EVENT_LABELS.values()
     assert len(set(EVENT_LABELS.values())) == len(EVENT_LABELS)
+
+
+def _payload_fields(model: type[typing.Any], found: set[str]) -> set[str]:
+    from pydantic import BaseModel
+
+    for name, info in model.model_fields.items():
+        found.add(name)
+        stack = [info.annotation]
+        while stack:
+            kind = stack.pop()
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                _payload_fields(kind, found)
+            stack.extend(typing.get_args(kind))
+    return found
+
+
+def test_every_field_of_every_payload_has_its_dutch_name_and_every_fixed_choice_its_dutch() -> None:
+    from meldcode_contracts import SignalCategory, SourceKind
+    from meldcode_contracts.registry import ALL_EVENTS, payload_model_of
+    from meldcode_contracts.vocabulary import FIELD_LABELS, VALUE_LABELS, Outcome
+
+    fields: set[str] = set()
+    for event in ALL_EVENTS:
+        payload = payload_model_of(event)
+        if payload is not None:
+            _payload_fields(payload, fields)
+    assert {"decided_on", "signal_ids", "teacher_advice"} <= fields, "the walk reaches the payloads"
+    assert fields <= set(FIELD_LABELS), sorted(fields - set(FIELD_LABELS))
+    assert {*Outcome, *SignalCategory, *SourceKind} <= set(VALUE_LABELS)
+    assert VALUE_LABELS["report_and_help"] == "Melden bij Veilig Thuis én hulp bieden"
 
 
 def test_the_contracts_put_the_shared_vocabulary_on_the_wire_and_keep_no_copy_of_it() -> None:

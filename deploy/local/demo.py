@@ -26,9 +26,24 @@ import httpx
 
 from jgz_simulator.results import consultation_result, signed_request
 from meldcode_devauth.tokens import mint_token
-from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
+from meldcode_testkit.demo_case import step, walk_no_suspicion_case, walk_reported_case
 
 TENANT, SCHOOL = "swv-zuid", "12AB"
+CASELOAD = [
+    ("Daan", "Bakker"),
+    ("Emma", "Visser"),
+    ("Noah", "Smit"),
+    ("Julia", "Meijer"),
+    ("Liam", "de Boer"),
+    ("Mila", "Mulder"),
+    ("Sem", "de Groot"),
+    ("Tess", "Bos"),
+    ("Finn", "Vos"),
+    ("Saar", "Peters"),
+]
+"""The school's other open cases, so the coordinator's dashboard has something to show: counts of 1-4
+are never shown (small-number suppression), and a median needs 5 cases that left a step. Half wait
+for the parents conversation, half for the weighing."""
 SIGNALS = [
     (21, "Blauwe plek op de bovenarm, zichtbaar bij de gymles.", ["physical"]),
     (10, "Komt drie dagen achter elkaar zonder ontbijt en zonder jas naar school.", ["neglect"]),
@@ -129,6 +144,8 @@ async def play(args: argparse.Namespace) -> None:
             say=lambda text: print(f"   - {text}"),
         )
 
+        await open_caseload(http, args, teacher, ib)
+
         chronology_url = f"{args.reporting}/pupils/{pupil_id}/chronology"
 
         async def chronology_complete() -> Any:
@@ -202,6 +219,67 @@ async def play(args: argparse.Namespace) -> None:
     for name in ("signals", "casework", "notifications", "reporting"):
         print(f"  OpenAPI {name:<13} {getattr(args, name)}/docs")
     print("  AsyncAPI (Kafka events): contracts/asyncapi.json")
+
+
+async def open_caseload(
+    http: httpx.AsyncClient, args: argparse.Namespace, teacher: dict[str, str], ib: dict[str, str]
+) -> None:
+    """Ten more pupils with a signal and an open case; the first five had the parents conversation."""
+    signal_of: dict[str, str] = {}
+    for number, (given_name, family_name) in enumerate(CASELOAD, start=2):
+        registered = await http.post(
+            f"{args.signals}/pupils",
+            headers=ib,
+            json={
+                "school": SCHOOL,
+                "pupil_number": f"demo-{number:04d}",
+                "given_name": given_name,
+                "family_name": family_name,
+                "date_of_birth": f"{2013 + number % 4}-0{1 + number % 9}-1{number % 10}",
+            },
+        )
+        if registered.status_code != 201:
+            return  # played before: the caseload is there
+        pupil_id = registered.json()["pupil_id"]
+        recorded = await http.post(
+            f"{args.signals}/pupils/{pupil_id}/signals",
+            headers=teacher,
+            json={
+                "observed_on": (datetime.now(UTC) - timedelta(days=number)).date().isoformat(),
+                "description": "Komt vaker te laat en oogt moe; vertelt dat het thuis onrustig is.",
+                "source": {"kind": "own_observation"},
+                "categories": ["emotional"],
+            },
+        )
+        recorded.raise_for_status()
+        signal_of[pupil_id] = recorded.json()["signal_id"]
+
+    async def casework_knows(pupil_id: str) -> bool:
+        known = await http.get(f"{args.casework}/pupils/{pupil_id}/signals", headers=ib)
+        return known.status_code == 200 and signal_of[pupil_id] in {s["signal_id"] for s in known.json()}
+
+    for index, (pupil_id, signal_id) in enumerate(signal_of.items()):
+        await until(
+            "casework to learn the caseload's signals", lambda pupil_id=pupil_id: casework_knows(pupil_id)
+        )
+        opened = await http.post(
+            f"{args.casework}/cases", headers=ib, json={"pupil_id": pupil_id, "signal_ids": [signal_id]}
+        )
+        opened.raise_for_status()
+        if index < len(CASELOAD) // 2:
+            await step(
+                http,
+                args.casework,
+                ib,
+                opened.json()["case_id"],
+                "parents-conversation",
+                {
+                    "held_on": datetime.now(UTC).date().isoformat(),
+                    "participants": ["IB'er Bram", "ouder"],
+                    "summary": "Zorgen besproken; de ouder herkent ze.",
+                },
+            )
+    print(f"\nNog {len(signal_of)} open zaken op school {SCHOOL}, voor het dashboard van de coördinator.")
 
 
 async def consult_jgz(

@@ -68,6 +68,8 @@ for svc in "${SERVICES[@]}"; do
 done
 # reporting's audit rebuild swaps its read-model tables, which only their owner may (ADR 16)
 export REPORTING_MIGRATION_DATABASE_URL="${REPORTING_MIGRATION_DATABASE_URL:-$(as_role "$(bash deploy/local/postgres.sh url meldcode_reporting)" meldcode_reporting_owner)}"
+# the names of the demo schools, shown wherever a BRIN code appears
+export REPORTING_SCHOOLS_FILE="${REPORTING_SCHOOLS_FILE:-$PWD/deploy/local/schools.json}"
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
 if [ ! -s "$MELDCODE_RUN_DIR/master.key" ]; then
   (umask 077; "$MELDCODE_PYTHON" -c "from meldcode_servicekit.keystore import new_master_key; print(new_master_key())" > "$MELDCODE_RUN_DIR/master.key")

@@ -42,6 +42,8 @@ SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 AXE = REPO_ROOT / "web" / "src" / "meldcode_web" / "static" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BROWSER_DIR = Path(__file__).parent
+SERVICE_ENV = {"reporting": {"REPORTING_SCHOOLS_FILE": str(REPO_ROOT / "deploy" / "local" / "schools.json")}}
+"""As `make run` starts them: the demo schools have their names."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -148,7 +150,8 @@ async def portal(
     extra: list[Process] = []
     try:
         services = {
-            name: await suite.service(name) for name in ("signals", "casework", "notifications", "reporting")
+            name: await suite.service(name, **SERVICE_ENV.get(name, {}))
+            for name in ("signals", "casework", "notifications", "reporting")
         }
         issuer_port, portal_port = _free_port(), _free_port()
         issuer_url, portal_url = f"http://127.0.0.1:{issuer_port}", f"http://127.0.0.1:{portal_port}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from meldcode_contracts.labels import EVENT_LABELS
 from meldcode_testkit import eventually
 from meldcode_testkit.demo_case import walk_reported_case
 
@@ -234,28 +236,63 @@ async def test_the_coordinator_reads_the_dashboard_with_a_table_for_every_chart(
 
     await page.goto("/dashboard")
     for name in (
-        "Signalen, besluiten en meldingen per school",
+        "Signalen, besluiten en meldingen bij Veilig Thuis per school",
         "Open zaken per school en per stap (nu)",
         "Besluiten volgens het afwegingskader, per uitkomst",
         "Tijd per stap: mediaan in dagen",
         "Verloop per maand: signalen, besluiten en meldingen",
     ):
         await page.get_by_role("table", name=name).wait_for()
-    overview = page.get_by_role("table", name="Signalen, besluiten en meldingen per school")
-    assert await overview.get_by_role("rowheader", name="School 12AB").count() == 1
+    overview = page.get_by_role("table", name="Signalen, besluiten en meldingen bij Veilig Thuis per school")
+    assert await overview.get_by_role("rowheader", name="Basisschool De Regenboog (12AB)").count() == 1
     charts = page.locator("canvas[data-chart-for]")
     assert await charts.count() == 5
     await page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 5")
     await check_accessibility(page)
     await screenshot(page, "coordinator-dashboard")
 
-    await overview.get_by_role("link", name="School 12AB").click()
-    await page.get_by_role("heading", name="Dashboard school 12AB").wait_for()
+    await overview.get_by_role("link", name="Basisschool De Regenboog (12AB)").click()
+    await page.get_by_role("heading", name="Dashboard Basisschool De Regenboog (12AB)").wait_for()
     await check_accessibility(page)
 
     refused = await page.goto(f"/audit/zaken/{seeded_case.case_id}")
     assert refused is not None and refused.status == 403
     await check_accessibility(page)
+
+
+ENGLISH = re.compile(r"\b(" + "|".join(EVENT_LABELS) + r")\b|\b(GET|POST) /|\{[a-z_]+_id\}|[a-z]+_[a-z_]+")
+"""An event type, a route template, or a code with underscores (`decided_on`, `report_and_help`)."""
+
+
+async def test_the_coordinator_and_the_auditor_read_no_english_event_type_route_or_code(
+    portal: Any,
+    browser_page: Any,
+    login: Callable[[Any, str], Awaitable[None]],
+    seeded_case: SeededCase,
+) -> None:
+    page = browser_page
+    await login(page, "auditor-inspectie")
+    pages = [
+        f"/audit/zaken/{seeded_case.case_id}",
+        f"/audit/zaken/{seeded_case.case_id}/stand?tijdstip={seeded_case.next_step_at.isoformat()}",
+        f"/audit/toegangslog?leerling={seeded_case.pupil_id}",
+        "/audit?school=12AB",
+        "/dashboard",
+    ]
+    for url in pages:
+        await page.goto(url)
+        await page.locator("main").wait_for()
+        for details in await page.locator("details").all():
+            await details.evaluate("d => d.open = true")  # the data of every event, as the auditor opens it
+        text = await page.locator("main").inner_text()
+        assert not ENGLISH.search(text), (url, ENGLISH.search(text))
+
+    await page.context.clear_cookies()
+    await login(page, "coordinator-carla")
+    await page.goto("/dashboard")
+    await page.locator("main").wait_for()
+    text = await page.locator("main").inner_text()
+    assert not ENGLISH.search(text), ENGLISH.search(text)
 
 
 async def test_a_teacher_typing_the_auditor_url_is_refused(

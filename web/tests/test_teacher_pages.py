@@ -4,6 +4,7 @@ keeps everything the teacher typed."""
 from __future__ import annotations
 
 import json
+import uuid
 
 from .shell_fakes import FakeServices, csrf_of, log_in, portal
 
@@ -95,3 +96,49 @@ def test_the_pupil_search_asks_reporting_for_the_teachers_own_school() -> None:
     html = client.get("/leerkracht/leerlingen", params={"q": "jan"}).text
     assert f'href="/leerkracht/leerlingen/{PUPIL}/signaal"' in html and "Sanne Jansen" in html
     assert services.requests[-1].url.params["q"] == "jan"
+
+
+OTHER_PUPIL = "7c2d6f0e-1a3b-4c5d-8e9f-0a1b2c3d4e5f"
+
+
+def listed(
+    signal_id: str, pupil_id: str, *, observed_on: str, status: str, **more: object
+) -> dict[str, object]:
+    return {"signal_id": signal_id, "pupil_id": pupil_id, "pupil_display_name": "Sanne Jansen",
+            "pupil_number": more.pop("number", "123"), "pupil_birth_year": more.pop("year", 2014),
+            "observed_on": observed_on, "recorded_at": "2026-01-06T09:30:00Z", "description": "Kwam zonder jas.",
+            "categories": ["neglect"], "source_kind": "own_observation", "corrected": False, "status": status,
+            "teacher_advice": more.pop("advice", [])}  # fmt: skip
+
+
+def test_my_signals_say_what_became_of_each_and_tell_pupils_of_the_same_name_apart() -> None:
+    services = FakeServices()
+    services.on("GET", "/schools/12AB/my-signals", body={"school": "12AB", "signals": [
+        listed(SIGNAL, PUPIL, observed_on="2026-01-05", status="in_case", advice=["Let op de lunch."]),
+        listed(str(uuid.uuid4()), OTHER_PUPIL, observed_on="2026-01-02", status="received", number="456", year=2015),
+    ]})  # fmt: skip
+    client = teacher_with(services)
+    html = client.get("/leerkracht/signalen").text
+    rows = html.split('data-testid="signal-row"')[1:]
+    assert "Opgenomen in een zaak" in rows[0] and "Adviezen voor u" in rows[0]
+    assert "Ontvangen door de IB&#39;er" in rows[1] and "Adviezen voor u" not in rows[1]
+    assert (
+        "leerlingnummer 123, geboren in 2014" in rows[0] and "leerlingnummer 456, geboren in 2015" in rows[1]
+    )
+    assert "5 januari 2026" in rows[0] and "vastgelegd 6 januari 2026" in rows[0], "observed and recorded"
+    assert "in_case" not in html and "received" not in html
+
+
+def test_the_signal_page_shows_the_advice_for_the_teacher_and_another_signal_goes_to_the_same_pupil() -> None:
+    services = FakeServices()
+    services.on("GET", f"/signals/{SIGNAL}", body={
+        "signal_id": SIGNAL, "pupil_id": PUPIL, "school": "12AB", "observed_on": "2026-01-05",
+        "description": "Kwam zonder jas.", "source": {"kind": "own_observation", "name": None},
+        "categories": [], "interpretation": None, "corrections": 0})  # fmt: skip
+    services.on("GET", "/schools/12AB/my-signals", body={"school": "12AB", "signals": [
+        listed(SIGNAL, PUPIL, observed_on="2026-01-05", status="in_case", advice=["Let op de lunch."])]})  # fmt: skip
+    client = teacher_with(services)
+    html = client.get(f"/leerkracht/signalen/{SIGNAL}").text
+    assert "Opgenomen in een zaak" in html
+    assert 'data-testid="teacher-advice">Let op de lunch.' in html
+    assert f'href="/leerkracht/leerlingen/{PUPIL}/signaal">Nog een signaal over Sanne vastleggen' in html

@@ -7,6 +7,7 @@ without the wire format; the contracts name them here too, so a reader of the co
 
 from __future__ import annotations
 
+from meldcode_vocabulary.access import ACCESS_PURPOSES, access_purpose_label
 from meldcode_vocabulary.cases import (
     OBLIGATION_TEXTS,
     OUTCOME_LABELS,
@@ -19,16 +20,27 @@ from meldcode_vocabulary.cases import (
     outcome_label,
     step_label,
 )
+from meldcode_vocabulary.fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
+from meldcode_vocabulary.signals import SIGNAL_STATUS_LABELS, SignalStatus, signal_status_label
 
 __all__ = [
+    "ACCESS_PURPOSES",
+    "FIELD_LABELS",
     "OBLIGATION_TEXTS",
     "OUTCOME_LABELS",
     "REPORTING_OUTCOMES",
+    "SIGNAL_STATUS_LABELS",
     "STEP_LABELS",
+    "VALUE_LABELS",
     "CaseStep",
     "ObligationKind",
     "Outcome",
+    "SignalStatus",
+    "access_purpose_label",
+    "field_label",
     "obligation_text",
     "outcome_label",
+    "signal_status_label",
     "step_label",
+    "value_label",
 ]

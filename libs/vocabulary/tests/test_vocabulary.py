@@ -65,3 +65,35 @@ def test_the_vocabulary_imports_only_the_standard_library() -> None:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".")[0])
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+def _logged_purposes() -> set[str]:
+    """Every purpose a service logs a read under: the `action=` keyword given as a literal."""
+    found: set[str] = set()
+    for source in (REPOSITORY / "services").glob("*/src/**/*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
+                        found.add(str(keyword.value.value))
+    return found
+
+
+def test_every_purpose_a_service_logs_a_read_under_has_its_dutch_description() -> None:
+    logged = _logged_purposes()
+    assert {"pupil.search", "case.read", "signal.list"} <= logged, "the scan finds the services' reads"
+    assert logged <= set(vocabulary.ACCESS_PURPOSES), logged - set(vocabulary.ACCESS_PURPOSES)
+    assert len(set(vocabulary.ACCESS_PURPOSES.values())) == len(vocabulary.ACCESS_PURPOSES)
+
+
+def test_a_purpose_this_version_does_not_know_is_described_without_its_code() -> None:
+    assert vocabulary.access_purpose_label("pupil.search") == "Leerling gezocht (zoekresultaat)"
+    assert "nieuw.doel" not in vocabulary.access_purpose_label("nieuw.doel")
+
+
+def test_a_signal_status_reads_in_dutch() -> None:
+    assert vocabulary.signal_status_label(vocabulary.SignalStatus.IN_CASE) == "Opgenomen in een zaak"
+    assert set(vocabulary.SIGNAL_STATUS_LABELS) == set(vocabulary.SignalStatus)

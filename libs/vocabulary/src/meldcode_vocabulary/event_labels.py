@@ -23,7 +23,7 @@ EVENT_LABELS: Final[Mapping[str, str]] = {
     "StaffMemberDelisted": "Medewerker uit het personeelsoverzicht gehaald",
     "CaseOpened": "Zaak geopend",
     "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
-    "CaseOwnerChanged": "Andere casus-eigenaar",
+    "CaseOwnerChanged": "Andere casushouder",
     "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
     "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
     "ParentsConversationHeld": "Gesprek met ouders gevoerd",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Final
 
 
 class SourceKind(StrEnum):
@@ -23,3 +25,23 @@ class SignalCategory(StrEnum):
     DOMESTIC_VIOLENCE = "domestic_violence"
     HONOUR_RELATED = "honour_related"
     OTHER = "other"
+
+
+class SignalStatus(StrEnum):
+    """What became of a signal, as its observer is told (not the case itself: only that there is one)."""
+
+    RECEIVED = "received"
+    """Recorded: the school's IB'er or aandachtsfunctionaris has it on their list."""
+    IN_CASE = "in_case"
+    """A case cites it (opened from it, or it was added to one)."""
+
+
+SIGNAL_STATUS_LABELS: Final[Mapping[str, str]] = {
+    SignalStatus.RECEIVED: "Ontvangen door de IB'er",
+    SignalStatus.IN_CASE: "Opgenomen in een zaak",
+}
+
+
+def signal_status_label(status: str) -> str:
+    """The Dutch status of a signal; a status this version does not know is shown as it is."""
+    return SIGNAL_STATUS_LABELS.get(status, status)

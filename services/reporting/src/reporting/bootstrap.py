@@ -20,6 +20,7 @@ from meldcode_servicekit.web import create_app
 
 from .adapters.migrations import MIGRATIONS
 from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
+from .adapters.school_register import read_school_register
 from .config import Settings
 from .entrypoints.consumer import handle_event
 from .entrypoints.http import router
@@ -37,6 +38,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.school_register = read_school_register(settings.schools_file)
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(database(app, settings, MIGRATIONS))
             await stack.enter_async_context(key_store(app, settings))

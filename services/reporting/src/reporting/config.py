@@ -1,5 +1,8 @@
 """Settings of the reporting service, from the environment (prefix REPORTING_)."""
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from meldcode_servicekit.settings import ServiceSettings
@@ -10,3 +13,7 @@ class Settings(ServiceSettings):
 
     service_name: str = "reporting"
     http_port: int = 8104
+    schools_file: Path | None = Field(
+        default=None,
+        description="JSON register of the schools' names per samenwerkingsverband ({swv: [{brin, name}]})",
+    )

@@ -222,7 +222,6 @@ def _notice(event: MeldingDocumentIssued | JgzWebhookDelivered | ReminderSent) -
 
 
 _PLAIN_CASE_EVENTS: Final = (
-    CaseSignalsAdded,
     ParentsConversationHeld,
     ParentsConversationSkipped,
     RiskWeighed,
@@ -260,6 +259,8 @@ PROJECTIONS: Final[dict[type[Envelope], Translate]] = {
     CaseOpened: lambda e: _case_event(
         e, owner_id=e.payload.case_owner_id, signal_ids=tuple(e.payload.signal_ids)
     ),
+    # kept with the change (not folded into the row): which cases cite a signal, for its observer
+    CaseSignalsAdded: lambda e: _case_event(e, signal_ids=tuple(e.payload.signal_ids)),
     CaseOwnerChanged: lambda e: _case_event(e, owner_id=e.payload.new_owner_id),
     DecisionMade: lambda e: _case_event(e, outcome=e.payload.outcome),
     AmkNotified: lambda e: _case_event(e, day=e.payload.reported_on),

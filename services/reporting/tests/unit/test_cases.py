@@ -26,7 +26,7 @@ from reporting.translation import project
 MELDCODE_LABELS = {
     "CaseOpened": "Zaak geopend",
     "CaseSignalsAdded": "Signalen aan de zaak toegevoegd",
-    "CaseOwnerChanged": "Andere casus-eigenaar",
+    "CaseOwnerChanged": "Andere casushouder",
     "ZorgteamMemberInvited": "Zorgteamlid uitgenodigd",
     "ZorgteamInvitationWithdrawn": "Uitnodiging zorgteamlid ingetrokken",
     "ParentsConversationHeld": "Gesprek met ouders gevoerd",

@@ -7,10 +7,11 @@ codes, fixed choices) into the Meldcode's own Dutch words. An unknown code is sh
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from meldcode_contracts.labels import EVENT_LABELS
-from meldcode_contracts.vocabulary import OUTCOME_LABELS, CaseStep, step_label
+from meldcode_contracts.vocabulary import FIELD_LABELS, VALUE_LABELS, CaseStep, step_label
 
 from ..templating import format_date
 
@@ -60,112 +61,67 @@ def event_label(event_type: str) -> str:
 
 
 FACT_LABELS: dict[str, str] = {
-    "description": "Feiten",
-    "interpretation": "Interpretatie (los van de feiten)",
-    "reason": "Reden",
-    "explanation": "Toelichting",
-    "summary": "Samenvatting",
-    "held_on": "Datum gesprek",
-    "participants": "Deelnemers",
-    "nature": "Aard van de signalen",
-    "severity": "Ernst",
-    "risk_level": "Risico",
-    "q1_suspicion": "Vraag 1: vermoeden",
-    "q2_acute_unsafety": "Vraag 2: acute onveiligheid",
-    "q2_structural_unsafety": "Vraag 2: structurele onveiligheid",
-    "q2_acute_or_structural_unsafety": "Vraag 2: acute of structurele onveiligheid",
-    "q3_sufficient_help_possible": "Vraag 3: voldoende hulp mogelijk",
-    "q4_help_accepted": "Vraag 4: hulp aanvaard",
-    "q5_lasting_safety": "Vraag 5: blijvende veiligheid",
-    "approach": "Afgestemde aanpak",
-    "outcome": "Uitkomst",
-    "reasons": "Redenen",
-    "who_reports": "Wie meldt",
-    "who_informs_parents": "Wie informeert de ouders",
-    "help_description": "Hulp",
-    "providers": "Hulpverleners",
-    "teacher_advice": "Handelingsadviezen leerkracht",
-    "informed_on": "Geïnformeerd op",
-    "informed_by": "Geïnformeerd door",
-    "ground": "Grond",
-    "argument": "Argumentatie",
-    "veilig_thuis_organisation": "Veilig Thuis-organisatie",
-    "veilig_thuis_region": "Veilig Thuis-regio",
-    "school_continues": "Wat de school blijft doen",
-    "reporter_id": "Melder",
-    "received_on": "Ontvangen op",
-    "steps_taken": "Stappen van Veilig Thuis",
-    "coordinator_id": "Zorgcoördinator",
-    "organisation": "Organisatie",
-    "evaluation_on": "Evaluatiedatum",
-    "agreements": "Afspraken",
-    "lasting_safety": "Blijvende veiligheid",
-    "findings": "Bevindingen",
-    "aftercare": "Nazorg",
-    "new_owner_id": "Nieuwe casus-eigenaar",
-    "member_id": "Zorgteamlid",
-    "case_owner_id": "Casus-eigenaar",
-    "consulted_name": "Geconsulteerd",
-    "consulted_role": "Rol",
-    "advice": "Advies",
-    "question": "Vraag",
-    "legal_basis": "Wettelijke grondslag",
-    "legal_basis_explanation": "Toelichting grondslag",
-    "to_school": "Naar school",
-    "left_on": "Vertrokken op",
+    key: FIELD_LABELS[key]
+    for key in (
+        "description",
+        "interpretation",
+        "reason",
+        "explanation",
+        "summary",
+        "held_on",
+        "participants",
+        "nature",
+        "severity",
+        "risk_level",
+        "q1_suspicion",
+        "q2_acute_unsafety",
+        "q2_structural_unsafety",
+        "q2_acute_or_structural_unsafety",
+        "q3_sufficient_help_possible",
+        "q4_help_accepted",
+        "q5_lasting_safety",
+        "approach",
+        "outcome",
+        "reasons",
+        "who_reports",
+        "who_informs_parents",
+        "help_description",
+        "providers",
+        "teacher_advice",
+        "informed_on",
+        "informed_by",
+        "ground",
+        "argument",
+        "veilig_thuis_organisation",
+        "veilig_thuis_region",
+        "school_continues",
+        "reporter_id",
+        "received_on",
+        "steps_taken",
+        "coordinator_id",
+        "organisation",
+        "evaluation_on",
+        "agreements",
+        "lasting_safety",
+        "findings",
+        "aftercare",
+        "new_owner_id",
+        "member_id",
+        "case_owner_id",
+        "consulted_name",
+        "consulted_role",
+        "advice",
+        "question",
+        "legal_basis",
+        "legal_basis_explanation",
+        "to_school",
+        "left_on",
+    )
 }
 """The facts worth showing in a history or chronology entry, in this order."""
 
-CHOICE_LABELS: dict[str, str] = {
-    # outcomes of the afwegingskader (the shared vocabulary)
-    **OUTCOME_LABELS,
-    # severity and risk
-    "licht": "Licht",
-    "matig": "Matig",
-    "ernstig": "Ernstig",
-    "laag": "Laag",
-    "verhoogd": "Verhoogd",
-    "hoog": "Hoog",
-    # disciplines
-    "onderwijs": "Onderwijs",
-    "jeugdgezondheidszorg": "Jeugdgezondheidszorg (JGZ)",
-    "schoolmaatschappelijk_werk": "Schoolmaatschappelijk werk",
-    "leerplicht": "Leerplicht",
-    "jeugdhulp": "Jeugdhulp",
-    "wijkteam": "Wijkteam",
-    "politie": "Politie",
-    "overig": "Overig",
-    # safety grounds (rule 5 and 8)
-    "veiligheid_kind": "De veiligheid van het kind is in het geding",
-    "veiligheid_anderen": "De veiligheid van anderen is in het geding",
-    "veiligheid_melder": "De veiligheid van de melder of collega's is in het geding",
-    "ouders_onttrekken_kind": "Gegronde vrees dat de ouders het kind aan het contact onttrekken",
-    "ontwikkelingsniveau": "Het ontwikkelingsniveau van de leerling laat het gesprek niet toe",
-    # anonymity grounds (rule 10)
-    "bedreiging_kind_of_gezinsleden": "Bekendmaking bedreigt het kind of andere (minderjarige) gezinsleden",
-    "bedreiging_melder_of_collegas": "Bekendmaking bedreigt de melder of collega's",
-    "verstoring_relatie_gezin": "Bekendmaking verstoort de vertrouwensrelatie van de melder met het gezin",
-    # legal bases (JGZ hand-over, transfer)
-    "toestemming_ouders": "Toestemming van de ouders",
-    "wettelijke_taak_jgz": "Wettelijke taak van de JGZ (Wet publieke gezondheid)",
-    "conflict_van_plichten": "Conflict van plichten: de veiligheid van het kind weegt zwaarder",
-    "wettelijke_plicht": "Wettelijke plicht (bijvoorbeeld het onderwijskundig rapport)",
-    "zwaarwegend_belang_kind": "Zwaarwegend belang van het kind (conflict van plichten)",
-    "vitaal_belang": "Vitaal belang van de leerling",
-    # signal sources and categories
-    "own_observation": "Eigen waarneming",
-    "pupil_said": "Verteld door de leerling",
-    "parent_said": "Verteld door een ouder",
-    "third_party": "Verteld door een derde",
-    "physical": "Lichamelijk",
-    "emotional": "Emotioneel",
-    "behavioural": "Gedrag",
-    "neglect": "Verwaarlozing",
-    "sexual": "Seksueel",
-    "domestic_violence": "Huiselijk geweld",
-    "honour_related": "Eergerelateerd",
-    "other": "Overig",
-}
+CHOICE_LABELS: Mapping[str, str] = VALUE_LABELS
+"""The fixed choices in the shared vocabulary's words (one truth for every screen)."""
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

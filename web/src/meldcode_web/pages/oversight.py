@@ -14,6 +14,7 @@ from ..templating import NAVIGATION, NavItem, templates
 from . import oversight_audit, oversight_dashboard
 from .oversight_labels import ROLES, SERVICES, access_action, label
 from .oversight_time import dutch_day, dutch_moment, iso_attribute, season, utc_moment
+from .school_names import SchoolNames
 
 ASSETS = Path(__file__).parent.parent / "templates" / "oversight"
 
@@ -28,6 +29,8 @@ NAVIGATION[Role.AUDITOR] = [
     NavItem("Toegangslogboek", "/audit/toegangslog"),
     NavItem("Dashboard", "/dashboard"),
 ]
+
+templates.env.globals["school_name"] = SchoolNames()  # a page that asked reporting passes its own
 
 templates.env.filters.update(
     {

@@ -21,13 +21,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
+from meldcode_contracts.vocabulary import OBLIGATION_TEXTS, VALUE_LABELS, field_label, value_label
 
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
-from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, label
+from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
 from .oversight_time import Moment, MomentError, ceil_to_second, parse_instant, parse_local
+from .school_names import school_names
 
 router = APIRouter(prefix="/audit")
 
@@ -81,6 +83,7 @@ async def audit_home(
             return RedirectResponse(f"/audit/zaken/{found}", status_code=303)
         errors["zaaknummer"] = "Een zaaknummer ziet er zo uit: 3f2b8c1e-5d4a-4b7e-9c1f-2a6d8e0b4c3a."
     schools = await _schools_of_tenant(services, user)
+    names = await school_names(services)
     cases: list[dict[str, Any]] | None = None
     problem: ApiProblem | None = None
     if chosen and not re.fullmatch(BRIN_PATTERN, chosen):
@@ -96,7 +99,8 @@ async def audit_home(
         "oversight/audit_home.html",
         {
             "schools": schools,
-            "school_options": [(s, f"School {s}") for s in schools],
+            "school_options": [(s, names(s)) for s in schools],
+            "school_name": names,
             "school": chosen,
             "zaaknummer": typed,
             "cases": cases,
@@ -128,6 +132,7 @@ class EventRow:
 
 
 def payload_text(value: Any) -> str:
+    """A payload value in Dutch: yes/no, fixed choices and step codes in the vocabulary's words."""
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if value is None or value == "" or value == []:
@@ -135,8 +140,11 @@ def payload_text(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(payload_text(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {payload_text(v)}" for k, v in value.items())
-    return str(value)
+        return ", ".join(f"{field_label(k)}: {payload_text(v)}" for k, v in value.items())
+    text = str(value)
+    if text in VALUE_LABELS:
+        return value_label(text)
+    return OBLIGATION_TEXTS[text] if text in OBLIGATION_TEXTS else label(STEPS, text)
 
 
 ENVELOPE_FIELDS = {"actor_id", "actor_role", "tenant", "school", "correlation_id"}
@@ -149,13 +157,15 @@ def event_rows(case_id: str, events: list[Mapping[str, Any]]) -> list[EventRow]:
             occurred_at=str(e["occurred_at"]),
             event_type=str(e["event_type"]),
             label=label(EVENTS, e["event_type"]),
-            actor_id=e.get("actor_id") or "—",
+            actor_id=actor_text(e.get("actor_id"), e.get("actor_role")),
             actor_role=label(ROLES, e.get("actor_role"), empty="onbekend"),
             event_hash=e.get("event_hash") or "",
             log_hash=e.get("log_hash") or "",
             notification_id=int(e.get("notification_id") or 0),
             payload=[
-                (k, payload_text(v)) for k, v in (e.get("payload") or {}).items() if k not in ENVELOPE_FIELDS
+                (field_label(k), payload_text(v))
+                for k, v in (e.get("payload") or {}).items()
+                if k not in ENVELOPE_FIELDS
             ],
             after_link=f"/audit/zaken/{case_id}/stand?" + urlencode({"tijdstip": str(e["occurred_at"])}),
         )
@@ -174,7 +184,12 @@ async def case_history(
     return render(
         request,
         "oversight/history.html",
-        {"case": body, "rows": event_rows(str(case_id), body.get("events", [])), "tab": "geschiedenis"},
+        {
+            "case": body,
+            "rows": event_rows(str(case_id), body.get("events", [])),
+            "tab": "geschiedenis",
+            "school_name": await school_names(services),
+        },
     )
 
 
@@ -226,7 +241,7 @@ async def case_as_of(
         context["problem"] = _refused(problem)
         return render(request, "oversight/as_of.html", context, status_code=422)
     context["state"] = as_of_view(body)
-    return render(request, "oversight/as_of.html", context)
+    return render(request, "oversight/as_of.html", {**context, "school_name": await school_names(services)})
 
 
 @router.get("/zaken/{case_id}/export.jsonl")
@@ -406,4 +421,6 @@ async def access_log(
         context["next_page"] = "/audit/toegangslog?" + urlencode({**filled, "pagina": page + 1})
     if page > 1:
         context["previous_page"] = "/audit/toegangslog?" + urlencode({**filled, "pagina": page - 1})
-    return render(request, "oversight/access_log.html", context)
+    return render(
+        request, "oversight/access_log.html", {**context, "school_name": await school_names(services)}
+    )

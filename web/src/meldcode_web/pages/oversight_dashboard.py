@@ -22,6 +22,7 @@ from ..session import PortalUser, require_roles
 from ..templating import render
 from .oversight_tables import MonthFigures, dashboard_tables, month_table
 from .oversight_time import MONTHS, dutch_day
+from .school_names import SchoolNames, school_names
 
 router = APIRouter()
 
@@ -99,10 +100,18 @@ async def dashboard(
         errors["tot"] = "Vul een datum in, bijvoorbeeld 31-7-2027."
     if form.school and not re.fullmatch(BRIN_PATTERN, form.school):
         errors["school"] = "Een BRIN-nummer is vier tekens, bijvoorbeeld 12AB."
-    context: dict[str, Any] = {"form": form, "errors": errors, "tenant": user.tenant, "problem": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "tenant": user.tenant,
+        "problem": None,
+        "school_name": SchoolNames(),
+    }
     if errors:
         return render(request, "oversight/dashboard.html", {**context, "tables": []}, status_code=422)
 
+    names = await school_names(services)
+    context["school_name"] = names
     path = dashboard_path(user.tenant, form.school or None)
     months = month_bounds(end or school_today(), SERIES_MONTHS)
     try:
@@ -119,7 +128,9 @@ async def dashboard(
             {**context, "tables": [], "problem": problem},
             status_code=422,
         )
-    tables = dashboard_tables(main, school_link=school_link(form), with_total=not form.school)
+    tables = dashboard_tables(
+        main, school_link=school_link(form), school_name=names, with_total=not form.school
+    )
     tables.append(
         month_table(
             [

@@ -1,5 +1,5 @@
 """Dutch words for what the oversight screens show: steps, outcomes, event types, roles, findings
-of the hash-chain check and access-log actions. The services answer with codes; the screens
+of the hash-chain check and the platform as an actor. The services answer with codes; the screens
 show these words and keep the code beside them where an auditor may need it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from meldcode_contracts.labels import EVENT_LABELS
-from meldcode_contracts.vocabulary import OUTCOME_LABELS, STEP_LABELS, CaseStep
+from meldcode_contracts.vocabulary import OUTCOME_LABELS, STEP_LABELS, CaseStep, access_purpose_label
 
 STEPS: Mapping[str, str] = STEP_LABELS
 """The steps in the shared vocabulary's words (one truth for every screen)."""
@@ -24,7 +24,7 @@ ROLES: dict[str, str] = {
     "zorgteam": "zorgteam",
     "auditor": "auditor",
     "beheerder": "beheerder",
-    "system": "systeem",
+    "system": "automatisch",
 }
 
 FINDINGS: dict[str, str] = {
@@ -42,24 +42,15 @@ SERVICES: dict[str, str] = {
     "reporting": "Overzichten",
 }
 
-ACCESS_ACTIONS: dict[str, str] = {
-    "pupil.chronology": "Chronologie van de leerling gelezen",
-    "pupil.parents_export": "Inzage-export voor de ouders gemaakt",
-    "school.cases": "Zakenlijst van de school gelezen",
-    "access_log.read": "Toegangslogboek gelezen",
-    "audit.history": "Geschiedenis van de zaak gelezen (audit)",
-    "audit.export": "Auditexport gemaakt",
-    "audit.as_of": "Stand op een moment gelezen (audit)",
-    "case.read": "Zaak gelezen",
-    "case.history": "Geschiedenis van de zaak gelezen",
-    "case.command": "Stap in de zaak gezet (zaak getoond)",
-    "pupil.read": "Leerling gelezen",
-    "pupil.signals": "Signalen van de leerling gelezen",
-    "signal.read": "Signaal gelezen",
-    "tasks.list": "Takenlijst gelezen",
-    "melding_document.list": "Meldingsdocumenten van de zaak opgevraagd",
-    "melding_document.read": "Meldingsdocument gelezen",
-}
+SYSTEM_ACTOR = "Meldcode-platform (automatisch)"
+"""Who did what the platform did by itself (a reminder, a document, a published step): no person."""
+
+
+def actor_text(actor_id: str | None, role: str | None) -> str:
+    """Who did it, as the oversight screens name them: the platform itself reads as one actor."""
+    if role == "system":
+        return SYSTEM_ACTOR
+    return actor_id or "—"
 
 
 def label(table: Mapping[str, str], code: str | None, *, empty: str = "—") -> str:
@@ -70,7 +61,5 @@ def label(table: Mapping[str, str], code: str | None, *, empty: str = "—") -> 
 
 
 def access_action(action: str | None) -> str:
-    """An access-log action in Dutch; an action this list does not know keeps its code."""
-    if not action:
-        return "—"
-    return ACCESS_ACTIONS.get(action, action)
+    """An access-log purpose in Dutch, from the one table beside the purposes (the shared vocabulary)."""
+    return access_purpose_label(action)

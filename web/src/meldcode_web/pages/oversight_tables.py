@@ -85,10 +85,10 @@ def days_cell(value: Any) -> Cell:
 
 
 def _school_rows(
-    dashboard: Mapping[str, Any], cells_of: Any, school_link: Any, *, with_total: bool
+    dashboard: Mapping[str, Any], cells_of: Any, school_link: Any, school_name: Any, *, with_total: bool
 ) -> list[Row]:
     rows = [
-        Row(header=f"School {s['school']}", cells=cells_of(s), link=school_link(s["school"]))
+        Row(header=school_name(s["school"]), cells=cells_of(s), link=school_link(s["school"]))
         for s in dashboard.get("schools", [])
     ]
     if with_total:
@@ -102,6 +102,7 @@ def dashboard_tables(
     dashboard: Mapping[str, Any],
     *,
     school_link: Any = lambda _brin: None,
+    school_name: Any = lambda brin: f"School {brin}",
     with_total: bool = True,
 ) -> list[Table]:
     """The dashboard's tables, in the order of the page."""
@@ -128,13 +129,13 @@ def dashboard_tables(
         return [days_cell(f["median_days_per_step"].get(step)) for step in OPEN_STEPS]
 
     def rows(cells_of: Any) -> list[Row]:
-        return _school_rows(dashboard, cells_of, school_link, with_total=with_total)
+        return _school_rows(dashboard, cells_of, school_link, school_name, with_total=with_total)
 
     step_headers = [STEPS[s] for s in OPEN_STEPS]
     return [
         Table(
             key="overzicht",
-            caption="Signalen, besluiten en meldingen per school",
+            caption="Signalen, besluiten en meldingen bij Veilig Thuis per school",
             corner="School",
             columns=[
                 "Signalen vastgelegd",
@@ -144,7 +145,7 @@ def dashboard_tables(
             ],
             rows=rows(overview),
             chart="bar",
-            chart_columns=[0],
+            chart_columns=[0, 1, 2],
         ),
         Table(
             key="open-zaken",

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from meldcode_contracts import Role, SignalCategory, SourceKind
+from meldcode_contracts.vocabulary import signal_status_label
 from meldcode_edge.clock import school_today
 
 from ..api import ApiProblem, ServiceApi
@@ -61,6 +62,15 @@ def category_label(value: object) -> str:
 
 def source_label(value: object) -> str:
     return _label(SOURCE_LABELS, value)
+
+
+def pupil_marks(pupil: dict[str, Any]) -> str:
+    """What tells two pupils of the same name apart, as far as reporting gives it: the school's
+    leerlingnummer and the birth year (a search result and a listed signal name them differently)."""
+    number = pupil.get("pupil_number")
+    year = pupil.get("birth_year", pupil.get("pupil_birth_year"))
+    marks = [f"leerlingnummer {number}" if number else "", f"geboren in {year}" if year else ""]
+    return ", ".join(mark for mark in marks if mark)
 
 
 @dataclass
@@ -256,6 +266,9 @@ async def signal_detail(
 ) -> Response:
     signal: dict[str, Any] = await api.get("signals", f"/signals/{signal_id}")
     pupil = await _pupil(api, uuid.UUID(str(signal["pupil_id"])))
+    # what became of it comes from reporting's list of her own signals (none for someone else's)
+    listed = await recent_signals(api, str(signal.get("school") or "") or own_school(user))
+    feedback = next((s for s in listed if str(s.get("signal_id")) == str(signal_id)), None)
     return render(
         request,
         "teacher/signal.html",
@@ -263,6 +276,7 @@ async def signal_detail(
             "signal": signal,
             "pupil": pupil,
             "just_recorded": bool(vastgelegd),
+            "feedback": feedback,
             "categories": [category_label(c) for c in signal.get("categories", [])],
             "source": source_label(signal.get("source", {}).get("kind")),
         },
@@ -271,3 +285,5 @@ async def signal_detail(
 
 templates.env.filters["categorie"] = category_label
 templates.env.filters["bron"] = source_label
+templates.env.filters["signaalstatus"] = signal_status_label
+templates.env.filters["leerling_kenmerk"] = pupil_marks

@@ -29,7 +29,7 @@ FACT_LABELS: Final = {
     "steps_taken": "Stappen van Veilig Thuis",
     "reporter_id": "Melder",
     "observer_id": "Waargenomen door",
-    "case_owner_id": "Casus-eigenaar",
+    "case_owner_id": "Casushouder",
 }
 
 REPLACEMENTS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})

@@ -73,13 +73,30 @@ class PupilReads:
     async def signals_recorded_by(
         self, tenant: str, school: str, actor_id: str, *, limit: int = 200
     ) -> list[RecordedSignal]:
-        """The signals `actor_id` recorded at `school`, newest first, with the pupil's name."""
+        """The signals `actor_id` recorded at `school`, as last corrected, the latest observation
+        first; each with its pupil, how many cases cite it and the advice for the teacher they hold."""
         records = await self._pool.fetch(
-            """select c.signal_id, c.pupil_id, c.observed_on, c.occurred_at, c.corrections, c.body,
-                      p.given_name, p.family_name
-               from chronology c left join pupils p on p.pupil_id = c.pupil_id
+            """select c.signal_id, c.pupil_id, coalesce(lc.observed_on, c.observed_on) as observed_on,
+                      c.occurred_at, c.corrections, coalesce(lc.body, c.body) as body,
+                      p.given_name, p.family_name, p.pupil_number, p.date_of_birth,
+                      coalesce(cardinality(citing.case_ids), 0) as cases_citing,
+                      coalesce(advice.texts, '{}') as teacher_advice
+               from chronology c
+               left join chronology lc on lc.event_id = c.latest_correction_id
+               left join pupils p on p.pupil_id = c.pupil_id
+               left join lateral (
+                   select array_agg(distinct cc.case_id) as case_ids from case_changes cc
+                   where cc.signal_ids @> array[c.signal_id]
+                     and cc.event_type in ('CaseOpened', 'CaseSignalsAdded')
+               ) citing on true
+               left join lateral (
+                   select array_agg(h.body ->> 'teacher_advice' order by h.occurred_at, h.sequence) as texts
+                   from chronology h
+                   where h.case_id = any(citing.case_ids) and h.event_type = 'HelpOrganised'
+                     and coalesce(h.body ->> 'teacher_advice', '') <> ''
+               ) advice on true
                where c.tenant = $1 and c.school = $2 and c.actor_id = $3 and c.event_type = 'SignalRecorded'
-               order by c.occurred_at desc, c.event_id
+               order by coalesce(lc.observed_on, c.observed_on) desc nulls last, c.occurred_at desc, c.event_id
                limit $4""",
             tenant,
             school,
@@ -97,6 +114,10 @@ class PupilReads:
                 occurred_at=r["occurred_at"],
                 corrections=r["corrections"],
                 facts=json.loads(r["body"]),
+                pupil_number=r["pupil_number"],
+                pupil_birth_year=r["date_of_birth"].year if r["date_of_birth"] is not None else None,
+                cases_citing=r["cases_citing"],
+                teacher_advice=tuple(r["teacher_advice"]),
             )
             for r in records
         ]

@@ -31,7 +31,7 @@ async def find_pupils(
 async def my_signals(
     reader: Reader, school: str, *, pupils: PupilReadModels, access: AccessLog
 ) -> list[RecordedSignal]:
-    """The signals the caller recorded at the school, newest first; each pupil listed is logged once."""
+    """The signals the caller recorded at the school, the latest observation first, with what became of them; each pupil listed is logged once."""
     reader.require_school(reader.tenant, school)
     signals = await pupils.signals_recorded_by(reader.tenant, school, reader.user_id)
     await asyncio.gather(

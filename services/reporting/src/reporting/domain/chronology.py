@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final, TypeAlias
 
-from meldcode_vocabulary import EVENT_LABELS, FALLBACK_LABEL
+from meldcode_vocabulary import EVENT_LABELS, FALLBACK_LABEL, SignalStatus
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 Facts: TypeAlias = Mapping[str, JsonValue]
@@ -124,3 +124,15 @@ class RecordedSignal:
     occurred_at: datetime
     corrections: int
     facts: dict[str, Any] = field(repr=False)
+    pupil_number: str | None = field(default=None, repr=False)
+    pupil_birth_year: int | None = field(default=None, repr=False)
+    """With the number, what tells two pupils of the same name apart (the read model has no group)."""
+    cases_citing: int = 0
+    """How many cases cite the signal (opened from it, or it was added to them)."""
+    teacher_advice: tuple[str, ...] = field(default=(), repr=False)
+    """The handelingsgerichte adviezen for the teacher those cases recorded (`HelpOrganised`),
+    oldest first: the only thing of a case its observer is told besides that there is one."""
+
+    @property
+    def status(self) -> SignalStatus:
+        return SignalStatus.IN_CASE if self.cases_citing > 0 else SignalStatus.RECEIVED

@@ -14,6 +14,21 @@ POLICY = ServicePolicy(
     "reporting",
     (
         *COMMON,
+        RoutePolicy(
+            "GET",
+            "/schools",
+            grant(
+                Scope.OWN_TENANT,
+                Role.TEACHER,
+                Role.INTERN_BEGELEIDER,
+                Role.ZORGTEAM,
+                Role.ADMINISTRATOR,
+            )
+            | {Role.AUDITOR: Scope.OWN_TENANT_AUDITOR},
+            "The names of the schools of the caller's samenwerkingsverband (no pupil data)",
+            other_school=Outside.NOT_APPLICABLE,
+            other_tenant=Outside.FILTERED,
+        ),
         RoutePolicy("GET", "/pupils/{pupil_id}/chronology", CASE_READERS, "The pupil's chronology (rule 2)"),
         RoutePolicy(
             "GET",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from meldcode_edge.auth import CurrentPrincipal
+from meldcode_vocabulary import SignalStatus
 
 from ...application.pupils import find_pupils as find_pupils_of_school
 from ...application.pupils import my_signals as signals_recorded_by_me
@@ -25,6 +26,7 @@ class PupilFoundOut(BaseModel):
     school: str
     pupil_number: str = Field(description="The school's own leerlingnummer")
     display_name: str = Field(description="Roepnaam and achternaam, for screens")
+    birth_year: int | None = Field(description="Tells pupils of the same name apart, beside the number")
 
 
 class PupilSearchOut(BaseModel):
@@ -53,7 +55,11 @@ async def find_pupils(
         query=query,
         pupils=[
             PupilFoundOut(
-                pupil_id=r.pupil_id, school=r.school, pupil_number=r.pupil_number, display_name=r.display_name
+                pupil_id=r.pupil_id,
+                school=r.school,
+                pupil_number=r.pupil_number,
+                display_name=r.display_name,
+                birth_year=r.date_of_birth.year if r.date_of_birth is not None else None,
             )
             for r in rows
         ],
@@ -64,12 +70,20 @@ class MySignalOut(BaseModel):
     signal_id: uuid.UUID
     pupil_id: uuid.UUID
     pupil_display_name: str | None
+    pupil_number: str | None
+    pupil_birth_year: int | None = Field(description="Tells pupils of the same name apart")
     observed_on: date | None
     recorded_at: datetime
     description: str
     categories: list[str]
     source_kind: str | None
     corrected: bool
+    status: SignalStatus = Field(
+        description="received: with the IB'er; in_case: a case cites it (nothing more of the case is told)"
+    )
+    teacher_advice: list[str] = Field(
+        description="The handelingsgerichte adviezen for the teacher recorded by the cases citing it"
+    )
 
 
 class MySignalsOut(BaseModel):
@@ -81,7 +95,7 @@ class MySignalsOut(BaseModel):
     "/schools/{brin}/my-signals",
     response_model=MySignalsOut,
     tags=["signals"],
-    summary="The signals you recorded at a school of yours, newest first",
+    summary="The signals you recorded at a school of yours, the latest observation first, with what became of them",
 )
 async def my_signals(
     brin: BrinPath, principal: CurrentPrincipal, pupils: Pupils, access: Access
@@ -96,12 +110,16 @@ async def my_signals(
                 signal_id=r.signal_id,
                 pupil_id=r.pupil_id,
                 pupil_display_name=r.pupil_display_name,
+                pupil_number=r.pupil_number,
+                pupil_birth_year=r.pupil_birth_year,
                 observed_on=r.observed_on,
                 recorded_at=r.occurred_at,
                 description=str(r.facts.get("description", "")),
                 categories=[str(c) for c in categories] if isinstance(categories, list) else [],
                 source_kind=str(source.get("kind")) if isinstance(source, dict) else None,
                 corrected=r.corrections > 0,
+                status=r.status,
+                teacher_advice=list(r.teacher_advice),
             )
         )
     return MySignalsOut(school=brin, signals=signals)
