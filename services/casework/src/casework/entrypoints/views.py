@@ -10,12 +10,18 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import outcome_label
+from meldcode_edge.auth import Principal
 from meldcode_edge.clock import school_today
 
 from ..adapters import signal_history
+from ..domain.actor import Actor
+from ..domain.allowed_commands import Situation, check_commands
 from ..domain.case import Case
 from ..domain.obligations import Obligation
 from ..translation import CONTRACT_EVENTS
+from .policy import POLICY
+
+ROLE_REFUSAL = "Uw rol mag dit niet doen in deze zaak."
 
 
 class ObligationOut(BaseModel):
@@ -88,6 +94,15 @@ class ZorgteamMemberOut(BaseModel):
     organisation: str | None = Field(description="Their partner organisation, if any")
 
 
+class AllowedActionOut(BaseModel):
+    command: str = Field(description="The command's route: POST /cases/{case_id}/<command>")
+    allowed: bool = Field(description="Whether the caller may give this command now")
+    rule: str | None = Field(
+        default=None, description="When not: the refusing rule's code ('role' for the caller's role)"
+    )
+    reason: str | None = Field(default=None, description="When not: why not, in Dutch")
+
+
 class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -125,6 +140,11 @@ class CaseOut(BaseModel):
     jgz_handovers: list[JgzHandoverOut] = Field(
         default_factory=list, description="Hand-overs of the case to JGZ, each with its legal basis"
     )
+    allowed_actions: list[AllowedActionOut] = Field(
+        default_factory=list,
+        description="For every command of the case: may the caller give it now, and if not, why "
+        "(the command's own precondition, casework.domain.allowed_commands, and the route policy)",
+    )
 
 
 class HistoryEntryOut(BaseModel):
@@ -140,7 +160,28 @@ def obligations_out(items: list[Obligation]) -> list[ObligationOut]:
     return [ObligationOut(code=o.code, text=o.text, due_on=o.due_on) for o in items]
 
 
-async def case_view(case: Case, request: Request) -> CaseOut:
+def allowed_actions(
+    case: Case, principal: Principal, *, today: date, pupil_date_of_birth: date | None
+) -> list[AllowedActionOut]:
+    """The domain's preconditions for this caller, and the route policy for the caller's role."""
+    situation = Situation(
+        by=Actor(principal.user_id, principal.role.value, ""),
+        today=today,
+        pupil_date_of_birth=pupil_date_of_birth,
+    )
+    actions = []
+    for check in check_commands(case, situation):
+        route = POLICY.lookup("POST", f"/cases/{{case_id}}/{check.command}")
+        if route is None or principal.role not in route.grants:
+            actions.append(
+                AllowedActionOut(command=check.command, allowed=False, rule="role", reason=ROLE_REFUSAL)
+            )
+        else:
+            actions.append(AllowedActionOut(**vars(check)))
+    return actions
+
+
+async def case_view(case: Case, request: Request, principal: Principal) -> CaseOut:
     born: date | None = await signal_history.date_of_birth(request.app.state.pool, case.pupil_id)
     today = school_today()
     return CaseOut(
@@ -160,6 +201,7 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         ),
         **decision_view(case),
         **jgz_view(case),
+        allowed_actions=allowed_actions(case, principal, today=today, pupil_date_of_birth=born),
     )
 
 
