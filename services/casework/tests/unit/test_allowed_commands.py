@@ -9,6 +9,7 @@ import pytest
 from casework.domain.actor import Actor
 from casework.domain.allowed_commands import PRECONDITIONS, Situation, check_commands
 from casework.domain.case import Case
+from casework.domain.decision import Outcome
 from casework.domain.errors import DomainError, NoDecisionBeforeWeighing, ParentsConversationFirst
 from casework.entrypoints.commands import ROUTES
 from casework.entrypoints.policy import CASE_COMMANDS
@@ -115,3 +116,20 @@ def test_an_allowed_command_is_not_refused_by_its_precondition(cases: CaseBuilde
             else:
                 with pytest.raises(DomainError):
                     precondition(case, situation)
+
+
+def test_a_refusal_for_who_the_actor_is_is_marked_as_such(cases: CaseBuilder) -> None:
+    situation = Situation(by=ZORGTEAM, today=cases.today, pupil_date_of_birth=BORN_11_YEARS_AGO)
+    checks = {c.command: c for c in check_commands(cases.opened(), situation)}
+    assert checks["jgz-consultation-requests"].for_role
+    assert not checks["risk-weighing"].for_role
+
+
+def test_after_a_weighing_with_unsafety_a_decision_can_only_report(cases: CaseBuilder) -> None:
+    assert set(cases.weighed(structural=True).possible_outcomes()) == {
+        Outcome.REPORT,
+        Outcome.REPORT_AND_HELP,
+    }
+    assert Outcome.HELP in cases.weighed().possible_outcomes()
+    assert cases.weighed(suspicion=False).possible_outcomes() == (Outcome.NO_SUSPICION_CLOSE,)
+    assert cases.talked().possible_outcomes() == ()

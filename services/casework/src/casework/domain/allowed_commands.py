@@ -71,6 +71,8 @@ class CommandCheck:
     """The refusing rule's stable code (as in a 409/403/422 problem), when not allowed."""
     reason: str | None = None
     """Why not, in Dutch: the message the command would refuse with."""
+    for_role: bool = False
+    """Refused for who the actor is (a 403 rule), not for where the case stands."""
 
 
 def check_commands(case: Case, situation: Situation) -> list[CommandCheck]:
@@ -80,7 +82,15 @@ def check_commands(case: Case, situation: Situation) -> list[CommandCheck]:
         try:
             precondition(case, situation)
         except DomainError as refused:
-            checks.append(CommandCheck(command, allowed=False, rule=refused.rule, reason=refused.message))
+            checks.append(
+                CommandCheck(
+                    command,
+                    allowed=False,
+                    rule=refused.rule,
+                    reason=refused.message,
+                    for_role=refused.status == 403,
+                )
+            )
         else:
             checks.append(CommandCheck(command, allowed=True))
     return checks

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import product
 
 from . import events
 from .actor import Actor
@@ -14,6 +15,7 @@ from .errors import (
     ConversationNeedsContent,
     DecisionAlreadyMade,
     DecisionContradictsWeighing,
+    DomainError,
     HelpNeedsContent,
     HelpNotDecided,
     NoDecisionBeforeWeighing,
@@ -169,11 +171,7 @@ class Deciding(CaseBase):
             who_reports=who_reports,
             who_informs_parents=who_informs_parents,
         )
-        if self.must_report_again and not decision.outcome.reports:
-            raise NoLastingSafetyRequiresReport(
-                "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
-                "(afwegingskader vraag 5)."
-            )
+        self._check_report_again(decision.outcome)
         self.trigger_event(
             events.DecisionMade,
             **self._context(by),
@@ -185,6 +183,33 @@ class Deciding(CaseBase):
         self._require_open()
         if self.decision_round.decision is None or not self.decision_round.decision.outcome.helps:
             raise HelpNotDecided("Het zorgteam heeft (nog) niet besloten tot hulp.")
+
+    def _check_report_again(self, outcome: Outcome) -> None:
+        if self.must_report_again and not outcome.reports:
+            raise NoLastingSafetyRequiresReport(
+                "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
+                "(afwegingskader vraag 5)."
+            )
+
+    def possible_outcomes(self) -> tuple[Outcome, ...]:
+        """Rules 7 and 12: the outcomes a decision may have after the current weighing, whatever the
+        answers to questions 3-5 will be (questions 1-2 are the weighing's); none before a weighing.
+        The same checks as `make_decision`, so that a screen offers only what it would accept."""
+        if self.weighing is None:
+            return ()
+        suspicion, unsafety = self.weighing.suspicion, self.weighing.unsafety
+        possible = []
+        for outcome in Outcome:
+            for later in product((True, False, None), repeat=3):
+                answers = Answers(suspicion, unsafety, *later) if suspicion else Answers(False)
+                try:
+                    answers.check_outcome(outcome)
+                    self._check_report_again(outcome)
+                except DomainError:
+                    continue
+                possible.append(outcome)
+                break
+        return tuple(possible)
 
     def organise_help(
         self,

@@ -101,6 +101,18 @@ class AllowedActionOut(BaseModel):
         default=None, description="When not: the refusing rule's code ('role' for the caller's role)"
     )
     reason: str | None = Field(default=None, description="When not: why not, in Dutch")
+    for_role: bool = Field(
+        default=False,
+        description="Not allowed for who the caller is (role, or not the case owner), whatever the "
+        "case's step: a screen need not offer it",
+    )
+
+
+class WeighingOut(BaseModel):
+    q1_suspicion: bool = Field(description="Afwegingskader 1 as the zorgteam answered it in the weighing")
+    q2_acute_unsafety: bool
+    q2_structural_unsafety: bool
+    q2_acute_or_structural_unsafety: bool = Field(description="Afwegingskader 2: acute or structural")
 
 
 class CaseOut(BaseModel):
@@ -140,6 +152,14 @@ class CaseOut(BaseModel):
     jgz_handovers: list[JgzHandoverOut] = Field(
         default_factory=list, description="Hand-overs of the case to JGZ, each with its legal basis"
     )
+    weighing: WeighingOut | None = Field(
+        default=None,
+        description="The current weighing's answers to afwegingskader questions 1-2 (step 4); null before one",
+    )
+    possible_outcomes: list[str] = Field(
+        default_factory=list,
+        description="The Outcome codes a decision may have after the current weighing (rules 7, 12)",
+    )
     allowed_actions: list[AllowedActionOut] = Field(
         default_factory=list,
         description="For every command of the case: may the caller give it now, and if not, why "
@@ -174,7 +194,9 @@ def allowed_actions(
         route = POLICY.lookup("POST", f"/cases/{{case_id}}/{check.command}")
         if route is None or principal.role not in route.grants:
             actions.append(
-                AllowedActionOut(command=check.command, allowed=False, rule="role", reason=ROLE_REFUSAL)
+                AllowedActionOut(
+                    command=check.command, allowed=False, rule="role", reason=ROLE_REFUSAL, for_role=True
+                )
             )
         else:
             actions.append(AllowedActionOut(**vars(check)))
@@ -201,6 +223,15 @@ async def case_view(case: Case, request: Request, principal: Principal) -> CaseO
         ),
         **decision_view(case),
         **jgz_view(case),
+        weighing=None
+        if case.weighing is None
+        else WeighingOut(
+            q1_suspicion=case.weighing.suspicion,
+            q2_acute_unsafety=case.weighing.acute_unsafety,
+            q2_structural_unsafety=case.weighing.structural_unsafety,
+            q2_acute_or_structural_unsafety=case.weighing.unsafety,
+        ),
+        possible_outcomes=[o.value for o in case.possible_outcomes()],
         allowed_actions=allowed_actions(case, principal, today=today, pupil_date_of_birth=born),
     )
 
