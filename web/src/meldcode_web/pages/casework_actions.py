@@ -47,9 +47,9 @@ def case_actions(case: dict[str, Any]) -> list[tuple[str, list[ActionLink]]]:
     checks = {str(a.get("command")): a for a in case.get("allowed_actions") or [] if isinstance(a, dict)}
     wanted = set(NEXT_STEP_FORMS.get(str(case.get("step", "")), ()))
     for obligation in (*case.get("open_obligations", []), *case.get("missing_for_report", [])):
-        form = checklist_item(str(obligation.get("code", ""))).form
-        if form:
-            wanted.add(form)
+        slug = checklist_item(str(obligation.get("code", ""))).form
+        if slug:
+            wanted.add(slug)
     groups = []
     for group in GROUPS:
         links = []

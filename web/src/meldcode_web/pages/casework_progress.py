@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from .casework_labels import MELDCODE_STEPS, StepView
 
 CONSULTED = frozenset(
-    {"ColleagueConsulted", "VeiligThuisAdviceRequested", "JgzConsultationRequested", "JgzConsultationResultReceived"}
+    {
+        "ColleagueConsulted",
+        "VeiligThuisAdviceRequested",
+        "JgzConsultationRequested",
+        "JgzConsultationResultReceived",
+    }
 )
 
 
