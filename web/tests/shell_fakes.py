@@ -114,3 +114,23 @@ def csrf_of(client: TestClient, page: str = "/leerkracht/leerlingen") -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+# --- the staff directory of signals (issue 17): `GET /schools/{brin}/staff`, `GET /staff` ----------
+
+STAFF = (
+    {"user_id": "ib-bram", "name": "Bram Bakker", "role": "intern_begeleider", "email": None},
+    {"user_id": "jgz-jet", "name": "Jet de Jong", "role": "zorgteam", "email": "jet@jgz.test"},
+    {"user_id": "smw-sam", "name": "Sam Smit", "role": "zorgteam", "email": None},
+)
+"""The listed staff of school 12AB, sorted by name as signals answers them."""
+
+
+def staff_directory(roles: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The answer of `GET /schools/12AB/staff?role=...` for `roles` (all when none)."""
+    return {"items": [dict(p) for p in STAFF if not roles or p["role"] in roles]}
+
+
+def staff_names(user_ids: list[str], school: str = "12AB") -> dict[str, Any]:
+    """The answer of `GET /staff?user_id=...`: the known ones, with their school."""
+    return {"items": [{**p, "school": school} for p in STAFF if p["user_id"] in user_ids]}
