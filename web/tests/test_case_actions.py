@@ -13,13 +13,33 @@ from meldcode_web.api import ApiProblem, ServiceUnavailable
 from .shell_fakes import staff_directory, staff_names
 from .test_casework_screens import CASE_ID, CSRF, PUPIL_ID, a_case, portal, services_for_a_case, text_of
 
-COMMANDS = (
-    "signals owner zorgteam-invitations zorgteam-invitation-withdrawals parents-conversation "
-    "parents-conversation-skip risk-weighing decision help parents-informed parents-informing-exception "
-    "child-informed child-informing-exception reporter-anonymity veilig-thuis-report veilig-thuis-feedback "
-    "care-coordinator follow-up follow-up-evaluation close reopen pupil-left-school transfer "
-    "jgz-consultation-requests jgz-handovers"
-).split()
+COMMANDS = [
+    "signals",
+    "owner",
+    "zorgteam-invitations",
+    "zorgteam-invitation-withdrawals",
+    "parents-conversation",
+    "parents-conversation-skip",
+    "risk-weighing",
+    "decision",
+    "help",
+    "parents-informed",
+    "parents-informing-exception",
+    "child-informed",
+    "child-informing-exception",
+    "reporter-anonymity",
+    "veilig-thuis-report",
+    "veilig-thuis-feedback",
+    "care-coordinator",
+    "follow-up",
+    "follow-up-evaluation",
+    "close",
+    "reopen",
+    "pupil-left-school",
+    "transfer",
+    "jgz-consultation-requests",
+    "jgz-handovers",
+]
 
 
 def allowed_actions(
