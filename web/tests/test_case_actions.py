@@ -5,13 +5,39 @@ people chosen from the staff directory and shown by name."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from meldcode_contracts import Role
-from meldcode_web.api import ApiProblem, ServiceUnavailable
+from fastapi.testclient import TestClient
 
-from .shell_fakes import staff_directory, staff_names
-from .test_casework_screens import CASE_ID, CSRF, PUPIL_ID, a_case, portal, services_for_a_case, text_of
+from .shell_fakes import (
+    CASE_ID,
+    PUPIL_ID,
+    FakeLoginClient,
+    FakeServices,
+    a_case,
+    case_services,
+    csrf_of,
+    log_in,
+    portal,
+    staff_directory,
+    staff_names,
+)
+
+
+@contextmanager
+def logged_in(services: FakeServices, login_as: str = "token-bram") -> Iterator[TestClient]:
+    client, _, _ = portal(FakeLoginClient(token=login_as), services)
+    with client:
+        log_in(client)
+        yield client
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
 
 COMMANDS = [
     "signals",
@@ -64,8 +90,6 @@ def allowed_actions(
 
 def actions_on(html: str) -> tuple[set[str], set[str]]:
     """(the actions shown as links, the actions shown greyed) on a case page."""
-    import re
-
     shown = set(re.findall(r'<li data-action="([a-z-]+)">', html))
     greyed = set(re.findall(r'<li data-action="([a-z-]+)" data-disabled="true"', html))
     return shown, greyed
@@ -92,8 +116,8 @@ JUST_OPENED = a_case(
 def test_a_just_opened_case_offers_the_parents_conversation_and_greys_the_weighing_with_casework_reason() -> (
     None
 ):
-    fake = services_for_a_case(JUST_OPENED)
-    with portal(fake) as client:
+    fake = case_services(JUST_OPENED)
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
     shown, greyed = actions_on(html)
     assert {"gesprek-ouders", "gesprek-ouders-overslaan", "zorgteam-uitnodigen", "afsluiten"} <= shown
@@ -113,8 +137,8 @@ def test_actions_the_role_never_may_do_are_not_shown_at_all() -> None:
             for_role={"zorgteam-invitations", "zorgteam-invitation-withdrawals", "jgz-consultation-requests"},
         ),
     )
-    fake = services_for_a_case(case)
-    with portal(fake, role=Role.ZORGTEAM, user_id="jgz-jet") as client:
+    fake = case_services(case)
+    with logged_in(fake, "token-jet") as client:
         html = client.get(f"/zaken/{CASE_ID}").text
     shown, greyed = actions_on(html)
     assert "gesprek-ouders" in shown
@@ -135,8 +159,8 @@ def test_a_report_waiting_for_the_parents_is_greyed_with_the_reason_and_the_butt
             },
         ),
     )
-    fake = services_for_a_case(case)
-    with portal(fake) as client:
+    fake = case_services(case)
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
         form = client.get(f"/zaken/{CASE_ID}/stap/melding-veilig-thuis").text
     shown, greyed = actions_on(html)
@@ -147,8 +171,8 @@ def test_a_report_waiting_for_the_parents_is_greyed_with_the_reason_and_the_butt
 
 def test_a_closed_case_offers_reopening_only() -> None:
     case = a_case(step="gesloten", allowed_actions=allowed_actions({"reopen", "pupil-left-school"}, {}))
-    fake = services_for_a_case(case)
-    with portal(fake) as client:
+    fake = case_services(case)
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
     shown, greyed = actions_on(html)
     assert shown == {"heropenen", "leerling-vertrokken"}
@@ -157,42 +181,50 @@ def test_a_closed_case_offers_reopening_only() -> None:
 
 
 def test_step_5_has_one_heading_and_the_footer_counts_six_steps() -> None:
-    fake = services_for_a_case(a_case(allowed_actions=allowed_actions(set(COMMANDS), {})))
-    with portal(fake) as client:
+    fake = case_services(a_case(allowed_actions=allowed_actions(set(COMMANDS), {})))
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
     assert html.count('<h3 class="utrecht-heading-4">Stap 5') == 1
     assert "vijf stappen" not in html and "zes stappen" in html
 
 
 def test_step_2_is_not_done_without_a_recorded_consultation_and_done_with_one() -> None:
-    fake = services_for_a_case(a_case(step="weging"))
-    fake.answers[("GET", "casework", f"/cases/{CASE_ID}/history")] = [
-        {
-            "event_type": "ParentsConversationHeld",
-            "actor_id": "ib-bram",
-            "actor_role": "intern_begeleider",
-            "occurred_at": "2026-11-03T09:00:00Z",
-            "version": 2,
-            "details": {},
-        },
-    ]
-    with portal(fake) as client:
+    fake = case_services(a_case(step="weging"))
+    fake.on(
+        "GET",
+        f"/cases/{CASE_ID}/history",
+        body=[
+            {
+                "event_type": "ParentsConversationHeld",
+                "actor_id": "ib-bram",
+                "actor_role": "intern_begeleider",
+                "occurred_at": "2026-11-03T09:00:00Z",
+                "version": 2,
+                "details": {},
+            },
+        ],
+    )
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
         assert 'data-state="not_recorded">Stap 2: Collegiale consultatie' in html
         assert "geen consultatie vastgelegd" in html
         assert 'data-state="done">Stap 3: Gesprek met ouders' in html
-        fake.answers[("GET", "reporting", f"/pupils/{PUPIL_ID}/chronology")] = {
-            "pupil": {},
-            "entries": [{"event_type": "ColleagueConsulted"}],
-        }
+        fake.on(
+            "GET",
+            f"/pupils/{PUPIL_ID}/chronology",
+            body={
+                "pupil": {},
+                "entries": [{"event_type": "ColleagueConsulted"}],
+            },
+        )
         html = client.get(f"/zaken/{CASE_ID}").text
         assert 'data-state="done">Stap 2: Collegiale consultatie' in html
 
 
 def test_the_consultation_opened_from_a_case_returns_to_the_case() -> None:
-    fake = services_for_a_case(a_case(step="geopend"))
-    fake.answers[("POST", "signals", f"/pupils/{PUPIL_ID}/consultations")] = {}
-    with portal(fake) as client:
+    fake = case_services(a_case(step="geopend"))
+    fake.on("POST", f"/pupils/{PUPIL_ID}/consultations", body={})
+    with logged_in(fake) as client:
         case_page = client.get(f"/zaken/{CASE_ID}").text
         link = f"/leerlingen/{PUPIL_ID}/stap/consultatie?zaak={CASE_ID}"
         assert link in case_page
@@ -201,7 +233,7 @@ def test_the_consultation_opened_from_a_case_returns_to_the_case() -> None:
         done = client.post(
             link,
             data={
-                "csrf_token": CSRF,
+                "csrf_token": csrf_of(client, link),
                 "consulted_on": "2026-11-02",
                 "consulted_name": "Jet",
                 "consulted_role": "jgz",
@@ -226,8 +258,8 @@ def test_the_decision_form_takes_questions_1_and_2_from_the_weighing_and_offers_
         },
         possible_outcomes=["report", "report_and_help"],
     )
-    fake = services_for_a_case(case)
-    with portal(fake) as client:
+    fake = case_services(case)
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}/stap/afwegingskader").text
     assert html.count('data-from-weighing="true"') == 2
     assert '<input type="hidden" name="q1_suspicion" value="ja">' in html
@@ -237,8 +269,8 @@ def test_the_decision_form_takes_questions_1_and_2_from_the_weighing_and_offers_
 
 
 def test_the_two_required_participants_of_the_weighing_are_not_labelled_optional() -> None:
-    fake = services_for_a_case(a_case(step="gesprek_ouders"))
-    with portal(fake) as client:
+    fake = case_services(a_case(step="gesprek_ouders"))
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}/stap/weging").text
     label = '<label class="utrecht-form-label" for="participant_name_{}">Naam deelnemer {}'
     assert label.format(0, 1) + "</label>" in html
@@ -246,25 +278,25 @@ def test_the_two_required_participants_of_the_weighing_are_not_labelled_optional
 
 
 def test_a_zorgteam_member_is_chosen_from_the_staff_directory_by_name() -> None:
-    fake = services_for_a_case()
-    fake.answers[("GET", "signals", "/schools/12AB/staff")] = staff_directory(("zorgteam",))
-    with portal(fake) as client:
+    fake = case_services(a_case())
+    fake.on("GET", "/schools/12AB/staff", body=staff_directory(("zorgteam",)))
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}/stap/zorgteam-uitnodigen").text
     assert '<select class="utrecht-select' in html and '<option value="jgz-jet"' in html
     assert "Jet de Jong" in html and "(gebruikers-id)" not in html
-    (params,) = [p for m, s, path, p in fake.calls if path == "/schools/12AB/staff"]
-    assert params == {"role": ["zorgteam"]}
+    (asked,) = [r for r in fake.requests if r.url.path == "/schools/12AB/staff"]
+    assert asked.url.params.get_list("role") == ["zorgteam"]
 
 
 def test_without_the_directory_a_person_is_typed_as_a_user_id_with_a_hint() -> None:
-    for failure in (
-        ServiceUnavailable("signals"),
-        ApiProblem(status=500, title="x", detail="x"),
-        {"items": []},
+    for status, answer in (
+        (503, {"title": "Niet beschikbaar"}),
+        (500, {"title": "Fout"}),
+        (200, {"items": []}),
     ):
-        fake = services_for_a_case()
-        fake.answers[("GET", "signals", "/schools/12AB/staff")] = failure
-        with portal(fake) as client:
+        fake = case_services(a_case())
+        fake.on("GET", "/schools/12AB/staff", status=status, body=answer)
+        with logged_in(fake) as client:
             html = client.get(f"/zaken/{CASE_ID}/stap/zorgcoordinator").text
         assert 'name="coordinator_id"' in html and "Zorgcoördinator (gebruikers-id)" in html
         assert "De medewerkerslijst van de school is nu niet beschikbaar" in html
@@ -276,19 +308,23 @@ def test_the_case_page_shows_people_by_name_in_one_call_and_an_unknown_one_as_su
         zorgteam_members=[{"member_id": "jgz-jet", "organisation": "JGZ"}],
         care_coordinator_id="gone-gerda",
     )
-    fake = services_for_a_case(case)
-    fake.answers[("GET", "casework", f"/cases/{CASE_ID}/history")] = [
-        {
-            "event_type": "ZorgteamMemberInvited",
-            "actor_id": "ib-bram",
-            "actor_role": "intern_begeleider",
-            "occurred_at": "2026-11-03T09:00:00Z",
-            "version": 2,
-            "details": {"member_id": "jgz-jet"},
-        },
-    ]
-    fake.answers[("GET", "signals", "/staff")] = staff_names(["ib-bram", "jgz-jet"])
-    with portal(fake) as client:
+    fake = case_services(case)
+    fake.on(
+        "GET",
+        f"/cases/{CASE_ID}/history",
+        body=[
+            {
+                "event_type": "ZorgteamMemberInvited",
+                "actor_id": "ib-bram",
+                "actor_role": "intern_begeleider",
+                "occurred_at": "2026-11-03T09:00:00Z",
+                "version": 2,
+                "details": {"member_id": "jgz-jet"},
+            },
+        ],
+    )
+    fake.on("GET", "/staff", body=staff_names(["ib-bram", "jgz-jet"]))
+    with logged_in(fake) as client:
         html = client.get(f"/zaken/{CASE_ID}").text
     shown = text_of(html)
     assert "Casushouder: Bram Bakker" in shown
@@ -296,5 +332,5 @@ def test_the_case_page_shows_people_by_name_in_one_call_and_an_unknown_one_as_su
     assert "jgz-jet" not in shown and "gone-gerda" not in shown  # (the header names the logged-in user)
     assert "Bram Bakker (Intern begeleider" in shown or "Bram Bakker (IB" in shown
     assert "Zorgteamlid Jet de Jong" in shown
-    staff_calls = [p for m, s, path, p in fake.calls if path == "/staff"]
-    assert staff_calls == [{"user_id": ["gone-gerda", "ib-bram", "jgz-jet"]}]
+    (asked,) = [r for r in fake.requests if r.url.path == "/staff"]
+    assert asked.url.params.get_list("user_id") == ["gone-gerda", "ib-bram", "jgz-jet"]

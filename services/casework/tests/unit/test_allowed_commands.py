@@ -4,6 +4,9 @@ Each test also gives an allowed command, or a refused one, to show the answer is
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import pytest
 
 from casework.domain.actor import Actor
@@ -14,8 +17,8 @@ from casework.domain.errors import DomainError, NoDecisionBeforeWeighing, Parent
 from casework.entrypoints.commands import ROUTES
 from casework.entrypoints.policy import CASE_COMMANDS
 
-from .conftest import BORN_11_YEARS_AGO, CaseBuilder
-
+BORN_11_YEARS_AGO = date(2013, 6, 1)
+CaseBuilder = Any  # the `cases` fixture (conftest.py)
 IB = Actor("ib-1", "intern_begeleider", "c")
 ZORGTEAM = Actor("jgz-1", "zorgteam", "c")
 
