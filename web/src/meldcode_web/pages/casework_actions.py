@@ -46,7 +46,7 @@ def case_actions(case: dict[str, Any]) -> list[tuple[str, list[ActionLink]]]:
     """The case page's actions per group: allowed ones as links, the next step's as greyed text."""
     checks = {str(a.get("command")): a for a in case.get("allowed_actions") or [] if isinstance(a, dict)}
     wanted = set(NEXT_STEP_FORMS.get(str(case.get("step", "")), ()))
-    for obligation in (*case.get("open_obligations", []), *case.get("missing_for_report", [])):
+    for obligation in case.get("open_obligations", []):  # (not missing_for_report: the aside lists it)
         slug = checklist_item(str(obligation.get("code", ""))).form
         if slug:
             wanted.add(slug)
