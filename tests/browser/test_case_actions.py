@@ -154,7 +154,7 @@ async def test_the_case_page_offers_only_the_actions_that_fit_the_state_and_the_
             in await ib.locator('li[data-action="weging"]').inner_text()
         )
         assert not (LATER | {"heropenen"}) & (shown | greyed)
-        assert 'data-state="not_recorded"' in await ib.get_by_test_id("progress").inner_html()
+        assert 'data-state="current">Stap 2' in await ib.get_by_test_id("progress").inner_html()
 
         zoe_shown, zoe_greyed = await actions_of(zoe, check_accessibility, weighed_url)
         assert "gesprek-ouders" in zoe_shown and not IB_ONLY & (zoe_shown | zoe_greyed)
@@ -169,10 +169,11 @@ async def test_the_case_page_offers_only_the_actions_that_fit_the_state_and_the_
             await weigh_with_unsafety(portal, http, weighed)
         shown, greyed = await actions_of(ib, check_accessibility, weighed_url)
         assert {"afwegingskader", "weging"} <= shown
-        assert (
-            not {"gesprek-ouders-overslaan", "afsluiten", "heropenen", "terugkoppeling-veilig-thuis"} & shown
-        )
+        assert not {"afsluiten", "heropenen", "terugkoppeling-veilig-thuis", "hulp"} & shown
         assert "melding-veilig-thuis" in greyed and "afsluiten" not in greyed
+        progress = await ib.get_by_test_id("progress").inner_html()
+        assert 'data-state="not_recorded">Stap 2' in progress  # no consultation was recorded
+        assert 'data-state="done">Stap 3' in progress
         await ib.locator('li[data-action="afwegingskader"] a').click()
         await ib.wait_for_url(re.compile(r".*/stap/afwegingskader$"))
         await check_accessibility(ib)
@@ -189,7 +190,8 @@ async def test_the_case_page_offers_only_the_actions_that_fit_the_state_and_the_
                 portal, http, closed, "close", {"reason": "Zorgen weggenomen in het gesprek met de ouders."}
             )
         shown, greyed = await actions_of(ib, check_accessibility, closed_url)
-        assert shown == {"heropenen", "leerling-vertrokken"} and not greyed
+        # (withdrawing an invitation takes the closed case away from the zorgteam member)
+        assert shown == {"heropenen", "leerling-vertrokken", "zorgteam-uitnodiging-intrekken"} and not greyed
         zoe_shown, zoe_greyed = await actions_of(zoe, check_accessibility, closed_url)
         assert zoe_shown == {"heropenen", "leerling-vertrokken"} and not zoe_greyed
         await anna.goto(closed_url)
