@@ -334,3 +334,15 @@ def test_the_case_page_shows_people_by_name_in_one_call_and_an_unknown_one_as_su
     assert "Zorgteamlid Jet de Jong" in shown
     (asked,) = [r for r in fake.requests if r.url.path == "/staff"]
     assert asked.url.params.get_list("user_id") == ["gone-gerda", "ib-bram", "jgz-jet"]
+
+
+def test_the_casushouder_of_a_new_case_is_chosen_among_the_schools_ib_ers_with_oneself_chosen() -> None:
+    signal = "0b6f2a9e-1c3d-4e5f-8a7b-6c5d4e3f2a10"
+    fake = case_services(a_case())
+    fake.on("GET", f"/pupils/{PUPIL_ID}/signals", body=[{"signal_id": signal, "observed_on": "2026-10-20"}])
+    fake.on("GET", "/schools/12AB/staff", body=staff_directory(("intern_begeleider",)))
+    with logged_in(fake) as client:
+        html = client.get(f"/leerlingen/{PUPIL_ID}/zaak-openen").text
+    assert '<select class="utrecht-select' in html
+    assert re.search(r'<option value="ib-bram"\s+selected', html), html
+    assert "Bram Bakker" in html and "casus-eigenaar" not in html.lower()

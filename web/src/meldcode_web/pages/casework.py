@@ -457,6 +457,7 @@ async def _render_open_case(
     chosen: list[str],
     owner: str,
     *,
+    school: str,
     problem: ShownProblem | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -466,6 +467,7 @@ async def _render_open_case(
     options = await signal_options(
         services, {"signal_ids": [s["signal_id"] for s in known or []]}, known or []
     )
+    owners = await staff_options(services, school, ("intern_begeleider",)) if school else ()
     return render(
         request,
         "casework/open_case.html",
@@ -475,6 +477,7 @@ async def _render_open_case(
             "signal_options": options,
             "chosen": chosen,
             "case_owner_id": owner,
+            "owner_options": owners,
             "problem": problem,
             "errors": problem.field_errors if problem else {},
         },
@@ -490,7 +493,9 @@ async def open_case_form(
     user: PortalUser = Depends(IB_ONLY),
     services: ServiceApi = Depends(api),
 ) -> Response:
-    return await _render_open_case(request, services, pupil_id, list(signaal or []), "")
+    return await _render_open_case(
+        request, services, pupil_id, list(signaal or []), user.user_id, school=_own_school(user)
+    )
 
 
 @router.post("/leerlingen/{pupil_id}/zaak-openen", include_in_schema=False)
@@ -517,10 +522,16 @@ async def open_case(
             pupil_id,
             chosen,
             owner,
+            school=_own_school(user),
             problem=problem_of(refused),
             status_code=_refused_status(refused),
         )
     return _see_other(f"/zaken/{opened['case_id']}?vastgelegd=zaak-geopend")
+
+
+def _own_school(user: PortalUser) -> str:
+    """The IB'er's school, whose staff directory offers the casushouder (the first, if several)."""
+    return min(user.schools, default="")
 
 
 def _pupil_form_or_404(slug: str) -> StepForm:
