@@ -25,6 +25,7 @@ USERS = {
     "token-anna": Principal("leerkracht-anna", Role.TEACHER, "swv-zuid", frozenset({"12AB"})),
     "token-bram": Principal("ib-bram", Role.INTERN_BEGELEIDER, "swv-zuid", frozenset({"12AB"})),
     "token-zoe": Principal("zt-zoe", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"})),
+    "token-jet": Principal("jgz-jet", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"})),
 }
 
 
@@ -115,3 +116,59 @@ def csrf_of(client: TestClient, page: str = "/leerkracht/leerlingen") -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+# --- the staff directory of signals (issue 17): `GET /schools/{brin}/staff`, `GET /staff` ----------
+
+STAFF = (
+    {"user_id": "ib-bram", "name": "Bram Bakker", "role": "intern_begeleider", "email": None},
+    {"user_id": "jgz-jet", "name": "Jet de Jong", "role": "zorgteam", "email": "jet@jgz.test"},
+    {"user_id": "smw-sam", "name": "Sam Smit", "role": "zorgteam", "email": None},
+)
+"""The listed staff of school 12AB, sorted by name as signals answers them."""
+
+
+def staff_directory(roles: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The answer of `GET /schools/12AB/staff?role=...` for `roles` (all when none)."""
+    return {"items": [dict(p) for p in STAFF if not roles or p["role"] in roles]}
+
+
+def staff_names(user_ids: list[str], school: str = "12AB") -> dict[str, Any]:
+    """The answer of `GET /staff?user_id=...`: the known ones, with their school."""
+    return {"items": [{**p, "school": school} for p in STAFF if p["user_id"] in user_ids]}
+
+
+CASE_ID = "3f1c9a52-8e61-4f0e-9d6b-2f4a1c7e0b11"
+PUPIL_ID = "9a7d7c1e-5b1f-4f33-8d6e-0c3a7b2e4d55"
+
+
+def a_case(**changes: Any) -> dict[str, Any]:
+    """A case as casework's `GET /cases/{case_id}` answers it (school 12AB, owner ib-bram)."""
+    return {
+        "case_id": CASE_ID,
+        "pupil_id": PUPIL_ID,
+        "tenant": "swv-zuid",
+        "school": "12AB",
+        "step": "besluit",
+        "case_owner_id": "ib-bram",
+        "opened_by": "ib-bram",
+        "signal_ids": [],
+        "opened_at": "2026-11-02T09:00:00Z",
+        "version": 4,
+        "open_obligations": [],
+        "missing_for_report": [],
+        "zorgteam_members": [],
+        "jgz_consultations": [],
+        "jgz_results": [],
+        "jgz_handovers": [],
+        **changes,
+    }
+
+
+def case_services(case: dict[str, Any], history: list[dict[str, Any]] | None = None) -> FakeServices:
+    """The services answering for one case page: the case, its history and the pupil's name."""
+    services = FakeServices()
+    services.on("GET", f"/cases/{CASE_ID}", body=case)
+    services.on("GET", f"/cases/{CASE_ID}/history", body=history or [])
+    services.on("GET", f"/pupils/{PUPIL_ID}", body={"given_name": "Sanne", "family_name": "de Vries"})
+    return services

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
 from ..session import PortalUser, require_roles
 from ..templating import NAVIGATION, NavItem, is_htmx, render
 from . import casework_afwegingskader as afwegingskader
+from .casework_actions import case_actions
 from .casework_forms import (
     DECISION_FORM,
     DISCIPLINES,
@@ -34,12 +36,14 @@ from .casework_forms import (
     PUPIL_FORMS_BY_SLUG,
     REPORT_FORM,
     FormValues,
+    Kind,
     StepForm,
     body_of,
-    forms_by_group,
     initial_values,
     read_values,
 )
+from .casework_people import people_on_case, staff_names, staff_options
+from .casework_progress import progress_steps
 from .casework_views import (
     ShownProblem,
     case_context,
@@ -260,27 +264,49 @@ async def case_page(
     services: ServiceApi = Depends(api),
 ) -> Response:
     case = await _case(services, case_id)
-    history, name, documents, signals = await asyncio.gather(
+    history, name, documents, signals, consulted = await asyncio.gather(
         services.get("casework", f"/cases/{case_id}/history"),
         pupil_name(services, case["pupil_id"]),
         _melding_documents(services, case_id),
         signal_options(services, case),
+        _pupil_event_types(services, case["pupil_id"]),
     )
-    done = FORMS.get(vastgelegd or "")
+    history = history or []
+    names = await staff_names(services, people_on_case(case, history))
+    done = FORMS.get(vastgelegd or "") or PUPIL_FORMS_BY_SLUG.get(vastgelegd or "")
     done_message = done.done if done else ("De zaak is geopend." if vastgelegd == "zaak-geopend" else None)
+    context = case_context(case)
     return render(
         request,
         "casework/case.html",
         {
-            **case_context(case),
+            **context,
+            "progress_steps": progress_steps(
+                context["step"], [*consulted, *(str(e.get("event_type")) for e in history)]
+            ),
             "pupil_name": name,
-            "history": history_entries(history or []),
-            "groups": forms_by_group(),
+            "names": names,
+            "history": history_entries(history, names),
+            "groups": case_actions(case),
             "documents": documents,
             "signals": signals,
             "done_message": done_message,
         },
     )
+
+
+async def _pupil_event_types(services: ServiceApi, pupil_id: str) -> list[str]:
+    """The event types of the pupil's chronology (a recorded consultation is step 2's record)."""
+    try:
+        found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
+    except ServiceUnavailable:
+        return []
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return []
+    entries = found.get("entries", []) if isinstance(found, dict) else []
+    return [str(e.get("event_type")) for e in entries if isinstance(e, dict)]
 
 
 async def _melding_documents(services: ServiceApi, case_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -338,14 +364,38 @@ async def _render_step(
         "action": f"/zaken/{case['case_id']}/stap/{form.slug}",
         "back": f"/zaken/{case['case_id']}",
         "disciplines": DISCIPLINES,
+        "people": await _people_for(services, case, form),
     }
     if form is DECISION_FORM:
-        context["questions"] = afwegingskader.all_questions(values)
+        from_weighing = afwegingskader.weighing_answers(case)
+        values.update(from_weighing)
+        context["questions"] = afwegingskader.all_questions(values, frozenset(from_weighing))
+        possible = set(case.get("possible_outcomes") or [])
+        context["decision_fields"] = [
+            replace(f, options=tuple(o for o in f.options if o[0] in possible))
+            if f.name == "outcome" and possible
+            else f
+            for f in form.fields
+            if not f.name.startswith("q")
+        ]
         context["guide_url"] = f"/zaken/{case['case_id']}/afwegingskader/vragen"
         return render(request, "casework/decision_form.html", context, status_code=status_code)
     if form is REPORT_FORM:
         context["signal_options"] = await signal_options(services, case)
     return render(request, "casework/step_form.html", context, status_code=status_code)
+
+
+async def _people_for(services: ServiceApi, case: dict[str, Any], form: StepForm) -> dict[str, Any]:
+    """Per person field of the form: whom to choose from (empty: a text field with a hint)."""
+    people: dict[str, Any] = {}
+    for f in (f for f in form.fields if f.kind is Kind.PERSON):
+        if f.invited_only:
+            members = [str(m.get("member_id")) for m in case.get("zorgteam_members") or []]
+            names = await staff_names(services, members)
+            people[f.name] = tuple((m, names.get(m, m)) for m in members)
+        else:
+            people[f.name] = await staff_options(services, str(case.get("school", "")), f.roles)
+    return people
 
 
 @router.get("/zaken/{case_id}/stap/{slug}", include_in_schema=False)
@@ -428,12 +478,14 @@ async def guided_questions(
 ) -> Response:
     """htmx: the afwegingskader's questions up to the next one to answer, with the Meldcode's
     explanation of each answer given."""
-    values = read_values(DECISION_FORM, await _form_data(request))
+    data = await _form_data(request)
+    values = read_values(DECISION_FORM, data)
+    from_weighing = frozenset(str(data.get("uit_weging") or "").split())
     return render(
         request,
         "casework/_afwegingskader_questions.html",
         {
-            "questions": afwegingskader.guided(values),
+            "questions": afwegingskader.guided(values, from_weighing),
             "guided": True,
             "guide_url": f"/zaken/{case_id}/afwegingskader/vragen",
             "errors": {},
@@ -504,6 +556,7 @@ async def _render_open_case(
     chosen: list[str],
     owner: str,
     *,
+    school: str,
     problem: ShownProblem | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -513,6 +566,7 @@ async def _render_open_case(
     options = await signal_options(
         services, {"signal_ids": [s["signal_id"] for s in known or []]}, known or []
     )
+    owners = await staff_options(services, school, ("intern_begeleider",)) if school else ()
     return render(
         request,
         "casework/open_case.html",
@@ -522,6 +576,7 @@ async def _render_open_case(
             "signal_options": options,
             "chosen": chosen,
             "case_owner_id": owner,
+            "owner_options": owners,
             "problem": problem,
             "errors": problem.field_errors if problem else {},
         },
@@ -537,7 +592,9 @@ async def open_case_form(
     user: PortalUser = Depends(IB_ONLY),
     services: ServiceApi = Depends(api),
 ) -> Response:
-    return await _render_open_case(request, services, pupil_id, list(signaal or []), "")
+    return await _render_open_case(
+        request, services, pupil_id, list(signaal or []), user.user_id, school=_own_school(user)
+    )
 
 
 @router.post("/leerlingen/{pupil_id}/zaak-openen", include_in_schema=False)
@@ -564,10 +621,16 @@ async def open_case(
             pupil_id,
             chosen,
             owner,
+            school=_own_school(user),
             problem=problem_of(refused),
             status_code=_refused_status(refused),
         )
     return _see_other(f"/zaken/{opened['case_id']}?vastgelegd=zaak-geopend")
+
+
+def _own_school(user: PortalUser) -> str:
+    """The IB'er's school, whose staff directory offers the casushouder (the first, if several)."""
+    return min(user.schools, default="")
 
 
 def _pupil_form_or_404(slug: str) -> StepForm:
@@ -583,9 +646,11 @@ def _render_pupil_step(
     form: StepForm,
     values: FormValues,
     *,
+    case_id: uuid.UUID | None = None,
     problem: ShownProblem | None = None,
     status_code: int = 200,
 ) -> Response:
+    back = f"/zaken/{case_id}" if case_id else f"/leerlingen/{pupil_id}/chronologie"
     return render(
         request,
         "casework/step_form.html",
@@ -594,8 +659,9 @@ def _render_pupil_step(
             "values": values,
             "problem": problem,
             "errors": problem.field_errors if problem else {},
-            "action": f"/leerlingen/{pupil_id}/stap/{form.slug}",
-            "back": f"/leerlingen/{pupil_id}/chronologie",
+            "action": f"/leerlingen/{pupil_id}/stap/{form.slug}" + (f"?zaak={case_id}" if case_id else ""),
+            "back": back,
+            "back_to_case": case_id is not None,
             "case": None,
         },
         status_code=status_code,
@@ -604,11 +670,16 @@ def _render_pupil_step(
 
 @router.get("/leerlingen/{pupil_id}/stap/{slug}", include_in_schema=False)
 async def pupil_step_form(
-    request: Request, pupil_id: uuid.UUID, slug: str, user: PortalUser = Depends(CASE_STAFF)
+    request: Request,
+    pupil_id: uuid.UUID,
+    slug: str,
+    zaak: uuid.UUID | None = None,
+    user: PortalUser = Depends(CASE_STAFF),
 ) -> Response:
+    """A pupil's step; opened from a case (`zaak`), it returns to that case."""
     form = _pupil_form_or_404(slug)
     values = initial_values(form, today=school_today().isoformat(), user_id=user.user_id)
-    return _render_pupil_step(request, pupil_id, form, values)
+    return _render_pupil_step(request, pupil_id, form, values, case_id=zaak)
 
 
 @router.post("/leerlingen/{pupil_id}/stap/{slug}", include_in_schema=False)
@@ -616,6 +687,7 @@ async def submit_pupil_step(
     request: Request,
     pupil_id: uuid.UUID,
     slug: str,
+    zaak: uuid.UUID | None = None,
     user: PortalUser = Depends(CASE_STAFF),
     services: ServiceApi = Depends(api),
 ) -> Response:
@@ -631,9 +703,12 @@ async def submit_pupil_step(
             pupil_id,
             form,
             values,
+            case_id=zaak,
             problem=problem_of(refused),
             status_code=_refused_status(refused),
         )
+    if zaak:
+        return _see_other(f"/zaken/{zaak}?vastgelegd={form.slug}")
     return _see_other(f"/leerlingen/{pupil_id}/chronologie?vastgelegd={form.slug}")
 
 

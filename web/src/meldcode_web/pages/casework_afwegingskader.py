@@ -8,6 +8,7 @@ decision is allowed is decided by casework, whose Dutch message the page shows w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .casework_forms import FormValues
 
@@ -84,19 +85,21 @@ class ShownQuestion:
     question: Question
     answer: str
     """'ja', 'nee' or '' (not answered)."""
+    from_weighing: bool = False
+    """Answered by the zorgteam in the weighing (questions 1-2): shown, not asked again."""
 
     @property
     def consequence(self) -> str:
         return {"ja": self.question.if_yes, "nee": self.question.if_no}.get(self.answer, "")
 
 
-def guided(values: FormValues) -> list[ShownQuestion]:
+def guided(values: FormValues, from_weighing: frozenset[str] = frozenset()) -> list[ShownQuestion]:
     """The questions to show, in order: each answered one, then the first open one; none after an
     answer that ends the framework's sequence (question 1 'nee', question 2 'ja')."""
     shown: list[ShownQuestion] = []
     for question in QUESTIONS:
         answer = str(values.get(question.field) or "")
-        shown.append(ShownQuestion(question, answer))
+        shown.append(ShownQuestion(question, answer, question.field in from_weighing))
         if answer not in ("ja", "nee"):
             break
         if question.stops_on is not None and (answer == "ja") == question.stops_on:
@@ -104,6 +107,21 @@ def guided(values: FormValues) -> list[ShownQuestion]:
     return shown
 
 
-def all_questions(values: FormValues) -> list[ShownQuestion]:
+def all_questions(values: FormValues, from_weighing: frozenset[str] = frozenset()) -> list[ShownQuestion]:
     """Every question, for the one long form (no JavaScript)."""
-    return [ShownQuestion(q, str(values.get(q.field) or "")) for q in QUESTIONS]
+    return [ShownQuestion(q, str(values.get(q.field) or ""), q.field in from_weighing) for q in QUESTIONS]
+
+
+def weighing_answers(case: dict[str, Any]) -> dict[str, str]:
+    """Questions 1-2 as the zorgteam answered them in the case's current weighing (casework's
+    `weighing`): question 2 only when question 1 is 'ja'. Empty before a weighing."""
+    weighing = case.get("weighing")
+    if not isinstance(weighing, dict):
+        return {}
+    yes_no = {True: "ja", False: "nee"}
+    answers = {"q1_suspicion": yes_no[bool(weighing.get("q1_suspicion"))]}
+    if weighing.get("q1_suspicion"):
+        answers["q2_acute_or_structural_unsafety"] = yes_no[
+            bool(weighing.get("q2_acute_or_structural_unsafety"))
+        ]
+    return answers

@@ -33,9 +33,13 @@ class Kind(StrEnum):
     """Checkboxes of the case's signals (ids)."""
     PARTICIPANTS = "participants"
     """Rows of name, role and discipline."""
+    PERSON = "person"
+    """A user id, chosen from the school's staff directory (a text field when it cannot be read)."""
 
 
 PARTICIPANT_ROWS = 4
+REQUIRED_PARTICIPANTS = 2
+"""The weighing is multidisciplinary (rule 6): the first two rows are required."""
 
 
 def _options(*values: str) -> tuple[tuple[str, str], ...]:
@@ -79,6 +83,10 @@ class Field:
     hint: str = ""
     options: tuple[tuple[str, str], ...] = ()
     default: Default | None = None
+    roles: tuple[str, ...] = ()
+    """A PERSON field: the directory's roles to choose from (empty: everyone listed)."""
+    invited_only: bool = False
+    """A PERSON field: choose among the zorgteam members invited into the case."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +112,9 @@ def _today(name: str, label: str, hint: str = "") -> Field:
 
 GROUP_PARENTS = "Stap 3: gesprek met ouders"
 GROUP_WEIGHING = "Stap 4: weging en risicotaxatie"
-GROUP_DECISION = "Stap 5: beslissen"
-GROUP_REPORT = "Stap 5: melden bij Veilig Thuis"
+GROUP_DECISION = "Stap 5: beslissen, hulp en melden bij Veilig Thuis"
+GROUP_REPORT = GROUP_DECISION
+"""Step 5 is one step: the decision, the help and the report (one heading, issue 17 item 5)."""
 GROUP_FOLLOW = "Stap 6: volgen"
 GROUP_OTHER = "Zaak en samenwerking"
 
@@ -158,7 +167,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
         "Zorgteamlid uitnodigen voor deze zaak",
         "/cases/{case_id}/zorgteam-invitations",
         (
-            Field("member_id", "Zorgteamlid (gebruikers-id)"),
+            Field("member_id", "Zorgteamlid", Kind.PERSON, roles=("zorgteam",)),
             Field(
                 "organisation",
                 "Partnerorganisatie",
@@ -175,7 +184,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
         "zorgteam-uitnodiging-intrekken",
         "Uitnodiging van een zorgteamlid intrekken",
         "/cases/{case_id}/zorgteam-invitation-withdrawals",
-        (Field("member_id", "Zorgteamlid (gebruikers-id)"),),
+        (Field("member_id", "Zorgteamlid", Kind.PERSON, invited_only=True),),
         GROUP_WEIGHING,
         intro="Na het intrekken ziet het zorgteamlid deze zaak niet meer.",
         submit="Uitnodiging intrekken",
@@ -244,7 +253,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
         "/cases/{case_id}/parents-informed",
         (
             _today("informed_on", "Datum"),
-            Field("informed_by", "Geïnformeerd door (gebruikers-id)", default="me"),
+            Field("informed_by", "Geïnformeerd door", Kind.PERSON, default="me"),
             Field("summary", "Wat is er gezegd?", Kind.TEXTAREA),
         ),
         GROUP_REPORT,
@@ -268,7 +277,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
         "/cases/{case_id}/child-informed",
         (
             _today("informed_on", "Datum"),
-            Field("informed_by", "Geïnformeerd door (gebruikers-id)", default="me"),
+            Field("informed_by", "Geïnformeerd door", Kind.PERSON, default="me"),
             Field("summary", "Wat is er besproken?", Kind.TEXTAREA),
         ),
         GROUP_REPORT,
@@ -317,7 +326,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
         "Zorgcoördinator aanwijzen",
         "/cases/{case_id}/care-coordinator",
         (
-            Field("coordinator_id", "Zorgcoördinator (gebruikers-id)"),
+            Field("coordinator_id", "Zorgcoördinator", Kind.PERSON),
             Field("organisation", "Organisatie", required=False),
         ),
         GROUP_FOLLOW,
@@ -373,12 +382,12 @@ CASE_FORMS: tuple[StepForm, ...] = (
     ),
     StepForm(
         "eigenaar",
-        "Andere casus-eigenaar",
+        "Andere casushouder",
         "/cases/{case_id}/owner",
-        (Field("new_owner_id", "Nieuwe casus-eigenaar (gebruikers-id)"),),
+        (Field("new_owner_id", "Nieuwe casushouder", Kind.PERSON, roles=("intern_begeleider", "zorgteam")),),
         GROUP_OTHER,
-        intro="Een zaak heeft één verantwoordelijke casus-eigenaar tegelijk.",
-        done="De casus-eigenaar is gewijzigd.",
+        intro="Een zaak heeft één verantwoordelijke casushouder tegelijk.",
+        done="De casushouder is gewijzigd.",
     ),
     StepForm(
         "jgz-consultatie",
@@ -423,7 +432,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
             Field("to_school", "Nieuwe school (BRIN)"),
             Field("legal_basis", "Wettelijke grondslag", Kind.SELECT, options=TRANSFER_LEGAL_BASES),
             Field("legal_basis_explanation", "Toelichting grondslag", Kind.TEXTAREA),
-            Field("new_case_owner_id", "Casus-eigenaar op de nieuwe school (gebruikers-id)"),
+            Field("new_case_owner_id", "Casushouder op de nieuwe school (gebruikers-id)"),
         ),
         GROUP_OTHER,
         submit="Overdragen",
@@ -433,7 +442,7 @@ CASE_FORMS: tuple[StepForm, ...] = (
 
 REPORT_FORM = StepForm(
     "melding-veilig-thuis",
-    "Melding bij Veilig Thuis",
+    "Melding bij Veilig Thuis vastleggen",
     "/cases/{case_id}/veilig-thuis-report",
     (
         Field("veilig_thuis_region", "Veilig Thuis-regio"),
@@ -445,9 +454,11 @@ REPORT_FORM = StepForm(
     intro=(
         "Vóór de melding zijn de ouders geïnformeerd over de voorgenomen melding (of is de "
         "uitzondering vastgelegd) en is een leerling van 12 jaar of ouder geïnformeerd. De melding "
-        "is op naam van de melder die het zorgteam heeft aangewezen."
+        "is op naam van de melder die het zorgteam heeft aangewezen. U doet de melding zelf bij Veilig "
+        "Thuis (telefonisch of via hun meldformulier); hier legt u vast dat en hoe die is gedaan: het "
+        "portaal stuurt niets naar Veilig Thuis."
     ),
-    submit="Melding doen",
+    submit="Melding bij Veilig Thuis vastleggen",
     done="De melding bij Veilig Thuis is vastgelegd.",
     extra=(
         Field(
@@ -487,13 +498,15 @@ DECISION_FORM = StepForm(
         ),
         Field(
             "who_reports",
-            "Wie doet de melding? (gebruikers-id)",
+            "Wie doet de melding?",
+            Kind.PERSON,
             required=False,
             hint="Nodig bij een besluit tot melden bij Veilig Thuis.",
         ),
         Field(
             "who_informs_parents",
-            "Wie informeert de ouders? (gebruikers-id)",
+            "Wie informeert de ouders?",
+            Kind.PERSON,
             required=False,
             hint="Over de uitkomst en een eventuele melding; nodig tenzij er geen vermoeden is.",
         ),
@@ -566,7 +579,6 @@ GROUPS: tuple[str, ...] = (
     GROUP_PARENTS,
     GROUP_WEIGHING,
     GROUP_DECISION,
-    GROUP_REPORT,
     GROUP_FOLLOW,
     GROUP_OTHER,
 )

@@ -139,14 +139,33 @@ def choice_label(value: object) -> str:
     return CHOICE_LABELS.get(text, text)
 
 
-def fact_lines(facts: dict[str, object]) -> list[tuple[str, str]]:
-    """The facts of an event as (Dutch label, text) pairs, in a fixed order; ids are left out."""
+PERSON_FACTS = frozenset(
+    {
+        "who_reports",
+        "who_informs_parents",
+        "informed_by",
+        "reporter_id",
+        "coordinator_id",
+        "new_owner_id",
+        "member_id",
+        "case_owner_id",
+        "requested_by",
+    }
+)
+"""Facts that name a person by user id: shown by name (the staff directory)."""
+
+
+def fact_lines(facts: dict[str, object], names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The facts of an event as (Dutch label, text) pairs, in a fixed order; ids are left out, and a
+    person is shown by name when `names` knows the id."""
     lines: list[tuple[str, str]] = []
     for key, label in FACT_LABELS.items():
         value = facts.get(key)
         if value is None or value == "" or value == []:
             continue
-        if key == "participants" and isinstance(value, list):
+        if key in PERSON_FACTS and names is not None:
+            lines.append((label, names.get(str(value), str(value))))
+        elif key == "participants" and isinstance(value, list):
             shown = [
                 " — ".join(str(p.get(k, "")) for k in ("name", "role") if p.get(k))
                 + (f" ({choice_label(p['discipline'])})" if p.get("discipline") else "")

@@ -101,18 +101,21 @@ class HistoryEntry:
     observed_on: str | None = None
     corrected: bool = False
     event_type: str = ""
+    actor_name: str = ""
+    """The actor by name (the staff directory); empty when not looked up."""
 
 
-def history_entries(history: list[dict[str, Any]]) -> list[HistoryEntry]:
-    """The case's history, newest first."""
+def history_entries(history: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[HistoryEntry]:
+    """The case's history, newest first; people by name when `names` knows them."""
     entries = [
         HistoryEntry(
             label=event_label(str(e.get("event_type", ""))),
             occurred_at=str(e.get("occurred_at", "")),
             actor_id=str(e.get("actor_id", "")),
             actor_role=str(e.get("actor_role", "")),
-            facts=fact_lines(e.get("details") or {}),
+            facts=fact_lines(e.get("details") or {}, names),
             event_type=str(e.get("event_type", "")),
+            actor_name=(names or {}).get(str(e.get("actor_id", "")), ""),
         )
         for e in history
     ]

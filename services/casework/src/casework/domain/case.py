@@ -299,7 +299,12 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
             invited_on=today,
         )
 
+    def _require_someone_invited(self) -> None:
+        if not self.zorgteam_members:
+            raise NotInvited("Er is (nog) niemand uitgenodigd voor het zorgteam van deze zaak.")
+
     def withdraw_zorgteam_invitation(self, *, member_id: str, today: date, by: Actor) -> None:
+        self._require_someone_invited()
         if text(member_id) not in self.zorgteam_members:
             raise NotInvited("Deze persoon is niet uitgenodigd voor het zorgteam van deze zaak.")
         self.trigger_event(

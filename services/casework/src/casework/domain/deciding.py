@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import product
 
 from . import events
 from .actor import Actor
@@ -14,6 +15,7 @@ from .errors import (
     ConversationNeedsContent,
     DecisionAlreadyMade,
     DecisionContradictsWeighing,
+    DomainError,
     HelpNeedsContent,
     HelpNotDecided,
     NoDecisionBeforeWeighing,
@@ -83,6 +85,19 @@ class Deciding(CaseBase):
 
     # --- step 4: weighing (rules 5, 6) ----------------------------------------------------------------
 
+    def _require_weighing_step(self) -> None:
+        self._require_open()
+        if self.step is Step.OPENED:
+            raise ParentsConversationFirst(
+                "Voer eerst het gesprek met de ouders, of leg vast waarom dat niet kan, voordat het "
+                "zorgteam weegt."
+            )
+        if self.step not in (Step.PARENTS_CONVERSATION, Step.WEIGHED):
+            raise WeighingAfterDecision(
+                "Het zorgteam heeft al besloten. Een nieuwe weging volgt na een evaluatie zonder "
+                "blijvende veiligheid of na heropenen van de zaak."
+            )
+
     def weigh_risk(
         self,
         *,
@@ -97,17 +112,7 @@ class Deciding(CaseBase):
         today: date,
         by: Actor,
     ) -> None:
-        self._require_open()
-        if self.step is Step.OPENED:
-            raise ParentsConversationFirst(
-                "Voer eerst het gesprek met de ouders, of leg vast waarom dat niet kan, voordat het "
-                "zorgteam weegt."
-            )
-        if self.step not in (Step.PARENTS_CONVERSATION, Step.WEIGHED):
-            raise WeighingAfterDecision(
-                "Het zorgteam heeft al besloten. Een nieuwe weging volgt na een evaluatie zonder "
-                "blijvende veiligheid of na heropenen van de zaak."
-            )
+        self._require_weighing_step()
         weighing = Weighing.of(
             participants=list(participants),
             nature=nature,
@@ -127,6 +132,19 @@ class Deciding(CaseBase):
 
     # --- step 5: decision (rule 7) ----------------------------------------------------------------------
 
+    def _require_decision_step(self) -> Weighing:
+        self._require_open()
+        if self.step in (Step.OPENED, Step.PARENTS_CONVERSATION) or self.weighing is None:
+            raise NoDecisionBeforeWeighing(
+                "Het zorgteam besluit pas na de weging van de signalen en het risico (stap 4)."
+            )
+        if self.decision_round.decision is not None:
+            raise DecisionAlreadyMade(
+                "Er is al een besluit. Het besluit wordt heropend door een evaluatie zonder blijvende "
+                "veiligheid of door het heropenen van de zaak."
+            )
+        return self.weighing
+
     def make_decision(
         self,
         *,
@@ -138,18 +156,9 @@ class Deciding(CaseBase):
         today: date,
         by: Actor,
     ) -> None:
-        self._require_open()
-        if self.step in (Step.OPENED, Step.PARENTS_CONVERSATION) or self.weighing is None:
-            raise NoDecisionBeforeWeighing(
-                "Het zorgteam besluit pas na de weging van de signalen en het risico (stap 4)."
-            )
-        if self.decision_round.decision is not None:
-            raise DecisionAlreadyMade(
-                "Er is al een besluit. Het besluit wordt heropend door een evaluatie zonder blijvende "
-                "veiligheid of door het heropenen van de zaak."
-            )
-        if answers.q1_suspicion != self.weighing.suspicion or (
-            self.weighing.suspicion and answers.q2_acute_or_structural_unsafety != self.weighing.unsafety
+        weighing = self._require_decision_step()
+        if answers.q1_suspicion != weighing.suspicion or (
+            weighing.suspicion and answers.q2_acute_or_structural_unsafety != weighing.unsafety
         ):
             raise DecisionContradictsWeighing(
                 "De antwoorden op vraag 1 en 2 van het afwegingskader wijken af van de weging. Weeg "
@@ -162,17 +171,45 @@ class Deciding(CaseBase):
             who_reports=who_reports,
             who_informs_parents=who_informs_parents,
         )
-        if self.must_report_again and not decision.outcome.reports:
-            raise NoLastingSafetyRequiresReport(
-                "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
-                "(afwegingskader vraag 5)."
-            )
+        self._check_report_again(decision.outcome)
         self.trigger_event(
             events.DecisionMade,
             **self._context(by),
             decided_on=today,
             **decision.as_event_fields(),
         )
+
+    def _require_help_decided(self) -> None:
+        self._require_open()
+        if self.decision_round.decision is None or not self.decision_round.decision.outcome.helps:
+            raise HelpNotDecided("Het zorgteam heeft (nog) niet besloten tot hulp.")
+
+    def _check_report_again(self, outcome: Outcome) -> None:
+        if self.must_report_again and not outcome.reports:
+            raise NoLastingSafetyRequiresReport(
+                "De evaluatie vond geen blijvende veiligheid: melden bij Veilig Thuis is nu verplicht "
+                "(afwegingskader vraag 5)."
+            )
+
+    def possible_outcomes(self) -> tuple[Outcome, ...]:
+        """Rules 7 and 12: the outcomes a decision may have after the current weighing, whatever the
+        answers to questions 3-5 will be (questions 1-2 are the weighing's); none before a weighing.
+        The same checks as `make_decision`, so that a screen offers only what it would accept."""
+        if self.weighing is None:
+            return ()
+        suspicion, unsafety = self.weighing.suspicion, self.weighing.unsafety
+        possible = []
+        for outcome in Outcome:
+            for later in product((True, False, None), repeat=3):
+                answers = Answers(suspicion, unsafety, *later) if suspicion else Answers(False)
+                try:
+                    answers.check_outcome(outcome)
+                    self._check_report_again(outcome)
+                except DomainError:
+                    continue
+                possible.append(outcome)
+                break
+        return tuple(possible)
 
     def organise_help(
         self,
@@ -184,9 +221,7 @@ class Deciding(CaseBase):
         today: date,
         by: Actor,
     ) -> None:
-        self._require_open()
-        if self.decision_round.decision is None or not self.decision_round.decision.outcome.helps:
-            raise HelpNotDecided("Het zorgteam heeft (nog) niet besloten tot hulp.")
+        self._require_help_decided()
         names = [text(p) for p in providers if text(p)]
         if not text(help_description) or not names:
             raise HelpNeedsContent("Beschrijf de hulp en noem wie die biedt.")

@@ -67,6 +67,11 @@ class FollowingUp(CaseBase):
             organisation=text(organisation),
         )
 
+    def _require_care_coordinator(self) -> None:
+        self._require_follow_up()
+        if self.care_coordinator_id is None:
+            raise FollowUpNeedsCareCoordinator("Wijs eerst een zorgcoördinator aan.")
+
     def schedule_follow_up(
         self,
         *,
@@ -75,9 +80,7 @@ class FollowingUp(CaseBase):
         today: date,
         by: Actor,
     ) -> None:
-        self._require_follow_up()
-        if self.care_coordinator_id is None:
-            raise FollowUpNeedsCareCoordinator("Wijs eerst een zorgcoördinator aan.")
+        self._require_care_coordinator()
         if evaluation_on <= today:
             raise EvaluationDateNotAfterToday("De evaluatiedatum ligt na vandaag.")
         self.trigger_event(
@@ -88,6 +91,11 @@ class FollowingUp(CaseBase):
             agreements=text(agreements),
         )
 
+    def _require_evaluation_scheduled(self) -> None:
+        self._require_follow_up()
+        if self.decision_round.evaluation_on is None:
+            raise EvaluationNotScheduled("Plan eerst de evaluatie (zorgcoördinator en evaluatiedatum).")
+
     def evaluate_follow_up(
         self,
         *,
@@ -97,9 +105,7 @@ class FollowingUp(CaseBase):
         by: Actor,
     ) -> None:
         """Rule 12 / afwegingskader question 5: no lasting safety reopens the decision (report again)."""
-        self._require_follow_up()
-        if self.decision_round.evaluation_on is None:
-            raise EvaluationNotScheduled("Plan eerst de evaluatie (zorgcoördinator en evaluatiedatum).")
+        self._require_evaluation_scheduled()
         if not text(findings):
             raise EvaluationNeedsFindings("Leg de bevindingen van de evaluatie vast.")
         self.trigger_event(
@@ -113,19 +119,9 @@ class FollowingUp(CaseBase):
 
     # --- closing and reopening (rule 13) ----------------------------------------------------------------
 
-    def close(
-        self,
-        *,
-        reason: str,
-        aftercare: str | None = None,
-        today: date,
-        by: Actor,
-    ) -> None:
+    def _require_closable(self) -> None:
+        """Rule 13: what must have happened before a case is closed (its reason aside)."""
         self._require_open()
-        if len(text(reason)) < MIN_EXPLANATION_LENGTH:
-            raise CloseNeedsReason(
-                f"Leg vast waarom de zaak wordt gesloten (minstens {MIN_EXPLANATION_LENGTH} tekens)."
-            )
         if self.weighing is not None and self.decision_round.decision is None:
             raise CloseNeedsDecision(
                 "Na de weging sluit de zaak pas na een besluit volgens het afwegingskader."
@@ -149,6 +145,21 @@ class FollowingUp(CaseBase):
             raise EvaluationBeforeClosingAfterHelp(
                 "Na hulp wordt de zaak pas gesloten na een evaluatie die blijvende veiligheid vaststelt."
             )
+
+    def close(
+        self,
+        *,
+        reason: str,
+        aftercare: str | None = None,
+        today: date,
+        by: Actor,
+    ) -> None:
+        self._require_open()
+        if len(text(reason)) < MIN_EXPLANATION_LENGTH:
+            raise CloseNeedsReason(
+                f"Leg vast waarom de zaak wordt gesloten (minstens {MIN_EXPLANATION_LENGTH} tekens)."
+            )
+        self._require_closable()
         self.trigger_event(
             events.CaseClosed,
             **self._context(by),
@@ -157,10 +168,13 @@ class FollowingUp(CaseBase):
             aftercare=text(aftercare) or None,
         )
 
-    def reopen(self, *, reason: str, today: date, by: Actor) -> None:
-        """Rule 13: a closed case can be reopened; the decision is then taken afresh."""
+    def _require_closed(self) -> None:
         if not self.closed:
             raise CaseNotClosed("Alleen een gesloten zaak kan worden heropend.")
+
+    def reopen(self, *, reason: str, today: date, by: Actor) -> None:
+        """Rule 13: a closed case can be reopened; the decision is then taken afresh."""
+        self._require_closed()
         if len(text(reason)) < MIN_EXPLANATION_LENGTH:
             raise ReopenNeedsReason(
                 f"Leg vast waarom de zaak wordt heropend (minstens {MIN_EXPLANATION_LENGTH} tekens)."

@@ -147,6 +147,13 @@ class CaseHandedOverToJgz(CaseEvent):
 class JgzCollaboration(CaseBase):
     """The commands of `Case` for working with the samenwerkingsverband's JGZ partner."""
 
+    def _require_jgz_consultant(self, by: Actor) -> None:
+        self._require_open()
+        if by.role not in CASE_OPENER_ROLES and by.user_id != self.case_owner_id:
+            raise JgzConsultationNotByIbOrCaseOwner(
+                "Alleen de intern begeleider of de eigenaar van de zaak vraagt de JGZ om consultatie."
+            )
+
     def request_jgz_consultation(
         self,
         *,
@@ -157,11 +164,7 @@ class JgzCollaboration(CaseBase):
     ) -> uuid.UUID:
         """Ask the samenwerkingsverband's JGZ partner for a consultation; returns the request id that
         the JGZ system answers with. `jgz_organisation` is None when no partner is configured."""
-        self._require_open()
-        if by.role not in CASE_OPENER_ROLES and by.user_id != self.case_owner_id:
-            raise JgzConsultationNotByIbOrCaseOwner(
-                "Alleen de intern begeleider of de eigenaar van de zaak vraagt de JGZ om consultatie."
-            )
+        self._require_jgz_consultant(by)
         organisation = text(jgz_organisation)
         if not organisation:
             raise JgzPartnerNotConfigured(

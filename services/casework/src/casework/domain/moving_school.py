@@ -24,6 +24,10 @@ class MovingSchool(CaseBase):
 
     # --- moving school (rule 14) ---------------------------------------------------------------------
 
+    def _require_pupil_not_left(self) -> None:
+        if self.left_school_on is not None:
+            raise PupilAlreadyLeft("Het vertrek van de leerling van deze school is al vastgelegd.")
+
     def record_pupil_left_school(
         self,
         *,
@@ -33,8 +37,7 @@ class MovingSchool(CaseBase):
         by: Actor,
     ) -> None:
         """The pupil left the school; the zorgteam is alerted (obligation `overdracht`)."""
-        if self.left_school_on is not None:
-            raise PupilAlreadyLeft("Het vertrek van de leerling van deze school is al vastgelegd.")
+        self._require_pupil_not_left()
         not_in_future(left_on, today, "het vertrek")
         self.trigger_event(
             events.PupilLeftSchool,
@@ -42,6 +45,11 @@ class MovingSchool(CaseBase):
             left_on=left_on,
             destination_school=text(destination_school) or None,
         )
+
+    def _require_pupil_left(self) -> None:
+        self._require_open()
+        if self.left_school_on is None:
+            raise TransferNeedsPupilLeft("Leg eerst vast dat de leerling de school heeft verlaten.")
 
     def transfer(
         self,
@@ -58,9 +66,7 @@ class MovingSchool(CaseBase):
         `to_school_tenant` is the samenwerkingsverband the school registry knows `to_school` under
         (None: a school it does not know), so a case is never handed to a school nobody here can
         reach."""
-        self._require_open()
-        if self.left_school_on is None:
-            raise TransferNeedsPupilLeft("Leg eerst vast dat de leerling de school heeft verlaten.")
+        self._require_pupil_left()
         if not text(to_school) or text(to_school) == self.school:
             raise TransferToSameSchool("Noem de nieuwe school (BRIN) van de leerling.")
         if to_school_tenant is None:

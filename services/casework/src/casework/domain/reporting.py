@@ -189,19 +189,8 @@ class Reporting(CaseBase):
 
     # --- step 5: the report (rules 8, 9, 10) ---------------------------------------------------------
 
-    def notify_amk(
-        self,
-        *,
-        veilig_thuis_region: str,
-        veilig_thuis_organisation: str,
-        signal_ids: Sequence[uuid.UUID],
-        school_continues: str,
-        pupil_date_of_birth: date | None,
-        reporter_id: str | None = None,
-        today: date,
-        by: Actor,
-    ) -> None:
-        """Report to Veilig Thuis (contract event `AmkNotified`); `today` is the reporting date."""
+    def _require_report_ready(self, pupil_date_of_birth: date | None, today: date) -> tuple[Decision, int]:
+        """Rules 8: what must hold before the report itself; returns the decision and the pupil's age."""
         decision = self._require_report_preparation()
         if not self.decision_round.parents_prepared:
             raise ReportNeedsParentsInformed(
@@ -222,6 +211,22 @@ class Reporting(CaseBase):
                 f"De leerling is {age} jaar: bespreek de melding eerst met de leerling, of leg vast op "
                 "welke grond dat niet gebeurt."
             )
+        return decision, age
+
+    def notify_amk(
+        self,
+        *,
+        veilig_thuis_region: str,
+        veilig_thuis_organisation: str,
+        signal_ids: Sequence[uuid.UUID],
+        school_continues: str,
+        pupil_date_of_birth: date | None,
+        reporter_id: str | None = None,
+        today: date,
+        by: Actor,
+    ) -> None:
+        """Report to Veilig Thuis (contract event `AmkNotified`); `today` is the reporting date."""
+        decision, age = self._require_report_ready(pupil_date_of_birth, today)
         wanted = list(dict.fromkeys(signal_ids))
         if not wanted:
             raise ReportNeedsSignals("Onderbouw de melding met minstens één vastgelegd signaal.")
@@ -257,6 +262,11 @@ class Reporting(CaseBase):
             child_informed=self.decision_round.child_informed,
         )
 
+    def _require_reported(self) -> None:
+        self._require_open()
+        if not self.reports:
+            raise FeedbackBeforeReport("Terugkoppeling van Veilig Thuis volgt pas na een melding.")
+
     def receive_veilig_thuis_feedback(
         self,
         *,
@@ -266,9 +276,7 @@ class Reporting(CaseBase):
         by: Actor,
     ) -> None:
         """Rule 11: Veilig Thuis tells the reporter which steps it took."""
-        self._require_open()
-        if not self.reports:
-            raise FeedbackBeforeReport("Terugkoppeling van Veilig Thuis volgt pas na een melding.")
+        self._require_reported()
         not_in_future(received_on, today, "de terugkoppeling")
         if self.reported_on is not None and received_on < self.reported_on:
             raise FeedbackBeforeReportDay(

@@ -64,7 +64,7 @@ async def add_signals(
     seen = await _case_for(case_id, principal, request, access)
     acting = principal.acting(request.state.correlation_id)
     case = await _casework(request).add_signals(seen, body, acting, access=principal)
-    return await case_view(case, request)
+    return await case_view(case, request, principal)
 
 
 def _add(route: Route[Any]) -> None:
@@ -78,7 +78,7 @@ def _add(route: Route[Any]) -> None:
         seen = await _case_for(case_id, principal, request, access)
         acting = principal.acting(request.state.correlation_id)
         case = await route.handle(_casework(request), seen, body, acting)
-        return await case_view(case, request)
+        return await case_view(case, request, principal)
 
     command.__annotations__["body"] = route.body
     router.add_api_route(

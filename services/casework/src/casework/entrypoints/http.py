@@ -63,7 +63,7 @@ async def get_case(
 ) -> CaseOut:
     case: Case = await anyio.to_thread.run_sync(app.get_case, case_id)
     require_case_access(principal, case)
-    view = await case_view(case, request)
+    view = await case_view(case, request, principal)
     await access.record(
         principal,
         request,

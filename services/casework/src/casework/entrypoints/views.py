@@ -10,12 +10,18 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import outcome_label
+from meldcode_edge.auth import Principal
 from meldcode_edge.clock import school_today
 
 from ..adapters import signal_history
+from ..domain.actor import Actor
+from ..domain.allowed_commands import Situation, check_commands
 from ..domain.case import Case
 from ..domain.obligations import Obligation
 from ..translation import CONTRACT_EVENTS
+from .policy import POLICY
+
+ROLE_REFUSAL = "Uw rol mag dit niet doen in deze zaak."
 
 
 class ObligationOut(BaseModel):
@@ -88,6 +94,27 @@ class ZorgteamMemberOut(BaseModel):
     organisation: str | None = Field(description="Their partner organisation, if any")
 
 
+class AllowedActionOut(BaseModel):
+    command: str = Field(description="The command's route: POST /cases/{case_id}/<command>")
+    allowed: bool = Field(description="Whether the caller may give this command now")
+    rule: str | None = Field(
+        default=None, description="When not: the refusing rule's code ('role' for the caller's role)"
+    )
+    reason: str | None = Field(default=None, description="When not: why not, in Dutch")
+    for_role: bool = Field(
+        default=False,
+        description="Not allowed for who the caller is (role, or not the case owner), whatever the "
+        "case's step: a screen need not offer it",
+    )
+
+
+class WeighingOut(BaseModel):
+    q1_suspicion: bool = Field(description="Afwegingskader 1 as the zorgteam answered it in the weighing")
+    q2_acute_unsafety: bool
+    q2_structural_unsafety: bool
+    q2_acute_or_structural_unsafety: bool = Field(description="Afwegingskader 2: acute or structural")
+
+
 class CaseOut(BaseModel):
     case_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -125,6 +152,19 @@ class CaseOut(BaseModel):
     jgz_handovers: list[JgzHandoverOut] = Field(
         default_factory=list, description="Hand-overs of the case to JGZ, each with its legal basis"
     )
+    weighing: WeighingOut | None = Field(
+        default=None,
+        description="The current weighing's answers to afwegingskader questions 1-2 (step 4); null before one",
+    )
+    possible_outcomes: list[str] = Field(
+        default_factory=list,
+        description="The Outcome codes a decision may have after the current weighing (rules 7, 12)",
+    )
+    allowed_actions: list[AllowedActionOut] = Field(
+        default_factory=list,
+        description="For every command of the case: may the caller give it now, and if not, why "
+        "(the command's own precondition, casework.domain.allowed_commands, and the route policy)",
+    )
 
 
 class HistoryEntryOut(BaseModel):
@@ -140,7 +180,30 @@ def obligations_out(items: list[Obligation]) -> list[ObligationOut]:
     return [ObligationOut(code=o.code, text=o.text, due_on=o.due_on) for o in items]
 
 
-async def case_view(case: Case, request: Request) -> CaseOut:
+def allowed_actions(
+    case: Case, principal: Principal, *, today: date, pupil_date_of_birth: date | None
+) -> list[AllowedActionOut]:
+    """The domain's preconditions for this caller, and the route policy for the caller's role."""
+    situation = Situation(
+        by=Actor(principal.user_id, principal.role.value, ""),
+        today=today,
+        pupil_date_of_birth=pupil_date_of_birth,
+    )
+    actions = []
+    for check in check_commands(case, situation):
+        route = POLICY.lookup("POST", f"/cases/{{case_id}}/{check.command}")
+        if route is None or principal.role not in route.grants:
+            actions.append(
+                AllowedActionOut(
+                    command=check.command, allowed=False, rule="role", reason=ROLE_REFUSAL, for_role=True
+                )
+            )
+        else:
+            actions.append(AllowedActionOut(**vars(check)))
+    return actions
+
+
+async def case_view(case: Case, request: Request, principal: Principal) -> CaseOut:
     born: date | None = await signal_history.date_of_birth(request.app.state.pool, case.pupil_id)
     today = school_today()
     return CaseOut(
@@ -160,6 +223,16 @@ async def case_view(case: Case, request: Request) -> CaseOut:
         ),
         **decision_view(case),
         **jgz_view(case),
+        weighing=None
+        if case.weighing is None
+        else WeighingOut(
+            q1_suspicion=case.weighing.suspicion,
+            q2_acute_unsafety=case.weighing.acute_unsafety,
+            q2_structural_unsafety=case.weighing.structural_unsafety,
+            q2_acute_or_structural_unsafety=case.weighing.unsafety,
+        ),
+        possible_outcomes=[o.value for o in case.possible_outcomes()],
+        allowed_actions=allowed_actions(case, principal, today=today, pupil_date_of_birth=born),
     )
 
 
