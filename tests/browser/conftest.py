@@ -294,14 +294,23 @@ async def check_phone_width(page: Any) -> None:
         measured = await page.evaluate(
             """() => {
                 const root = document.documentElement;
-                const visible = (e) => getComputedStyle(e).overflowX === 'visible';
+                const limit = root.clientWidth + 0.5;
+                const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
+                    + `${typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : ''}`;
                 const wide = [...document.body.querySelectorAll('*')]
-                    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 0.5
-                        || (e.scrollWidth > e.clientWidth + 1 && visible(e)))
-                    .slice(-6)
-                    .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
-                        + `${typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : ''}`
-                        + ` (${e.scrollWidth} px)`);
+                    .filter((e) => e.getBoundingClientRect().right > limit)
+                    .filter((e) => !(e.parentElement && e.parentElement.getBoundingClientRect().right > limit))
+                    .map((e) => `${name(e)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                const range = document.createRange();
+                while (walker.nextNode() && wide.length < 8) {
+                    range.selectNodeContents(walker.currentNode);
+                    const right = range.getBoundingClientRect().right;
+                    if (right > limit && walker.currentNode.textContent.trim()) {
+                        wide.push(`text in ${name(walker.currentNode.parentElement)} (${Math.round(right)} px):`
+                            + ` "${walker.currentNode.textContent.trim().slice(0, 40)}"`);
+                    }
+                }
                 return {scroll: root.scrollWidth, client: root.clientWidth, wide};
             }"""
         )
