@@ -9,8 +9,26 @@ from dataclasses import dataclass
 
 from meldcode_web.templating import templates
 
-from .shell_fakes import FakeServices
-from .test_teacher_pages import FORM, PUPIL, csrf_of, teacher_with
+from .shell_fakes import FakeServices, csrf_of, log_in, portal
+
+PUPIL = "0b6a7f52-8c4e-4a57-9d2c-2d6f8f7b0a11"
+PUPIL_BODY = {"pupil_id": PUPIL, "given_name": "Sanne", "family_name": "Jansen", "pupil_number": "123",
+              "school": "12AB", "date_of_birth": "2014-03-09"}  # fmt: skip
+FORM = {
+    "observed_on": "2026-01-05",
+    "description": "Kwam zonder jas naar school.",
+    "interpretation": "",
+    "source_kind": "own_observation",
+    "source_name": "",
+    "categories": ["neglect"],
+}
+
+
+def teacher_with(services: FakeServices):  # type: ignore[no-untyped-def]
+    services.on("GET", f"/pupils/{PUPIL}", body=PUPIL_BODY)
+    client, _, _ = portal(services=services)
+    log_in(client)
+    return client
 
 
 @dataclass(frozen=True)
