@@ -9,7 +9,9 @@ Fixtures (all async; tests are `async def` and use Playwright's async API):
 - `browser_page`: a fresh browser context (no cookies) and page per test.
 - `login`: `await login(page, "leerkracht-anna")` logs in through the real authorize page.
 - `check_accessibility`: `await check_accessibility(page)` runs the vendored axe-core and fails
-  on any violation tagged wcag2a/wcag2aa/wcag21a/wcag21aa.
+  on any violation tagged wcag2a/wcag2aa/wcag21a/wcag21aa; then `check_phone_width(page)` (no
+  horizontal overflow at 390 px wide) and `check_dutch_only(page)` (no English event type such as
+  CaseOpened and no route template such as "/audit/cases/{case_id}" or "GET /" in the visible text).
 - `screenshot`: `await screenshot(page, "leerkracht-signaal-vastleggen")` writes
   docs/screenshots/<name>.png.
 Every test in this directory is marked `browser`. Without /usr/bin/chromium the tests skip, unless
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +36,7 @@ from typing import Any
 import httpx
 import pytest
 
+from meldcode_contracts import EVENT_TYPES
 from meldcode_devauth.tokens import mint_token
 from meldcode_testkit import REPO_ROOT, Infrastructure, Suite
 
@@ -44,6 +48,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BROWSER_DIR = Path(__file__).parent
 SERVICE_ENV = {"reporting": {"REPORTING_SCHOOLS_FILE": str(REPO_ROOT / "deploy" / "local" / "schools.json")}}
 """As `make run` starts them: the demo schools have their names."""
+PHONE = {"width": 390, "height": 844}
+ENGLISH_EVENT_TYPE = re.compile(r"\b(" + "|".join(sorted(EVENT_TYPES, key=len, reverse=True)) + r")\b")
+ROUTE_TEMPLATE = re.compile(r"/[\w./-]*\{[a-z_]+\}|\b(?:GET|POST|PUT|PATCH|DELETE) /")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -276,8 +283,57 @@ def check_accessibility() -> Callable[[Any], Awaitable[None]]:
             for v in result["violations"]
         ]
         assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(violations)
+        await check_phone_width(page)
+        await check_dutch_only(page)
 
     return check
+
+
+async def check_phone_width(page: Any) -> None:
+    """At a phone's width (390 × 844) the page does not scroll sideways; the size is restored after."""
+    size = page.viewport_size
+    await page.set_viewport_size(PHONE)
+    try:
+        measured = await page.evaluate(
+            """() => {
+                const root = document.documentElement;
+                const limit = root.clientWidth + 0.5;
+                const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
+                    + `${typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : ''}`;
+                const wide = [...document.body.querySelectorAll('*')]
+                    .filter((e) => e.getBoundingClientRect().right > limit)
+                    .filter((e) => !(e.parentElement && e.parentElement.getBoundingClientRect().right > limit))
+                    .map((e) => `${name(e)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                const range = document.createRange();
+                while (walker.nextNode() && wide.length < 8) {
+                    range.selectNodeContents(walker.currentNode);
+                    const right = range.getBoundingClientRect().right;
+                    if (right > limit && walker.currentNode.textContent.trim()) {
+                        wide.push(`text in ${name(walker.currentNode.parentElement)} (${Math.round(right)} px):`
+                            + ` "${walker.currentNode.textContent.trim().slice(0, 40)}"`);
+                    }
+                }
+                return {scroll: root.scrollWidth, client: root.clientWidth, wide};
+            }"""
+        )
+    finally:
+        if size:
+            await page.set_viewport_size(size)
+    assert measured["scroll"] <= measured["client"], (
+        f"{page.url} overflows at {PHONE['width']} px: {measured['scroll']} px wide; widest: {measured['wide']}"
+    )
+
+
+async def check_dutch_only(page: Any) -> None:
+    """No English event type (a contract's name such as CaseOpened) and no route template (such as
+    "/audit/cases/{case_id}" or "GET /") in the text the page shows."""
+    text = await page.evaluate("() => document.body.innerText")
+    found = sorted(
+        {m.group(0) for m in ENGLISH_EVENT_TYPE.finditer(text)}
+        | {m.group(0) for m in ROUTE_TEMPLATE.finditer(text)}
+    )
+    assert not found, f"English or technical words on {page.url}: {found}"
 
 
 @pytest.fixture(scope="session")

@@ -172,12 +172,13 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
 <title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #f5f5f5; line-height: 1.5; }}
-header {{ background: #01689b; color: #fff; padding: 1rem 2rem; }}
-main {{ max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }}
+header {{ background: #01689b; color: #fff; padding: 0.25rem 1rem; }}
+main {{ max-width: 48rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: anywhere; }}
+h1 {{ font-size: 1.75rem; }}
 .warning {{ border-left: 0.375rem solid #a35200; background: #fff4e5; padding: 0.75rem 1rem; }}
 ul {{ list-style: none; padding: 0; }}
 li {{ margin: 0.5rem 0; }}
-button {{ width: 100%; text-align: left; font: inherit; padding: 0.75rem 1rem; border: 2px solid #01689b;
+button {{ width: 100%; box-sizing: border-box; text-align: left; overflow-wrap: anywhere; font: inherit; padding: 0.75rem 1rem; border: 2px solid #01689b;
   border-radius: 4px; background: #fff; color: #1a1a1a; cursor: pointer; }}
 button:hover {{ background: #e5f0f9; }}
 button:focus-visible {{ outline: 3px solid #1a1a1a; outline-offset: 2px; }}
