@@ -8,15 +8,15 @@ screenshots in docs/screenshots/.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+
+from meldcode_testkit.pages import until_shown
 
 Check = Callable[[Any], Awaitable[None]]
 
@@ -61,18 +61,6 @@ async def seed_pupil_with_signals(portal: Any) -> tuple[str, str, list[str]]:
             assert recorded.status_code == 201, recorded.text
             signal_ids.append(recorded.json()["signal_id"])
     return pupil_id, pupil_number, signal_ids
-
-
-async def until_shown(page: Any, url: str, selector: str, timeout: float = 60.0) -> None:
-    """Open `url` until `selector` is on it: the read sides follow the events a moment later."""
-    deadline = time.monotonic() + timeout
-    while True:
-        await page.goto(url)
-        if await page.locator(selector).count() > 0:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{selector} not shown on {url} within {timeout}s")
-        await asyncio.sleep(0.5)
 
 
 async def record_step(page: Any, check: Check, case_url: str, slug: str, fill: dict[str, str]) -> None:

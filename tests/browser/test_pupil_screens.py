@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from .test_casework_screens import until_shown
+from meldcode_testkit.pages import until_shown
 
 Check = Callable[[Any], Awaitable[None]]
 

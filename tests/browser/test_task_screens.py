@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
+from meldcode_testkit.pages import until_shown
 
 Check = Callable[[Any], Awaitable[None]]
 
@@ -68,18 +69,6 @@ async def seed_case_with_invited_member(portal: Any, member: str) -> str:
         )
         assert invited.status_code == 200, invited.text
     return case_id
-
-
-async def until_shown(page: Any, url: str, selector: str, timeout: float = 60.0) -> None:
-    """Open `url` until `selector` is on it: notifications follows the events a moment later."""
-    deadline = time.monotonic() + timeout
-    while True:
-        await page.goto(url)
-        if await page.locator(selector).count() > 0:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{selector} not shown on {url} within {timeout}s")
-        await asyncio.sleep(0.5)
 
 
 async def test_the_invited_zorgteam_member_sees_the_task_named_by_pupil_and_the_count(
