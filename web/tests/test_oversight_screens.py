@@ -61,11 +61,26 @@ class FakeVerifier:
 
 
 SCHOOLS = {"items": [{"brin": "12AB", "name": "Basisschool De Regenboog"}]}
+STAFF = (
+    {
+        "user_id": "ib-bram",
+        "name": "Bram Bakker",
+        "role": "intern_begeleider",
+        "email": None,
+        "school": "12AB",
+    },
+)
+
+
+def staff_named(params: Any) -> dict[str, Any]:
+    """Signals' `GET /staff?user_id=...`: the listed people among the ids asked."""
+    asked = set((params or {}).get("user_id", []))
+    return {"items": [p for p in STAFF if p["user_id"] in asked]}
 
 
 @pytest.fixture
 def services() -> FakeServices:
-    return FakeServices(answers={("reporting", "/schools"): SCHOOLS})
+    return FakeServices(answers={("reporting", "/schools"): SCHOOLS, ("signals", "/staff"): staff_named})
 
 
 @pytest.fixture
@@ -403,7 +418,7 @@ def test_the_history_lists_every_event_with_actor_role_and_hash(
         "1",
         "29 november 2026 10:00:00 29-11-2026 09:00:00 UTC",
         "Zaak geopend",
-        "ib-bram",
+        "Bram Bakker (ib-bram)",
         "IB'er / aandachtsfunctionaris",
         "01" * 8,
     ]
@@ -726,7 +741,7 @@ def test_the_access_log_of_a_pupil_lists_who_read_what(
     rows = tables_of(page.text).tables["toegangslog"]
     assert rows[1][:5] == [
         "29 november 2026 10:10:00",
-        "ib-bram",
+        "Bram Bakker (ib-bram)",
         "IB'er / aandachtsfunctionaris",
         "—",
         "Chronologie van de leerling gelezen",

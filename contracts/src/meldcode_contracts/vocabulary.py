@@ -21,6 +21,7 @@ from meldcode_vocabulary.cases import (
     step_label,
 )
 from meldcode_vocabulary.fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
+from meldcode_vocabulary.roles import ROLE_LABELS, SYSTEM_ACTOR_NAME
 from meldcode_vocabulary.signals import SIGNAL_STATUS_LABELS, SignalStatus, signal_status_label
 
 __all__ = [
@@ -29,8 +30,10 @@ __all__ = [
     "OBLIGATION_TEXTS",
     "OUTCOME_LABELS",
     "REPORTING_OUTCOMES",
+    "ROLE_LABELS",
     "SIGNAL_STATUS_LABELS",
     "STEP_LABELS",
+    "SYSTEM_ACTOR_NAME",
     "VALUE_LABELS",
     "CaseStep",
     "ObligationKind",

@@ -14,21 +14,13 @@ from typing import Any, Protocol
 from fastapi import Request
 
 from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import ROLE_LABELS
 from meldcode_edge.auth import Principal
 from meldcode_edge.problems import Problem
 
 from .errors import AccessDenied, LoginRequired
 
 SESSION_USER = "user"
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.TEACHER: "Leerkracht",
-    Role.INTERN_BEGELEIDER: "IB'er / aandachtsfunctionaris",
-    Role.ZORGTEAM: "Lid zorgteam",
-    Role.AUDITOR: "Auditor",
-    Role.ADMINISTRATOR: "Coördinator samenwerkingsverband",
-    Role.SYSTEM: "Systeem",
-}
 
 
 class AccessTokenVerifier(Protocol):

@@ -20,9 +20,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import ROLE_LABELS
 
 from .csrf import csrf_token
-from .session import ROLE_LABELS, optional_user
+from .session import optional_user
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 
 class Role(StrEnum):
@@ -15,3 +18,19 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "beheerder"
     SYSTEM = "system"
+
+
+ROLE_LABELS: Final[Mapping[Role, str]] = MappingProxyType(
+    {
+        Role.TEACHER: "Leerkracht",
+        Role.INTERN_BEGELEIDER: "IB'er / aandachtsfunctionaris",
+        Role.ZORGTEAM: "Lid zorgteam",
+        Role.AUDITOR: "Auditor",
+        Role.ADMINISTRATOR: "Coördinator samenwerkingsverband",
+        Role.SYSTEM: "Automatisch",
+    }
+)
+"""The Dutch name of each role, as every screen shows it."""
+
+SYSTEM_ACTOR_NAME: Final = "Meldcode-platform (automatisch)"
+"""Who did what the platform did by itself (a reminder, a document, a published step): no person."""

@@ -534,6 +534,15 @@ async def chronology(
     services: ServiceApi = Depends(api),
 ) -> Response:
     found = await services.get("reporting", f"/pupils/{pupil_id}/chronology")
+    entries = found.get("entries", [])
+    names = await staff_names(
+        services,
+        (
+            str((e.get("actor") or {}).get("user_id") or "")
+            for e in entries
+            if (e.get("actor") or {}).get("role") != "system"
+        ),
+    )
     done = PUPIL_FORMS_BY_SLUG.get(vastgelegd or "")
     done_message = done.done if done else ("Het signaal is vastgelegd." if vastgelegd == "signaal" else None)
     return render(
@@ -541,7 +550,7 @@ async def chronology(
         "casework/chronology.html",
         {
             "pupil": found["pupil"],
-            "entries": chronology_entries(found.get("entries", [])),
+            "entries": chronology_entries(entries, names),
             "pupil_id": str(pupil_id),
             "pupil_forms": list(PUPIL_FORMS_BY_SLUG.values()),
             "done_message": done_message,

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from meldcode_contracts import Role
+from meldcode_contracts.vocabulary import SYSTEM_ACTOR_NAME
+
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable
 from .casework_forms import REQUEST_VALIDATION_DETAIL, field_errors
 from .casework_labels import (
@@ -104,6 +107,13 @@ class HistoryEntry:
     actor_name: str = ""
     """The actor by name (the staff directory); empty when not looked up."""
 
+    @property
+    def who(self) -> str:
+        """Who did it, as the screens say it: a person by name, the platform as itself."""
+        if self.actor_role == Role.SYSTEM:
+            return SYSTEM_ACTOR_NAME
+        return self.actor_name or self.actor_id
+
 
 def history_entries(history: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[HistoryEntry]:
     """The case's history, newest first; people by name when `names` knows them."""
@@ -122,7 +132,9 @@ def history_entries(history: list[dict[str, Any]], names: dict[str, str] | None 
     return list(reversed(entries))
 
 
-def chronology_entries(entries: list[dict[str, Any]]) -> list[HistoryEntry]:
+def chronology_entries(
+    entries: list[dict[str, Any]], names: dict[str, str] | None = None
+) -> list[HistoryEntry]:
     """The pupil's chronology in time order (oldest first: a timeline)."""
     shown = []
     for e in entries:
@@ -142,6 +154,7 @@ def chronology_entries(entries: list[dict[str, Any]]) -> list[HistoryEntry]:
                 occurred_at=str(e.get("occurred_at", "")),
                 actor_id=str(actor.get("user_id", "")),
                 actor_role=str(actor.get("role", "")),
+                actor_name=(names or {}).get(str(actor.get("user_id", "")), ""),
                 facts=lines,
                 case_id=str(e["case_id"]) if e.get("case_id") else None,
                 signal_id=str(e["signal_id"]) if e.get("signal_id") else None,

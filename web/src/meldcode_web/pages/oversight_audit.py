@@ -26,6 +26,7 @@ from meldcode_contracts.vocabulary import OBLIGATION_TEXTS, VALUE_LABELS, field_
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
+from .casework_people import staff_names
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
 from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
 from .oversight_time import Moment, MomentError, ceil_to_second, parse_instant, parse_local
@@ -150,14 +151,16 @@ def payload_text(value: Any) -> str:
 ENVELOPE_FIELDS = {"actor_id", "actor_role", "tenant", "school", "correlation_id"}
 
 
-def event_rows(case_id: str, events: list[Mapping[str, Any]]) -> list[EventRow]:
+def event_rows(
+    case_id: str, events: list[Mapping[str, Any]], names: Mapping[str, str] | None = None
+) -> list[EventRow]:
     return [
         EventRow(
             version=int(e["version"]),
             occurred_at=str(e["occurred_at"]),
             event_type=str(e["event_type"]),
             label=label(EVENTS, e["event_type"]),
-            actor_id=actor_text(e.get("actor_id"), e.get("actor_role")),
+            actor_id=actor_text(e.get("actor_id"), e.get("actor_role"), names),
             actor_role=label(ROLES, e.get("actor_role"), empty="onbekend"),
             event_hash=e.get("event_hash") or "",
             log_hash=e.get("log_hash") or "",
@@ -181,12 +184,14 @@ async def case_history(
     services: ServiceApi = Depends(api),
 ) -> Response:
     body = await services.get("casework", f"/audit/cases/{case_id}/events", {"purpose": "history"})
+    events = body.get("events", [])
+    names = await staff_names(services, (str(e.get("actor_id") or "") for e in events))
     return render(
         request,
         "oversight/history.html",
         {
             "case": body,
-            "rows": event_rows(str(case_id), body.get("events", [])),
+            "rows": event_rows(str(case_id), events, names),
             "tab": "geschiedenis",
             "school_name": await school_names(services),
         },
@@ -415,6 +420,9 @@ async def access_log(
         context["problem"] = _refused(problem)
         return render(request, "oversight/access_log.html", context, status_code=422)
     entries = body.get("entries", [])
+    names = await staff_names(services, (str(e.get("user_id") or "") for e in entries))
+    for entry in entries:
+        entry["who"] = actor_text(entry.get("user_id"), entry.get("role"), names)
     filled = form.filled()
     context["entries"] = entries
     if len(entries) == ACCESS_LOG_PAGE:

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from meldcode_contracts.labels import EVENT_LABELS
-from meldcode_contracts.vocabulary import OUTCOME_LABELS, STEP_LABELS, CaseStep, access_purpose_label
+from meldcode_contracts.vocabulary import (
+    OUTCOME_LABELS,
+    ROLE_LABELS,
+    STEP_LABELS,
+    SYSTEM_ACTOR_NAME,
+    CaseStep,
+    access_purpose_label,
+)
 
 STEPS: Mapping[str, str] = STEP_LABELS
 """The steps in the shared vocabulary's words (one truth for every screen)."""
@@ -18,14 +25,7 @@ OUTCOMES: Mapping[str, str] = OUTCOME_LABELS
 
 EVENTS = EVENT_LABELS
 
-ROLES: dict[str, str] = {
-    "leerkracht": "leerkracht",
-    "intern_begeleider": "IB'er / aandachtsfunctionaris",
-    "zorgteam": "zorgteam",
-    "auditor": "auditor",
-    "beheerder": "beheerder",
-    "system": "automatisch",
-}
+ROLES: Mapping[str, str] = {role.value: text for role, text in ROLE_LABELS.items()}
 
 FINDINGS: dict[str, str] = {
     "altered": "Gewijzigd na vastleggen",
@@ -42,15 +42,18 @@ SERVICES: dict[str, str] = {
     "reporting": "Overzichten",
 }
 
-SYSTEM_ACTOR = "Meldcode-platform (automatisch)"
-"""Who did what the platform did by itself (a reminder, a document, a published step): no person."""
+SYSTEM_ACTOR = SYSTEM_ACTOR_NAME
 
 
-def actor_text(actor_id: str | None, role: str | None) -> str:
-    """Who did it, as the oversight screens name them: the platform itself reads as one actor."""
+def actor_text(actor_id: str | None, role: str | None, names: Mapping[str, str] | None = None) -> str:
+    """Who did it, as the oversight screens name them: a person by name with their user id (the
+    auditor traces ids), the platform itself as one actor."""
     if role == "system":
         return SYSTEM_ACTOR
-    return actor_id or "—"
+    if not actor_id:
+        return "—"
+    name = (names or {}).get(actor_id)
+    return f"{name} ({actor_id})" if name else actor_id
 
 
 def label(table: Mapping[str, str], code: str | None, *, empty: str = "—") -> str:
