@@ -55,6 +55,7 @@ from .casework_views import (
     pupil_name,
     signal_options,
 )
+from .school_names import SchoolNames, school_names
 
 router = APIRouter()
 
@@ -243,6 +244,7 @@ async def cases(
             "chosen": chosen,
             "filtered": bool(params),
             "step_options": list(STEP_LABELS.items()),
+            "school_name": await school_names(services),
         },
     )
 
@@ -291,6 +293,7 @@ async def case_page(
             "documents": documents,
             "signals": signals,
             "done_message": done_message,
+            "school_name": await school_names(services),
         },
     )
 
@@ -365,6 +368,7 @@ async def _render_step(
         "back": f"/zaken/{case['case_id']}",
         "disciplines": DISCIPLINES,
         "people": await _people_for(services, case, form),
+        "school_name": await school_names(services),
     }
     if form is DECISION_FORM:
         from_weighing = afwegingskader.weighing_answers(case)
@@ -521,6 +525,7 @@ async def pupils(
             "searched": len(query) >= MIN_QUERY,
             "min_query": MIN_QUERY,
             "registered": ingeschreven.strip()[:200],
+            "school_name": await school_names(services) if found else SchoolNames(),
         },
     )
 
@@ -554,6 +559,7 @@ async def chronology(
             "pupil_id": str(pupil_id),
             "pupil_forms": list(PUPIL_FORMS_BY_SLUG.values()),
             "done_message": done_message,
+            "school_name": await school_names(services),
         },
     )
 
