@@ -239,9 +239,17 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
         json={"reason": "verzoek_betrokkene"},
     )
     assert asked.status_code == 201, asked.text
+    # A photo attached to the first signal (the IB'er may add to any signal of the school).
+    attached = await http.post(
+        f"{url['signals']}/signals/{signal_ids[0]}/attachments",
+        headers=staff.ib,
+        files={"file": ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")},
+    )
+    assert attached.status_code == 201, attached.text
     ids = {
         "pupil_id": pupil_id,
         "signal_id": signal_ids[0],
+        "attachment_id": attached.json()["id"],
         "case_id": case_id,
         "task_id": task_id,
         "document_id": document_id,

@@ -43,6 +43,11 @@ ANSWERS_NO_PUPIL_DATA: dict[tuple[str, str, str], str] = {
     ): "a receipt of the erasure",
     ("signals", "POST", "/pupils/{pupil_id}/signals"): "a receipt: the new signal's id",
     ("signals", "POST", "/signals/{signal_id}/corrections"): "a receipt of the correction",
+    (
+        "signals",
+        "POST",
+        "/signals/{signal_id}/attachments",
+    ): "a receipt: the new attachment's id, type and size",
     ("signals", "POST", "/pupils/{pupil_id}/consultations"): "a receipt: the consultation's id",
     ("signals", "POST", "/pupils/{pupil_id}/veilig-thuis-advice"): "a receipt of the advice request",
     ("casework", "POST", "/cases"): "a receipt: the new case's id and version",

@@ -135,6 +135,7 @@ def test_the_signal_page_shows_the_advice_for_the_teacher_and_another_signal_goe
         "signal_id": SIGNAL, "pupil_id": PUPIL, "school": "12AB", "observed_on": "2026-01-05",
         "description": "Kwam zonder jas.", "source": {"kind": "own_observation", "name": None},
         "categories": [], "interpretation": None, "corrections": 0})  # fmt: skip
+    services.on("GET", f"/signals/{SIGNAL}/attachments", body={"items": []})
     services.on("GET", "/schools/12AB/my-signals", body={"school": "12AB", "signals": [
         listed(SIGNAL, PUPIL, observed_on="2026-01-05", status="in_case", advice=["Let op de lunch."])]})  # fmt: skip
     client = teacher_with(services)

@@ -96,6 +96,8 @@ class ServiceApi:
         json: Any = None,
         content: bytes | None = None,
         content_type: str | None = None,
+        files: Any = None,
+        data: Any = None,
     ) -> httpx.Response:
         url = self._settings.service_url(service) + path
         headers = {"Authorization": f"Bearer {self._token}"}
@@ -108,6 +110,8 @@ class ServiceApi:
                 params=params,
                 json=json,
                 content=content,
+                files=files,
+                data=data,
                 headers=headers,
                 timeout=self._settings.service_timeout_seconds,
             )
@@ -142,6 +146,17 @@ class ServiceApi:
         """POST a body that is not JSON (a CSV file, as uploaded) and read the JSON answer."""
         response = await self._request("POST", service, path, content=content, content_type=content_type)
         return response.json() if response.content else None
+
+    async def post_file(
+        self, service: Service, path: str, *, file: tuple[str, bytes, str], data: dict[str, str]
+    ) -> Any:
+        """POST one file as multipart/form-data (field `file`, as uploaded) with form fields `data`."""
+        response = await self._request("POST", service, path, files={"file": file}, data=data)
+        return response.json() if response.content else None
+
+    async def get_file(self, service: Service, path: str) -> httpx.Response:
+        """A file as the service answers it (its headers too)."""
+        return await self._request("GET", service, path)
 
 
 def api(request: Request, user: PortalUser = Depends(current_user)) -> ServiceApi:

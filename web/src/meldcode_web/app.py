@@ -29,7 +29,7 @@ from . import auth
 from .api import ApiProblem, ServiceUnavailable
 from .csrf import verify_csrf
 from .errors import AccessDenied, CsrfFailed, LoginRequired
-from .pages import casework, oversight, pupil_registration, pupil_signal, teacher
+from .pages import casework, oversight, pupil_registration, pupil_signal, signal_attachments, teacher
 from .server_sessions import ServerSessionMiddleware
 from .session import AccessTokenVerifier, current_user
 from .session_store import MemorySessionStore, PostgresSessionStore, SessionStore
@@ -213,6 +213,7 @@ def create_app(
     app.include_router(teacher.router)
     app.include_router(pupil_registration.router)
     app.include_router(pupil_signal.router)
+    app.include_router(signal_attachments.router)
     app.include_router(casework.router)
     app.include_router(oversight.router)
     return app

@@ -14,6 +14,8 @@ ACCESS_PURPOSES: Final[Mapping[str, str]] = {
     "pupil.chronology": "Chronologie van de leerling gelezen",
     "pupil.parents_export": "Inzage-export voor de ouders gemaakt",
     "signal.read": "Signaal gelezen",
+    "signal.attachments": "Bijlagen van het signaal opgevraagd",
+    "signal.attachment.read": "Bijlage van het signaal geopend",
     "signal.list": "Eigen signalen gelezen (leerkracht)",
     "school.cases": "Zakenlijst van de school gelezen",
     "case.read": "Zaak gelezen",

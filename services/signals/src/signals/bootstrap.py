@@ -30,14 +30,16 @@ from meldcode_servicekit.runtime import database, event_consumer, key_store, out
 from meldcode_servicekit.service_migration import Migration
 from meldcode_servicekit.web import create_app
 
+from .adapters.attachment_store import PostgresAttachmentStore
 from .adapters.migrations import MIGRATIONS
 from .adapters.open_cases import PostgresOpenCases
 from .adapters.retention_store import PostgresRetentionStore
 from .adapters.staff_directory import PostgresStaffDirectory
-from .application import ErasureOnRequest, Retention, RetentionReport, SignalsApplication
+from .application import Attachments, ErasureOnRequest, Retention, RetentionReport, SignalsApplication
 from .commands import EraseForRetention, ListStaffMember
 from .config import Settings
 from .domain.errors import DomainError
+from .entrypoints.attachments_http import router as attachments_router
 from .entrypoints.audit import router as audit_router
 from .entrypoints.audit import verify_router
 from .entrypoints.background import retention_schedule
@@ -102,7 +104,15 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         title="Meldcode signals",
         description="Steps 1-2 of the Meldcode: pupils, signals and their corrections; the staff directory.",
         lifespan=lifespan,
-        routers=[router, pupil_import_router, staff_router, scim_router, audit_router, verify_router],
+        routers=[
+            router,
+            attachments_router,
+            pupil_import_router,
+            staff_router,
+            scim_router,
+            audit_router,
+            verify_router,
+        ],
         readiness_checks=[database_reachable, kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
@@ -115,6 +125,9 @@ async def use_cases(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     application), and the retention schedule."""
     app.state.erasure = ErasureOnRequest(
         app.state.signals, PostgresOpenCases(app.state.pool), settings.erasure_waiting()
+    )
+    app.state.attachments = Attachments(
+        app.state.signals, PostgresAttachmentStore(app.state.pool), max_bytes=settings.attachment_max_bytes
     )
     app.state.staff_directory = PostgresStaffDirectory(app.state.pool, app.state.signals)
     app.state.retention = retention(app.state.signals, app.state.pool, settings)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from meldcode_contracts.envelope import BRIN_PATTERN
 
+from .domain.attachment import AttachmentKind
 from .domain.erasure import ErasureReason
 from .domain.signal import Observation, SignalCategory, SourceKind
 
@@ -135,3 +136,13 @@ class EraseForRetention:
     """Only list the pupils that are due; erase nothing."""
     trigger: str = "cli"
     """What started the run (`cli` or `schedule`), kept with the run's counts."""
+
+
+@dataclass(frozen=True)
+class AddAttachment:
+    """Attach a file to a signal: a photo of a note, a document, a body map drawing (issue 17). The
+    bytes come as a multipart upload; what they are is decided by their content."""
+
+    kind: AttachmentKind
+    content: bytes
+    declared_type: str | None

@@ -5,6 +5,7 @@ from pydantic_settings import SettingsConfigDict
 
 from meldcode_servicekit.settings import ServiceSettings
 
+from .domain.attachment import DEFAULT_MAX_ATTACHMENT_BYTES
 from .domain.erasure import DEFAULT_WAITING_PERIOD
 from .domain.retention import RetentionTerms
 
@@ -29,6 +30,10 @@ class Settings(ServiceSettings):
         default=86_400.0, gt=0, description="How often the retention job runs (one replica at a time)"
     )
     retention_batch_size: int = Field(default=100, ge=1, description="Candidates read per query by the job")
+
+    attachment_max_bytes: int = Field(
+        default=DEFAULT_MAX_ATTACHMENT_BYTES, ge=1, description="The largest attachment to a signal, in bytes"
+    )
 
     erasure_waiting_periods: dict[str, str] = Field(
         default_factory=dict,

@@ -15,6 +15,7 @@ from meldcode_edge.clock import school_today
 from ..api import ApiProblem, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
+from .signal_attachments import SignalAttachments, refused_query
 from .teacher import CATEGORY_OPTIONS, SOURCE_OPTIONS, SignalForm, signal_field_errors
 
 router = APIRouter()
@@ -79,8 +80,9 @@ async def record_signal(
     errors = form.errors()
     if errors:
         return _page(request, pupil, form, errors=errors, status_code=422)
+    attachments = await SignalAttachments.read(await request.form())
     try:
-        await services.post("signals", f"/pupils/{pupil_id}/signals", json=form.body())
+        recorded = await services.post("signals", f"/pupils/{pupil_id}/signals", json=form.body())
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
@@ -91,6 +93,11 @@ async def record_signal(
             errors=signal_field_errors(problem),
             problem=problem,
             status_code=problem.status,
+        )
+    refused = await attachments.send(services, str(recorded["signal_id"]))
+    if refused:  # the signal is recorded; the attachment can be added again on its page
+        return RedirectResponse(
+            f"/signalen/{recorded['signal_id']}/bijlagen?{refused_query(refused)[1:]}", status_code=303
         )
     return RedirectResponse(f"/leerlingen/{pupil_id}/chronologie?vastgelegd={RECORDED}", status_code=303)
 

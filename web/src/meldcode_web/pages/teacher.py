@@ -24,6 +24,7 @@ from ..api import ApiProblem, ServiceApi
 from ..api import api as service_api
 from ..session import PortalUser, require_roles
 from ..templating import render, templates
+from .signal_attachments import SignalAttachments, attachments_of, refused_query
 
 router = APIRouter(prefix="/leerkracht")
 
@@ -232,6 +233,7 @@ async def record_signal(
     errors = form.errors()
     if errors:
         return _form_page(request, pupil, form, errors=errors, status_code=422)
+    attachments = await SignalAttachments.read(await request.form())
     try:
         recorded = await api.post("signals", f"/pupils/{pupil_id}/signals", json=form.body())
     except ApiProblem as problem:
@@ -245,7 +247,10 @@ async def record_signal(
             problem=problem,
             status_code=problem.status,
         )
-    return RedirectResponse(f"/leerkracht/signalen/{recorded['signal_id']}?vastgelegd=1", status_code=303)
+    refused = await attachments.send(api, str(recorded["signal_id"]))
+    return RedirectResponse(
+        f"/leerkracht/signalen/{recorded['signal_id']}?vastgelegd=1{refused_query(refused)}", status_code=303
+    )
 
 
 @router.get("/signalen")
@@ -261,6 +266,7 @@ async def signal_detail(
     request: Request,
     signal_id: uuid.UUID,
     vastgelegd: int = 0,
+    bijlage_geweigerd: int = 0,
     user: PortalUser = Teacher,
     api: ServiceApi = Depends(service_api),
 ) -> Response:
@@ -276,6 +282,8 @@ async def signal_detail(
             "signal": signal,
             "pupil": pupil,
             "just_recorded": bool(vastgelegd),
+            "attachments": await attachments_of(api, signal_id),
+            "attachment_refused": bool(bijlage_geweigerd),
             "feedback": feedback,
             "categories": [category_label(c) for c in signal.get("categories", [])],
             "source": source_label(signal.get("source", {}).get("kind")),

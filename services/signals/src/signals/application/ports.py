@@ -50,3 +50,22 @@ class RetentionStore(Protocol):
     async def start_run(self, run_id: uuid.UUID, *, trigger: str, dry_run: bool, today: date) -> None: ...
 
     async def finish_run(self, run_id: uuid.UUID, counts: RunCounts) -> None: ...
+
+
+class AttachmentStore(Protocol):
+    """The sealed bytes of signals' attachments (what they are is in the signal's events)."""
+
+    async def put(
+        self,
+        *,
+        attachment_id: uuid.UUID,
+        signal_id: uuid.UUID,
+        pupil_id: uuid.UUID,
+        tenant: str,
+        school: str,
+        sealed: bytes,
+    ) -> None: ...
+
+    async def sealed(self, attachment_id: uuid.UUID) -> bytes | None:
+        """The sealed bytes, or None when none were stored under that id."""
+        ...

@@ -33,6 +33,7 @@ from ..commands import (
     RequestVeiligThuisAdvice,
 )
 from ..domain.anonymity import RegisteredPupil
+from ..domain.attachment import Attachment, AttachmentFile, AttachmentKind
 from ..domain.consultation import AdviceRequest, Consultation
 from ..domain.erasure import ErasureReason, ErasureRequest
 from ..domain.errors import (
@@ -358,6 +359,38 @@ class SignalsApplication(MeldcodeApplication):
         )
         self.save(signal)
         return signal.version
+
+    def add_attachment(
+        self,
+        signal_id: uuid.UUID,
+        *,
+        attachment_id: uuid.UUID,
+        kind: AttachmentKind,
+        file: AttachmentFile,
+        sha256: str,
+        acting: Acting,
+    ) -> Attachment:
+        """Record that a file was attached (its sealed bytes are stored before, by `Attachments`).
+        When another command on the signal was saved meanwhile, the signal is read again."""
+        for attempt in range(1, ERASURE_ATTEMPTS + 1):
+            signal = self.get_signal(signal_id)
+            attachment = signal.add_attachment(
+                attachment_id=attachment_id,
+                kind=kind,
+                file=file,
+                sha256=sha256,
+                actor_id=acting.user_id,
+                actor_role=acting.role,
+                correlation_id=acting.correlation_id,
+            )
+            try:
+                self.save(signal)
+            except IntegrityError:
+                if attempt == ERASURE_ATTEMPTS:
+                    raise
+                continue
+            return attachment
+        raise AssertionError("unreachable")
 
     def consult_colleague(
         self, pupil_id: uuid.UUID, command: ConsultColleague, *, acting: Acting

@@ -182,3 +182,36 @@ class StaffSchoolOfOtherTenant(DomainError):
 
     rule = "tenant"
     status = 403
+
+
+class AttachmentTypeRefused(DomainError):
+    """Only photos (JPEG, PNG) and PDFs are kept, as their bytes say: nothing a browser would run."""
+
+    rule = "attachment-type"
+    status = 415
+
+
+class AttachmentTooLarge(DomainError):
+    rule = "attachment-too-large"
+    status = 413
+
+
+class AttachmentEmpty(DomainError):
+    rule = "attachment-empty"
+
+
+class AttachmentOnlyByObserver(DomainError):
+    """Like a correction (rule 1): who recorded the signal, or the IB'er, adds to it."""
+
+    rule = "rule-1-attachment-by-observer"
+
+
+class AttachmentNotFound(NotFound):
+    rule = "attachment-not-found"
+
+
+class AttachmentErased(DomainError):
+    """The pupil's personal data was erased: the attachment's key is gone with it (ADR 10)."""
+
+    rule = "personal-data-erased"
+    status = 410

@@ -12,7 +12,9 @@ from meldcode_vocabulary import Role
 from meldcode_vocabulary import SignalCategory as SignalCategory  # signals speaks the shared words
 from meldcode_vocabulary import SourceKind as SourceKind
 
+from .attachment import Attachment, AttachmentFile, AttachmentKind
 from .errors import (
+    AttachmentOnlyByObserver,
     SignalCorrectedOnlyByObserver,
     SignalNeedsFacts,
     SignalNotYetObserved,
@@ -112,6 +114,33 @@ class Signal(Aggregate):
                 Authorship(self.originator_version, self.actor_id, self.actor_role, self.timestamp)
             )
 
+    class AttachmentAdded(Aggregate.Event):
+        """A file was attached; its bytes are stored apart, sealed with the pupil's key."""
+
+        attachment_id: uuid.UUID
+        pupil_id: uuid.UUID
+        kind: str
+        content_type: str
+        size: int
+        sha256: str
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+
+        def apply(self, aggregate: Signal) -> None:
+            aggregate.attachments.append(
+                Attachment(
+                    attachment_id=self.attachment_id,
+                    kind=AttachmentKind(self.kind),
+                    content_type=self.content_type,
+                    size=self.size,
+                    sha256=self.sha256,
+                    added_at=self.timestamp,
+                    added_by=self.actor_id,
+                    added_by_role=self.actor_role,
+                )
+            )
+
     @event(Recorded)
     def __init__(
         self,
@@ -135,6 +164,7 @@ class Signal(Aggregate):
         self.observer_id = actor_id
         self.observer_role = actor_role
         self.correctors: list[Authorship] = []
+        self.attachments: list[Attachment] = []
         self.observed_on = observed_on
         self.description = description
         self.source_kind = source_kind
@@ -181,6 +211,44 @@ class Signal(Aggregate):
         """The author of the text as it reads now."""
         return self.authors[-1]
 
+    def may_be_added_to_by(self, actor_id: str, actor_role: str) -> bool:
+        """Rule 1: who recorded the signal, or the IB'er, corrects it or adds to it."""
+        return actor_id == self.observer_id or actor_role == Role.INTERN_BEGELEIDER
+
+    def attachment(self, attachment_id: uuid.UUID) -> Attachment | None:
+        return next((a for a in self.attachments if a.attachment_id == attachment_id), None)
+
+    def add_attachment(
+        self,
+        *,
+        attachment_id: uuid.UUID,
+        kind: AttachmentKind,
+        file: AttachmentFile,
+        sha256: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> Attachment:
+        if not self.may_be_added_to_by(actor_id, actor_role):
+            raise AttachmentOnlyByObserver(
+                "Alleen wie dit signaal heeft vastgelegd, of de intern begeleider, kan er een bijlage aan toevoegen."
+            )
+        self.trigger_event(
+            self.AttachmentAdded,
+            attachment_id=attachment_id,
+            pupil_id=self.pupil_id,
+            kind=kind.value,
+            content_type=file.content_type,
+            size=file.size,
+            sha256=sha256,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            correlation_id=correlation_id,
+        )
+        attachment = self.attachment(attachment_id)
+        assert attachment is not None
+        return attachment
+
     def correct(
         self,
         *,
@@ -191,7 +259,7 @@ class Signal(Aggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
-        if actor_id != self.observer_id and actor_role != Role.INTERN_BEGELEIDER:
+        if not self.may_be_added_to_by(actor_id, actor_role):
             raise SignalCorrectedOnlyByObserver(
                 "Alleen wie dit signaal heeft vastgelegd, of de intern begeleider, kan het corrigeren. "
                 "Leg je eigen waarneming vast als een nieuw signaal."

@@ -65,6 +65,19 @@ POLICY = ServicePolicy(
         RoutePolicy("GET", "/signals/{signal_id}", SCHOOL_STAFF, "A recorded signal"),
         RoutePolicy("POST", "/signals/{signal_id}/corrections", SCHOOL_STAFF, "Correct a signal"),
         RoutePolicy(
+            "POST",
+            "/signals/{signal_id}/attachments",
+            SCHOOL_STAFF,
+            "Attach a photo or PDF to a signal (its observer or the IB'er)",
+        ),
+        RoutePolicy("GET", "/signals/{signal_id}/attachments", SCHOOL_STAFF, "The attachments of a signal"),
+        RoutePolicy(
+            "GET",
+            "/signals/{signal_id}/attachments/{attachment_id}",
+            SCHOOL_STAFF,
+            "An attachment of a signal (its bytes)",
+        ),
+        RoutePolicy(
             "POST", "/pupils/{pupil_id}/consultations", SCHOOL_STAFF, "Record a consultation (step 2)"
         ),
         RoutePolicy(
