@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from meldcode_contracts import Role
+from meldcode_contracts import Role, staff_member_id
 from meldcode_route_matrix import MATRIX
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import invite, walk_reported_case
@@ -27,6 +27,10 @@ from meldcode_testkit.scenario import (
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 OTHER_SCHOOL, OTHER_TENANT = "34CD", "swv-noord"
+SMALL_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+"""Enough of a PNG for signals' content check."""
+DIRECTORY_SCHOOL = "56EF"
+"""A school of the samenwerkingsverband with a staff directory and no case of the world."""
 ROLES = (Role.TEACHER, Role.INTERN_BEGELEIDER, Role.ZORGTEAM, Role.AUDITOR, Role.ADMINISTRATOR)
 NO_VERSION = 999_999
 """`expected_version` of every case command: the command passes every check of the route and is
@@ -147,6 +151,8 @@ class Call:
     url: str
     params: dict[str, str]
     body: Any
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    """A multipart upload (a file field with a small PNG) where the route takes one."""
 
     @property
     def writes(self) -> bool:
@@ -166,12 +172,16 @@ def calls_of(service: str, base: str, spec: dict[str, Any], world: World) -> lis
                     params[name] = str(build_value(parameter["schema"], name, spec, world))
             body = None
             entry = MATRIX[service].lookup(method, template)
-            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            contents = operation.get("requestBody", {}).get("content", {})
+            content = contents.get("application/json")
+            files = None
             if entry is not None and entry.anonymous is not None:
                 body = {}  # a signed webhook: the body does not matter without a signature
             elif content is not None:
                 body = build_value(content["schema"], "body", spec, world)
-            calls.append(Call(service, method.upper(), template, f"{base}{path}", params, body))
+            elif "multipart/form-data" in contents:
+                files = {"file": ("foto.png", SMALL_PNG, "image/png")}
+            calls.append(Call(service, method.upper(), template, f"{base}{path}", params, body, files))
     return calls
 
 
@@ -243,9 +253,17 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
     attached = await http.post(
         f"{url['signals']}/signals/{signal_ids[0]}/attachments",
         headers=staff.ib,
-        files={"file": ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")},
+        files={"file": ("foto.png", SMALL_PNG, "image/png")},
     )
     assert attached.status_code == 201, attached.text
+    # A person in the staff directory of another school of the samenwerkingsverband (for the SCIM
+    # routes' {member_id}); SCHOOL keeps no directory, so rule 17 stays out of the world's case.
+    listed = await http.post(
+        f"{url['signals']}/schools/{DIRECTORY_SCHOOL}/staff/import",
+        headers={**token(suite, Caller(Role.ADMINISTRATOR, TENANT, SCHOOL)), "Content-Type": "text/csv"},
+        content=b"gebruikersnaam;naam;rol;e-mail\nzorg-wim;Wim Wouters;zorgteam;wim@school.example\n",
+    )
+    assert listed.status_code == 200, listed.text
     ids = {
         "pupil_id": pupil_id,
         "signal_id": signal_ids[0],
@@ -254,6 +272,7 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
         "task_id": task_id,
         "document_id": document_id,
         "request_id": asked.json()["request_id"],
+        "member_id": str(staff_member_id(DIRECTORY_SCHOOL, "zorg-wim")),
     }
     per_route = {"/pupils/{pupil_id}/erasure-requests/{request_id}/approval": {"pupil_id": erasable}}
     return World(ids=ids, task_role=Role.INTERN_BEGELEIDER, per_route=per_route)

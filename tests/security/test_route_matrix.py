@@ -111,7 +111,12 @@ async def test_every_route_answers_every_role_school_and_samenwerkingsverband_as
             headers = token(suite, caller) if caller is not None else {}
             async with gate:
                 response = await http.request(
-                    call.method, call.url, params=call.params, json=call.body, headers=headers
+                    call.method,
+                    call.url,
+                    params=call.params,
+                    json=call.body,
+                    files=call.files,
+                    headers=headers,
                 )
             checked.append(call)
             problem = judged(expectation, response, world)

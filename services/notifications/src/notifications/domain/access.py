@@ -45,17 +45,19 @@ def can_see(viewer: Viewer, task: Task) -> bool:
     return True
 
 
+def _refuse_unless_seen(viewer: Viewer, task: Task) -> None:
+    """A task the viewer cannot see is not theirs to change; to a zorgteam member a task of a case
+    they are not invited into does not exist (ADR 11)."""
+    if can_see(viewer, task):
+        return
+    if viewer.role is Role.ZORGTEAM and task.case_id is not None and task.case_id not in viewer.invited_cases:
+        raise TaskNotFound()
+    raise NotYourTask()
+
+
 def complete_by(viewer: Viewer, task: Task, at: datetime) -> Task:
-    """The viewer marks the task done: only a task they can see, and only once. To a zorgteam member
-    a task of a case they are not invited into does not exist (ADR 11)."""
-    if not can_see(viewer, task):
-        if (
-            viewer.role is Role.ZORGTEAM
-            and task.case_id is not None
-            and task.case_id not in viewer.invited_cases
-        ):
-            raise TaskNotFound()
-        raise NotYourTask()
+    """The viewer marks the task done: only a task they can see, and only once."""
+    _refuse_unless_seen(viewer, task)
     return task.complete(Completion(completed_at=at, completed_by=viewer.user_id))
 
 
@@ -70,8 +72,7 @@ again, which gives a new task)."""
 
 def reopen_by(viewer: Viewer, task: Task, at: datetime) -> Task:
     """The viewer undoes their own completion of a task they can see, within `UNDO_WINDOW`."""
-    if not can_see(viewer, task):
-        raise TaskNotFound() if viewer.role is Role.ZORGTEAM else NotYourTask()
+    _refuse_unless_seen(viewer, task)
     done = task.completion
     if done is not None and (
         done.completed_by in (SYSTEM, None)

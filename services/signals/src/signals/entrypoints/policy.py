@@ -121,9 +121,20 @@ POLICY = ServicePolicy(
             "Import a school's staff list (CSV; all rows or none)",
             school_named_by_caller=True,
         ),
-        _scim("POST", "/scim/v2/Users", "SCIM: provision a User (list the person at the school)"),
-        _scim(
-            "GET", "/scim/v2/Users", 'SCIM: the Users of the samenwerkingsverband (filter userName eq "...")'
+        RoutePolicy(
+            "POST",
+            "/scim/v2/Users",
+            PROVISIONING,
+            "SCIM: provision a User (list the person at the school its extension names)",
+            school_named_by_caller=True,
+        ),
+        RoutePolicy(
+            "GET",
+            "/scim/v2/Users",
+            PROVISIONING,
+            'SCIM: the Users of the caller\'s samenwerkingsverband (filter userName eq "...")',
+            other_school=Outside.FILTERED,
+            other_tenant=Outside.FILTERED,
         ),
         _scim("GET", "/scim/v2/Users/{member_id}", "SCIM: one User"),
         _scim("PUT", "/scim/v2/Users/{member_id}", "SCIM: replace a User (list or delist)"),
