@@ -56,7 +56,9 @@ def staff_csv(users: list[dict[str, Any]], school: str) -> str:
     """The users of `school` as a staff import (the columns a school's export has)."""
     rows = ["gebruikersnaam;naam;rol;e-mail"]
     rows += [
-        f"{u['id']};{u['name']};{u['role']};{u.get('email', '')}" for u in users if school in u.get("schools", [])
+        f"{u['id']};{u['name']};{u['role']};{u.get('email', '')}"
+        for u in users
+        if school in u.get("schools", [])
     ]
     return "\n".join(rows) + "\n"
 
@@ -125,4 +127,6 @@ async def _until_casework_applies_rule_17(portal: Any, client: httpx.AsyncClient
     try:
         await eventually(applied, timeout=60)
     except AssertionError:
-        raise AssertionError(f"casework does not apply the staff directory; last answers: {seen[-1:]}") from None
+        raise AssertionError(
+            f"casework does not apply the staff directory; last answers: {seen[-1:]}"
+        ) from None

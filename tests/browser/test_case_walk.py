@@ -241,7 +241,9 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
     )
     for number, (description, category) in enumerate(TEACHER_SIGNALS):
         if number:  # the confirmation leads to the same pupil's form: no search again (item 9)
-            await walk.click(teacher, teacher.get_by_role("link", name="Nog een signaal over Sanne vastleggen"))
+            await walk.click(
+                teacher, teacher.get_by_role("link", name="Nog een signaal over Sanne vastleggen")
+            )
         else:
             await walk.fill(teacher, {"#q": family_name})
             await walk.submit(teacher, teacher.get_by_role("button", name="Zoeken"), navigates=False)

@@ -283,7 +283,10 @@ async def test_an_ib_er_walks_the_demo_case_through_the_screens_and_a_refused_st
                 "#teacher_advice": "Let op verzuim en meld nieuwe signalen.",
             },
         ),
-        ("zorgcoordinator", {"select:#coordinator_id": "Carla Smit", "#organisation": "Schoolmaatschappelijk werk"}),
+        (
+            "zorgcoordinator",
+            {"select:#coordinator_id": "Carla Smit", "#organisation": "Schoolmaatschappelijk werk"},
+        ),
         ("evaluatie-plannen", {"#evaluation_on": evaluation_on, "#agreements": "Elke twee weken contact."}),
         (
             "evaluatie",
