@@ -6,6 +6,8 @@ Fixtures (all async; tests are `async def` and use Playwright's async API):
   `.casework_url`, `.notifications_url`, `.reporting_url`, `.token(user_key)` (a bearer token of
   a demo user of deploy/local/demo-users.json, to seed data over the services' APIs),
   `.headers(user_key)` (the Authorization header for it), `.users` (the demo users by key).
+  The demo users are listed in their schools' staff directories as `make run` lists them (the
+  person fields are pickers and casework refuses unlisted people, rule 17); see seed.list_demo_staff.
 - `browser_page`: a fresh browser context (no cookies) and page per test.
 - `login`: `await login(page, "leerkracht-anna")` logs in through the real authorize page.
 - `check_accessibility`: `await check_accessibility(page)` runs the vendored axe-core and fails
@@ -39,6 +41,8 @@ import pytest
 from meldcode_contracts import EVENT_TYPES
 from meldcode_devauth.tokens import mint_token
 from meldcode_testkit import REPO_ROOT, Infrastructure, Suite
+
+from .seed import list_demo_staff
 
 CHROMIUM = Path("/usr/bin/chromium")
 DEMO_USERS = REPO_ROOT / "deploy" / "local" / "demo-users.json"
@@ -198,7 +202,7 @@ async def portal(
         extra.append(web)
         web.start()
         users = {u["id"]: u for u in json.loads(DEMO_USERS.read_text(encoding="utf-8"))["users"]}
-        yield Portal(
+        running = Portal(
             url=portal_url,
             issuer_url=issuer_url,
             suite=suite,
@@ -209,6 +213,8 @@ async def portal(
             users=users,
             log_dir=log_dir,
         )
+        await list_demo_staff(running)
+        yield running
     finally:
         for process in reversed(extra):
             process.stop()

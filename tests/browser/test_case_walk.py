@@ -114,7 +114,8 @@ class Walk:
             await self.visit(page, f"{self.portal_url}{href}")
 
     async def fill(self, page: Any, values: dict[str, str]) -> None:
-        """Fill a form as a person would: typing in text fields, choosing in the others."""
+        """Fill a form as a person would: typing in text fields, choosing in the others (a person
+        in the staff directory's picker by name)."""
         for selector, value in values.items():
             target = page.locator(selector)
             kind = await target.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
@@ -239,13 +240,16 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
         teacher.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Signaal vastleggen"),
     )
     for number, (description, category) in enumerate(TEACHER_SIGNALS):
-        if number:
-            await walk.click(teacher, teacher.get_by_role("link", name="Nog een signaal vastleggen"))
-        await walk.fill(teacher, {"#q": family_name})
-        await walk.submit(teacher, teacher.get_by_role("button", name="Zoeken"), navigates=False)
-        await walk.click(
-            teacher, teacher.get_by_test_id("pupil-results").get_by_role("link", name=pupils_name)
-        )
+        if number:  # the confirmation leads to the same pupil's form: no search again (item 9)
+            await walk.click(
+                teacher, teacher.get_by_role("link", name="Nog een signaal over Sanne vastleggen")
+            )
+        else:
+            await walk.fill(teacher, {"#q": family_name})
+            await walk.submit(teacher, teacher.get_by_role("button", name="Zoeken"), navigates=False)
+            await walk.click(
+                teacher, teacher.get_by_test_id("pupil-results").get_by_role("link", name=pupils_name)
+            )
         await walk.fill(teacher, {"#description": description, "#source_kind-1": "", category: ""})
         await walk.submit(teacher, teacher.get_by_role("button", name="Signaal vastleggen"))
         await teacher.get_by_test_id("confirmation").wait_for()
@@ -300,7 +304,7 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
             "#summary": "Signalen besproken met moeder.",
         },
     )
-    await step(ib, f"{case_href}/stap/zorgteam-uitnodigen", {"#member_id": "zorgteam-zoe"})
+    await step(ib, f"{case_href}/stap/zorgteam-uitnodigen", {"#member_id": "Zoë Visser"})
 
     # The zorgteam member finds the case and records the weighing.
     zoe = await new_page(chromium, portal, walk)
@@ -332,17 +336,16 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
     await ib.reload()
     await walk.arrived(ib)
     await walk.link_or_visit(ib, f"{case_href}/stap/afwegingskader")
-    for question, answer in (("1", "#q1_suspicion-ja"), ("2", "#q2_acute_or_structural_unsafety-ja")):
-        await ib.locator(f'[data-question="{question}"]').wait_for()
-        await walk.fill(ib, {answer: ""})
+    # questions 1 and 2 are the zorgteam's answers in the weighing: shown, not asked again (item 7)
+    await ib.locator('[data-question="2"][data-from-weighing="true"]').wait_for()
     await ib.get_by_test_id("gevolg-2").wait_for()
     await walk.fill(
         ib,
         {
             "#outcome": "report_and_help",
             "#reasons": "Structurele onveiligheid: melden is verplicht, hulp loopt daarnaast.",
-            "#who_reports": "ib-bram",
-            "#who_informs_parents": "ib-bram",
+            "#who_reports": "Bram Bakker",
+            "#who_informs_parents": "Bram Bakker",
         },
     )
     await walk.submit(ib, ib.get_by_test_id("decision-form").locator("button[type=submit]"))
@@ -361,7 +364,7 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
         ),
         ("terugkoppeling-veilig-thuis", {"#steps_taken": "Veilig Thuis start een onderzoek."}),
         ("hulp", {"#help_description": "Gezinscoach via het wijkteam.", "#providers": "wijkteam"}),
-        ("zorgcoordinator", {"#coordinator_id": "smw-carla"}),
+        ("zorgcoordinator", {"#coordinator_id": "Carla Smit"}),
         ("evaluatie-plannen", {"#evaluation_on": evaluation_on, "#agreements": "Elke twee weken contact."}),
         ("evaluatie", {"#lasting_safety-1": "", "#findings": "De situatie thuis is stabiel en veilig."}),
         (

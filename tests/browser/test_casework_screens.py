@@ -141,7 +141,7 @@ async def test_an_ib_er_walks_the_demo_case_through_the_screens_and_a_refused_st
 
     # The IB'er invites the zorgteam member into the case: only invited members see it.
     await record_step(
-        page, check, case_url, "zorgteam-uitnodigen", {"#member_id": "zorgteam-zoe", "#organisation": ""}
+        page, check, case_url, "zorgteam-uitnodigen", {"select:#member_id": "Zoë Visser", "#organisation": ""}
     )
 
     # Step 4: the zorgteam member finds the case among the school's cases and records the weighing,
@@ -206,8 +206,9 @@ async def test_an_ib_er_walks_the_demo_case_through_the_screens_and_a_refused_st
     assert await page.locator('[data-question="3"]').count() == 0
     await page.select_option("#outcome", "report_and_help")
     await page.fill("#reasons", "Structurele onveiligheid: melden is verplicht, hulp loopt daarnaast.")
-    await page.fill("#who_reports", "ib-bram")
-    await page.fill("#who_informs_parents", "ib-bram")
+    # people are chosen by name from the school's staff directory
+    await page.select_option("#who_reports", label="Bram Bakker")
+    await page.select_option("#who_informs_parents", label="Bram Bakker")
     await check(page)
     await screenshot(page, "ib-afwegingskader")
     await page.get_by_test_id("decision-form").locator("button[type=submit]").click()
@@ -282,7 +283,10 @@ async def test_an_ib_er_walks_the_demo_case_through_the_screens_and_a_refused_st
                 "#teacher_advice": "Let op verzuim en meld nieuwe signalen.",
             },
         ),
-        ("zorgcoordinator", {"#coordinator_id": "smw-carla", "#organisation": "Schoolmaatschappelijk werk"}),
+        (
+            "zorgcoordinator",
+            {"select:#coordinator_id": "Carla Smit", "#organisation": "Schoolmaatschappelijk werk"},
+        ),
         ("evaluatie-plannen", {"#evaluation_on": evaluation_on, "#agreements": "Elke twee weken contact."}),
         (
             "evaluatie",
