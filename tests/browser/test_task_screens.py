@@ -4,7 +4,6 @@ count in the navigation. Checked with axe-core, on a phone's width as well."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from meldcode_testkit import eventually
 from meldcode_testkit.pages import until_shown
 
 Check = Callable[[Any], Awaitable[None]]
@@ -47,19 +47,18 @@ async def seed_case_with_invited_member(portal: Any, member: str) -> str:
         assert recorded.status_code == 201, recorded.text
         signal_id = recorded.json()["signal_id"]
 
-        async def open_case() -> httpx.Response:
-            return await http.post(
-                f"{portal.casework_url}/cases",
-                headers=portal.headers("ib-bram"),
-                json={"pupil_id": pupil_id, "signal_ids": [signal_id]},
+        async def casework_knows_the_signal() -> bool:
+            known = await http.get(
+                f"{portal.casework_url}/pupils/{pupil_id}/signals", headers=portal.headers("ib-bram")
             )
+            return known.status_code == 200 and any(s.get("signal_id") == signal_id for s in known.json())
 
-        opened = await open_case()
-        for _ in range(100):  # casework learns of the signal from its topic a moment later
-            if opened.status_code in (200, 201):
-                break
-            await asyncio.sleep(0.2)
-            opened = await open_case()
+        await eventually(casework_knows_the_signal, timeout=60)  # it learns of it from its topic
+        opened = await http.post(
+            f"{portal.casework_url}/cases",
+            headers=portal.headers("ib-bram"),
+            json={"pupil_id": pupil_id, "signal_ids": [signal_id]},
+        )
         assert opened.status_code in (200, 201), opened.text
         case_id: str = opened.json()["case_id"]
         invited = await http.post(
