@@ -15,3 +15,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "beheerder"
     SYSTEM = "system"
+
+
+UNKNOWN_STAFF_MEMBER = "Onbekende medewerker"
+"""How a screen, PDF or e-mail names a user id the staff directory does not know."""

@@ -36,9 +36,9 @@ async def test_the_melding_pdf_holds_the_facts_the_consultation_the_informing_an
     assert "01-09-2026 - bron: eigen waarneming" in text
     assert "03-09-2026 - bron: verteld door de leerling" in text
     assert "Joke Jansen, jeugdverpleegkundige (JGZ)" in text
-    assert "De ouders zijn op 04-10-2026 door ib-bram geïnformeerd over de melding." in text
-    assert "De leerling is op 04-10-2026 door ib-bram geïnformeerd over de melding." in text
-    assert "Gemeld door: Bram Bakker (gebruiker ib-bram)" in text
+    assert "De ouders zijn op 04-10-2026 door Bram Bakker geïnformeerd over de melding." in text
+    assert "De leerling is op 04-10-2026 door Bram Bakker geïnformeerd over de melding." in text
+    assert "Gemeld door: Bram Bakker" in text and "ib-bram" not in text
     assert "Sanne de Vries" in text and "17-05-2013" in text
     assert " ".join(SCHOOL_CONTINUES.split()) in text
     assert "anoniem" not in text
