@@ -57,7 +57,9 @@ async def email_of(db: asyncpg.Connection | asyncpg.Pool, user_id: str, school: 
     return value if isinstance(value, str) else None
 
 
-async def names_of(db: asyncpg.Connection | asyncpg.Pool, tenant: str, user_ids: Iterable[str]) -> dict[str, str]:
+async def names_of(
+    db: asyncpg.Connection | asyncpg.Pool, tenant: str, user_ids: Iterable[str]
+) -> dict[str, str]:
     """user id -> name for the ids the directory of `tenant` knows, listed or not (a document names
     who acted then, also after they left); the latest listing of a person wins. Falls back to the
     configured `user_directory` for a person no school lists (yet)."""

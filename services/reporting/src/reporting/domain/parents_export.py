@@ -105,6 +105,14 @@ class ParentsExport:
     reporter_anonymous: bool
     entries: Sequence[ExportEntry]
 
+    def staff_ids(self) -> frozenset[str]:
+        """The staff user ids the export shows (actors and staff id facts): none when anonymous."""
+        ids = {e.actor_id for e in self.entries if e.actor_id}
+        for e in self.entries:
+            for key in STAFF_ID_KEYS:
+                ids.update(s for s in _strings(e.facts.get(key)) if s)
+        return frozenset(ids)
+
     def as_json(self) -> dict[str, JsonValue]:
         return {
             "pupil": {
