@@ -100,7 +100,7 @@ class CaseFile:
     @property
     def text(self) -> str:
         """Everything the file says, in reading order (what the PDF shows)."""
-        return "\n".join(line for s in self.sections for line in (s.title, *s.lines))
+        return "\n".join([self.title, *(line for s in self.sections for line in (s.title, *s.lines))])
 
 
 def dutch(day: date) -> str:
