@@ -26,6 +26,7 @@ from meldcode_contracts.vocabulary import OBLIGATION_TEXTS, VALUE_LABELS, field_
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
+from .case_file import case_file_download
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
 from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
 from .oversight_time import Moment, MomentError, ceil_to_second, parse_instant, parse_local
@@ -260,6 +261,16 @@ async def case_export(
             "Cache-Control": "no-store",
         },
     )
+
+
+@router.get("/zaken/{case_id}/dossier.pdf")
+async def case_file(
+    case_id: uuid.UUID,
+    user: PortalUser = Depends(auditor_only),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    """The printable case file (reporting), beside the JSON Lines export."""
+    return await case_file_download(services, case_id)
 
 
 # --- verification ----------------------------------------------------------------------------------
