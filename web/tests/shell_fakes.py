@@ -26,6 +26,7 @@ USERS = {
     "token-bram": Principal("ib-bram", Role.INTERN_BEGELEIDER, "swv-zuid", frozenset({"12AB"})),
     "token-zoe": Principal("zt-zoe", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"})),
     "token-jet": Principal("jgz-jet", Role.ZORGTEAM, "swv-zuid", frozenset({"12AB"})),
+    "token-ada": Principal("audit-ada", Role.AUDITOR, "swv-zuid", frozenset()),
 }
 
 
@@ -70,6 +71,12 @@ class FakeServices:
         media = "application/problem+json" if status >= 400 else "application/json"
         self.answers[(method, path)] = lambda _: httpx.Response(
             status, content=content, headers={"content-type": media}
+        )
+
+    def on_bytes(self, method: str, path: str, content: bytes, media_type: str) -> None:
+        """An answer that is not JSON (a PDF)."""
+        self.answers[(method, path)] = lambda _: httpx.Response(
+            200, content=content, headers={"content-type": media_type}
         )
 
     def handle(self, request: httpx.Request) -> httpx.Response:

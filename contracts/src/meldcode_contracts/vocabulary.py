@@ -21,7 +21,7 @@ from meldcode_vocabulary.cases import (
     step_label,
 )
 from meldcode_vocabulary.fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
-from meldcode_vocabulary.roles import ROLE_LABELS, SYSTEM_ACTOR_NAME
+from meldcode_vocabulary.roles import ROLE_LABELS, SYSTEM_ACTOR_NAME, UNKNOWN_STAFF_MEMBER
 from meldcode_vocabulary.signals import SIGNAL_STATUS_LABELS, SignalStatus, signal_status_label
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "SIGNAL_STATUS_LABELS",
     "STEP_LABELS",
     "SYSTEM_ACTOR_NAME",
+    "UNKNOWN_STAFF_MEMBER",
     "VALUE_LABELS",
     "CaseStep",
     "ObligationKind",

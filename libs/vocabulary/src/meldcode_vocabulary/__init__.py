@@ -21,7 +21,7 @@ from .erasure import ERASED, ErasureReason
 from .event_labels import EVENT_LABELS, FALLBACK_LABEL, event_label
 from .fields import FIELD_LABELS, VALUE_LABELS, field_label, value_label
 from .jgz import LEGAL_BASES
-from .roles import Role
+from .roles import UNKNOWN_STAFF_MEMBER, Role
 from .signals import SIGNAL_STATUS_LABELS, SignalCategory, SignalStatus, SourceKind, signal_status_label
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "REPORTING_OUTCOMES",
     "SIGNAL_STATUS_LABELS",
     "STEP_LABELS",
+    "UNKNOWN_STAFF_MEMBER",
     "VALUE_LABELS",
     "CaseStep",
     "ErasureReason",

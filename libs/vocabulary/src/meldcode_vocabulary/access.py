@@ -21,6 +21,7 @@ ACCESS_PURPOSES: Final[Mapping[str, str]] = {
     "case.read": "Zaak gelezen",
     "case.signals": "Signalen van de zaak gelezen",
     "case.history": "Geschiedenis van de zaak gelezen",
+    "case.file": "Dossier van de zaak afgedrukt (PDF)",
     "case.command": "Stap in de zaak gezet (zaak getoond)",
     "tasks.list": "Takenlijst gelezen",
     "melding_document.list": "Meldingsdocumenten van de zaak opgevraagd",

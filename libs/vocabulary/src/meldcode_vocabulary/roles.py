@@ -34,3 +34,6 @@ ROLE_LABELS: Final[Mapping[Role, str]] = MappingProxyType(
 
 SYSTEM_ACTOR_NAME: Final = "Meldcode-platform (automatisch)"
 """Who did what the platform did by itself (a reminder, a document, a published step): no person."""
+
+UNKNOWN_STAFF_MEMBER: Final = "Onbekende medewerker"
+"""How a screen, PDF or e-mail names a user id the staff directory does not know."""

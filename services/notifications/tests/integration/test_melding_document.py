@@ -8,7 +8,15 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from meldcode_contracts import MeldingDocumentIssued, parse_event
+from meldcode_contracts import (
+    MeldingDocumentIssued,
+    Role,
+    StaffMemberListed,
+    StaffMemberListedPayload,
+    parse_event,
+    staff_member_id,
+)
+from meldcode_testkit.builders import envelope
 from meldcode_testkit.builders.demo_case_events import SCHOOL_CONTINUES, SIGNAL_TEXTS, demo_case
 
 from .harness import Harness
@@ -36,9 +44,9 @@ async def test_the_melding_pdf_holds_the_facts_the_consultation_the_informing_an
     assert "01-09-2026 - bron: eigen waarneming" in text
     assert "03-09-2026 - bron: verteld door de leerling" in text
     assert "Joke Jansen, jeugdverpleegkundige (JGZ)" in text
-    assert "De ouders zijn op 04-10-2026 door ib-bram geïnformeerd over de melding." in text
-    assert "De leerling is op 04-10-2026 door ib-bram geïnformeerd over de melding." in text
-    assert "Gemeld door: Bram Bakker (gebruiker ib-bram)" in text
+    assert "De ouders zijn op 04-10-2026 door Bram Bakker geïnformeerd over de melding." in text
+    assert "De leerling is op 04-10-2026 door Bram Bakker geïnformeerd over de melding." in text
+    assert "Gemeld door: Bram Bakker" in text and "ib-bram" not in text
     assert "Sanne de Vries" in text and "17-05-2013" in text
     assert " ".join(SCHOOL_CONTINUES.split()) in text
     assert "anoniem" not in text
@@ -70,3 +78,20 @@ async def test_building_the_document_again_gives_the_same_bytes(harness: Harness
     await harness.pool.execute("delete from event_outbox")
     await harness.workers.documents.run_due(demo_case().events[-1].occurred_at)
     assert bytes(await harness.scalar("select pdf from melding_documents")) == first
+
+
+async def test_the_staff_directory_names_the_reporter_and_the_informer_before_the_configured_names(
+    harness: Harness,
+) -> None:
+    await harness.apply(
+        StaffMemberListed(
+            **envelope(staff_member_id("12AB", "ib-bram")),
+            payload=StaffMemberListedPayload(
+                user_id="ib-bram", name="Bram van Dijk", role=Role.INTERN_BEGELEIDER, email=None
+            ),
+        )
+    )
+    text, _ = await issued_pdf(harness, anonymous=False)
+    assert "Gemeld door: Bram van Dijk" in text
+    assert "De ouders zijn op 04-10-2026 door Bram van Dijk geïnformeerd over de melding." in text
+    assert "Bram Bakker" not in text and "ib-bram" not in text

@@ -57,7 +57,17 @@ def test_the_document_names_the_source_the_exception_and_a_signal_it_could_not_f
     )
     assert f"Signaal {FILE.signal_ids[1]}: niet beschikbaar" in body
     assert "Niet van toepassing: de leerling was op de dag van de melding jonger dan 12 jaar." in body
-    assert "Gemeld door: Bram Bakker (gebruiker ib-1)" in body
+    assert "Gemeld door: Bram Bakker" in body
+    assert "ib-1" not in body
+
+
+def test_people_are_named_by_the_directory_and_an_unknown_id_as_an_unknown_staff_member() -> None:
+    informed = InformingFact(date(2026, 10, 3), informed=True, by="ib-2", by_name="Ans de Wit")
+    body = text(replace(FILE, parents=informed, child=replace(informed, by="ib-9", by_name=None)))
+    assert "De ouders zijn op 03-10-2026 door Ans de Wit geïnformeerd over de melding." in body
+    assert "De leerling is op 03-10-2026 door Onbekende medewerker geïnformeerd over de melding." in body
+    assert "Gemeld door: Onbekende medewerker" in text(replace(FILE, reporter_name=None))
+    assert "ib-" not in body
 
 
 def test_with_anonymity_the_reporter_is_replaced_by_the_note() -> None:

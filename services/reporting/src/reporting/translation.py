@@ -55,6 +55,8 @@ from meldcode_contracts import (
     RiskWeighed,
     SignalCorrected,
     SignalRecorded,
+    StaffMemberDelisted,
+    StaffMemberListed,
     VeiligThuisFeedbackReceived,
     ZorgteamInvitationWithdrawn,
     ZorgteamMemberInvited,
@@ -67,6 +69,7 @@ from .domain.cases import CaseChange, Obligation
 from .domain.chronology import ChronologyEntry, JsonValue
 from .domain.projection import Projection, ZorgteamChange
 from .domain.pupils import PupilRow
+from .domain.staff import StaffListing
 
 Translate = Callable[[Any], Projection]
 
@@ -221,6 +224,33 @@ def _notice(event: MeldingDocumentIssued | JgzWebhookDelivered | ReminderSent) -
     return Projection(entry=_entry(event, case_id=p.case_id))
 
 
+def _staff_listed(event: StaffMemberListed) -> Projection:
+    p = event.payload
+    return Projection(
+        staff=StaffListing(
+            tenant=event.tenant,
+            school=event.school,
+            user_id=p.user_id,
+            listed=True,
+            changed_at=event.occurred_at,
+            name=p.name,
+            role=p.role.value,
+        )
+    )
+
+
+def _staff_delisted(event: StaffMemberDelisted) -> Projection:
+    return Projection(
+        staff=StaffListing(
+            tenant=event.tenant,
+            school=event.school,
+            user_id=event.payload.user_id,
+            listed=False,
+            changed_at=event.occurred_at,
+        )
+    )
+
+
 _PLAIN_CASE_EVENTS: Final = (
     ParentsConversationHeld,
     ParentsConversationSkipped,
@@ -278,4 +308,7 @@ PROJECTIONS: Final[dict[type[Envelope], Translate]] = {
     MeldingDocumentIssued: _notice,
     JgzWebhookDelivered: _notice,
     ReminderSent: _notice,
+    # who the staff user ids are, by name, for the documents (case file, parents' export)
+    StaffMemberListed: _staff_listed,
+    StaffMemberDelisted: _staff_delisted,
 }

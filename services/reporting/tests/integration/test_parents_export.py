@@ -11,9 +11,18 @@ from typing import Any
 import httpx
 from pypdf import PdfReader
 
-from meldcode_contracts import Actor, AmkNotified, Envelope, ReporterAnonymityAgreed, Role
+from meldcode_contracts import (
+    Actor,
+    AmkNotified,
+    Envelope,
+    ReporterAnonymityAgreed,
+    Role,
+    StaffMemberListed,
+    StaffMemberListedPayload,
+    staff_member_id,
+)
 from meldcode_testkit import Suite, eventually
-from meldcode_testkit.builders import CaseFile, Events, at
+from meldcode_testkit.builders import CaseFile, Events, at, envelope
 from meldcode_testkit.people import IB, auth
 from meldcode_testkit.publishing import publish_as_owners as publish
 
@@ -116,7 +125,11 @@ async def test_an_anonymous_reporter_is_absent_from_the_parents_export_but_seen_
 async def test_a_reporter_on_name_is_named_in_the_parents_export(suite: Suite, events: Events) -> None:
     svc = await suite.service("reporting")
     pupil_id, stream = a_reported_case(events, anonymous=False)
-    await publish(suite, *stream)
+    listing = StaffMemberListed(
+        **envelope(staff_member_id("12AB", REPORTER.user_id), at=at(1)),
+        payload=StaffMemberListedPayload(user_id=REPORTER.user_id, name=REPORTER_NAME, role=Role.TEACHER),
+    )
+    await publish(suite, listing, *stream)
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
         export, pdf, _ = await exports_of(http, suite, pupil_id, len(stream) - 1)
@@ -125,7 +138,8 @@ async def test_a_reporter_on_name_is_named_in_the_parents_export(suite: Suite, e
     report = next(e for e in export["entries"] if e["label"] == "Melding bij Veilig Thuis")
     assert report["actor"] == {"user_id": "lk-7", "role": "leerkracht"}
     assert report["facts"]["reporter_id"] == "lk-7"
-    assert "lk-7" in pdf and REPORTER_NAME in pdf
+    assert f"Vastgelegd door: {REPORTER_NAME} (leerkracht)" in pdf, "the PDF names the staff who acted"
+    assert f"Melder: {REPORTER_NAME}" in pdf
 
 
 async def test_only_the_intern_begeleider_of_the_pupils_school_gets_the_export_and_it_is_logged(

@@ -28,6 +28,7 @@ from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
 from ..session import PortalUser, require_roles
 from ..templating import NAVIGATION, NavItem, is_htmx, render
 from . import casework_afwegingskader as afwegingskader
+from .case_file import case_file_download
 from .casework_actions import case_actions
 from .casework_forms import (
     DECISION_FORM,
@@ -60,6 +61,7 @@ from .school_names import SchoolNames, school_names
 router = APIRouter()
 
 CASE_STAFF = require_roles(Role.INTERN_BEGELEIDER, Role.ZORGTEAM)
+IB_ONLY = require_roles(Role.INTERN_BEGELEIDER)
 """Who works on cases: the IB'er / aandachtsfunctionaris and the zorgteam members."""
 IB_ONLY = require_roles(Role.INTERN_BEGELEIDER)
 """Opening a case and the anonymous advice request to Veilig Thuis are the IB'er's."""
@@ -339,6 +341,16 @@ async def melding_document(
         media_type=content_type,
         headers={"Content-Disposition": f'inline; filename="melding-{document_id}.pdf"'},
     )
+
+
+@router.get("/zaken/{case_id}/dossier.pdf", include_in_schema=False)
+async def case_file(
+    case_id: uuid.UUID,
+    user: PortalUser = Depends(IB_ONLY),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    """The printable case file (reporting): people by name, the history in Dutch."""
+    return await case_file_download(services, case_id)
 
 
 def _form_or_404(slug: str) -> StepForm:

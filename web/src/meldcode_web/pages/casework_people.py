@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from meldcode_contracts.vocabulary import UNKNOWN_STAFF_MEMBER
+
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable
 
-UNKNOWN_PERSON = "Onbekende medewerker"
+UNKNOWN_PERSON = UNKNOWN_STAFF_MEMBER
 NO_DIRECTORY_HINT = (
     "De medewerkerslijst van de school is nu niet beschikbaar: vul de gebruikers-id in (zoals op het "
     "inlogscherm)."

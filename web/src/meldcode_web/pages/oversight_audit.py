@@ -26,6 +26,7 @@ from meldcode_contracts.vocabulary import OBLIGATION_TEXTS, VALUE_LABELS, field_
 from ..api import ApiProblem, Service, ServiceApi, api
 from ..session import PortalUser, require_roles
 from ..templating import render
+from .case_file import case_file_download
 from .casework_people import staff_names
 from .oversight_export import MEDIA_TYPE, export_lines, file_name, jsonl
 from .oversight_labels import EVENTS, FINDINGS, OUTCOMES, ROLES, STEPS, actor_text, label
@@ -265,6 +266,16 @@ async def case_export(
             "Cache-Control": "no-store",
         },
     )
+
+
+@router.get("/zaken/{case_id}/dossier.pdf")
+async def case_file(
+    case_id: uuid.UUID,
+    user: PortalUser = Depends(auditor_only),
+    services: ServiceApi = Depends(api),
+) -> Response:
+    """The printable case file (reporting), beside the JSON Lines export."""
+    return await case_file_download(services, case_id)
 
 
 # --- verification ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..domain.melding import (
     PupilIdentity,
     SignalFact,
 )
+from .staff_contacts import names_of
 
 
 async def remember_identity(
@@ -160,11 +162,13 @@ async def request_melding_document(
     )
 
 
-def _informing(data: dict[str, Any]) -> InformingFact:
+def _informing(data: dict[str, Any], names: Mapping[str, str]) -> InformingFact:
+    by = data.get("by")
     return InformingFact(
         on=date.fromisoformat(data["on"]),
         informed=bool(data["informed"]),
-        by=data.get("by"),
+        by=by,
+        by_name=names.get(by) if by else None,
         ground=data.get("ground"),
         explanation=data.get("explanation"),
     )
@@ -247,8 +251,10 @@ async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> Melding
         pupil_id,
         tenant,
     )
-    reporter = await conn.fetchrow(
-        "select name from user_directory where user_id = $1", report["reporter_id"]
+    names = await names_of(
+        conn,
+        tenant,
+        [report["reporter_id"], *(latest[k].get("by") or "" for k in ("parents", "child") if k in latest)],
     )
     decision = latest.get("decision")
     return MeldingFile(
@@ -263,7 +269,7 @@ async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> Melding
         veilig_thuis_organisation=report["veilig_thuis_organisation"],
         veilig_thuis_region=report["veilig_thuis_region"],
         reporter_id=report["reporter_id"],
-        reporter_name=reporter["name"] if reporter else None,
+        reporter_name=names.get(report["reporter_id"]),
         anonymous_to_family=bool(report["reporter_anonymous_to_family"]),
         anonymity_ground=latest["anonymity"]["ground"] if "anonymity" in latest else None,
         pupil=PupilIdentity(**dict(identity)) if identity else None,
@@ -271,8 +277,8 @@ async def melding_file(conn: asyncpg.Connection, row: asyncpg.Record) -> Melding
         signal_ids=signal_ids,
         signals=signals,
         consultations=consultations,
-        parents=_informing(latest["parents"]) if "parents" in latest else None,
-        child=_informing(latest["child"]) if "child" in latest else None,
+        parents=_informing(latest["parents"], names) if "parents" in latest else None,
+        child=_informing(latest["child"], names) if "child" in latest else None,
         school_continues=report["school_continues"],
         help=help_,
         decision=DecisionFact(date.fromisoformat(decision["decided_on"]), decision["outcome"])

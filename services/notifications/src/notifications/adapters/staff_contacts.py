@@ -8,6 +8,8 @@ staff member's data on request is not built yet (ADR 23)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import asyncpg
 
 from .. import commands
@@ -53,3 +55,27 @@ async def email_of(db: asyncpg.Connection | asyncpg.Pool, user_id: str, school: 
         school,
     )
     return value if isinstance(value, str) else None
+
+
+async def names_of(
+    db: asyncpg.Connection | asyncpg.Pool, tenant: str, user_ids: Iterable[str]
+) -> dict[str, str]:
+    """user id -> name for the ids the directory of `tenant` knows, listed or not (a document names
+    who acted then, also after they left); the latest listing of a person wins. Falls back to the
+    configured `user_directory` for a person no school lists (yet)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = await db.fetch(
+        """select user_id, name from (
+               select distinct on (user_id) user_id, name from staff_contacts
+               where tenant = $1 and user_id = any($2::text[]) order by user_id, changed_at desc
+           ) listed
+           union all
+           select user_id, name from user_directory
+           where user_id = any($2::text[]) and name is not null
+             and user_id not in (select user_id from staff_contacts where tenant = $1)""",
+        tenant,
+        ids,
+    )
+    return {r["user_id"]: r["name"] for r in rows}

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from meldcode_vocabulary import outcome_label
+from meldcode_vocabulary import UNKNOWN_STAFF_MEMBER, outcome_label
 
 from .tasks import must_be_utc
 
@@ -93,6 +93,9 @@ class InformingFact:
     on: date
     informed: bool
     by: str | None = None
+    """User id of who informed them."""
+    by_name: str | None = None
+    """Their name in the staff directory, if it knows them."""
     ground: str | None = None
     explanation: str | None = None
 
@@ -134,6 +137,7 @@ class MeldingFile:
     veilig_thuis_region: str
     reporter_id: str
     reporter_name: str | None
+    """The reporter's name in the staff directory; None when it does not know them."""
     anonymous_to_family: bool
     anonymity_ground: str | None
     pupil: PupilIdentity | None
@@ -250,7 +254,7 @@ def _informing_lines(fact: InformingFact | None, who: str, verb: str, hide_by: b
     if fact is None:
         return (f"{who}: niet vastgelegd.",)
     if fact.informed:
-        by = f" door {fact.by}" if fact.by and not hide_by else ""
+        by = f" door {fact.by_name or UNKNOWN_STAFF_MEMBER}" if fact.by and not hide_by else ""
         return (f"{who} {verb} op {dutch(fact.on)}{by} geïnformeerd over de melding.",)
     lines = [
         f"{who} {verb} niet geïnformeerd. Uitzondering vastgelegd op {dutch(fact.on)}, "
@@ -273,8 +277,7 @@ def _reporter_lines(file: MeldingFile) -> tuple[str, ...]:
         if file.anonymity_ground:
             lines.append(f"Grond: {label(GROUND_LABELS, file.anonymity_ground)}.")
         return tuple(lines)
-    name = file.reporter_name or file.reporter_id
-    return (f"Gemeld door: {name} (gebruiker {file.reporter_id})",)
+    return (f"Gemeld door: {file.reporter_name or UNKNOWN_STAFF_MEMBER}",)
 
 
 def _continuation_lines(file: MeldingFile) -> tuple[str, ...]:

@@ -8,8 +8,11 @@ from typing import Final
 
 from fpdf import FPDF
 
+from meldcode_vocabulary import field_label
+
 from ..domain.chronology import JsonValue
-from ..domain.parents_export import ParentsExport
+from ..domain.parents_export import STAFF_ID_KEYS, ParentsExport
+from ..domain.staff import StaffNames, role_label, staff_name
 
 FACT_LABELS: Final = {
     "description": "Beschrijving",
@@ -43,6 +46,14 @@ def latin1(text: str) -> str:
     return "".join(c if ord(c) < 256 else "?" for c in decomposed if not unicodedata.combining(c))
 
 
+def _fact(key: str, value: JsonValue, names: StaffNames) -> str:
+    """A fact line; a staff user id is shown as the person's name."""
+    if key in STAFF_ID_KEYS:
+        ids = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return f"{FACT_LABELS.get(key, field_label(key))}: {', '.join(staff_name(names, i) for i in ids if isinstance(i, str)) or '-'}"
+    return f"{FACT_LABELS.get(key, field_label(key))}: {_value(value)}"
+
+
 def _value(value: JsonValue) -> str:
     if value is True:
         return "ja"
@@ -61,7 +72,9 @@ def title(export: ParentsExport) -> str:
     return f"Inzage in het dossier van {export.pupil.display_name}"
 
 
-def render(export: ParentsExport) -> bytes:
+def render(export: ParentsExport, names: StaffNames | None = None) -> bytes:
+    """`names`: the staff directory's names of `export.staff_ids()`; an id it lacks reads as unknown."""
+    names = names or {}
     pdf = FPDF(format="A4")
     pdf.set_title(latin1(title(export)))
     pdf.set_author("Meldcode-platform")
@@ -93,8 +106,10 @@ def render(export: ParentsExport) -> bytes:
         if entry.corrected:
             lines.append("Later gecorrigeerd (zie de correctie).")
         if entry.actor_id is not None:
-            lines.append(f"Vastgelegd door: {entry.actor_id} ({entry.actor_role})")
-        lines.extend(f"{FACT_LABELS.get(k, k)}: {_value(v)}" for k, v in entry.facts.items())
+            lines.append(
+                f"Vastgelegd door: {staff_name(names, entry.actor_id)} ({role_label(entry.actor_role)})"
+            )
+        lines.extend(_fact(k, v, names) for k, v in entry.facts.items())
         for line in lines:
             pdf.set_x(pdf.l_margin + 6)
             pdf.multi_cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")

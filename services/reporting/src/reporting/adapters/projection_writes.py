@@ -21,6 +21,7 @@ from ..domain.cases import CaseChange, CaseRow, case_row
 from ..domain.chronology import ChronologyEntry, EntryType
 from ..domain.projection import Projection, ZorgteamChange
 from ..domain.pupils import PupilRow
+from ..domain.staff import StaffListing
 from .erasure import erase_pupil
 from .records import case_change_of, obligations_json
 
@@ -48,6 +49,35 @@ async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
         await erase_pupil(conn, projection.erased_pupil)
     if projection.zorgteam is not None:
         await change_zorgteam(conn, projection.zorgteam)
+    if projection.staff is not None:
+        await change_staff(conn, projection.staff)
+
+
+async def change_staff(conn: asyncpg.Connection, listing: StaffListing) -> None:
+    """The latest event of a person at a school wins (by time, so any arrival order ends the same);
+    a delisting keeps the name, and a listing older than the row still gives a name it lacked."""
+    await conn.execute(
+        """insert into staff_names (listing, tenant, school, user_id, name, role, listed, changed_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (listing) do update set
+               name = case when staff_names.changed_at <= excluded.changed_at
+                           then coalesce(excluded.name, staff_names.name)
+                           else coalesce(staff_names.name, excluded.name) end,
+               role = case when staff_names.changed_at <= excluded.changed_at
+                           then coalesce(excluded.role, staff_names.role)
+                           else coalesce(staff_names.role, excluded.role) end,
+               listed = case when staff_names.changed_at <= excluded.changed_at
+                             then excluded.listed else staff_names.listed end,
+               changed_at = greatest(staff_names.changed_at, excluded.changed_at)""",
+        listing.key,
+        listing.tenant,
+        listing.school,
+        listing.user_id,
+        listing.name,
+        listing.role,
+        listing.listed,
+        listing.changed_at,
+    )
 
 
 async def change_zorgteam(conn: asyncpg.Connection, change: ZorgteamChange) -> None:

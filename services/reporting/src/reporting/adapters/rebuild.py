@@ -72,6 +72,7 @@ TABLES: Final[dict[str, TableSpec]] = {
     "school_cases": TableSpec("case_id"),
     "access_log": TableSpec("access_id"),
     "case_zorgteam": TableSpec("invitation"),
+    "staff_names": TableSpec("listing"),
     # processed_at: when the event was processed; topic/partition/offset: where the first copy of
     # an event was read, which differs when copies of one event sit on different partitions.
     "processed_events": TableSpec("event_id", ("processed_at", "topic", "partition", "offset")),

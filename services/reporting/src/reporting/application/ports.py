@@ -4,6 +4,7 @@ unit test gives a fake and the adapters need not know the application."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
@@ -16,6 +17,7 @@ from ..domain.dashboard import DashboardFacts
 from ..domain.projection import Projection
 from ..domain.pupils import PupilRow
 from ..domain.rebuild_check import RebuildReport
+from ..domain.staff import StaffNames
 
 
 class Reader(Protocol):
@@ -61,6 +63,12 @@ class CaseReadModels(Protocol):
     async def invited_cases(self, member_id: str) -> set[uuid.UUID]: ...
     async def invited_cases_of_pupil(self, member_id: str, pupil_id: uuid.UUID) -> set[uuid.UUID]: ...
     async def is_invited(self, member_id: str, case_id: uuid.UUID) -> bool: ...
+
+
+class StaffDirectory(Protocol):
+    """The names of staff user ids (the schools' staff directories, `StaffMemberListed`)."""
+
+    async def names_of(self, tenant: str, user_ids: Iterable[str]) -> StaffNames: ...
 
 
 class FigureReadModels(Protocol):

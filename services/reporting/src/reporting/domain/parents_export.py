@@ -8,8 +8,9 @@ Built from the pupil's chronology entries, pure. The rules (rule 10 in docs/doma
   who sat at the conversation with the parents, the names of the weighing's participants, the JGZ
   professional; their kind, role, discipline and organisation stay) and the content of
   notifications (reminders and deliveries are the school's own bookkeeping: label and date only).
-  Reporting knows staff only by user id, never by name; names typed into free texts cannot be
-  recognised here (the school checks those texts before it hands the export over).
+  The export is decided on staff user ids (the PDF shows the people it names by the staff
+  directory's names); names typed into free texts cannot be recognised here (the school checks
+  those texts before it hands the export over).
 - Outside anonymity parents may know which staff acted: each entry names its actor (user id and
   role) and the facts keep the staff user ids (observer, case owner, reporter, ...).
 - As soon as one case of the pupil holds `ReporterAnonymityAgreed` the export is *anonymous* for
@@ -104,6 +105,14 @@ class ParentsExport:
     pupil: ExportPupil
     reporter_anonymous: bool
     entries: Sequence[ExportEntry]
+
+    def staff_ids(self) -> frozenset[str]:
+        """The staff user ids the export shows (actors and staff id facts): none when anonymous."""
+        ids = {e.actor_id for e in self.entries if e.actor_id}
+        for e in self.entries:
+            for key in STAFF_ID_KEYS:
+                ids.update(s for s in _strings(e.facts.get(key)) if s)
+        return frozenset(ids)
 
     def as_json(self) -> dict[str, JsonValue]:
         return {

@@ -10,6 +10,7 @@ from .access import AccessEntry
 from .cases import CaseChange, CaseRow, case_row
 from .chronology import ChronologyEntry
 from .pupils import PupilRow
+from .staff import StaffListing
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Projection:
     erased_pupil: uuid.UUID | None = None
     """A pupil whose personal values every read model drops (`PersonalDataErased`, ADR 10)."""
     zorgteam: ZorgteamChange | None = None
+    staff: StaffListing | None = None
+    """A person listed in (or delisted from) a school's staff directory: their name for documents."""
 
     @property
     def case(self) -> CaseRow | None:
@@ -49,4 +52,5 @@ class Projection:
             and self.access is None
             and self.erased_pupil is None
             and self.zorgteam is None
+            and self.staff is None
         )

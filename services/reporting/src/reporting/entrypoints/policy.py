@@ -51,6 +51,12 @@ POLICY = ServicePolicy(
         ),
         RoutePolicy(
             "GET",
+            "/cases/{case_id}/case-file.pdf",
+            {Role.INTERN_BEGELEIDER: Scope.OWN_SCHOOL, Role.AUDITOR: Scope.OWN_TENANT_AUDITOR},
+            "The printable case file (dossier, PDF) with people by name, for the IB'er and the auditor",
+        ),
+        RoutePolicy(
+            "GET",
             "/schools/{brin}/pupils",
             SCHOOL_STAFF,
             "Find pupils of the school by name or leerlingnummer (portal)",

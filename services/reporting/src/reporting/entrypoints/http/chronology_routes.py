@@ -14,7 +14,7 @@ from meldcode_edge.auth import CurrentPrincipal
 
 from ...adapters import parents_export_pdf
 from ...application.chronology import export_for_parents, read_chronology
-from .edges import Access, Cases, Pupils, refusals_as_problems
+from .edges import Access, Cases, Pupils, Staff, refusals_as_problems
 
 router = APIRouter()
 
@@ -113,14 +113,16 @@ async def pupil_parents_export(
     principal: CurrentPrincipal,
     pupils: Pupils,
     cases: Cases,
+    staff: Staff,
     access: Access,
     format: Annotated[str, Query(pattern="^(json|pdf)$", description="json (default) or pdf")] = "json",
 ) -> Response:
     with refusals_as_problems():
         export = await export_for_parents(principal, pupil_id, pupils=pupils, cases=cases, access=access)
     if format == "pdf":
+        names = await staff.names_of(principal.tenant, export.staff_ids())
         return Response(
-            content=parents_export_pdf.render(export),
+            content=parents_export_pdf.render(export, names),
             media_type="application/pdf",
             headers={"Content-Disposition": 'attachment; filename="inzage-dossier.pdf"'},
         )

@@ -21,6 +21,7 @@ from meldcode_servicekit.access import AccessLogger
 from ...adapters.case_reads import CaseReads
 from ...adapters.figure_reads import FigureReads
 from ...adapters.pupil_reads import PupilReads
+from ...adapters.staff_reads import StaffReads
 from ...application.refusals import NotKnown, Refused, Unanswerable
 
 """Who reads pupils' chronologies and cases."""
@@ -55,7 +56,12 @@ def figure_reads(pool: Pool) -> FigureReads:
     return FigureReads(pool)
 
 
+def staff_reads(pool: Pool) -> StaffReads:
+    return StaffReads(pool)
+
+
 Pupils = Annotated[PupilReads, Depends(pupil_reads)]
+Staff = Annotated[StaffReads, Depends(staff_reads)]
 Cases = Annotated[CaseReads, Depends(case_reads)]
 Figures = Annotated[FigureReads, Depends(figure_reads)]
 
