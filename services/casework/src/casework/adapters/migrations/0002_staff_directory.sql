@@ -3,7 +3,7 @@
 -- stay with signals (and notifications, which mails people). `role` is null for a person delisted
 -- before any listing reached casework; a school keeps a directory once it has a row with a role.
 
-create table staff_directory (
+create table if not exists staff_directory (
     tenant text not null,
     school text not null,
     user_id text not null,

@@ -3,7 +3,7 @@
 -- person it is for. Personal data: never logged; a delisting drops the address. Erasure of staff
 -- data on request is not built yet (ADR 23).
 
-create table staff_contacts (
+create table if not exists staff_contacts (
     tenant text not null,
     school text not null,
     user_id text not null,
@@ -15,4 +15,4 @@ create table staff_contacts (
     primary key (tenant, school, user_id)
 );
 
-create index staff_contacts_by_user on staff_contacts (user_id, school);
+create index if not exists staff_contacts_by_user on staff_contacts (user_id, school);
