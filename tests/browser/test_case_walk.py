@@ -106,8 +106,9 @@ class Walk:
         await self.arrived(page)
 
     async def link_or_visit(self, page: Any, href: str) -> None:
-        """Follow the link to `href` on the current page, or type the address if there is none."""
-        link = page.locator(f'main a[href="{href}"]')
+        """Follow the link to `href` (with or without a query) on the current page, or type the
+        address if there is none."""
+        link = page.locator(f'main a[href="{href}"], main a[href^="{href}?"]')
         if await link.count():
             await self.click(page, link.first)
         else:
@@ -175,33 +176,22 @@ class Walk:
         }
 
 
-async def register_pupil_of_13(portal: Any) -> dict[str, str]:
-    """API step: the screens cannot register a pupil yet. 13 years old: the pupil is informed too."""
-    family_name = f"Wandel{uuid.uuid4().hex[:6]}"
+async def pupil_id_of(portal: Any, family_name: str) -> str:
+    """The id of the pupil the IB'er registered, once reporting knows it (the test's own lookup, not
+    a step of the walk)."""
     async with httpx.AsyncClient(timeout=20) as client:
-        response = await client.post(
-            f"{portal.signals_url}/pupils",
-            headers=portal.headers("ib-bram"),
-            json={
-                "school": "12AB",
-                "pupil_number": uuid.uuid4().hex[:8],
-                "given_name": "Sanne",
-                "family_name": family_name,
-                "date_of_birth": date(datetime.now(UTC).year - 13, 1, 1).isoformat(),
-            },
-        )
-        assert response.status_code == 201, response.text
 
-        async def known_to_reporting() -> bool:
-            found = await client.get(
+        async def found() -> str | None:
+            answer = await client.get(
                 f"{portal.reporting_url}/schools/12AB/pupils",
                 params={"q": family_name},
                 headers=portal.headers("ib-bram"),
             )
-            return found.status_code == 200 and bool(found.json()["pupils"])
+            pupils = answer.json()["pupils"] if answer.status_code == 200 else []
+            return str(pupils[0]["pupil_id"]) if pupils else None
 
-        await eventually(known_to_reporting, timeout=30)
-    return {"pupil_id": str(response.json()["pupil_id"]), "family_name": family_name}
+        pupil_id: str = await eventually(found, timeout=30)
+        return pupil_id
 
 
 TEACHER_SIGNALS = [
@@ -227,10 +217,27 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
     portal: Any, chromium: Any, login: Callable[[Any, str], Awaitable[None]], check_accessibility: Check
 ) -> None:
     walk = Walk(check_accessibility, portal.url)
-    walk.api_steps += 1
-    pupil = await register_pupil_of_13(portal)
-    pupil_id, family_name = pupil["pupil_id"], pupil["family_name"]
+    family_name = f"Wandel{uuid.uuid4().hex[:6]}"
     pupils_name = f"Sanne {family_name}"
+
+    # The IB'er registers the pupil through the screens (item 1); 13 years old, so the pupil is
+    # informed too.
+    ib = await new_page(chromium, portal, walk)
+    await walk.login(ib, "ib-bram", login)
+    menu = ib.get_by_role("navigation", name="Hoofdmenu")
+    await walk.click(ib, menu.get_by_role("link", name="Leerling zoeken"))
+    await walk.click(ib, ib.get_by_role("main").get_by_role("link", name="Leerling inschrijven"))
+    await walk.fill(
+        ib,
+        {
+            "#pupil_number": uuid.uuid4().hex[:8],
+            "#given_name": "Sanne",
+            "#family_name": family_name,
+            "#date_of_birth": date(datetime.now(UTC).year - 13, 1, 1).isoformat(),
+        },
+    )
+    await walk.submit(ib, ib.get_by_role("button", name="Leerling inschrijven"))
+    pupil_id = await pupil_id_of(portal, family_name)
 
     # The teacher records two signals.
     teacher = await new_page(chromium, portal, walk)
@@ -255,8 +262,6 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
         await teacher.get_by_test_id("confirmation").wait_for()
 
     # The IB'er sees the signals among the tasks and opens a case from them.
-    ib = await new_page(chromium, portal, walk)
-    await walk.login(ib, "ib-bram", login)
     open_case = f'a[href^="/leerlingen/{pupil_id}/zaak-openen"]'
     await walk.until_shown(ib, f"{portal.url}/taken", open_case)
     await walk.click(ib, ib.locator(open_case).first)
