@@ -186,13 +186,14 @@ async def find_pupil(
     return render(request, "teacher/find_pupil.html", context)
 
 
-async def _pupil(api: ServiceApi, pupil_id: uuid.UUID) -> dict[str, Any]:
+async def pupil_of(api: ServiceApi, pupil_id: uuid.UUID) -> dict[str, Any]:
     pupil: dict[str, Any] = await api.get("signals", f"/pupils/{pupil_id}")
     return pupil
 
 
-def _form_page(
+def signal_form_page(
     request: Request,
+    template: str,
     pupil: dict[str, Any],
     form: SignalForm,
     *,
@@ -200,9 +201,10 @@ def _form_page(
     problem: ApiProblem | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The signal form (the teacher's or the IB'er's `template`), with what was typed kept."""
     return render(
         request,
-        "teacher/record_signal.html",
+        template,
         {
             "pupil": pupil,
             "form": form,
@@ -216,40 +218,63 @@ def _form_page(
     )
 
 
-@router.get("/leerlingen/{pupil_id}/signaal")
-async def record_signal_form(
-    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
-) -> Response:
-    pupil = await _pupil(api, pupil_id)
-    return _form_page(request, pupil, SignalForm(observed_on=school_today().isoformat()))
+@dataclass(frozen=True)
+class RecordedSignal:
+    signal_id: str
+    refused_attachments: list[ApiProblem]
+    """What signals refused of the attachments (the signal itself is recorded)."""
 
 
-@router.post("/leerlingen/{pupil_id}/signaal")
-async def record_signal(
-    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
-) -> Response:
-    pupil = await _pupil(api, pupil_id)
+async def record_signal_from_form(
+    request: Request, api: ServiceApi, template: str, pupil_id: uuid.UUID
+) -> RecordedSignal | Response:
+    """Read the signal form, record the signal with signals and send its attachments. A refused form
+    comes back as its page (status 422 or the service's), with what was typed kept."""
+    pupil = await pupil_of(api, pupil_id)
     form = await SignalForm.read(request)
     errors = form.errors()
     if errors:
-        return _form_page(request, pupil, form, errors=errors, status_code=422)
+        return signal_form_page(request, template, pupil, form, errors=errors, status_code=422)
     attachments = await SignalAttachments.read(await request.form())
     try:
         recorded = await api.post("signals", f"/pupils/{pupil_id}/signals", json=form.body())
     except ApiProblem as problem:
         if problem.status in (401, 403, 404):
             raise
-        return _form_page(
+        return signal_form_page(
             request,
+            template,
             pupil,
             form,
             errors=signal_field_errors(problem),
             problem=problem,
             status_code=problem.status,
         )
-    refused = await attachments.send(api, str(recorded["signal_id"]))
+    signal_id = str(recorded["signal_id"])
+    return RecordedSignal(signal_id, await attachments.send(api, signal_id))
+
+
+TEACHER_FORM = "teacher/record_signal.html"
+
+
+@router.get("/leerlingen/{pupil_id}/signaal")
+async def record_signal_form(
+    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    pupil = await pupil_of(api, pupil_id)
+    return signal_form_page(request, TEACHER_FORM, pupil, SignalForm(observed_on=school_today().isoformat()))
+
+
+@router.post("/leerlingen/{pupil_id}/signaal")
+async def record_signal(
+    request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
+) -> Response:
+    recorded = await record_signal_from_form(request, api, TEACHER_FORM, pupil_id)
+    if isinstance(recorded, Response):
+        return recorded
     return RedirectResponse(
-        f"/leerkracht/signalen/{recorded['signal_id']}?vastgelegd=1{refused_query(refused)}", status_code=303
+        f"/leerkracht/signalen/{recorded.signal_id}?vastgelegd=1{refused_query(recorded.refused_attachments)}",
+        status_code=303,
     )
 
 
@@ -271,7 +296,7 @@ async def signal_detail(
     api: ServiceApi = Depends(service_api),
 ) -> Response:
     signal: dict[str, Any] = await api.get("signals", f"/signals/{signal_id}")
-    pupil = await _pupil(api, uuid.UUID(str(signal["pupil_id"])))
+    pupil = await pupil_of(api, uuid.UUID(str(signal["pupil_id"])))
     # what became of it comes from reporting's list of her own signals (none for someone else's)
     listed = await recent_signals(api, str(signal.get("school") or "") or own_school(user))
     feedback = next((s for s in listed if str(s.get("signal_id")) == str(signal_id)), None)
