@@ -122,8 +122,8 @@ async def test_the_invited_member_and_then_the_case_owner_are_given_their_task_o
         url = f"/tasks/{decision['task_id']}"
         completed = await http.post(f"{url}/complete", headers=auth(suite, IB))
         assert completed.json()["status"] == "done"
-        # to a zorgteam member a task of a case is one they cannot see (ADR 11)
-        assert (await http.post(f"{url}/reopen", headers=auth(suite, INVITED))).status_code == 404
+        # another person's task is refused to an invited zorgteam member, as completing it is
+        assert (await http.post(f"{url}/reopen", headers=auth(suite, INVITED))).status_code == 403
         reopened = await http.post(f"{url}/reopen", headers=auth(suite, IB))
         assert reopened.status_code == 200, reopened.text
         assert reopened.json()["status"] == "open"
