@@ -28,6 +28,7 @@ from eventsourcing.utils import get_topic
 from ..domain.pupil import Pupil
 from ..domain.retention import RetentionCandidate, RetentionTerms, RunCounts
 from . import open_cases
+from .notification_log import read_since
 
 DEPARTURES = "departures"
 DEPARTURE_TOPICS = (get_topic(Pupil.Deregistered), get_topic(Pupil.PersonalDataErased))
@@ -40,25 +41,14 @@ async def position(conn: asyncpg.Connection | asyncpg.Pool) -> int:
     return int(value or 0)
 
 
-def _read_since(application: Application[Any], start: int, batch_size: int) -> tuple[int, list[Any]]:
-    """(position reached, departure and erasure events after `start`): blocking, for a thread."""
-    stop = application.recorder.max_notification_id() or 0
-    if stop <= start:
-        return start, []
-    notifications = application.recorder.select_notifications(
-        start, batch_size, stop=stop, topics=DEPARTURE_TOPICS, inclusive_of_start=False
-    )
-    # A full batch may have more behind it; a short one has read everything up to `stop`.
-    reached = notifications[-1].id if len(notifications) == batch_size else stop
-    return reached, [application.mapper.to_domain_event(n) for n in notifications]
-
-
 async def catch_up(pool: asyncpg.Pool, application: Application[Any], *, batch_size: int = 500) -> int:
     """Apply the departures and erasures stored since the last position; returns how many."""
     applied = 0
     start = await position(pool)
     while True:
-        reached, events = await anyio.to_thread.run_sync(_read_since, application, start, batch_size)
+        reached, events = await anyio.to_thread.run_sync(
+            read_since, application, start, batch_size, DEPARTURE_TOPICS
+        )
         if reached <= start:
             return applied
         async with pool.acquire() as proxy, proxy.transaction():

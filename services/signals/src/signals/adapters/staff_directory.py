@@ -19,6 +19,7 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from ..domain.staff import StaffMember
+from .notification_log import read_since
 
 POSITION = "staff-directory"
 STAFF_TOPICS = tuple(
@@ -37,17 +38,6 @@ class DirectoryEntry:
     listed: bool
 
 
-def _read_since(application: Application[Any], start: int, batch_size: int) -> tuple[int, list[Any]]:
-    stop = application.recorder.max_notification_id() or 0
-    if stop <= start:
-        return start, []
-    notifications = application.recorder.select_notifications(
-        start, batch_size, stop=stop, topics=STAFF_TOPICS, inclusive_of_start=False
-    )
-    reached = notifications[-1].id if len(notifications) == batch_size else stop
-    return reached, [application.mapper.to_domain_event(n) for n in notifications]
-
-
 async def catch_up(pool: asyncpg.Pool, application: Application[Any], *, batch_size: int = 500) -> int:
     """Apply the staff events stored since the last position; returns how many."""
     applied = 0
@@ -55,7 +45,9 @@ async def catch_up(pool: asyncpg.Pool, application: Application[Any], *, batch_s
         await pool.fetchval("select position from staff_directory_position where name = $1", POSITION) or 0
     )
     while True:
-        reached, events = await anyio.to_thread.run_sync(_read_since, application, start, batch_size)
+        reached, events = await anyio.to_thread.run_sync(
+            read_since, application, start, batch_size, STAFF_TOPICS
+        )
         if reached <= start:
             return applied
         async with pool.acquire() as proxy, proxy.transaction():
