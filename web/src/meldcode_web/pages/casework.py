@@ -165,6 +165,23 @@ async def _task_list_refused(request: Request, services: ServiceApi, problem: Ap
     )
 
 
+async def _change_task(
+    request: Request, services: ServiceApi, path: str, row_flag: str, done_url: str
+) -> Response:
+    """Ask notifications to change one task; the refusal is shown on the task list, an htmx
+    request gets the task's new row, a plain one goes back to the list."""
+    try:
+        changed = await services.post("notifications", path)
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise
+        return await _task_list_refused(request, services, problem)
+    if is_htmx(request):
+        [view] = await named_task_views(services, [changed])
+        return render(request, "casework/_task_row.html", {"task": view, row_flag: True})
+    return _see_other(done_url)
+
+
 @router.post("/taken/{task_id}/afronden", include_in_schema=False)
 async def complete_task(
     request: Request,
@@ -172,16 +189,13 @@ async def complete_task(
     user: PortalUser = Depends(CASE_STAFF),
     services: ServiceApi = Depends(api),
 ) -> Response:
-    try:
-        done = await services.post("notifications", f"/tasks/{task_id}/complete")
-    except ApiProblem as problem:
-        if problem.status == 401:
-            raise
-        return await _task_list_refused(request, services, problem)
-    if is_htmx(request):
-        [view] = await named_task_views(services, [done])
-        return render(request, "casework/_task_row.html", {"task": view, "just_done": True})
-    return _see_other(f"/taken?{urlencode({'afgerond': str(task_id)})}")
+    return await _change_task(
+        request,
+        services,
+        f"/tasks/{task_id}/complete",
+        "just_done",
+        f"/taken?{urlencode({'afgerond': str(task_id)})}",
+    )
 
 
 @router.post("/taken/{task_id}/heropenen", include_in_schema=False)
@@ -192,16 +206,9 @@ async def reopen_task(
     services: ServiceApi = Depends(api),
 ) -> Response:
     """ "Ongedaan maken" right after "Afronden": the service decides whether it still may."""
-    try:
-        reopened = await services.post("notifications", f"/tasks/{task_id}/reopen")
-    except ApiProblem as problem:
-        if problem.status == 401:
-            raise
-        return await _task_list_refused(request, services, problem)
-    if is_htmx(request):
-        [view] = await named_task_views(services, [reopened])
-        return render(request, "casework/_task_row.html", {"task": view, "just_reopened": True})
-    return _see_other("/taken?heropend=1")
+    return await _change_task(
+        request, services, f"/tasks/{task_id}/reopen", "just_reopened", "/taken?heropend=1"
+    )
 
 
 # --- the school's cases --------------------------------------------------------------------------
@@ -268,12 +275,13 @@ async def case_page(
     services: ServiceApi = Depends(api),
 ) -> Response:
     case = await _case(services, case_id)
-    history, name, documents, signals, consulted = await asyncio.gather(
+    history, name, documents, signals, consulted, schools = await asyncio.gather(
         services.get("casework", f"/cases/{case_id}/history"),
         pupil_name(services, case["pupil_id"]),
         _melding_documents(services, case_id),
         signal_options(services, case),
         _pupil_event_types(services, case["pupil_id"]),
+        school_names(services),
     )
     history = history or []
     names = await staff_names(services, people_on_case(case, history))
@@ -295,7 +303,7 @@ async def case_page(
             "documents": documents,
             "signals": signals,
             "done_message": done_message,
-            "school_name": await school_names(services),
+            "school_name": schools,
         },
     )
 
