@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, cast
@@ -206,6 +207,23 @@ async def list_tasks(
     return [TaskOut.of(task, pupil) for task, pupil in found]
 
 
+async def _change_task(
+    use_case: Callable[[PostgresTaskStore, Viewer, uuid.UUID, datetime], Awaitable[Task]],
+    task_id: uuid.UUID,
+    principal: Principal,
+    db: asyncpg.Pool,
+) -> Task:
+    """One of the caller's tasks changed by `use_case` in one transaction; a refusal as its problem."""
+    viewer = await viewer_of(principal, db)
+    try:
+        async with db.acquire() as proxy, proxy.transaction():
+            return await use_case(
+                PostgresTaskStore(cast(asyncpg.Connection, proxy)), viewer, task_id, datetime.now(UTC)
+            )
+    except DomainError as error:
+        raise as_problem(error) from error
+
+
 @router.post(
     "/tasks/{task_id}/complete",
     response_model=TaskOut,
@@ -218,15 +236,7 @@ async def list_tasks(
     },
 )
 async def complete_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
-    viewer = await viewer_of(principal, db)
-    try:
-        async with db.acquire() as proxy, proxy.transaction():
-            conn = cast(asyncpg.Connection, proxy)
-            completed = await application.complete_task(
-                PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
-            )
-    except DomainError as error:
-        raise as_problem(error) from error
+    completed = await _change_task(application.complete_task, task_id, principal, db)
     log.info("task_completed", task_id=str(task_id), kind=completed.kind.value)
     # without the pupil's name (a short reference instead): the answer to a write reads no pupil data
     return TaskOut.of(completed, None)
@@ -267,15 +277,7 @@ async def count_tasks(principal: CurrentPrincipal, db: Pool) -> TaskCountOut:
     },
 )
 async def reopen_task(task_id: uuid.UUID, principal: CurrentPrincipal, db: Pool) -> TaskOut:
-    viewer = await viewer_of(principal, db)
-    try:
-        async with db.acquire() as proxy, proxy.transaction():
-            conn = cast(asyncpg.Connection, proxy)
-            reopened = await application.reopen_task(
-                PostgresTaskStore(conn), viewer, task_id, datetime.now(UTC)
-            )
-    except DomainError as error:
-        raise as_problem(error) from error
+    reopened = await _change_task(application.reopen_task, task_id, principal, db)
     log.info("task_reopened", task_id=str(task_id), kind=reopened.kind.value)
     return TaskOut.of(reopened, None)
 
