@@ -22,7 +22,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.staff_directory import StaffDirectory
 from meldcode_edge.acting import Acting
+from meldcode_vocabulary.dutch_days import dutch_today
 
 ROOT = Path(__file__).resolve().parents[1]
 BY = Actor("bench-ib", "intern_begeleider", "bench")
@@ -88,7 +89,7 @@ def new_case() -> Case:
 
 
 def talk(case: Case, n: int) -> None:
-    today = datetime.now(UTC).date()
+    today = dutch_today()
     case.hold_parents_conversation(
         held_on=today, participants=["moeder"], summary=f"Vervolggesprek {n}.", today=today, by=BY
     )
@@ -119,7 +120,7 @@ def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_
     async def run(case_id: uuid.UUID) -> None:
         for n in range(commands_per_case):
             seen = await anyio.to_thread.run_sync(app.get_case, case_id)
-            today = datetime.now(UTC).date()
+            today = dutch_today()
             await app.hold_parents_conversation(
                 seen,
                 HoldParentsConversation(

@@ -32,9 +32,9 @@ from eventsourcing.utils import get_topic
 
 from meldcode_contracts import SignalCategory, SourceKind, parse_event, serialize_event
 from meldcode_edge.acting import Acting
-from meldcode_edge.clock import school_today
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.sealing import open_event, seal_event
+from meldcode_vocabulary.dutch_days import dutch_today
 from signals.application import SignalsApplication
 from signals.commands import RecordSignal, RegisterPupil, SourceIn
 from signals.domain.signal import Signal
@@ -60,7 +60,7 @@ def drop_databases(base_url: str, urls: list[str]) -> None:
 
 def signal(n: int) -> RecordSignal:
     return RecordSignal(
-        observed_on=school_today() - timedelta(days=n % 30),
+        observed_on=dutch_today() - timedelta(days=n % 30),
         description=f"Kwam vandaag voor de {n}e keer zonder ontbijt en zonder jas naar school; zat stil in de hoek.",
         source=SourceIn(kind=SourceKind.THIRD_PARTY, name="Buurvrouw van het gezin"),
         categories=[SignalCategory.NEGLECT],

@@ -16,12 +16,12 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from meldcode_devauth.tokens import mint_token
+from meldcode_vocabulary.dutch_days import dutch_today
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -59,7 +59,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         visible_at: dict[str, float] = {}
         done_recording = asyncio.Event()
         gate = asyncio.Semaphore(args.concurrency)
-        today = datetime.now(UTC).date().isoformat()
+        today = dutch_today().isoformat()
 
         async def record(n: int) -> None:
             pupil_id = pupils[n % len(pupils)]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from meldcode_testkit import eventually
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from .seed import register_pupil
 
@@ -31,7 +31,7 @@ async def open_case(portal: Any, http: httpx.AsyncClient) -> str:
         f"{portal.signals_url}/pupils/{pupil['pupil_id']}/signals",
         headers=portal.headers("leerkracht-anna"),
         json={
-            "observed_on": datetime.now(UTC).date().isoformat(),
+            "observed_on": dutch_today().isoformat(),
             "description": "Blauwe plek op de bovenarm, zichtbaar bij de gymles.",
             "source": {"kind": "own_observation"},
             "categories": ["physical"],
@@ -66,7 +66,7 @@ async def command(
 
 
 async def weigh_with_unsafety(portal: Any, http: httpx.AsyncClient, case_id: str) -> None:
-    today = datetime.now(UTC).date().isoformat()
+    today = dutch_today().isoformat()
     await command(
         portal,
         http,

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from meldcode_testkit import REPO_ROOT, eventually
+from meldcode_vocabulary.dutch_days import dutch_today
 
 Check = Callable[[Any], Awaitable[None]]
 MEASUREMENT = REPO_ROOT / "docs" / "measurements" / "case-walk.json"
@@ -162,7 +163,7 @@ class Walk:
 
         return {
             "walk": "a teacher's two signals to a closed case",
-            "measured_on": datetime.now(UTC).date().isoformat(),
+            "measured_on": dutch_today().isoformat(),
             "logins": self.logins,
             "clicks": self.clicks,
             "form_submissions": self.form_submissions,
@@ -355,7 +356,7 @@ async def test_the_case_walk_is_measured_from_two_signals_to_a_closed_case(
     )
     await walk.submit(ib, ib.get_by_test_id("decision-form").locator("button[type=submit]"))
     await ib.wait_for_url(re.compile(r".*\?vastgelegd=afwegingskader$"))
-    evaluation_on = (datetime.now(UTC).date() + timedelta(weeks=6)).isoformat()
+    evaluation_on = (dutch_today() + timedelta(weeks=6)).isoformat()
     for slug, values in (
         ("ouders-geinformeerd", {"#summary": "Voornemen tot melding aan moeder verteld."}),
         ("kind-geinformeerd", {"#summary": "Met de leerling (13) besproken wat er gaat gebeuren."}),

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from meldcode_testkit.pages import until_shown
+from meldcode_vocabulary.dutch_days import dutch_today
 
 Check = Callable[[Any], Awaitable[None]]
 
@@ -269,7 +270,7 @@ async def test_an_ib_er_walks_the_demo_case_through_the_screens_and_a_refused_st
     assert "gemeld bij Veilig Thuis" in await page.get_by_test_id("case-step").inner_text()
 
     # Feedback, help and step 6 (volgen) up to closing with aftercare.
-    evaluation_on = (datetime.now(UTC).date() + timedelta(weeks=6)).isoformat()
+    evaluation_on = (dutch_today() + timedelta(weeks=6)).isoformat()
     for slug, fill in (
         (
             "terugkoppeling-veilig-thuis",

@@ -10,10 +10,9 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,8 +20,8 @@ import pytest
 from meldcode_contracts.labels import EVENT_LABELS
 from meldcode_testkit import eventually
 from meldcode_testkit.demo_case import walk_reported_case
+from meldcode_vocabulary.dutch_days import DUTCH_TIME, dutch_today
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PAUSE_AFTER_OPENING = 2.5
 """Seconds between opening the case and the next step, so a moment typed to the second lies between them."""
 
@@ -47,7 +46,7 @@ async def seeded_case(portal: Any) -> SeededCase:
     """A pupil of 12AB with two signals and a case walked to the end over the services' APIs, and a
     read of the pupil's chronology by the IB'er (an earlier read for the access log)."""
     teacher, ib, zorgteam = (portal.headers(u) for u in ("leerkracht-anna", "ib-bram", "zorgteam-zoe"))
-    today = datetime.now(UTC).date()
+    today = dutch_today()
     async with httpx.AsyncClient(timeout=30) as http:
         pupil = await _ok(
             await http.post(
@@ -131,7 +130,7 @@ async def seeded_case(portal: Any) -> SeededCase:
 def _dutch_input(moment: datetime) -> str:
     """The first whole second after `moment`, in Dutch time, as a datetime-local value."""
     whole = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return whole.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M:%S")
+    return whole.astimezone(DUTCH_TIME).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 Check = Callable[[Any], Awaitable[None]]
@@ -171,7 +170,7 @@ async def test_the_auditor_reads_history_as_of_verification_access_log_and_expor
 
     await page.get_by_role("link", name="Stand op een moment").click()
     moment = _dutch_input(seeded_case.opened_at)
-    assert datetime.fromisoformat(moment).replace(tzinfo=AMSTERDAM) < seeded_case.next_step_at
+    assert datetime.fromisoformat(moment).replace(tzinfo=DUTCH_TIME) < seeded_case.next_step_at
     await page.get_by_label("Datum en tijd (Nederlandse tijd)", exact=True).fill(moment)
     await page.get_by_role("button", name="Toon de stand").click()
     state = page.get_by_test_id("stand")

@@ -5,13 +5,14 @@ it, with the handelingsgerichte adviezen the case recorded for her, and nothing 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from meldcode_testkit import eventually
 from meldcode_testkit.demo_case import walk_reported_case
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from .seed import register_pupil
 
@@ -23,7 +24,7 @@ async def test_a_teacher_sees_her_signal_taken_into_a_case_with_the_advice_for_h
 ) -> None:
     pupil = await register_pupil(portal)
     teacher, ib, zorgteam = (portal.headers(u) for u in ("leerkracht-anna", "ib-bram", "zorgteam-zoe"))
-    today = datetime.now(UTC).date()
+    today = dutch_today()
     async with httpx.AsyncClient(timeout=30) as http:
         signal_ids = []
         for days_ago, text in ((2, "Huilde in de kring over ruzie thuis."), (6, "Had geen gymspullen mee.")):

@@ -5,13 +5,13 @@ over (the case and the signals it was built on), and the old school nothing the 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.scenario import TENANT, Staff, bearer, open_case_from_demo_signals, record_signal
+from meldcode_vocabulary.dutch_days import dutch_today
 
 NEW_SCHOOL = "34CD"
 NEW_SCHOOL_WORK = "Gesprek op de nieuwe school: moeder vertelt over de verhuizing."
@@ -29,7 +29,7 @@ async def test_after_a_transfer_the_old_school_sees_its_own_time_and_the_new_sch
     signals, casework = suite.services["signals"].url, suite.services["casework"].url
     reporting = suite.services["reporting"].url
     auditor = bearer(suite.infra.token(sub="audit-1", role="auditor", tenant=TENANT, schools=()))
-    today = datetime.now(UTC).date().isoformat()
+    today = dutch_today().isoformat()
 
     async with httpx.AsyncClient(timeout=30) as http:
         pupil_id, case_id, signal_ids = await open_case_from_demo_signals(http, suite, staff)
@@ -102,7 +102,7 @@ async def test_a_transfer_to_a_school_outside_the_samenwerkingsverband_is_refuse
     await suite.service("casework", CASEWORK_SCHOOLS=json.dumps({"swv-noord": ["56EF"]}))
     staff = Staff(suite)
     casework = suite.services["casework"].url
-    today = datetime.now(UTC).date().isoformat()
+    today = dutch_today().isoformat()
     async with httpx.AsyncClient(timeout=30) as http:
         _, case_id, _ = await open_case_from_demo_signals(http, suite, staff)
         left = await http.post(

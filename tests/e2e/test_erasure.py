@@ -17,7 +17,7 @@ import subprocess
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from meldcode_contracts.personal import nested_models, personal_field_names
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case
 from meldcode_testkit.scenario import SCHOOL, TENANT, Staff, bearer, erase_on_request
+from meldcode_vocabulary.dutch_days import dutch_today
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 CONSUMERS = ("casework", "notifications", "reporting")
@@ -271,7 +272,7 @@ async def test_after_erasure_no_database_and_no_topic_holds_the_pupils_personal_
     staff = Staff(suite)
     zorgteam = bearer(suite.infra.token(sub="jgz-arts", role="zorgteam", tenant=TENANT, schools=(SCHOOL,)))
     auditor = bearer(suite.infra.token(sub="auditor-1", role="auditor", tenant=TENANT, schools=()))
-    today = datetime.now(UTC).date()
+    today = dutch_today()
 
     async with httpx.AsyncClient(timeout=30) as http:
         registered = await http.post(

@@ -9,15 +9,14 @@ import asyncio
 import json
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.scenario import SCHOOL, Staff, open_case_from_demo_signals
+from meldcode_vocabulary.dutch_days import DUTCH_TIME
 from notifications.domain.decisions import TASK_OF_OBLIGATION
 
-DUTCH = ZoneInfo("Europe/Amsterdam")
 TERMS_BEFORE = {"default": {"parents_conversation_working_days": 3, "weighing_working_days": 7}}
 TERMS_AFTER = {"swv-zuid": {"parents_conversation_working_days": 9, "weighing_working_days": 13}}
 
@@ -102,7 +101,7 @@ async def test_casework_reporting_and_notifications_show_one_step_and_one_set_of
         await suite.service(name)
     casework = await suite.service("casework", CASEWORK_TERMS=json.dumps(TERMS_BEFORE))
     staff = Staff(suite)
-    today = datetime.now(DUTCH).date().isoformat()
+    today = datetime.now(DUTCH_TIME).date().isoformat()
     async with httpx.AsyncClient(timeout=30) as http:
         _, first, _ = await open_case_from_demo_signals(http, suite, staff)
         opened = await all_views_agree(http, suite, staff, first)

@@ -24,6 +24,7 @@ from meldcode_testkit.scenario import (
     open_case_from_demo_signals,
     register_pupil,
 )
+from meldcode_vocabulary.dutch_days import dutch_today
 
 SERVICES = ("signals", "casework", "notifications", "reporting")
 OTHER_SCHOOL, OTHER_TENANT = "34CD", "swv-noord"
@@ -206,7 +207,7 @@ async def build_world(http: httpx.AsyncClient, suite: Suite) -> World:
         f"{url['signals']}/pupils/{pupil_id}/consultations",
         headers=staff.ib,
         json={
-            "consulted_on": datetime.now(UTC).date().isoformat(),
+            "consulted_on": dutch_today().isoformat(),
             "consulted_name": "Carla",
             "consulted_role": "schoolmaatschappelijk werker",
             "organisation": "school",

@@ -20,7 +20,6 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,7 @@ from meldcode_servicekit.permissions import COMMON, Scope
 from meldcode_testkit import Infrastructure, Suite, eventually
 from meldcode_testkit.demo_case import step, walk_reported_case
 from meldcode_testkit.scenario import bearer, signal_body
+from meldcode_vocabulary.dutch_days import dutch_today
 
 AnyCase = Case[APIOperation[Any, Any, Any, Any]]
 
@@ -168,7 +168,7 @@ async def seed(http: httpx.AsyncClient, suite: Suite, tenant: Tenant) -> Seeded:
         case_ids[1],
         "parents-conversation",
         {
-            "held_on": datetime.now(UTC).date().isoformat(),
+            "held_on": dutch_today().isoformat(),
             "participants": ["IB'er", "vader"],
             "summary": "Zorgen besproken met vader.",
         },

@@ -24,7 +24,6 @@ from structlog.testing import capture_logs
 from meldcode_contracts import Role
 from meldcode_devauth.tokens import generate_key_pair, mint_token
 from meldcode_edge.auth import CurrentPrincipal
-from meldcode_edge.clock import SCHOOL_TIME_ZONE, school_today
 from meldcode_edge.inputs import (
     EARLIEST_DAY,
     EARLIEST_INSTANT,
@@ -41,6 +40,7 @@ from meldcode_edge.problems import Forbidden, NotFound
 from meldcode_servicekit.permissions import COMMON, RoutePolicy, Scope, ServicePolicy
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_servicekit.web import create_app, server_config
+from meldcode_vocabulary.dutch_days import DUTCH_TIME, dutch_today
 
 PUPIL_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
@@ -92,10 +92,10 @@ def build_app(tmp_path: Path, **values: Any) -> tuple[FastAPI, str]:
         # an instant (reporting's dutch_day_bounds, casework's as-of).
         for d in (day, period_from):
             if d is not None:
-                datetime.combine(d + timedelta(days=1), time(0), SCHOOL_TIME_ZONE).astimezone(UTC)
-                datetime.combine(d, time(0), SCHOOL_TIME_ZONE).astimezone(UTC)
+                datetime.combine(d + timedelta(days=1), time(0), DUTCH_TIME).astimezone(UTC)
+                datetime.combine(d, time(0), DUTCH_TIME).astimezone(UTC)
         if at is not None:
-            school_today(at)
+            dutch_today(at)
         return {"limit": limit, "offset": offset}
 
     @router.get("/whoami")

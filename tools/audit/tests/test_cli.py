@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from meldcode_edge.db import create_pool
 from meldcode_servicekit.hashchain import install_hash_chain
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.demo_case import walk_reported_case
+from meldcode_vocabulary.dutch_days import dutch_today
 
 TENANT = "swv-zuid"
 
@@ -33,7 +34,7 @@ async def demo_case(suite: Suite) -> tuple[dict[str, str], str, str]:
     """The demo case walked through the real services; returns (CLI environment, case id, pupil id)."""
     signals, casework = await suite.service("signals"), await suite.service("casework")
     ib, teacher = bearer(suite, "ib-bram", "intern_begeleider"), bearer(suite, "lk-anna", "leerkracht")
-    today = datetime.now(UTC).date()
+    today = dutch_today()
     async with httpx.AsyncClient() as http:
         pupil_id = (
             await http.post(

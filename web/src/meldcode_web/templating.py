@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -21,12 +20,12 @@ from fastapi.templating import Jinja2Templates
 
 from meldcode_contracts import Role
 from meldcode_contracts.vocabulary import ROLE_LABELS
+from meldcode_vocabulary.dutch_days import DUTCH_TIME
 
 from .csrf import csrf_token
 from .session import optional_user
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def format_date(value: Any) -> str:
     if parsed is None:
         return str(value or "")
     if isinstance(parsed, datetime) and parsed.tzinfo is not None:
-        parsed = parsed.astimezone(DISPLAY_TIMEZONE)
+        parsed = parsed.astimezone(DUTCH_TIME)
     return f"{parsed.day} {MONTHS[parsed.month - 1]} {parsed.year}"
 
 
@@ -99,7 +98,7 @@ def format_datetime(value: Any) -> str:
     if not isinstance(parsed, datetime):
         return format_date(value)
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(DISPLAY_TIMEZONE)
+        parsed = parsed.astimezone(DUTCH_TIME)
     return f"{parsed.day} {MONTHS[parsed.month - 1]} {parsed.year}, {parsed:%H:%M}"
 
 

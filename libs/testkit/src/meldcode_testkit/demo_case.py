@@ -7,17 +7,19 @@ is the one the tests check. Each step is one POST; every response is the case as
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import jwt
 
+from meldcode_vocabulary.dutch_days import dutch_today
+
 Say = Callable[[str], None]
 
 
 def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    return dutch_today().isoformat()
 
 
 async def step(
@@ -176,7 +178,7 @@ async def walk_reported_case(
         },
         "Zorgcoördinator aangewezen",
     )
-    evaluation_on = (datetime.now(UTC).date() + timedelta(weeks=6)).isoformat()
+    evaluation_on = (dutch_today() + timedelta(weeks=6)).isoformat()
     await do(
         zorgteam,
         "follow-up",

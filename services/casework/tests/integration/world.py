@@ -11,6 +11,7 @@ import httpx
 from meldcode_testkit import ServiceProcess, Suite, eventually
 from meldcode_testkit.people import IB, TEACHER, auth, bearer
 from meldcode_testkit.scenario import TENANT
+from meldcode_vocabulary.dutch_days import dutch_today
 
 SIGNAL = {
     "observed_on": "2026-11-02",
@@ -77,7 +78,7 @@ async def opened_case(suite: Suite) -> tuple[ServiceProcess, str, str, list[str]
                 f"{signals.url}/pupils/{pupil_id}/signals",
                 headers=teacher,
                 json={
-                    "observed_on": datetime.now(UTC).date().isoformat(),
+                    "observed_on": dutch_today().isoformat(),
                     "description": text,
                     "source": {"kind": "own_observation"},
                 },

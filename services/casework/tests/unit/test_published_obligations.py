@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from casework.config import Settings
-from casework.domain.calendar import add_working_days, dutch_date
+from casework.domain.calendar import add_working_days
 from casework.domain.case import Case
 from casework.domain.decision import Answers
 from casework.domain.terms import DEFAULT_TERMS, Terms, TermsBook
+from meldcode_vocabulary.dutch_days import dutch_date
 
 TENANT = "swv-zuid"
 BEFORE_KONINGSDAG = date(2026, 4, 23)  # a Thursday

@@ -46,6 +46,7 @@ from meldcode_contracts import (
 )
 from meldcode_contracts.cases import CasePayload
 from meldcode_contracts.jgz import CaseHandoverV1, ConsultationRequestV1, PupilReference
+from meldcode_vocabulary.dutch_days import dutch_date
 
 from .commands import (
     DelistStaffMember,
@@ -76,7 +77,6 @@ from .domain.cases import (
     Transfer,
 )
 from .domain.decisions import CaseNoticed, PupilLeft, SignalNoticed
-from .domain.dutch_days import dutch_date
 from .domain.melding import ConsultationFact, PupilIdentity, SignalFact, document_id_for
 from .domain.pupils import KnownPupil, PupilName
 

@@ -19,10 +19,10 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
-from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
+from meldcode_vocabulary.dutch_days import dutch_today
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 IB_ELSEWHERE = {"sub": "ib-7", "role": "intern_begeleider", "schools": ("34CD",)}
@@ -112,7 +112,7 @@ async def record_signal(
         f"{signals}/pupils/{pupil_id}/signals",
         headers=staff.teacher,
         json={
-            "observed_on": (school_today() - timedelta(days=days_ago)).isoformat(),
+            "observed_on": (dutch_today() - timedelta(days=days_ago)).isoformat(),
             "description": "Komt zonder jas en zonder ontbijt naar school.",
             "source": {"kind": "own_observation"},
             "categories": ["physical"],
@@ -336,7 +336,7 @@ async def test_the_access_log_per_pupil_employee_and_day_shows_what_was_logged_a
     registered = events.pupil()
     pupil_id = registered.payload.pupil_id
     await publish_all(suite, [registered, events.signal(pupil_id, when=at(5))])
-    today = school_today()
+    today = dutch_today()
 
     async with httpx.AsyncClient(base_url=svc.url) as http:
 

@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 from meldcode_testkit.builders import Notices, at
-from reporting.domain.access import AccessEntry, dutch_day_bounds, subjects_read
+from meldcode_vocabulary.dutch_days import dutch_day_bounds
+from reporting.domain.access import AccessEntry, subjects_read
 from reporting.translation import project
 
 

@@ -16,7 +16,6 @@ from fastapi import FastAPI
 
 from meldcode_contracts import SERVICE_TOPICS, SIGNALS_EVENTS, Role
 from meldcode_edge.acting import Acting
-from meldcode_edge.clock import school_today
 from meldcode_edge.db import create_pool, database_reachable
 from meldcode_edge.logging import configure_logging, get_logger
 from meldcode_edge.migrations import migrate_pool
@@ -29,6 +28,7 @@ from meldcode_servicekit.keystore import connect_key_store
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.service_migration import Migration
 from meldcode_servicekit.web import create_app
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from .adapters.attachment_store import PostgresAttachmentStore
 from .adapters.migrations import MIGRATIONS
@@ -195,7 +195,7 @@ async def run_retention_once(
             try:
                 await migrate_pool(pool, MIGRATIONS)
                 await install_hash_chain(pool, events_table(application))
-                command = EraseForRetention(today=today or school_today(), dry_run=dry_run, trigger="cli")
+                command = EraseForRetention(today=today or dutch_today(), dry_run=dry_run, trigger="cli")
                 return await retention(application, pool, settings).erase_for_retention(command)
             finally:
                 await pool.close()

@@ -7,8 +7,8 @@ import asyncpg
 import httpx
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed
-from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, read_topic
+from meldcode_vocabulary.dutch_days import dutch_today
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -41,7 +41,7 @@ async def recorded_signal(http: httpx.AsyncClient, suite: Suite) -> tuple[str, s
     recorded = await http.post(
         f"/pupils/{pupil_id}/signals",
         json={
-            "observed_on": school_today().isoformat(),
+            "observed_on": dutch_today().isoformat(),
             "description": "Blauwe plekken op beide bovenarmen gezien bij de gymles.",
             "source": {"kind": "own_observation"},
         },

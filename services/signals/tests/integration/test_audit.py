@@ -4,7 +4,6 @@ verification of the hash-chained store, auditors only, and every read in the acc
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -12,6 +11,7 @@ import httpx
 
 from meldcode_contracts import ACCESS_LOG_EVENTS, DataAccessed
 from meldcode_testkit import ServiceProcess, Suite, read_topic
+from meldcode_vocabulary.dutch_days import dutch_today
 
 TENANT = "swv-zuid"
 
@@ -22,7 +22,7 @@ def bearer(suite: Suite, sub: str, role: str, tenant: str = TENANT) -> dict[str,
 
 def signal(text: str) -> dict[str, Any]:
     return {
-        "observed_on": datetime.now(UTC).date().isoformat(),
+        "observed_on": dutch_today().isoformat(),
         "description": text,
         "source": {"kind": "own_observation"},
     }
@@ -69,7 +69,7 @@ async def pupil_with_history(suite: Suite) -> tuple[ServiceProcess, str, str]:
             f"/pupils/{pupil_id}/consultations",
             headers=ib,
             json={
-                "consulted_on": datetime.now(UTC).date().isoformat(),
+                "consulted_on": dutch_today().isoformat(),
                 "consulted_name": "Jeugdverpleegkundige",
                 "consulted_role": "jeugdverpleegkundige",
                 "organisation": "JGZ",

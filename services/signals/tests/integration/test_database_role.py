@@ -5,7 +5,6 @@ reach no other service's database."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import asyncpg
 import httpx
@@ -14,6 +13,7 @@ import pytest
 from meldcode_edge.roles import owner_role, service_role, with_role
 from meldcode_servicekit.service_migration import Migration, migrate
 from meldcode_testkit import Suite
+from meldcode_vocabulary.dutch_days import dutch_today
 
 
 def bearer(suite: Suite, sub: str, role: str) -> dict[str, str]:
@@ -39,7 +39,7 @@ async def test_the_service_role_appends_events_but_cannot_alter_delete_or_trunca
             f"/pupils/{registered.json()['pupil_id']}/signals",
             headers=bearer(suite, "lk-anna", "leerkracht"),
             json={
-                "observed_on": datetime.now(UTC).date().isoformat(),
+                "observed_on": dutch_today().isoformat(),
                 "description": "Geen jas aan in de kou.",
                 "source": {"kind": "own_observation"},
             },

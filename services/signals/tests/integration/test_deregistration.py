@@ -5,8 +5,8 @@ from datetime import timedelta
 import httpx
 
 from meldcode_contracts import SIGNALS_EVENTS, PupilDeregistered
-from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, read_topic
+from meldcode_vocabulary.dutch_days import dutch_today
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -35,7 +35,7 @@ async def test_a_deregistered_pupil_is_published_and_later_signals_are_refused_n
     suite: Suite,
 ) -> None:
     svc = await suite.service("signals")
-    today = school_today()
+    today = dutch_today()
     left_on = (today - timedelta(days=1)).isoformat()
     async with httpx.AsyncClient(base_url=svc.url) as http:
         pupil_id = (await http.post("/pupils", json=PUPIL, headers=auth(suite, **IB))).json()["pupil_id"]

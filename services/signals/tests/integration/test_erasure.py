@@ -19,8 +19,8 @@ from meldcode_contracts import (
     SignalRecorded,
     serialize_event,
 )
-from meldcode_edge.clock import school_today
 from meldcode_testkit import Suite, eventually, publish_raw, read_topic
+from meldcode_vocabulary.dutch_days import dutch_today
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -59,7 +59,7 @@ async def test_personal_fields_are_stored_and_published_only_sealed(suite: Suite
         recorded = await http.post(
             f"/pupils/{pupil_id}/signals",
             json={
-                "observed_on": school_today().isoformat(),
+                "observed_on": dutch_today().isoformat(),
                 "description": fact,
                 "source": {"kind": "own_observation"},
             },
@@ -95,7 +95,7 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
             await http.post(
                 f"/pupils/{pupil_id}/signals",
                 json={
-                    "observed_on": school_today().isoformat(),
+                    "observed_on": dutch_today().isoformat(),
                     "description": "Vertelt dat er thuis hard geschreeuwd wordt.",
                     "source": {"kind": "own_observation"},
                 },
@@ -122,7 +122,7 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         assert (await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))).status_code == 200
         erased = await http.post(approval, headers=auth(suite, **ADMIN))
         assert erased.status_code == 200, erased.text
-        assert erased.json()["erased_on"] == school_today().isoformat()
+        assert erased.json()["erased_on"] == dutch_today().isoformat()
         assert erased.json()["request"]["requested_by"] == {"user_id": "ib-1", "role": "intern_begeleider"}
         assert erased.json()["request"]["approved_by"] == {"user_id": "beheerder-1", "role": "beheerder"}
 
@@ -135,7 +135,7 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         new_signal = await http.post(
             f"/pupils/{pupil_id}/signals",
             json={
-                "observed_on": school_today().isoformat(),
+                "observed_on": dutch_today().isoformat(),
                 "description": "Nog een signaal.",
                 "source": {"kind": "own_observation"},
             },
@@ -144,7 +144,7 @@ async def test_an_erased_pupil_reads_as_gewist_everywhere_and_nothing_new_is_rec
         assert new_signal.status_code == 410
         old_signal = (await http.get(f"/signals/{signal_id}", headers=auth(suite, **IB))).json()
         assert old_signal["description"] == "[gewist]"
-        assert old_signal["observed_on"] == school_today().isoformat()
+        assert old_signal["observed_on"] == dutch_today().isoformat()
 
     messages = await read_topic(suite.infra.kafka, suite.topic(SIGNALS_EVENTS), expected=5)
     opened = [suite.open_event(m["value"]) for m in messages]
@@ -288,8 +288,7 @@ async def test_within_the_waiting_period_after_a_case_closed_only_a_court_order_
         assert refused.status_code == 409, refused.text
         assert refused.json()["rule"] == "erasure-waiting-period"
         assert (
-            refused.json()["erasable_from"]
-            == school_today().replace(year=school_today().year + 1).isoformat()
+            refused.json()["erasable_from"] == dutch_today().replace(year=dutch_today().year + 1).isoformat()
         )
 
         court = await http.post(
@@ -314,7 +313,7 @@ async def test_an_anonymous_advice_request_is_sealed_on_the_wire_and_erased_with
     svc = await suite.service("signals")
     question = f"Meisje van 12 met herhaald letsel {uuid.uuid4().hex[:8]}."
     advice = f"Bespreek het met de ouders {uuid.uuid4().hex[:8]}."
-    asking = {"requested_on": school_today().isoformat(), "veilig_thuis_region": "Zuid", "advice": advice}
+    asking = {"requested_on": dutch_today().isoformat(), "veilig_thuis_region": "Zuid", "advice": advice}
     async with httpx.AsyncClient(base_url=svc.url) as http:
         pupil = {"school": "12AB", "pupil_number": "E-7", "given_name": "Zoë", "family_name": "van Dijk"}
         pupil_id = (

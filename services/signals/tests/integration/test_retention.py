@@ -28,9 +28,9 @@ from meldcode_contracts import (
     Role,
     serialize_event,
 )
-from meldcode_edge.clock import school_today
 from meldcode_testkit import ServiceProcess, Suite, eventually, publish_raw, read_topic
 from meldcode_testkit.demo_case import walk_no_suspicion_case
+from meldcode_vocabulary.dutch_days import dutch_today
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 TEACHER = {"sub": "leerkracht-1", "role": "leerkracht", "schools": ("12AB",)}
@@ -42,7 +42,7 @@ def auth(suite: Suite, **claims: Any) -> dict[str, str]:
 
 
 def years_ago(years: int, today: date | None = None) -> date:
-    today = today or school_today()
+    today = today or dutch_today()
     return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
@@ -187,7 +187,7 @@ async def test_the_retention_run_erases_a_pupil_past_the_term_whose_case_is_clos
     [erased] = erasures
     assert str(erased.payload.pupil_id) == closed_pupil
     assert erased.payload.reason is ErasureReason.RETENTION_EXPIRED
-    assert erased.payload.erased_on == school_today()
+    assert erased.payload.erased_on == dutch_today()
     assert erased.actor.role is Role.SYSTEM
 
 
@@ -202,7 +202,7 @@ async def test_the_service_erases_on_its_own_schedule_with_the_term_of_its_samen
     )
     async with httpx.AsyncClient(base_url=signals.url, timeout=30) as http:
         pupil_id = await register(http, suite, "R-3")
-        await deregister(http, suite, pupil_id, school_today() - timedelta(days=480))
+        await deregister(http, suite, pupil_id, dutch_today() - timedelta(days=480))
 
         async def erased() -> bool:
             response = await http.get(f"/pupils/{pupil_id}", headers=auth(suite, **IB))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from meldcode_edge.acting import Acting
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 from signals.application import ErasureOnRequest, SignalsApplication
 from signals.commands import RegisterPupil, RequestErasure
 from signals.domain.erasure import ErasureReason
@@ -68,7 +68,7 @@ async def test_the_waiting_period_of_the_pupils_samenwerkingsverband_holds_a_req
 ) -> None:
     cases = FakeOpenCases()
     pupil_id = register(application)
-    cases.closed_on[pupil_id] = school_today() - timedelta(days=10)
+    cases.closed_on[pupil_id] = dutch_today() - timedelta(days=10)
     own_period = RetentionTerms(default=Term(days=5), per_tenant={"swv-zuid": Term(days=30)})
     with pytest.raises(ErasureTooSoonAfterClosing):
         await ErasureOnRequest(application, cases, own_period).request_erasure(pupil_id, LAWFUL, acting=IB)

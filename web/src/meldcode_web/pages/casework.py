@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from meldcode_contracts import Role
 from meldcode_contracts.vocabulary import STEP_LABELS
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..api import ApiProblem, ServiceApi, ServiceUnavailable, api
 from ..session import PortalUser, require_roles
@@ -433,7 +433,7 @@ async def step_form(
     form = _form_or_404(slug)
     case = await _case(services, case_id)
     values = initial_values(
-        form, today=school_today().isoformat(), user_id=user.user_id, version=case["version"]
+        form, today=dutch_today().isoformat(), user_id=user.user_id, version=case["version"]
     )
     if form is REPORT_FORM:
         values["signal_ids"] = [str(s) for s in case.get("signal_ids", [])]
@@ -713,7 +713,7 @@ async def pupil_step_form(
 ) -> Response:
     """A pupil's step; opened from a case (`zaak`), it returns to that case."""
     form = _pupil_form_or_404(slug)
-    values = initial_values(form, today=school_today().isoformat(), user_id=user.user_id)
+    values = initial_values(form, today=dutch_today().isoformat(), user_id=user.user_id)
     return _render_pupil_step(request, pupil_id, form, values, case_id=zaak)
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from meldcode_contracts import Role
 from meldcode_contracts.envelope import BRIN_PATTERN
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..api import ApiProblem, ServiceApi, api
 from ..session import PortalUser, require_roles
@@ -113,7 +113,7 @@ async def dashboard(
     names = await school_names(services)
     context["school_name"] = names
     path = dashboard_path(user.tenant, form.school or None)
-    months = month_bounds(end or school_today(), SERIES_MONTHS)
+    months = month_bounds(end or dutch_today(), SERIES_MONTHS)
     try:
         main, *per_month = await asyncio.gather(
             services.get("reporting", path, period_params(start, end)),

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from meldcode_edge.clock import SCHOOL_TIME_ZONE
-
-AMSTERDAM: ZoneInfo = SCHOOL_TIME_ZONE
+from meldcode_vocabulary.dutch_days import DUTCH_TIME
 
 MONTHS = (
     "januari",
@@ -53,7 +50,7 @@ class Moment:
 
     @property
     def local(self) -> datetime:
-        return self.utc.astimezone(AMSTERDAM)
+        return self.utc.astimezone(DUTCH_TIME)
 
     @property
     def input_value(self) -> str:
@@ -73,10 +70,10 @@ def parse_local(text: str) -> Moment:
             continue
     if naive is None:
         raise MomentError("Vul een datum en tijd in, bijvoorbeeld 29-11-2026 10:00.")
-    first = naive.replace(tzinfo=AMSTERDAM, fold=0)
-    second = naive.replace(tzinfo=AMSTERDAM, fold=1)
+    first = naive.replace(tzinfo=DUTCH_TIME, fold=0)
+    second = naive.replace(tzinfo=DUTCH_TIME, fold=1)
     as_utc = first.astimezone(UTC)
-    if as_utc.astimezone(AMSTERDAM).replace(tzinfo=None) != naive:
+    if as_utc.astimezone(DUTCH_TIME).replace(tzinfo=None) != naive:
         raise MomentError(
             "Dit tijdstip bestaat niet in Nederland: in die nacht ging de klok van 02:00 naar 03:00 "
             "(zomertijd). Kies een tijd voor 02:00 of vanaf 03:00."
@@ -113,7 +110,7 @@ def _as_datetime(value: datetime | str | None) -> datetime | None:
 
 def season(moment: datetime) -> str:
     """'zomertijd' or 'wintertijd' for a Dutch local moment."""
-    dst = moment.astimezone(AMSTERDAM).dst()
+    dst = moment.astimezone(DUTCH_TIME).dst()
     return "zomertijd" if dst else "wintertijd"
 
 
@@ -122,7 +119,7 @@ def dutch_moment(value: datetime | str | None, *, seconds: bool = True) -> str:
     moment = _as_datetime(value)
     if moment is None:
         return ""
-    local = moment.astimezone(AMSTERDAM)
+    local = moment.astimezone(DUTCH_TIME)
     clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from meldcode_contracts import Role
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..api import ServiceApi, api
 from ..session import PortalUser, require_roles
@@ -36,7 +36,7 @@ async def signal_form(
     services: ServiceApi = Depends(api),
 ) -> Response:
     pupil = await pupil_of(services, pupil_id)
-    return signal_form_page(request, IB_FORM, pupil, SignalForm(observed_on=school_today().isoformat()))
+    return signal_form_page(request, IB_FORM, pupil, SignalForm(observed_on=dutch_today().isoformat()))
 
 
 @router.post("/leerlingen/{pupil_id}/signaal", include_in_schema=False)

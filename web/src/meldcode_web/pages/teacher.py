@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from meldcode_contracts import Role, SignalCategory, SourceKind
 from meldcode_contracts.vocabulary import signal_status_label
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..api import ApiProblem, ServiceApi
 from ..api import api as service_api
@@ -212,7 +212,7 @@ def signal_form_page(
             "problem": problem,
             "category_options": CATEGORY_OPTIONS,
             "source_options": SOURCE_OPTIONS,
-            "today": school_today().isoformat(),
+            "today": dutch_today().isoformat(),
         },
         status_code=status_code,
     )
@@ -262,7 +262,7 @@ async def record_signal_form(
     request: Request, pupil_id: uuid.UUID, user: PortalUser = Teacher, api: ServiceApi = Depends(service_api)
 ) -> Response:
     pupil = await pupil_of(api, pupil_id)
-    return signal_form_page(request, TEACHER_FORM, pupil, SignalForm(observed_on=school_today().isoformat()))
+    return signal_form_page(request, TEACHER_FORM, pupil, SignalForm(observed_on=dutch_today().isoformat()))
 
 
 @router.post("/leerlingen/{pupil_id}/signaal")

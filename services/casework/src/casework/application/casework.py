@@ -24,9 +24,9 @@ import anyio
 from eventsourcing.persistence import IntegrityError
 
 from meldcode_edge.acting import Acting
-from meldcode_edge.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
 from meldcode_servicekit.keystore import KeyStore
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from .. import commands
 from ..domain.case import Case
@@ -69,7 +69,7 @@ class CaseworkApplication(MeldcodeApplication):
         keystore: KeyStore | None = None,
         terms: TermsBook | None = None,
         facts: CaseFacts | None = None,
-        today: Callable[[], date] = school_today,
+        today: Callable[[], date] = dutch_today,
     ) -> None:
         """`facts` are needed by the commands only: a process that only reads or stores cases (the
         CLI, the migration) goes without."""

@@ -9,21 +9,10 @@ stored on the event, so a newer version of it never moves a due day already publ
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
-from typing import Final
-from zoneinfo import ZoneInfo
 
 import holidays
-
-DUTCH_TIME: Final = ZoneInfo("Europe/Amsterdam")
-
-
-def dutch_date(moment: datetime) -> date:
-    """The calendar day in the Netherlands at `moment` (a timezone-aware datetime)."""
-    if moment.tzinfo is None:
-        raise ValueError("moment must be timezone-aware")
-    return moment.astimezone(DUTCH_TIME).date()
 
 
 @lru_cache(maxsize=64)

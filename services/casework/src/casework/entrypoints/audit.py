@@ -14,7 +14,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from meldcode_edge.auth import CurrentPrincipal
-from meldcode_edge.clock import school_today
 from meldcode_edge.inputs import Instant
 from meldcode_edge.problems import NotFound, Unprocessable
 from meldcode_servicekit.access import AccessLogger
@@ -25,6 +24,7 @@ from meldcode_servicekit.hashchain import (
     stored_events,
     to_stored_event,
 )
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..adapters import signal_history
 from ..application import CaseworkApplication
@@ -166,7 +166,7 @@ async def case_as_of(
     case: Case = await anyio.to_thread.run_sync(lambda: app.repository.get(case_id, version=version))
     born = await signal_history.date_of_birth(pool, case.pupil_id)
     known = [r for r in await signal_history.signals_of_pupil(pool, case.pupil_id) if r["recorded_at"] <= at]
-    on = school_today(at)
+    on = dutch_today(at)
     await access.record(
         principal,
         request,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from meldcode_contracts.vocabulary import outcome_label
 from meldcode_edge.auth import Principal
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..adapters import signal_history
 from ..domain.actor import Actor
@@ -205,7 +205,7 @@ def allowed_actions(
 
 async def case_view(case: Case, request: Request, principal: Principal) -> CaseOut:
     born: date | None = await signal_history.date_of_birth(request.app.state.pool, case.pupil_id)
-    today = school_today()
+    today = dutch_today()
     return CaseOut(
         case_id=case.id,
         pupil_id=case.pupil_id,

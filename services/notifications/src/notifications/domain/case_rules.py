@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Final, TypeVar
 
 from meldcode_vocabulary import ObligationKind, Role
+from meldcode_vocabulary.dutch_days import end_of_dutch_day
 
 from .cases import (
     CaseEvent,
@@ -32,7 +33,6 @@ from .cases import (
     Report,
     Transfer,
 )
-from .dutch_days import end_of_dutch_day
 from .tasks import Assignee, Task, TaskKind, task_id_for
 
 LEAVING_PUPIL_ALERTED = Role.ZORGTEAM

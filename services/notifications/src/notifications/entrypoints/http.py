@@ -19,13 +19,13 @@ from meldcode_edge.inputs import PageLimit
 from meldcode_edge.logging import get_logger
 from meldcode_edge.problems import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from meldcode_servicekit.access import AccessLogger
+from meldcode_vocabulary.dutch_days import day_due
 
 from .. import application
 from ..adapters import zorgteam
 from ..adapters.melding_documents import StoredDocument, documents_of_case, stored_document
 from ..adapters.tasks import PostgresTaskStore
 from ..domain.access import Viewer
-from ..domain.dutch_days import day_due
 from ..domain.errors import DomainError
 from ..domain.pupils import PupilName
 from ..domain.task_pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, page_request_of

@@ -6,7 +6,9 @@ import asyncio
 import uuid
 from datetime import date
 
-from ..domain.access import READ_ACTION, AccessEntry, dutch_day_bounds, subjects_read
+from meldcode_vocabulary.dutch_days import dutch_day_bounds
+
+from ..domain.access import READ_ACTION, AccessEntry, subjects_read
 from ..domain.rebuild_check import RebuildReport
 from .ports import AccessLog, FigureReadModels, Reader, Rebuilder
 from .refusals import Unanswerable

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.access import dutch_day_bounds
+from meldcode_vocabulary.dutch_days import dutch_day_bounds
+
 from ..domain.dashboard import dashboard, month_end
 from .ports import FigureReadModels
 from .refusals import Unanswerable

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
-DUTCH_TIME: Final = ZoneInfo("Europe/Amsterdam")
 READ_ACTION: Final = "access_log.read"
 """The action under which reading the access log is itself logged."""
 
@@ -35,14 +33,6 @@ class AccessEntry:
     case_id: uuid.UUID | None
     client_address: str | None
     client_application: str | None
-
-
-def dutch_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants [start, end) of a calendar day in the Netherlands (23 or 25 hours on the
-    days the clocks change)."""
-    start = datetime.combine(day, time(0), DUTCH_TIME)
-    end = datetime.combine(day + timedelta(days=1), time(0), DUTCH_TIME)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def subjects_read(entries: list[AccessEntry]) -> list[tuple[AccessEntry, uuid.UUID | None, uuid.UUID | None]]:

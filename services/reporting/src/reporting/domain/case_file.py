@@ -14,17 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from meldcode_vocabulary import ERASED, field_label, obligation_text, outcome_label, value_label
+from meldcode_vocabulary.dutch_days import DUTCH_TIME
 
 from .cases import CaseRow, shown_step_label
 from .chronology import ChronologyEntry, EntryType, JsonValue
 from .parents_export import DAY_KEYS, STAFF_ID_KEYS
 from .pupils import PupilRow
 from .staff import StaffNames, role_label, staff_name
-
-DUTCH_TIME: Final = ZoneInfo("Europe/Amsterdam")
 
 PERSON_KEYS: Final = STAFF_ID_KEYS | {"member_id"}
 """Fact keys that hold a staff member's user id: shown as the person's name."""

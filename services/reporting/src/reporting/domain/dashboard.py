@@ -25,8 +25,8 @@ from datetime import date, datetime, timedelta
 from typing import Final, TypeAlias
 
 from meldcode_vocabulary import CaseStep, Outcome
+from meldcode_vocabulary.dutch_days import DUTCH_TIME
 
-from .access import DUTCH_TIME
 from .cases import CaseChange, ChangeType, advance, opened
 from .suppression import COMPLEMENT, SUPPRESSED, Shown, suppress
 

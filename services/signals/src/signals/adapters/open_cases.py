@@ -15,7 +15,7 @@ from datetime import date
 import asyncpg
 
 from meldcode_contracts import CaseClosed, CaseOpened, CaseReopened, CaseTransferred, Envelope
-from meldcode_edge.clock import school_today
+from meldcode_vocabulary.dutch_days import dutch_today
 
 
 async def _set_state(
@@ -80,7 +80,7 @@ async def last_case_closed_on(conn: asyncpg.Connection | asyncpg.Pool, pupil_id:
     closed_at = await conn.fetchval(
         "select max(changed_at) from pupil_cases where pupil_id = $1 and not is_open", pupil_id
     )
-    return None if closed_at is None else school_today(closed_at)
+    return None if closed_at is None else dutch_today(closed_at)
 
 
 class PostgresOpenCases:

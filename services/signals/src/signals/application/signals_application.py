@@ -17,8 +17,8 @@ from eventsourcing.persistence import IntegrityError
 
 from meldcode_contracts.staff import staff_member_id
 from meldcode_edge.acting import Acting
-from meldcode_edge.clock import school_today
 from meldcode_servicekit.eventstore import MeldcodeApplication
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..commands import (
     ApproveErasure,
@@ -76,7 +76,7 @@ class RecordedBy(TypedDict):
 
 def _recorded_now_by(acting: Acting) -> RecordedBy:
     return RecordedBy(
-        today=school_today(),
+        today=dutch_today(),
         actor_id=acting.user_id,
         actor_role=acting.role,
         correlation_id=acting.correlation_id,

@@ -12,8 +12,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from meldcode_edge.clock import school_today
 from meldcode_edge.logging import get_logger
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..application import Retention
 from ..commands import EraseForRetention
@@ -28,7 +28,7 @@ async def _schedule(retention: Retention, interval: float, stop: asyncio.Event) 
     tick = min(interval, LONGEST_TICK)
     while not stop.is_set():
         try:
-            command = EraseForRetention(today=school_today(), trigger="schedule")
+            command = EraseForRetention(today=dutch_today(), trigger="schedule")
             await retention.erase_for_retention_if_due(
                 command, interval_seconds=interval, should_stop=stop.is_set
             )

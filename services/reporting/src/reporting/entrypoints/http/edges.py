@@ -14,9 +14,9 @@ from fastapi import Depends, Path, Request
 
 from meldcode_contracts.envelope import BRIN_PATTERN, TENANT_PATTERN
 from meldcode_edge.auth import CurrentPrincipal, Principal
-from meldcode_edge.clock import school_today
 from meldcode_edge.problems import NotFound, Unprocessable
 from meldcode_servicekit.access import AccessLogger
+from meldcode_vocabulary.dutch_days import dutch_today
 
 from ...adapters.case_reads import CaseReads
 from ...adapters.figure_reads import FigureReads
@@ -35,7 +35,7 @@ def read_pool(request: Request) -> asyncpg.Pool:
 def read_today(request: Request) -> date:
     """The Dutch calendar day; `app.state.today` (a callable) replaces the clock where set."""
     clock: Callable[[], date] | None = getattr(request.app.state, "today", None)
-    return clock() if clock is not None else school_today()
+    return clock() if clock is not None else dutch_today()
 
 
 Pool = Annotated[asyncpg.Pool, Depends(read_pool)]

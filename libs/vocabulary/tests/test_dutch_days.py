@@ -1,11 +1,10 @@
 """The Dutch calendar day of a moment and the end of a Dutch day (a task's deadline)."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from notifications.domain.dutch_days import dutch_date, end_of_dutch_day
+from meldcode_vocabulary.dutch_days import dutch_date, dutch_day_bounds, dutch_today, end_of_dutch_day
 
 FRIDAY = date(2026, 11, 6)
 MONDAY = date(2026, 11, 9)
@@ -28,16 +27,21 @@ def test_the_end_of_a_dutch_day_is_the_local_midnight_after_it_in_utc() -> None:
     assert end_of_dutch_day(date(2026, 10, 25)) == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
 
 
-def test_the_dutch_day_agrees_with_the_time_zone_database_all_year() -> None:
-    try:
-        amsterdam = ZoneInfo("Europe/Amsterdam")
-    except ZoneInfoNotFoundError:  # pragma: no cover - only without a time-zone database
-        pytest.skip("no time-zone database")
-    day = date(2025, 1, 1)
-    while day < date(2028, 1, 1):
-        expected = datetime.combine(day + timedelta(days=1), datetime.min.time(), amsterdam).astimezone(UTC)
-        assert end_of_dutch_day(day) == expected, day
-        for hour in (0, 1, 2, 21, 22, 23):
-            moment = datetime.combine(day, datetime.min.time(), UTC).replace(hour=hour)
-            assert dutch_date(moment) == moment.astimezone(amsterdam).date(), moment
-        day += timedelta(days=1)
+def test_just_after_dutch_midnight_today_is_already_the_next_day_while_the_utc_date_is_not() -> None:
+    # 23:35 UTC on 6 December is 00:35 on 7 December in the Netherlands: a date a user types "today"
+    # then must be 7 December, or feedback on a report made a minute ago is "dated before the report".
+    moment = datetime(2026, 12, 6, 23, 35, tzinfo=UTC)
+    assert moment.date() == date(2026, 12, 6)
+    assert dutch_today(moment) == date(2026, 12, 7)
+
+
+def test_a_dutch_day_is_23_or_25_hours_on_the_days_the_clocks_change() -> None:
+    for day, hours in ((date(2026, 3, 29), 23), (date(2026, 10, 25), 25), (MONDAY, 24)):
+        start, end = dutch_day_bounds(day)
+        assert end - start == timedelta(hours=hours)
+        assert start.tzinfo is UTC and end == end_of_dutch_day(day)
+
+
+def test_a_naive_moment_is_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        dutch_date(datetime(2026, 12, 6, 23, 35))
