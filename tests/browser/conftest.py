@@ -218,7 +218,7 @@ async def portal(
     finally:
         for process in reversed(extra):
             process.stop()
-        suite.stop_all()
+        await suite.close()
 
 
 @pytest.fixture(scope="session")

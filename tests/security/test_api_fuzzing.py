@@ -229,7 +229,7 @@ async def world(
         identities[ANONYMOUS] = {}
         yield World(suite, zuid, noord, identities)
     finally:
-        suite.stop_all()
+        await suite.close()
 
 
 @dataclass
