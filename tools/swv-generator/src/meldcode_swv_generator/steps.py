@@ -10,21 +10,21 @@ from meldcode_vocabulary.dutch_days import dutch_today
 from .shape import School
 
 WHO = str  # "ib" or "zorgteam": which of the school's people sends the step
+WEIGHING = [  # rule 6: the weighing is multidisciplinary
+    {"name": "IB'er", "role": "intern begeleider", "discipline": "onderwijs"},
+    {"name": "Jeugdarts", "role": "jeugdarts", "discipline": "jeugdgezondheidszorg"},
+]
 
 
 def reported_walk(school: School, signal_ids: list[str]) -> list[tuple[WHO, str, dict[str, Any]]]:
     """Parents → weighing (structural unsafety) → report and help → parents and child informed →
     Veilig Thuis → feedback → help → care coordinator → follow-up → evaluation → closed."""
     today = dutch_today().isoformat()
-    weighing = [
-        {"name": "IB'er", "role": "intern begeleider", "discipline": "onderwijs"},
-        {"name": "Jeugdarts", "role": "jeugdarts", "discipline": "jeugdgezondheidszorg"},
-    ]
     return [
         ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
         ("ib", "parents-conversation", {"held_on": today, "participants": ["IB'er", "ouder"],
                                         "summary": "Zorgen besproken met de ouder."}),
-        ("zorgteam", "risk-weighing", {"participants": weighing, "nature": "Herhaalde signalen.",
+        ("zorgteam", "risk-weighing", {"participants": WEIGHING, "nature": "Herhaalde signalen.",
                                        "severity": "ernstig", "risk_level": "hoog", "suspicion": True,
                                        "acute_unsafety": False, "structural_unsafety": True,
                                        "approach": "Melden bij Veilig Thuis en hulp."}),
@@ -54,8 +54,7 @@ def no_suspicion_walk(school: School) -> list[tuple[WHO, str, dict[str, Any]]]:
         ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
         ("ib", "parents-conversation", {"held_on": today, "participants": ["IB'er", "ouder"],
                                         "summary": "De ouder geeft een verklaring die bevestigd wordt."}),
-        ("zorgteam", "risk-weighing", {"participants": [{"name": "IB'er", "role": "intern begeleider",
-                                                         "discipline": "onderwijs"}],
+        ("zorgteam", "risk-weighing", {"participants": WEIGHING,
                                        "nature": "Eenmalig, met een verklaring.", "severity": "licht",
                                        "risk_level": "laag", "suspicion": False, "acute_unsafety": False,
                                        "structural_unsafety": False}),
