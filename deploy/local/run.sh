@@ -102,8 +102,10 @@ for port in "$smtp_port" "$jgz_port" "$issuer_port" "$portal_port"; do
   fi
 done
 mkdir -p "$maildir"/cur "$maildir"/new "$maildir"/tmp  # a Maildir, for the catcher and the demo
-# the benchmark writes as one user far faster than a person does: no write rate limit for it
-if [ "$mode" = "--bench" ]; then export MELDCODE_WRITE_RATE_PER_MINUTE="${MELDCODE_WRITE_RATE_PER_MINUTE:-0}"; fi
+# the benchmark and the generator write as one user far faster than a person does: no write rate limit
+if [ "$mode" = "--bench" ] || [ "${MELDCODE_DEMO:-}" = "samenwerkingsverband" ]; then
+  export MELDCODE_WRITE_RATE_PER_MINUTE="${MELDCODE_WRITE_RATE_PER_MINUTE:-0}"
+fi
 issuer_url="http://127.0.0.1:$issuer_port"
 portal_url="http://127.0.0.1:$portal_port"
 export PORTAL_SIGNALS_URL="http://127.0.0.1:${PORTS[signals]}" PORTAL_CASEWORK_URL="http://127.0.0.1:${PORTS[casework]}" \
@@ -166,6 +168,14 @@ MELDCODE_KEYSTORE_URL="$(as_role "$keys_url" meldcode_signals)" \
   "$MELDCODE_PYTHON" -m signals.entrypoints.cli list-staff --file deploy/local/demo-users.json >/dev/null
 "$MELDCODE_PYTHON" deploy/local/demo.py "${urls[@]}" \
   --jgz "http://127.0.0.1:$jgz_port" --jgz-secret "$jgz_secret" --maildir "$maildir"
+# MELDCODE_DEMO=samenwerkingsverband: beside the demo, a generated samenwerkingsverband (schools,
+# pupils, two school years of signals, cases in every step) so the coordinator's dashboard shows
+# real shapes; MELDCODE_DEMO_SCALE=1 is 40 schools and 12 000 pupils (default 0.1: a minute or two).
+if [ "${MELDCODE_DEMO:-}" = "samenwerkingsverband" ]; then
+  "$MELDCODE_PYTHON" -m meldcode_swv_generator --signals "http://127.0.0.1:${PORTS[signals]}" \
+    --casework "http://127.0.0.1:${PORTS[casework]}" --issuer-key "$keys/issuer.key" \
+    --scale "${MELDCODE_DEMO_SCALE:-0.1}" >/dev/null
+fi
 
 bash deploy/local/supervise.sh ctl start devissuer:* portal:* >/dev/null
 if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 60 "$issuer_url/health" "$portal_url/health"; then

@@ -32,11 +32,17 @@ async def test_the_generator_loads_what_it_planned_through_the_apis(suite: Suite
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     planned = generate(scale, today=dutch_today()).counts()
-    steps = sum(len(walk(p.stage, p.school, [])) for p in generate(scale, today=dutch_today()).pupils if p.stage)
+    steps = sum(
+        len(walk(p.stage, p.school, [])) for p in generate(scale, today=dutch_today()).pupils if p.stage
+    )
 
     assert summary["planned"] == planned
     assert planned["cases"] >= 1 and planned["signals"] >= 2
     done = summary["done"]
-    assert (done["pupils"], done["signals"], done["cases"]) == (planned["pupils"], planned["signals"], planned["cases"])
+    assert (done["pupils"], done["signals"], done["cases"]) == (
+        planned["pupils"],
+        planned["signals"],
+        planned["cases"],
+    )
     assert done.get("case_steps", 0) == steps
     assert "leerlingen en signalen" in result.stderr  # the progress the operator sees

@@ -36,12 +36,16 @@ async def test_a_suite_drops_its_databases_and_topics_also_after_a_failure(
 ) -> None:
     isolation = f"c{uuid.uuid4().hex[:10]}"
     seen: dict[str, list[str]] = {}
-    with pytest.raises(RuntimeError, match="the test inside failed"):
+
+    async def a_failing_test() -> None:
         async with running_suite(infrastructure, isolation, tmp_path) as suite:
             await suite.service("signals")  # its database, the key store, and its topics
             seen["databases"] = await databases_named(infrastructure, f"{isolation}_")
             seen["topics"] = await topics_named(infrastructure, suite.topic_prefix)
             raise RuntimeError("the test inside failed")
+
+    with pytest.raises(RuntimeError, match="the test inside failed"):
+        await a_failing_test()
 
     assert seen["databases"] == [f"{isolation}_keys", f"{isolation}_signals"]
     assert seen["topics"], "the signals service created no topic, so the topic check proves nothing"

@@ -22,13 +22,21 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--signals", required=True, help="base URL of the signals service")
     parser.add_argument("--casework", required=True, help="base URL of the casework service")
     parser.add_argument("--issuer-key", required=True, help="PEM file of the development token issuer")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="1 = 40 schools, 12 000 pupils; 0.1, 10, 100 scale every count")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="1 = 40 schools, 12 000 pupils; 0.1, 10, 100 scale every count",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at most")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--tenant", default=TENANT)
-    parser.add_argument("--case-timeout", type=float, default=120.0,
-                        help="seconds to wait for casework to learn a pupil's signals")
+    parser.add_argument(
+        "--case-timeout",
+        type=float,
+        default=120.0,
+        help="seconds to wait for casework to learn a pupil's signals",
+    )
     return parser.parse_args(argv)
 
 
@@ -37,11 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     console = Console(stderr=True)
     shape = generate(args.scale, today=dutch_today(), seed=args.seed)
     planned = shape.counts()
-    console.print(f"Samenwerkingsverband {args.tenant} (schaal {args.scale:g}): {planned['schools']} scholen, "
-                  f"{planned['pupils']} leerlingen, {planned['signals']} signalen, {planned['cases']} zaken")
+    console.print(
+        f"Samenwerkingsverband {args.tenant} (schaal {args.scale:g}): {planned['schools']} scholen, "
+        f"{planned['pupils']} leerlingen, {planned['signals']} signalen, {planned['cases']} zaken"
+    )
     targets = Targets(args.signals, args.casework, Path(args.issuer_key).read_text(), args.tenant)
-    report = asyncio.run(load(shape, targets, concurrency=args.concurrency, console=console,
-                              case_timeout=args.case_timeout))
+    report = asyncio.run(
+        load(shape, targets, concurrency=args.concurrency, console=console, case_timeout=args.case_timeout)
+    )
     table = Table(title="Gegenereerd")
     table.add_column("wat")
     table.add_column("gepland", justify="right")

@@ -12,7 +12,14 @@ from typing import Any
 
 import httpx
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from meldcode_devauth.tokens import mint_token
 
@@ -40,8 +47,12 @@ class Report:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {**dict(self.requests), "already_there": self.already_there, "retried": self.retried,
-                "seconds": round(self.seconds, 1)}
+        return {
+            **dict(self.requests),
+            "already_there": self.already_there,
+            "retried": self.retried,
+            "seconds": round(self.seconds, 1),
+        }
 
 
 class Loader:
@@ -60,12 +71,19 @@ class Loader:
                 "teacher": (school.teacher, "leerkracht"),
                 "zorgteam": (school.zorgteam, "zorgteam"),
             }[who]
-            token = mint_token(self.targets.issuer_key, sub=sub, role=role,
-                               samenwerkingsverband=self.targets.tenant, schools=[school.brin])
+            token = mint_token(
+                self.targets.issuer_key,
+                sub=sub,
+                role=role,
+                samenwerkingsverband=self.targets.tenant,
+                schools=[school.brin],
+            )
             self._headers[key] = {"Authorization": f"Bearer {token}"}
         return self._headers[key]
 
-    async def send(self, kind: str, url: str, headers: dict[str, str], body: dict[str, Any]) -> httpx.Response:
+    async def send(
+        self, kind: str, url: str, headers: dict[str, str], body: dict[str, Any]
+    ) -> httpx.Response:
         """One POST within the concurrency limit; a 429 is waited out as its Retry-After says."""
         while True:
             async with self.gate:
@@ -81,10 +99,18 @@ class Loader:
     async def pupil(self, pupil: Pupil) -> tuple[str, list[str]] | None:
         """Register the pupil and record its signals: (pupil id, signal ids), None if it was there."""
         school = pupil.school
-        registered = await self.send("pupils", f"{self.targets.signals}/pupils", self.headers(school, "ib"), {
-            "school": school.brin, "pupil_number": pupil.number, "given_name": pupil.given_name,
-            "family_name": pupil.family_name, "date_of_birth": pupil.date_of_birth.isoformat(),
-        })
+        registered = await self.send(
+            "pupils",
+            f"{self.targets.signals}/pupils",
+            self.headers(school, "ib"),
+            {
+                "school": school.brin,
+                "pupil_number": pupil.number,
+                "given_name": pupil.given_name,
+                "family_name": pupil.family_name,
+                "date_of_birth": pupil.date_of_birth.isoformat(),
+            },
+        )
         if registered.status_code == 409:
             self.report.already_there += 1
             return None
@@ -93,9 +119,15 @@ class Loader:
         signal_ids = []
         for signal in pupil.signals:
             recorded = await self.send(
-                "signals", f"{self.targets.signals}/pupils/{pupil_id}/signals", self.headers(school, "teacher"),
-                {"observed_on": signal.observed_on.isoformat(), "description": signal.description,
-                 "source": {"kind": signal.source}, "categories": [signal.category]},
+                "signals",
+                f"{self.targets.signals}/pupils/{pupil_id}/signals",
+                self.headers(school, "teacher"),
+                {
+                    "observed_on": signal.observed_on.isoformat(),
+                    "description": signal.description,
+                    "source": {"kind": signal.source},
+                    "categories": [signal.category],
+                },
             )
             _expect(recorded, 201, "recording a signal")
             signal_ids.append(str(recorded.json()["signal_id"]))
@@ -114,13 +146,18 @@ class Loader:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"casework did not learn a pupil's signals within {timeout:.0f}s")
             await asyncio.sleep(0.5)
-        opened = await self.send("cases", f"{self.targets.casework}/cases", ib,
-                                 {"pupil_id": pupil_id, "signal_ids": signal_ids})
+        opened = await self.send(
+            "cases", f"{self.targets.casework}/cases", ib, {"pupil_id": pupil_id, "signal_ids": signal_ids}
+        )
         _expect(opened, 201, "opening a case")
         case_id = opened.json()["case_id"]
         for who, path, body in walk(pupil.stage, school, signal_ids):
-            answer = await self.send("case_steps", f"{self.targets.casework}/cases/{case_id}/{path}",
-                                     self.headers(school, who), body)
+            answer = await self.send(
+                "case_steps",
+                f"{self.targets.casework}/cases/{case_id}/{path}",
+                self.headers(school, who),
+                body,
+            )
             _expect(answer, 200, f"case step {path}")
 
 
@@ -129,16 +166,28 @@ def _expect(response: httpx.Response, status: int, what: str) -> None:
         raise RuntimeError(f"{what} answered {response.status_code}: {response.text[:300]}")
 
 
-async def load(shape: Shape, targets: Targets, *, concurrency: int = 8, console: Console | None = None,
-               case_timeout: float = 120.0) -> Report:
+async def load(
+    shape: Shape,
+    targets: Targets,
+    *,
+    concurrency: int = 8,
+    console: Console | None = None,
+    case_timeout: float = 120.0,
+) -> Report:
     """Pupils with their signals first (all concurrently, within the limit), then the cases, each
     as soon as casework has learnt its pupil's signals from Kafka."""
     started = time.monotonic()
     cases = [p for p in shape.pupils if p.stage]
     async with httpx.AsyncClient(timeout=60) as http:
         loader = Loader(http, targets, concurrency=concurrency)
-        columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), TextColumn("nog"), TimeRemainingColumn())
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("nog"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console or Console(stderr=True), transient=False) as progress:
             pupils_task = progress.add_task("leerlingen en signalen", total=len(shape.pupils))
             cases_task = progress.add_task("zaken en hun stappen", total=len(cases))

@@ -29,10 +29,46 @@ STAGES: tuple[tuple[str, float], ...] = (
 )
 """The step each case stands in, with its share of the cases (sums to 1)."""
 
-GIVEN_NAMES = ("Daan", "Emma", "Noah", "Julia", "Liam", "Mila", "Sem", "Tess", "Finn", "Saar", "Lucas",
-               "Zoë", "Levi", "Nora", "Mees", "Yara", "Adam", "Fenna", "Milan", "Lotte")
-FAMILY_NAMES = ("de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
-                "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "Dekker")
+GIVEN_NAMES = (
+    "Daan",
+    "Emma",
+    "Noah",
+    "Julia",
+    "Liam",
+    "Mila",
+    "Sem",
+    "Tess",
+    "Finn",
+    "Saar",
+    "Lucas",
+    "Zoë",
+    "Levi",
+    "Nora",
+    "Mees",
+    "Yara",
+    "Adam",
+    "Fenna",
+    "Milan",
+    "Lotte",
+)
+FAMILY_NAMES = (
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+)
 DESCRIPTIONS = (
     ("Blauwe plek op de bovenarm, zichtbaar bij de gymles.", "physical"),
     ("Komt meerdere dagen zonder ontbijt en zonder jas naar school.", "neglect"),
@@ -116,7 +152,7 @@ def school_days_back(today: date, days: int) -> list[date]:
 def generate(scale: float, *, today: date, seed: int = 18) -> Shape:
     if scale <= 0:
         raise ValueError("scale must be positive")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible shape, not a secret
     schools = tuple(School(brin(i)) for i in range(max(1, round(SCHOOLS_AT_1 * scale))))
     total = max(len(schools), round(PUPILS_AT_1 * scale))
     with_signals = round(total * SHARE_WITH_SIGNALS)
@@ -130,7 +166,9 @@ def generate(scale: float, *, today: date, seed: int = 18) -> Shape:
         if n < with_signals:
             count = rng.choice(SIGNALS_PER_PUPIL)
             first = rng.randrange(len(calendar))
-            days = sorted(calendar[min(len(calendar) - 1, first + rng.randrange(0, 60))] for _ in range(count))
+            days = sorted(
+                calendar[min(len(calendar) - 1, first + rng.randrange(0, 60))] for _ in range(count)
+            )
             signals = tuple(Signal(d, *rng.choice(DESCRIPTIONS), rng.choice(SOURCES)) for d in days)
         pupils.append(
             Pupil(
@@ -151,7 +189,9 @@ def _stages(cases: int, rng: random.Random) -> list[str]:
     big stages and the totals add up), shuffled."""
     exact = [(name, share * cases) for name, share in STAGES]
     counts = {name: int(x) for name, x in exact}
-    for name, _ in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[: cases - sum(counts.values())]:
+    for name, _ in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[
+        : cases - sum(counts.values())
+    ]:
         counts[name] += 1
     stages = [name for name, n in counts.items() for _ in range(n)]
     rng.shuffle(stages)

@@ -22,29 +22,98 @@ def reported_walk(school: School, signal_ids: list[str]) -> list[tuple[WHO, str,
     today = dutch_today().isoformat()
     return [
         ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
-        ("ib", "parents-conversation", {"held_on": today, "participants": ["IB'er", "ouder"],
-                                        "summary": "Zorgen besproken met de ouder."}),
-        ("zorgteam", "risk-weighing", {"participants": WEIGHING, "nature": "Herhaalde signalen.",
-                                       "severity": "ernstig", "risk_level": "hoog", "suspicion": True,
-                                       "acute_unsafety": False, "structural_unsafety": True,
-                                       "approach": "Melden bij Veilig Thuis en hulp."}),
-        ("zorgteam", "decision", {"q1_suspicion": True, "q2_acute_or_structural_unsafety": True,
-                                  "outcome": "report_and_help", "reasons": "Structurele onveiligheid.",
-                                  "who_reports": school.ib, "who_informs_parents": school.ib}),
-        ("ib", "parents-informed", {"informed_on": today, "informed_by": school.ib,
-                                    "summary": "Voornemen tot melding verteld."}),
-        ("ib", "child-informed", {"informed_on": today, "informed_by": school.ib,
-                                  "summary": "Met de leerling besproken wat er gaat gebeuren."}),
-        ("ib", "veilig-thuis-report", {"veilig_thuis_region": "Zuid", "veilig_thuis_organisation": "Veilig Thuis Zuid",
-                                       "signal_ids": signal_ids, "school_continues": "Dagelijks contact."}),
-        ("ib", "veilig-thuis-feedback", {"received_on": today, "steps_taken": "Veilig Thuis start een onderzoek."}),
-        ("zorgteam", "help", {"help_description": "Gezinscoach via het wijkteam.", "providers": ["wijkteam"],
-                              "teacher_advice": "Let op verzuim."}),
-        ("zorgteam", "care-coordinator", {"coordinator_id": school.zorgteam, "organisation": "Schoolmaatschappelijk werk"}),
-        ("zorgteam", "follow-up", {"evaluation_on": (dutch_today() + timedelta(weeks=6)).isoformat(),
-                                   "agreements": "Elke twee weken contact."}),
+        (
+            "ib",
+            "parents-conversation",
+            {
+                "held_on": today,
+                "participants": ["IB'er", "ouder"],
+                "summary": "Zorgen besproken met de ouder.",
+            },
+        ),
+        (
+            "zorgteam",
+            "risk-weighing",
+            {
+                "participants": WEIGHING,
+                "nature": "Herhaalde signalen.",
+                "severity": "ernstig",
+                "risk_level": "hoog",
+                "suspicion": True,
+                "acute_unsafety": False,
+                "structural_unsafety": True,
+                "approach": "Melden bij Veilig Thuis en hulp.",
+            },
+        ),
+        (
+            "zorgteam",
+            "decision",
+            {
+                "q1_suspicion": True,
+                "q2_acute_or_structural_unsafety": True,
+                "outcome": "report_and_help",
+                "reasons": "Structurele onveiligheid.",
+                "who_reports": school.ib,
+                "who_informs_parents": school.ib,
+            },
+        ),
+        (
+            "ib",
+            "parents-informed",
+            {"informed_on": today, "informed_by": school.ib, "summary": "Voornemen tot melding verteld."},
+        ),
+        (
+            "ib",
+            "child-informed",
+            {
+                "informed_on": today,
+                "informed_by": school.ib,
+                "summary": "Met de leerling besproken wat er gaat gebeuren.",
+            },
+        ),
+        (
+            "ib",
+            "veilig-thuis-report",
+            {
+                "veilig_thuis_region": "Zuid",
+                "veilig_thuis_organisation": "Veilig Thuis Zuid",
+                "signal_ids": signal_ids,
+                "school_continues": "Dagelijks contact.",
+            },
+        ),
+        (
+            "ib",
+            "veilig-thuis-feedback",
+            {"received_on": today, "steps_taken": "Veilig Thuis start een onderzoek."},
+        ),
+        (
+            "zorgteam",
+            "help",
+            {
+                "help_description": "Gezinscoach via het wijkteam.",
+                "providers": ["wijkteam"],
+                "teacher_advice": "Let op verzuim.",
+            },
+        ),
+        (
+            "zorgteam",
+            "care-coordinator",
+            {"coordinator_id": school.zorgteam, "organisation": "Schoolmaatschappelijk werk"},
+        ),
+        (
+            "zorgteam",
+            "follow-up",
+            {
+                "evaluation_on": (dutch_today() + timedelta(weeks=6)).isoformat(),
+                "agreements": "Elke twee weken contact.",
+            },
+        ),
         ("zorgteam", "follow-up-evaluation", {"lasting_safety": True, "findings": "Stabiel en veilig."}),
-        ("ib", "close", {"reason": "Blijvende veiligheid vastgesteld.", "aftercare": "De IB'er volgt de leerling."}),
+        (
+            "ib",
+            "close",
+            {"reason": "Blijvende veiligheid vastgesteld.", "aftercare": "De IB'er volgt de leerling."},
+        ),
     ]
 
 
@@ -52,14 +121,33 @@ def no_suspicion_walk(school: School) -> list[tuple[WHO, str, dict[str, Any]]]:
     today = dutch_today().isoformat()
     return [
         ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
-        ("ib", "parents-conversation", {"held_on": today, "participants": ["IB'er", "ouder"],
-                                        "summary": "De ouder geeft een verklaring die bevestigd wordt."}),
-        ("zorgteam", "risk-weighing", {"participants": WEIGHING,
-                                       "nature": "Eenmalig, met een verklaring.", "severity": "licht",
-                                       "risk_level": "laag", "suspicion": False, "acute_unsafety": False,
-                                       "structural_unsafety": False}),
-        ("zorgteam", "decision", {"q1_suspicion": False, "outcome": "no_suspicion_close",
-                                  "reasons": "Geen vermoeden na weging."}),
+        (
+            "ib",
+            "parents-conversation",
+            {
+                "held_on": today,
+                "participants": ["IB'er", "ouder"],
+                "summary": "De ouder geeft een verklaring die bevestigd wordt.",
+            },
+        ),
+        (
+            "zorgteam",
+            "risk-weighing",
+            {
+                "participants": WEIGHING,
+                "nature": "Eenmalig, met een verklaring.",
+                "severity": "licht",
+                "risk_level": "laag",
+                "suspicion": False,
+                "acute_unsafety": False,
+                "structural_unsafety": False,
+            },
+        ),
+        (
+            "zorgteam",
+            "decision",
+            {"q1_suspicion": False, "outcome": "no_suspicion_close", "reasons": "Geen vermoeden na weging."},
+        ),
         ("ib", "close", {"reason": "Geen vermoeden na weging; besluit en redenen vastgelegd."}),
     ]
 
