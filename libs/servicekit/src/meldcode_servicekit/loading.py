@@ -86,7 +86,9 @@ def _chain(first: Sequence[Any], then: Any) -> Any:
     yield from then
 
 
-def one_trip_reader(events: EventStore[Any], snapshots: EventStore[Any] | None) -> SnapshotAndEventsReader | None:
+def one_trip_reader(
+    events: EventStore[Any], snapshots: EventStore[Any] | None
+) -> SnapshotAndEventsReader | None:
     """A reader for these stores when both are PostgreSQL tables in one database; else None."""
     if snapshots is None:
         return None
