@@ -60,7 +60,9 @@ def a_case_of(app: CaseworkApplication, events: int) -> uuid.UUID:
 
 
 @pytest.mark.parametrize("events", [1, 12, 60, 120])
-def test_a_case_loads_as_the_librarys_repository_loads_it(application: CaseworkApplication, events: int) -> None:
+def test_a_case_loads_as_the_librarys_repository_loads_it(
+    application: CaseworkApplication, events: int
+) -> None:
     case_id = a_case_of(application, events)
     library = Repository(application.events, snapshot_store=application.snapshots)
     assert isinstance(application.repository, OneTripRepository)
