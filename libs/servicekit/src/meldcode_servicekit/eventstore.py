@@ -23,6 +23,7 @@ from psycopg.sql import SQL
 from meldcode_edge.db import MAY_CREATE
 from meldcode_edge.settings import CONNECT_WAIT_SECONDS
 
+from .connection_check import check_cheaply
 from .hashchain import log_lock
 from .keystore import KeyStore
 from .loading import OneTripRepository, one_trip_reader
@@ -135,6 +136,9 @@ class MeldcodeApplication(Application[Any]):
             }
         self.keystore = keystore
         super().__init__(env=merged)
+        datastore = getattr(self.recorder, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            check_cheaply(datastore.pool)  # the pre-ping without a round trip (`connection_check`)
 
     def construct_mapper(self) -> Mapper[Any]:
         """With a key store (always, in a running service) personal attributes are sealed (ADR 10);

@@ -13,7 +13,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError, ProjectorFunction, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProjectorFunction,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.persistence import EventStore, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
@@ -75,10 +80,19 @@ class OneTripRepository(Repository[uuid.UUID]):
         stored_snapshots, stored_events = self.reader.select(aggregate_id)
         snapshots: Sequence[Any] = [self.snapshot_store.mapper.to_domain_event(s) for s in stored_snapshots]
         events = (self.event_store.mapper.to_domain_event(s) for s in stored_events)
-        aggregate = projector_func(None, _chain(snapshots, events))
+        project = _mutate_each if projector_func is project_aggregate else projector_func
+        aggregate = project(None, _chain(snapshots, events))
         if aggregate is None:
             raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version None not found.")
         return aggregate
+
+
+def _mutate_each(aggregate: Any, domain_events: Any) -> Any:
+    """The library's `project_aggregate` without its per-event `assert isinstance(event,
+    CanMutateProtocol)`: a runtime protocol check that walks the protocol's members every time."""
+    for domain_event in domain_events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
 
 
 def _chain(first: Sequence[Any], then: Any) -> Any:
