@@ -4,7 +4,8 @@ The library's repository loads an aggregate with two statements, each on a conne
 from the pool: the latest snapshot, then the events after it. With the pool's check before use
 (POSTGRES_PRE_PING) that is four round trips, which took most of a case's load time (ADR 25).
 `OneTripRepository` asks for the latest snapshot and the events after it in one statement on one
-connection; what it builds is the same aggregate the library's repository builds.
+connection (and `connection_check` spares the check's round trip); what it builds is the same aggregate
+the library's repository builds.
 """
 
 from __future__ import annotations
