@@ -8,7 +8,14 @@ fresh database that is dropped afterwards). Prints, for cases of 10, 100 and 1 0
 median time to load the case without snapshots and with a snapshot every 50 events; then the
 command rate through the use case, as a command route runs it (load the case the caller sees, then
 the command's own load, change and save in a worker thread), on one case (sequential, `--commands`)
-and on eight cases in parallel (like concurrent HTTP requests; a quarter as many each). The last line is one JSON object with every figure.
+and on eight cases in parallel (like concurrent HTTP requests; a quarter as many each).
+
+Load against the bare machine (`load_ms`, `load_ratio`): for each case size, the median time of the
+application's `repository.get` of a sealed case (a real `KeyStore`, snapshots every 50 events, as
+the service runs) against a raw asyncpg read of all the rows of that case with the recorder's own
+query shape, measured in the same run. `load_ratio` = raw read time / load time for a case of
+`--typical-case` events (60 by default; named in the JSON line as `load_ratio_case_events`).
+The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import asyncpg
 import psycopg
 
 from casework.application import CaseworkApplication
@@ -35,6 +43,8 @@ from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.staff_directory import StaffDirectory
 from meldcode_edge.acting import Acting
+from meldcode_servicekit.hashchain import events_table
+from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_vocabulary.dutch_days import dutch_today
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +126,56 @@ def median_load_ms(app: CaseworkApplication, case_id: uuid.UUID, repeat: int) ->
     return statistics.median(times)
 
 
+def median_get_ms(app: CaseworkApplication, case_id: uuid.UUID, repeat: int) -> float:
+    app.repository.get(case_id)  # warm: connection, prepared statement, the pupil's key
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        app.repository.get(case_id)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def median_raw_read_ms(url: str, table: str, case_id: uuid.UUID, repeat: int) -> float:
+    """The bare anchor: the case's rows by asyncpg, the recorder's query shape, on one connection."""
+
+    async def read() -> float:
+        conn = await asyncpg.connect(url)
+        try:
+            query = await conn.prepare(
+                f"SELECT * FROM public.{table} WHERE originator_id = $1 ORDER BY originator_version ASC"  # noqa: S608 - a checked table name
+            )
+            await query.fetch(case_id)
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                await query.fetch(case_id)
+                times.append((time.perf_counter() - started) * 1000)
+            return statistics.median(times)
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())
+
+
+def load_against_raw(
+    sealed: CaseworkApplication, url: str, sizes: Sequence[int], repeat: int
+) -> dict[int, dict[str, float]]:
+    """Per case size: the application's load and the raw read of the same rows, same run."""
+    table = events_table(sealed)
+    figures: dict[int, dict[str, float]] = {}
+    for events in sizes:
+        case_id = case_of(sealed, events)
+        raw_ms = median_raw_read_ms(url, table, case_id, repeat)
+        load_ms = median_get_ms(sealed, case_id, repeat)
+        figures[events] = {
+            "raw_read_ms": round(raw_ms, 3),
+            "load_ms": round(load_ms, 3),
+            "ratio": round(raw_ms / load_ms, 3),
+        }
+    return figures
+
+
 def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_case: int) -> float:
     async def run(case_id: uuid.UUID) -> None:
         for n in range(commands_per_case):
@@ -149,8 +209,12 @@ def main() -> None:
     parser.add_argument(
         "--commands", type=int, default=200, help="commands on the one case (each of eight cases: a quarter)"
     )
+    parser.add_argument(
+        "--typical-case", type=int, default=60, help="events in the case whose load gives load_ratio"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.case_sizes.split(",") if size]
+    load_sizes = sorted({*sizes, args.typical_case})
     base = (
         args.database_url
         or subprocess.run(
@@ -161,9 +225,17 @@ def main() -> None:
         ).stdout.strip()
     )
     url = fresh_database(base)
+    keys_url, sealed_url = fresh_database(base), fresh_database(base)
+    keystore = KeyStore(keys_url, parse_master_key(new_master_key()), cache_seconds=30.0)
+    keystore.install()
+    sealed = CaseworkApplication(sealed_url, keystore=keystore, facts=NoFacts())
     plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url, facts=NoFacts())
     results: dict[str, Any] = {"rehydration_ms": {}}
     try:
+        load = load_against_raw(sealed, sealed_url, load_sizes, args.repeat)
+        results["load_ms"] = load
+        results["load_ratio_case_events"] = args.typical_case
+        results["load_ratio"] = load[args.typical_case]["ratio"]
         for events in sizes:
             without = case_of(plain, events)
             with_snapshots = case_of(snapshotting, events)
@@ -180,11 +252,19 @@ def main() -> None:
     finally:
         plain.close()
         snapshotting.close()
-        drop_database(base, url)
+        sealed.close()
+        keystore.close()
+        for database in (url, keys_url, sealed_url):
+            drop_database(base, database)
     for events, row in results["rehydration_ms"].items():
         print(
             f"case of {events:>4} events: {row['without_snapshots']:>7} ms without, {row['snapshot_every_50']:>6} ms with snapshots"
         )
+    for events, row in results["load_ms"].items():
+        print(
+            f"load of a sealed case of {events:>4} events: {row['load_ms']:>7} ms, raw read {row['raw_read_ms']:>6} ms, ratio {row['ratio']}"
+        )
+    print(f"load_ratio (case of {args.typical_case} events): {results['load_ratio']}")
     rates = results["commands_per_second"]
     print(
         f"commands/s: one case {rates['one_case_sequential']}, eight cases in parallel {rates['eight_cases_in_parallel']}"

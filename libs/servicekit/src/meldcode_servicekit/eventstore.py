@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoding
 from eventsourcing.postgres import (
@@ -23,8 +23,10 @@ from psycopg.sql import SQL
 from meldcode_edge.db import MAY_CREATE
 from meldcode_edge.settings import CONNECT_WAIT_SECONDS
 
+from .connection_check import check_cheaply
 from .hashchain import log_lock
 from .keystore import KeyStore
+from .loading import OneTripRepository, one_trip_reader
 from .sealing import SealingMapper
 from .tracing import current_carrier, forget_trace_context, store_trace_context
 
@@ -134,6 +136,9 @@ class MeldcodeApplication(Application[Any]):
             }
         self.keystore = keystore
         super().__init__(env=merged)
+        datastore = getattr(self.recorder, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            check_cheaply(datastore.pool)  # the pre-ping without a round trip (`connection_check`)
 
     def construct_mapper(self) -> Mapper[Any]:
         """With a key store (always, in a running service) personal attributes are sealed (ADR 10);
@@ -146,6 +151,23 @@ class MeldcodeApplication(Application[Any]):
             cipher=self.factory.cipher(),
             compressor=self.factory.compressor(),
         )
+
+    def construct_repository(self) -> Repository[Any]:
+        """The library's repository, but loading an aggregate in one round trip (`loading`)."""
+        library = super().construct_repository()
+        reader = one_trip_reader(self.events, self.snapshots)
+        if reader is None:
+            return library
+        repository = OneTripRepository(
+            self.events,
+            reader=reader,
+            snapshot_store=self.snapshots,
+            fastforward=library.fastforward,
+            fastforward_skipping=library.fastforward_skipping,
+            deepcopy_from_cache=library.deepcopy_from_cache,
+        )
+        repository.cache = library.cache  # as the library's settings made it (none by default)
+        return repository
 
     def _record(self, processing_event: ProcessingEvent[Any]) -> list[Recording[Any]]:
         """Records the events, and first the trace context they were recorded in, so the relay that
