@@ -70,21 +70,39 @@ class Replayer:
         total = self.events + sum(end[tp] - self.position[tp] for tp in pending)
         for tp in pending:
             self._consumer.seek(tp, self.position[tp])
-        while pending:
-            fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
-            records: list[ConsumerRecord[Any, Any]] = []
-            for tp, batch in fetched.items():
-                records.extend(r for r in batch if r.offset < end[tp])
-            for tp in pending:
-                # What lies beyond `end` is read again (after a seek) by the next catch-up.
-                self.position[tp] = min(end[tp], await self._consumer.position(tp))
-            if records:
-                await self._project(records)
-            if self._progress is not None:
-                self._progress(self.events, total)
-            pending = {tp for tp in pending if self.position[tp] < end[tp]}
+        # The next page is fetched and opened while the previous one is written (PostgreSQL works
+        # in its own processes meanwhile); pages are written one after another, so every
+        # partition's events are still applied in order.
+        writing: asyncio.Task[None] | None = None
+        try:
+            while pending:
+                fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
+                records: list[ConsumerRecord[Any, Any]] = []
+                for tp, batch in fetched.items():
+                    records.extend(r for r in batch if r.offset < end[tp])
+                for tp in pending:
+                    # What lies beyond `end` is read again (after a seek) by the next catch-up.
+                    self.position[tp] = min(end[tp], await self._consumer.position(tp))
+                parsed = self._open(records)
+                if writing is not None:
+                    await writing
+                    writing = None
+                if parsed:
+                    writing = asyncio.create_task(self._write(parsed))
+                if self._progress is not None:
+                    self._progress(self.events, total)
+                pending = {tp for tp in pending if self.position[tp] < end[tp]}
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None:
+                writing.cancel()
+                await asyncio.gather(writing, return_exceptions=True)
 
-    async def _project(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+    def _open(
+        self, records: list[ConsumerRecord[Any, Any]]
+    ) -> list[tuple[ConsumerRecord[Any, Any], Envelope]]:
         parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
         for record in records:
             self.events += 1
@@ -109,6 +127,9 @@ class Replayer:
                     partition=record.partition,
                     offset=record.offset,
                 )
+        return parsed
+
+    async def _write(self, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
         lanes: dict[int, list[tuple[ConsumerRecord[Any, Any], Envelope]]] = {}
         for record, event in parsed:
             lanes.setdefault(record.partition % LANES, []).append((record, event))
