@@ -22,7 +22,7 @@ from meldcode_servicekit.sealing import open_event
 log = get_logger(__name__)
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
-PageHandler = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
+PageHandler = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
 """Projects a page of first-seen events in order, with the same rows as `Handler` one by one."""
 Progress = Callable[[int, int], None]
 """Called after each page with (events replayed so far, events to replay in all)."""
