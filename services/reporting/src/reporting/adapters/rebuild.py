@@ -2,8 +2,9 @@
 
 1. Capture the end offsets of every partition of every topic (`ALL_TOPICS`): the rebuild target E.
 2. Replay each partition from offset 0 up to E into a fresh PostgreSQL schema (`rebuild_<stamp>`,
-   same database) with the live projection code: the same `handle_event`, behind the same
-   `processed_events` de-duplication, in batches of one transaction each. The rebuild reads with
+   same database) with the live projection code behind the same `processed_events`
+   de-duplication and tenant check, a page of records at a time in one transaction per lane
+   (`handle_page`: the same rows as `handle_event` one by one; see `replay`). The rebuild reads with
    its own Kafka consumer without a group: it commits no offsets and never disturbs the live group.
 3. Wait until the live consumer group has committed offsets >= E on every partition (the live
    consumer commits its database transaction before its offsets, so from then on the live tables
