@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any, Final
 
 import asyncpg
 
@@ -53,11 +54,7 @@ async def apply(conn: asyncpg.Connection, projection: Projection) -> None:
         await change_staff(conn, projection.staff)
 
 
-async def change_staff(conn: asyncpg.Connection, listing: StaffListing) -> None:
-    """The latest event of a person at a school wins (by time, so any arrival order ends the same);
-    a delisting keeps the name, and a listing older than the row still gives a name it lacked."""
-    await conn.execute(
-        """insert into staff_names (listing, tenant, school, user_id, name, role, listed, changed_at)
+UPSERT_STAFF: Final = """insert into staff_names (listing, tenant, school, user_id, name, role, listed, changed_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8)
            on conflict (listing) do update set
                name = case when staff_names.changed_at <= excluded.changed_at
@@ -68,7 +65,11 @@ async def change_staff(conn: asyncpg.Connection, listing: StaffListing) -> None:
                            else coalesce(staff_names.role, excluded.role) end,
                listed = case when staff_names.changed_at <= excluded.changed_at
                              then excluded.listed else staff_names.listed end,
-               changed_at = greatest(staff_names.changed_at, excluded.changed_at)""",
+               changed_at = greatest(staff_names.changed_at, excluded.changed_at)"""
+
+
+def staff_args(listing: StaffListing) -> tuple[Any, ...]:
+    return (
         listing.key,
         listing.tenant,
         listing.school,
@@ -78,6 +79,12 @@ async def change_staff(conn: asyncpg.Connection, listing: StaffListing) -> None:
         listing.listed,
         listing.changed_at,
     )
+
+
+async def change_staff(conn: asyncpg.Connection, listing: StaffListing) -> None:
+    """The latest event of a person at a school wins (by time, so any arrival order ends the same);
+    a delisting keeps the name, and a listing older than the row still gives a name it lacked."""
+    await conn.execute(UPSERT_STAFF, *staff_args(listing))
 
 
 async def change_zorgteam(conn: asyncpg.Connection, change: ZorgteamChange) -> None:
@@ -93,13 +100,15 @@ async def change_zorgteam(conn: asyncpg.Connection, change: ZorgteamChange) -> N
         await conn.execute("delete from case_zorgteam where invitation = $1", key)
 
 
-async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
-    await conn.execute(
-        """insert into access_log (access_id, event_id, occurred_at, tenant, school, user_id, role,
+INSERT_ACCESS: Final = """insert into access_log (access_id, event_id, occurred_at, tenant, school, user_id, role,
                                    on_behalf_of, service, action, resource, pupil_id, case_id,
                                    client_address, client_application)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           on conflict (access_id) do nothing""",
+           on conflict (access_id) do nothing"""
+
+
+def access_args(entry: AccessEntry) -> tuple[Any, ...]:
+    return (
         entry.access_id,
         entry.event_id,
         entry.occurred_at,
@@ -118,16 +127,22 @@ async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
     )
 
 
-async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
-    await conn.execute(
-        """insert into pupils (pupil_id, tenant, school, pupil_number, given_name, family_name,
+async def add_access(conn: asyncpg.Connection, entry: AccessEntry) -> None:
+    await conn.execute(INSERT_ACCESS, *access_args(entry))
+
+
+UPSERT_PUPIL: Final = """insert into pupils (pupil_id, tenant, school, pupil_number, given_name, family_name,
                                date_of_birth, registered_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8)
            on conflict (pupil_id) do update set
                tenant = excluded.tenant, school = excluded.school,
                pupil_number = excluded.pupil_number, given_name = excluded.given_name,
                family_name = excluded.family_name, date_of_birth = excluded.date_of_birth,
-               registered_at = excluded.registered_at""",
+               registered_at = excluded.registered_at"""
+
+
+def pupil_args(pupil: PupilRow) -> tuple[Any, ...]:
+    return (
         pupil.pupil_id,
         pupil.tenant,
         pupil.school,
@@ -139,24 +154,18 @@ async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
     )
 
 
-async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
-    """Add the entry once (keyed by event id); a correction also re-marks the signal it corrects.
+async def upsert_pupil(conn: asyncpg.Connection, pupil: PupilRow) -> None:
+    await conn.execute(UPSERT_PUPIL, *pupil_args(pupil))
 
-    An entry that names its case but not its pupil (a notifications event) takes the pupil of the
-    case when the case is known; otherwise it waits with pupil_id null, and the case's first change
-    gives it its pupil (`add_case_change`), so either arrival order ends the same.
-    """
-    pupil_id = entry.pupil_id
-    if pupil_id is None and entry.case_id is not None:
-        await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(entry.case_id))
-        pupil_id = await conn.fetchval(
-            "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
-        )
-    await conn.execute(
-        """insert into chronology (event_id, tenant, school, pupil_id, event_type, occurred_at, sequence,
+
+INSERT_ENTRY: Final = """insert into chronology (event_id, tenant, school, pupil_id, event_type, occurred_at, sequence,
                                    observed_on, actor_id, actor_role, signal_id, case_id, body)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
-           on conflict (event_id) do nothing""",
+           on conflict (event_id) do nothing"""
+
+
+def entry_args(entry: ChronologyEntry, pupil_id: uuid.UUID | None) -> tuple[Any, ...]:
+    return (
         entry.event_id,
         entry.tenant,
         entry.school,
@@ -171,18 +180,9 @@ async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
         entry.case_id,
         json.dumps(entry.facts),
     )
-    if entry.signal_id is not None:
-        await mark_corrections(conn, entry.signal_id)
 
 
-async def mark_corrections(conn: asyncpg.Connection, signal_id: uuid.UUID) -> None:
-    """Recompute the correction mark of a signal's entry from the stored corrections.
-
-    Runs after the signal's entry *or* one of its corrections arrived, so a correction that is
-    projected before its signal still marks it. Only the mark changes; the facts never do.
-    """
-    await conn.execute(
-        """update chronology as original
+MARK_CORRECTIONS: Final = """update chronology as original
            set corrections = marks.n, latest_correction_id = marks.latest
            from (
                select count(*)::int as n,
@@ -190,22 +190,22 @@ async def mark_corrections(conn: asyncpg.Connection, signal_id: uuid.UUID) -> No
                           as latest
                from chronology where signal_id = $1 and event_type = $3
            ) as marks
-           where original.signal_id = $1 and original.event_type = $2""",
-        signal_id,
-        EntryType.SIGNAL_RECORDED.value,
-        EntryType.SIGNAL_CORRECTED.value,
-    )
+           where original.signal_id = $1 and original.event_type = $2"""
 
 
-async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
-    """Store the change once (keyed by event id) and fold the case's row again from all its changes."""
-    await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(change.case_id))
-    await conn.execute(
-        """insert into case_changes (event_id, case_id, tenant, school, pupil_id, event_type, occurred_at,
+def correction_args(signal_id: uuid.UUID) -> tuple[Any, ...]:
+    return (signal_id, EntryType.SIGNAL_RECORDED.value, EntryType.SIGNAL_CORRECTED.value)
+
+
+INSERT_CASE_CHANGE: Final = """insert into case_changes (event_id, case_id, tenant, school, pupil_id, event_type, occurred_at,
                                      sequence, owner_id, signal_ids, outcome, day, to_school,
                                      decision_reopened, step, obligations)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
-           on conflict (event_id) do nothing""",
+           on conflict (event_id) do nothing"""
+
+
+def case_change_args(change: CaseChange) -> tuple[Any, ...]:
+    return (
         change.event_id,
         change.case_id,
         change.tenant,
@@ -223,21 +223,53 @@ async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
         change.step,
         obligations_json(change.obligations),
     )
-    await conn.execute(
-        "update chronology set pupil_id = $2 where case_id = $1 and pupil_id is null",
-        change.case_id,
-        change.pupil_id,
-    )
+
+
+GIVE_ENTRIES_THEIR_PUPIL: Final = (
+    "update chronology set pupil_id = $2 where case_id = $1 and pupil_id is null"
+)
+"""A case's change gives its pupil to the entries that named only the case (`add_entry`)."""
+
+
+async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
+    """Add the entry once (keyed by event id); a correction also re-marks the signal it corrects.
+
+    An entry that names its case but not its pupil (a notifications event) takes the pupil of the
+    case when the case is known; otherwise it waits with pupil_id null, and the case's first change
+    gives it its pupil (`add_case_change`), so either arrival order ends the same.
+    """
+    pupil_id = entry.pupil_id
+    if pupil_id is None and entry.case_id is not None:
+        await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(entry.case_id))
+        pupil_id = await conn.fetchval(
+            "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
+        )
+    await conn.execute(INSERT_ENTRY, *entry_args(entry, pupil_id))
+    if entry.signal_id is not None:
+        await mark_corrections(conn, entry.signal_id)
+
+
+async def mark_corrections(conn: asyncpg.Connection, signal_id: uuid.UUID) -> None:
+    """Recompute the correction mark of a signal's entry from the stored corrections.
+
+    Runs after the signal's entry *or* one of its corrections arrived, so a correction that is
+    projected before its signal still marks it. Only the mark changes; the facts never do.
+    """
+    await conn.execute(MARK_CORRECTIONS, *correction_args(signal_id))
+
+
+async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
+    """Store the change once (keyed by event id) and fold the case's row again from all its changes."""
+    await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(change.case_id))
+    await conn.execute(INSERT_CASE_CHANGE, *case_change_args(change))
+    await conn.execute(GIVE_ENTRIES_THEIR_PUPIL, change.case_id, change.pupil_id)
     records = await conn.fetch("select * from case_changes where case_id = $1", change.case_id)
     row = case_row(case_change_of(r) for r in records)
     if row is not None:
         await upsert_case(conn, row)
 
 
-async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
-    """Write the case row as folded from all its changes (it replaces what was there)."""
-    await conn.execute(
-        """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id, signal_ids,
+UPSERT_CASE: Final = """insert into school_cases (case_id, tenant, school, pupil_id, step, case_owner_id, signal_ids,
                                      opened_at, last_event_at, outcome, reported_on, reports,
                                      pupil_left_school, left_school_on, transferred_from, transferred_on,
                                      last_sequence, step_since, obligations)
@@ -252,7 +284,11 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
                pupil_left_school = excluded.pupil_left_school, left_school_on = excluded.left_school_on,
                transferred_from = excluded.transferred_from, transferred_on = excluded.transferred_on,
                last_sequence = excluded.last_sequence, step_since = excluded.step_since,
-               obligations = excluded.obligations""",
+               obligations = excluded.obligations"""
+
+
+def case_args(case: CaseRow) -> tuple[Any, ...]:
+    return (
         case.case_id,
         case.tenant,
         case.school,
@@ -273,6 +309,11 @@ async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
         case.step_since,
         obligations_json(case.obligations),
     )
+
+
+async def upsert_case(conn: asyncpg.Connection, case: CaseRow) -> None:
+    """Write the case row as folded from all its changes (it replaces what was there)."""
+    await conn.execute(UPSERT_CASE, *case_args(case))
 
 
 CASE_FOLD_VERSION = 4

@@ -2,8 +2,9 @@
 
 1. Capture the end offsets of every partition of every topic (`ALL_TOPICS`): the rebuild target E.
 2. Replay each partition from offset 0 up to E into a fresh PostgreSQL schema (`rebuild_<stamp>`,
-   same database) with the live projection code: the same `handle_event`, behind the same
-   `processed_events` de-duplication, in batches of one transaction each. The rebuild reads with
+   same database) with the live projection code behind the same `processed_events`
+   de-duplication and tenant check, a page of records at a time in one transaction per lane
+   (`handle_page`: the same rows as `handle_event` one by one; see `replay`). The rebuild reads with
    its own Kafka consumer without a group: it commits no offsets and never disturbs the live group.
 3. Wait until the live consumer group has committed offsets >= E on every partition (the live
    consumer commits its database transaction before its offsets, so from then on the live tables
@@ -53,7 +54,7 @@ from meldcode_servicekit.settings import ServiceSettings
 
 from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison
 from .migrations import MIGRATIONS
-from .replay import Handler, Offsets, Replayer
+from .replay import Handler, Offsets, PageHandler, Progress, Replayer
 
 log = get_logger(__name__)
 
@@ -180,6 +181,8 @@ async def rebuild(
     group: str,
     replace: bool = False,
     wait_timeout: float = 120.0,
+    handle_page: PageHandler | None = None,
+    progress: Progress | None = None,
 ) -> RebuildReport:
     """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild."""
     started = time.monotonic()
@@ -192,7 +195,7 @@ async def rebuild(
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
-        run = RebuildRun(settings, guard, live_schema, stamp, handle)
+        run = RebuildRun(settings, guard, live_schema, stamp, handle, handle_page, progress)
         await guard.execute(f'create schema "{run.schema}"')
         try:
             tables, replaced_into = await run.compare(group, wait_timeout, replace=replace)
@@ -221,6 +224,8 @@ class RebuildRun:
         live_schema: str,
         stamp: str,
         handle: Handler,
+        handle_page: PageHandler | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.settings = settings
         self.guard = guard
@@ -228,6 +233,8 @@ class RebuildRun:
         self.stamp = stamp
         self.schema = f"rebuild_{stamp}"
         self.handle = handle
+        self.handle_page = handle_page
+        self.progress = progress
         self.pool: asyncpg.Pool | None = None
         self.consumer = AIOKafkaConsumer(
             **settings.kafka.client_options(),
@@ -286,7 +293,9 @@ class RebuildRun:
         partitions = await topic_partitions(self.settings)
         await self.consumer.start()
         self.keystore = keystore = await anyio.to_thread.run_sync(connect_key_store, self.settings)
-        self.replayer = replayer = Replayer(self.consumer, pool, self.handle, keystore)
+        self.replayer = replayer = Replayer(
+            self.consumer, pool, self.handle, keystore, handle_page=self.handle_page, progress=self.progress
+        )
         await replayer.start(partitions)
         end: Offsets = await self.consumer.end_offsets(partitions)
         await replayer.replay_until(end)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from meldcode_contracts import Envelope, PersonalDataErased, UnknownEventType, UnsupportedSchemaVersion
 from meldcode_edge.logging import get_logger
-from meldcode_servicekit.consuming import check_tenant
+from meldcode_servicekit.consuming import TenantMismatch, check_tenant, tenant_bound_ids
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey
 from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.sealing import open_event
@@ -22,9 +22,14 @@ from meldcode_servicekit.sealing import open_event
 log = get_logger(__name__)
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+PageHandler = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
+"""Projects a page of first-seen events in order, with the same rows as `Handler` one by one."""
+Progress = Callable[[int, int], None]
+"""Called after each page with (events replayed so far, events to replay in all)."""
 Offsets = dict[TopicPartition, int]
 
-BATCH: Final = 500
+BATCH: Final = 6000
+"""Records fetched per page (over all partitions); each lane writes its part in one transaction."""
 LANES: Final = 3
 """Transactions projecting side by side (by partition number; a partition is always in one lane)."""
 DEADLOCK_RETRIES: Final = 5
@@ -34,12 +39,21 @@ class Replayer:
     """Reads the topics from offset 0 with no consumer group and projects into one schema."""
 
     def __init__(
-        self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool, handle: Handler, keystore: KeyStore
+        self,
+        consumer: AIOKafkaConsumer,
+        pool: asyncpg.Pool,
+        handle: Handler,
+        keystore: KeyStore,
+        *,
+        handle_page: PageHandler | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self._keystore = keystore
         self._consumer = consumer
         self._pool = pool
         self._handle = handle
+        self._handle_page = handle_page
+        self._progress = progress
         self.position: Offsets = {}
         self.events = 0
 
@@ -53,21 +67,42 @@ class Replayer:
     async def replay_until(self, end: Offsets) -> None:
         """Project every record below `end` that was not projected yet."""
         pending = {tp for tp, offset in end.items() if self.position.get(tp, 0) < offset}
+        total = self.events + sum(end[tp] - self.position[tp] for tp in pending)
         for tp in pending:
             self._consumer.seek(tp, self.position[tp])
-        while pending:
-            fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
-            records: list[ConsumerRecord[Any, Any]] = []
-            for tp, batch in fetched.items():
-                records.extend(r for r in batch if r.offset < end[tp])
-            for tp in pending:
-                # What lies beyond `end` is read again (after a seek) by the next catch-up.
-                self.position[tp] = min(end[tp], await self._consumer.position(tp))
-            if records:
-                await self._project(records)
-            pending = {tp for tp in pending if self.position[tp] < end[tp]}
+        # The next page is fetched and opened while the previous one is written (PostgreSQL works
+        # in its own processes meanwhile); pages are written one after another, so every
+        # partition's events are still applied in order.
+        writing: asyncio.Task[None] | None = None
+        try:
+            while pending:
+                fetched = await self._consumer.getmany(*pending, timeout_ms=500, max_records=BATCH)
+                records: list[ConsumerRecord[Any, Any]] = []
+                for tp, batch in fetched.items():
+                    records.extend(r for r in batch if r.offset < end[tp])
+                for tp in pending:
+                    # What lies beyond `end` is read again (after a seek) by the next catch-up.
+                    self.position[tp] = min(end[tp], await self._consumer.position(tp))
+                parsed = self._open(records)
+                if writing is not None:
+                    await writing
+                    writing = None
+                if parsed:
+                    writing = asyncio.create_task(self._write(parsed))
+                if self._progress is not None:
+                    self._progress(self.events, total)
+                pending = {tp for tp in pending if self.position[tp] < end[tp]}
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None:
+                writing.cancel()
+                await asyncio.gather(writing, return_exceptions=True)
 
-    async def _project(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+    def _open(
+        self, records: list[ConsumerRecord[Any, Any]]
+    ) -> list[tuple[ConsumerRecord[Any, Any], Envelope]]:
         parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
         for record in records:
             self.events += 1
@@ -92,6 +127,9 @@ class Replayer:
                     partition=record.partition,
                     offset=record.offset,
                 )
+        return parsed
+
+    async def _write(self, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
         lanes: dict[int, list[tuple[ConsumerRecord[Any, Any], Envelope]]] = {}
         for record, event in parsed:
             lanes.setdefault(record.partition % LANES, []).append((record, event))
@@ -106,8 +144,11 @@ class Replayer:
         for attempt in range(1, DEADLOCK_RETRIES + 1):
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
-                    for record, event in lane:
-                        await self._record_and_handle(conn, record, event)
+                    if self._handle_page is None:
+                        for record, event in lane:
+                            await self._record_and_handle(conn, record, event)
+                    else:
+                        await self._handle_page(conn, await _record_page(conn, lane))
                 return
             except asyncpg.DeadlockDetectedError:
                 if attempt == DEADLOCK_RETRIES:
@@ -154,3 +195,46 @@ class Replayer:
         if await self._record(conn, record, event):
             await check_tenant(conn, event)  # as the live consumer: a mismatch is parked, not applied
             await self._handle(conn, event)
+
+
+async def _record_page(conn: Any, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> list[Envelope]:
+    """`_record` and `check_tenant` for a whole page in three statements: the events seen for the
+    first time, in order. A tenant mismatch raises, so the caller applies the page one by one and
+    parks the event as the live consumer does."""
+    first: dict[Any, tuple[ConsumerRecord[Any, Any], Envelope]] = {}
+    for record, event in lane:
+        first.setdefault(event.event_id, (record, event))
+    inserted = await conn.fetch(
+        """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
+           select *, 'processed' from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+           on conflict (event_id) do nothing returning event_id""",
+        [e.event_id for _, e in first.values()],
+        [e.event_type for _, e in first.values()],
+        [r.topic for r, _ in first.values()],
+        [r.partition for r, _ in first.values()],
+        [r.offset for r, _ in first.values()],
+    )
+    new = {r["event_id"] for r in inserted}
+    fresh = [e for _, e in first.values() if e.event_id in new]
+    bound = [(subject, e.tenant, e.event_id) for e in fresh for subject in tenant_bound_ids(e)]
+    if bound:
+        subjects, tenants, event_ids = (list(column) for column in zip(*bound, strict=True))
+        await conn.execute(
+            """insert into subject_tenants (subject_id, tenant, first_event_id)
+               select subject_id, tenant, first_event_id
+               from unnest($1::uuid[], $2::text[], $3::uuid[]) with ordinality
+                   as bound(subject_id, tenant, first_event_id, n) order by n
+               on conflict (subject_id) do nothing""",
+            subjects,
+            tenants,
+            event_ids,
+        )
+        others = await conn.fetchval(
+            """select count(*) from unnest($1::uuid[], $2::text[]) as bound(subject_id, tenant)
+               join subject_tenants using (subject_id) where subject_tenants.tenant <> bound.tenant""",
+            subjects,
+            tenants,
+        )
+        if others:
+            raise TenantMismatch("the page names a pupil or case of another samenwerkingsverband")
+    return fresh

@@ -8,6 +8,15 @@ import asyncio
 import json
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from meldcode_contracts import ALL_TOPICS
 from meldcode_edge.logging import configure_logging
@@ -18,7 +27,8 @@ from meldcode_servicekit.web import service_cli
 from ..adapters.rebuild import rebuild
 from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
-from .consumer import handle_event
+from ..domain.rebuild_check import RebuildReport
+from .consumer import handle_event, handle_page
 
 
 def reconcile_targets(settings: Settings, keystore: KeyStore) -> ReconcileTargets:
@@ -47,20 +57,60 @@ def rebuild_command(
     """Rebuild every read model from the Kafka topics into a fresh schema and compare checksums."""
     settings = Settings()
     configure_logging(settings.service_name, settings.log_level)
-    report = asyncio.run(
-        rebuild(
-            settings,
-            handle_event,
-            group=settings.group("meldcode-reporting"),
-            replace=replace,
-            wait_timeout=wait,
+    console = Console(stderr=True)  # stdout carries only the JSON report
+    with Progress(
+        TextColumn("[bold]Herbouw leesmodellen"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("gebeurtenissen"),
+        TimeElapsedColumn(),
+        TextColumn("nog"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("rebuild", total=None)
+
+        def show(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = asyncio.run(
+            rebuild(
+                settings,
+                handle_event,
+                group=settings.group("meldcode-reporting"),
+                replace=replace,
+                wait_timeout=wait,
+                handle_page=handle_page,
+                progress=show,
+            )
         )
-    )
+    console.print(rebuild_summary(report))
     out = report.as_json()
     if report.replaced_into is not None:
         out["replaced"] = {"retired_schema": report.replaced_into}
     typer.echo(json.dumps(out, indent=2))
     raise typer.Exit(0 if report.ok else 1)
+
+
+def rebuild_summary(report: RebuildReport) -> str:
+    """What the rebuild did, in one line for the operator."""
+    rate = report.events / report.seconds if report.seconds > 0 else 0.0
+    unequal = [t.name for t in report.tables if not t.equal]
+    outcome = (
+        "alle tabellen gelijk aan de live tabellen"
+        if not unequal
+        else f"verschil in {len(unequal)} tabel(len): {', '.join(unequal)}"
+    )
+    swapped = (
+        f"; herbouwde tabellen in gebruik genomen, de oude staan in schema {report.replaced_into}"
+        if report.replaced_into is not None
+        else ""
+    )
+    return (
+        f"Herbouw klaar: {report.events} gebeurtenissen in {report.seconds:.1f} s "
+        f"({rate:,.0f}/s), {outcome}{swapped}."
+    )
 
 
 def main() -> None:

@@ -6,11 +6,14 @@ the de-duplication commit together. Logs ids only, never personal data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from meldcode_contracts import Envelope
 from meldcode_edge.logging import get_logger
 
+from ..adapters.projection_pages import apply_page
 from ..adapters.projection_writes import ReadModelWriter
 from ..application.projection import apply_projection
 from ..translation import project
@@ -28,3 +31,9 @@ async def handle_event(conn: asyncpg.Connection, event: Envelope) -> None:
         event_type=event.event_type,
         subject_id=str(event.subject_id),
     )
+
+
+async def handle_page(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
+    """`handle_event` for a page of events at once (the rebuild's replay): the same rows, written
+    with one statement per kind of row (`reporting.adapters.projection_pages`)."""
+    await apply_page(conn, [project(event) for event in events])

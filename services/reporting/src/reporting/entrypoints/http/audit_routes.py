@@ -16,7 +16,7 @@ from meldcode_edge.problems import Conflict, ServiceUnavailable
 from ...adapters.rebuild import rebuild
 from ...application.audit import compare_with_rebuild, read_access_log
 from ...domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport
-from ..consumer import handle_event
+from ..consumer import handle_event, handle_page
 from .edges import Access, Figures, refusals_as_problems
 
 router = APIRouter()
@@ -118,7 +118,9 @@ async def rebuild_and_compare(principal: CurrentPrincipal, request: Request) -> 
     settings = request.app.state.settings
 
     async def compare() -> RebuildReport:
-        return await rebuild(settings, handle_event, group=settings.group("meldcode-reporting"))
+        return await rebuild(
+            settings, handle_event, group=settings.group("meldcode-reporting"), handle_page=handle_page
+        )
 
     try:
         report = await compare_with_rebuild(compare)

@@ -1,0 +1,130 @@
+"""A page of projections written at once (the rebuild's replay): the same rows as applying them one
+by one with `projection_writes.apply`, with one pipelined statement per kind of row instead of
+several round trips per event.
+
+Sound because every write is keyed by the event or aggregate id and the marks that depend on
+other events are recomputed from what is stored (see `projection_writes`): the rows come out the
+same in any order across tables. Within a kind of row the page's order is kept (`executemany` runs
+its rows in order). An erasure scrubs what is stored before it, so the page is written in segments
+split at every erasure, which is applied on its own in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from ..domain.cases import case_row
+from ..domain.projection import Projection, ZorgteamChange
+from .projection_writes import (
+    GIVE_ENTRIES_THEIR_PUPIL,
+    INSERT_ACCESS,
+    INSERT_CASE_CHANGE,
+    INSERT_ENTRY,
+    MARK_CORRECTIONS,
+    UPSERT_CASE,
+    UPSERT_PUPIL,
+    UPSERT_STAFF,
+    access_args,
+    apply,
+    case_args,
+    case_change_args,
+    correction_args,
+    entry_args,
+    pupil_args,
+    staff_args,
+)
+from .records import case_change_of
+
+
+async def apply_page(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+    """Apply the page's projections in order inside the caller's transaction."""
+    segment: list[Projection] = []
+    for projection in projections:
+        if projection.erased_pupil is not None:
+            await _apply_segment(conn, segment)
+            segment = []
+            await apply(conn, projection)
+        elif not projection.is_empty:
+            segment.append(projection)
+    await _apply_segment(conn, segment)
+
+
+async def _apply_segment(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+    if not projections:
+        return
+    pupils = [p.pupil for p in projections if p.pupil is not None]
+    entries = [p.entry for p in projections if p.entry is not None]
+    changes = [p.case_change for p in projections if p.case_change is not None]
+    if pupils:
+        await conn.executemany(UPSERT_PUPIL, [pupil_args(p) for p in pupils])
+    waiting = {e.case_id for e in entries if e.pupil_id is None and e.case_id is not None}
+    cases = {c.case_id for c in changes}
+    if waiting | cases:
+        # the same per-case locks as event by event, taken in one order so lanes cannot deadlock
+        await conn.execute(
+            """select pg_advisory_xact_lock(h) from (
+                   select distinct hashtext(id) as h from unnest($1::text[]) as id order by h) as locks""",
+            sorted(str(c) for c in waiting | cases),
+        )
+    if changes:
+        await conn.executemany(INSERT_CASE_CHANGE, [case_change_args(c) for c in changes])
+    if entries:
+        pupil_of_case: dict[Any, Any] = {}
+        if waiting:
+            rows = await conn.fetch(
+                """select distinct on (case_id) case_id, pupil_id from case_changes
+                   where case_id = any($1::uuid[])""",
+                list(waiting),
+            )
+            pupil_of_case = {r["case_id"]: r["pupil_id"] for r in rows}
+        await conn.executemany(
+            INSERT_ENTRY,
+            [
+                entry_args(e, e.pupil_id if e.pupil_id is not None else pupil_of_case.get(e.case_id))
+                for e in entries
+            ],
+        )
+    if changes:
+        first_pupil = {c.case_id: c.pupil_id for c in reversed(changes)}
+        await conn.executemany(GIVE_ENTRIES_THEIR_PUPIL, list(first_pupil.items()))
+    signals = list(dict.fromkeys(e.signal_id for e in entries if e.signal_id is not None))
+    if signals:
+        await conn.executemany(MARK_CORRECTIONS, [correction_args(s) for s in signals])
+    if cases:
+        await _fold_cases(conn, list(cases))
+    access = [p.access for p in projections if p.access is not None]
+    if access:
+        await conn.executemany(INSERT_ACCESS, [access_args(a) for a in access])
+    await _change_zorgteams([p.zorgteam for p in projections if p.zorgteam is not None], conn)
+    staff = [p.staff for p in projections if p.staff is not None]
+    if staff:
+        await conn.executemany(UPSERT_STAFF, [staff_args(s) for s in staff])
+
+
+async def _fold_cases(conn: asyncpg.Connection, case_ids: list[Any]) -> None:
+    """Fold each case's row again from all its stored changes, as `add_case_change` does per event."""
+    records = await conn.fetch("select * from case_changes where case_id = any($1::uuid[])", case_ids)
+    by_case: dict[Any, list[Any]] = {}
+    for record in records:
+        by_case.setdefault(record["case_id"], []).append(record)
+    rows = [case_row(case_change_of(r) for r in changes) for changes in by_case.values()]
+    folded = [case_args(row) for row in rows if row is not None]
+    if folded:
+        await conn.executemany(UPSERT_CASE, folded)
+
+
+async def _change_zorgteams(changes: list[ZorgteamChange], conn: asyncpg.Connection) -> None:
+    """The last change of each invitation in the page is what stays (`change_zorgteam`)."""
+    last = {f"{c.case_id}/{c.member_id}": c for c in changes}
+    invited = [(key, c.case_id, c.member_id) for key, c in last.items() if c.invited]
+    withdrawn = [(key,) for key, c in last.items() if not c.invited]
+    if invited:
+        await conn.executemany(
+            "insert into case_zorgteam (invitation, case_id, member_id) values ($1, $2, $3) on conflict do nothing",
+            invited,
+        )
+    if withdrawn:
+        await conn.executemany("delete from case_zorgteam where invitation = $1", withdrawn)
