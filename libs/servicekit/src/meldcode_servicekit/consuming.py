@@ -179,7 +179,7 @@ class EventConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             batch=True,
             max_records=self._settings.consumer_batch_size,
-            batch_timeout_ms=100,
+            batch_timeout_ms=self._settings.consumer_poll_wait_ms,
             parser=tolerant_batch_parser,
             decoder=raw_body_decoder,
             title=f"{self._service}-consumer",
