@@ -119,6 +119,7 @@ class RelayLoop:
                         await self._pause(1.0)
                         continue
                     log.info("outbox_relay_lock_taken", relay=self.name)
+                    self.lock_taken()
                     try:
                         await self._relay_while_locked(lock_connection)
                     finally:
@@ -133,6 +134,9 @@ class RelayLoop:
                 level(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
                 await self._pause(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    def lock_taken(self) -> None:
+        """Called when this relay (again) holds the lock: forget what another one may have changed."""
 
     async def _try_lock(self, connection: PoolConnectionProxy[Any]) -> bool:
         return bool(await connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name))
@@ -215,6 +219,7 @@ class OutboxRelay(RelayLoop):
         self._translate = translate
         self._topic = topic
         self._keystore = keystore
+        self._known_position: int | None = None  # what this relay last saved; only it writes while locked
         self._metrics.on_scrape(f"relay_lag:{name}", self.measure_lag)
 
     async def measure_lag(self) -> None:
@@ -250,6 +255,9 @@ class OutboxRelay(RelayLoop):
                 return prepared, exc
             prepared.append((notification.id, contract_event, value))
         return prepared, None
+
+    def lock_taken(self) -> None:
+        self._known_position = None
 
     async def position(self) -> int:
         async with self._pool.acquire() as conn:
@@ -300,11 +308,12 @@ class OutboxRelay(RelayLoop):
 
     async def relay_once(self) -> int:
         """Publish the next batch; returns how many notifications were handled."""
-        start = await self.position()
+        start = self._known_position if self._known_position is not None else await self.position()
         notifications = await anyio.to_thread.run_sync(
             lambda: self._app.recorder.select_notifications(start, self._batch_size, inclusive_of_start=False)
         )
         if not notifications:
+            self._known_position = start
             return 0
         deliveries = []
         last_good = start
@@ -326,6 +335,7 @@ class OutboxRelay(RelayLoop):
         self._metrics.relay_published.labels(self.name, self._topic).inc(len(deliveries))
         if last_good > start:
             await self._save_position(last_good)
+            self._known_position = last_good
             if trace_contexts:
                 await self._forget_trace_contexts([n for n in notifications if n.id <= last_good])
         if failure is not None:
