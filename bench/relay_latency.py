@@ -221,12 +221,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 url = admin_url.rsplit("/", 1)[0] + f"/{database}"
                 measured = await platform_path(
-                    url, bootstrap, f"bench-{run_id}-{name}.", woken=woken, events=args.events, interval=interval
+                    url,
+                    bootstrap,
+                    f"bench-{run_id}-{name}.",
+                    woken=woken,
+                    events=args.events,
+                    interval=interval,
                 )
             finally:
                 await admin.execute(f'drop database if exists "{database}" with (force)')
             figures[name] = {key: summary(values) for key, values in measured.items()}
-            total = [a + b for a, b in zip(measured["written_to_kafka"], measured["kafka_to_consumed"], strict=True)]
+            total = [
+                a + b
+                for a, b in zip(measured["written_to_kafka"], measured["kafka_to_consumed"], strict=True)
+            ]
             figures[name]["written_to_consumed"] = summary(total)
             figures[name]["p50_vs_raw"] = round(
                 figures[name]["written_to_consumed"]["p50"] / max(figures["raw_roundtrip_ms"]["p50"], 0.01), 1

@@ -105,4 +105,9 @@ def test_relay_latency_sees_every_event_through_relay_and_consumer(infrastructur
     assert figures["events"] == 3
     assert figures["raw_roundtrip_ms"]["max"] >= figures["raw_roundtrip_ms"]["p50"] > 0
     for name in ("before", "after"):
-        assert set(figures[name]) == {"written_to_kafka", "kafka_to_consumed", "written_to_consumed", "p50_vs_raw"}
+        assert set(figures[name]) == {
+            "written_to_kafka",
+            "kafka_to_consumed",
+            "written_to_consumed",
+            "p50_vs_raw",
+        }

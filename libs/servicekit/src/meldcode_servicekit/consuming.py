@@ -143,9 +143,7 @@ select
 """
 
 
-async def record_batch(
-    conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]]
-) -> set[uuid.UUID]:
+async def record_batch(conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]]) -> set[uuid.UUID]:
     """`RECORD_BATCH` for distinct, not replayed events with their records; the ids recorded for
     the first time.
     Raises `TenantMismatch` (the caller's transaction then changes nothing)."""
