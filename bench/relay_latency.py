@@ -11,7 +11,8 @@ application into its PostgreSQL store; the servicekit `OutboxRelay` publishes it
 Both configurations run in the same process, one after the other:
 - `before`: the relay polls every 50 ms, the consumer waits 100 ms after an empty poll (as
   before ADR 0025);
-- `after`: the relay is woken by the store's NOTIFY (1 s safety poll), the consumer waits 10 ms.
+- `after`: the relay is woken by the store's NOTIFY (1 s safety poll) and its producer does not
+  linger (was 5 ms), the consumer waits 10 ms.
 
 The bare anchor, in the same run: a raw aiokafka produce (acks=all) -> consume round trip.
 Prints human lines and ends with one JSON line. Needs KAFKA_BOOTSTRAP_SERVERS and
@@ -136,7 +137,7 @@ async def platform_path(
     app = await anyio.to_thread.run_sync(lambda: Notes(database_url))
     topic = settings.topic("notes")
     await ensure_topics(bootstrap, [topic], partitions=1)
-    producer = idempotent_producer(bootstrap, "bench-relay")
+    producer = idempotent_producer(bootstrap, "bench-relay", linger_ms=0 if woken else 5)
     dlq_producer = idempotent_producer(bootstrap, "bench-dlq")
     relay = OutboxRelay(
         name="bench-notes",

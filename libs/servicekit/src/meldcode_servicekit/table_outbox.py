@@ -143,7 +143,7 @@ async def table_outbox_relay(
     """Relay the service's `event_outbox` in the background (needs `runtime.database` first and
     `TABLE_OUTBOX_SCHEMA` in the schema). `topics` are created if missing."""
     await ensure_topics(settings.kafka, topics)
-    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-table-relay")
+    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-table-relay", linger_ms=0)
     await producer.start()
     relay = TableOutboxRelay(
         name=name,
