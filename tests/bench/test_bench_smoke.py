@@ -100,3 +100,16 @@ async def test_signal_latency_sees_every_signal_in_the_chronology(suite: Suite) 
     )
     assert figures["signals"] == 20
     assert figures["visible_lag_ms"]["max"] >= figures["visible_lag_ms"]["p50"]
+
+
+def test_relay_latency_sees_every_event_through_relay_and_consumer(infrastructure: Infrastructure) -> None:
+    figures = run_bench("relay_latency.py", "--events", "3", "--interval-ms", "10", infra=infrastructure)
+    assert figures["events"] == 3
+    assert figures["raw_roundtrip_ms"]["max"] >= figures["raw_roundtrip_ms"]["p50"] > 0
+    for name in ("before", "after"):
+        assert set(figures[name]) == {
+            "written_to_kafka",
+            "kafka_to_consumed",
+            "written_to_consumed",
+            "p50_vs_raw",
+        }

@@ -111,6 +111,60 @@ async def check_tenant(conn: asyncpg.Connection, event: Envelope) -> None:
         raise TenantMismatch("the event names a pupil or case of another samenwerkingsverband")
 
 
+# One statement per batch of distinct, not replayed events, inside the batch's transaction: record
+# the event ids, bind the ids named by the events recorded for the first time to their tenant, and
+# say which events are new and whether any names an id of another tenant (bound before, or by
+# another event of this batch). The same as `_record_and_handle` + `check_tenant` per event.
+RECORD_BATCH = """
+with first_time as (
+    insert into processed_events (event_id, event_type, topic, partition, "offset")
+    select * from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+    on conflict (event_id) do nothing
+    returning event_id
+),
+named as (
+    select n.subject_id, n.tenant, n.event_id, n.ordinality
+    from unnest($6::uuid[], $7::text[], $8::uuid[]) with ordinality as n(subject_id, tenant, event_id, ordinality)
+    where n.event_id in (select event_id from first_time)
+),
+bind as (
+    insert into subject_tenants (subject_id, tenant, first_event_id)
+    select distinct on (subject_id) subject_id, tenant, event_id from named
+    order by subject_id, ordinality
+    on conflict (subject_id) do nothing
+)
+select
+    array(select event_id from first_time) as first_time,
+    exists (
+        select 1 from named n join subject_tenants s on s.subject_id = n.subject_id and s.tenant <> n.tenant
+    ) or exists (
+        select 1 from named a join named b on a.subject_id = b.subject_id and a.tenant <> b.tenant
+    ) as mismatch
+"""
+
+
+async def record_batch(conn: asyncpg.Connection, events: Sequence[tuple[Envelope, Any]]) -> set[uuid.UUID]:
+    """`RECORD_BATCH` for distinct, not replayed events with their records; the ids recorded for
+    the first time.
+    Raises `TenantMismatch` (the caller's transaction then changes nothing)."""
+    named = [(i, event.tenant, event.event_id) for event, _ in events for i in tenant_bound_ids(event)]
+    row = await conn.fetchrow(
+        RECORD_BATCH,
+        [event.event_id for event, _ in events],
+        [event.event_type for event, _ in events],
+        [record.topic for _, record in events],
+        [record.partition for _, record in events],
+        [record.offset for _, record in events],
+        [subject_id for subject_id, _, _ in named],
+        [tenant for _, tenant, _ in named],
+        [event_id for _, _, event_id in named],
+    )
+    assert row is not None
+    if row["mismatch"]:
+        raise TenantMismatch("the event names a pupil or case of another samenwerkingsverband")
+    return set(row["first_time"])
+
+
 def error_summary(exc: BaseException) -> str:
     """What went wrong, for the dead-letter header: never the input values (they may be personal)."""
     if isinstance(exc, ValidationError):
@@ -179,7 +233,7 @@ class EventConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             batch=True,
             max_records=self._settings.consumer_batch_size,
-            batch_timeout_ms=100,
+            batch_timeout_ms=self._settings.consumer_poll_wait_ms,
             parser=tolerant_batch_parser,
             decoder=raw_body_decoder,
             title=f"{self._service}-consumer",
@@ -213,7 +267,10 @@ class EventConsumer:
 
     async def process_batch(self, records: list[Any]) -> list[str]:
         """Handle what one poll returned: in one transaction when every message is fine (one commit,
-        one offset commit); otherwise message by message, so retries and parking keep their order."""
+        one offset commit); otherwise message by message, so retries and parking keep their order.
+        Replays of parked messages (rare, an operator's act) go message by message too."""
+        if any(is_replay(record) for record in records):
+            return [await self.process(record.value or b"", record) for record in records]
         try:
             return await self._apply_batch(records)
         except Exception as exc:
@@ -260,9 +317,19 @@ class EventConsumer:
     async def _apply_batch(self, records: list[Any]) -> list[str]:
         decoded = await anyio.to_thread.run_sync(lambda: [self._decode_known(r) for r in records])
         outcomes: dict[int, str] = {}
+        first_of: dict[uuid.UUID, int] = {}  # a message delivered twice in one batch is one event
+        for index, event in enumerate(decoded):
+            if not isinstance(event, UnknownEventType):
+                first_of.setdefault(event.event_id, index)
         async with self._pool.acquire() as conn, conn.transaction():
+            connection = cast(asyncpg.Connection, conn)
+            unique = [(cast(Envelope, decoded[i]), records[i]) for i in first_of.values()]
+            first_time = await record_batch(connection, unique) if unique else set()
             for index, (record, event) in enumerate(zip(records, decoded, strict=True)):
                 if isinstance(event, UnknownEventType):
+                    continue
+                if event.event_id not in first_time or first_of[event.event_id] != index:
+                    outcomes[index] = "duplicate"
                     continue
                 with (
                     consuming_span(record, event.event_id),
@@ -270,9 +337,8 @@ class EventConsumer:
                         event_id=str(event.event_id), correlation_id=event.correlation_id
                     ),
                 ):
-                    outcomes[index] = await self._record_and_handle(
-                        cast(asyncpg.Connection, conn), event, record
-                    )
+                    await self._handle(connection, event)
+                outcomes[index] = "processed"
         for index, (record, event) in enumerate(zip(records, decoded, strict=True)):
             if isinstance(event, UnknownEventType):
                 outcomes[index] = self._skip(record, event)

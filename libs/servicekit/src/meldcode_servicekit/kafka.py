@@ -34,14 +34,18 @@ async def ensure_topics(kafka: KafkaConnection | str, topics: Iterable[str], *, 
         await admin.close()
 
 
-def idempotent_producer(kafka: KafkaConnection | str, client_id: str) -> AIOKafkaProducer:
-    """acks=all and enable_idempotence: a retried send is written once, in order per partition."""
+def idempotent_producer(
+    kafka: KafkaConnection | str, client_id: str, *, linger_ms: int = 5
+) -> AIOKafkaProducer:
+    """acks=all and enable_idempotence: a retried send is written once, in order per partition.
+    The relays pass `linger_ms=0`: they send a whole batch before awaiting it, so what is sent in one
+    go is batched anyway, and a lone event is not held back."""
     return AIOKafkaProducer(
         **connection(kafka).client_options(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
-        linger_ms=5,
+        linger_ms=linger_ms,
     )
 
 

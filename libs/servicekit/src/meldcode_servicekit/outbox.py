@@ -72,7 +72,13 @@ def envelope_fields(domain_event: Any, *, subject_id: uuid.UUID) -> dict[str, An
 class RelayLoop:
     """Runs `relay_once` until `stop()`: transient failures are retried with backoff, never skipped.
     With several replicas of a service, one relay works at a time (a PostgreSQL advisory lock held
-    on its own connection); the others wait to take over."""
+    on its own connection); the others wait to take over.
+
+    With a `wake_channel`, the relay LISTENs on it (on the lock's connection) and is woken by the
+    NOTIFY that the writing transaction sends at commit; after an empty batch it waits for that, or
+    at most `idle_seconds` (the safety poll: a notification lost with a dropped connection, or a
+    writer that does not notify, still gets relayed). Without a channel it polls every `idle_seconds`.
+    """
 
     retry_log_event = "outbox_relay_retry"
 
@@ -83,10 +89,13 @@ class RelayLoop:
         producer: AIOKafkaProducer,
         pool: asyncpg.Pool,
         batch_size: int = 200,
-        idle_seconds: float = 0.05,
+        idle_seconds: float = 1.0,
+        wake_channel: str | None = None,
         metrics: ServiceMetrics | None = None,
     ) -> None:
         self.name = name
+        self._wake_channel = wake_channel
+        self._woken = asyncio.Event()
         self._metrics = metrics or ServiceMetrics()
         self._producer = producer
         self._pool = pool
@@ -110,6 +119,7 @@ class RelayLoop:
                         await self._pause(1.0)
                         continue
                     log.info("outbox_relay_lock_taken", relay=self.name)
+                    self.lock_taken()
                     try:
                         await self._relay_while_locked(lock_connection)
                     finally:
@@ -125,23 +135,52 @@ class RelayLoop:
                 await self._pause(backoff)
                 backoff = min(backoff * 2, 5.0)
 
+    def lock_taken(self) -> None:
+        """Called when this relay (again) holds the lock: forget what another one may have changed."""
+
     async def _try_lock(self, connection: PoolConnectionProxy[Any]) -> bool:
         return bool(await connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name))
 
+    def _wake(self, *_: object) -> None:
+        self._woken.set()
+
     async def _relay_while_locked(self, lock_connection: PoolConnectionProxy[Any]) -> None:
         """Relay until stopped, or until a failure finds the lock's connection gone."""
-        backoff = self._idle
+        if self._wake_channel is None:
+            return await self._relay_loop(lock_connection)
+        await lock_connection.add_listener(self._wake_channel, self._wake)
+        try:
+            await self._relay_loop(lock_connection)
+        finally:
+            with contextlib.suppress(Exception):
+                await lock_connection.remove_listener(self._wake_channel, self._wake)
+
+    async def _relay_loop(self, lock_connection: PoolConnectionProxy[Any]) -> None:
+        backoff = 0.0
         while not self._stopping.is_set():
+            # cleared before reading: a commit notified while this batch is read wakes the next wait
+            self._woken.clear()
             try:
                 handled = await self.relay_once()
-                backoff = self._idle
+                backoff = 0.0
             except Exception as exc:
                 log.warning(self.retry_log_event, relay=self.name, error_type=type(exc).__name__)
-                handled, backoff = 0, min(max(backoff * 2, 0.1), 5.0)
+                backoff = min(max(backoff * 2, 0.1), 5.0)
                 if is_infrastructure_error(exc):
                     await lock_connection.fetchval("select 1", timeout=2)  # raises when the lock is lost
-            if not handled:
                 await self._pause(backoff)
+                continue
+            if not handled:
+                await self._wait_for_wake(self._idle)
+
+    async def _wait_for_wake(self, seconds: float) -> None:
+        """Until a NOTIFY on the wake channel, `stop()`, or `seconds` (the safety poll)."""
+        waits = [asyncio.ensure_future(self._stopping.wait()), asyncio.ensure_future(self._woken.wait())]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -163,7 +202,7 @@ class OutboxRelay(RelayLoop):
         pool: asyncpg.Pool,
         keystore: KeyStore | None = None,
         batch_size: int = 200,
-        idle_seconds: float = 0.05,
+        idle_seconds: float = 1.0,
         metrics: ServiceMetrics | None = None,
     ) -> None:
         super().__init__(
@@ -172,12 +211,15 @@ class OutboxRelay(RelayLoop):
             pool=pool,
             batch_size=batch_size,
             idle_seconds=idle_seconds,
+            # eventsourcing's PostgreSQL recorder NOTIFYs this channel in every writing transaction
+            wake_channel=getattr(application.recorder, "channel_name", None),
             metrics=metrics,
         )
         self._app = application
         self._translate = translate
         self._topic = topic
         self._keystore = keystore
+        self._known_position: int | None = None  # what this relay last saved; only it writes while locked
         self._metrics.on_scrape(f"relay_lag:{name}", self.measure_lag)
 
     async def measure_lag(self) -> None:
@@ -213,6 +255,9 @@ class OutboxRelay(RelayLoop):
                 return prepared, exc
             prepared.append((notification.id, contract_event, value))
         return prepared, None
+
+    def lock_taken(self) -> None:
+        self._known_position = None
 
     async def position(self) -> int:
         async with self._pool.acquire() as conn:
@@ -263,11 +308,12 @@ class OutboxRelay(RelayLoop):
 
     async def relay_once(self) -> int:
         """Publish the next batch; returns how many notifications were handled."""
-        start = await self.position()
+        start = self._known_position if self._known_position is not None else await self.position()
         notifications = await anyio.to_thread.run_sync(
             lambda: self._app.recorder.select_notifications(start, self._batch_size, inclusive_of_start=False)
         )
         if not notifications:
+            self._known_position = start
             return 0
         deliveries = []
         last_good = start
@@ -289,6 +335,7 @@ class OutboxRelay(RelayLoop):
         self._metrics.relay_published.labels(self.name, self._topic).inc(len(deliveries))
         if last_good > start:
             await self._save_position(last_good)
+            self._known_position = last_good
             if trace_contexts:
                 await self._forget_trace_contexts([n for n in notifications if n.id <= last_good])
         if failure is not None:

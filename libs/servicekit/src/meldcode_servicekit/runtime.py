@@ -110,7 +110,7 @@ async def outbox_relay(
     """Relay the application's stored events to `topic` in the background."""
     full_topic = settings.topic(topic)
     await ensure_topics(settings.kafka, [full_topic])
-    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-relay")
+    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-relay", linger_ms=0)
     await producer.start()
     relay = OutboxRelay(
         name=name,

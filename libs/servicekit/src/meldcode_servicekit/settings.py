@@ -145,7 +145,22 @@ class ServiceSettings(EdgeSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, description="Tries before a message is parked")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     relay_batch_size: int = Field(default=200, ge=1)
-    relay_idle_seconds: float = Field(default=0.05, ge=0, description="Poll interval of the outbox relay")
+    relay_idle_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description=(
+            "Safety poll of the outbox relay: it is woken by the NOTIFY of each writing transaction, "
+            "and looks anyway after this long without one"
+        ),
+    )
+    consumer_poll_wait_ms: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "How long a consumer waits for messages in one poll, and sleeps after an empty one "
+            "(FastStream's batch_timeout_ms): the idle latency floor of a consumer"
+        ),
+    )
     otlp_endpoint: str | None = Field(
         default=None,
         validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),

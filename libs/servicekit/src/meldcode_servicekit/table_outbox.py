@@ -11,6 +11,9 @@ by the caller from a natural key (e.g. uuid5 of a delivery id), so enqueueing tw
 
 The row keeps the trace context current when it was enqueued (e.g. of the consumed event that
 caused it), and the relay sends it on in the Kafka headers (`tracing`).
+
+The enqueueing transaction NOTIFYs `OUTBOX_CHANNEL`, which wakes the relay at its commit (PostgreSQL
+delivers a notification only when, and if, the transaction commits).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from .settings import ServiceSettings
 from .tracing import current_carrier, publishing_span
 
 log = get_logger(__name__)
+
+OUTBOX_CHANNEL = "meldcode_event_outbox"
 
 TABLE_OUTBOX_SCHEMA = [
     """create table if not exists event_outbox (
@@ -59,7 +64,12 @@ async def enqueue_event(
     Returns the event, or None when an event with its id was enqueued before (idempotent).
     `topic` is the full topic name (with the service's prefix).
     """
-    position = int(await conn.fetchval("select nextval(pg_get_serial_sequence('event_outbox', 'position'))"))
+    position = int(
+        await conn.fetchval(
+            "select nextval(pg_get_serial_sequence('event_outbox', 'position')) from pg_notify($1, '')",
+            OUTBOX_CHANNEL,
+        )
+    )
     event = build(position)
     trace_context = current_carrier()
     inserted = await conn.fetchval(
@@ -83,7 +93,7 @@ class TableOutboxRelay(RelayLoop):
     retry_log_event = "table_outbox_retry"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(wake_channel=OUTBOX_CHANNEL, **kwargs)
         self._metrics.on_scrape(f"outbox_backlog:{self.name}", self.measure_backlog)
 
     async def measure_backlog(self) -> None:
@@ -133,7 +143,7 @@ async def table_outbox_relay(
     """Relay the service's `event_outbox` in the background (needs `runtime.database` first and
     `TABLE_OUTBOX_SCHEMA` in the schema). `topics` are created if missing."""
     await ensure_topics(settings.kafka, topics)
-    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-table-relay")
+    producer = idempotent_producer(settings.kafka, f"meldcode-{name}-table-relay", linger_ms=0)
     await producer.start()
     relay = TableOutboxRelay(
         name=name,
