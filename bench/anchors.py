@@ -41,7 +41,9 @@ EVENTS_TABLE = """create table if not exists anchor_events (
     state bytea not null,
     notification_id bigserial,
     primary key (originator_id, originator_version))"""
-INSERT_EVENT = "insert into anchor_events (originator_id, originator_version, topic, state) values ($1, $2, $3, $4)"
+INSERT_EVENT = (
+    "insert into anchor_events (originator_id, originator_version, topic, state) values ($1, $2, $3, $4)"
+)
 EVENT_STATE = os.urandom(600)  # about the size of a sealed signal event
 
 
@@ -195,7 +197,9 @@ async def measure(url: str, insert_rows: int, read_rows: int) -> dict[str, float
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=os.environ.get("MELDCODE_DATABASE_URL"))
     parser.add_argument("--insert-rows", type=int, default=2000)
     parser.add_argument("--read-rows", type=int, default=50_000)

@@ -26,20 +26,23 @@ import httpx
 import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from anchors import EVENT_STATE, EVENTS_TABLE, INSERT_EVENT, kafka_options, percentile, scratch_database
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from anchors import EVENT_STATE, EVENTS_TABLE, INSERT_EVENT, kafka_options, percentile, scratch_database
+READ_TABLE = (
+    "create table if not exists floor_read (id uuid primary key, version integer not null, body bytea)"
+)
 
-READ_TABLE = "create table if not exists floor_read (id uuid primary key, version integer not null, body bytea)"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """Bound and listening before the server runs, so a read never races the server's start."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 def read_app(pool: asyncpg.Pool) -> Starlette:
@@ -68,9 +71,10 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
             assert pool is not None
             await pool.execute(EVENTS_TABLE)
             await pool.execute(READ_TABLE)
-            port = free_port()
-            server = uvicorn.Server(uvicorn.Config(read_app(pool), port=port, log_level="warning", lifespan="off"))
-            serving = asyncio.create_task(server.serve())
+            sock = listening_socket()
+            port = sock.getsockname()[1]
+            server = uvicorn.Server(uvicorn.Config(read_app(pool), log_level="warning", lifespan="off"))
+            serving = asyncio.create_task(server.serve(sockets=[sock]))
             producer = AIOKafkaProducer(acks="all", linger_ms=0, **options)
             consumer = AIOKafkaConsumer(enable_auto_commit=False, **options)
             await producer.start()
@@ -81,8 +85,6 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
             lags_ms: list[float] = []
             all_seen = asyncio.Event()
             try:
-                while not server.started:
-                    await asyncio.sleep(0.01)
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
 
                     async def consume() -> None:
@@ -138,7 +140,9 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=os.environ.get("MELDCODE_DATABASE_URL"))
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--duration", type=float, default=10.0)
