@@ -41,6 +41,7 @@ declare -A KAFKA_CREDENTIALS=()  # asked before KAFKA_BOOTSTRAP_SERVERS is expor
 for svc in "${SERVICES[@]}"; do
   KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
 done
+kafka_admin=$(bash deploy/local/kafka.sh credentials admin 2>/dev/null || true)  # `make bench`'s floor topic
 "$MELDCODE_PYTHON" -m meldcode_devauth.tokens keygen "$keys" >/dev/null
 
 # Least privilege (ADR 16): each database is owned by its owner role, which migrates it; each
@@ -157,7 +158,6 @@ if [ "$mode" = "--bench" ]; then
     [ -r "$pidfile" ] && cpu_pids="$cpu_pids$(head -1 "$pidfile"),"
   done
   admin_db="$(bash deploy/local/postgres.sh url)"
-  kafka_admin="$(bash deploy/local/kafka.sh credentials admin 2>/dev/null || true)"
   bench() {  # bench NAME ARGS...: bench/NAME.py with the Kafka admin login (the floor's own topic)
     local name="$1"; shift
     ( if [ -f "$kafka_admin" ]; then . "$kafka_admin"; fi
