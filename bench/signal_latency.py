@@ -55,6 +55,7 @@ class Bench:
         self.args = args
         self.http = http
         self.today = dutch_today().isoformat()
+        self.errors: list[str] = []
 
     async def pupils(self, signals: int) -> list[str]:
         pupils = []
@@ -78,7 +79,20 @@ class Bench:
         self, pupil_id: str, n: int, accepted: dict[str, float], answered_ms: list[float]
     ) -> None:
         sent = time.perf_counter()
-        response = await self.http.post(
+        try:
+            response = await self.send(pupil_id, n)
+        except httpx.HTTPError as error:  # a refused or dropped request is a figure, not the end of the run
+            self.errors.append(type(error).__name__)
+            return
+        at = time.time()  # wall clock: compared with PostgreSQL's processed_at
+        if not response.is_success:
+            self.errors.append(str(response.status_code))
+            return
+        answered_ms.append((time.perf_counter() - sent) * 1000)
+        accepted[response.json()["signal_id"]] = at
+
+    async def send(self, pupil_id: str, n: int) -> httpx.Response:
+        return await self.http.post(
             f"{self.args.signals}/pupils/{pupil_id}/signals",
             headers=self.teacher,
             json={
@@ -87,10 +101,6 @@ class Bench:
                 "source": {"kind": "own_observation"},
             },
         )
-        at = time.time()  # wall clock: compared with PostgreSQL's processed_at
-        response.raise_for_status()
-        answered_ms.append((time.perf_counter() - sent) * 1000)
-        accepted[response.json()["signal_id"]] = at
 
     async def visible(self, accepted: dict[str, float]) -> list[float]:
         """2xx -> visible (ms) per signal, once reporting has processed every one of them."""
@@ -123,6 +133,11 @@ class Bench:
         if missing:
             raise AssertionError(f"{len(missing)} signals processed but not in the chronology")
 
+    def take_errors(self) -> dict[str, int]:
+        errors = {kind: self.errors.count(kind) for kind in sorted(set(self.errors))}
+        self.errors.clear()
+        return errors
+
     async def open_loop(self) -> dict[str, Any]:
         rate, count = self.args.rate, max(1, round(self.args.rate * self.args.duration))
         pupils = await self.pupils(count)
@@ -141,7 +156,10 @@ class Bench:
         lags = await self.visible(accepted)
         cpu = meter.stop()
         await self.check_chronologies(pupils, accepted)
-        return summary(count, time.perf_counter() - begin, lags, answered_ms, cpu) | {"offered_per_s": rate}
+        return summary(count, time.perf_counter() - begin, lags, answered_ms, cpu) | {
+            "offered_per_s": rate,
+            "errors": self.take_errors(),
+        }
 
     async def closed_loop(self) -> dict[str, Any]:
         count = self.args.count
@@ -164,7 +182,8 @@ class Bench:
         await self.check_chronologies(pupils, accepted)
         return summary(count, recording, lags, answered_ms, cpu) | {
             "concurrency": self.args.concurrency,
-            "accepted_per_s": round(count / recording, 1),
+            "accepted_per_s": round(len(accepted) / recording, 1),
+            "errors": self.take_errors(),
         }
 
 
@@ -175,10 +194,13 @@ def summary(
         "signals": signals,
         "seconds": round(seconds, 2),
         "visible_ms": {q: round(percentile(lags, v), 1) for q, v in (("p50", 0.5), ("p99", 0.99))}
-        | {"max": round(max(lags), 1), "min": round(min(lags), 1)},
+        | {"max": round(max(lags, default=0.0), 1), "min": round(min(lags, default=0.0), 1)},
         "answered_ms": {q: round(percentile(answered_ms, v), 1) for q, v in (("p50", 0.5), ("p99", 0.99))},
-        "cpu_ms_per_signal": round(sum(cpu.values()) * 1000 / signals, 2),
-        "cpu_ms_per_signal_by_process": {k: round(v * 1000 / signals, 2) for k, v in sorted(cpu.items())},
+        "accepted": len(lags),
+        "cpu_ms_per_signal": round(sum(cpu.values()) * 1000 / max(1, len(lags)), 2),
+        "cpu_ms_per_signal_by_process": {
+            k: round(v * 1000 / max(1, len(lags)), 2) for k, v in sorted(cpu.items())
+        },
     }
 
 
@@ -188,7 +210,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["floor"] = await measure_floor(
             args.database_url, rate=args.rate, duration=args.floor_duration
         )
-    limits = httpx.Limits(max_connections=max(args.concurrency, 64) + 4)
+    # idle connections are let go before uvicorn's keep-alive (5 s) closes them under a request
+    limits = httpx.Limits(max_connections=max(args.concurrency, 64) + 4, keepalive_expiry=2.0)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
         bench = Bench(args, http)
         if args.mode in ("open", "both"):

@@ -162,7 +162,7 @@ if [ "$mode" = "--bench" ]; then
     local name="$1"; shift
     ( if [ -f "$kafka_admin" ]; then . "$kafka_admin"; fi
       MELDCODE_DATABASE_URL="$admin_db" "$MELDCODE_PYTHON" "bench/$name.py" "$@" ) | tee "$figures/$name.out" \
-      || echo "bench/$name.py failed; its figures are left out" >&2
+      || { echo "bench/$name.py failed; its figures are left out" >&2; mv "$figures/$name.out" "$figures/$name.failed"; }
   }
   bench signal_latency "${urls[@]}" --reporting-database-url "$REPORTING_DATABASE_URL" --database-url "$admin_db" \
     --cpu-pids "$cpu_pids" --rate 50 --duration "${MELDCODE_BENCH_SECONDS:-20}" --count "${MELDCODE_BENCH_SIGNALS:-1000}" "${@:2}"
