@@ -1,7 +1,8 @@
 """The floor: the platform's signal path built bare, measured at a fixed offered rate.
 
 asyncpg insert of an events-shaped row (one transaction) -> aiokafka produce (acks=all) ->
-aiokafka consume -> asyncpg insert into a read table -> an HTTP read of that row (uvicorn +
+aiokafka consume (what one fetch brings, in one transaction, as the consumers do) -> asyncpg insert
+into a read table -> an HTTP read of that row (uvicorn +
 starlette, as the services serve). Per message, from before the first insert until the HTTP read
 returns the row. No framework, no outbox, no sealing: what the machine itself does, so
 `e2e_p50_vs_floor` says how much the platform adds. Uses the PostgreSQL of --database-url (a
@@ -87,21 +88,27 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
             try:
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
 
+                    async def read(key: str) -> None:
+                        response = await http.get(f"/rows/{key}")
+                        response.raise_for_status()
+                        lags_ms.append((time.perf_counter() - started_at[key]) * 1000)
+
                     async def consume() -> None:
-                        async for record in consumer:
-                            key = record.key.decode() if record.key else ""
-                            await pool.execute(
-                                "insert into floor_read (id, version, body) values ($1, 1, $2)"
-                                " on conflict (id) do nothing",
-                                uuid.UUID(key),
-                                record.value,
-                            )
-                            response = await http.get(f"/rows/{key}")
-                            response.raise_for_status()
-                            lags_ms.append((time.perf_counter() - started_at[key]) * 1000)
-                            if len(lags_ms) >= count:
-                                all_seen.set()
-                                return
+                        # as a consumer does: what one fetch brought, in one transaction
+                        while len(lags_ms) < count:
+                            batches = await consumer.getmany(timeout_ms=1000)
+                            records = [record for batch in batches.values() for record in batch]
+                            if not records:
+                                continue
+                            keys = [record.key.decode() if record.key else "" for record in records]
+                            async with pool.acquire() as conn, conn.transaction():
+                                await conn.executemany(
+                                    "insert into floor_read (id, version, body) values ($1, 1, $2)"
+                                    " on conflict (id) do nothing",
+                                    [(uuid.UUID(k), r.value) for k, r in zip(keys, records, strict=True)],
+                                )
+                            await asyncio.gather(*(read(key) for key in keys))
+                        all_seen.set()
 
                     consuming = asyncio.create_task(consume())
 
