@@ -43,10 +43,10 @@ contracts: setup
 bench: setup
 	@bash deploy/local/run.sh --bench
 
-# Append the figures of the last `make bench` to bench/RESULTS.md (date, commit, machine).
+# Append the figures of the last `make bench` to bench/RESULTS.md (date, commit, machine; NOTE="..." optional).
 MELDCODE_RUN_DIR ?= $(CURDIR)/.run
 bench-record:
-	"$(UV)" run python bench/record.py "$(MELDCODE_RUN_DIR)/bench/figures.json"
+	"$(UV)" run python bench/record.py "$(MELDCODE_RUN_DIR)/bench/figures.json" "$(NOTE)"
 
 # What Kafka authentication (SASL/SCRAM + ACLs) costs: the same workload with it off and on (brokers of its own).
 bench-kafka-auth: setup

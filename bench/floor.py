@@ -68,7 +68,7 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
     await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
     try:
         async with scratch_database(database_url, "floor") as url:
-            pool = await asyncpg.create_pool(url, min_size=2, max_size=4)
+            pool = await asyncpg.create_pool(url, min_size=2, max_size=10)
             assert pool is not None
             await pool.execute(EVENTS_TABLE)
             await pool.execute(READ_TABLE)
@@ -93,9 +93,11 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
                         response.raise_for_status()
                         lags_ms.append((time.perf_counter() - started_at[key]) * 1000)
 
+                    reads: list[asyncio.Task[None]] = []
+
                     async def consume() -> None:
                         # as a consumer does: what one fetch brought, in one transaction
-                        while len(lags_ms) < count:
+                        while len(reads) < count:
                             batches = await consumer.getmany(timeout_ms=1000)
                             records = [record for batch in batches.values() for record in batch]
                             if not records:
@@ -107,7 +109,9 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
                                     " on conflict (id) do nothing",
                                     [(uuid.UUID(k), r.value) for k, r in zip(keys, records, strict=True)],
                                 )
-                            await asyncio.gather(*(read(key) for key in keys))
+                            # the reads go on while the next fetch is under way, as a reader would
+                            reads.extend(asyncio.create_task(read(key)) for key in keys)
+                        await asyncio.gather(*reads)
                         all_seen.set()
 
                     consuming = asyncio.create_task(consume())

@@ -1,6 +1,6 @@
 """Append the figures of a `make bench` run to bench/RESULTS.md, one row with date, commit and machine.
 
-    python bench/record.py <file whose last line is the JSON line of `make bench`>   (make bench-record)
+    python bench/record.py <file whose last line is the JSON line of `make bench`> [note]   (make bench-record)
 
 So the next change is compared with the last: the columns are summary.FIGURES; a figure the run
 did not have is shown as "-".
@@ -42,12 +42,12 @@ def commit() -> str:
 
 
 def header() -> str:
-    columns = ["date (UTC)", "commit", "machine", *FIGURES]
+    columns = ["date (UTC)", "commit", "machine", *FIGURES, "note"]
     return "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     figures = last_json(Path(sys.argv[1]))
@@ -60,6 +60,7 @@ def main() -> int:
         )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     cells = [now, commit(), machine(), *(str(figures.get(key, "-")) for key in FIGURES)]
+    cells.append(sys.argv[2].replace("|", "/") if len(sys.argv) == 3 else "")
     with RESULTS.open("a") as results:
         results.write("| " + " | ".join(cells) + " |\n")
     print(f"appended to {RESULTS}: " + ", ".join(f"{k}={figures[k]}" for k in FIGURES if k in figures))
