@@ -7,7 +7,7 @@ MELDCODE_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/meldcode
 UV := $(shell command -v uv 2>/dev/null || echo $(MELDCODE_CACHE_DIR)/uv/bin/uv)
 export MELDCODE_CACHE_DIR
 
-.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench bench-kafka-auth faults reconcile
+.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench bench-record bench-kafka-auth faults reconcile
 
 setup:
 	@bash deploy/local/setup.sh
@@ -42,6 +42,11 @@ contracts: setup
 
 bench: setup
 	@bash deploy/local/run.sh --bench
+
+# Append the figures of the last `make bench` to bench/RESULTS.md (date, commit, machine; NOTE="..." optional).
+MELDCODE_RUN_DIR ?= $(CURDIR)/.run
+bench-record:
+	"$(UV)" run python bench/record.py "$(MELDCODE_RUN_DIR)/bench/figures.json" "$(NOTE)"
 
 # What Kafka authentication (SASL/SCRAM + ACLs) costs: the same workload with it off and on (brokers of its own).
 bench-kafka-auth: setup

@@ -2,7 +2,7 @@
 # `make run`: start PostgreSQL, Kafka and the four services as local processes, play the demo
 # scenario, print where to look, and stay up until Ctrl-C; then stop everything it started.
 #   run.sh           demo and stay up
-#   run.sh --bench   start everything, run bench/signal_latency.py, stop
+#   run.sh --bench   start everything, run the benches (bench/signal_latency.py and the rest), stop
 # The services, the portal and the demo's outside world run under supervisord (ADR 13): a process
 # that dies is restarted with backoff and the rest of the suite stays up. MELDCODE_REPLICAS=2 runs
 # every service twice (the second replica on its port + 10): consumer groups share the partitions,
@@ -41,6 +41,7 @@ declare -A KAFKA_CREDENTIALS=()  # asked before KAFKA_BOOTSTRAP_SERVERS is expor
 for svc in "${SERVICES[@]}"; do
   KAFKA_CREDENTIALS[$svc]=$(bash deploy/local/kafka.sh credentials "$svc" 2>/dev/null || true)
 done
+kafka_admin=$(bash deploy/local/kafka.sh credentials admin 2>/dev/null || true)  # `make bench`'s floor topic
 "$MELDCODE_PYTHON" -m meldcode_devauth.tokens keygen "$keys" >/dev/null
 
 # Least privilege (ADR 16): each database is owned by its owner role, which migrates it; each
@@ -145,21 +146,39 @@ urls=(--signals "http://127.0.0.1:${PORTS[signals]}" --casework "http://127.0.0.
   --notifications "http://127.0.0.1:${PORTS[notifications]}" --reporting "http://127.0.0.1:${PORTS[reporting]}"
   --issuer-key "$keys/issuer.key")
 if [ "$mode" = "--bench" ]; then
-  # `make bench`: the signal path end to end on this suite (its Kafka with SASL/SCRAM and ACLs),
-  # then the cost of Kafka's authentication and TLS beside a bare broker, measured in the same run
-  # (bench/kafka_auth_cost.py starts brokers of its own); the last line holds every figure.
+  # `make bench`: the signal path end to end on this suite (its Kafka with SASL/SCRAM and ACLs) in an
+  # open loop at 50/s and a closed loop, the bare floor path and the bare-machine anchors in the same
+  # run, then the other benches at moderate sizes; the last line holds every figure (bench/summary.py),
+  # also kept in $MELDCODE_RUN_DIR/bench/figures.json for `make bench-record`. Within 10 minutes.
   figures="$MELDCODE_RUN_DIR/bench"
-  mkdir -p "$figures"
-  "$MELDCODE_PYTHON" bench/signal_latency.py "${urls[@]}" "${@:2}" | tee "$figures/signal_latency.out"
-  "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \
-    | tee "$figures/kafka_auth_cost.out"
-  "$MELDCODE_PYTHON" - "$figures" "$MELDCODE_KAFKA_AUTH" <<'PY'
-import json, pathlib, sys
-figures = pathlib.Path(sys.argv[1])
-last = lambda name: json.loads((figures / f"{name}.out").read_text().strip().splitlines()[-1])
-print(json.dumps({"signal_latency": {**last("signal_latency"), "kafka_auth": sys.argv[2]},
-                  "kafka_auth_cost": last("kafka_auth_cost")}))
-PY
+  rm -rf "$figures"; mkdir -p "$figures"
+  # CPU per signal of every process: the supervised services, PostgreSQL (its postmaster and backends),
+  # Kafka, and the bench client itself
+  cpu_pids=""
+  for pidfile in "$MELDCODE_RUN_DIR/supervisor/supervisord.pid" "$MELDCODE_RUN_DIR/kafka/kafka.pid" \
+    "$MELDCODE_RUN_DIR/postgres/data/postmaster.pid"; do
+    [ -r "$pidfile" ] && cpu_pids="$cpu_pids$(head -1 "$pidfile"),"
+  done
+  admin_db="$(bash deploy/local/postgres.sh url)"
+  bench() {  # bench NAME ARGS...: bench/NAME.py with the Kafka admin login (the floor's own topic)
+    local name="$1"; shift
+    ( if [ -f "$kafka_admin" ]; then . "$kafka_admin"; fi
+      MELDCODE_DATABASE_URL="$admin_db" "$MELDCODE_PYTHON" "bench/$name.py" "$@" ) | tee "$figures/$name.out" \
+      || { echo "bench/$name.py failed; its figures are left out" >&2; mv "$figures/$name.out" "$figures/$name.failed"; }
+  }
+  bench signal_latency "${urls[@]}" --reporting-database-url "$REPORTING_DATABASE_URL" --database-url "$admin_db" \
+    --cpu-pids "$cpu_pids" --rate 50 --duration "${MELDCODE_BENCH_SECONDS:-20}" --count "${MELDCODE_BENCH_SIGNALS:-1000}" "${@:2}"
+  bench anchors --insert-rows 2000 --read-rows 50000
+  for optional in write_path; do  # benches of other parts of issue 18, once they are there
+    if [ -f "bench/$optional.py" ]; then bench "$optional"; fi
+  done
+  bench reporting_rebuild --events "${MELDCODE_BENCH_REBUILD_EVENTS:-20000}"
+  bench casework_rehydration --case-sizes 10,100,1000 --commands 100 --repeat 5
+  if [ "${MELDCODE_BENCH_KAFKA_AUTH:-1}" = 1 ]; then
+    "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \
+      | tee "$figures/kafka_auth_cost.out" || echo "bench/kafka_auth_cost.py failed" >&2
+  fi
+  "$MELDCODE_PYTHON" bench/summary.py "$figures" "{\"kafka_auth\": \"$MELDCODE_KAFKA_AUTH\"}" | tee "$figures/figures.json"
   exit 0
 fi
 # The demo users in the staff directory of each of their schools (issue 17), so screens show names

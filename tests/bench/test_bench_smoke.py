@@ -78,28 +78,62 @@ def test_encryption_cost_runs(infrastructure: Infrastructure) -> None:
     assert figures["contract_event_us"]["sealed_bytes"] > figures["contract_event_us"]["plain_bytes"]
 
 
+def test_anchors_run(infrastructure: Infrastructure) -> None:
+    figures = run_bench("anchors.py", "--insert-rows", "20", "--read-rows", "300", infra=infrastructure)
+    assert figures["raw_insert_per_s"] > 0 and figures["raw_read_rows_per_s"] > 0
+
+
+def test_floor_runs(infrastructure: Infrastructure) -> None:
+    figures = run_bench("floor.py", "--rate", "20", "--duration", "0.5", infra=infrastructure)
+    assert figures["floor_messages"] == 10
+    assert figures["floor_p99_ms"] >= figures["floor_p50_ms"] > 0
+
+
 async def test_signal_latency_sees_every_signal_in_the_chronology(suite: Suite) -> None:
     urls = []
     for name in ("signals", "casework", "notifications", "reporting"):
         urls += [f"--{name}", (await suite.service(name)).url]
+    pids = [str(service.process.pid) for service in suite.services.values() if service.process is not None]
     figures = await asyncio.to_thread(
         run_bench,
         "signal_latency.py",
         *urls,
         "--issuer-key",
         str(suite.infra.keys_dir / "issuer.key"),
-        "--count",
+        "--reporting-database-url",
+        suite.services["reporting"].env["REPORTING_DATABASE_URL"],
+        "--database-url",
+        suite.infra.postgres_url,
+        "--rate",
         "20",
+        "--duration",
+        "0.5",
+        "--floor-duration",
+        "0.5",
+        "--count",
+        "12",
         "--per-pupil",
-        "10",
+        "5",
         "--concurrency",
         "4",
+        "--cpu-pids",
+        ",".join(pids),
         "--timeout",
         "60",
         infra=suite.infra,
     )
-    assert figures["signals"] == 20
-    assert figures["visible_lag_ms"]["max"] >= figures["visible_lag_ms"]["p50"]
+    assert figures["open_loop"]["signals"] == 10 and figures["closed_loop"]["signals"] == 12
+    for key in (
+        "e2e_p99_ms_at_20",
+        "e2e_saturation_per_s",
+        "cpu_ms_per_signal",
+        "floor_p50_ms",
+        "e2e_p50_vs_floor",
+    ):
+        assert key in figures, key
+    by_process = figures["closed_loop"]["cpu_ms_per_signal_by_process"]
+    assert {"signals", "reporting", "bench_client"} <= set(by_process)
+    assert figures["closed_loop"]["visible_ms"]["max"] >= figures["closed_loop"]["visible_ms"]["p50"]
 
 
 def test_relay_latency_sees_every_event_through_relay_and_consumer(infrastructure: Infrastructure) -> None:
