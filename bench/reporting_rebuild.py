@@ -36,6 +36,7 @@ from typing import cast
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from anchors import kafka_options
 
 from meldcode_contracts import EVENTS_BY_TOPIC, CaseOpened, Envelope, serialize_event
 from meldcode_edge.db import apply_schema
@@ -83,7 +84,10 @@ def generate(count: int) -> list[Envelope]:
 
 async def publish(bootstrap: str, prefix: str, events: list[Envelope]) -> float:
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=512 * 1024
+        **{**kafka_options(), "bootstrap_servers": bootstrap},
+        acks="all",
+        linger_ms=20,
+        max_batch_size=512 * 1024,
     )
     await producer.start()
     started = time.perf_counter()
@@ -144,7 +148,7 @@ async def rebuild(settings: ServiceSettings, url: str, *, per_event: bool) -> tu
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **settings.kafka.client_options(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -253,7 +257,7 @@ async def main() -> None:
             )
         )
     finally:
-        admin = AIOKafkaAdminClient(bootstrap_servers=args.kafka)
+        admin = AIOKafkaAdminClient(**{**kafka_options(), "bootstrap_servers": args.kafka})
         await admin.start()
         try:
             await admin.delete_topics(topics)
