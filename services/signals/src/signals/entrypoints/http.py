@@ -46,15 +46,20 @@ router = APIRouter()
 # (casework, and the chronology in reporting); signals does not know those invitations.
 
 
-def signals_app(request: Request) -> SignalsApplication:
+def signals_of(request: Request) -> SignalsApplication:
     app: SignalsApplication = request.app.state.signals
     return app
+
+
+async def signals_app(request: Request) -> SignalsApplication:
+    """Async: a dependency that does no I/O costs no hop to a worker thread."""
+    return signals_of(request)
 
 
 SignalsApp = Annotated[SignalsApplication, Depends(signals_app)]
 
 
-def erasure_use_cases(request: Request) -> ErasureOnRequest:
+async def erasure_use_cases(request: Request) -> ErasureOnRequest:
     erasure: ErasureOnRequest = request.app.state.erasure
     return erasure
 
