@@ -64,7 +64,9 @@ RAW_TABLE = """create table raw_events (
     state bytea not null,
     primary key (originator_id, originator_version)
 )"""
-RAW_INSERT = "insert into raw_events (originator_id, originator_version, topic, state) values ($1, $2, $3, $4)"
+RAW_INSERT = (
+    "insert into raw_events (originator_id, originator_version, topic, state) values ($1, $2, $3, $4)"
+)
 
 
 class NoFacts:
@@ -195,7 +197,9 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=50)
     parser.add_argument("--commands", type=int, default=500)
     parser.add_argument("--cases", type=int, default=20)
-    parser.add_argument("--raw", type=int, default=2000, help="raw inserts per anchor measurement (two of them)")
+    parser.add_argument(
+        "--raw", type=int, default=2000, help="raw inserts per anchor measurement (two of them)"
+    )
     args = parser.parse_args()
     base = (
         args.database_url
@@ -253,7 +257,9 @@ def main() -> None:
         f"raw insert ({results['state_bytes']} B state, one transaction each): "
         f"{results['raw_insert_per_s']}/s (before {raw_before:.0f}, after {raw_after:.0f})"
     )
-    print(f"signals recorded (sealing + hash chain): {results['signals_per_s']}/s = {results['append_ratio']} of raw")
+    print(
+        f"signals recorded (sealing + hash chain): {results['signals_per_s']}/s = {results['append_ratio']} of raw"
+    )
     print(f"casework commands: {results['commands_per_s']}/s = {results['command_append_ratio']} of raw")
     print(json.dumps(results))
 

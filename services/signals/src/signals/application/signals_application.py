@@ -336,8 +336,12 @@ class SignalsApplication(MeldcodeApplication):
         raise AssertionError("unreachable")
 
     def record_signal(self, pupil_id: uuid.UUID, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
+        return self.record_signal_about(self.get_pupil(pupil_id), command, acting=acting)
+
+    def record_signal_about(self, pupil: Pupil, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
+        """`record_signal` on a pupil the caller loaded already (the HTTP route, which checked the
+        pupil's school with it): a signal changes no pupil, so the pupil is not loaded twice."""
         observation = command.observation()
-        pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
         pupil.require_at_school_on(observation.observed_on)
         signal = Signal.record(

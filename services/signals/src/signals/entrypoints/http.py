@@ -188,8 +188,15 @@ async def get_pupil(
 async def record_signal(
     pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalRecording:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    signal_id = await anyio.to_thread.run_sync(lambda: app.record_signal(pupil_id, body, acting=acting))
+    acting = principal.acting(request.state.correlation_id)
+
+    def record() -> uuid.UUID:
+        # One worker thread and one load of the pupil, for the school check and the recording.
+        pupil = app.get_pupil(pupil_id)
+        principal.require_school(pupil.tenant, pupil.school)
+        return app.record_signal_about(pupil, body, acting=acting)
+
+    signal_id = await anyio.to_thread.run_sync(record)
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
 
