@@ -2,7 +2,7 @@
 raw insert of an events-shaped row, each one transaction, measured in the same run.
 
     uv run python bench/write_path.py [--database-url URL] [--signals 1000] [--pupils 50]
-        [--commands 500] [--cases 20] [--raw 2000]
+        [--commands 500] [--cases 20] [--raw 2000] [--concurrency 8]
 
 Against real PostgreSQL (default: MELDCODE_DATABASE_URL, else the local one from deploy/local), in
 fresh databases that are dropped afterwards:
@@ -12,10 +12,13 @@ fresh databases that are dropped afterwards:
   one after another; measured before and after the others and averaged (the machine drifts);
 - signals: `SignalsApplication.record_signal` with a real `KeyStore` (sealing) and the hash-chain
   trigger installed, as the service runs it (one pupil load, the sealing, the locked insert);
+- the same two with `--concurrency` clients at once (threads for the application, connections for
+  the raw insert): where the event log's lock, held until commit, serialises the saves;
 - casework: `CaseworkApplication.hold_parents_conversation` (load, change, save under the log's
   lock, hash chain, sealing), round robin over `--cases` cases.
 
-`append_ratio` = signals/s ÷ raw inserts/s; `command_append_ratio` = commands/s ÷ raw inserts/s.
+`append_ratio` = signals/s ÷ raw inserts/s; `command_append_ratio` = commands/s ÷ raw inserts/s
+(one client each); `append_ratio_concurrent` likewise with `--concurrency` clients.
 The last line is one JSON object with every figure.
 """
 
@@ -29,6 +32,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -149,6 +153,41 @@ async def raw_rate(url: str, rows: int, state_bytes: int) -> float:
         await conn.close()
 
 
+async def raw_rate_concurrent(url: str, rows: int, state_bytes: int, clients: int) -> float:
+    """Raw inserts per second from `clients` connections at once (one transaction each)."""
+    pool = await asyncpg.create_pool(url, min_size=clients, max_size=clients)
+    state = os.urandom(state_bytes)
+
+    async def client(count: int) -> None:
+        async with pool.acquire() as conn:
+            for _ in range(count):
+                async with conn.transaction():
+                    await conn.execute(RAW_INSERT, uuid.uuid4(), 1, "bench.RawEvent", state)
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(rows // clients) for _ in range(clients)))
+        return clients * (rows // clients) / (time.perf_counter() - started)
+    finally:
+        await pool.close()
+
+
+def signal_rate_concurrent(
+    app: SignalsApplication, pupils: list[uuid.UUID], signals: int, clients: int
+) -> float:
+    """Signals per second recorded from `clients` threads at once (as concurrent requests do)."""
+    each = signals // clients
+
+    def client(k: int) -> None:
+        for n in range(k * each, (k + 1) * each):
+            app.record_signal(pupils[n % len(pupils)], signal(n), acting=TEACHER)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return clients * each / (time.perf_counter() - started)
+
+
 def signal_rate(app: SignalsApplication, pupils: list[uuid.UUID], signals: int, offset: int = 0) -> float:
     started = time.perf_counter()
     for n in range(offset, offset + signals):
@@ -198,6 +237,9 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=500)
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument(
+        "--concurrency", type=int, default=8, help="clients at once for the *_concurrent figures"
+    )
+    parser.add_argument(
         "--raw", type=int, default=2000, help="raw inserts per anchor measurement (two of them)"
     )
     args = parser.parse_args()
@@ -236,6 +278,9 @@ def main() -> None:
         commands_per_s = run_async(lambda: command_rate(casework, cases, args.commands))
         raw_after = run_async(lambda: raw_rate(raw_url, args.raw, state_bytes))
         raw = (raw_before + raw_after) / 2
+        clients = args.concurrency
+        raw_concurrent = run_async(lambda: raw_rate_concurrent(raw_url, args.raw, state_bytes, clients))
+        signals_concurrent = signal_rate_concurrent(signals, pupils, args.signals, clients)
         results.update(
             {
                 "state_bytes": state_bytes,
@@ -245,6 +290,10 @@ def main() -> None:
                 "commands_per_s": round(commands_per_s, 1),
                 "append_ratio": round(signals_per_s / raw, 3),
                 "command_append_ratio": round(commands_per_s / raw, 3),
+                "concurrency": clients,
+                "raw_insert_per_s_concurrent": round(raw_concurrent, 1),
+                "signals_per_s_concurrent": round(signals_concurrent, 1),
+                "append_ratio_concurrent": round(signals_concurrent / raw_concurrent, 3),
             }
         )
     finally:
@@ -261,6 +310,10 @@ def main() -> None:
         f"signals recorded (sealing + hash chain): {results['signals_per_s']}/s = {results['append_ratio']} of raw"
     )
     print(f"casework commands: {results['commands_per_s']}/s = {results['command_append_ratio']} of raw")
+    print(
+        f"with {clients} clients at once: raw {results['raw_insert_per_s_concurrent']}/s, signals "
+        f"{results['signals_per_s_concurrent']}/s = {results['append_ratio_concurrent']} of raw"
+    )
     print(json.dumps(results))
 
 
