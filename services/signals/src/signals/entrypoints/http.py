@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -41,6 +42,7 @@ from .http_answers import (
 )
 
 router = APIRouter()
+T = TypeVar("T")
 
 # The zorgteam (also a partner's professional) sees a pupil only through a case it is invited into
 # (casework, and the chronology in reporting); signals does not know those invitations.
@@ -79,6 +81,20 @@ async def acting_on_pupil(
     """The principal acting on a pupil of their own school (else 404 or 403, before any use case runs)."""
     await readable_pupil(app, pupil_id, principal)
     return principal.acting(request.state.correlation_id)
+
+
+async def on_own_pupil(
+    app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal, use_case: Callable[[Pupil], T]
+) -> T:
+    """`use_case` on a pupil of the principal's own school (else 404 or 403): one worker thread and
+    one load of the pupil for the check and the use case (which changes no pupil)."""
+
+    def run() -> T:
+        pupil = app.get_pupil(pupil_id)
+        principal.require_school(pupil.tenant, pupil.school)
+        return use_case(pupil)
+
+    return await anyio.to_thread.run_sync(run)
 
 
 @router.post(
@@ -189,14 +205,9 @@ async def record_signal(
     pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalRecording:
     acting = principal.acting(request.state.correlation_id)
-
-    def record() -> uuid.UUID:
-        # One worker thread and one load of the pupil, for the school check and the recording.
-        pupil = app.get_pupil(pupil_id)
-        principal.require_school(pupil.tenant, pupil.school)
-        return app.record_signal_about(pupil, body, acting=acting)
-
-    signal_id = await anyio.to_thread.run_sync(record)
+    signal_id = await on_own_pupil(
+        app, pupil_id, principal, lambda pupil: app.record_signal_about(pupil, body, acting=acting)
+    )
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
 
@@ -259,9 +270,9 @@ async def consult_colleague(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    consultation_id = await anyio.to_thread.run_sync(
-        lambda: app.consult_colleague(pupil_id, body, acting=acting)
+    acting = principal.acting(request.state.correlation_id)
+    consultation_id = await on_own_pupil(
+        app, pupil_id, principal, lambda pupil: app.consult_colleague_about(pupil, body, acting=acting)
     )
     return Created(id=consultation_id)
 
@@ -280,8 +291,11 @@ async def request_veilig_thuis_advice(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    advice_request_id = await anyio.to_thread.run_sync(
-        lambda: app.request_veilig_thuis_advice(pupil_id, body, acting=acting)
+    acting = principal.acting(request.state.correlation_id)
+    advice_request_id = await on_own_pupil(
+        app,
+        pupil_id,
+        principal,
+        lambda pupil: app.request_veilig_thuis_advice_about(pupil, body, acting=acting),
     )
     return Created(id=advice_request_id)
