@@ -89,6 +89,26 @@ def test_floor_runs(infrastructure: Infrastructure) -> None:
     assert figures["floor_p99_ms"] >= figures["floor_p50_ms"] > 0
 
 
+def test_write_path_compares_both_applications_with_the_raw_insert(infrastructure: Infrastructure) -> None:
+    figures = run_bench(
+        "write_path.py",
+        "--signals",
+        "10",
+        "--pupils",
+        "2",
+        "--commands",
+        "6",
+        "--cases",
+        "2",
+        "--raw",
+        "20",
+        infra=infrastructure,
+    )
+    assert figures["signals"] == 10 and figures["commands"] == 6
+    assert figures["raw_insert_per_s"] > 0
+    assert figures["append_ratio"] > 0 and figures["command_append_ratio"] > 0
+
+
 async def test_signal_latency_sees_every_signal_in_the_chronology(suite: Suite) -> None:
     urls = []
     for name in ("signals", "casework", "notifications", "reporting"):

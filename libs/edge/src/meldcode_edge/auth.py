@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
 
+import anyio.to_thread
 import jwt
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -150,9 +153,16 @@ class TokenVerifier:
             return self._jwks_client
 
     @cached_property
-    def _public_key(self) -> str | None:
+    def _public_key(self) -> PublicKeyTypes | None:
+        """The development issuer's key, parsed once: PyJWT would parse the PEM text on every
+        token (a noticeable part of a request's CPU)."""
         path = self._settings.auth_public_key_file
-        return path.read_text() if path else None
+        return load_pem_public_key(path.read_bytes()) if path else None
+
+    @property
+    def may_block(self) -> bool:
+        """Whether `verify` may wait on the network (fetching a JWKS): then call it in a thread."""
+        return bool(self._settings.auth_oidc_issuer or self._settings.auth_jwks_url)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -222,10 +232,12 @@ already verified, so `current_principal` does not verify the same token twice.""
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """Async, so a request does not hop to a worker thread for a signature check; only a verifier
+    that may fetch a JWKS over the network is called in a thread."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Log in: er is geen bearer-token meegestuurd.")
     verified = getattr(request.state, VERIFIED_BEARER, None)
@@ -233,7 +245,10 @@ def current_principal(
         principal: Principal = verified[1]
     else:
         verifier: TokenVerifier = request.app.state.token_verifier
-        principal = verifier.verify(credentials.credentials)
+        if verifier.may_block:
+            principal = await anyio.to_thread.run_sync(verifier.verify, credentials.credentials)
+        else:
+            principal = verifier.verify(credentials.credentials)
     setattr(request.state, PRINCIPAL_STATE, principal)  # for the refusal log (problems.log_refusal)
     return principal
 

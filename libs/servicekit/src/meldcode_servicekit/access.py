@@ -149,7 +149,7 @@ async def access_log(app: FastAPI, settings: ServiceSettings, *, service: str) -
         await producer.stop()
 
 
-def current_access_log(request: Request) -> AccessLog:
+async def current_access_log(request: Request) -> AccessLog:
     log_: AccessLog = request.app.state.access_log
     return log_
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, Repository
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Mapper, Recording, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -28,7 +29,7 @@ from .hashchain import log_lock
 from .keystore import KeyStore
 from .loading import OneTripRepository, one_trip_reader
 from .sealing import SealingMapper
-from .tracing import current_carrier, forget_trace_context, store_trace_context
+from .tracing import current_carrier, store_trace_context
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -90,6 +91,16 @@ class FailFastRecorder(PostgresApplicationRecorder):
 
     insert_events = _without_retries(PostgresApplicationRecorder.insert_events)
     select_events = _without_retries(PostgresApplicationRecorder.select_events)
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """The library's hook inside the inserting transaction, before the lock: the trace context
+        the events are recorded in, for the relay (`tracing`). In the events' own transaction (and
+        pipeline), so it costs no transaction of its own and goes when the insert fails."""
+        carrier = current_carrier()
+        if carrier and stored_events:
+            store_trace_context(curs, stored_events, carrier)
+        super()._insert_events(curs, stored_events, **kwargs)
+
     select_notifications = _without_retries(PostgresApplicationRecorder.select_notifications)
     max_notification_id = _without_retries(PostgresApplicationRecorder.max_notification_id)
 
@@ -168,22 +179,6 @@ class MeldcodeApplication(Application[Any]):
         )
         repository.cache = library.cache  # as the library's settings made it (none by default)
         return repository
-
-    def _record(self, processing_event: ProcessingEvent[Any]) -> list[Recording[Any]]:
-        """Records the events, and first the trace context they were recorded in, so the relay that
-        publishes them later carries the request's trace on to the consumers (`tracing`)."""
-        carrier = current_carrier()
-        datastore = getattr(self.recorder, "datastore", None)
-        if not carrier or datastore is None or not processing_event.events:
-            return super()._record(processing_event)
-        with datastore.transaction(commit=True) as cursor:
-            store_trace_context(cursor, processing_event.events, carrier)
-        try:
-            return super()._record(processing_event)
-        except Exception:
-            with datastore.transaction(commit=True) as cursor:
-                forget_trace_context(cursor, processing_event.events, carrier)
-            raise
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

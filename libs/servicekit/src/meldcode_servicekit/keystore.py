@@ -164,7 +164,11 @@ class KeyStore:
     def _register(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> uuid.UUID:
         """The subject's pupil: the one it was registered with before, or `pupil_id` now (with a new
         key for that pupil if they have none). One statement, one round trip: a new signal or case
-        costs no more. (The key made here is thrown away when the pupil already has one.)"""
+        costs no more. A pupil whose key this process holds gets no candidate key made and wrapped
+        (it would be thrown away); otherwise one is, and the statement keeps it only if the pupil
+        has none yet."""
+        if self._holds_key(pupil_id):
+            return self._register_subject(subject_id, pupil_id)
         wrapped = self._wrap(pupil_id, AESGCM.generate_key(bit_length=256))
         with self._pool.connection() as conn:
             row = conn.execute(
@@ -190,6 +194,38 @@ class KeyStore:
         owner: uuid.UUID = row[0]
         with self._lock:
             self._subjects[subject_id] = owner  # a subject never changes pupil: cached for good
+        return owner
+
+    def _holds_key(self, pupil_id: uuid.UUID) -> bool:
+        """A live (not erased) key of the pupil is in this process's cache: their row exists."""
+        with self._lock:
+            cached = self._keys.get(pupil_id)
+        return cached is not None and cached.key is not None and cached.until > time.monotonic()
+
+    def _register_subject(self, subject_id: uuid.UUID, pupil_id: uuid.UUID) -> uuid.UUID:
+        """`_register` for a pupil whose key exists: only the subject's row (a subject registered
+        before keeps the pupil it had)."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                """with new_subject as (
+                       insert into key_subjects (subject_id, pupil_id) values (%(subject)s, %(pupil)s)
+                       on conflict (subject_id) do nothing
+                       returning pupil_id
+                   )
+                   select pupil_id from new_subject
+                   union all
+                   select pupil_id from key_subjects where subject_id = %(subject)s
+                   limit 1""",
+                {"pupil": pupil_id, "subject": subject_id},
+            ).fetchone()
+            if row is None:  # registered at this very moment by another process: read it afresh
+                row = conn.execute(
+                    "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+                ).fetchone()
+        assert row is not None
+        owner: uuid.UUID = row[0]
+        with self._lock:
+            self._subjects[subject_id] = owner
         return owner
 
     def _register_own_key(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> uuid.UUID:

@@ -146,7 +146,7 @@ async def enforce_route_policy(request: Request) -> None:
     if entry.anonymous is not None:
         return
     credentials = await _bearer(request)
-    principal: Principal = current_principal(request, credentials)
+    principal: Principal = await current_principal(request, credentials)
     if principal.role not in entry.grants:
         raise Forbidden(f"De rol {principal.role.value} mag dit niet doen.", rule="role")
     if credentials is not None:  # the route's own CurrentPrincipal takes it from here

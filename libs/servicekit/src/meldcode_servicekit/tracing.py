@@ -94,15 +94,6 @@ def store_trace_context(cursor: Any, events: Sequence[Any], carrier: dict[str, s
     )
 
 
-def forget_trace_context(cursor: Any, events: Sequence[Any], carrier: dict[str, str]) -> None:
-    """The events were not recorded after all: remove what `store_trace_context` wrote for them."""
-    cursor.executemany(
-        """delete from event_trace_context
-           where originator_id = %s and originator_version = %s and traceparent = %s""",
-        [(e.originator_id, e.originator_version, carrier["traceparent"]) for e in events],
-    )
-
-
 @contextmanager
 def publishing_span(topic: str, carrier: dict[str, str]) -> Iterator[list[tuple[str, bytes]]]:
     """A producer span in the trace of `carrier` (the stored context of the event); yields the

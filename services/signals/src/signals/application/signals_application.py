@@ -336,8 +336,12 @@ class SignalsApplication(MeldcodeApplication):
         raise AssertionError("unreachable")
 
     def record_signal(self, pupil_id: uuid.UUID, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
+        return self.record_signal_about(self.get_pupil(pupil_id), command, acting=acting)
+
+    def record_signal_about(self, pupil: Pupil, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
+        """`record_signal` on a pupil the caller loaded already (the HTTP route, which checked the
+        pupil's school with it): a signal changes no pupil, so the pupil is not loaded twice."""
         observation = command.observation()
-        pupil = self.get_pupil(pupil_id)
         pupil.require_not_erased()
         pupil.require_at_school_on(observation.observed_on)
         signal = Signal.record(
@@ -395,7 +399,12 @@ class SignalsApplication(MeldcodeApplication):
     def consult_colleague(
         self, pupil_id: uuid.UUID, command: ConsultColleague, *, acting: Acting
     ) -> uuid.UUID:
-        pupil = self.get_pupil(pupil_id)
+        return self.consult_colleague_about(self.get_pupil(pupil_id), command, acting=acting)
+
+    def consult_colleague_about(
+        self, pupil: Pupil, command: ConsultColleague, *, acting: Acting
+    ) -> uuid.UUID:
+        """`consult_colleague` on a pupil the caller loaded already (see `record_signal_about`)."""
         pupil.require_not_erased()
         for signal_id in command.signal_ids:
             signal = self.get_signal(signal_id)
@@ -419,7 +428,12 @@ class SignalsApplication(MeldcodeApplication):
     def request_veilig_thuis_advice(
         self, pupil_id: uuid.UUID, command: RequestVeiligThuisAdvice, *, acting: Acting
     ) -> uuid.UUID:
-        pupil = self.get_pupil(pupil_id)
+        return self.request_veilig_thuis_advice_about(self.get_pupil(pupil_id), command, acting=acting)
+
+    def request_veilig_thuis_advice_about(
+        self, pupil: Pupil, command: RequestVeiligThuisAdvice, *, acting: Acting
+    ) -> uuid.UUID:
+        """`request_veilig_thuis_advice` on a pupil the caller loaded already."""
         pupil.require_not_erased()
         request = AdviceRequest.request(
             tenant=pupil.tenant,

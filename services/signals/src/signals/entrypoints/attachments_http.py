@@ -21,7 +21,7 @@ from .http import SignalsApp, readable_signal
 router = APIRouter(tags=["attachments"])
 
 
-def attachment_use_cases(request: Request) -> Attachments:
+async def attachment_use_cases(request: Request) -> Attachments:
     attachments: Attachments = request.app.state.attachments
     return attachments
 

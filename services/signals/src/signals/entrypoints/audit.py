@@ -25,7 +25,7 @@ from meldcode_servicekit.hashchain import (
 from ..application import SignalsApplication
 from ..domain.pupil import Pupil
 from ..translation import to_contract_event
-from .http import SignalsApp, signals_app
+from .http import SignalsApp, signals_of
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -97,4 +97,4 @@ async def pupil_events(
     )
 
 
-verify_router = verification_router(signals_app)
+verify_router = verification_router(signals_of)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -41,20 +42,26 @@ from .http_answers import (
 )
 
 router = APIRouter()
+T = TypeVar("T")
 
 # The zorgteam (also a partner's professional) sees a pupil only through a case it is invited into
 # (casework, and the chronology in reporting); signals does not know those invitations.
 
 
-def signals_app(request: Request) -> SignalsApplication:
+def signals_of(request: Request) -> SignalsApplication:
     app: SignalsApplication = request.app.state.signals
     return app
+
+
+async def signals_app(request: Request) -> SignalsApplication:
+    """Async: a dependency that does no I/O costs no hop to a worker thread."""
+    return signals_of(request)
 
 
 SignalsApp = Annotated[SignalsApplication, Depends(signals_app)]
 
 
-def erasure_use_cases(request: Request) -> ErasureOnRequest:
+async def erasure_use_cases(request: Request) -> ErasureOnRequest:
     erasure: ErasureOnRequest = request.app.state.erasure
     return erasure
 
@@ -74,6 +81,20 @@ async def acting_on_pupil(
     """The principal acting on a pupil of their own school (else 404 or 403, before any use case runs)."""
     await readable_pupil(app, pupil_id, principal)
     return principal.acting(request.state.correlation_id)
+
+
+async def on_own_pupil(
+    app: SignalsApplication, pupil_id: uuid.UUID, principal: Principal, use_case: Callable[[Pupil], T]
+) -> T:
+    """`use_case` on a pupil of the principal's own school (else 404 or 403): one worker thread and
+    one load of the pupil for the check and the use case (which changes no pupil)."""
+
+    def run() -> T:
+        pupil = app.get_pupil(pupil_id)
+        principal.require_school(pupil.tenant, pupil.school)
+        return use_case(pupil)
+
+    return await anyio.to_thread.run_sync(run)
 
 
 @router.post(
@@ -183,8 +204,10 @@ async def get_pupil(
 async def record_signal(
     pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalRecording:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    signal_id = await anyio.to_thread.run_sync(lambda: app.record_signal(pupil_id, body, acting=acting))
+    acting = principal.acting(request.state.correlation_id)
+    signal_id = await on_own_pupil(
+        app, pupil_id, principal, lambda pupil: app.record_signal_about(pupil, body, acting=acting)
+    )
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
 
@@ -247,9 +270,9 @@ async def consult_colleague(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    consultation_id = await anyio.to_thread.run_sync(
-        lambda: app.consult_colleague(pupil_id, body, acting=acting)
+    acting = principal.acting(request.state.correlation_id)
+    consultation_id = await on_own_pupil(
+        app, pupil_id, principal, lambda pupil: app.consult_colleague_about(pupil, body, acting=acting)
     )
     return Created(id=consultation_id)
 
@@ -268,8 +291,11 @@ async def request_veilig_thuis_advice(
     app: SignalsApp,
     request: Request,
 ) -> Created:
-    acting = await acting_on_pupil(app, pupil_id, principal, request)
-    advice_request_id = await anyio.to_thread.run_sync(
-        lambda: app.request_veilig_thuis_advice(pupil_id, body, acting=acting)
+    acting = principal.acting(request.state.correlation_id)
+    advice_request_id = await on_own_pupil(
+        app,
+        pupil_id,
+        principal,
+        lambda pupil: app.request_veilig_thuis_advice_about(pupil, body, acting=acting),
     )
     return Created(id=advice_request_id)

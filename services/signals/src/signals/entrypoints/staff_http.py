@@ -22,7 +22,7 @@ MAX_IMPORT_BYTES = 1_000_000
 MAX_USER_IDS = 200
 
 
-def staff_directory(request: Request) -> PostgresStaffDirectory:
+async def staff_directory(request: Request) -> PostgresStaffDirectory:
     directory: PostgresStaffDirectory = request.app.state.staff_directory
     return directory
 
