@@ -169,11 +169,9 @@ if [ "$mode" = "--bench" ]; then
   bench signal_latency "${urls[@]}" --reporting-database-url "$REPORTING_DATABASE_URL" --database-url "$admin_db" \
     --cpu-pids "$cpu_pids" --rate 50 --duration "${MELDCODE_BENCH_SECONDS:-20}" --count "${MELDCODE_BENCH_SIGNALS:-1000}" "${@:2}"
   bench anchors --insert-rows 2000 --read-rows 50000
-  for optional in write_path; do  # benches of other parts of issue 18, once they are there
-    if [ -f "bench/$optional.py" ]; then bench "$optional"; fi
-  done
+  bench write_path --signals 1000 --commands 500 --raw 2000
   bench reporting_rebuild --events "${MELDCODE_BENCH_REBUILD_EVENTS:-20000}"
-  bench casework_rehydration --case-sizes 10,100,1000 --commands 100 --repeat 5
+  bench casework_rehydration --case-sizes 10,60,200 --typical-case 60 --commands 50 --repeat 21
   if [ "${MELDCODE_BENCH_KAFKA_AUTH:-1}" = 1 ]; then
     "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \
       | tee "$figures/kafka_auth_cost.out" || echo "bench/kafka_auth_cost.py failed" >&2
