@@ -216,7 +216,7 @@ async def main() -> None:
         started = time.perf_counter()
         events = generate(args.events)
         print(f"  {len(events)} events in {time.perf_counter() - started:.1f} s")
-        await ensure_topics(args.kafka, topics)
+        await ensure_topics(settings.kafka, topics)
         published = await publish(args.kafka, prefix, events)
         print(
             f"published to Kafka (3 partitions per topic): {published:.1f} s, {len(events) / published:,.0f} events/s"
