@@ -18,6 +18,7 @@ import asyncio
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from meldcode_edge.db import apply_schema, create_pool
 from .consuming import REPLAY_HEADER
 from .kafka import idempotent_producer
 from .kafka_connection import KafkaConnection, connection
+from .progress import Report, no_progress, progress
 from .settings import ServiceSettings
 
 REPLAY_SCHEMA = [
@@ -205,7 +207,12 @@ class DeadLetters:
         ]
 
     async def replay(
-        self, *, offset: int | None = None, partition: int | None = None, everything: bool = False
+        self,
+        *,
+        offset: int | None = None,
+        partition: int | None = None,
+        everything: bool = False,
+        progress: Report = no_progress,
     ) -> list[ReplayOutcome]:
         """Replay one dead letter (`offset`, and `partition` when the offset is on several) or all."""
         letters = await read_dead_letters(self.settings.kafka, self.topic)
@@ -214,7 +221,12 @@ class DeadLetters:
         producer = idempotent_producer(self.settings.kafka, "meldcode-dead-letter-replay")
         await producer.start()
         try:
-            return [await self._replay_one(pool, producer, letter) for letter in chosen]
+            outcomes: list[ReplayOutcome] = []
+            progress(0, len(chosen))
+            for letter in chosen:
+                outcomes.append(await self._replay_one(pool, producer, letter))
+                progress(len(outcomes), len(chosen))
+            return outcomes
         finally:
             await producer.stop()
             await pool.close()
@@ -279,6 +291,14 @@ def _table(letters: Sequence[DeadLetter]) -> str:
     return "\n".join(lines)
 
 
+# The operator's summary after a replay (the per-letter lines above it keep the outcome codes).
+REPLAY_OUTCOME_LABELS = {
+    "replayed": "opnieuw aangeboden",
+    "already_replayed": "al eerder aangeboden",
+    "no_original_topic": "zonder oorspronkelijk topic",
+}
+
+
 def dead_letters_cli(service: str, settings_type: Callable[[], ServiceSettings]) -> typer.Typer:
     """`meldcode-<service> dead-letters list|replay` (added to every service by `service_cli`)."""
     cli = typer.Typer(
@@ -310,11 +330,12 @@ def dead_letters_cli(service: str, settings_type: Callable[[], ServiceSettings])
             typer.echo("give either --offset N or --all", err=True)
             raise typer.Exit(2)
         try:
-            outcomes = asyncio.run(
-                DeadLetters(settings_type(), service).replay(
-                    offset=offset, partition=partition, everything=everything
+            with progress("Geparkeerde berichten opnieuw aanbieden", "berichten") as show:
+                outcomes = asyncio.run(
+                    DeadLetters(settings_type(), service).replay(
+                        offset=offset, partition=partition, everything=everything, progress=show
+                    )
                 )
-            )
         except DeadLetterNotFound as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None
@@ -322,5 +343,14 @@ def dead_letters_cli(service: str, settings_type: Callable[[], ServiceSettings])
             typer.echo(f"{o.partition}:{o.offset}  {o.outcome}")
         if not outcomes:
             typer.echo("no dead letters")
+        else:
+            tally = Counter(o.outcome for o in outcomes)
+            typer.echo(
+                f"Klaar: {len(outcomes)} berichten; "
+                + ", ".join(
+                    f"{n} {REPLAY_OUTCOME_LABELS.get(what, what)}" for what, n in sorted(tally.items())
+                ),
+                err=True,
+            )
 
     return cli

@@ -36,6 +36,7 @@ from .adapters.open_cases import PostgresOpenCases
 from .adapters.retention_store import PostgresRetentionStore
 from .adapters.staff_directory import PostgresStaffDirectory
 from .application import Attachments, ErasureOnRequest, Retention, RetentionReport, SignalsApplication
+from .application.retention import Progress, no_progress
 from .commands import EraseForRetention, ListStaffMember
 from .config import Settings
 from .domain.errors import DomainError
@@ -181,7 +182,7 @@ def list_staff_from_file(settings: Settings, users: list[dict[str, Any]]) -> dic
 
 
 async def run_retention_once(
-    settings: Settings, *, dry_run: bool, today: date | None = None
+    settings: Settings, *, dry_run: bool, today: date | None = None, progress: Progress = no_progress
 ) -> RetentionReport:
     """`meldcode-signals retention run`: one run beside (or without) the running service. The
     erasure events it stores are published by the service's outbox relay."""
@@ -196,7 +197,9 @@ async def run_retention_once(
                 await migrate_pool(pool, MIGRATIONS)
                 await install_hash_chain(pool, events_table(application))
                 command = EraseForRetention(today=today or dutch_today(), dry_run=dry_run, trigger="cli")
-                return await retention(application, pool, settings).erase_for_retention(command)
+                return await retention(application, pool, settings).erase_for_retention(
+                    command, progress=progress
+                )
             finally:
                 await pool.close()
         finally:

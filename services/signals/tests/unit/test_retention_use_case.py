@@ -59,6 +59,9 @@ class FakeRetentionStore:
         later = [c for c in self.departures if after is None or c.pupil_id > after]
         return later[:limit]
 
+    async def count_candidates(self, terms: RetentionTerms, today: date) -> int:
+        return len(self.departures)
+
     async def has_open_case(self, pupil_id: uuid.UUID) -> bool:
         return pupil_id in self.opened_since
 
@@ -113,6 +116,17 @@ async def test_a_run_erases_the_due_pupils_as_the_system_and_keeps_those_with_an
         "system",
     )
     assert store.runs[report.run_id] == RunCounts(candidates=2, due=1, erased=1, kept_case_open=1, failed=0)
+
+
+async def test_a_run_reports_its_progress_from_nothing_to_every_candidate_of_the_known_total(
+    application: SignalsApplication,
+) -> None:
+    store = FakeRetentionStore([left_long_ago(application) for _ in range(3)])
+    seen: list[tuple[int, int | None]] = []
+    await Retention(application, store, RetentionTerms(), batch_size=2).erase_for_retention(
+        EraseForRetention(today=TODAY), progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 async def test_a_dry_run_lists_the_due_pupils_and_erases_nothing(application: SignalsApplication) -> None:

@@ -9,18 +9,11 @@ import json
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from meldcode_contracts import ALL_TOPICS
 from meldcode_edge.logging import configure_logging
 from meldcode_servicekit.keystore import KeyStore
+from meldcode_servicekit.progress import progress
 from meldcode_servicekit.reconcile import ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
@@ -58,22 +51,7 @@ def rebuild_command(
     settings = Settings()
     configure_logging(settings.service_name, settings.log_level)
     console = Console(stderr=True)  # stdout carries only the JSON report
-    with Progress(
-        TextColumn("[bold]Herbouw leesmodellen"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("gebeurtenissen"),
-        TimeElapsedColumn(),
-        TextColumn("nog"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("rebuild", total=None)
-
-        def show(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress("Herbouw leesmodellen", "gebeurtenissen", console=console) as show:
         report = asyncio.run(
             rebuild(
                 settings,

@@ -98,6 +98,25 @@ def _bounds(terms: RetentionTerms, today: date) -> tuple[list[str], list[date], 
     )
 
 
+# Departures not yet erased whose tenant's bound ($1 tenants, $2 their bounds, $3 the default) has
+# passed: the candidates of a run, and what `count_candidates` counts for the run's progress.
+DEPARTURES_PAST_THEIR_BOUND = """from retention_departures d
+            left join unnest($1::text[], $2::date[]) as t(tenant, bound) on t.tenant = d.tenant
+            where d.erased_on is null
+              and d.left_on <= coalesce(t.bound, $3)"""
+
+
+async def count_candidates(
+    conn: asyncpg.Connection | asyncpg.Pool, terms: RetentionTerms, today: date
+) -> int:
+    """How many candidates a run starting now will look at (for its progress)."""
+    tenants, bounds, default_bound = _bounds(terms, today)
+    count = await conn.fetchval(
+        f"select count(*) {DEPARTURES_PAST_THEIR_BOUND}", tenants, bounds, default_bound
+    )
+    return int(count or 0)
+
+
 async def candidates(
     conn: asyncpg.Connection | asyncpg.Pool,
     terms: RetentionTerms,
@@ -110,16 +129,13 @@ async def candidates(
     order from `after` on; the domain rule decides about each one."""
     tenants, bounds, default_bound = _bounds(terms, today)
     rows = await conn.fetch(
-        """select d.pupil_id, d.tenant, d.left_on, d.erased_on is not null as erased,
-                  exists (select 1 from pupil_cases c where c.pupil_id = d.pupil_id and c.is_open)
-                      as has_open_case
-           from retention_departures d
-           left join unnest($1::text[], $2::date[]) as t(tenant, bound) on t.tenant = d.tenant
-           where d.erased_on is null
-             and d.left_on <= coalesce(t.bound, $3)
-             and d.pupil_id > $4
-           order by d.pupil_id
-           limit $5""",
+        f"""select d.pupil_id, d.tenant, d.left_on, d.erased_on is not null as erased,
+                   exists (select 1 from pupil_cases c where c.pupil_id = d.pupil_id and c.is_open)
+                       as has_open_case
+            {DEPARTURES_PAST_THEIR_BOUND}
+              and d.pupil_id > $4
+            order by d.pupil_id
+            limit $5""",  # noqa: S608 (a constant of this module; values are parameters)
         tenants,
         bounds,
         default_bound,
@@ -207,6 +223,9 @@ class PostgresRetentionStore:
         self, terms: RetentionTerms, today: date, *, after: uuid.UUID | None, limit: int
     ) -> list[RetentionCandidate]:
         return await candidates(self._pool, terms, today, after=after, limit=limit)
+
+    async def count_candidates(self, terms: RetentionTerms, today: date) -> int:
+        return await count_candidates(self._pool, terms, today)
 
     async def has_open_case(self, pupil_id: uuid.UUID) -> bool:
         return await open_cases.has_open_case(self._pool, pupil_id)

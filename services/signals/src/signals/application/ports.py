@@ -41,6 +41,10 @@ class RetentionStore(Protocol):
         """Pupils not erased whose term may have passed, in pupil id order after `after`."""
         ...
 
+    async def count_candidates(self, terms: RetentionTerms, today: date) -> int:
+        """How many candidates a run starting now will look at (its progress)."""
+        ...
+
     async def has_open_case(self, pupil_id: uuid.UUID) -> bool:
         """Asked again right before erasing: a case opened since the candidates were read wins."""
         ...

@@ -74,6 +74,14 @@ class RetentionReport:
         }
 
 
+# (done, total): how far a run is, for the operator's progress bar (`meldcode-signals retention run`).
+Progress = Callable[[int, int | None], None]
+
+
+def no_progress(done: int, total: int | None) -> None:
+    """A run without a terminal (the schedule) reports its progress nowhere."""
+
+
 def never_stop() -> bool:
     return False
 
@@ -93,13 +101,17 @@ class Retention:
         self._batch_size = batch_size
 
     async def erase_for_retention(
-        self, command: EraseForRetention, *, should_stop: Callable[[], bool] = never_stop
+        self,
+        command: EraseForRetention,
+        *,
+        should_stop: Callable[[], bool] = never_stop,
+        progress: Progress = no_progress,
     ) -> RetentionReport:
         """One run under the lock; raises RetentionBusy when another run holds it."""
         async with self._store.lock() as got:
             if not got:
                 raise RetentionBusy("another retention run is in progress")
-            return await self._run(command, should_stop)
+            return await self._run(command, should_stop, progress)
 
     async def erase_for_retention_if_due(
         self, command: EraseForRetention, *, interval_seconds: float, should_stop: Callable[[], bool]
@@ -111,7 +123,9 @@ class Retention:
                 return None
             return await self._run(command, should_stop)
 
-    async def _run(self, command: EraseForRetention, should_stop: Callable[[], bool]) -> RetentionReport:
+    async def _run(
+        self, command: EraseForRetention, should_stop: Callable[[], bool], progress: Progress = no_progress
+    ) -> RetentionReport:
         today, dry_run = command.today, command.dry_run
         report = RetentionReport(run_id=uuid.uuid4(), today=today, dry_run=dry_run)
         caught_up = await self._store.catch_up()
@@ -124,6 +138,8 @@ class Retention:
             today=today.isoformat(),
             departures_caught_up=caught_up,
         )
+        total = await self._store.count_candidates(self._terms, today)
+        progress(0, total)
         after: uuid.UUID | None = None
         while not report.stopped:
             batch = await self._store.candidates(self._terms, today, after=after, limit=self._batch_size)
@@ -139,6 +155,7 @@ class Retention:
                     report.due.append(candidate.pupil_id)
                     if not dry_run:
                         await self._erase(report, candidate.pupil_id, candidate.tenant)
+                progress(report.candidates, max(total, report.candidates))
             if len(batch) < self._batch_size:
                 break
             after = batch[-1].pupil_id

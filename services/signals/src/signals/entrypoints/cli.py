@@ -15,10 +15,12 @@ import typer
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
 from meldcode_edge.logging import configure_logging
 from meldcode_servicekit.keystore import KeyStore
+from meldcode_servicekit.progress import progress
 from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
 from ..application import RetentionBusy, SignalsApplication
+from ..application.retention import RetentionReport
 from ..bootstrap import MIGRATION, build_app, list_staff_from_file, run_retention_once
 from ..config import Settings
 from ..translation import to_contract_event
@@ -61,12 +63,30 @@ def retention_run_command(
     settings = Settings()
     configure_logging(settings.service_name, settings.log_level)
     try:
-        report = asyncio.run(run_retention_once(settings, dry_run=dry_run))
+        with progress("Bewaartermijn", "leerlingen") as show:
+            report = asyncio.run(run_retention_once(settings, dry_run=dry_run, progress=show))
     except RetentionBusy:
         typer.echo(json.dumps({"error": "another retention run is in progress"}))
         raise typer.Exit(2) from None
+    typer.echo(retention_summary(report), err=True)
     typer.echo(json.dumps(report.as_json()))  # one line: the last of stdout, after the log lines
     raise typer.Exit(1 if report.failed else 0)
+
+
+def retention_summary(report: RetentionReport) -> str:
+    """What the run did, in one line for the operator (stderr; stdout keeps the JSON report)."""
+    done = (
+        f"{len(report.due)} te wissen (proefrun, niets gewist)"
+        if report.dry_run
+        else f"{len(report.erased)} gewist"
+    )
+    return (
+        f"Bewaartermijn {report.today.isoformat()}: {report.candidates} leerlingen bekeken, "
+        f"{done}, {len(report.kept_case_open)} bewaard wegens een open zaak"
+        + (f", {len(report.failed)} mislukt" if report.failed else "")
+        + (", gestopt voor het einde" if report.stopped else "")
+        + "."
+    )
 
 
 @cli.command("list-staff")
