@@ -71,6 +71,11 @@ done
 export REPORTING_MIGRATION_DATABASE_URL="${REPORTING_MIGRATION_DATABASE_URL:-$(as_role "$(bash deploy/local/postgres.sh url meldcode_reporting)" meldcode_reporting_owner)}"
 # the names of the demo schools, shown wherever a BRIN code appears
 export REPORTING_SCHOOLS_FILE="${REPORTING_SCHOOLS_FILE:-$PWD/deploy/local/schools.json}"
+if [ "${MELDCODE_DEMO:-}" = "samenwerkingsverband" ]; then  # and those of the generated samenwerkingsverband
+  "$MELDCODE_PYTHON" -m meldcode_swv_generator.schools --base "$REPORTING_SCHOOLS_FILE" \
+    --out "$MELDCODE_RUN_DIR/schools.json" --scale "${MELDCODE_DEMO_SCALE:-0.1}"
+  export REPORTING_SCHOOLS_FILE="$MELDCODE_RUN_DIR/schools.json"
+fi
 export KAFKA_BOOTSTRAP_SERVERS="$kafka" AUTH_PUBLIC_KEY_FILE="$keys/issuer.pub"
 if [ ! -s "$MELDCODE_RUN_DIR/master.key" ]; then
   (umask 077; "$MELDCODE_PYTHON" -c "from meldcode_servicekit.keystore import new_master_key; print(new_master_key())" > "$MELDCODE_RUN_DIR/master.key")

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from meldcode_swv_generator.schools import register
 from meldcode_swv_generator.shape import STAGES, brin, generate
 from meldcode_swv_generator.steps import STEPS_OF_STAGE, walk
 
@@ -50,3 +51,13 @@ def test_every_stage_walks_to_its_step() -> None:
     assert [path for _, path, _ in walk("closed_after_report", school, ["s"])][-1] == "close"
     assert walk("opened", school, []) == []
     assert set(STEPS_OF_STAGE) | {"closed_no_suspicion"} == {name for name, _ in STAGES}
+
+
+def test_the_school_register_keeps_the_demo_schools_and_names_every_generated_school_once() -> None:
+    base = {"swv-zuid": [{"brin": "12AB", "name": "Basisschool De Regenboog"}], "swv-noord": []}
+    merged = register(base, 0.5)
+    generated = [s for s in merged["swv-zuid"] if s["brin"] != "12AB"]
+    assert merged["swv-zuid"][0] == base["swv-zuid"][0] and merged["swv-noord"] == []
+    assert [s["brin"] for s in generated] == [s.brin for s in generate(0.5, today=date(2026, 12, 7)).schools]
+    assert len({s["name"] for s in generated}) == len(generated) == 20
+    assert register(merged, 0.5) == merged  # writing it again adds nothing

@@ -142,6 +142,11 @@ def brin(index: int) -> str:
     return f"{index % 100:02d}S{chr(ord('A') + index // 100)}"
 
 
+def school_count(scale: float) -> int:
+    """How many schools a samenwerkingsverband of `scale` has (at least one)."""
+    return max(1, round(SCHOOLS_AT_1 * scale))
+
+
 def school_days_back(today: date, days: int) -> list[date]:
     """The school days (Monday-Friday, no summer holiday from mid-July to end of August) of the last
     `days` days, oldest first."""
@@ -153,7 +158,7 @@ def generate(scale: float, *, today: date, seed: int = 18) -> Shape:
     if scale <= 0:
         raise ValueError("scale must be positive")
     rng = random.Random(seed)  # noqa: S311 - a reproducible shape, not a secret
-    schools = tuple(School(brin(i)) for i in range(max(1, round(SCHOOLS_AT_1 * scale))))
+    schools = tuple(School(brin(i)) for i in range(school_count(scale)))
     total = max(len(schools), round(PUPILS_AT_1 * scale))
     with_signals = round(total * SHARE_WITH_SIGNALS)
     with_case = round(with_signals * SHARE_WITH_CASE)
