@@ -21,6 +21,7 @@ from meldcode_contracts import (
 from meldcode_contracts.signals import SignalSource, VeiligThuisAdviceRequestedPayload
 from meldcode_servicekit.keystore import (
     DataKeyErased,
+    KeyNotCached,
     KeyStore,
     UnknownDataKey,
     new_master_key,
@@ -253,6 +254,30 @@ async def test_a_consumers_cached_own_key_is_forgotten_with_the_pupils(
         store.shred(pupil_id, tenant="swv-zuid", reason="verzoek_betrokkene")
         consumer.forget(pupil_id)  # what a consumer does on PersonalDataErased
         assert open_event(wire, consumer).payload.advice == "[gewist]"  # type: ignore[attr-defined]
+    finally:
+        consumer.close()
+        store.close()
+
+
+async def test_within_cache_only_a_key_not_cached_raises_and_a_cached_one_opens(
+    infrastructure: Infrastructure, isolation: str
+) -> None:
+    """What lets a consumer decode a small batch on its event loop: no blocking read of the key
+    store there, and a miss says so (the batch is then decoded in a worker thread)."""
+    url = await infrastructure.create_database(f"{isolation}_cached_keys")
+    master = parse_master_key(new_master_key())
+    store = KeyStore(url, master, cache_seconds=0)
+    store.install()
+    consumer = KeyStore(url, master, cache_seconds=3600)
+    try:
+        pupil_id = uuid.uuid4()
+        wire = seal_event(recorded(pupil_id, uuid.uuid4()), store)
+        with KeyStore.cache_only(), pytest.raises(KeyNotCached):
+            open_event(wire, consumer)
+        assert open_event(wire, consumer).payload.description == "Huilt bij het ophalen door de oom."  # type: ignore[attr-defined]
+        with KeyStore.cache_only():
+            assert open_event(wire, consumer).payload.description == "Huilt bij het ophalen door de oom."  # type: ignore[attr-defined]
+        assert store.key(pupil_id) is not None  # outside, a store reads as before
     finally:
         consumer.close()
         store.close()

@@ -170,8 +170,14 @@ class RelayLoop:
                     await lock_connection.fetchval("select 1", timeout=2)  # raises when the lock is lost
                 await self._pause(backoff)
                 continue
-            if not handled:
+            if not handled or self._caught_up(handled):
                 await self._wait_for_wake(self._idle)
+
+    def _caught_up(self, handled: int) -> bool:
+        """A batch shorter than the batch size read everything committed when it was read; with a
+        wake channel, anything committed since has notified (`_woken` was cleared before the read),
+        so without a notification there is nothing to read and no empty read is needed to see so."""
+        return self._wake_channel is not None and handled < self._batch_size and not self._woken.is_set()
 
     async def _wait_for_wake(self, seconds: float) -> None:
         """Until a NOTIFY on the wake channel, `stop()`, or `seconds` (the safety poll)."""
@@ -256,6 +262,15 @@ class OutboxRelay(RelayLoop):
             prepared.append((notification.id, contract_event, value))
         return prepared, None
 
+    def _read_and_prepare(
+        self, start: int
+    ) -> tuple[Sequence[Any], tuple[list[tuple[int, Envelope | None, bytes]], Exception | None]]:
+        """The notifications after `start` (up to a batch) and `_prepare` of them; in a worker thread."""
+        notifications = self._app.recorder.select_notifications(
+            start, self._batch_size, inclusive_of_start=False
+        )
+        return notifications, (self._prepare(notifications) if notifications else ([], None))
+
     def lock_taken(self) -> None:
         self._known_position = None
 
@@ -266,14 +281,23 @@ class OutboxRelay(RelayLoop):
             )
         return int(value or 0)
 
-    async def _save_position(self, position: int) -> None:
+    async def _save_position(self, position: int, forget: Sequence[Any] = ()) -> None:
+        """Record how far the relay got and, in the same statement (one commit), forget the trace
+        contexts of the notifications `forget` that are now published."""
         async with self._pool.acquire() as conn:
             await conn.execute(
-                """insert into outbox_relay_position (relay, position) values ($1, $2)
+                """with forgotten as (
+                       delete from event_trace_context
+                       where (originator_id, originator_version) in
+                             (select * from unnest($3::uuid[], $4::bigint[]))
+                   )
+                   insert into outbox_relay_position (relay, position) values ($1, $2)
                    on conflict (relay) do update
                    set position = greatest(outbox_relay_position.position, excluded.position), updated_at = now()""",
                 self.name,
                 position,
+                [n.originator_id for n in forget],
+                [n.originator_version for n in forget],
             )
 
     async def _trace_contexts(self, notifications: Sequence[Any]) -> dict[int, dict[str, str]]:
@@ -296,28 +320,16 @@ class OutboxRelay(RelayLoop):
             contexts[by_event[(row["originator_id"], row["originator_version"])]] = carrier
         return contexts
 
-    async def _forget_trace_contexts(self, notifications: Sequence[Any]) -> None:
-        async with self._pool.acquire() as conn:
-            await conn.execute(
-                """delete from event_trace_context
-                   where (originator_id, originator_version) in
-                         (select * from unnest($1::uuid[], $2::bigint[]))""",
-                [n.originator_id for n in notifications],
-                [n.originator_version for n in notifications],
-            )
-
     async def relay_once(self) -> int:
         """Publish the next batch; returns how many notifications were handled."""
         start = self._known_position if self._known_position is not None else await self.position()
-        notifications = await anyio.to_thread.run_sync(
-            lambda: self._app.recorder.select_notifications(start, self._batch_size, inclusive_of_start=False)
-        )
+        # read and prepare in one worker thread (one hop per batch, not two)
+        notifications, (prepared, failure) = await anyio.to_thread.run_sync(self._read_and_prepare, start)
         if not notifications:
             self._known_position = start
             return 0
         deliveries = []
         last_good = start
-        prepared, failure = await anyio.to_thread.run_sync(self._prepare, notifications)
         trace_contexts = await self._trace_contexts(notifications)
         for notification_id, contract_event, value in prepared:
             if contract_event is not None:  # None: internal events (e.g. index aggregates) stay inside
@@ -334,10 +346,9 @@ class OutboxRelay(RelayLoop):
         await asyncio.gather(*deliveries)
         self._metrics.relay_published.labels(self.name, self._topic).inc(len(deliveries))
         if last_good > start:
-            await self._save_position(last_good)
+            published = [n for n in notifications if n.id <= last_good] if trace_contexts else []
+            await self._save_position(last_good, published)
             self._known_position = last_good
-            if trace_contexts:
-                await self._forget_trace_contexts([n for n in notifications if n.id <= last_good])
         if failure is not None:
             raise failure
         log.debug("outbox_relayed", relay=self.name, count=len(deliveries), position=last_good)
