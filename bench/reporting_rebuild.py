@@ -45,6 +45,7 @@ from meldcode_edge.migrations import migrate_pool
 from meldcode_servicekit.consuming import CONSUMER_SCHEMA
 from meldcode_servicekit.kafka import ensure_topics
 from meldcode_servicekit.keystore import connect_key_store, new_master_key
+from meldcode_servicekit.sealing import seal_event
 from meldcode_servicekit.settings import ServiceSettings
 from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from reporting.adapters.migrations import MIGRATIONS
@@ -82,7 +83,18 @@ def generate(count: int) -> list[Envelope]:
     return out[:count]
 
 
-async def publish(bootstrap: str, prefix: str, events: list[Envelope]) -> float:
+def sealed_values(settings: ServiceSettings, events: list[Envelope]) -> list[bytes]:
+    """The events as the relay publishes them: personal fields sealed with their pupil's key."""
+    keystore = connect_key_store(settings)
+    try:
+        return [seal_event(e, keystore) for e in events]
+    finally:
+        keystore.close()
+
+
+async def publish(
+    bootstrap: str, prefix: str, events: list[Envelope], values: list[bytes] | None = None
+) -> float:
     producer = AIOKafkaProducer(
         **{**kafka_options(), "bootstrap_servers": bootstrap},
         acks="all",
@@ -93,11 +105,10 @@ async def publish(bootstrap: str, prefix: str, events: list[Envelope]) -> float:
     started = time.perf_counter()
     try:
         pending = []
-        for e in events:
+        for n, e in enumerate(events):
+            value = serialize_event(e) if values is None else values[n]
             pending.append(
-                await producer.send(
-                    f"{prefix}{TOPIC_OF[type(e)]}", serialize_event(e), key=str(e.subject_id).encode()
-                )
+                await producer.send(f"{prefix}{TOPIC_OF[type(e)]}", value, key=str(e.subject_id).encode())
             )
             if len(pending) >= 5000:
                 await asyncio.gather(*pending)
@@ -190,6 +201,11 @@ async def main() -> None:
         help="replay event by event (the live consumer's way) instead of page by page, to compare",
     )
     parser.add_argument(
+        "--sealed",
+        action="store_true",
+        help="publish the events with their personal fields sealed, as the relay does",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("MELDCODE_DATABASE_URL", "postgresql://postgres@127.0.0.1:15432/postgres"),
     )
@@ -217,7 +233,8 @@ async def main() -> None:
         events = generate(args.events)
         print(f"  {len(events)} events in {time.perf_counter() - started:.1f} s")
         await ensure_topics(settings.kafka, topics)
-        published = await publish(args.kafka, prefix, events)
+        values = await asyncio.to_thread(sealed_values, settings, events) if args.sealed else None
+        published = await publish(args.kafka, prefix, events, values)
         print(
             f"published to Kafka (3 partitions per topic): {published:.1f} s, {len(events) / published:,.0f} events/s"
         )
@@ -246,6 +263,7 @@ async def main() -> None:
                 {
                     "events": count,
                     "mode": "per_event" if args.per_event else "paged",
+                    "sealed": args.sealed,
                     "publish_per_s": round(len(events) / published, 1),
                     "raw_read_per_s": round(raw_rate, 1),
                     "rebuild_per_s": round(rate, 1),

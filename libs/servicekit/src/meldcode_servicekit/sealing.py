@@ -28,7 +28,7 @@ from eventsourcing.domain import CanSnapshotAggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from pydantic import BaseModel
 
-from meldcode_contracts import EVENT_TYPES, Envelope, parse_event, payload_model_of
+from meldcode_contracts import EVENT_TYPES, Envelope, parse_event, parse_event_document, payload_model_of
 from meldcode_contracts.personal import ERASED, erased_value, nested_models, personal_field_names
 
 from .keystore import DataKeyErased, KeyStore
@@ -153,7 +153,8 @@ def open_event(raw: bytes | str, store: KeyStore) -> Envelope:
                 return _erased_at(model, path) if plaintext is None else json.loads(plaintext)
 
             _walk(model, document["payload"], "", open_one)
-            return parse_event(json.dumps(document))
+            # validated from the opened dict: no round trip through text and a second parse (ADR 25)
+            return parse_event_document(document)
     return parse_event(raw)
 
 
