@@ -14,6 +14,7 @@ contract does not declare. Consumers read tolerantly, so a producer can be deplo
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -66,6 +67,7 @@ def major_of(version: str) -> int:
     return int(match.group(1))
 
 
+@functools.cache
 def major_version(event: type[Envelope]) -> int:
     """The major version an event class writes (the default of its `schema_version`)."""
     return major_of(str(event.model_fields["schema_version"].default))

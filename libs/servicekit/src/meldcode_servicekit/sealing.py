@@ -18,6 +18,7 @@ import base64
 import functools
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeGuard
@@ -49,6 +50,14 @@ def seal_bytes(key: bytes, pupil_id: uuid.UUID, field: str, plaintext: bytes) ->
     nonce = os.urandom(_NONCE_BYTES)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext, _associated(pupil_id, field))
     return f"{TOKEN_PREFIX}{pupil_id.hex}:{base64.urlsafe_b64encode(nonce + ciphertext).decode()}"
+
+
+_TOKEN_PUPIL = re.compile(rb"enc:v1:([0-9a-f]{32}):")
+
+
+def sealed_pupils(raw: bytes) -> set[uuid.UUID]:
+    """The pupils whose keys open the tokens in a raw message (to load their keys at once)."""
+    return {uuid.UUID(match.decode()) for match in _TOKEN_PUPIL.findall(raw)}
 
 
 def token_pupil(token: str) -> uuid.UUID:
