@@ -148,9 +148,7 @@ async def raw_read(url: str, events: list[Envelope]) -> tuple[float, int]:
         await conn.close()
 
 
-async def rebuild(
-    settings: ServiceSettings, url: str, *, per_event: bool
-) -> tuple[float, float, int, float]:
+async def rebuild(settings: ServiceSettings, url: str, *, per_event: bool) -> tuple[float, float, int, float]:
     """Seconds replaying, seconds checksumming, events replayed, and this process's CPU seconds
     while replaying (less dependent on what else the machine runs than the wall time)."""
     schema = "rebuild_bench"

@@ -82,7 +82,9 @@ async def one_by_one(pool: asyncpg.Pool, history: list[Envelope]) -> None:
             await projection_writes.apply(conn, project(event))
 
 
-async def in_pages(pool: asyncpg.Pool, history: list[Envelope], size: int, *, first_seen: bool = False) -> None:
+async def in_pages(
+    pool: asyncpg.Pool, history: list[Envelope], size: int, *, first_seen: bool = False
+) -> None:
     for start in range(0, len(history), size):
         async with pool.acquire() as conn, conn.transaction():
             await apply_page(conn, [project(e) for e in history[start : start + size]], first_seen=first_seen)
