@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -18,6 +18,7 @@ from meldcode_contracts import (
     UnknownEventType,
     UnsupportedSchemaVersion,
     parse_event,
+    parse_event_document,
     serialize_event,
 )
 from meldcode_contracts.evolution import EventReader, major_version
@@ -128,3 +129,48 @@ def test_a_newer_minor_version_of_a_known_major_is_read() -> None:
 def test_an_unknown_type_is_reported_by_name_for_the_operator() -> None:
     with pytest.raises(UnknownEventType, match="CaseArchived"):
         parse_event(with_changes(case_opened(), lambda d: d.update(event_type="CaseArchived")))
+
+
+def every_kind_of_event() -> list[Envelope]:
+    events, notices = builders.Events(school="01AB"), builders.Notices(school="01AB")
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    signals = [events.signal(pupil_id, when=builders.at(k)) for k in range(2)]
+    case = builders.a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], 10)
+    case_id = cast(CaseOpened, case[0]).payload.case_id
+    return [
+        registered,
+        *signals,
+        events.correction(signals[0], when=builders.at(5)),
+        *case,
+        notices.document(case_id, pupil_id, when=builders.at(900)),
+        notices.reminder(case_id, None, when=builders.at(910)),
+        notices.access(when=builders.at(920), pupil_id=pupil_id, case_id=case_id),
+    ]
+
+
+def test_a_decoded_document_reads_as_the_same_event_as_its_raw_message() -> None:
+    originals = every_kind_of_event()
+    assert len({type(e) for e in originals}) > 10
+    for event in originals:
+        raw = serialize_event(event)
+        assert parse_event_document(json.loads(raw)) == parse_event(raw) == event
+
+
+def test_a_decoded_document_is_read_as_tolerantly_as_a_raw_message() -> None:
+    event = case_opened()
+    document = json.loads(serialize_event(event))
+    document["priority"] = "hoog"
+    document["payload"]["reason_code"] = 7
+    assert parse_event_document(document) == event
+    with pytest.raises(ValidationError):
+        parse_event_document({**document, "occurred_at": "gisteren"})
+    with pytest.raises(UnknownEventType):
+        parse_event_document({**document, "event_type": "CaseArchived"})
+    with pytest.raises(UnsupportedSchemaVersion):
+        parse_event_document({**document, "schema_version": "2.0"})
+    reader = EventReader({"OwnerNamed": OwnerNamed}, {("OwnerNamed", 1): rename_owner})
+    case_id = uuid.uuid4()
+    upcast = reader.parse_document(json.loads(version_one(case_id=str(case_id), case_owner_id="ib-2")))
+    assert isinstance(upcast, OwnerNamed)
+    assert upcast.payload == RenamedPayload(case_id=case_id, owner="ib-2")

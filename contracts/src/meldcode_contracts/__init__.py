@@ -52,7 +52,15 @@ from .pupils import (
     PupilRegistered,
     PupilRegisteredPayload,
 )
-from .registry import ALL_EVENTS, EVENT_TYPES, EVENTS_BY_TOPIC, parse_event, payload_model_of, serialize_event
+from .registry import (
+    ALL_EVENTS,
+    EVENT_TYPES,
+    EVENTS_BY_TOPIC,
+    parse_event,
+    parse_event_document,
+    payload_model_of,
+    serialize_event,
+)
 from .signals import (
     ColleagueConsulted,
     SignalCategory,
@@ -171,6 +179,7 @@ __all__ = [
     "dead_letter_topic",
     "erased_value",
     "parse_event",
+    "parse_event_document",
     "payload_model_of",
     "personal_field_names",
     "serialize_event",

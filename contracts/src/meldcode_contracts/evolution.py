@@ -14,6 +14,7 @@ contract does not declare. Consumers read tolerantly, so a producer can be deplo
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -66,6 +67,7 @@ def major_of(version: str) -> int:
     return int(match.group(1))
 
 
+@functools.cache
 def major_version(event: type[Envelope]) -> int:
     """The major version an event class writes (the default of its `schema_version`)."""
     return major_of(str(event.model_fields["schema_version"].default))
@@ -89,15 +91,33 @@ class EventReader:
         """The event in `raw`; raises pydantic's ValidationError when it is not a valid event of a
         known type, `UnknownEventType` or `UnsupportedSchemaVersion` as above."""
         head = _head.validate_json(raw)
+        cls = self._model_of(head)
+        if cls is None:
+            return self._upcast(head, json.loads(raw))
+        return cls.model_validate_json(raw, extra="ignore")
+
+    def parse_document(self, document: Document) -> Envelope:
+        """`parse` for a message already decoded from JSON (e.g. one whose sealed fields were just
+        opened), validated from the dict instead of being turned back into text and parsed again."""
+        head = _head.validate_python(document)
+        cls = self._model_of(head)
+        if cls is None:
+            return self._upcast(head, document)
+        return cls.model_validate(document, extra="ignore")
+
+    def _model_of(self, head: _Head) -> type[Envelope] | None:
+        """The event's class when it is written at the reader's major (None: it needs upcasting)."""
         cls = self._event_types.get(head.event_type)
         if cls is None:
             raise UnknownEventType(head.event_type)
         written, current = major_of(head.schema_version), major_version(cls)
-        if written == current:
-            return cls.model_validate_json(raw, extra="ignore")
         if written > current:
             raise UnsupportedSchemaVersion(head.event_type, head.schema_version, current)
-        document: Document = json.loads(raw)
+        return cls if written == current else None
+
+    def _upcast(self, head: _Head, document: Document) -> Envelope:
+        cls = self._event_types[head.event_type]
+        written, current = major_of(head.schema_version), major_version(cls)
         for major in range(written, current):
             upcast = self._upcasters.get((head.event_type, major))
             if upcast is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, Field
 
@@ -101,6 +101,11 @@ def parse_event(raw: bytes | str) -> Envelope:
     ignored; raises pydantic.ValidationError when invalid, `UnknownEventType` for a type this
     version does not know, `UnsupportedSchemaVersion` for a major it cannot read."""
     return _reader.parse(raw)
+
+
+def parse_event_document(document: dict[str, Any]) -> Envelope:
+    """`parse_event` for a message value already decoded from JSON into a dict."""
+    return _reader.parse_document(document)
 
 
 def has_upcasters(event_type: str, from_major: int, to_major: int) -> bool:

@@ -27,7 +27,14 @@ from meldcode_servicekit.keystore import (
     new_master_key,
     parse_master_key,
 )
-from meldcode_servicekit.sealing import SealedValueCorrupt, open_bytes, open_event, seal_bytes, seal_event
+from meldcode_servicekit.sealing import (
+    SealedValueCorrupt,
+    open_bytes,
+    open_event,
+    seal_bytes,
+    seal_event,
+    sealed_pupils,
+)
 from meldcode_testkit import Infrastructure
 
 
@@ -94,6 +101,34 @@ def test_a_sealed_contract_event_holds_no_personal_value_and_opens_to_the_same_e
     assert b"Huilt" not in wire and b"Buurvrouw Els" not in wire
     assert json.loads(wire)["payload"]["categories"] == ["neglect"]  # what is not personal stays readable
     assert open_event(wire, store) == event
+
+
+async def test_a_page_of_messages_has_its_keys_loaded_at_once_and_opens_as_key_by_key(
+    infrastructure: Infrastructure, isolation: str
+) -> None:
+    url = await infrastructure.create_database(f"{isolation}_keys")
+    master = parse_master_key(new_master_key())
+    writer, reader = KeyStore(url, master, cache_seconds=0), KeyStore(url, master, cache_seconds=300)
+    writer.install()
+    try:
+        kept, erased = uuid.uuid4(), uuid.uuid4()
+        page = [seal_event(recorded(kept, uuid.uuid4()), writer), seal_event(registered(erased), writer)]
+        assert writer.shred(erased, tenant="swv-zuid", reason="verzoek_betrokkene")
+        assert set().union(*(sealed_pupils(wire) for wire in page)) == {kept, erased}
+
+        reader.preload([kept, erased, uuid.uuid4()])  # a pupil without a key is left to `key`
+        # erased after the page was loaded: the loaded key still opens it, so it came from the preload
+        assert writer.shred(kept, tenant="swv-zuid", reason="verzoek_betrokkene")
+        signal, pupil = (open_event(wire, reader) for wire in page)
+        assert isinstance(signal, SignalRecorded) and signal.payload.description.startswith("Huilt")
+        assert isinstance(pupil, PupilRegistered) and pupil.payload.given_name == "[gewist]"
+        reader.forget(kept)
+        assert reader.key(kept) is None
+        with pytest.raises(UnknownDataKey):
+            reader.key(uuid.uuid4())
+    finally:
+        writer.close()
+        reader.close()
 
 
 def test_after_erasure_every_personal_field_opens_as_gewist_and_a_date_as_null(store: KeyStore) -> None:

@@ -18,6 +18,7 @@ import base64
 import functools
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeGuard
@@ -28,7 +29,7 @@ from eventsourcing.domain import CanSnapshotAggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from pydantic import BaseModel
 
-from meldcode_contracts import EVENT_TYPES, Envelope, parse_event, payload_model_of
+from meldcode_contracts import EVENT_TYPES, Envelope, parse_event, parse_event_document, payload_model_of
 from meldcode_contracts.personal import ERASED, erased_value, nested_models, personal_field_names
 
 from .keystore import DataKeyErased, KeyStore
@@ -49,6 +50,14 @@ def seal_bytes(key: bytes, pupil_id: uuid.UUID, field: str, plaintext: bytes) ->
     nonce = os.urandom(_NONCE_BYTES)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext, _associated(pupil_id, field))
     return f"{TOKEN_PREFIX}{pupil_id.hex}:{base64.urlsafe_b64encode(nonce + ciphertext).decode()}"
+
+
+_TOKEN_PUPIL = re.compile(rb"enc:v1:([0-9a-f]{32}):")
+
+
+def sealed_pupils(raw: bytes) -> set[uuid.UUID]:
+    """The pupils whose keys open the tokens in a raw message (to load their keys at once)."""
+    return {uuid.UUID(match.decode()) for match in _TOKEN_PUPIL.findall(raw)}
 
 
 def token_pupil(token: str) -> uuid.UUID:
@@ -153,7 +162,8 @@ def open_event(raw: bytes | str, store: KeyStore) -> Envelope:
                 return _erased_at(model, path) if plaintext is None else json.loads(plaintext)
 
             _walk(model, document["payload"], "", open_one)
-            return parse_event(json.dumps(document))
+            # validated from the opened dict: no round trip through text and a second parse (ADR 25)
+            return parse_event_document(document)
     return parse_event(raw)
 
 

@@ -82,21 +82,24 @@ async def one_by_one(pool: asyncpg.Pool, history: list[Envelope]) -> None:
             await projection_writes.apply(conn, project(event))
 
 
-async def in_pages(pool: asyncpg.Pool, history: list[Envelope], size: int) -> None:
+async def in_pages(
+    pool: asyncpg.Pool, history: list[Envelope], size: int, *, first_seen: bool = False
+) -> None:
     for start in range(0, len(history), size):
         async with pool.acquire() as conn, conn.transaction():
-            await apply_page(conn, [project(e) for e in history[start : start + size]])
+            await apply_page(conn, [project(e) for e in history[start : start + size]], first_seen=first_seen)
 
 
+@pytest.mark.parametrize("first_seen", [False, True], ids=["insert", "copy"])
 @pytest.mark.parametrize("size", [1, 7, 1000])
 async def test_pages_give_the_same_read_models_as_one_event_at_a_time(
-    pools: tuple[asyncpg.Pool, asyncpg.Pool], events: Events, notices: Notices, size: int
+    pools: tuple[asyncpg.Pool, asyncpg.Pool], events: Events, notices: Notices, size: int, first_seen: bool
 ) -> None:
     live, rebuilt = pools
     history = a_school_year(events, notices)
     await one_by_one(live, history)
 
-    await in_pages(rebuilt, history, size)
+    await in_pages(rebuilt, history, size, first_seen=first_seen)
 
     expected = await snapshot(live)
     assert await snapshot(rebuilt) == expected
@@ -104,14 +107,15 @@ async def test_pages_give_the_same_read_models_as_one_event_at_a_time(
     assert all(r["pupil_id"] is not None for r in expected["chronology"])
 
 
+@pytest.mark.parametrize("first_seen", [False, True], ids=["insert", "copy"])
 async def test_a_page_in_reverse_order_gives_the_same_read_models(
-    pools: tuple[asyncpg.Pool, asyncpg.Pool], events: Events, notices: Notices
+    pools: tuple[asyncpg.Pool, asyncpg.Pool], events: Events, notices: Notices, first_seen: bool
 ) -> None:
     live, rebuilt = pools
     history = a_school_year(events, notices)
     await one_by_one(live, history)
 
-    await in_pages(rebuilt, list(reversed(history)), 1000)
+    await in_pages(rebuilt, list(reversed(history)), 1000, first_seen=first_seen)
 
     assert await snapshot(rebuilt) == await snapshot(live)
 
@@ -125,5 +129,19 @@ async def test_a_page_that_applies_events_a_second_time_changes_nothing(
     once = await snapshot(rebuilt)
 
     await in_pages(rebuilt, history + history, 1000)
+
+    assert await snapshot(rebuilt) == once
+
+
+async def test_a_copied_page_that_repeats_a_stored_event_fails_so_the_replay_goes_event_by_event(
+    pools: tuple[asyncpg.Pool, asyncpg.Pool], events: Events, notices: Notices
+) -> None:
+    _, rebuilt = pools
+    history = a_school_year(events, notices)
+    await in_pages(rebuilt, history, 1000, first_seen=True)
+    once = await snapshot(rebuilt)
+
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await in_pages(rebuilt, history, 1000, first_seen=True)
 
     assert await snapshot(rebuilt) == once

@@ -7,12 +7,19 @@ other events are recomputed from what is stored (see `projection_writes`): the r
 same in any order across tables. Within a kind of row the page's order is kept (`executemany` runs
 its rows in order). An erasure scrubs what is stored before it, so the page is written in segments
 split at every erasure, which is applied on its own in between.
+
+With `first_seen` (the rebuild's replay, which hands over only events it recorded for the first
+time in `processed_events`) the rows of the insert-only tables (`chronology`, `case_changes`,
+`access_log`) are written with `COPY` rather than `insert … on conflict do nothing`: none of their
+keys can be there yet. Should one be, the unique violation rolls the page back and the replay
+applies it event by event with the live code. Without it a page may repeat what is stored.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import asyncpg
 
@@ -39,20 +46,24 @@ from .projection_writes import (
 from .records import case_change_of
 
 
-async def apply_page(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+async def apply_page(
+    conn: asyncpg.Connection, projections: Sequence[Projection], *, first_seen: bool = False
+) -> None:
     """Apply the page's projections in order inside the caller's transaction."""
     segment: list[Projection] = []
     for projection in projections:
         if projection.erased_pupil is not None:
-            await _apply_segment(conn, segment)
+            await _apply_segment(conn, segment, first_seen)
             segment = []
             await apply(conn, projection)
         elif not projection.is_empty:
             segment.append(projection)
-    await _apply_segment(conn, segment)
+    await _apply_segment(conn, segment, first_seen)
 
 
-async def _apply_segment(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+async def _apply_segment(
+    conn: asyncpg.Connection, projections: Sequence[Projection], first_seen: bool
+) -> None:
     if not projections:
         return
     pupils = [p.pupil for p in projections if p.pupil is not None]
@@ -70,7 +81,7 @@ async def _apply_segment(conn: asyncpg.Connection, projections: Sequence[Project
             sorted(str(c) for c in waiting | cases),
         )
     if changes:
-        await conn.executemany(INSERT_CASE_CHANGE, [case_change_args(c) for c in changes])
+        await _insert(conn, INSERT_CASE_CHANGE, [case_change_args(c) for c in changes], first_seen)
     if entries:
         pupil_of_case: dict[Any, Any] = {}
         if waiting:
@@ -80,12 +91,14 @@ async def _apply_segment(conn: asyncpg.Connection, projections: Sequence[Project
                 list(waiting),
             )
             pupil_of_case = {r["case_id"]: r["pupil_id"] for r in rows}
-        await conn.executemany(
+        await _insert(
+            conn,
             INSERT_ENTRY,
             [
                 entry_args(e, e.pupil_id if e.pupil_id is not None else pupil_of_case.get(e.case_id))
                 for e in entries
             ],
+            first_seen,
         )
     if changes:
         first_pupil = {c.case_id: c.pupil_id for c in reversed(changes)}
@@ -97,11 +110,26 @@ async def _apply_segment(conn: asyncpg.Connection, projections: Sequence[Project
         await _fold_cases(conn, list(cases))
     access = [p.access for p in projections if p.access is not None]
     if access:
-        await conn.executemany(INSERT_ACCESS, [access_args(a) for a in access])
+        await _insert(conn, INSERT_ACCESS, [access_args(a) for a in access], first_seen)
     await _change_zorgteams([p.zorgteam for p in projections if p.zorgteam is not None], conn)
     staff = [p.staff for p in projections if p.staff is not None]
     if staff:
         await conn.executemany(UPSERT_STAFF, [staff_args(s) for s in staff])
+
+
+_INSERT_INTO: Final = re.compile(r"^insert into (\w+) \(([^)]*)\)")
+
+
+async def _insert(conn: asyncpg.Connection, insert: str, rows: list[tuple[Any, ...]], copy: bool) -> None:
+    """The rows of `insert` (one of `projection_writes`' statements, whose arguments follow its
+    column list), with `copy` copied into its table instead."""
+    if not copy:
+        await conn.executemany(insert, rows)
+        return
+    match = _INSERT_INTO.match(insert)
+    assert match is not None, insert
+    table, columns = match.group(1), [c.strip() for c in match.group(2).split(",")]
+    await conn.copy_records_to_table(table, records=rows, columns=columns)
 
 
 async def _fold_cases(conn: asyncpg.Connection, case_ids: list[Any]) -> None:

@@ -17,7 +17,7 @@ from meldcode_edge.logging import get_logger
 from meldcode_servicekit.consuming import TenantMismatch, check_tenant, tenant_bound_ids
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey
 from meldcode_servicekit.outages import is_infrastructure_error
-from meldcode_servicekit.sealing import open_event
+from meldcode_servicekit.sealing import open_event, sealed_pupils
 
 log = get_logger(__name__)
 
@@ -83,7 +83,7 @@ class Replayer:
                 for tp in pending:
                     # What lies beyond `end` is read again (after a seek) by the next catch-up.
                     self.position[tp] = min(end[tp], await self._consumer.position(tp))
-                parsed = self._open(records)
+                parsed = await asyncio.to_thread(self._open, records)  # key reads block; the loop serves on
                 if writing is not None:
                     await writing
                     writing = None
@@ -104,6 +104,8 @@ class Replayer:
         self, records: list[ConsumerRecord[Any, Any]]
     ) -> list[tuple[ConsumerRecord[Any, Any], Envelope]]:
         parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
+        # the page's keys in one statement rather than one round trip per pupil while opening
+        self._keystore.preload(p for record in records for p in sealed_pupils(record.value or b""))
         for record in records:
             self.events += 1
             try:

@@ -35,5 +35,6 @@ async def handle_event(conn: asyncpg.Connection, event: Envelope) -> None:
 
 async def handle_page(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
     """`handle_event` for a page of events at once (the rebuild's replay): the same rows, written
-    with one statement per kind of row (`reporting.adapters.projection_pages`)."""
-    await apply_page(conn, [project(event) for event in events])
+    with one statement per kind of row (`reporting.adapters.projection_pages`). The replay hands over
+    only events it recorded for the first time, so the insert-only tables are copied into."""
+    await apply_page(conn, [project(event) for event in events], first_seen=True)
