@@ -198,14 +198,19 @@ class KeyStore:
                    limit 1""",
                 {"pupil": pupil_id, "tenant": tenant, "key": wrapped, "subject": subject_id},
             ).fetchone()
-            if row is None:  # registered at this very moment by another process: read it afresh
-                row = conn.execute(
-                    "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
-                ).fetchone()
+            return self._owner_of(conn, subject_id, row)
+
+    def _owner_of(self, conn: Any, subject_id: uuid.UUID, row: Any) -> uuid.UUID:
+        """The pupil a subject belongs to, from the registering statement's `row`, cached for good
+        (a subject never changes pupil)."""
+        if row is None:  # registered at this very moment by another process: read it afresh
+            row = conn.execute(
+                "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
+            ).fetchone()
         assert row is not None
         owner: uuid.UUID = row[0]
         with self._lock:
-            self._subjects[subject_id] = owner  # a subject never changes pupil: cached for good
+            self._subjects[subject_id] = owner
         return owner
 
     def _holds_key(self, pupil_id: uuid.UUID) -> bool:
@@ -230,15 +235,7 @@ class KeyStore:
                    limit 1""",
                 {"pupil": pupil_id, "subject": subject_id},
             ).fetchone()
-            if row is None:  # registered at this very moment by another process: read it afresh
-                row = conn.execute(
-                    "select pupil_id from key_subjects where subject_id = %s", (subject_id,)
-                ).fetchone()
-        assert row is not None
-        owner: uuid.UUID = row[0]
-        with self._lock:
-            self._subjects[subject_id] = owner
-        return owner
+            return self._owner_of(conn, subject_id, row)
 
     def _register_own_key(self, subject_id: uuid.UUID, pupil_id: uuid.UUID, tenant: str) -> uuid.UUID:
         """A key of the subject's own, destroyed with `pupil_id`'s. The pupil's row is share-locked
