@@ -52,8 +52,16 @@ async def test_the_teacher_sees_which_signals_a_case_took_up_and_the_advice_mean
         async def advised() -> dict[str, Any] | None:
             response = await http.get("/schools/12AB/my-signals", headers=auth(suite, **TEACHER))
             body: dict[str, Any] = response.json()
-            done = response.status_code == 200 and len(body["signals"]) == 4
-            return body if done and all(s["status"] == "in_case" for s in body["signals"][1:3]) else None
+            if response.status_code != 200 or len(body["signals"]) != 4:
+                return None
+            # Every event the assertions read has arrived: the pupils' registrations (names and
+            # numbers, on their own partitions), the case's signals and its last event, the help
+            # with the advice (the consumer may take them in several batches).
+            in_case = body["signals"][1:3]
+            arrived = all(s["pupil_number"] for s in body["signals"]) and all(
+                s["status"] == "in_case" and s["teacher_advice"] for s in in_case
+            )
+            return body if arrived else None
 
         seen = await eventually(advised)
         other_teacher = await http.get(
