@@ -33,26 +33,26 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import anyio
 import asyncpg
 import psycopg
+from encryption_cost import drop_databases, fresh_database, signal
 
 from casework.application import CaseworkApplication
 from casework.commands import HoldParentsConversation
 from casework.domain.actor import Actor
 from casework.domain.case import Case, KnownSignal
 from casework.domain.staff_directory import StaffDirectory
-from meldcode_contracts import SignalCategory, SourceKind
 from meldcode_edge.acting import Acting
 from meldcode_servicekit.hashchain import events_table, install_hash_chain
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_vocabulary.dutch_days import dutch_today
 from signals.application import SignalsApplication
-from signals.commands import RecordSignal, RegisterPupil, SourceIn
+from signals.commands import RegisterPupil
 
 ROOT = Path(__file__).resolve().parents[1]
 TENANT = "swv-bench"
@@ -90,29 +90,6 @@ class NoFacts:
 
     async def staff_directory(self, tenant: str, school: str, user_ids: Collection[str]) -> StaffDirectory:
         return StaffDirectory(school=school, kept=False, roles={})
-
-
-def fresh_database(base_url: str, kind: str) -> str:
-    name = f"bench_write_{kind}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    return base_url.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_databases(base_url: str, urls: list[str]) -> None:
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        for url in urls:
-            conn.execute(f'drop database if exists "{url.rsplit("/", 1)[1]}" with (force)')
-
-
-def signal(n: int) -> RecordSignal:
-    return RecordSignal(
-        observed_on=dutch_today() - timedelta(days=n % 30),
-        description=f"Kwam vandaag voor de {n}e keer zonder ontbijt en zonder jas naar school; zat stil in de hoek.",
-        source=SourceIn(kind=SourceKind.THIRD_PARTY, name="Buurvrouw van het gezin"),
-        categories=[SignalCategory.NEGLECT],
-        interpretation="Ik maak me zorgen over de verzorging thuis.",
-    )
 
 
 def register_pupils(app: SignalsApplication, count: int, prefix: str) -> list[uuid.UUID]:
@@ -252,7 +229,7 @@ def main() -> None:
             check=True,
         ).stdout.strip()
     )
-    databases = [fresh_database(base, kind) for kind in ("keys", "signals", "casework", "raw")]
+    databases = [fresh_database(base, f"write_{kind}") for kind in ("keys", "signals", "casework", "raw")]
     keys_url, signals_url, casework_url, raw_url = databases
     keystore = KeyStore(keys_url, parse_master_key(new_master_key()), cache_seconds=30.0)
     keystore.install()
