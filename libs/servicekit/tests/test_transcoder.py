@@ -8,7 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
 
 from meldcode_servicekit.eventstore import DateAsISO
 from meldcode_servicekit.transcoder import FastDecodingTranscoder
@@ -72,3 +78,11 @@ def test_invalid_documents_fail_as_in_the_library() -> None:
         LIBRARY.decode(b'{"a": ')
     with pytest.raises(ValueError, match="Expecting"):
         FAST.decode(b'{"a": ')
+
+
+def test_unknown_transcodings_fail_as_in_the_library() -> None:
+    document = b'{"_type_": "nobody_registered_this", "_data_": "x"}'
+    with pytest.raises(TranscodingNotRegisteredError, match="nobody_registered_this"):
+        LIBRARY.decode(document)
+    with pytest.raises(TranscodingNotRegisteredError, match="nobody_registered_this"):
+        FAST.decode(document)

@@ -40,7 +40,10 @@ class FastDecodingTranscoder(JSONTranscoder):
                 elif inner_kind is float:
                     raise _ReadOtherwise
             if len(value) == 2 and "_type_" in value:  # the only objects the hook changes
-                return self._decode_obj(value)
+                transcoding = self.names.get(value["_type_"]) if "_data_" in value else None
+                if transcoding is not None:
+                    return transcoding.decode(value["_data_"])
+                return self._decode_obj(value)  # the library's answer to what it does not know
             return value
         if kind is list:
             for index, inner in enumerate(value):
