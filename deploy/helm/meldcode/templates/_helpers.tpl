@@ -24,18 +24,18 @@ app.kubernetes.io/name: {{ .name }}
 {{ .root.Values.postgresql.passwordSecretPrefix }}{{ .role | replace "_" "-" }}
 {{- end }}
 
-{{/* An env var with a role's password, named <ROLE>_PASSWORD, for $(...) in the URLs below. */}}
+{{/* An env var with a role's password, named PG_<ROLE>_PASSWORD (the chart's own, not a setting), for $(...) in the URLs below. */}}
 {{- define "meldcode.rolePasswordEnv" -}}
-- name: {{ .role | upper }}_PASSWORD
+- name: PG_{{ .role | upper }}_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ include "meldcode.roleSecret" . }}
       key: password
 {{- end }}
 
-{{/* postgresql://<role>:$(<ROLE>_PASSWORD)@<cluster>-rw:5432/<database> (the read-write service). */}}
+{{/* postgresql://<role>:$(PG_<ROLE>_PASSWORD)@<cluster>-rw:5432/<database> (the read-write service). */}}
 {{- define "meldcode.databaseUrl" -}}
-postgresql://{{ .role }}:$({{ .role | upper }}_PASSWORD)@{{ include "meldcode.pgCluster" .root }}-rw:5432/{{ .database }}
+postgresql://{{ .role }}:$(PG_{{ .role | upper }}_PASSWORD)@{{ include "meldcode.pgCluster" .root }}-rw:5432/{{ .database }}
 {{- end }}
 
 {{/* Kafka as the service's own SCRAM principal over TLS (Strimzi's user Secret and cluster CA). */}}
