@@ -20,7 +20,7 @@ import yaml
 from pydantic_settings import BaseSettings
 
 from meldcode_contracts import SERVICE_TOPICS
-from meldcode_servicekit.kafka_acls import service_acls
+from meldcode_servicekit.kafka_acls import describe, service_acls
 
 ROOT = Path(__file__).resolve().parents[2]
 HELM = ROOT / "deploy" / "helm"
@@ -66,8 +66,7 @@ def test_each_kafka_user_has_the_acls_of_its_service(manifests: list[dict[str, A
     assert set(users) == set(SERVICE_TOPICS)
     for name, rights in SERVICE_TOPICS.items():
         expected = {
-            (binding.restype.name.lower(), binding.name, binding.operation.name.lower())
-            for binding in service_acls(rights)
+            (acl["resource"], acl["name"], acl["operation"]) for acl in map(describe, service_acls(rights))
         }
         granted = {
             (acl["resource"]["type"], acl["resource"]["name"], operation.lower())

@@ -62,12 +62,16 @@ def strict(node: Any) -> Any:
         rest = {k: v for k, v in node.items() if k not in ("type", "format", "x-kubernetes-int-or-string")}
         return {**strict(rest), **INT_OR_STRING}
     # Descriptions are for people reading the CRDs, not for validation: left out (a quarter of the size).
-    out = {key: strict(value) for key, value in node.items() if not (key == "description" and isinstance(value, str))}
+    out = {
+        key: strict(value)
+        for key, value in node.items()
+        if not (key == "description" and isinstance(value, str))
+    }
     if out.pop("nullable", False) and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
-    if "properties" in out and "additionalProperties" not in out:
-        if not out.get("x-kubernetes-preserve-unknown-fields"):
-            out["additionalProperties"] = False
+    keeps_unknown = out.get("x-kubernetes-preserve-unknown-fields")
+    if "properties" in out and "additionalProperties" not in out and not keeps_unknown:
+        out["additionalProperties"] = False
     return out
 
 
@@ -135,7 +139,9 @@ def crd_schemas(documents: Iterable[Schema]) -> dict[str, Schema]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--swagger", type=Path, required=True)
     parser.add_argument("--crds", type=Path, nargs="+", required=True, help="directories of CRD YAML files")
     parser.add_argument("--out", type=Path, required=True)
