@@ -111,6 +111,7 @@ def _containers(manifests: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str
 
 def test_every_environment_variable_is_a_setting_the_process_reads(manifests: list[dict[str, Any]]) -> None:
     from casework.config import Settings as CaseworkSettings
+    from meldcode_edge.settings import AuthSettings
     from meldcode_web.settings import PortalSettings
     from notifications.config import Settings as NotificationsSettings
     from reporting.config import Settings as ReportingSettings
@@ -121,7 +122,8 @@ def test_every_environment_variable_is_a_setting_the_process_reads(manifests: li
         "meldcode-casework": _setting_names(CaseworkSettings),
         "meldcode-notifications": _setting_names(NotificationsSettings),
         "meldcode-reporting": _setting_names(ReportingSettings),
-        "meldcode-web": _setting_names(PortalSettings),
+        # the portal verifies tokens with the edge's AuthSettings (AUTH_*)
+        "meldcode-web": _setting_names(PortalSettings) | _setting_names(AuthSettings),
     }
     checked = 0
     for name, container in _containers(manifests):
