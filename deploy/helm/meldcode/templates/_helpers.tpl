@@ -55,7 +55,8 @@ postgresql://{{ .role }}:$(PG_{{ .role | upper }}_PASSWORD)@{{ include "meldcode
   value: /etc/meldcode/kafka-ca/ca.crt
 {{- end }}
 
-{{/* Everything a service process reads: its database, the key store, Kafka, tokens, the master key. */}}
+{{/* Everything a service process reads: its database, the key store, Kafka (unless noKafka: the
+  migrations, which must not wait for Kafka's user Secrets), tokens, the master key. */}}
 {{- define "meldcode.serviceEnv" -}}
 {{- $root := .root }}
 {{- $svc := .service }}
@@ -71,7 +72,9 @@ postgresql://{{ .role }}:$(PG_{{ .role | upper }}_PASSWORD)@{{ include "meldcode
     secretKeyRef:
       name: {{ $root.Values.masterKey.existingSecret }}
       key: {{ $root.Values.masterKey.key }}
+{{- if not .noKafka }}
 {{ include "meldcode.kafkaEnv" (dict "root" $root "service" $svc) }}
+{{- end }}
 - name: AUTH_OIDC_ISSUER
   value: {{ required "identityProvider.issuer is required" $root.Values.identityProvider.issuer | quote }}
 - name: AUTH_AUDIENCE
