@@ -19,7 +19,7 @@ go_install() {  # go_install NAME MODULE VERSION: prints the binary's path, buil
   local name="$1" module="$2" version="$3" dir="$tools/$1-$3"
   if [ ! -x "$dir/$name" ]; then
     local go; go=$(command -v go || echo /usr/local/go/bin/go)
-    [ -x "$go" ] || { echo "helm: Go is required to build $name $version (go install)" >&2; exit 1; }
+    [ -x "$go" ] || { echo "helm: Go 1.26 or newer is required to build $name $version (go install)" >&2; exit 1; }
     echo "helm: building $name $version from its Go module into $dir (once)" >&2
     mkdir -p "$dir"
     GOBIN="$dir" GOFLAGS=-p=1 nice -n 19 "$go" install "$module@$version" >&2
