@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine: uv (from PyPI), the locked Python
-# environment, and the Apache Kafka jars (Maven Central, cached outside the repository).
+# environment, the Apache Kafka jars (Maven Central) and the Helm chart's validation tools (Go
+# modules), cached outside the repository.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 UV_VERSION="${UV_VERSION:-0.13.8}"
@@ -21,6 +22,9 @@ for tool in java mvn; do
 done
 (cd "$MELDCODE_ROOT" && "$uv_bin" sync --frozen --quiet)
 bash "$MELDCODE_ROOT/deploy/local/kafka.sh" fetch
+# helm and kubeconform for the chart's validation in the fast lane (deploy/helm/validate.sh): built
+# once from their pinned Go modules into $MELDCODE_CACHE_DIR/go-tools (needs Go, like Java above).
+bash "$MELDCODE_ROOT/deploy/helm/validate.sh" install
 
 # Debian packages for the portal: Node.js/npm (builds its assets) and Chromium (the browser tests).
 apt_install() {
