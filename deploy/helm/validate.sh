@@ -6,7 +6,7 @@
 #   validate.sh install    only build the pinned tools (deploy/local/setup.sh does this)
 #   validate.sh render F   print the manifests of values file F
 # helm and kubeconform are built from their pinned Go modules, once, into
-# $MELDCODE_CACHE_DIR/go-tools/<tool>-<version>/ (at the lowest CPU priority, one package at a time).
+# $MELDCODE_CACHE_DIR/go-tools/<tool>-<version>/ (at the lowest CPU priority).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/../local/env.sh"
@@ -22,7 +22,7 @@ go_install() {  # go_install NAME MODULE VERSION: prints the binary's path, buil
     [ -x "$go" ] || { echo "helm: Go 1.26 or newer is required to build $name $version (go install)" >&2; exit 1; }
     echo "helm: building $name $version from its Go module into $dir (once)" >&2
     mkdir -p "$dir"
-    GOBIN="$dir" GOFLAGS=-p=1 nice -n 19 "$go" install "$module@$version" >&2
+    GOBIN="$dir" nice -n 19 "$go" install "$module@$version" >&2
   fi
   echo "$dir/$name"
 }
