@@ -7,7 +7,9 @@ import time
 from meldcode_contracts import Role
 from meldcode_edge.auth import Principal, _VerifiedTokens
 
-PRINCIPAL = Principal(user_id="ib-1", role=Role.INTERN_BEGELEIDER, tenant="swv-zuid", schools=frozenset({"99ZZ"}))
+PRINCIPAL = Principal(
+    user_id="ib-1", role=Role.INTERN_BEGELEIDER, tenant="swv-zuid", schools=frozenset({"99ZZ"})
+)
 
 
 def test_a_verified_token_is_known_until_it_expires_plus_the_leeway() -> None:
