@@ -13,8 +13,10 @@ import json
 import math
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -127,13 +129,26 @@ class TokenVerifier:
 
     The JWKS is cached and fetched again when a token names an unknown `kid` (key rotation), at
     most once per `jwks_refresh_cooldown` seconds so made-up kids cannot flood the issuer.
+
+    A token that passed is remembered (`_VerifiedTokens`) for at most `verified_token_seconds`,
+    never past its expiry and only until the JWKS is fetched again (a withdrawn key stops working
+    as soon as before): a client sends the same token with every request, and the signature check
+    was a tenth of a recorded signal's CPU in the signals service (ADR 25, part L). Only the exact
+    token string is looked up, so nothing that was not verified is ever taken from it.
     """
 
-    def __init__(self, settings: AuthSettings, *, jwks_refresh_cooldown: float = 10.0) -> None:
+    def __init__(
+        self,
+        settings: AuthSettings,
+        *,
+        jwks_refresh_cooldown: float = 10.0,
+        verified_token_seconds: float = 60.0,
+    ) -> None:
         self._settings = settings
         self._cooldown = jwks_refresh_cooldown
         self._jwks_client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
+        self._verified = _VerifiedTokens(verified_token_seconds, leeway=settings.auth_leeway_seconds)
 
     @property
     def expected_issuer(self) -> str:
@@ -147,8 +162,12 @@ class TokenVerifier:
                 else:
                     url = self._settings.auth_jwks_url
                 if url:
-                    self._jwks_client = jwt.PyJWKClient(
-                        url, lifespan=300, timeout=5, cooldown_duration=self._cooldown
+                    self._jwks_client = _KeySetClient(
+                        url,
+                        lifespan=300,
+                        timeout=5,
+                        cooldown_duration=self._cooldown,
+                        on_fetch=self._verified.forget_all,
                     )
             return self._jwks_client
 
@@ -165,6 +184,15 @@ class TokenVerifier:
         return bool(self._settings.auth_oidc_issuer or self._settings.auth_jwks_url)
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
+        principal, expires = self._verify_signed(token)
+        self._verified.put(token, principal, expires)
+        return principal
+
+    def _verify_signed(self, token: str) -> tuple[Principal, float]:
+        """The token's principal and its expiry (`exp`), after every check."""
         try:
             key: Any
             jwks = self._jwks()
@@ -184,19 +212,66 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             _check_times(claims, self._settings)
-            return Principal(
+            principal = Principal(
                 user_id=_claim(claims["sub"], USER_ID),
                 role=Role(claims["role"]),
                 tenant=_claim(claims["samenwerkingsverband"], TENANT),
                 schools=frozenset(_claim(s, BRIN) for s in claims.get("schools", [])),
                 on_behalf_of=_acting_for(claims.get("act")),
             )
+            return principal, float(claims["exp"])
         except (jwt.PyJWKClientConnectionError, DiscoveryFailed) as exc:
             raise ServiceUnavailable(
                 "De inlogdienst is even niet bereikbaar; probeer het zo opnieuw."
             ) from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized("Het token ontbreekt, is verlopen of is ongeldig.") from exc
+
+
+class _VerifiedTokens:
+    """Tokens that passed every check, with their principal: each for `seconds` at most and never
+    once its `exp` (plus the leeway PyJWT allows) has passed; `iat` and `nbf` only move further
+    into the past, so they need no second look. Bounded: full, it starts again."""
+
+    MAX_TOKENS = 4096
+
+    def __init__(self, seconds: float, *, leeway: float) -> None:
+        self._seconds = seconds
+        self._leeway = leeway
+        self._tokens: dict[str, tuple[Principal, float]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._tokens.get(token)
+        if entry is None:
+            return None
+        principal, valid_until = entry
+        if time.time() >= valid_until:
+            self._tokens.pop(token, None)
+            return None
+        return principal
+
+    def put(self, token: str, principal: Principal, expires: float) -> None:
+        if self._seconds <= 0:
+            return
+        if len(self._tokens) >= self.MAX_TOKENS:
+            self._tokens.clear()
+        self._tokens[token] = (principal, min(time.time() + self._seconds, expires + self._leeway))
+
+    def forget_all(self) -> None:
+        self._tokens.clear()
+
+
+class _KeySetClient(jwt.PyJWKClient):
+    """PyJWT's JWKS client that says when it fetched the key set again (`on_fetch`)."""
+
+    def __init__(self, url: str, *, on_fetch: Callable[[], None], **options: Any) -> None:
+        super().__init__(url, **options)
+        self._on_fetch = on_fetch
+
+    def fetch_data(self) -> Any:
+        data = super().fetch_data()
+        self._on_fetch()
+        return data
 
 
 class DiscoveryFailed(Exception):

@@ -164,11 +164,14 @@ def create_app(
 def server_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
     """How `serve` runs the app. uvicorn's own proxy-headers handling is off: it would believe
     X-Forwarded-For from 127.0.0.1, i.e. from anyone on the host; `create_app` believes it only
-    from `trusted_proxies`."""
+    from `trusted_proxies`. uvloop and httptools (C) in place of asyncio's loop and h11 (pure
+    Python): less CPU per request at the edge (ADR 25, part L)."""
     return uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
+        loop="uvloop",
+        http="httptools",
         log_config=None,
         access_log=False,
         proxy_headers=False,
