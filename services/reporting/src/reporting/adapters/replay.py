@@ -45,8 +45,8 @@ def _collections_of_the_replay_only() -> Iterator[None]:
     """The cyclic garbage collector walks only what the replay makes, not the objects that were
     there before it (modules, classes, the process's caches), and less often: with the default
     settings the collections took about half of decoding's CPU (ADR 25). Unfrozen afterwards, so
-    nothing is kept that would otherwise have been collected."""
-    gc.collect()
+    nothing is kept that would otherwise have been collected (not collected first either: that
+    walk of the whole heap costs more than the garbage it would free)."""
     gc.freeze()
     threshold = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
