@@ -35,26 +35,31 @@ BATCH: Final = 6000
 LANES: Final = 3
 """Transactions projecting side by side (by partition number; a partition is always in one lane)."""
 DEADLOCK_RETRIES: Final = 5
-YOUNG_COLLECTION_THRESHOLD: Final = 20_000
-"""Allocations between two collections of the youngest generation while replaying (Python's
-default is 700): a page holds thousands of live events, which every young collection walks."""
 
 
 @contextmanager
 def _collections_of_the_replay_only() -> Iterator[None]:
     """The cyclic garbage collector walks only what the replay makes, not the objects that were
-    there before it (modules, classes, the process's caches), and less often: with the default
-    settings the collections took about half of decoding's CPU (ADR 25). Unfrozen afterwards, so
-    nothing is kept that would otherwise have been collected (not collected first either: that
-    walk of the whole heap costs more than the garbage it would free)."""
+    there before it (modules, classes, the process's caches), and only between pages
+    (`_collect_the_page`) rather than every 700 allocations: with Python's default settings the
+    collections walked every live event of a page again and again and took a third of the replay's
+    CPU (ADR 25). Unfrozen and enabled again afterwards: what became garbage meanwhile is still
+    collected."""
+    enabled = gc.isenabled()
     gc.freeze()
-    threshold = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
         gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _collect_the_page() -> None:
+    """The young generations only: the page just written, and whatever else the process made
+    meanwhile, without walking what lives longer again."""
+    gc.collect(1)
 
 
 class Replayer:
@@ -113,6 +118,7 @@ class Replayer:
                 if writing is not None:
                     await writing
                     writing = None
+                    _collect_the_page()
                 if parsed:
                     writing = asyncio.create_task(self._write(parsed))
                 if self._progress is not None:
