@@ -38,10 +38,10 @@ DEADLOCK_RETRIES: Final = 5
 
 
 @contextmanager
-def _collections_of_the_replay_only() -> Iterator[None]:
+def collections_of_the_replay_only() -> Iterator[None]:
     """The cyclic garbage collector walks only what the replay makes, not the objects that were
     there before it (modules, classes, the process's caches), and only between pages
-    (`_collect_the_page`) rather than every 700 allocations: with Python's default settings the
+    (`collect_the_page`) rather than every 700 allocations: with Python's default settings the
     collections walked every live event of a page again and again and took a third of the replay's
     CPU (ADR 25). Unfrozen and enabled again afterwards: what became garbage meanwhile is still
     collected."""
@@ -56,7 +56,7 @@ def _collections_of_the_replay_only() -> Iterator[None]:
             gc.enable()
 
 
-def _collect_the_page() -> None:
+def collect_the_page() -> None:
     """The young generations only: the page just written, and whatever else the process made
     meanwhile, without walking what lives longer again."""
     gc.collect(1)
@@ -93,7 +93,7 @@ class Replayer:
 
     async def replay_until(self, end: Offsets) -> None:
         """Project every record below `end` that was not projected yet."""
-        with _collections_of_the_replay_only():
+        with collections_of_the_replay_only():
             await self._replay_until(end)
 
     async def _replay_until(self, end: Offsets) -> None:
@@ -118,7 +118,7 @@ class Replayer:
                 if writing is not None:
                     await writing
                     writing = None
-                    _collect_the_page()
+                    collect_the_page()
                 if parsed:
                     writing = asyncio.create_task(self._write(parsed))
                 if self._progress is not None:
