@@ -14,11 +14,14 @@ fresh databases that are dropped afterwards:
   trigger installed, as the service runs it (one pupil load, the sealing, the locked insert);
 - the same two with `--concurrency` clients at once (threads for the application, connections for
   the raw insert): where the event log's lock, held until commit, serialises the saves;
-- casework: `CaseworkApplication.hold_parents_conversation` (load, change, save under the log's
-  lock, hash chain, sealing), round robin over `--cases` cases.
+- casework: `CaseworkApplication.hold_parents_conversation` (change, save under the log's lock,
+  hash chain, sealing), round robin over `--cases` cases, each command on the case its caller
+  holds (the one the last command returned); and the same with the case loaded first, as the
+  HTTP route loads it for the caller's access check (`command_with_load_append_ratio`).
 
 `append_ratio` = signals/s ÷ raw inserts/s; `command_append_ratio` = commands/s ÷ raw inserts/s
-(one client each); `append_ratio_concurrent` likewise with `--concurrency` clients.
+(one client each); `command_with_load_append_ratio` likewise with the route's load;
+`append_ratio_concurrent` likewise with `--concurrency` clients.
 The last line is one JSON object with every figure.
 """
 
@@ -182,14 +185,21 @@ def new_case(app: CaseworkApplication) -> Case:
     return case
 
 
-async def command_rate(app: CaseworkApplication, cases: list[Case], commands: int) -> float:
-    """Commands through the use case, each on the case as its caller last saw it (kept in `cases`)."""
+async def command_rate(
+    app: CaseworkApplication, cases: list[Case], commands: int, *, load_first: bool = False
+) -> float:
+    """Commands through the use case, each on the case as its caller last saw it (kept in `cases`);
+    with `load_first` as the HTTP route gives one: the case loaded first (in a worker thread, for the
+    caller's access check), then the use case on it."""
     seen = cases
     started = time.perf_counter()
     for n in range(commands):
         today = dutch_today()
         command = HoldParentsConversation(held_on=today, participants=["moeder"], summary=f"Gesprek {n}.")
-        seen[n % len(seen)] = await app.hold_parents_conversation(seen[n % len(seen)], command, IB)
+        case = seen[n % len(seen)]
+        if load_first:
+            case = await anyio.to_thread.run_sync(app.get_case, case.id)
+        seen[n % len(seen)] = await app.hold_parents_conversation(case, command, IB)
     return commands / (time.perf_counter() - started)
 
 
@@ -253,6 +263,9 @@ def main() -> None:
         raw_before = run_async(lambda: raw_rate(raw_url, args.raw, state_bytes))
         signals_per_s = signal_rate(signals, pupils, args.signals)
         commands_per_s = run_async(lambda: command_rate(casework, cases, args.commands))
+        loaded_commands_per_s = run_async(
+            lambda: command_rate(casework, cases, args.commands, load_first=True)
+        )
         raw_after = run_async(lambda: raw_rate(raw_url, args.raw, state_bytes))
         raw = (raw_before + raw_after) / 2
         clients = args.concurrency
@@ -267,6 +280,8 @@ def main() -> None:
                 "commands_per_s": round(commands_per_s, 1),
                 "append_ratio": round(signals_per_s / raw, 3),
                 "command_append_ratio": round(commands_per_s / raw, 3),
+                "commands_with_load_per_s": round(loaded_commands_per_s, 1),
+                "command_with_load_append_ratio": round(loaded_commands_per_s / raw, 3),
                 "concurrency": clients,
                 "raw_insert_per_s_concurrent": round(raw_concurrent, 1),
                 "signals_per_s_concurrent": round(signals_concurrent, 1),
@@ -287,6 +302,10 @@ def main() -> None:
         f"signals recorded (sealing + hash chain): {results['signals_per_s']}/s = {results['append_ratio']} of raw"
     )
     print(f"casework commands: {results['commands_per_s']}/s = {results['command_append_ratio']} of raw")
+    print(
+        f"casework commands on a case loaded first (as the route does): "
+        f"{results['commands_with_load_per_s']}/s = {results['command_with_load_append_ratio']} of raw"
+    )
     print(
         f"with {clients} clients at once: raw {results['raw_insert_per_s_concurrent']}/s, signals "
         f"{results['signals_per_s_concurrent']}/s = {results['append_ratio_concurrent']} of raw"

@@ -107,6 +107,7 @@ def test_write_path_compares_both_applications_with_the_raw_insert(infrastructur
     assert figures["signals"] == 10 and figures["commands"] == 6
     assert figures["raw_insert_per_s"] > 0
     assert figures["append_ratio"] > 0 and figures["command_append_ratio"] > 0
+    assert figures["command_with_load_append_ratio"] > 0
 
 
 async def test_signal_latency_sees_every_signal_in_the_chronology(suite: Suite) -> None:

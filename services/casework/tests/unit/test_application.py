@@ -249,6 +249,18 @@ async def test_a_command_on_a_case_changed_since_the_caller_saw_it_is_refused_wi
     assert w.app.get_case(seen.id).version == 4
 
 
+async def test_a_command_leaves_the_case_its_caller_holds_as_it_was_saved_or_refused() -> None:
+    w = world()
+    seen = await w.opened()
+    changed = await w.app.hold_parents_conversation(seen, conversation(), IB)
+    assert (seen.version, changed.version) == (2, 4)
+    assert seen.parents_conversations == 0 and not seen.pending_events
+    with pytest.raises(CaseChangedConcurrently):
+        await w.app.hold_parents_conversation(seen, conversation(), IB)
+    assert seen.version == 2 and seen.parents_conversations == 0 and not seen.pending_events
+    assert w.app.get_case(seen.id).parents_conversations == 1
+
+
 async def test_the_events_of_a_command_name_who_gave_it_and_the_request() -> None:
     w = world()
     case = await w.opened()

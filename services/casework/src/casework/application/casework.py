@@ -3,7 +3,8 @@
 `CaseworkApplication` (an eventsourcing Application) is the repository, and it handles each command
 (`casework.commands`) in a method of its own: gather the facts the command needs from outside the
 case through the `CaseFacts` port, then, in a worker thread (the event store is synchronous; ADR
-19), load the case, change it (`case_changes`: the aggregate checks the Meldcode's rules) and save.
+19), take the case (the version the caller saw, or loaded when the caller expects another), change
+it (`case_changes`: the aggregate checks the Meldcode's rules) and save.
 Two people changing one case at once never lose an update: the second save fails on the version
 (optimistic concurrency) and the caller gets the current version back.
 
@@ -14,6 +15,7 @@ event, after it, or nothing when they did not change.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -128,7 +130,7 @@ class CaseworkApplication(MeldcodeApplication):
         while True:
             try:
                 return await anyio.to_thread.run_sync(
-                    lambda: self._save_change(seen.id, command, by(acting), change, day, expected_version)
+                    lambda: self._save_change(seen, command, by(acting), change, day, expected_version)
                 )
             except CaseChangedConcurrently:
                 if attempt >= attempts:
@@ -137,16 +139,14 @@ class CaseworkApplication(MeldcodeApplication):
 
     def _save_change(
         self,
-        case_id: uuid.UUID,
+        seen: Case,
         command: C,
         actor: ActorArguments,
         change: Change[C, T],
         day: Day,
         expected_version: int | None,
     ) -> tuple[Case, T]:
-        case = self.get_case(case_id)
-        if expected_version is not None and expected_version != case.version:
-            raise CaseChangedConcurrently(case.version)
+        case = self._case_to_change(seen, expected_version)
         result = change(case, day, command, actor)
         case.settle_obligations(
             terms=self.terms.of(case.tenant), on=day.today, pupil_date_of_birth=day.pupil_date_of_birth
@@ -154,8 +154,22 @@ class CaseworkApplication(MeldcodeApplication):
         try:
             self.save(case)
         except IntegrityError:
-            raise CaseChangedConcurrently(self.get_case(case_id).version) from None
+            raise CaseChangedConcurrently(self.get_case(seen.id).version) from None
         return case, result
+
+    def _case_to_change(self, seen: Case, expected_version: int | None) -> Case:
+        """The case the command changes. When the caller expects the very version it holds in
+        `seen` (loaded for its access check, or returned by its last command), that version is
+        changed as it is (a copy, so a refused command leaves `seen` untouched): loading it again
+        would give the same case, one round trip later. If someone saved a later version
+        meanwhile, the save's insert of the next version conflicts and the caller gets the
+        current version back, as when the load had shown it. Otherwise the case is loaded."""
+        if expected_version is not None and expected_version == seen.version and not seen.pending_events:
+            return copy.deepcopy(seen)
+        case = self.get_case(seen.id)
+        if expected_version is not None and expected_version != case.version:
+            raise CaseChangedConcurrently(case.version)
+        return case
 
     async def _command(
         self, seen: Case, command: CommandT, acting: Acting, change: Change[CommandT, object]
