@@ -89,8 +89,28 @@ class FailFastRecorder(PostgresApplicationRecorder):
             SQL(log_lock(events_table_name)),  # a checked table name
         ]
 
-    insert_events = _without_retries(PostgresApplicationRecorder.insert_events)
     select_events = _without_retries(PostgresApplicationRecorder.select_events)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert (same statements: lock timeout, the log's lock, NOTIFY, the insert,
+        commit) in ONE round trip: the library syncs its pipeline after the insert to fetch the ids
+        and raise a conflict early, and then commits in a second one, holding the log's lock for
+        both. Here everything goes in one pipeline synced once, at the commit; a conflict is the
+        same `IntegrityError` (the insert's error is raised at that sync, the commit is skipped and
+        the transaction rolled back), and the ids come from the insert's results afterwards. Without
+        retries (see the class)."""
+        if not stored_events:
+            return None  # as the library: nothing to insert, no ids
+        with self.datastore.get_connection() as conn:
+            inserting = conn.cursor()
+            try:
+                with conn.pipeline(), conn.transaction():
+                    with conn.cursor() as curs:
+                        self._insert_events(curs, stored_events, **kwargs)
+                    self._insert_stored_events(inserting, stored_events, **kwargs)
+                return self._fetch_ids_after_insert_events(inserting, stored_events, **kwargs)
+            finally:
+                inserting.close()
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         """The library's hook inside the inserting transaction, before the lock: the trace context
