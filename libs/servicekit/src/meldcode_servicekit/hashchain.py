@@ -77,7 +77,12 @@ def log_lock(table: str) -> str:
     of the table's name, which every writer takes before its insert draws notification ids (the
     recorder) or at the latest before the chain reads its predecessor (the trigger). It needs no
     privilege on the table, so the service's own role can take it with INSERT and SELECT only."""
-    return f"select pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{_checked(table)}'))"
+    return f"select {log_lock_call(table)}"
+
+
+def log_lock_call(table: str) -> str:
+    """`log_lock`'s function call, to take the lock inside a larger statement."""
+    return f"pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{_checked(table)}'))"
 
 
 def hash_chain_schema(table: str) -> list[str]:
