@@ -252,12 +252,16 @@ class SealingMapper(Mapper[uuid.UUID]):
         )
         return self._sealed_copy(domain_event, personal, key)
 
-    def _sealed_by_pupil_id(self, domain_event: Any, personal: tuple[str, ...], has_values: bool) -> StoredEvent:
+    def _sealed_by_pupil_id(
+        self, domain_event: Any, personal: tuple[str, ...], has_values: bool
+    ) -> StoredEvent:
         """An event of an aggregate whose every event names its pupil (`sealed_by_pupil_id`): sealed
         with that pupil's key, without a `key_subjects` row for the aggregate (ADR 25, I)."""
         if not has_values:
             return super().to_stored_event(domain_event)
-        return self._sealed_copy(domain_event, personal, self.keystore.pupil_sealing_key(domain_event.pupil_id))
+        return self._sealed_copy(
+            domain_event, personal, self.keystore.pupil_sealing_key(domain_event.pupil_id)
+        )
 
     def _sealed_copy(
         self, domain_event: Any, names: tuple[str, ...], key: tuple[uuid.UUID, bytes]
