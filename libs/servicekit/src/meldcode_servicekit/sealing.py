@@ -231,7 +231,7 @@ class SealingMapper(Mapper[uuid.UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         subject = domain_event.originator_id
-        if isinstance(domain_event, CanSnapshotAggregate):
+        if _is_snapshot_class(type(domain_event)):
             # A snapshot holds the whole aggregate state: sealed as one value with its pupil's key.
             return self._sealed_copy(domain_event, ("state",), self.keystore.sealing_key(subject))
         cls = type(domain_event)
