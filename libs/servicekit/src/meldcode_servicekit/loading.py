@@ -22,6 +22,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.persistence import EventStore, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresDatastore
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 
@@ -52,16 +53,18 @@ class SnapshotAndEventsReader:
         """(the latest snapshot, or none; the events after it)."""
         snapshots: list[StoredEvent] = []
         events: list[StoredEvent] = []
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        # Binary results in plain tuples: `state` comes as its bytes, not as hex text to decode, and
+        # no dict per row; a third of the statement's time on a sealed case of 60 events (ADR 25).
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row, binary=True) as curs,
+        ):
             curs.execute(self.statement, {"id": originator_id}, prepare=True)
-            for row in curs.fetchall():
+            for is_snapshot, version, topic, state in curs.fetchall():
                 stored = StoredEvent(
-                    originator_id=originator_id,
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
+                    originator_id=originator_id, originator_version=version, topic=topic, state=state
                 )
-                (snapshots if row["is_snapshot"] else events).append(stored)
+                (snapshots if is_snapshot else events).append(stored)
         return snapshots, events
 
 

@@ -16,21 +16,28 @@ WEIGHING = [  # rule 6: the weighing is multidisciplinary
 ]
 
 
-def reported_walk(school: School, signal_ids: list[str]) -> list[tuple[WHO, str, dict[str, Any]]]:
-    """Parents → weighing (structural unsafety) → report and help → parents and child informed →
-    Veilig Thuis → feedback → help → care coordinator → follow-up → evaluation → closed."""
-    today = dutch_today().isoformat()
+def first_steps(school: School, conversation: str) -> list[tuple[WHO, str, dict[str, Any]]]:
+    """Every walk starts so: the zorgteam invited, then the conversation with the parents."""
     return [
         ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
         (
             "ib",
             "parents-conversation",
             {
-                "held_on": today,
+                "held_on": dutch_today().isoformat(),
                 "participants": ["IB'er", "ouder"],
-                "summary": "Zorgen besproken met de ouder.",
+                "summary": conversation,
             },
         ),
+    ]
+
+
+def reported_walk(school: School, signal_ids: list[str]) -> list[tuple[WHO, str, dict[str, Any]]]:
+    """Parents → weighing (structural unsafety) → report and help → parents and child informed →
+    Veilig Thuis → feedback → help → care coordinator → follow-up → evaluation → closed."""
+    today = dutch_today().isoformat()
+    return [
+        *first_steps(school, "Zorgen besproken met de ouder."),
         (
             "zorgteam",
             "risk-weighing",
@@ -118,18 +125,8 @@ def reported_walk(school: School, signal_ids: list[str]) -> list[tuple[WHO, str,
 
 
 def no_suspicion_walk(school: School) -> list[tuple[WHO, str, dict[str, Any]]]:
-    today = dutch_today().isoformat()
     return [
-        ("ib", "zorgteam-invitations", {"member_id": school.zorgteam}),
-        (
-            "ib",
-            "parents-conversation",
-            {
-                "held_on": today,
-                "participants": ["IB'er", "ouder"],
-                "summary": "De ouder geeft een verklaring die bevestigd wordt.",
-            },
-        ),
+        *first_steps(school, "De ouder geeft een verklaring die bevestigd wordt."),
         (
             "zorgteam",
             "risk-weighing",
