@@ -243,10 +243,10 @@ class SealingMapper(Mapper[uuid.UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         subject = domain_event.originator_id
-        if _is_snapshot_class(type(domain_event)):
+        cls: type = type(domain_event)
+        if _is_snapshot_class(cls):
             # A snapshot holds the whole aggregate state: sealed as one value with its pupil's key.
             return self._sealed_copy(domain_event, ("state",), self.keystore.sealing_key(subject))
-        cls = type(domain_event)
         personal: tuple[str, ...] = getattr(cls, "personal_data", ())
         has_values = any(getattr(domain_event, name, None) is not None for name in personal)
         if getattr(cls, "sealed_by_pupil_id", False):
