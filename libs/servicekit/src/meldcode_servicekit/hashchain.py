@@ -11,11 +11,10 @@ chained, not only our code:
   bytes for the first) followed by this row's `event_hash`: one chain over the whole store.
 
 The log chain needs one writer at a time in notification_id order. The recorder gives us that:
-`PostgresApplicationRecorder._insert_stored_events` takes a lock in the inserting transaction
-*before* the INSERT takes its notification ids from the sequence (checked in eventsourcing 9.5:
-`_lock_table`, called for every insert unless POSTGRES_ENABLE_DB_FUNCTIONS is on, which these
-services never set), so ids are issued and committed in one order and the trigger always sees its
-predecessor committed. The library's lock is `LOCK TABLE ... IN EXCLUSIVE MODE`, which needs
+it takes a lock in the inserting transaction *before* the INSERT takes its notification ids from
+the sequence (`eventstore.FailFastRecorder.insert_events`: one statement whose rows are formed
+from a join with the lock's row; the library's own recorder does it with `_lock_table`), so ids
+are issued and committed in one order and the trigger always sees its predecessor committed. The library's lock is `LOCK TABLE ... IN EXCLUSIVE MODE`, which needs
 UPDATE, DELETE or TRUNCATE on the table; the service's own role may only INSERT and SELECT there
 (ADR 16), so our recorder (`eventstore.FailFastRecorder`) takes the advisory lock `log_lock` of the
 table instead, at the same place. The trigger takes the same lock itself (a no-op under the
@@ -77,7 +76,12 @@ def log_lock(table: str) -> str:
     of the table's name, which every writer takes before its insert draws notification ids (the
     recorder) or at the latest before the chain reads its predecessor (the trigger). It needs no
     privilege on the table, so the service's own role can take it with INSERT and SELECT only."""
-    return f"select pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{_checked(table)}'))"
+    return f"select {log_lock_call(table)}"
+
+
+def log_lock_call(table: str) -> str:
+    """`log_lock`'s function call, to take the lock inside a larger statement."""
+    return f"pg_advisory_xact_lock({LOG_LOCK_CLASS}, hashtext('{_checked(table)}'))"
 
 
 def hash_chain_schema(table: str) -> list[str]:

@@ -230,6 +230,9 @@ class SealingMapper(Mapper[uuid.UUID]):
     aggregate (`key_subjects`); the first event of an aggregate names its pupil by a `pupil_id`
     attribute, or the aggregate is a pupil and keys itself. An anonymous aggregate
     (`sealed_with_own_key`) keys itself too, with its key erased together with its `pupil_id`'s.
+    An event class with `sealed_by_pupil_id = True` promises that every event of its aggregate names
+    the pupil in `pupil_id` (never a snapshot): it is sealed with that pupil's key and its aggregate
+    gets no `key_subjects` row (nothing needs one to find the key).
     """
 
     keystore: KeyStore
@@ -240,12 +243,14 @@ class SealingMapper(Mapper[uuid.UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         subject = domain_event.originator_id
-        if isinstance(domain_event, CanSnapshotAggregate):
+        cls: type = type(domain_event)
+        if _is_snapshot_class(cls):
             # A snapshot holds the whole aggregate state: sealed as one value with its pupil's key.
             return self._sealed_copy(domain_event, ("state",), self.keystore.sealing_key(subject))
-        cls = type(domain_event)
         personal: tuple[str, ...] = getattr(cls, "personal_data", ())
         has_values = any(getattr(domain_event, name, None) is not None for name in personal)
+        if getattr(cls, "sealed_by_pupil_id", False):
+            return self._sealed_by_pupil_id(domain_event, personal, has_values)
         own_key = getattr(cls, "sealed_with_own_key", False)
         pupil_id = None if own_key else getattr(domain_event, "pupil_id", None)
         if not has_values and (pupil_id is None or self.keystore.pupil_of(subject) is not None):
@@ -258,6 +263,17 @@ class SealingMapper(Mapper[uuid.UUID]):
             erased_with_pupil=getattr(domain_event, "pupil_id", None) if own_key else None,
         )
         return self._sealed_copy(domain_event, personal, key)
+
+    def _sealed_by_pupil_id(
+        self, domain_event: Any, personal: tuple[str, ...], has_values: bool
+    ) -> StoredEvent:
+        """An event of an aggregate whose every event names its pupil (`sealed_by_pupil_id`): sealed
+        with that pupil's key, without a `key_subjects` row for the aggregate (ADR 25, I)."""
+        if not has_values:
+            return super().to_stored_event(domain_event)
+        return self._sealed_copy(
+            domain_event, personal, self.keystore.pupil_sealing_key(domain_event.pupil_id)
+        )
 
     def _sealed_copy(
         self, domain_event: Any, names: tuple[str, ...], key: tuple[uuid.UUID, bytes]

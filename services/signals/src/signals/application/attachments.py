@@ -56,7 +56,7 @@ class Attachments:
         pupil.require_not_erased()
         keystore = self._keystore()
         try:
-            owner, key = await anyio.to_thread.run_sync(lambda: keystore.sealing_key(signal.id))
+            owner, key = await anyio.to_thread.run_sync(keystore.pupil_sealing_key, signal.pupil_id)
         except DataKeyErased:
             raise AttachmentErased(ERASED_MESSAGE) from None
         attachment_id = uuid.uuid4()

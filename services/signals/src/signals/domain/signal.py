@@ -69,6 +69,7 @@ class Authorship:
 
 class Signal(Aggregate):
     class Recorded(Aggregate.Created):
+        sealed_by_pupil_id = True  # every event of a signal names its pupil: no key_subjects row
         personal_data = ("description", "source_name", "interpretation")
 
         tenant: str
@@ -85,6 +86,7 @@ class Signal(Aggregate):
         correlation_id: str
 
     class Corrected(Aggregate.Event):
+        sealed_by_pupil_id = True  # every event of a signal names its pupil: no key_subjects row
         personal_data = ("reason", "description", "source_name", "interpretation")
 
         reason: str
@@ -116,6 +118,8 @@ class Signal(Aggregate):
 
     class AttachmentAdded(Aggregate.Event):
         """A file was attached; its bytes are stored apart, sealed with the pupil's key."""
+
+        sealed_by_pupil_id = True
 
         attachment_id: uuid.UUID
         pupil_id: uuid.UUID
