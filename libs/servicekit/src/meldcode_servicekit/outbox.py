@@ -4,9 +4,8 @@ The stored-events table of the application *is* the outbox: an HTTP command only
 PostgreSQL (no dual write). This relay follows the notification log in order, translates each
 domain event into its contract event, publishes it with the idempotent producer and, once the
 broker has acknowledged the whole batch, records how far it got. After a crash it resumes from
-the last recorded position: what was published after it (a batch, or a few while their save was
-under way: positions are saved beside the next batch) is published again, with the same
-`event_id`s, which consumers de-duplicate.
+the last recorded position: at most one batch is published again, with the same `event_id`s,
+which consumers de-duplicate.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -68,62 +67,6 @@ def envelope_fields(domain_event: Any, *, subject_id: uuid.UUID) -> dict[str, An
         "causation_id": domain_event.correlation_id,
         "sequence": domain_event.originator_version,
     }
-
-
-class BackgroundSaves:
-    """Saves a relay's position in the background, one save at a time: positions submitted while a
-    save runs are merged into the next one (the highest position, every trace context to forget),
-    so under load the relay commits its position once per save, not once per batch. A failed save
-    is kept, merged into the next, and raised by `raise_failure` (the relay then retries)."""
-
-    def __init__(self, save: Callable[[int, Sequence[Any]], Awaitable[None]]) -> None:
-        self._save = save
-        self._pending: tuple[int, list[Any]] | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._failure: BaseException | None = None
-
-    def submit(self, position: int, forget: Sequence[Any]) -> None:
-        if self._pending is None:
-            self._pending = (position, list(forget))
-        else:
-            self._pending = (max(self._pending[0], position), [*self._pending[1], *forget])
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run())
-
-    async def _run(self) -> None:
-        while self._pending is not None:
-            position, forget = self._pending
-            self._pending = None
-            try:
-                await self._save(position, forget)
-            except Exception as exc:
-                self.submit_back(position, forget)
-                self._failure = exc
-                return
-
-    def submit_back(self, position: int, forget: list[Any]) -> None:
-        """A failed save goes back in front of what was submitted meanwhile (merged)."""
-        if self._pending is None:
-            self._pending = (position, forget)
-        else:
-            self._pending = (max(self._pending[0], position), [*forget, *self._pending[1]])
-
-    def raise_failure(self) -> None:
-        """Raise what the last save failed with (once); its position is saved with the next one."""
-        failure, self._failure = self._failure, None
-        if failure is not None:
-            if self._pending is not None and (self._task is None or self._task.done()):
-                self._task = asyncio.create_task(self._run())
-            raise failure
-
-    async def flush(self) -> None:
-        """Until every submitted position is saved; raises when a save fails."""
-        if self._task is not None:
-            await self._task
-        if self._pending is not None and self._failure is None:
-            self._task = asyncio.create_task(self._run())
-            await self._task
-        self.raise_failure()
 
 
 class RelayLoop:
@@ -181,8 +124,6 @@ class RelayLoop:
                         await self._relay_while_locked(lock_connection)
                     finally:
                         with contextlib.suppress(Exception):
-                            await self.lock_released()
-                        with contextlib.suppress(Exception):
                             await lock_connection.execute(
                                 "select pg_advisory_unlock(hashtext($1))", self.name
                             )
@@ -196,9 +137,6 @@ class RelayLoop:
 
     def lock_taken(self) -> None:
         """Called when this relay (again) holds the lock: forget what another one may have changed."""
-
-    async def lock_released(self) -> None:
-        """Called before this relay lets go of the lock: finish what it still writes."""
 
     async def _try_lock(self, connection: PoolConnectionProxy[Any]) -> bool:
         return bool(await connection.fetchval("select pg_try_advisory_lock(hashtext($1))", self.name))
@@ -288,7 +226,6 @@ class OutboxRelay(RelayLoop):
         self._topic = topic
         self._keystore = keystore
         self._known_position: int | None = None  # what this relay last saved; only it writes while locked
-        self._saving = BackgroundSaves(self._save_position)
         self._metrics.on_scrape(f"relay_lag:{name}", self.measure_lag)
 
     async def measure_lag(self) -> None:
@@ -337,12 +274,7 @@ class OutboxRelay(RelayLoop):
     def lock_taken(self) -> None:
         self._known_position = None
 
-    async def lock_released(self) -> None:
-        await self._saving.flush()
-
     async def position(self) -> int:
-        """The position saved in the table, after any save still under way."""
-        await self._saving.flush()
         async with self._pool.acquire() as conn:
             value = await conn.fetchval(
                 "select position from outbox_relay_position where relay = $1", self.name
@@ -390,7 +322,6 @@ class OutboxRelay(RelayLoop):
 
     async def relay_once(self) -> int:
         """Publish the next batch; returns how many notifications were handled."""
-        self._saving.raise_failure()  # a save that failed: retried from the table's position
         start = self._known_position if self._known_position is not None else await self.position()
         # read and prepare in one worker thread (one hop per batch, not two)
         notifications, (prepared, failure) = await anyio.to_thread.run_sync(self._read_and_prepare, start)
@@ -416,9 +347,7 @@ class OutboxRelay(RelayLoop):
         self._metrics.relay_published.labels(self.name, self._topic).inc(len(deliveries))
         if last_good > start:
             published = [n for n in notifications if n.id <= last_good] if trace_contexts else []
-            # saved beside the next batch, not before it: a commit (an fsync) off the path of the
-            # next event; a crash republishes what was unsaved, and consumers de-duplicate
-            self._saving.submit(last_good, published)
+            await self._save_position(last_good, published)
             self._known_position = last_good
         if failure is not None:
             raise failure
