@@ -12,7 +12,10 @@ Both configurations run in the same process, one after the other:
 - `before`: the relay polls every 50 ms, the consumer waits 100 ms after an empty poll (as
   before ADR 0025);
 - `after`: the relay is woken by the store's NOTIFY (1 s safety poll) and its producer does not
-  linger (was 5 ms), the consumer waits 10 ms.
+  linger (was 5 ms), the consumer waits 10 ms in a poll and sleeps 10 ms after an empty one
+  (FastStream's own batch subscriber, as after ADR 0025's round 1);
+- `data_woken`: as `after`, and the consumer is woken by data (`DataWokenBatchSubscriber`: no
+  sleep after an empty poll; the poll's wait is the default `consumer_poll_wait_ms`).
 
 The bare anchor, in the same run: a raw aiokafka produce (acks=all) -> consume round trip.
 Prints human lines and ends with one JSON line. Needs KAFKA_BOOTSTRAP_SERVERS and
@@ -35,6 +38,7 @@ import anyio
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from eventsourcing.domain import Aggregate, event
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 
 from meldcode_contracts import Actor, CaseOpened, CaseOpenedPayload, Envelope, Role
 from meldcode_edge.db import apply_schema, create_pool
@@ -123,14 +127,22 @@ async def raw_round_trip(bootstrap: str, topic: str, events: int, interval: floa
 
 
 async def platform_path(
-    database_url: str, bootstrap: str, prefix: str, *, woken: bool, events: int, interval: float
+    database_url: str,
+    bootstrap: str,
+    prefix: str,
+    *,
+    woken: bool,
+    data_woken: bool,
+    events: int,
+    interval: float,
 ) -> dict[str, list[float]]:
+    waits = {} if data_woken else {"consumer_poll_wait_ms": 10 if woken else 100}
     settings = ServiceSettings(
         database_url=database_url,
         kafka_bootstrap_servers=bootstrap,
         topic_prefix=prefix,
         consumer_group_prefix=prefix,
-        consumer_poll_wait_ms=10 if woken else 100,
+        **waits,  # type: ignore[arg-type]
     )
     pool = await create_pool(database_url)
     await apply_schema(pool, [*RELAY_SCHEMA, *CONSUMER_SCHEMA])
@@ -167,6 +179,9 @@ async def platform_path(
     await ensure_topics(bootstrap, [*consumer.topics, consumer.dead_letter_topic])
     broker = consumer_broker(settings, "bench")
     consumer.register(broker)
+    if not data_woken:
+        (subscriber,) = broker.subscribers
+        subscriber.__class__ = BatchSubscriber  # FastStream's own: sleeps after an empty poll
     original = consumer.process_batch
 
     async def process_batch(records: list[Any]) -> list[str]:
@@ -216,7 +231,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"raw produce->consume round trip: {figures['raw_roundtrip_ms']}")
     admin = await asyncpg.connect(admin_url)
     try:
-        for name, woken in (("before", False), ("after", True)):
+        for name, woken, data_woken in (
+            ("before", False, False),
+            ("after", True, False),
+            ("data_woken", True, True),
+        ):
             database = f"bench_relay_{run_id}_{name}"
             await admin.execute(f'create database "{database}"')
             try:
@@ -226,6 +245,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     bootstrap,
                     f"bench-{run_id}-{name}.",
                     woken=woken,
+                    data_woken=data_woken,
                     events=args.events,
                     interval=interval,
                 )

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from itertools import chain
 from typing import Any, cast
 
 import anyio
@@ -27,6 +28,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.security import BaseSecurity, SASLScram512
 from pydantic import ValidationError
 
@@ -201,6 +203,26 @@ async def raw_body_decoder(message: Any, original: Callable[[Any], Awaitable[Any
     return message.body
 
 
+class DataWokenBatchSubscriber(BatchSubscriber):
+    """FastStream's batch subscriber, woken by data instead of a timer.
+
+    FastStream's own `get_msg` waits `batch_timeout_ms` in aiokafka's `getmany` and, when that
+    brought nothing, sleeps as long again: a message that arrives during the sleep waits for it
+    (on average a quarter of the cycle), and an idle consumer wakes twice per cycle. Here an empty
+    `getmany` is simply asked again: aiokafka's `getmany` returns as soon as its background fetch
+    (the broker's long poll, `fetch_max_wait_ms`) brings a record, so the wait timeout only bounds
+    how late the loop sees that the subscriber is stopping."""
+
+    __slots__ = ()
+
+    async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[Any, Any], ...]:
+        while self.running:
+            messages = await consumer.getmany(timeout_ms=self.batch_timeout_ms, max_records=self.max_records)
+            if messages:
+                return tuple(chain(*messages.values()))
+        return ()
+
+
 class EventConsumer:
     """Routes the contract events of `topics` to `handle`, exactly once in effect."""
 
@@ -242,6 +264,9 @@ class EventConsumer:
             decoder=raw_body_decoder,
             title=f"{self._service}-consumer",
         )
+        # FastStream builds the subscriber; only how it waits for a batch is ours (see the class)
+        assert isinstance(subscriber, BatchSubscriber)
+        subscriber.__class__ = DataWokenBatchSubscriber
 
         @subscriber
         async def consume(message: KafkaMessage) -> None:

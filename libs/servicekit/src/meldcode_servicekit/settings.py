@@ -154,11 +154,12 @@ class ServiceSettings(EdgeSettings):
         ),
     )
     consumer_poll_wait_ms: int = Field(
-        default=10,
+        default=500,
         ge=1,
         description=(
-            "How long a consumer waits for messages in one poll, and sleeps after an empty one "
-            "(FastStream's batch_timeout_ms): the idle latency floor of a consumer"
+            "How long one poll of a consumer waits for messages; it returns as soon as one arrives "
+            "and an empty poll is asked again at once (no sleep), so this only bounds how late a "
+            "stopping consumer notices it is stopped"
         ),
     )
     otlp_endpoint: str | None = Field(
