@@ -33,6 +33,9 @@ class OneKey:
     def key(self, pupil_id: uuid.UUID) -> bytes | None:
         return self._key
 
+    def cipher(self, pupil_id: uuid.UUID) -> AESGCM | None:
+        return None if self._key is None else AESGCM(self._key)
+
     def shred(self) -> None:
         self._key = None
 
