@@ -21,7 +21,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidTag
@@ -69,7 +69,30 @@ def open_bytes(store: KeyStore, field: str, token: str) -> bytes | None:
     """The plaintext of a token, or None when the pupil's key has been erased."""
     pupil_hex, _, body = token[len(TOKEN_PREFIX) :].partition(":")
     pupil_id, associated = _opening(pupil_hex, field)
-    cipher = store.cipher(pupil_id)
+    return _decrypted(store.cipher(pupil_id), field, body, associated)
+
+
+class TokenOpener:
+    """`open_bytes` for the tokens of one aggregate's load: each (pupil, field)'s cipher and
+    associated data looked up once for the load, not once per sealed field (ADR 25, K2). The keys
+    are as the key store had them when the load began, as if it had read them all at once."""
+
+    __slots__ = ("_known", "_store")
+
+    def __init__(self, store: KeyStore) -> None:
+        self._store = store
+        self._known: dict[tuple[str, str], tuple[AESGCM | None, bytes]] = {}
+
+    def __call__(self, field: str, token: str) -> bytes | None:
+        pupil_hex, _, body = token[len(TOKEN_PREFIX) :].partition(":")
+        known = self._known.get((pupil_hex, field))
+        if known is None:
+            pupil_id, associated = _opening(pupil_hex, field)
+            known = self._known[pupil_hex, field] = (self._store.cipher(pupil_id), associated)
+        return _decrypted(known[0], field, body, known[1])
+
+
+def _decrypted(cipher: AESGCM | None, field: str, body: str, associated: bytes) -> bytes | None:
     if cipher is None:
         return None
     raw = binascii.a2b_base64(body.encode("ascii").translate(_FROM_URLSAFE))  # urlsafe_b64decode, inlined
@@ -288,12 +311,20 @@ class SealingMapper(Mapper[uuid.UUID]):
         return super().to_stored_event(sealed)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        domain_event = super().to_domain_event(stored_event)
+        return self._opened(super().to_domain_event(stored_event), TokenOpener(self.keystore))
+
+    def to_domain_events(self, stored_events: Iterable[StoredEvent]) -> Iterator[Any]:
+        """`to_domain_event` of each, in order, for the events of one aggregate's load."""
+        opener = TokenOpener(self.keystore)
+        for stored_event in stored_events:
+            yield self._opened(super().to_domain_event(stored_event), opener)
+
+    def _opened(self, domain_event: Any, opener: TokenOpener) -> Any:
         state = vars(domain_event)
         cls = type(domain_event)
         if _is_snapshot_class(cls):
             if is_sealed(state.get("state")):
-                plaintext = open_bytes(self.keystore, "state", state["state"])
+                plaintext = opener("state", state["state"])
                 if plaintext is None:
                     raise DataKeyErased(token_pupil(state["state"]))
                 state["state"] = self.transcoder.decode(plaintext)
@@ -302,7 +333,7 @@ class SealingMapper(Mapper[uuid.UUID]):
         for name in getattr(cls, "personal_data", ()):
             value = state.get(name)
             if is_sealed(value):
-                plaintext = open_bytes(self.keystore, name, value)
+                plaintext = opener(name, value)
                 state[name] = (
                     erased_as.get(name, ERASED) if plaintext is None else self.transcoder.decode(plaintext)
                 )
