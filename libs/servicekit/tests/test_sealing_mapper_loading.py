@@ -81,7 +81,9 @@ def mapper(store: KeyStore) -> SealingMapper:
 
 
 def stored_conversation(sealing: SealingMapper) -> list[StoredEvent]:
-    conversation = Conversation(tenant="swv-zuid", pupil_id=uuid.uuid4(), summary="Eerste gesprek.", participants=["moeder"])
+    conversation = Conversation(
+        tenant="swv-zuid", pupil_id=uuid.uuid4(), summary="Eerste gesprek.", participants=["moeder"]
+    )
     conversation.hold(held_on=date(2026, 12, 7), summary="Vervolg — “goed”.", participants=["vader", "oma"])
     conversation.hold(held_on=date(2026, 12, 8), summary=None, participants=[])
     return [sealing.to_stored_event(e) for e in conversation.collect_events()]
@@ -115,7 +117,7 @@ def test_a_load_gives_the_events_the_library_gives_with_each_field_opened(store:
 def test_after_erasure_a_load_gives_the_erased_values(store: KeyStore) -> None:
     sealing = mapper(store)
     stored = stored_conversation(sealing)
-    pupil_id = list(sealing.to_domain_events(stored[:1]))[0].pupil_id
+    pupil_id = next(sealing.to_domain_events(stored[:1])).pupil_id
 
     store.shred(pupil_id, tenant="swv-zuid", reason="verzoek_betrokkene")
 
@@ -129,7 +131,9 @@ def test_after_erasure_a_load_gives_the_erased_values(store: KeyStore) -> None:
 
 def test_an_upcast_event_and_an_undecodable_state_go_the_librarys_way(store: KeyStore) -> None:
     sealing = mapper(store)
-    conversation = Conversation(tenant="swv-zuid", pupil_id=uuid.uuid4(), summary="Eerste gesprek.", participants=["moeder"])
+    conversation = Conversation(
+        tenant="swv-zuid", pupil_id=uuid.uuid4(), summary="Eerste gesprek.", participants=["moeder"]
+    )
     conversation.rename(name="Gesprek", kind="ouders")
     renamed = sealing.to_stored_event(conversation.collect_events()[1])
     old = StoredEvent(
@@ -140,8 +144,8 @@ def test_an_upcast_event_and_an_undecodable_state_go_the_librarys_way(store: Key
     )
     assert b"class_version" not in old.state and b"kind" not in old.state
 
-    assert list(sealing.to_domain_events([renamed]))[0].kind == "ouders"
-    assert list(sealing.to_domain_events([old]))[0].kind == "onbekend"
+    assert next(sealing.to_domain_events([renamed])).kind == "ouders"
+    assert next(sealing.to_domain_events([old])).kind == "onbekend"
     broken = StoredEvent(
         originator_id=old.originator_id, originator_version=2, topic=old.topic, state=b'{"name": '
     )

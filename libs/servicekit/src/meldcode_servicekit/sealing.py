@@ -21,8 +21,8 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeGuard
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, TypeGuard, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -329,12 +329,12 @@ class SealingMapper(Mapper[uuid.UUID]):
         cls = resolve_topic(stored_event.topic)
         try:
             state = self.transcoder.decode(stored_event.state)
-        except Exception:  # noqa: BLE001 - raised again by the library, in its own words
+        except Exception:  # raised again by the library, in its own words
             return super().to_domain_event(stored_event)
         if type(state) is not dict or "class_version" in state or getattr(cls, "class_version", 1) != 1:
             return super().to_domain_event(stored_event)
         originator_id = stored_event.originator_id
-        state["originator_id"] = find_id_convertor(cls, type(originator_id))(originator_id)
+        state["originator_id"] = find_id_convertor(cls, cast(Hashable, type(originator_id)))(originator_id)
         state["originator_version"] = stored_event.originator_version
         domain_event = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", state)
@@ -342,7 +342,7 @@ class SealingMapper(Mapper[uuid.UUID]):
 
     def _opened(self, domain_event: Any, opener: TokenOpener) -> Any:
         state = vars(domain_event)
-        cls = type(domain_event)
+        cls: type = type(domain_event)
         if _is_snapshot_class(cls):
             if is_sealed(state.get("state")):
                 plaintext = opener("state", state["state"])

@@ -73,7 +73,7 @@ class FastDecodingTranscoder(JSONTranscoder):
             if inner_kind is dict:
                 # The common case inline: a transcoded value such as {"_type_": "uuid_hex", "_data_": "..."}.
                 if len(inner) == 2 and type(data := inner.get("_data_")) is str:
-                    decoder = decoders.get(inner.get("_type_"))  # type: ignore[arg-type]
+                    decoder = decoders.get(inner.get("_type_"))
                     if decoder is not None:
                         value[name] = decoder(data)
                         continue
