@@ -48,6 +48,7 @@ class SnapshotAndEventsReader:
             snapshots=Identifier(snapshots_table),
             events=Identifier(events_table),
         )
+        self._query: bytes | None = None
 
     def select(self, originator_id: uuid.UUID) -> tuple[list[StoredEvent], list[StoredEvent]]:
         """(the latest snapshot, or none; the events after it)."""
@@ -59,7 +60,11 @@ class SnapshotAndEventsReader:
             self.datastore.get_connection() as conn,
             conn.cursor(row_factory=tuple_row, binary=True) as curs,
         ):
-            curs.execute(self.statement, {"id": originator_id}, prepare=True)
+            # Rendered once: psycopg renders a composed statement again on every execute (ADR 25, K2).
+            query = self._query
+            if query is None:
+                query = self._query = self.statement.as_bytes(conn)
+            curs.execute(query, {"id": originator_id}, prepare=True)
             for is_snapshot, version, topic, state in curs.fetchall():
                 stored = StoredEvent(
                     originator_id=originator_id, originator_version=version, topic=topic, state=state
@@ -82,13 +87,22 @@ class OneTripRepository(Repository[uuid.UUID]):
         if version is not None or self.snapshot_store is None:
             return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
         stored_snapshots, stored_events = self.reader.select(aggregate_id)
-        snapshots: Sequence[Any] = [self.snapshot_store.mapper.to_domain_event(s) for s in stored_snapshots]
-        events = (self.event_store.mapper.to_domain_event(s) for s in stored_events)
+        snapshots: Sequence[Any] = list(_domain_events(self.snapshot_store.mapper, stored_snapshots))
+        events = _domain_events(self.event_store.mapper, stored_events)
         project = _mutate_each if projector_func is project_aggregate else projector_func
         aggregate = project(None, _chain(snapshots, events))
         if aggregate is None:
             raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} version None not found.")
         return aggregate
+
+
+def _domain_events(mapper: Any, stored_events: list[StoredEvent]) -> Any:
+    """The mapper's domain events of one load, through its `to_domain_events` where it has one
+    (`SealingMapper`: the keys looked up once per load)."""
+    many = getattr(mapper, "to_domain_events", None)
+    if many is not None:
+        return many(stored_events)
+    return (mapper.to_domain_event(stored) for stored in stored_events)
 
 
 def _mutate_each(aggregate: Any, domain_events: Any) -> Any:
