@@ -93,8 +93,13 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
 
     # the failover is made as soon as the primary is gone, as a failover manager would
     experiment = await run_experiment(
-        "postgres primary SIGKILL, standby promoted", replicated_suite, load, kill_primary, promote_standby,
-        outage=0.0, after=8.0,
+        "postgres primary SIGKILL, standby promoted",
+        replicated_suite,
+        load,
+        kill_primary,
+        promote_standby,
+        outage=0.0,
+        after=8.0,
     )
     await assert_nothing_lost_or_doubled(experiment, replicated_suite)
 
@@ -104,11 +109,15 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
     assert experiment.slow_refusals() == [], "every refusal answered fast"
 
     after_kill = [
-        o.started + o.elapsed for o in experiment.outcomes if o.ident is not None and o.started >= moments["killed"]
+        o.started + o.elapsed
+        for o in experiment.outcomes
+        if o.ident is not None and o.started >= moments["killed"]
     ]
     assert after_kill, "writes are accepted again on the promoted standby"
     first_write = min(after_kill) - moments["killed"]
-    accepted_after = sum(1 for o in experiment.outcomes if o.ident is not None and o.started >= moments["promoted"])
+    accepted_after = sum(
+        1 for o in experiment.outcomes if o.ident is not None and o.started >= moments["promoted"]
+    )
     print(
         f"\nfailover: primary dead after {moments['dead'] - moments['killed']:.2f} s, promoted in "
         f"{moments['promoted'] - moments['promoting']:.2f} s; first accepted write "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
