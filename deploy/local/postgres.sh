@@ -58,6 +58,13 @@ start() {
     chown "$MELDCODE_PG_OS_USER" "$run"
   fi
   if running; then echo "postgres: already running at $(address_url)" >&2; return; fi
+  if [ -f "$run/promoted" ]; then
+    # The standby took over (promote): the old primary's data is behind it and must not come back as
+    # a second primary. Rebuild the pair by hand (ADR 28) and remove the marker.
+    echo "postgres: the standby was promoted ($(cat "$run/promoted")); the old primary stays down" >&2
+    if standby_running; then return; fi
+    exit 1
+  fi
   if [ ! -f "$data/PG_VERSION" ]; then
     as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$run/initdb.log" 2>&1
   fi
@@ -123,6 +130,7 @@ start_standby() {
 promote() {
   # The failover: the standby stops following the (dead) primary and accepts writes.
   as_pg "$(pgbin)/pg_ctl" -D "$standby" -w -t 60 promote >/dev/null
+  date -u +%FT%TZ >"$run/promoted"
   echo "postgres: the standby at $MELDCODE_PG_STANDBY_PORT is the primary now" >&2
 }
 
