@@ -24,9 +24,14 @@ import pytest
 
 from meldcode_devauth.tokens import generate_key_pair
 from meldcode_testkit import REPO_ROOT, Suite, _free_port
-from meldcode_testkit.faults import FaultInfrastructure, LocalServer, own_kafka, run_experiment
-
-from .test_faults import assert_nothing_lost_or_doubled, started
+from meldcode_testkit.faults import (
+    FaultInfrastructure,
+    LocalServer,
+    assert_nothing_lost_or_doubled,
+    own_kafka,
+    run_experiment,
+    started,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
