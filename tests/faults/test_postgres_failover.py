@@ -15,6 +15,8 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -86,9 +88,18 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
     load, _ = await started(replicated_suite)
     moments: dict[str, float] = {}
 
+    def sigkill_primary() -> float:
+        """SIGKILL to the primary and its children; the moment right after the signals were sent."""
+        primary = pair.pid()
+        children = subprocess.run(["pgrep", "-P", str(primary)], capture_output=True, text=True, check=False)
+        for pid in (primary, *map(int, children.stdout.split())):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return time.monotonic()
+
     async def kill_primary() -> None:
-        moments["killed"] = time.monotonic()
-        await asyncio.to_thread(pair.kill)
+        moments["killed"] = await asyncio.to_thread(sigkill_primary)
+        await asyncio.to_thread(pair.kill)  # waits until every process of the primary is gone
         moments["dead"] = time.monotonic()
 
     async def promote_standby() -> None:
@@ -119,14 +130,15 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
         if o.ident is not None and o.started >= moments["killed"]
     ]
     assert after_kill, "writes are accepted again on the promoted standby"
+    assert min(after_kill) >= moments["promoting"], "no write is accepted while there is no primary"
     first_write = min(after_kill) - moments["killed"]
     accepted_after = sum(
         1 for o in experiment.outcomes if o.ident is not None and o.started >= moments["promoted"]
     )
     print(
-        f"\nfailover: primary dead after {moments['dead'] - moments['killed']:.2f} s, promoted in "
+        f"\nfailover: primary's processes gone {moments['dead'] - moments['killed']:.2f} s after SIGKILL, promoted in "
         f"{moments['promoted'] - moments['promoting']:.2f} s; first accepted write "
-        f"{first_write:.2f} s after the kill; {accepted_after} writes accepted after the promotion; "
+        f"{first_write:.2f} s after the SIGKILL; {accepted_after} writes accepted after the promotion; "
         f"{experiment.row()}"
     )
     assert accepted_after > 0
