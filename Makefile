@@ -7,7 +7,7 @@ MELDCODE_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/meldcode
 UV := $(shell command -v uv 2>/dev/null || echo $(MELDCODE_CACHE_DIR)/uv/bin/uv)
 export MELDCODE_CACHE_DIR
 
-.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench bench-record bench-kafka-auth faults reconcile
+.PHONY: setup run test check lint unit clean infra-up infra-down contracts bench bench-record bench-kafka-auth faults failover-drill reconcile
 
 setup:
 	@bash deploy/local/setup.sh
@@ -55,6 +55,11 @@ bench-kafka-auth: setup
 # Each fault of the fault suite with a few hundred writes, as a table (servers of its own).
 faults: setup
 	"$(UV)" run python bench/faults.py
+
+# The PostgreSQL failover drill (ADR 28): a primary and a synchronous standby of its own, the primary
+# SIGKILLed under load, the standby promoted; prints the time from the kill to the first accepted write.
+failover-drill: setup
+	"$(UV)" run pytest tests/faults/test_postgres_failover.py -m faults -q -s
 
 # Compare every service's event store, topic and read models of the suite `make run` started.
 reconcile: setup

@@ -21,18 +21,16 @@ import pytest
 from meldcode_testkit import Suite
 from meldcode_testkit.faults import (
     OUTAGE_ANSWER_SECONDS,
+    SERVICES,
     Experiment,
     FaultInfrastructure,
-    Load,
-    Staff,
-    prepare_load,
+    assert_nothing_lost_or_doubled,
     run_experiment,
+    started,
     wait_ready,
 )
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
-
-SERVICES = ("signals", "casework", "notifications", "reporting")
 
 
 @pytest.fixture(scope="module")
@@ -51,32 +49,6 @@ async def fault_suite(fault_infra: FaultInfrastructure, tmp_path: Path) -> Async
         yield suite
     finally:
         suite.stop_all()
-
-
-async def started(suite: Suite, **env: str) -> tuple[Load, Staff]:
-    for name in SERVICES:
-        await suite.service(name, **env)
-    staff = Staff.of(suite.infra)
-    pupils, cases = await prepare_load(suite, staff)
-    load = Load(
-        signals_urls=[suite.services["signals"].url],
-        casework_urls=[suite.services["casework"].url],
-        staff=staff,
-        pupils=pupils,
-        cases=cases,
-    )
-    return load, staff
-
-
-async def assert_nothing_lost_or_doubled(experiment: Experiment, suite: Suite) -> None:
-    assert experiment.accepted > 0
-    assert experiment.result.lost() == {}, (
-        "every write answered 2xx is in the store, on the topic and read models"
-    )
-    assert experiment.result.duplicated() == {}, "no write is held twice anywhere"
-    for service in SERVICES:
-        code, report = await suite.reconcile(service)
-        assert code == 0, f"{service}: store, topic and read models agree: {report['differences'][:5]}"
 
 
 def assert_outage_refused_fast(experiment: Experiment) -> None:

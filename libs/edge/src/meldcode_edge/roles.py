@@ -19,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from .db import apply_schema, create_pool
 from .migrations import SCHEMA_MIGRATIONS_TABLE, Migrations, migrate_pool
+from .postgres_url import parse, with_user
 
 KEYS_OWNER = "meldcode_keys_owner"
 
@@ -40,15 +40,13 @@ def owner_role(service: str) -> str:
 
 def role_of(database_url: str) -> str:
     """The user a PostgreSQL URL connects as."""
-    return urlsplit(database_url).username or "postgres"
+    return parse(database_url).user
 
 
 def with_role(database_url: str, role: str, password: str | None = None) -> str:
-    """The same URL, connecting as `role` (development and tests: trust authentication)."""
-    parts = urlsplit(database_url)
-    host = parts.hostname or "127.0.0.1"
-    netloc = f"{role}{':' + password if password else ''}@{host}{':' + str(parts.port) if parts.port else ''}"
-    return parts._replace(netloc=netloc).geturl()
+    """The same URL (every server it names), connecting as `role` (development and tests: trust
+    authentication)."""
+    return with_user(database_url, role, password)
 
 
 def quote(identifier: str) -> str:

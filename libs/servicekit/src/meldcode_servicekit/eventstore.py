@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -22,6 +21,7 @@ from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Composed, Identifier
 
 from meldcode_edge.db import MAY_CREATE
+from meldcode_edge.postgres_url import parse
 from meldcode_edge.settings import CONNECT_WAIT_SECONDS
 
 from .connection_check import check_cheaply
@@ -35,16 +35,23 @@ from .transcoder import FastDecodingTranscoder
 A = TypeVar("A", bound=Aggregate)
 
 
+# Not one of the library's settings: FailFastFactory hands it to the pool's connections.
+TARGET_SESSION_ATTRS = "MELDCODE_POSTGRES_TARGET_SESSION_ATTRS"
+
+
 def postgres_env(database_url: str) -> dict[str, str]:
-    """The eventsourcing library's POSTGRES_* settings for a database URL."""
-    parts = urlsplit(database_url)
+    """The eventsourcing library's POSTGRES_* settings for a database URL. A URL naming a primary and
+    its standby gives libpq's comma-separated hosts and ports, and its target_session_attrs goes
+    to the connections through `FailFastFactory` (ADR 28)."""
+    address = parse(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": parts.username or "postgres",
-        "POSTGRES_PASSWORD": parts.password or "",
+        "POSTGRES_DBNAME": address.database,
+        "POSTGRES_HOST": address.host_list,
+        "POSTGRES_PORT": address.port_list,
+        "POSTGRES_USER": address.user,
+        "POSTGRES_PASSWORD": address.password,
+        TARGET_SESSION_ATTRS: address.option("target_session_attrs") or "",
         "POSTGRES_POOL_SIZE": "5",
         "POSTGRES_MAX_OVERFLOW": "10",
         # the wait for a pooled connection; a connection is checked before use, so one that died
@@ -167,6 +174,14 @@ class FailFastFactory(PostgresFactory):
 
     aggregate_recorder_class = FailFastSnapshotRecorder
     application_recorder_class = FailFastRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        target = self.env.get(TARGET_SESSION_ATTRS)
+        if target:  # the library passes no such setting; its pool is not open yet (ADR 28)
+            kwargs = self.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)
+            kwargs["target_session_attrs"] = target
 
 
 def _may_create(database_url: str) -> bool:

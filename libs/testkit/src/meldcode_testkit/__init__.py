@@ -37,6 +37,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from meldcode_contracts import Envelope
 from meldcode_devauth.tokens import generate_key_pair, mint_token
+from meldcode_edge.postgres_url import with_database
 from meldcode_edge.roles import KEYS_OWNER, ensure_roles, migrate_tables, owner_role, service_role, with_role
 from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
 from meldcode_servicekit.sealing import open_event
@@ -59,8 +60,7 @@ class Infrastructure:
     created: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def database_url(self, name: str) -> str:
-        base, _, _ = self.postgres_url.rpartition("/")
-        return f"{base}/{name}"
+        return with_database(self.postgres_url, name)
 
     async def create_database(self, name: str, *, owner: str | None = None) -> str:
         """A new database (owned by `owner`, ADR 16); its URL as the superuser."""

@@ -677,3 +677,36 @@ async def wait_ready(urls: Iterable[str], timeout: float = 90) -> None:
             return True
 
         await eventually(all_ready, timeout=timeout, interval=0.3)
+
+
+# --- what the fault tests share ----------------------------------------------------------------
+
+SERVICES = ("signals", "casework", "notifications", "reporting")
+
+
+async def started(suite: Suite, **env: str) -> tuple[Load, Staff]:
+    """The four services started (with `env`), pupils and open cases made, and a load over them."""
+    for name in SERVICES:
+        await suite.service(name, **env)
+    staff = Staff.of(suite.infra)
+    pupils, cases = await prepare_load(suite, staff)
+    load = Load(
+        signals_urls=[suite.services["signals"].url],
+        casework_urls=[suite.services["casework"].url],
+        staff=staff,
+        pupils=pupils,
+        cases=cases,
+    )
+    return load, staff
+
+
+async def assert_nothing_lost_or_doubled(experiment: Experiment, suite: Suite) -> None:
+    """Every write answered 2xx exactly once in the stores, on the topics and in the read models."""
+    assert experiment.accepted > 0
+    assert experiment.result.lost() == {}, (
+        "every write answered 2xx is in the store, on the topic and read models"
+    )
+    assert experiment.result.duplicated() == {}, "no write is held twice anywhere"
+    for service in SERVICES:
+        code, report = await suite.reconcile(service)
+        assert code == 0, f"{service}: store, topic and read models agree: {report['differences'][:5]}"
