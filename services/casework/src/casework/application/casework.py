@@ -125,7 +125,9 @@ class CaseworkApplication(MeldcodeApplication):
         """Change the case `seen` by `command` and save it, trying up to `attempts` times when
         someone else changed it meanwhile; `expected_version` (the version the caller saw) turns a
         stale screen into a 409 instead of a decision taken on outdated facts."""
-        day = Day(self.today(), await self.facts.date_of_birth(seen.pupil_id))
+        facts, pupil_id = self.facts, seen.pupil_id
+        # Asked from the worker thread, on the event loop, only when the rules need it (rule 8).
+        day = Day(self.today(), lambda: anyio.from_thread.run(facts.date_of_birth, pupil_id))
         attempt = 1
         while True:
             try:
@@ -148,9 +150,8 @@ class CaseworkApplication(MeldcodeApplication):
     ) -> tuple[Case, T]:
         case = self._case_to_change(seen, expected_version)
         result = change(case, day, command, actor)
-        case.settle_obligations(
-            terms=self.terms.of(case.tenant), on=day.today, pupil_date_of_birth=day.pupil_date_of_birth
-        )
+        born = day.pupil_date_of_birth if case.obligations_depend_on_date_of_birth(day.today) else None
+        case.settle_obligations(terms=self.terms.of(case.tenant), on=day.today, pupil_date_of_birth=born)
         try:
             self.save(case)
         except IntegrityError:
