@@ -15,7 +15,6 @@ event, after it, or nothing when they did not change.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -161,12 +160,12 @@ class CaseworkApplication(MeldcodeApplication):
     def _case_to_change(self, seen: Case, expected_version: int | None) -> Case:
         """The case the command changes. When the caller expects the very version it holds in
         `seen` (loaded for its access check, or returned by its last command), that version is
-        changed as it is (a copy, so a refused command leaves `seen` untouched): loading it again
+        changed as it is (a copy, so a refused command leaves `seen` untouched: `Case.copy_to_change`): loading it again
         would give the same case, one round trip later. If someone saved a later version
         meanwhile, the save's insert of the next version conflicts and the caller gets the
         current version back, as when the load had shown it. Otherwise the case is loaded."""
         if expected_version is not None and expected_version == seen.version and not seen.pending_events:
-            return copy.deepcopy(seen)
+            return seen.copy_to_change()
         case = self.get_case(seen.id)
         if expected_version is not None and expected_version != case.version:
             raise CaseChangedConcurrently(case.version)
