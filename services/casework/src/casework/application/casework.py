@@ -4,7 +4,8 @@
 (`casework.commands`) in a method of its own: gather the facts the command needs from outside the
 case through the `CaseFacts` port, then, in a worker thread (the event store is synchronous; ADR
 19), take the case (the version the caller saw, or loaded when the caller expects another), change
-it (`case_changes`: the aggregate checks the Meldcode's rules) and save.
+it (`case_changes`: the aggregate checks the Meldcode's rules) and save. The pupil's date of birth
+is asked from that thread, and only when the rules need it (rule 8; `Day`).
 Two people changing one case at once never lose an update: the second save fails on the version
 (optimistic concurrency) and the caller gets the current version back.
 
