@@ -63,7 +63,10 @@ class FakeFacts:
     """School -> its samenwerkingsverband."""
     jgz: dict[str, str] = field(default_factory=dict)
 
+    asked_born: list[uuid.UUID] = field(default_factory=list)
+
     async def date_of_birth(self, pupil_id: uuid.UUID) -> date | None:
+        self.asked_born.append(pupil_id)
         return self.born.get(pupil_id)
 
     async def signals(self, signal_ids: Sequence[uuid.UUID]) -> list[KnownSignal]:
@@ -318,6 +321,24 @@ async def test_a_report_checks_the_pupils_age_from_the_date_of_birth_the_facts_g
     reported = await w.app.notify_veilig_thuis(case, report(case), IB)
     notified = next(e for e in w.events(reported) if type(e).__name__ == "AmkNotified")
     assert (notified.pupil_age_on_report, notified.reported_on, notified.reporter_id) == (10, TODAY, "ib-1")
+
+
+async def test_the_date_of_birth_is_asked_only_when_the_rules_need_it_and_then_sets_the_obligations() -> None:
+    w = world()
+    w.facts.born[w.pupil] = date(2012, 5, 1)  # 14 today
+    case = await w.opened()
+    case = await w.app.hold_parents_conversation(case, conversation(), IB)
+    assert w.facts.asked_born == []  # nothing of rule 8 is open yet
+    case = await ready_to_report(w)  # the decision to report opens informing the pupil
+    kinds = [o.kind.value for o in case.published_obligations()]
+    assert "kind_informeren" in kinds
+    assert "kind_informeren_vanaf_12" not in kinds
+    assert w.facts.asked_born
+    w.facts.asked_born.clear()
+    w.facts.born[w.pupil] = date(2016, 5, 1)  # a ten-year-old's case: no informing of the pupil
+    other = await ready_to_report(w)
+    assert "kind_informeren" not in [o.kind.value for o in other.published_obligations()]
+    assert w.facts.asked_born
 
 
 async def test_a_case_is_transferred_only_to_a_school_the_registry_knows_in_its_own_samenwerkingsverband() -> (

@@ -9,9 +9,10 @@ the use case (`casework.py`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TypedDict
 
 from meldcode_edge.acting import Acting
@@ -64,10 +65,16 @@ def by(acting: Acting) -> ActorArguments:
 @dataclass(frozen=True)
 class Day:
     """What every command of a case is given besides its own fields: the Dutch day it is given on
-    (due days count from it) and the pupil's date of birth (None when unknown; rule 8's 12+)."""
+    (due days count from it) and the pupil's date of birth (None when unknown; rule 8's 12+),
+    looked up when first asked (`date_of_birth`, a fact from outside the case): most commands
+    never need it."""
 
     today: date
-    pupil_date_of_birth: date | None
+    date_of_birth: Callable[[], date | None]
+
+    @cached_property
+    def pupil_date_of_birth(self) -> date | None:
+        return self.date_of_birth()
 
 
 def open_case(command: OpenCase, known_signals: Sequence[KnownSignal], acting: Acting) -> Case:

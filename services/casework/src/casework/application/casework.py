@@ -4,7 +4,8 @@
 (`casework.commands`) in a method of its own: gather the facts the command needs from outside the
 case through the `CaseFacts` port, then, in a worker thread (the event store is synchronous; ADR
 19), take the case (the version the caller saw, or loaded when the caller expects another), change
-it (`case_changes`: the aggregate checks the Meldcode's rules) and save.
+it (`case_changes`: the aggregate checks the Meldcode's rules) and save. The pupil's date of birth
+is asked from that thread, and only when the rules need it (rule 8; `Day`).
 Two people changing one case at once never lose an update: the second save fails on the version
 (optimistic concurrency) and the caller gets the current version back.
 
@@ -15,7 +16,6 @@ event, after it, or nothing when they did not change.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -125,7 +125,9 @@ class CaseworkApplication(MeldcodeApplication):
         """Change the case `seen` by `command` and save it, trying up to `attempts` times when
         someone else changed it meanwhile; `expected_version` (the version the caller saw) turns a
         stale screen into a 409 instead of a decision taken on outdated facts."""
-        day = Day(self.today(), await self.facts.date_of_birth(seen.pupil_id))
+        facts, pupil_id = self.facts, seen.pupil_id
+        # Asked from the worker thread, on the event loop, only when the rules need it (rule 8).
+        day = Day(self.today(), lambda: anyio.from_thread.run(facts.date_of_birth, pupil_id))
         attempt = 1
         while True:
             try:
@@ -148,9 +150,8 @@ class CaseworkApplication(MeldcodeApplication):
     ) -> tuple[Case, T]:
         case = self._case_to_change(seen, expected_version)
         result = change(case, day, command, actor)
-        case.settle_obligations(
-            terms=self.terms.of(case.tenant), on=day.today, pupil_date_of_birth=day.pupil_date_of_birth
-        )
+        born = day.pupil_date_of_birth if case.obligations_depend_on_date_of_birth(day.today) else None
+        case.settle_obligations(terms=self.terms.of(case.tenant), on=day.today, pupil_date_of_birth=born)
         try:
             self.save(case)
         except IntegrityError:
@@ -160,12 +161,12 @@ class CaseworkApplication(MeldcodeApplication):
     def _case_to_change(self, seen: Case, expected_version: int | None) -> Case:
         """The case the command changes. When the caller expects the very version it holds in
         `seen` (loaded for its access check, or returned by its last command), that version is
-        changed as it is (a copy, so a refused command leaves `seen` untouched): loading it again
+        changed as it is (a copy, so a refused command leaves `seen` untouched: `Case.copy_to_change`): loading it again
         would give the same case, one round trip later. If someone saved a later version
         meanwhile, the save's insert of the next version conflicts and the caller gets the
         current version back, as when the load had shown it. Otherwise the case is loaded."""
         if expected_version is not None and expected_version == seen.version and not seen.pending_events:
-            return copy.deepcopy(seen)
+            return seen.copy_to_change()
         case = self.get_case(seen.id)
         if expected_version is not None and expected_version != case.version:
             raise CaseChangedConcurrently(case.version)

@@ -139,6 +139,21 @@ class Case(CaseObligations, Deciding, Reporting, FollowingUp, MovingSchool, JgzC
             vars(case).update(restored)
             return case
 
+    def copy_to_change(self) -> Case:
+        """A copy for a command to change, leaving this case as it is (a refused command changes
+        nothing its caller holds). The state holds only immutable values (frozen dataclasses, enums,
+        tuples, dates, ...) and flat lists and dicts of them (`test_case_copy` checks every attribute
+        of cases through all steps), so a copy of those containers is a full copy: a tenth of the
+        cost of `copy.deepcopy`, paid on every command."""
+        copied = object.__new__(type(self))
+        vars(copied).update(
+            {
+                name: value.copy() if type(value) in (list, dict, set) else value
+                for name, value in vars(self).items()
+            }
+        )
+        return copied
+
     @event(Opened)
     def __init__(
         self,

@@ -51,6 +51,15 @@ class CaseObligations(CaseBase):
                 needed.append(ob.INFORM_CHILD)
         return needed
 
+    def obligations_depend_on_date_of_birth(self, on: date) -> bool:
+        """Whether the pupil's date of birth changes the open obligations on day `on`: only when
+        informing the pupil is among them and depends on the pupil's age (rule 8), which
+        `open_obligations` lists, without the date of birth, as `kind_informeren_vanaf_12`."""
+        return any(
+            o.kind is ObligationKind.INFORM_CHILD_IF_12
+            for o in self.open_obligations(pupil_date_of_birth=None, on=on)
+        )
+
     def open_obligations(
         self, *, pupil_date_of_birth: date | None = None, on: date | None = None
     ) -> list[Obligation]:
