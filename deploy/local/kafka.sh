@@ -34,6 +34,12 @@ fetch() {
   touch "$libs/.complete"
 }
 
+# The local broker's JIT: see jvm_options. MELDCODE_KAFKA_JVM_OPTS replaces the default ("" for none).
+DEFAULT_JVM_OPTS=""
+jvm_options() {
+  if [ "$MELDCODE_KAFKA_JVM_OPTS" = __default__ ]; then echo "$DEFAULT_JVM_OPTS"; else echo "$MELDCODE_KAFKA_JVM_OPTS"; fi
+}
+
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 wait_ready() {
@@ -220,7 +226,9 @@ PROPS
       -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
       -c "$run/server.properties" "${scram_args[@]}" >"$run/logs/format.log" 2>&1
   fi
-  nohup java -Xms"$MELDCODE_KAFKA_HEAP" -Xmx"$MELDCODE_KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+  local jvm_opts=()
+  read -r -a jvm_opts <<< "$(jvm_options)"
+  nohup java -Xms"$MELDCODE_KAFKA_HEAP" -Xmx"$MELDCODE_KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true "${jvm_opts[@]}" \
     -Dlog4j2.configurationFile="$MELDCODE_ROOT/deploy/local/kafka/log4j2.properties" \
     -Dkafka.logs.dir="$run/logs" -cp "$cp" kafka.Kafka "$run/server.properties" \
     >"$run/logs/stdout.log" 2>&1 &

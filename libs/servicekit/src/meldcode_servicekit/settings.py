@@ -162,6 +162,15 @@ class ServiceSettings(EdgeSettings):
             "stopping consumer notices it is stopped"
         ),
     )
+    consumer_commit_interval_ms: int = Field(
+        default=1000,
+        ge=0,
+        description=(
+            "How often at most a consumer commits its Kafka offsets (after the batches it handled; "
+            "an idle consumer commits nothing). What a crash leaves uncommitted is delivered again "
+            "and skipped as a duplicate (processed_events). 0: a commit after every batch"
+        ),
+    )
     otlp_endpoint: str | None = Field(
         default=None,
         validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),
