@@ -732,6 +732,7 @@ class SignalArrivals:
 
     suite: Suite
     arrived: dict[str, float] = field(default_factory=dict)
+    _fetched: list[tuple[float, bytes]] = field(default_factory=list)
     _task: asyncio.Task[None] | None = None
     _consumer: AIOKafkaConsumer | None = None
 
@@ -741,21 +742,26 @@ class SignalArrivals:
         )
         await self._consumer.start()
         topic = self.suite.topic(SIGNALS_EVENTS)
-        partitions = [TopicPartition(topic, p) for p in self._consumer.partitions_for_topic(topic) or ()]
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.suite.infra.kafka)
+        await admin.start()
+        try:
+            (description,) = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        partitions = [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
         assert partitions, f"{topic} has no partitions"
         self._consumer.assign(partitions)
         await self._consumer.seek_to_beginning(*partitions)
         self._task = asyncio.create_task(self._tail(self._consumer))
 
     async def _tail(self, consumer: AIOKafkaConsumer) -> None:
+        # only fetch here: events are opened (a key-store read each) in stop(), so the tail never lags
         while True:
             batch = await consumer.getmany(timeout_ms=200)
             now = time.monotonic()
-            for records in batch.values():
-                for record in records:
-                    event = await asyncio.to_thread(self.suite.open_event, record.value or b"")
-                    if isinstance(event, SignalRecorded):
-                        self.arrived.setdefault(str(event.payload.signal_id), now)
+            self._fetched.extend(
+                (now, record.value or b"") for records in batch.values() for record in records
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -764,6 +770,11 @@ class SignalArrivals:
                 await self._task
         if self._consumer is not None:
             await self._consumer.stop()
+        for at, value in self._fetched:
+            event = await asyncio.to_thread(self.suite.open_event, value)
+            if isinstance(event, SignalRecorded):
+                self.arrived.setdefault(str(event.payload.signal_id), at)
+        self._fetched.clear()
 
     def pauses(self, outcomes: Iterable[Outcome]) -> list[tuple[float, float]]:
         """(answered at, seconds from the 2xx answer to the topic) of every accepted signal seen."""
