@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Single-node Apache Kafka (KRaft, combined broker+controller) as a local process.
-#   kafka.sh fetch | start | stop | status | address | credentials PRINCIPAL
+# Apache Kafka (KRaft, combined broker+controller nodes) as local processes: one node by default,
+# three with MELDCODE_KAFKA_BROKERS=3 (ADR 27: topics at replication factor 3, min.insync.replicas=2,
+# so any one node may die without losing or refusing an acks=all write).
+#   kafka.sh fetch | start | stop | status | address | pid [NODE] | credentials PRINCIPAL
+# Node N (1-based) listens for clients on MELDCODE_KAFKA_PORT+2(N-1) and for the controller quorum on
+# MELDCODE_KAFKA_CONTROLLER_PORT+2(N-1), or on the Nth entry of MELDCODE_KAFKA_PORTS /
+# MELDCODE_KAFKA_CONTROLLER_PORTS (comma-separated) when those are set. One node keeps its data in
+# $run/data as before; with three, node N has $run/node-N/.
 # MELDCODE_KAFKA_AUTH=scram (what `make run` uses): clients authenticate with SASL/SCRAM-SHA-512 and
 # the StandardAuthorizer allows only what the ACLs generated from the contracts' topic map allow
 # (meldcode_servicekit.kafka_acls). One principal per service plus `admin` (super user, for setup
@@ -20,8 +26,26 @@ set -euo pipefail
 
 libs="$MELDCODE_CACHE_DIR/kafka-$MELDCODE_KAFKA_VERSION/libs"
 run="$MELDCODE_RUN_DIR/kafka"
-pidfile="$run/kafka.pid"
-address="127.0.0.1:$MELDCODE_KAFKA_PORT"
+brokers="$MELDCODE_KAFKA_BROKERS"
+case "$brokers" in 1|3) ;; *) echo "kafka: MELDCODE_KAFKA_BROKERS must be 1 or 3, not '$brokers'" >&2; exit 2 ;; esac
+
+nth() {  # nth LIST N: the Nth entry of a comma-separated list
+  local IFS=,; local entries; read -ra entries <<< "$1"
+  [ -n "${entries[$(($2 - 1))]:-}" ] || { echo "kafka: no entry $2 in '$1'" >&2; exit 2; }
+  echo "${entries[$(($2 - 1))]}"
+}
+client_port() {
+  if [ -n "${MELDCODE_KAFKA_PORTS:-}" ]; then nth "$MELDCODE_KAFKA_PORTS" "$1"
+  else echo $((MELDCODE_KAFKA_PORT + 2 * ($1 - 1))); fi
+}
+controller_port() {
+  if [ -n "${MELDCODE_KAFKA_CONTROLLER_PORTS:-}" ]; then nth "$MELDCODE_KAFKA_CONTROLLER_PORTS" "$1"
+  else echo $((MELDCODE_KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); fi
+}
+node_dir() { if [ "$brokers" = 1 ]; then echo "$run"; else echo "$run/node-$1"; fi; }
+pidfile() { echo "$(node_dir "$1")/kafka.pid"; }
+address=$(for n in $(seq 1 "$brokers"); do printf '127.0.0.1:%s\n' "$(client_port "$n")"; done | paste -sd,)
+voters=$(for n in $(seq 1 "$brokers"); do printf '%s@127.0.0.1:%s\n' "$n" "$(controller_port "$n")"; done | paste -sd,)
 credentials="$run/credentials"
 tls_dir="$run/tls"
 
@@ -34,17 +58,14 @@ fetch() {
   touch "$libs/.complete"
 }
 
-# The local broker's JIT: see jvm_options. MELDCODE_KAFKA_JVM_OPTS replaces the default ("" for none).
-DEFAULT_JVM_OPTS=""
-jvm_options() {
-  if [ "$MELDCODE_KAFKA_JVM_OPTS" = __default__ ]; then echo "$DEFAULT_JVM_OPTS"; else echo "$MELDCODE_KAFKA_JVM_OPTS"; fi
+node_running() { local f; f=$(pidfile "$1"); [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+running() {  # every node runs
+  local n; for n in $(seq 1 "$brokers"); do node_running "$n" || return 1; done
 }
 
-running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
-
 wait_ready() {
-  # Ask the broker itself (metadata request through a real client), do not sleep-and-hope.
-  as_admin "$MELDCODE_PYTHON" "$MELDCODE_ROOT/deploy/local/wait_kafka.py" "$1" "${2:-90}"
+  # Ask the brokers themselves (metadata through a real client: every node registered), do not sleep-and-hope.
+  as_admin "$MELDCODE_PYTHON" "$MELDCODE_ROOT/deploy/local/wait_kafka.py" "$1" "${2:-90}" "${3:-1}"
 }
 
 # A broker formatted with SCRAM keeps it (its credentials are in the run dir), whatever the setting.
@@ -73,7 +94,7 @@ as_admin() {
 
 make_tls() {
   [ -f "$tls_dir/ca.pem" ] && return 0
-  if [ -f "$run/data/meta.properties" ]; then
+  if [ -f "$(node_dir 1)/data/meta.properties" ]; then
     echo "kafka: $run was first started without TLS; stop and remove $run to start afresh with MELDCODE_KAFKA_TLS=1" >&2
     exit 1
   fi
@@ -109,7 +130,7 @@ EXT
 
 make_credentials() {
   [ -f "$credentials/admin.env" ] && return 0
-  if [ -f "$run/data/meta.properties" ]; then
+  if [ -f "$(node_dir 1)/data/meta.properties" ]; then
     echo "kafka: $run/data is formatted but $credentials is missing; stop and remove $run to start afresh" >&2
     exit 1
   fi
@@ -138,13 +159,15 @@ ssl.client.auth=none
 PROPS
 }
 
-security_properties() {
+security_properties() {  # security_properties NODE
+  local port; port=$(client_port "$1")
+  local controller; controller=$(controller_port "$1")
   local protocol; protocol=$(client_protocol)
   tls_properties
   if ! scram; then
     cat <<PROPS
-listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-advertised.listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT
+listeners=$protocol://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=$protocol://127.0.0.1:$port
 inter.broker.listener.name=$protocol
 listener.security.protocol.map=$protocol:$protocol,CONTROLLER:PLAINTEXT
 PROPS
@@ -155,8 +178,8 @@ PROPS
   # SCRAM on the client listener (credentials live in the cluster metadata); PLAIN with a static
   # admin user on the controller listener, which SCRAM cannot serve (its credentials are metadata).
   cat <<PROPS
-listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT,CONTROLLER://127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
-advertised.listeners=$protocol://127.0.0.1:$MELDCODE_KAFKA_PORT
+listeners=$protocol://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=$protocol://127.0.0.1:$port
 inter.broker.listener.name=$protocol
 listener.security.protocol.map=$protocol:$protocol,CONTROLLER:SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
@@ -187,69 +210,113 @@ scram_arguments() {
   done
 }
 
-start() {
-  if [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
-    echo "kafka: using the broker at KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" >&2
-    wait_ready "$KAFKA_BOOTSTRAP_SERVERS"; return
+replication_properties() {
+  # One node: everything at one copy. Three: every topic (the platform's, created with the broker's
+  # default, and Kafka's own) at three copies, and an acks=all write needs two of them (ADR 27).
+  local copies=1 min_isr=1
+  if [ "$brokers" = 3 ]; then copies=3; min_isr=2; fi
+  cat <<PROPS
+offsets.topic.replication.factor=$copies
+transaction.state.log.replication.factor=$copies
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$copies
+share.coordinator.state.topic.min.isr=$min_isr
+default.replication.factor=$copies
+min.insync.replicas=$min_isr
+PROPS
+  if [ "$brokers" = 3 ]; then
+    # A killed node is fenced (its leaderships move, it leaves the ISRs) when it misses heartbeats
+    # for broker.session.timeout.ms: the longest a partition it led cannot take writes. 9 s by
+    # default; 4 s here, still four missed heartbeats on a busy two-core machine (ADR 27).
+    cat <<PROPS
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
+PROPS
   fi
-  if running; then wait_ready "$address"; apply_acls; echo "kafka: already running at $address" >&2; return; fi
-  fetch
-  mkdir -p "$run/data" "$run/logs"
-  if [ "$MELDCODE_KAFKA_TLS" = 1 ]; then make_tls; fi
-  if scram; then make_credentials; fi
-  (umask 077; cat > "$run/server.properties" <<PROPS
+}
+
+start_node() {  # start_node N: write its properties, format its storage once, start its JVM
+  local n=$1 dir; dir=$(node_dir "$1")
+  mkdir -p "$dir/data" "$dir/logs"
+  (umask 077; cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$MELDCODE_KAFKA_CONTROLLER_PORT
+node.id=$n
+controller.quorum.voters=$voters
 controller.listener.names=CONTROLLER
-$(security_properties)
-log.dirs=$run/data
+$(security_properties "$n")
+log.dirs=$dir/data
 num.partitions=3
-offsets.topic.replication.factor=1
 offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
+$(replication_properties)
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 log.retention.ms=-1
 PROPS
   )
   local cp="$libs/*"
-  if [ ! -f "$run/data/meta.properties" ]; then
+  if [ ! -f "$dir/data/meta.properties" ]; then
     local scram_args=(); mapfile -t scram_args < <(scram_arguments)
     java -cp "$cp" -Dlog4j2.configurationFile="$MELDCODE_ROOT/deploy/local/kafka/log4j2.properties" \
-      -Dkafka.logs.dir="$run/logs" kafka.tools.StorageTool format \
-      -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
-      -c "$run/server.properties" "${scram_args[@]}" >"$run/logs/format.log" 2>&1
+      -Dkafka.logs.dir="$dir/logs" kafka.tools.StorageTool format -t "$(cluster_id)" \
+      -c "$dir/server.properties" "${scram_args[@]}" >"$dir/logs/format.log" 2>&1
   fi
   local jvm_opts=()
-  read -r -a jvm_opts <<< "$(jvm_options)"
+  read -r -a jvm_opts <<< "$MELDCODE_KAFKA_JVM_OPTS"
   nohup java -Xms"$MELDCODE_KAFKA_HEAP" -Xmx"$MELDCODE_KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true "${jvm_opts[@]}" \
     -Dlog4j2.configurationFile="$MELDCODE_ROOT/deploy/local/kafka/log4j2.properties" \
-    -Dkafka.logs.dir="$run/logs" -cp "$cp" kafka.Kafka "$run/server.properties" \
-    >"$run/logs/stdout.log" 2>&1 &
-  echo $! > "$pidfile"
-  if ! wait_ready "$address"; then
-    echo "kafka: broker did not become ready; last lines of $run/logs/server.log:" >&2
-    tail -n 30 "$run/logs/server.log" "$run/logs/stdout.log" >&2 || true
+    -Dkafka.logs.dir="$dir/logs" -cp "$cp" kafka.Kafka "$dir/server.properties" \
+    >"$dir/logs/stdout.log" 2>&1 &
+  echo $! > "$(pidfile "$n")"
+}
+
+cluster_id() {
+  # Every node of a cluster is formatted with the same id, made once.
+  if [ ! -f "$run/cluster.id" ]; then
+    java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1 > "$run/cluster.id"
+  fi
+  cat "$run/cluster.id"
+}
+
+start() {
+  if [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
+    echo "kafka: using the broker at KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS" >&2
+    wait_ready "$KAFKA_BOOTSTRAP_SERVERS"; return
+  fi
+  if running; then wait_ready "$address" 90 "$brokers"; apply_acls; echo "kafka: already running at $address" >&2; return; fi
+  fetch
+  mkdir -p "$run"
+  if [ "$MELDCODE_KAFKA_TLS" = 1 ]; then make_tls; fi
+  if scram; then make_credentials; fi
+  local n
+  for n in $(seq 1 "$brokers"); do node_running "$n" || start_node "$n"; done
+  if ! wait_ready "$address" 90 "$brokers"; then
+    echo "kafka: not every node became ready; last lines of the server logs:" >&2
+    for n in $(seq 1 "$brokers"); do
+      tail -n 30 "$(node_dir "$n")/logs/server.log" "$(node_dir "$n")/logs/stdout.log" >&2 || true
+    done
     exit 1
   fi
   apply_acls
-  echo "kafka: ready at $address ($(client_protocol))" >&2
+  echo "kafka: ready at $address ($(client_protocol), $brokers node(s))" >&2
 }
 
-stop() {
-  if ! running; then rm -f "$pidfile"; return 0; fi
-  local pid; pid=$(cat "$pidfile")
+stop_node() {
+  local f; f=$(pidfile "$1")
+  if ! node_running "$1"; then rm -f "$f"; return 0; fi
+  local pid; pid=$(cat "$f")
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
-  echo "kafka: stopped" >&2
+  rm -f "$f"
+}
+
+stop() {
+  local n stopped=0
+  for n in $(seq "$brokers" -1 1); do
+    if node_running "$n"; then stopped=1; fi
+    stop_node "$n"
+  done
+  if [ "$stopped" = 1 ]; then echo "kafka: stopped" >&2; fi
 }
 
 case "${1:-}" in
@@ -258,10 +325,11 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running at $address"; else echo "stopped"; exit 3; fi ;;
   address) echo "${KAFKA_BOOTSTRAP_SERVERS:-$address}" ;;
+  pid) node_running "${2:-1}" && cat "$(pidfile "${2:-1}")" || { echo "kafka: node ${2:-1} is not running" >&2; exit 3; } ;;
   credentials)
     if ! scram && tls; then echo "$tls_dir/client.env"; exit 0; fi
     scram || { echo "kafka: MELDCODE_KAFKA_AUTH is not scram and there is no TLS (or an outside broker is used)" >&2; exit 3; }
     [ -f "$credentials/${2:-}.env" ] || { echo "kafka: no credentials for '${2:-}' in $credentials" >&2; exit 1; }
     echo "$credentials/$2.env" ;;
-  *) echo "usage: $0 fetch|start|stop|status|address|credentials PRINCIPAL" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|status|address|pid [NODE]|credentials PRINCIPAL" >&2; exit 2 ;;
 esac

@@ -161,7 +161,7 @@ if [ "$mode" = "--bench" ]; then
   # Kafka, and the bench client itself
   cpu_pids=""
   for pidfile in "$MELDCODE_RUN_DIR/supervisor/supervisord.pid" "$MELDCODE_RUN_DIR/kafka/kafka.pid" \
-    "$MELDCODE_RUN_DIR/postgres/data/postmaster.pid"; do
+    "$MELDCODE_RUN_DIR"/kafka/node-*/kafka.pid "$MELDCODE_RUN_DIR/postgres/data/postmaster.pid"; do
     [ -r "$pidfile" ] && cpu_pids="$cpu_pids$(head -1 "$pidfile"),"
   done
   admin_db="$(bash deploy/local/postgres.sh url)"

@@ -610,7 +610,8 @@ def consumer_broker(
     if metrics is not None:
         middlewares.append(KafkaPrometheusMiddleware(registry=metrics.registry, app_name=service))
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        # a list: FastStream would take "host:port,host:port" (a replicated cluster, ADR 27) as one host
+        settings.kafka_bootstrap_servers.split(","),
         security=faststream_security(settings.kafka),
         client_id=f"meldcode-{service}",
         graceful_timeout=15.0,

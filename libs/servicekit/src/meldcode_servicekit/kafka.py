@@ -25,13 +25,20 @@ async def ensure_topics(kafka: KafkaConnection | str, topics: Iterable[str], *, 
         existing = set(await admin.list_topics())
         missing = [t for t in dict.fromkeys(topics) if t not in existing]
         if missing:
-            new = [NewTopic(t, partitions, 1, topic_configs=EVENT_TOPIC_CONFIG) for t in missing]
+            new = [_new_topic(t, partitions) for t in missing]
             try:
                 await admin.create_topics(new)
             except TopicAlreadyExistsError:
                 pass  # another service created it at the same moment
     finally:
         await admin.close()
+
+
+def _new_topic(name: str, partitions: int) -> NewTopic:
+    """Replication factor -1 asks for the cluster's `default.replication.factor` (KIP-464): 1 on one
+    local node, 3 on the replicated cluster (ADR 27), whose `min.insync.replicas` the topic also
+    takes. aiokafka refuses -1 unless replica assignments are given: an empty mapping assigns none."""
+    return NewTopic(name, partitions, -1, replica_assignments={}, topic_configs=EVENT_TOPIC_CONFIG)
 
 
 def idempotent_producer(

@@ -93,14 +93,16 @@ class LocalServer:
     def run_dir(self) -> Path:
         return Path(self.env["MELDCODE_RUN_DIR"])
 
-    def pid(self) -> int:
+    def pid(self, node: int = 1) -> int:
+        """The server's process id; `node` picks one node of a replicated Kafka (1-based)."""
         if self.script == "postgres.sh":
             return int((self.run_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0])
-        return int((self.run_dir / "kafka" / "kafka.pid").read_text().strip())
+        return int(self._run("pid", str(node)))
 
-    def kill(self) -> None:
-        """SIGKILL the server and its children at once, as a crash of its machine would."""
-        pid = self.pid()
+    def kill(self, node: int = 1) -> None:
+        """SIGKILL the server (one node of a replicated Kafka) and its children at once, as a crash
+        of its machine would."""
+        pid = self.pid(node)
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
         for child in [pid, *map(int, children.stdout.split())]:
             with contextlib.suppress(ProcessLookupError):
@@ -146,6 +148,24 @@ def own_kafka(run_dir: Path) -> LocalServer:
     )
 
 
+def replicated_kafka(run_dir: Path, brokers: int = 3) -> LocalServer:
+    """A Kafka cluster of `brokers` KRaft nodes (RF 3, min.insync.replicas 2; ADR 27)."""
+    ports: list[int] = []
+    while len(ports) < 2 * brokers:  # distinct: a port freed by one probe may come back on the next
+        port = _free_port()
+        if port not in ports:
+            ports.append(port)
+    return LocalServer(
+        "kafka.sh",
+        {
+            "MELDCODE_RUN_DIR": str(run_dir),
+            "MELDCODE_KAFKA_BROKERS": str(brokers),
+            "MELDCODE_KAFKA_PORTS": ",".join(map(str, ports[:brokers])),
+            "MELDCODE_KAFKA_CONTROLLER_PORTS": ",".join(map(str, ports[brokers:])),
+        },
+    )
+
+
 @dataclass
 class FaultInfrastructure:
     """A durable PostgreSQL for the services, another for the key store, and a Kafka: all killable."""
@@ -156,14 +176,20 @@ class FaultInfrastructure:
     keys_dir: Path
 
     @classmethod
-    def start(cls) -> FaultInfrastructure:
+    def start(cls, *, kafka_brokers: int = 1) -> FaultInfrastructure:
         """Under the repository's .run/, not pytest's tmp_path: pytest takes other users' access to
-        its base directory away whenever a session starts, and the server runs as another OS user."""
+        its base directory away whenever a session starts, and the server runs as another OS user.
+        `kafka_brokers=3`: a replicated Kafka cluster instead of one node."""
         base = REPO_ROOT / ".run" / "faults" / uuid.uuid4().hex[:10]
+        kafka = (
+            own_kafka(base / "kafka")
+            if kafka_brokers == 1
+            else replicated_kafka(base / "kafka", kafka_brokers)
+        )
         infra = cls(
             durable_postgres(base / "pg"),
             durable_postgres(base / "keys-pg"),
-            own_kafka(base / "kafka"),
+            kafka,
             base / "issuer",
         )
         for server in (infra.postgres, infra.keys_postgres, infra.kafka):
@@ -710,3 +736,89 @@ async def assert_nothing_lost_or_doubled(experiment: Experiment, suite: Suite) -
     for service in SERVICES:
         code, report = await suite.reconcile(service)
         assert code == 0, f"{service}: store, topic and read models agree: {report['differences'][:5]}"
+
+
+# --- a replicated Kafka: which node to kill, and how long writes waited ----------------------
+
+
+async def busiest_leader(suite: Suite) -> int:
+    """The node id leading most partitions of the suite's topics: killing it moves the most leaders."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=suite.infra.kafka)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith(suite.topic_prefix)]
+        leaders = Counter(
+            p["leader"]
+            for description in await admin.describe_topics(topics)
+            for p in description["partitions"]
+        )
+    finally:
+        await admin.close()
+    ((node, _),) = leaders.most_common(1)
+    return int(node)
+
+
+@dataclass
+class SignalArrivals:
+    """Tails the suite's signal topic and keeps when each signal first became readable on it
+    (time.monotonic()), so a write's pause is the time from its 2xx answer to its arrival."""
+
+    suite: Suite
+    arrived: dict[str, float] = field(default_factory=dict)
+    _fetched: list[tuple[float, bytes]] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+    _consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.suite.infra.kafka, enable_auto_commit=False, group_id=None
+        )
+        await self._consumer.start()
+        topic = self.suite.topic(SIGNALS_EVENTS)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.suite.infra.kafka)
+        await admin.start()
+        try:
+            (description,) = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        partitions = [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
+        assert partitions, f"{topic} has no partitions"
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_beginning(*partitions)
+        self._task = asyncio.create_task(self._tail(self._consumer))
+
+    async def _tail(self, consumer: AIOKafkaConsumer) -> None:
+        # only fetch here: events are opened (a key-store read each) in stop(), so the tail never lags
+        while True:
+            batch = await consumer.getmany(timeout_ms=200)
+            now = time.monotonic()
+            self._fetched.extend(
+                (now, record.value or b"") for records in batch.values() for record in records
+            )
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._consumer is not None:
+            await self._consumer.stop()
+        for at, value in self._fetched:
+            event = await asyncio.to_thread(self.suite.open_event, value)
+            if isinstance(event, SignalRecorded):
+                self.arrived.setdefault(str(event.payload.signal_id), at)
+        self._fetched.clear()
+
+    def pauses(self, outcomes: Iterable[Outcome]) -> list[tuple[float, float]]:
+        """(answered at, seconds from the 2xx answer to the topic) of every accepted signal seen."""
+        return sorted(
+            (o.started + o.elapsed, self.arrived[o.ident] - (o.started + o.elapsed))
+            for o in outcomes
+            if o.kind == "signal" and o.ident is not None and o.ident in self.arrived
+        )
+
+
+def longest_answer_gap(outcomes: Iterable[Outcome]) -> float:
+    """The longest time between two consecutive 2xx answers: how long the clients saw no write taken."""
+    answered = sorted(o.started + o.elapsed for o in outcomes if o.ident is not None)
+    return max((b - a for a, b in itertools.pairwise(answered)), default=0.0)

@@ -14,7 +14,7 @@ import pytest
 
 from casework.domain.case import Case
 
-from .test_case_jgz import hand_over, receive, request
+from .jgz_steps import hand_over, receive, request
 
 IMMUTABLE_LEAVES = (type(None), bool, int, float, str, bytes, date, datetime, uuid.UUID, Enum)
 

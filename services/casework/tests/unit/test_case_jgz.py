@@ -4,7 +4,6 @@ Each refusal names its rule; the same command is accepted once its condition is 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,10 +25,9 @@ from casework.domain.errors import (
 )
 from casework.domain.jgz import JgzLegalBasis
 
-NOW = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
-GGD = "GGD Zuid JGZ"
+from .jgz_steps import GGD, NOW, hand_over, receive, request
+
 ZORGTEAM = Actor("smw-1", "zorgteam", "c-2")
-JGZ_SYSTEM = Actor(f"jgz:{GGD}", "system", "c-3")
 
 
 def opened(cases: Any) -> Case:
@@ -50,41 +48,6 @@ def closed(cases: Any) -> Case:
     case.close(reason="Zorgen weggenomen in het gesprek.", today=cases.today, by=cases.by)
     case.collect_events()
     return case
-
-
-def request(
-    cases: Any, case: Case, *, question: str = "Is de groei van de leerling op curve?", **kwargs: Any
-) -> uuid.UUID:
-    actor = kwargs.pop("actor", cases.by)
-    arguments = {"jgz_organisation": GGD, "today": cases.today, **kwargs}
-    return case.request_jgz_consultation(question=question, **arguments, by=actor)
-
-
-def receive(
-    case: Case, *, message_id: str = "m-1", request_id: uuid.UUID | None = None, **kwargs: Any
-) -> bool:
-    arguments = {
-        "jgz_organisation": GGD,
-        "advice": "Gewicht onder de curve; huisbezoek gepland.",
-        "professional": "J. Janssen, jeugdverpleegkundige",
-        "received_at": NOW,
-        **kwargs,
-    }
-    return case.receive_jgz_consultation_result(
-        message_id=message_id, request_id=request_id, **arguments, by=JGZ_SYSTEM
-    )
-
-
-def hand_over(cases: Any, case: Case, **kwargs: Any) -> uuid.UUID:
-    arguments = {
-        "legal_basis": "wettelijke_taak_jgz",
-        "legal_basis_explanation": "De JGZ volgt de leerling in haar wettelijke taak.",
-        "summary": "Zorgen over verwaarlozing; gezinscoach sinds oktober.",
-        "jgz_organisation": GGD,
-        "today": cases.today,
-        **kwargs,
-    }
-    return case.hand_over_to_jgz(**arguments, by=cases.by)
 
 
 def names(case: Case) -> list[str]:
