@@ -137,6 +137,11 @@ class KeyStore:
             check=check_when_not_quiet,
         )
 
+    @property
+    def cache_seconds(self) -> float:
+        """How long an unwrapped key stays in this process's memory."""
+        return self._cache_seconds
+
     def install(self) -> None:
         """The key store's tables, unless connected as a service's own role (ADR 16: migrated before)."""
         with self._pool.connection() as conn, conn.transaction():

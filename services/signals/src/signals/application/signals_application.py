@@ -10,14 +10,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from meldcode_contracts.staff import staff_member_id
 from meldcode_edge.acting import Acting
-from meldcode_servicekit.eventstore import MeldcodeApplication
+from meldcode_servicekit.eventstore import AggregateChanged, MeldcodeApplication
 from meldcode_vocabulary.dutch_days import dutch_today
 
 from ..commands import (
@@ -49,6 +49,7 @@ from ..domain.pupil import Pupil, PupilNumberIndex
 from ..domain.retention import RetentionTerms
 from ..domain.signal import Signal
 from ..domain.staff import StaffMember
+from .kept_pupils import KeptPupils
 from .pupil_import import (
     KNOWN_WITH_OTHER_DATA,
     ImportedRow,
@@ -114,6 +115,20 @@ class StaffListing:
 
 class SignalsApplication(MeldcodeApplication):
     name = "signals"
+    kept_pupils_size = 10_000
+    """Pupils kept in memory to record signals on (`KeptPupils`); for as long as the key store
+    keeps their keys, none without one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        seconds = self.keystore.cache_seconds if self.keystore is not None else 0.0
+        self._kept_pupils = KeptPupils(size=self.kept_pupils_size, seconds=seconds)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        for obj in objs:
+            if isinstance(obj, Pupil):
+                self._kept_pupils.forget(obj.id)  # changed here: the kept one is stale
+        return super().save(*objs, **kwargs)
 
     def register_pupil(self, command: RegisterPupil, *, acting: Acting) -> uuid.UUID:
         school, pupil_number = command.school, command.pupil_number
@@ -335,24 +350,59 @@ class SignalsApplication(MeldcodeApplication):
             return result
         raise AssertionError("unreachable")
 
-    def record_signal(self, pupil_id: uuid.UUID, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
-        return self.record_signal_about(self.get_pupil(pupil_id), command, acting=acting)
+    def record_signal(
+        self,
+        pupil_id: uuid.UUID,
+        command: RecordSignal,
+        *,
+        acting: Acting,
+        check: Callable[[Pupil], object] | None = None,
+    ) -> uuid.UUID:
+        """Record a signal about the pupil; `check` (the route's access check) runs on the pupil
+        first. On a pupil kept from an earlier load the signal is saved only if the pupil is still
+        as kept (`KeptPupils`); otherwise, and when the kept pupil refuses, the pupil is loaded
+        and everything decided again on it."""
+        kept = self._kept_pupils.get(pupil_id)
+        if kept is not None:
+            try:
+                if check is not None:
+                    check(kept)
+                signal = self._new_signal(kept, command, acting)
+            except Exception:  # a refusal on a kept pupil is decided again on the stored one
+                signal = None
+            if signal is not None:
+                try:
+                    self.save(signal, unchanged=(kept.id, kept.version))
+                except AggregateChanged:
+                    pass
+                else:
+                    return signal.id
+            self._kept_pupils.forget(pupil_id)
+        pupil = self.get_pupil(pupil_id)
+        if check is not None:
+            check(pupil)
+        signal_id = self.record_signal_about(pupil, command, acting=acting)
+        self._kept_pupils.keep(pupil)
+        return signal_id
 
     def record_signal_about(self, pupil: Pupil, command: RecordSignal, *, acting: Acting) -> uuid.UUID:
-        """`record_signal` on a pupil the caller loaded already (the HTTP route, which checked the
-        pupil's school with it): a signal changes no pupil, so the pupil is not loaded twice."""
+        """`record_signal` on a pupil the caller loaded already: a signal changes no pupil, so the
+        pupil is not loaded twice."""
+        signal = self._new_signal(pupil, command, acting)
+        self.save(signal)
+        return signal.id
+
+    def _new_signal(self, pupil: Pupil, command: RecordSignal, acting: Acting) -> Signal:
         observation = command.observation()
         pupil.require_not_erased()
         pupil.require_at_school_on(observation.observed_on)
-        signal = Signal.record(
+        return Signal.record(
             tenant=pupil.tenant,
             school=pupil.school,
             pupil_id=pupil.id,
             observation=observation,
             **_recorded_now_by(acting),
         )
-        self.save(signal)
-        return signal.id
 
     def correct_signal(self, signal_id: uuid.UUID, command: CorrectSignal, *, acting: Acting) -> int:
         signal = self.get_signal(signal_id)

@@ -205,8 +205,13 @@ async def record_signal(
     pupil_id: uuid.UUID, body: RecordSignal, principal: CurrentPrincipal, app: SignalsApp, request: Request
 ) -> SignalRecording:
     acting = principal.acting(request.state.correlation_id)
-    signal_id = await on_own_pupil(
-        app, pupil_id, principal, lambda pupil: app.record_signal_about(pupil, body, acting=acting)
+
+    def own_school(pupil: Pupil) -> None:
+        principal.require_school(pupil.tenant, pupil.school)
+
+    # as `on_own_pupil`, but on a pupil kept from an earlier load when it is still as stored
+    signal_id = await anyio.to_thread.run_sync(
+        lambda: app.record_signal(pupil_id, body, acting=acting, check=own_school)
     )
     return SignalRecording(signal_id=signal_id, pupil_id=pupil_id)
 
