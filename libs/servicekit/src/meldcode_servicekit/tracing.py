@@ -4,8 +4,8 @@
   the caller's W3C `traceparent` or starts a trace.
 - Store: the relay publishes later than the request (and maybe in another replica), so the
   request's trace context is stored beside its events: `event_trace_context`, keyed by the
-  event's aggregate id and version, written just before the events (`store_trace_context`, from
-  `MeldcodeApplication`) so a relay that sees the event always finds it; the relay reads it,
+  event's aggregate id and version, written by the events' own insert statement
+  (`eventstore.FailFastRecorder.insert_events`) so a relay that sees the event always finds it; the relay reads it,
   publishes inside a producer span of that trace with `traceparent` in the Kafka headers, and
   deletes the rows it relayed. The table outbox keeps the context in a column of its row.
 - Consumers: FastStream's `KafkaTelemetryMiddleware` spans the batch; `consuming_span` continues
@@ -80,18 +80,6 @@ def carrier_from_headers(headers: Sequence[tuple[str, bytes | None]] | None) -> 
         for name, value in headers or ()
         if name in TRACE_HEADERS and value
     }
-
-
-def store_trace_context(cursor: Any, events: Sequence[Any], carrier: dict[str, str]) -> None:
-    """Inside a psycopg transaction: the trace context of `events` (domain events), for the relay."""
-    cursor.executemany(
-        """insert into event_trace_context (originator_id, originator_version, traceparent, tracestate)
-           values (%s, %s, %s, %s) on conflict do nothing""",
-        [
-            (e.originator_id, e.originator_version, carrier["traceparent"], carrier.get("tracestate"))
-            for e in events
-        ],
-    )
 
 
 @contextmanager
