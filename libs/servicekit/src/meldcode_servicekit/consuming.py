@@ -276,7 +276,7 @@ class DataWokenBatchSubscriber(BatchSubscriber):
 
     __slots__ = ()
     commit_interval_seconds: float = 0.0
-    """> 0: offsets are committed through `DeferredOffsetCommits` (set per consumer by a subclass)."""
+    """> 0: offsets are committed through `DeferredOffsetCommits` (set on each consumer's instance)."""
 
     async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[Any, Any], ...]:
         while self.running:
@@ -342,11 +342,9 @@ class EventConsumer:
         )
         # FastStream builds the subscriber; only how it waits for a batch is ours (see the class)
         assert isinstance(subscriber, BatchSubscriber)
-        subscriber.__class__ = type(
-            "DataWokenBatchSubscriber",
-            (DataWokenBatchSubscriber,),
-            {"__slots__": (), "commit_interval_seconds": self._settings.consumer_commit_interval_ms / 1000},
-        )
+        subscriber.__class__ = DataWokenBatchSubscriber
+        woken = cast(DataWokenBatchSubscriber, subscriber)
+        woken.commit_interval_seconds = self._settings.consumer_commit_interval_ms / 1000
 
         @subscriber
         async def consume(message: KafkaMessage) -> None:
