@@ -13,16 +13,15 @@ from meldcode_contracts import SourceKind
 from meldcode_edge.acting import Acting
 from meldcode_servicekit.eventstore import AggregateChanged
 from meldcode_servicekit.hashchain import events_table
-from meldcode_servicekit.keystore import KeyStore, new_master_key, parse_master_key
-from meldcode_testkit import Infrastructure
 from meldcode_vocabulary.dutch_days import dutch_today
 from signals.application import SignalsApplication
-from signals.commands import DeregisterPupil, RecordSignal, RegisterPupil, SourceIn
+from signals.commands import DeregisterPupil, RecordSignal, SourceIn
 from signals.domain.erasure import ErasureReason
 from signals.domain.errors import PersonalDataErasedForGood, PupilNoLongerAtSchool
 from signals.domain.signal import Signal
 
-IB = Acting("ib-1", "intern_begeleider", "swv-zuid", "c-1")
+from .replicas import IB, register, two_replicas
+
 TEACHER = Acting("leerkracht-1", "leerkracht", "swv-zuid", "c-2")
 SOURCE = SourceIn(kind=SourceKind.OWN_OBSERVATION)
 
@@ -32,43 +31,15 @@ def observed(day: date) -> RecordSignal:
 
 
 @pytest.fixture
-async def urls(infrastructure: Infrastructure, isolation: str) -> tuple[str, str]:
-    keys = await infrastructure.create_database(f"{isolation}_keys")
-    events = await infrastructure.create_database(f"{isolation}_signals")
-    return keys, events
-
-
-@pytest.fixture
 def two_processes(
     urls: tuple[str, str],
 ) -> Iterator[tuple[SignalsApplication, SignalsApplication, uuid.UUID, str]]:
     """Two applications on one store, each with its own caches (as two replicas), and a pupil
     the first keeps (it recorded a signal on them)."""
-    keys_url, events_url = urls
-    master = parse_master_key(new_master_key())
-    first_keys = KeyStore(keys_url, master, cache_seconds=30)
-    first_keys.install()
-    second_keys = KeyStore(keys_url, master, cache_seconds=30)
-    first = SignalsApplication(events_url, keystore=first_keys)
-    second = SignalsApplication(events_url, keystore=second_keys)
-    try:
-        pupil_id = first.register_pupil(
-            RegisterPupil(
-                school="12AB",
-                pupil_number="K-1",
-                given_name="Kees",
-                family_name="Bewaard",
-                date_of_birth=date(2014, 1, 1),
-            ),
-            acting=IB,
-        )
-        first.record_signal(pupil_id, observed(dutch_today()), acting=TEACHER)
-        yield first, second, pupil_id, events_url
-    finally:
-        first.close()
-        second.close()
-        first_keys.close()
-        second_keys.close()
+    with two_replicas(urls, second_cache_seconds=30) as replicas:
+        pupil_id = register(replicas.first, "K-1", "Kees", "Bewaard")
+        replicas.first.record_signal(pupil_id, observed(dutch_today()), acting=TEACHER)
+        yield replicas.first, replicas.second, pupil_id, replicas.events_url
 
 
 def stored_versions(events_url: str, table: str, originator_id: uuid.UUID) -> list[int]:

@@ -2,52 +2,28 @@
 the signal (ADR 25, I): another process (a cache of its own) corrects and opens it, and erasing the
 pupil makes it unreadable, against a real PostgreSQL key store and event store."""
 
-from datetime import date
-
 import psycopg
 import pytest
 
 from meldcode_contracts import SourceKind
 from meldcode_edge.acting import Acting
-from meldcode_servicekit.keystore import DataKeyErased, KeyStore, new_master_key, parse_master_key
-from meldcode_testkit import Infrastructure
+from meldcode_servicekit.keystore import DataKeyErased
 from meldcode_vocabulary.dutch_days import dutch_today
-from signals.application import SignalsApplication
-from signals.commands import CorrectSignal, RecordSignal, RegisterPupil, SourceIn
+from signals.commands import CorrectSignal, RecordSignal, SourceIn
 
-IB = Acting("ib-1", "intern_begeleider", "swv-zuid", "c-1")
+from .replicas import register, two_replicas
+
 TEACHER = Acting("leerkracht-1", "leerkracht", "swv-zuid", "c-2")
 SOURCE = SourceIn(kind=SourceKind.OWN_OBSERVATION)
-
-
-@pytest.fixture
-async def urls(infrastructure: Infrastructure, isolation: str) -> tuple[str, str]:
-    keys = await infrastructure.create_database(f"{isolation}_keys")
-    events = await infrastructure.create_database(f"{isolation}_signals")
-    return keys, events
 
 
 def test_a_signal_needs_no_subject_row_and_opens_corrects_and_erases_in_another_process(
     urls: tuple[str, str],
 ) -> None:
-    keys_url, events_url = urls
-    master = parse_master_key(new_master_key())
-    first_keys = KeyStore(keys_url, master, cache_seconds=30)
-    first_keys.install()
-    second_keys = KeyStore(keys_url, master, cache_seconds=0)
-    first = SignalsApplication(events_url, keystore=first_keys)
-    second = SignalsApplication(events_url, keystore=second_keys)
-    try:
-        pupil_id = first.register_pupil(
-            RegisterPupil(
-                school="12AB",
-                pupil_number="S-1",
-                given_name="Sanne",
-                family_name="Zegel",
-                date_of_birth=date(2014, 1, 1),
-            ),
-            acting=IB,
-        )
+    with two_replicas(urls, second_cache_seconds=0) as replicas:
+        first, second = replicas.first, replicas.second
+        keys_url, events_url = replicas.keys_url, replicas.events_url
+        pupil_id = register(first, "S-1", "Sanne", "Zegel")
         signal_id = first.record_signal(
             pupil_id,
             RecordSignal(observed_on=dutch_today(), description="Blauwe plek op de arm.", source=SOURCE),
@@ -72,8 +48,8 @@ def test_a_signal_needs_no_subject_row_and_opens_corrects_and_erases_in_another_
             states = b"".join(bytes(r[0]) for r in conn.execute("select state from signals_events"))
         assert b"linkerarm" not in states and f"enc:v1:{pupil_id.hex}:".encode() in states
 
-        second_keys.shred(pupil_id, tenant="swv-zuid", reason="verzoek")
-        first_keys.forget(pupil_id)
+        replicas.second_keys.shred(pupil_id, tenant="swv-zuid", reason="verzoek")
+        replicas.first_keys.forget(pupil_id)
         assert second.get_signal(signal_id).description == "[gewist]"
         with pytest.raises(DataKeyErased):
             first.correct_signal(
@@ -86,8 +62,3 @@ def test_a_signal_needs_no_subject_row_and_opens_corrects_and_erases_in_another_
                 ),
                 acting=TEACHER,
             )
-    finally:
-        first.close()
-        second.close()
-        first_keys.close()
-        second_keys.close()
