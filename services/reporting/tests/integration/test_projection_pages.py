@@ -4,6 +4,7 @@ PostgreSQL, in either order."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from meldcode_testkit.builders import CaseFile, Events, Notices, a_whole_case, a
 from reporting.adapters import projection_writes
 from reporting.adapters.migrations import MIGRATIONS
 from reporting.adapters.projection_pages import apply_page
+from reporting.adapters.rebuild import _schema_pool
 from reporting.translation import project
 
 TABLES = ("pupils", "chronology", "school_cases", "case_changes", "access_log", "case_zorgteam")
@@ -145,3 +147,45 @@ async def test_a_copied_page_that_repeats_a_stored_event_fails_so_the_replay_goe
         await in_pages(rebuilt, history, 1000, first_seen=True)
 
     assert await snapshot(rebuilt) == once
+
+
+@pytest.fixture
+async def live_and_rebuild_schema(
+    infrastructure: Infrastructure, isolation: str
+) -> AsyncIterator[tuple[asyncpg.Pool, asyncpg.Pool]]:
+    """One database, as in production: the live tables and a rebuild's schema beside them."""
+    url = await infrastructure.create_database(f"{isolation}_schemas")
+    live = await create_pool(url)
+    await migrate_pool(live, MIGRATIONS)
+    await live.execute('create schema "rebuild_test"')
+    rebuilt = await _schema_pool(url, "rebuild_test")
+    await migrate_pool(rebuilt, MIGRATIONS)
+    try:
+        yield live, rebuilt
+    finally:
+        await live.close()
+        await rebuilt.close()
+
+
+async def test_a_rebuild_page_does_not_wait_for_a_live_transaction_on_the_same_case(
+    live_and_rebuild_schema: tuple[asyncpg.Pool, asyncpg.Pool], events: Events
+) -> None:
+    """Advisory locks are database-wide: with one key for a case in both schemas the rebuild's
+    page (locks in sorted order) and the live consumer's batch (locks in event order) waited for
+    each other and deadlocked (a 503 from `POST /audit/rebuild` in CI)."""
+    live, rebuilt = live_and_rebuild_schema
+    registered = events.pupil()
+    pupil_id = registered.payload.pupil_id
+    signal = events.signal(pupil_id, when=at(1))
+    opened = events.case(pupil_id, [signal.payload.signal_id], when=at(2))
+    async with live.acquire() as conn, conn.transaction():
+        await projection_writes.apply(conn, project(opened))  # holds the case's lock until commit
+
+        async def a_rebuild_page() -> None:
+            async with rebuilt.acquire() as other, other.transaction():
+                await apply_page(other, [project(e) for e in (registered, signal, opened)], first_seen=True)
+
+        await asyncio.wait_for(a_rebuild_page(), timeout=10)
+
+    assert await rebuilt.fetchval("select count(*) from school_cases") == 1
+    assert await live.fetchval("select count(*) from school_cases") == 1

@@ -26,6 +26,7 @@ import asyncpg
 from ..domain.cases import case_row
 from ..domain.projection import Projection, ZorgteamChange
 from .projection_writes import (
+    CASE_LOCK_KEY,
     GIVE_ENTRIES_THEIR_PUPIL,
     INSERT_ACCESS,
     INSERT_CASE_CHANGE,
@@ -50,6 +51,7 @@ async def apply_page(
     conn: asyncpg.Connection, projections: Sequence[Projection], *, first_seen: bool = False
 ) -> None:
     """Apply the page's projections in order inside the caller's transaction."""
+    await _lock_cases(conn, projections)
     segment: list[Projection] = []
     for projection in projections:
         if projection.erased_pupil is not None:
@@ -59,6 +61,24 @@ async def apply_page(
         elif not projection.is_empty:
             segment.append(projection)
     await _apply_segment(conn, segment, first_seen)
+
+
+async def _lock_cases(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+    """The same per-case locks as event by event (`LOCK_CASE`), for every case of the whole page at
+    once, before anything is written and in the order of their keys: two lanes that share cases
+    then wait for each other instead of deadlocking, also across the page's segments."""
+    cases = {p.case_change.case_id for p in projections if p.case_change is not None} | {
+        p.entry.case_id
+        for p in projections
+        if p.entry is not None and p.entry.pupil_id is None and p.entry.case_id is not None
+    }
+    if cases:
+        await conn.execute(
+            f"""select pg_advisory_xact_lock(h) from (
+                   select distinct {CASE_LOCK_KEY.format("id")} as h
+                   from unnest($1::text[]) as id order by h) as locks""",  # noqa: S608 (a constant)
+            [str(c) for c in cases],
+        )
 
 
 async def _apply_segment(
@@ -73,13 +93,6 @@ async def _apply_segment(
         await conn.executemany(UPSERT_PUPIL, [pupil_args(p) for p in pupils])
     waiting = {e.case_id for e in entries if e.pupil_id is None and e.case_id is not None}
     cases = {c.case_id for c in changes}
-    if waiting | cases:
-        # the same per-case locks as event by event, taken in one order so lanes cannot deadlock
-        await conn.execute(
-            """select pg_advisory_xact_lock(h) from (
-                   select distinct hashtext(id) as h from unnest($1::text[]) as id order by h) as locks""",
-            sorted(str(c) for c in waiting | cases),
-        )
     if changes:
         await _insert(conn, INSERT_CASE_CHANGE, [case_change_args(c) for c in changes], first_seen)
     if entries:

@@ -26,6 +26,15 @@ from ..domain.staff import StaffListing
 from .erasure import erase_pupil
 from .records import case_change_of, obligations_json
 
+CASE_LOCK_KEY: Final = "hashtext(current_schema() || ':' || {})"
+"""The advisory lock of one case, as an SQL expression over `{}` (the case id as text): held while
+a transaction stores the case's changes or gives its pupil to entries that named only the case.
+Advisory locks are database-wide, so the key includes the schema: the rebuild's replay into
+`rebuild_<stamp>` never waits for the live consumer's transactions on the same case, nor the other
+way round (they would deadlock, the one taking its locks in sorted order and the other in event
+order)."""
+LOCK_CASE: Final = f"select pg_advisory_xact_lock({CASE_LOCK_KEY.format('$1::text')})"
+
 
 class ReadModelWriter:
     """Applies projections on one connection (the consumer's transaction)."""
@@ -240,7 +249,7 @@ async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
     """
     pupil_id = entry.pupil_id
     if pupil_id is None and entry.case_id is not None:
-        await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(entry.case_id))
+        await conn.execute(LOCK_CASE, str(entry.case_id))
         pupil_id = await conn.fetchval(
             "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
         )
@@ -260,7 +269,7 @@ async def mark_corrections(conn: asyncpg.Connection, signal_id: uuid.UUID) -> No
 
 async def add_case_change(conn: asyncpg.Connection, change: CaseChange) -> None:
     """Store the change once (keyed by event id) and fold the case's row again from all its changes."""
-    await conn.execute("select pg_advisory_xact_lock(hashtext($1::text))", str(change.case_id))
+    await conn.execute(LOCK_CASE, str(change.case_id))
     await conn.execute(INSERT_CASE_CHANGE, *case_change_args(change))
     await conn.execute(GIVE_ENTRIES_THEIR_PUPIL, change.case_id, change.pupil_id)
     records = await conn.fetch("select * from case_changes where case_id = $1", change.case_id)

@@ -172,9 +172,11 @@ class Replayer:
     async def _project_lane(self, lane: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
         """One transaction for the lane's messages (each partition stays in order within its lane).
 
-        Lanes run side by side: the projections give the same rows in any order across keys, and a
-        deadlock between two lanes (case advisory locks taken in another order) rolls one lane back,
-        which is then simply applied again."""
+        Lanes run side by side: the projections give the same rows in any order across keys. Lanes
+        share pupils and cases, so each takes what it shares in one order (processed event ids and
+        bound ids in `_record_page`, then every case lock of its page in `apply_page`) and waits
+        for the other rather than deadlocking. Should a deadlock still happen, PostgreSQL rolls one
+        lane back, which is logged and applied again."""
         for attempt in range(1, DEADLOCK_RETRIES + 1):
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
@@ -185,6 +187,7 @@ class Replayer:
                         await self._handle_page(conn, await _record_page(conn, lane))
                 return
             except asyncpg.DeadlockDetectedError:
+                log.warning("rebuild_lane_deadlock", attempt=attempt, batch=len(lane))
                 if attempt == DEADLOCK_RETRIES:
                     raise
                 await asyncio.sleep(0.05 * attempt)
@@ -240,7 +243,10 @@ async def _record_page(conn: Any, lane: list[tuple[ConsumerRecord[Any, Any], Env
         first.setdefault(event.event_id, (record, event))
     inserted = await conn.fetch(
         """insert into processed_events (event_id, event_type, topic, partition, "offset", outcome)
-           select *, 'processed' from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+           select *, 'processed'
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+               as page(event_id, event_type, topic, partition, "offset")
+           order by event_id  -- copies of one event on partitions in two lanes: no deadlock
            on conflict (event_id) do nothing returning event_id""",
         [e.event_id for _, e in first.values()],
         [e.event_type for _, e in first.values()],
@@ -254,10 +260,13 @@ async def _record_page(conn: Any, lane: list[tuple[ConsumerRecord[Any, Any], Env
     if bound:
         subjects, tenants, event_ids = (list(column) for column in zip(*bound, strict=True))
         await conn.execute(
+            # in the order of the ids, as the live consumer's `record_batch`: lanes share pupils
+            # and cases (a case's events sit on several topics), and rows inserted in each lane's
+            # page order would deadlock; each id keeps the first event of the page that named it
             """insert into subject_tenants (subject_id, tenant, first_event_id)
-               select subject_id, tenant, first_event_id
+               select distinct on (subject_id) subject_id, tenant, first_event_id
                from unnest($1::uuid[], $2::text[], $3::uuid[]) with ordinality
-                   as bound(subject_id, tenant, first_event_id, n) order by n
+                   as bound(subject_id, tenant, first_event_id, n) order by subject_id, n
                on conflict (subject_id) do nothing""",
             subjects,
             tenants,
