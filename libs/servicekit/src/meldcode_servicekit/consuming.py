@@ -72,6 +72,11 @@ CONSUMER_SCHEMA = [
 ]
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+BatchLocks = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
+"""Takes, in a batch's transaction and before any of its events is handled, the locks that the
+handler takes event by event, in one order: two replicas whose batches name the same aggregates
+(a case's events sit on several topics, so on partitions of both) then wait for each other
+instead of deadlocking, which would roll a whole batch back to be delivered again."""
 
 # Up to this many messages, a batch whose keys are cached is decoded on the event loop (~50 µs each).
 INLINE_DECODE_MAX = 16
@@ -313,8 +318,10 @@ class EventConsumer:
         dlq_producer: AIOKafkaProducer,
         keystore: KeyStore | None = None,
         metrics: ServiceMetrics | None = None,
+        lock_batch: BatchLocks | None = None,
     ) -> None:
         self._keystore = keystore
+        self._lock_batch = lock_batch
         self._metrics = metrics or ServiceMetrics()
         self._kafka_consumer: Callable[[], AIOKafkaConsumer | None] = lambda: None
         self._lag_labels: set[tuple[str, str, str]] = set()
@@ -444,6 +451,8 @@ class EventConsumer:
             connection = cast(asyncpg.Connection, conn)
             unique = [(cast(Envelope, decoded[i]), records[i]) for i in first_of.values()]
             first_time = await record_batch(connection, unique) if unique else set()
+            if self._lock_batch is not None and first_time:
+                await self._lock_batch(connection, [e for e, _ in unique if e.event_id in first_time])
             for index, (record, event) in enumerate(zip(records, decoded, strict=True)):
                 if isinstance(event, UnknownEventType):
                     continue

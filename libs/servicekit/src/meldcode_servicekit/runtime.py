@@ -25,7 +25,7 @@ from meldcode_edge.db import apply_schema, create_pool
 from meldcode_edge.logging import get_logger
 from meldcode_edge.migrations import Migrations, migrate_pool
 
-from .consuming import CONSUMER_SCHEMA, EventConsumer, Handler, consumer_broker
+from .consuming import CONSUMER_SCHEMA, BatchLocks, EventConsumer, Handler, consumer_broker
 from .kafka import ensure_topics, idempotent_producer
 from .keystore import KeyStore, connect_key_store
 from .metrics import metrics_of
@@ -70,9 +70,16 @@ async def key_store(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[Ke
 
 @asynccontextmanager
 async def event_consumer(
-    app: FastAPI, settings: ServiceSettings, *, service: str, topics: Sequence[str], handle: Handler
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    service: str,
+    topics: Sequence[str],
+    handle: Handler,
+    lock_batch: BatchLocks | None = None,
 ) -> AsyncIterator[EventConsumer]:
-    """Consume `topics` with `handle` (idempotent, ack after success, poison to the dead-letter topic)."""
+    """Consume `topics` with `handle` (idempotent, ack after success, poison to the dead-letter
+    topic); `lock_batch`, if given, takes a batch's locks up front (see `BatchLocks`)."""
     dlq_producer = idempotent_producer(settings.kafka, f"meldcode-{service}-dlq")
     consumer = EventConsumer(
         settings=settings,
@@ -83,6 +90,7 @@ async def event_consumer(
         dlq_producer=dlq_producer,
         keystore=getattr(app.state, "keystore", None),
         metrics=metrics_of(app),
+        lock_batch=lock_batch,
     )
     await ensure_topics(settings.kafka, [*consumer.topics, consumer.dead_letter_topic])
     broker = consumer_broker(settings, service, metrics_of(app))

@@ -22,7 +22,7 @@ from .adapters.migrations import MIGRATIONS
 from .adapters.projection_writes import CASE_FOLD_VERSION, refold_cases_if_stale
 from .adapters.school_register import read_school_register
 from .config import Settings
-from .entrypoints.consumer import handle_event
+from .entrypoints.consumer import handle_event, lock_batch
 from .entrypoints.http import router
 from .entrypoints.policy import POLICY
 
@@ -54,6 +54,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                     service="reporting",
                     topics=SERVICE_TOPICS["reporting"].consumes,
                     handle=handle_event,
+                    lock_batch=lock_batch,
                 )
             )
             log.info("service_started", port=settings.http_port)

@@ -51,7 +51,7 @@ async def apply_page(
     conn: asyncpg.Connection, projections: Sequence[Projection], *, first_seen: bool = False
 ) -> None:
     """Apply the page's projections in order inside the caller's transaction."""
-    await _lock_cases(conn, projections)
+    await lock_cases(conn, projections)
     segment: list[Projection] = []
     for projection in projections:
         if projection.erased_pupil is not None:
@@ -63,7 +63,7 @@ async def apply_page(
     await _apply_segment(conn, segment, first_seen)
 
 
-async def _lock_cases(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
+async def lock_cases(conn: asyncpg.Connection, projections: Sequence[Projection]) -> None:
     """The same per-case locks as event by event (`LOCK_CASE`), for every case of the whole page at
     once, before anything is written and in the order of their keys: two lanes that share cases
     then wait for each other instead of deadlocking, also across the page's segments."""

@@ -13,7 +13,7 @@ import asyncpg
 from meldcode_contracts import Envelope
 from meldcode_edge.logging import get_logger
 
-from ..adapters.projection_pages import apply_page
+from ..adapters.projection_pages import apply_page, lock_cases
 from ..adapters.projection_writes import ReadModelWriter
 from ..application.projection import apply_projection
 from ..translation import project
@@ -38,3 +38,8 @@ async def handle_page(conn: asyncpg.Connection, events: Sequence[Envelope]) -> N
     with one statement per kind of row (`reporting.adapters.projection_pages`). The replay hands over
     only events it recorded for the first time, so the insert-only tables are copied into."""
     await apply_page(conn, [project(event) for event in events], first_seen=True)
+
+
+async def lock_batch(conn: asyncpg.Connection, events: Sequence[Envelope]) -> None:
+    """The case locks of a live batch, taken up front in one order as a page does (`BatchLocks`)."""
+    await lock_cases(conn, [project(event) for event in events])
