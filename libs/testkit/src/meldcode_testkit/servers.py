@@ -48,7 +48,7 @@ def provider_from_setting(environ: Mapping[str, str] | None = None) -> Infrastru
     if value == "local":
         return LocalProcesses(environ)
     if value == "testcontainers":
-        return Testcontainers()
+        return Containers()
     raise ValueError(f"{INFRA_SETTING}={environ[INFRA_SETTING]!r}: must be 'local' or 'testcontainers'")
 
 
@@ -218,7 +218,7 @@ def postgres_spec() -> ContainerSpec:
     )
 
 
-class Testcontainers:
+class Containers:
     """Kafka and PostgreSQL as containers (the `testcontainers` package, a Docker engine needed),
     removed again by `stop` (and by testcontainers' reaper if the session dies)."""
 
