@@ -14,8 +14,8 @@ import pytest
 from meldcode_testkit.servers import (
     DEPLOY_LOCAL,
     KAFKA_CLUSTER_ID,
-    LocalProcesses,
     Containers,
+    LocalProcesses,
     kafka_env_name,
     kafka_spec,
     kafka_start_script,
@@ -30,7 +30,7 @@ from meldcode_testkit.servers import (
         (None, LocalProcesses),
         ("local", LocalProcesses),
         ("testcontainers", Containers),
-        (" Containers ", Containers),
+        (" Testcontainers ", Containers),
     ],
 )
 def test_the_setting_chooses_the_provider(setting: str | None, provider: type) -> None:
