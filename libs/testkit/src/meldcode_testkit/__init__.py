@@ -1,7 +1,8 @@
 """Test support on real infrastructure (pytest plugin, loaded from the root conftest).
 
 The session starts a Kafka and a PostgreSQL of its own through deploy/local/ (or uses the ones named
-by KAFKA_BOOTSTRAP_SERVERS / MELDCODE_DATABASE_URL): other ports and another run directory than
+by KAFKA_BOOTSTRAP_SERVERS / MELDCODE_DATABASE_URL; or, with MELDCODE_TEST_INFRA=testcontainers,
+as containers: servers.py): other ports and another run directory than
 `make run`, so the tests' databases never land in the demo's server. That server is the one place
 where durability is traded for speed (`MELDCODE_PG_DURABILITY=fast`): no test kills it; the fault
 suite starts durable servers of its own. Each test isolates itself with its own databases and its
@@ -44,9 +45,10 @@ from meldcode_servicekit.sealing import open_event
 from meldcode_servicekit.service_migration import migrate
 
 from .scram_kafka import ScramKafka, running_scram_kafka, running_tls_kafka
+from .servers import DEPLOY_LOCAL as DEPLOY_LOCAL
+from .servers import REPO_ROOT as REPO_ROOT
+from .servers import provider_from_setting
 
-REPO_ROOT = Path(__file__).resolve().parents[4]  # libs/testkit/src/meldcode_testkit
-DEPLOY_LOCAL = REPO_ROOT / "deploy" / "local"
 SERVICES = ("signals", "casework", "notifications", "reporting", "portal")
 SERVICE_PORTS = {"signals": 8101, "casework": 8102, "notifications": 8103, "reporting": 8104}
 
@@ -112,41 +114,6 @@ class Infrastructure:
         )
 
 
-TEST_INFRASTRUCTURE_ENV = {
-    "MELDCODE_RUN_DIR": str(REPO_ROOT / ".run" / "test"),
-    "MELDCODE_PG_PORT": "15442",
-    "MELDCODE_KAFKA_PORT": "19102",
-    "MELDCODE_KAFKA_CONTROLLER_PORT": "19103",
-    "MELDCODE_PG_DURABILITY": "fast",
-}
-
-
-def _script_env() -> dict[str, str]:
-    """The environment of the infrastructure scripts: the test defaults under what is set."""
-    return {**TEST_INFRASTRUCTURE_ENV, **os.environ}
-
-
-def _script(name: str, *args: str) -> str:
-    result = subprocess.run(
-        ["bash", str(DEPLOY_LOCAL / name), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=_script_env(),
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"deploy/local/{name} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout.strip()
-
-
-def _running(name: str) -> bool:
-    probe = subprocess.run(
-        ["bash", str(DEPLOY_LOCAL / name), "status"], capture_output=True, check=False, env=_script_env()
-    )
-    return probe.returncode == 0
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that needs Kafka and PostgreSQL is marked `infra`, so the fast first lane
     (`make check`: `-m "not infra and not browser and not faults"`) runs the I/O-free rest."""
@@ -157,20 +124,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
-    """Kafka and PostgreSQL for the whole test session: started once, stopped at the end if this
-    session started them (a broker or database that was already running is left alone)."""
-    started = [name for name in ("postgres.sh", "kafka.sh") if not _running(name)]
-    for name in ("postgres.sh", "kafka.sh"):
-        _script(name, "start")
-    keys = tmp_path_factory.mktemp("issuer")
-    generate_key_pair(keys)
+    """Kafka and PostgreSQL for the whole test session, from the provider MELDCODE_TEST_INFRA names
+    (servers.py): started once, stopped at the end if this session started them (a broker or
+    database that was already running is left alone)."""
+    provider = provider_from_setting()
+    servers = provider.start()
     try:
-        yield Infrastructure(
-            kafka=_script("kafka.sh", "address"), postgres_url=_script("postgres.sh", "url"), keys_dir=keys
-        )
+        keys = tmp_path_factory.mktemp("issuer")
+        generate_key_pair(keys)
+        yield Infrastructure(kafka=servers.kafka, postgres_url=servers.postgres_url, keys_dir=keys)
     finally:
-        for name in reversed(started):
-            _script(name, "stop")
+        provider.stop()
 
 
 def _run_detached(coroutine: Any) -> Any:
