@@ -47,7 +47,12 @@ def client_side(fd: int) -> dict[tuple[int, int], int]:
         return {(level, option): sock.getsockopt(level, option) for level, option in CLIENT_SIDE}
 
 
-def test_the_defaults_are_the_sizes_the_code_had_and_bounds_are_checked() -> None:
+def test_the_defaults_are_the_sizes_the_code_had_and_bounds_are_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in os.environ:
+        if name.startswith(("MELDCODE_DB_", "MELDCODE_EVENTSTORE_", "MELDCODE_KEYSTORE_POOL")):
+            monkeypatch.delenv(name)
     settings = ServiceSettings()
     assert (settings.db_pool_min, settings.db_pool_max, settings.keystore_pool_max) == (1, 10, 4)
     assert (settings.eventstore_pool_size, settings.eventstore_pool_overflow) == (5, 10)
