@@ -5,7 +5,9 @@
   script builds the pinned tools when they are missing, so this never skips);
 - the chart's topic map is the contracts' `SERVICE_TOPICS`, and each KafkaUser's ACLs are the ones
   `meldcode_servicekit.kafka_acls` gives the local broker;
-- every environment variable the chart sets is one the service or the portal reads.
+- every environment variable the chart sets is one the service or the portal reads;
+- the PostgreSQL connections of the most replicas the autoscalers allow fit the Cluster's
+  max_connections (docs/operations.md, capacity).
 """
 
 from __future__ import annotations
@@ -135,3 +137,41 @@ def test_every_environment_variable_is_a_setting_the_process_reads(manifests: li
             assert variable["name"] in known, f"{name}: {variable['name']} is read by no setting"
             checked += 1
     assert checked > 100
+
+
+# What the connection budget counts besides the services' pools (docs/operations.md, capacity): the
+# portal's session pool (meldcode_web.session_store) a replica, and a reserve for the operator,
+# replication and the jobs.
+PORTAL_POOL = 5
+RESERVE = 30
+EVENT_STORES = ("signals", "casework")  # the services with an eventsourcing event store
+
+
+@pytest.mark.parametrize("values", VALUES)
+def test_the_most_replicas_connections_fit_postgresql(values: str) -> None:
+    from meldcode_edge.postgres_connections import PostgresConnections
+
+    done = run_validate("render", str(HELM / values))
+    assert done.returncode == 0, done.stderr
+    docs = [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    most = {
+        doc["spec"]["scaleTargetRef"]["name"]: doc["spec"]["maxReplicas"]
+        for doc in docs
+        if doc["kind"] == "HorizontalPodAutoscaler"
+    }
+    (cluster,) = (doc for doc in docs if doc["kind"] == "Cluster")
+    budget = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
+    needed = RESERVE
+    for doc in docs:
+        if doc["kind"] != "Deployment":
+            continue
+        (container,) = doc["spec"]["template"]["spec"]["containers"]
+        if container["args"][0] == "meldcode-web":
+            needed += most[doc["metadata"]["name"]] * PORTAL_POOL
+            continue
+        env = {v["name"]: v["value"] for v in container["env"] if v["name"].startswith("MELDCODE_DB_")}
+        env |= {v["name"]: v["value"] for v in container["env"] if "_POOL_" in v["name"]}
+        without, with_event_store = PostgresConnections(**env).per_replica
+        per_replica = with_event_store if container["name"] in EVENT_STORES else without
+        needed += most[doc["metadata"]["name"]] * per_replica
+    assert needed <= budget, f"{values}: {needed} connections at the most replicas, max_connections {budget}"

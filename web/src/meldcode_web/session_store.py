@@ -100,7 +100,7 @@ class PostgresSessionStore:
         if self._pool is None:
             async with self._lock:
                 if self._pool is None:
-                    pool = await create_pool(self._url, min_size=1, max_size=5)
+                    pool = await create_pool(self._url, max_size=5)
                     await apply_schema(pool, SCHEMA)
                     self._pool = pool
         return self._pool

@@ -89,6 +89,26 @@ postgresql://{{ .role }}:$(PG_{{ .role | upper }}_PASSWORD)@{{ include "meldcode
   value: {{ $root.Values.ingress.trustedProxies | quote }}
 - name: MELDCODE_BEHIND_TLS
   value: {{ $root.Values.ingress.behindTls | quote }}
+{{- with $root.Values.service.database }}
+- name: MELDCODE_DB_POOL_MIN
+  value: {{ .poolMin | quote }}
+- name: MELDCODE_DB_POOL_MAX
+  value: {{ .poolMax | quote }}
+- name: MELDCODE_EVENTSTORE_POOL_SIZE
+  value: {{ .eventStorePoolSize | quote }}
+- name: MELDCODE_EVENTSTORE_POOL_OVERFLOW
+  value: {{ .eventStorePoolOverflow | quote }}
+- name: MELDCODE_KEYSTORE_POOL_MAX
+  value: {{ .keyStorePoolMax | quote }}
+- name: MELDCODE_DB_KEEPALIVES_IDLE_SECONDS
+  value: {{ .keepalivesIdleSeconds | quote }}
+- name: MELDCODE_DB_KEEPALIVES_INTERVAL_SECONDS
+  value: {{ .keepalivesIntervalSeconds | quote }}
+- name: MELDCODE_DB_KEEPALIVES_COUNT
+  value: {{ .keepalivesCount | quote }}
+- name: MELDCODE_DB_TCP_USER_TIMEOUT_MS
+  value: {{ .tcpUserTimeoutMs | quote }}
+{{- end }}
 {{- range $name, $value := (get $root.Values.services $svc).env }}
 - name: {{ $name }}
   value: {{ $value | quote }}

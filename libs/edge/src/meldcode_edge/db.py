@@ -10,19 +10,44 @@ import asyncpg
 if TYPE_CHECKING:  # only the readiness check's signature: a pool needs no web framework
     from fastapi import FastAPI
 
+from .postgres_connections import PostgresConnections, asyncpg_keepalives, server_keepalives
 from .settings import CONNECT_WAIT_SECONDS
 
 
-async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    database_url: str,
+    *,
+    max_size: int | None = None,
+    connections: PostgresConnections | None = None,
+    command_timeout: float = 30,
+    server_settings: dict[str, str] | None = None,
+) -> asyncpg.Pool:
+    """An asyncpg pool whose connections have TCP keepalives at both ends (ADR 28). Its size is the
+    settings' (MELDCODE_DB_POOL_MIN/MAX) unless `max_size` names a command's own small pool;
+    `connections` default to the environment's."""
+    connections = connections or PostgresConnections()
+    max_size = connections.db_pool_max if max_size is None else max_size
     pool = await asyncpg.create_pool(
         database_url,
-        min_size=min_size,
+        min_size=min(connections.db_pool_min, max_size),
         max_size=max_size,
-        command_timeout=30,
+        command_timeout=command_timeout,
         timeout=CONNECT_WAIT_SECONDS,
+        connection_class=asyncpg_keepalives(connections),
+        server_settings={**server_keepalives(connections), **(server_settings or {})},
     )
     assert pool is not None
     return pool
+
+
+async def connect(database_url: str, *, connections: PostgresConnections | None = None) -> asyncpg.Connection:
+    """One connection outside a pool, kept alive as the pools' (e.g. one that holds a session lock)."""
+    connections = connections or PostgresConnections()
+    return await asyncpg.connect(
+        database_url,
+        connection_class=asyncpg_keepalives(connections),
+        server_settings=server_keepalives(connections),
+    )
 
 
 # Whether the connected role may create tables in its schema: the owner role that migrates a

@@ -21,6 +21,7 @@ from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Composed, Identifier
 
 from meldcode_edge.db import MAY_CREATE
+from meldcode_edge.postgres_connections import PostgresConnections, libpq_keepalives
 from meldcode_edge.postgres_url import parse
 from meldcode_edge.settings import CONNECT_WAIT_SECONDS
 
@@ -37,12 +38,16 @@ A = TypeVar("A", bound=Aggregate)
 
 # Not one of the library's settings: FailFastFactory hands it to the pool's connections.
 TARGET_SESSION_ATTRS = "MELDCODE_POSTGRES_TARGET_SESSION_ATTRS"
+# Nor these: libpq's TCP keepalive parameters, e.g. MELDCODE_LIBPQ_KEEPALIVES_IDLE (ADR 28).
+LIBPQ_PARAMETER = "MELDCODE_LIBPQ_"
 
 
-def postgres_env(database_url: str) -> dict[str, str]:
+def postgres_env(database_url: str, connections: PostgresConnections | None = None) -> dict[str, str]:
     """The eventsourcing library's POSTGRES_* settings for a database URL. A URL naming a primary and
     its standby gives libpq's comma-separated hosts and ports, and its target_session_attrs goes
-    to the connections through `FailFastFactory` (ADR 28)."""
+    to the connections through `FailFastFactory` (ADR 28). The pool's size and overflow are the
+    settings' (MELDCODE_EVENTSTORE_POOL_*, `connections` default to the environment's)."""
+    connections = connections or PostgresConnections()
     address = parse(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -52,8 +57,9 @@ def postgres_env(database_url: str) -> dict[str, str]:
         "POSTGRES_USER": address.user,
         "POSTGRES_PASSWORD": address.password,
         TARGET_SESSION_ATTRS: address.option("target_session_attrs") or "",
-        "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_MAX_OVERFLOW": "10",
+        **{f"{LIBPQ_PARAMETER}{k.upper()}": str(v) for k, v in libpq_keepalives(connections).items()},
+        "POSTGRES_POOL_SIZE": str(connections.eventstore_pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(connections.eventstore_pool_overflow),
         # the wait for a pooled connection; a connection is checked before use, so one that died
         # with a restarted server is replaced instead of failing the request
         "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_WAIT_SECONDS),
@@ -198,17 +204,22 @@ class FailFastSnapshotRecorder(PostgresAggregateRecorder):
 
 
 class FailFastFactory(PostgresFactory):
-    """The library's PostgreSQL infrastructure with the recorders above (`PERSISTENCE_MODULE`)."""
+    """The library's PostgreSQL infrastructure with the recorders above (`PERSISTENCE_MODULE`), its
+    connections with TCP keepalives (MELDCODE_DB_KEEPALIVES_*, ADR 28)."""
 
     aggregate_recorder_class = FailFastSnapshotRecorder
     application_recorder_class = FailFastRecorder
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
+        # the library passes neither setting; its pool is not open yet (ADR 28)
+        kwargs = self.datastore.pool.kwargs
+        assert isinstance(kwargs, dict)
+        for name, value in self.env.items():
+            if name.startswith(LIBPQ_PARAMETER):
+                kwargs[name.removeprefix(LIBPQ_PARAMETER).lower()] = value
         target = self.env.get(TARGET_SESSION_ATTRS)
-        if target:  # the library passes no such setting; its pool is not open yet (ADR 28)
-            kwargs = self.datastore.pool.kwargs
-            assert isinstance(kwargs, dict)
+        if target:
             kwargs["target_session_attrs"] = target
 
 

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
 from meldcode_edge.db import MAY_CREATE
+from meldcode_edge.postgres_connections import PostgresConnections, libpq_keepalives
 from meldcode_edge.settings import CONNECT_WAIT_SECONDS
 
 from .connection_check import check_when_not_quiet
@@ -118,7 +119,14 @@ _CACHE_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("keystore_cac
 
 
 class KeyStore:
-    def __init__(self, database_url: str, master_key: bytes, *, cache_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        master_key: bytes,
+        *,
+        cache_seconds: float = 30.0,
+        connections: PostgresConnections | None = None,
+    ) -> None:
         self._master = AESGCM(master_key)
         self._cache_seconds = cache_seconds
         self._keys: dict[uuid.UUID, _Cached] = {}
@@ -127,12 +135,14 @@ class KeyStore:
         # A short wait and a checked connection: an unreachable key store refuses a request within
         # seconds (503), and a connection that died with a restarted server is replaced. Checked by a
         # look at its socket, not an empty query: a round trip less on every new signal (ADR 25, G).
+        # Sized by MELDCODE_KEYSTORE_POOL_MAX, with TCP keepalives (ADR 28).
+        connections = connections or PostgresConnections()
         self._pool = ConnectionPool(
             database_url,
             min_size=1,
-            max_size=4,
+            max_size=connections.keystore_pool_max,
             open=True,
-            kwargs={"autocommit": True, "connect_timeout": 2},
+            kwargs={"autocommit": True, "connect_timeout": 2, **libpq_keepalives(connections)},
             timeout=CONNECT_WAIT_SECONDS,
             check=check_when_not_quiet,
         )
@@ -437,7 +447,9 @@ def connect_key_store(settings: ServiceSettings) -> KeyStore:
     if not settings.keystore_url or settings.master_key is None:
         raise RuntimeError("MELDCODE_KEYSTORE_URL and MELDCODE_MASTER_KEY must be set (ADR 10)")
     master = parse_master_key(settings.master_key.get_secret_value())
-    store = KeyStore(settings.keystore_url, master, cache_seconds=settings.key_cache_seconds)
+    store = KeyStore(
+        settings.keystore_url, master, cache_seconds=settings.key_cache_seconds, connections=settings
+    )
     store.install()
     return store
 

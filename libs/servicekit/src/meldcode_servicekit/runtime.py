@@ -46,7 +46,7 @@ async def database(
     """`app.state.pool`: an asyncpg pool on the service's database, with the kit's tables (`schema`
     beside the relay's and the consumers') and the service's own `migrations` applied (both only
     when connected as the owner, ADR 16)."""
-    app.state.pool = await create_pool(settings.database_url)
+    app.state.pool = await create_pool(settings.database_url, connections=settings)
     try:
         await apply_schema(app.state.pool, [*RELAY_SCHEMA, *CONSUMER_SCHEMA, *schema])
         if migrations is not None:

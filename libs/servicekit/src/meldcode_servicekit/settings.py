@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from meldcode_edge.postgres_connections import PostgresConnections
 from meldcode_edge.settings import EdgeSettings
 
 from .kafka_connection import KafkaConnection
@@ -37,7 +38,11 @@ class JgzPartner(BaseModel):
         return [s.get_secret_value().encode() for s in self.secrets]
 
 
-class ServiceSettings(EdgeSettings):
+class ServiceSettings(EdgeSettings, PostgresConnections):
+    """A service's settings; its PostgreSQL pool sizes and TCP keepalives (MELDCODE_DB_POOL_MAX,
+    MELDCODE_KEYSTORE_POOL_MAX, MELDCODE_EVENTSTORE_POOL_*, MELDCODE_DB_KEEPALIVES_*) are
+    `PostgresConnections`', shared with the edge's pools."""
+
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "service"

@@ -43,7 +43,7 @@ from aiokafka.structs import TopicPartition
 from meldcode_contracts import (
     ALL_TOPICS,
 )
-from meldcode_edge.db import apply_schema
+from meldcode_edge.db import apply_schema, connect, create_pool
 from meldcode_edge.logging import get_logger
 from meldcode_edge.migrations import migrate_pool
 from meldcode_edge.roles import grant_service_role, role_of
@@ -84,15 +84,12 @@ REBUILD_LOCK: Final = 7513_0005
 
 
 async def _schema_pool(database_url: str, schema: str, size: int = 4) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(
+    return await create_pool(
         database_url,
-        min_size=1,
         max_size=size,
         command_timeout=300,
         server_settings={"search_path": schema, "timezone": "UTC"},
     )
-    assert pool is not None
-    return pool
 
 
 async def _columns(conn: Any, schema: str, table: str) -> list[str]:
@@ -190,7 +187,7 @@ async def rebuild(
     # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
     # to the service's role like the migration's
     owner_url = settings.migration_database_url or settings.database_url
-    guard = await asyncpg.connect(owner_url)
+    guard = await connect(owner_url)
     try:
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
