@@ -82,7 +82,9 @@ class ServiceSettings(EdgeSettings):
     kafka_producer_request_timeout_ms: int = Field(
         default=15000,
         ge=1000,
-        validation_alias=AliasChoices("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "kafka_producer_request_timeout_ms"),
+        validation_alias=AliasChoices(
+            "KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "kafka_producer_request_timeout_ms"
+        ),
         description=(
             "How long a producer (the relays, the access log) waits for a broker's answer before it "
             "drops the connection and sends again after a metadata refresh; also the time a broker "
