@@ -28,7 +28,5 @@ async def test_without_the_setting_a_producer_waits_15_s_not_aiokafkas_40(
 
 def test_a_request_timeout_under_a_second_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "500")
-    with pytest.raises(
-        ValueError, match="kafka_producer_request_timeout_ms|KAFKA_PRODUCER_REQUEST_TIMEOUT_MS"
-    ):
+    with pytest.raises(ValueError, match="greater than or equal to 1000"):
         ServiceSettings()  # type: ignore[call-arg]
