@@ -1,7 +1,9 @@
 """A broker of a three-node Kafka cluster (RF 3, min.insync.replicas 2, acks=all; ADR 27) SIGKILLed
 under load: no write is refused or lost, none doubled, and the services carry on with the two nodes
 left, with no restart of anything. Prints the longest write pause (2xx answer -> readable on the
-topic), which is bounded by the cluster's broker.session.timeout.ms plus the clients' metadata refresh.
+topic) and its parts: when the killed node was fenced (broker.session.timeout.ms after its last
+heartbeat; after a controller election first when it was the active controller) and how long the
+clients took after that (ADR 27, "The write pause when a leader dies").
 
 Part of the fault suite (`-m faults`, `make test`): three Kafka JVMs and two PostgreSQL servers of its own.
 """
