@@ -46,9 +46,12 @@ def idempotent_producer(
 ) -> AIOKafkaProducer:
     """acks=all and enable_idempotence: a retried send is written once, in order per partition.
     The relays pass `linger_ms=0`: they send a whole batch before awaiting it, so what is sent in one
-    go is batched anyway, and a lone event is not held back."""
+    go is batched anyway, and a lone event is not held back. Its request timeout is the
+    connection's `producer_request_timeout_ms` (ADR 27)."""
+    kafka = connection(kafka)
     return AIOKafkaProducer(
-        **connection(kafka).client_options(),
+        **kafka.client_options(),
+        request_timeout_ms=kafka.producer_request_timeout_ms,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

@@ -17,6 +17,7 @@ class KafkaConnection:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     ssl_cafile: Path | None = None
+    producer_request_timeout_ms: int = 15000  # settings.kafka_producer_request_timeout_ms
 
     def __post_init__(self) -> None:
         if self.sasl and not (self.username and self.password):

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -46,6 +47,9 @@ from . import DEPLOY_LOCAL, REPO_ROOT, Infrastructure, Suite, _free_port, eventu
 SCHOOL = "12AB"
 TENANT = "swv-zuid"
 OUTAGE_ANSWER_SECONDS = 2.0
+ACTIVE_CONTROLLER = re.compile(
+    r"QuorumController id=(?P<node>\d+)\] Becoming the active controller at epoch (?P<epoch>\d+)"
+)
 CONSUMERS = {
     SIGNALS_EVENTS: ("casework", "notifications", "reporting"),
     CASEWORK_EVENTS: ("notifications", "reporting"),
@@ -99,11 +103,12 @@ class LocalServer:
             return int((self.run_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0])
         return int(self._run("pid", str(node)))
 
-    def kill(self, node: int = 1) -> None:
+    def kill(self, node: int = 1) -> float:
         """SIGKILL the server (one node of a replicated Kafka) and its children at once, as a crash
-        of its machine would."""
+        of its machine would. Returns when the signal was sent (time.monotonic())."""
         pid = self.pid(node)
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+        killed_at = time.monotonic()
         for child in [pid, *map(int, children.stdout.split())]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
@@ -116,8 +121,20 @@ class LocalServer:
                 os.kill(pid, 0)
             except ProcessLookupError:
                 if not alive:
-                    return
+                    return killed_at
             time.sleep(0.1)
+        return killed_at
+
+    def active_controller(self) -> int | None:
+        """The node of a replicated Kafka that last became the active controller, from the nodes'
+        logs (clients cannot ask: KRaft's metadata answers name a random broker as controller)."""
+        latest: tuple[int, int] | None = None  # (epoch, node)
+        for log_file in (self.run_dir / "kafka").glob("node-*/logs/server.log"):
+            for line in log_file.read_text(errors="replace").splitlines():
+                found = ACTIVE_CONTROLLER.search(line)
+                if found and (latest is None or int(found["epoch"]) > latest[0]):
+                    latest = (int(found["epoch"]), int(found["node"]))
+        return None if latest is None else latest[1]
 
     def pause(self) -> None:
         os.kill(self.pid(), signal.SIGSTOP)
@@ -756,6 +773,49 @@ async def busiest_leader(suite: Suite) -> int:
         await admin.close()
     ((node, _),) = leaders.most_common(1)
     return int(node)
+
+
+@dataclass
+class NodeFencing:
+    """Watches, from the nodes left, when the cluster's metadata stops naming a killed node as the
+    leader of any partition of the suite's topics and as a member of any ISR: the controller has
+    fenced it (broker.session.timeout.ms after its last heartbeat), so writes can go on. Started
+    just before the kill; `moved` and `isr_shrunk` are time.monotonic() of the first poll that saw it."""
+
+    suite: Suite
+    victim: int
+    moved: float | None = None
+    isr_shrunk: float | None = None
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        addresses = self.suite.infra.kafka.split(",")
+        survivors = ",".join(a for node, a in enumerate(addresses, 1) if node != self.victim)
+        admin = AIOKafkaAdminClient(bootstrap_servers=survivors, request_timeout_ms=1000)
+        await admin.start()
+        try:
+            topics = [t for t in await admin.list_topics() if t.startswith(self.suite.topic_prefix)]
+            while self.isr_shrunk is None or self.moved is None:
+                with contextlib.suppress(Exception):  # a request to the dead node: ask again
+                    partitions = [p for d in await admin.describe_topics(topics) for p in d["partitions"]]
+                    now = time.monotonic()
+                    if self.moved is None and all(p["leader"] != self.victim for p in partitions):
+                        self.moved = now
+                    if self.isr_shrunk is None and all(self.victim not in p["isr"] for p in partitions):
+                        self.isr_shrunk = now
+                await asyncio.sleep(0.1)
+        finally:
+            await admin.close()
+
+    async def wait(self, timeout: float = 60) -> tuple[float, float]:
+        """(leaders moved, ISRs shrunk) as time.monotonic()."""
+        assert self._task is not None
+        await asyncio.wait_for(self._task, timeout)
+        assert self.moved is not None and self.isr_shrunk is not None
+        return self.moved, self.isr_shrunk
 
 
 @dataclass
