@@ -22,12 +22,14 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from meldcode_devauth.tokens import generate_key_pair
 from meldcode_testkit import REPO_ROOT, Suite, _free_port
 from meldcode_testkit.faults import (
     FaultInfrastructure,
+    Load,
     LocalServer,
     assert_nothing_lost_or_doubled,
     own_kafka,
@@ -35,7 +37,7 @@ from meldcode_testkit.faults import (
     started,
 )
 
-pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(1200)]  # two failovers, each with its checks
 
 
 def replicated_postgres(run_dir: Path) -> LocalServer:
@@ -80,12 +82,9 @@ async def replicated_suite(replicated_infra: FaultInfrastructure, tmp_path: Path
         suite.stop_all()
 
 
-async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_confirmed_write(
-    replicated_infra: FaultInfrastructure, replicated_suite: Suite
-) -> None:
-    pair = replicated_infra.postgres
-    assert "target_session_attrs=read-write" in pair.address(), "the services are given both servers"
-    load, _ = await started(replicated_suite)
+async def fail_over(pair: LocalServer, suite: Suite, load: Load, name: str) -> None:
+    """SIGKILL the primary under load, promote the standby at once (as a failover manager would),
+    and check every confirmed write; prints the time from the kill to the first accepted write."""
     moments: dict[str, float] = {}
 
     def sigkill_primary() -> float:
@@ -98,8 +97,9 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
         return time.monotonic()
 
     async def kill_primary() -> None:
+        victim = pair.pid()
         moments["killed"] = await asyncio.to_thread(sigkill_primary)
-        await asyncio.to_thread(pair.kill)  # waits until every process of the primary is gone
+        await asyncio.to_thread(_wait_until_gone, victim)
         moments["dead"] = time.monotonic()
 
     async def promote_standby() -> None:
@@ -107,17 +107,8 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
         await asyncio.to_thread(pair._run, "promote")
         moments["promoted"] = time.monotonic()
 
-    # the failover is made as soon as the primary is gone, as a failover manager would
-    experiment = await run_experiment(
-        "postgres primary SIGKILL, standby promoted",
-        replicated_suite,
-        load,
-        kill_primary,
-        promote_standby,
-        outage=0.0,
-        after=8.0,
-    )
-    await assert_nothing_lost_or_doubled(experiment, replicated_suite)
+    experiment = await run_experiment(name, suite, load, kill_primary, promote_standby, outage=0.0, after=8.0)
+    await assert_nothing_lost_or_doubled(experiment, suite)
 
     refused = experiment.refused()
     assert refused.get("500", 0) == 0, f"a failover is never a 500: {refused}"
@@ -136,9 +127,42 @@ async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_conf
         1 for o in experiment.outcomes if o.ident is not None and o.started >= moments["promoted"]
     )
     print(
-        f"\nfailover: primary's processes gone {moments['dead'] - moments['killed']:.2f} s after SIGKILL, promoted in "
-        f"{moments['promoted'] - moments['promoting']:.2f} s; first accepted write "
+        f"\n{name}: primary's processes gone {moments['dead'] - moments['killed']:.2f} s after SIGKILL, "
+        f"promoted in {moments['promoted'] - moments['promoting']:.2f} s; first accepted write "
         f"{first_write:.2f} s after the SIGKILL; {accepted_after} writes accepted after the promotion; "
         f"{experiment.row()}"
     )
     assert accepted_after > 0
+
+
+def _wait_until_gone(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} still runs {timeout} s after SIGKILL")
+
+
+async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_confirmed_write(
+    replicated_infra: FaultInfrastructure, replicated_suite: Suite
+) -> None:
+    pair = replicated_infra.postgres
+    assert "target_session_attrs=read-write" in pair.address(), "the services are given both servers"
+    load, _ = await started(replicated_suite)
+
+    await fail_over(pair, replicated_suite, load, "failover")
+
+    # the old primary becomes the promoted server's synchronous standby: the pair is whole again,
+    # and the next failover goes the other way, with the same check
+    await asyncio.to_thread(pair._run, "reseed")
+    conn = await asyncpg.connect(pair.address())
+    try:
+        standbys = await conn.fetch("select application_name, sync_state from pg_stat_replication")
+    finally:
+        await conn.close()
+    assert [(r["application_name"], r["sync_state"]) for r in standbys] == [("meldcode_standby", "sync")]
+
+    await fail_over(pair, replicated_suite, load.next_round(), "failover back after reseed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import os
 import re
@@ -100,7 +101,7 @@ class LocalServer:
     def pid(self, node: int = 1) -> int:
         """The server's process id; `node` picks one node of a replicated Kafka (1-based)."""
         if self.script == "postgres.sh":
-            return int((self.run_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0])
+            return int(self._run("pid"))  # the primary's: after a failover and `reseed` the pair swapped
         return int(self._run("pid", str(node)))
 
     def kill(self, node: int = 1) -> float:
@@ -277,12 +278,14 @@ class Load:
     cases: list[str]
     clients: int = 4
     rate_per_second: float = 20.0
+    first_number: int = 0
+    """Where the numbering of the writes starts (a zorgteam member's id is made from it)."""
     outcomes: list[Outcome] = field(default_factory=list)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def start(self) -> None:
-        counter = itertools.count()
+        counter = itertools.count(self.first_number)
         for client in range(self.clients):
             self._tasks.append(asyncio.create_task(self._client(client, counter)))
 
@@ -290,6 +293,16 @@ class Load:
         self._stopping.set()
         await asyncio.gather(*self._tasks)
         return self.outcomes
+
+    def next_round(self) -> Load:
+        """The same clients over the same pupils and cases for another experiment, numbered on."""
+        return dataclasses.replace(
+            self,
+            first_number=self.first_number + 1_000_000,
+            outcomes=[],
+            _stopping=asyncio.Event(),
+            _tasks=[],
+        )
 
     async def _client(self, client: int, counter: itertools.count[int]) -> None:
         interval = self.clients / self.rate_per_second
