@@ -159,8 +159,9 @@ urls=(--signals "http://127.0.0.1:${PORTS[signals]}" --casework "http://127.0.0.
 if [ "$mode" = "--bench" ]; then
   # `make bench`: the signal path end to end on this suite (its Kafka with SASL/SCRAM and ACLs) in an
   # open loop at 50/s and a closed loop, the bare floor path and the bare-machine anchors in the same
-  # run, then the other benches at moderate sizes; the last line holds every figure (bench/summary.py),
-  # also kept in $MELDCODE_RUN_DIR/bench/figures.json for `make bench-record`. Within 10 minutes.
+  # run, then the other benches at moderate sizes, and last the signal path again with the suite on three
+  # Kafka nodes (bench/replication_cost.py); the last line holds every figure (bench/summary.py), also
+  # kept in $MELDCODE_RUN_DIR/bench/figures.json for `make bench-record`. About 10 minutes.
   figures="$MELDCODE_RUN_DIR/bench"
   rm -rf "$figures"; mkdir -p "$figures"
   # CPU per signal of every process: the supervised services, PostgreSQL (its postmaster and backends),
@@ -172,7 +173,7 @@ if [ "$mode" = "--bench" ]; then
   done
   admin_db="$(bash deploy/local/postgres.sh url)"
   rf3_kafka() {  # kafka.sh for the three-node cluster of the replication bench (its own run dir and ports)
-    local port="${MELDCODE_BENCH_RF3_KAFKA_PORT:-19150}"  # node N: port + 2(N-1), its controller one above
+    local port="${MELDCODE_BENCH_RF3_KAFKA_PORT:-19240}"  # node N: port + 2(N-1), its controller one above
     env -u KAFKA_BOOTSTRAP_SERVERS -u MELDCODE_KAFKA_PORTS -u MELDCODE_KAFKA_CONTROLLER_PORTS \
       MELDCODE_RUN_DIR="$MELDCODE_RUN_DIR/kafka-rf3" MELDCODE_KAFKA_BROKERS=3 \
       MELDCODE_KAFKA_PORT="$port" MELDCODE_KAFKA_CONTROLLER_PORT="$((port + 1))" bash deploy/local/kafka.sh "$@"
