@@ -255,9 +255,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return flat | figures
 
 
-def main() -> int:
+def argument_parser(description: str | None = __doc__) -> argparse.ArgumentParser:
+    """The bench's arguments; bench/replication_cost.py takes the same ones and a few of its own."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     for name in ("signals", "casework", "notifications", "reporting", "issuer-key"):
         parser.add_argument(f"--{name}", required=name in ("signals", "reporting", "issuer-key"))
@@ -283,18 +284,30 @@ def main() -> int:
         help="comma-separated pids whose process trees are the suite (this client is always counted)",
     )
     parser.add_argument("--timeout", type=float, default=300)
+    return parser
+
+
+def main() -> int:
+    parser = argument_parser()
     args = parser.parse_args()
     if not args.reporting_database_url:
         parser.error("--reporting-database-url or REPORTING_DATABASE_URL is needed")
     result = uvloop.run(run(args))
+    print_figures(result, args.rate)
+    print(json.dumps(result))
+    return 0
+
+
+def print_figures(result: dict[str, Any], rate: float) -> None:
+    """The figures of `run` as lines for a person (the JSON line is printed after them)."""
     if "floor" in result:
         print(
-            f"floor (bare path) at {args.rate:g}/s: p50 {result['floor_p50_ms']} ms, p99 {result['floor_p99_ms']} ms"
+            f"floor (bare path) at {rate:g}/s: p50 {result['floor_p50_ms']} ms, p99 {result['floor_p99_ms']} ms"
         )
     if "open_loop" in result:
         o = result["open_loop"]
         print(
-            f"open loop, {o['signals']} signals at {args.rate:g}/s: recorded -> visible p50 {o['visible_ms']['p50']} ms, "
+            f"open loop, {o['signals']} signals at {rate:g}/s: recorded -> visible p50 {o['visible_ms']['p50']} ms, "
             f"p99 {o['visible_ms']['p99']} ms; CPU {o['cpu_ms_per_signal']} ms/signal {o['cpu_ms_per_signal_by_process']}"
         )
     if "closed_loop" in result:
@@ -306,8 +319,6 @@ def main() -> int:
         )
     if "e2e_p50_vs_floor" in result:
         print(f"e2e p50 / floor p50: {result['e2e_p50_vs_floor']}")
-    print(json.dumps(result))
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The one JSON line of `make bench`: every figure of issue 18 from the last lines of the benches.
+"""The one JSON line of `make bench`: every figure of issues 18 and 19 from the last lines of the benches.
 
     python bench/summary.py <folder with <bench>.out files> [extra JSON object]
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# The figures of issue 18, in the order of bench/RESULTS.md's columns.
+# The figures of issues 18 and 19, in the order of bench/RESULTS.md's columns.
 FIGURES = (
     "e2e_p99_ms_at_50",
     "e2e_p50_ms_at_50",
@@ -32,6 +32,14 @@ FIGURES = (
     "rebuild_1m_minutes",
     "raw_insert_per_s",
     "raw_read_rows_per_s",
+    # issue 19: the same signal path on three Kafka nodes (bench/replication_cost.py), same run
+    "rf3_e2e_p99_ms_at_50",
+    "rf3_e2e_p50_ms_at_50",
+    "rf3_e2e_saturation_per_s",
+    "rf3_over_rf1_p50",
+    "rf3_over_rf1_p99",
+    "rf3_over_rf1_saturation",
+    "rf3_over_rf1_floor_p50",
 )
 
 

@@ -28,6 +28,7 @@ cleanup() {
   echo; echo "Stopping..." >&2
   bash deploy/local/supervise.sh stop || true
   for name in "${started_infra[@]}"; do bash "deploy/local/$name" stop || true; done
+  if [ -n "${rf3_kafka_started:-}" ]; then rf3_kafka stop || true; fi
   echo "Stopped everything that was started." >&2
 }
 trap cleanup INT TERM EXIT
@@ -123,29 +124,34 @@ bash deploy/local/postgres.sh createdb meldcode_portal meldcode_portal_owner
 portal_db="$(bash deploy/local/postgres.sh url meldcode_portal)"
 if [ -z "${PORTAL_SESSION_DATABASE_URL:-}" ]; then export PORTAL_SESSION_DATABASE_URL="$(as_role "$portal_db" meldcode_portal)"; fi
 PORTAL_SESSION_MIGRATION_DATABASE_URL="$(as_role "$portal_db" meldcode_portal_owner)" "$MELDCODE_PYTHON" -m meldcode_web.cli migrate >/dev/null
-programs=(
-  "smtp|$MELDCODE_PYTHON -m aiosmtpd -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Mailbox $maildir|1|true"
-  "jgz-simulator|$MELDCODE_PYTHON -m jgz_simulator.cli serve --port $jgz_port --secret $jgz_secret|1|true"
-)
-for svc in "${SERVICES[@]}"; do
-  # replica N listens on the service's port + 10*N; its logs go to <service>.log / <service>-N.log
-  # Each service logs in to Kafka as its own principal: its credentials file is read by the process
-  # itself, so no password is on a command line.
-  login=""
-  if [ -n "${KAFKA_CREDENTIALS[$svc]}" ]; then login=". ${KAFKA_CREDENTIALS[$svc]}; "; fi
-  programs+=("$svc|bash -c '${login}export MELDCODE_KEYSTORE_URL=$(as_role "$keys_url" "meldcode_$svc") ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
-done
-programs+=(
-  "devissuer|$MELDCODE_PYTHON -m meldcode_devauth.issuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
-  "portal|$MELDCODE_PYTHON -m meldcode_web.cli serve|1|false"
-)
-bash deploy/local/supervise.sh start "${programs[@]}"
-ready_urls=("http://127.0.0.1:$jgz_port/received")
-for svc in "${SERVICES[@]}"; do ready_urls+=("http://127.0.0.1:${PORTS[$svc]}/health/ready"); done
-if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py 90 "${ready_urls[@]}"; then
-  for log in "$logs"/{signals,casework,notifications,reporting}*.log; do echo "--- $log" >&2; tail -15 "$log" >&2; done
-  exit 1
-fi
+start_suite() {  # start_suite SECONDS: the supervised processes against KAFKA_BOOTSTRAP_SERVERS with
+  # KAFKA_CREDENTIALS, waiting until the services are ready; fails (after their logs) if they are not
+  local programs=(
+    "smtp|$MELDCODE_PYTHON -m aiosmtpd -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Mailbox $maildir|1|true"
+    "jgz-simulator|$MELDCODE_PYTHON -m jgz_simulator.cli serve --port $jgz_port --secret $jgz_secret|1|true"
+  )
+  local svc login
+  for svc in "${SERVICES[@]}"; do
+    # replica N listens on the service's port + 10*N; its logs go to <service>.log / <service>-N.log
+    # Each service logs in to Kafka as its own principal: its credentials file is read by the process
+    # itself, so no password is on a command line.
+    login=""
+    if [ -n "${KAFKA_CREDENTIALS[$svc]}" ]; then login=". ${KAFKA_CREDENTIALS[$svc]}; "; fi
+    programs+=("$svc|bash -c '${login}export MELDCODE_KEYSTORE_URL=$(as_role "$keys_url" "meldcode_$svc") ${svc^^}_HTTP_PORT=\$((${PORTS[$svc]} + 10 * %(process_num)d)); exec $MELDCODE_PYTHON -m $svc.entrypoints.cli serve'|${MELDCODE_REPLICAS:-1}|true")
+  done
+  programs+=(
+    "devissuer|$MELDCODE_PYTHON -m meldcode_devauth.issuer serve --key-dir $keys --users deploy/local/demo-users.json --port $issuer_port --issuer-url $issuer_url --redirect-uri $portal_url/auth/callback|1|false"
+    "portal|$MELDCODE_PYTHON -m meldcode_web.cli serve|1|false"
+  )
+  bash deploy/local/supervise.sh start "${programs[@]}"
+  local ready_urls=("http://127.0.0.1:$jgz_port/received")
+  for svc in "${SERVICES[@]}"; do ready_urls+=("http://127.0.0.1:${PORTS[$svc]}/health/ready"); done
+  if ! "$MELDCODE_PYTHON" deploy/local/wait_http.py "$1" "${ready_urls[@]}"; then
+    for log in "$logs"/{signals,casework,notifications,reporting}*.log; do echo "--- $log" >&2; tail -15 "$log" >&2; done
+    return 1
+  fi
+}
+start_suite 90 || exit 1
 
 urls=(--signals "http://127.0.0.1:${PORTS[signals]}" --casework "http://127.0.0.1:${PORTS[casework]}"
   --notifications "http://127.0.0.1:${PORTS[notifications]}" --reporting "http://127.0.0.1:${PORTS[reporting]}"
@@ -153,8 +159,9 @@ urls=(--signals "http://127.0.0.1:${PORTS[signals]}" --casework "http://127.0.0.
 if [ "$mode" = "--bench" ]; then
   # `make bench`: the signal path end to end on this suite (its Kafka with SASL/SCRAM and ACLs) in an
   # open loop at 50/s and a closed loop, the bare floor path and the bare-machine anchors in the same
-  # run, then the other benches at moderate sizes; the last line holds every figure (bench/summary.py),
-  # also kept in $MELDCODE_RUN_DIR/bench/figures.json for `make bench-record`. Within 10 minutes.
+  # run, then the other benches at moderate sizes, and last the signal path again with the suite on three
+  # Kafka nodes (bench/replication_cost.py); the last line holds every figure (bench/summary.py), also
+  # kept in $MELDCODE_RUN_DIR/bench/figures.json for `make bench-record`. About 10 minutes.
   figures="$MELDCODE_RUN_DIR/bench"
   rm -rf "$figures"; mkdir -p "$figures"
   # CPU per signal of every process: the supervised services, PostgreSQL (its postmaster and backends),
@@ -165,6 +172,12 @@ if [ "$mode" = "--bench" ]; then
     [ -r "$pidfile" ] && cpu_pids="$cpu_pids$(head -1 "$pidfile"),"
   done
   admin_db="$(bash deploy/local/postgres.sh url)"
+  rf3_kafka() {  # kafka.sh for the three-node cluster of the replication bench (its own run dir and ports)
+    local port="${MELDCODE_BENCH_RF3_KAFKA_PORT:-19240}"  # node N: port + 2(N-1), its controller one above
+    env -u KAFKA_BOOTSTRAP_SERVERS -u MELDCODE_KAFKA_PORTS -u MELDCODE_KAFKA_CONTROLLER_PORTS \
+      MELDCODE_RUN_DIR="$MELDCODE_RUN_DIR/kafka-rf3" MELDCODE_KAFKA_BROKERS=3 \
+      MELDCODE_KAFKA_PORT="$port" MELDCODE_KAFKA_CONTROLLER_PORT="$((port + 1))" bash deploy/local/kafka.sh "$@"
+  }
   bench() {  # bench NAME ARGS...: bench/NAME.py with the Kafka admin login (the floor's own topic)
     local name="$1"; shift
     ( if [ -f "$kafka_admin" ]; then . "$kafka_admin"; fi
@@ -180,6 +193,34 @@ if [ "$mode" = "--bench" ]; then
   if [ "${MELDCODE_BENCH_KAFKA_AUTH:-1}" = 1 ]; then
     "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \
       | tee "$figures/kafka_auth_cost.out" || echo "bench/kafka_auth_cost.py failed" >&2
+  fi
+  # The same suite on three Kafka nodes of its own (ADR 27: RF 3, min.insync.replicas 2, acks=all) in
+  # the same run: the services restart against that cluster (same databases; their consumers start on
+  # its new topics) and bench/replication_cost.py runs signal_latency's workload again, each figure
+  # beside the one-node one above. MELDCODE_BENCH_RF3=0 leaves it out.
+  if [ "${MELDCODE_BENCH_RF3:-1}" = 1 ] && [ -f "$figures/signal_latency.out" ]; then
+    bash deploy/local/supervise.sh stop
+    rf3_kafka_started=1
+    rf3_ready=""
+    if rf3_kafka start; then  # its credentials are made at its first start
+      KAFKA_BOOTSTRAP_SERVERS="$(rf3_kafka address)"
+      for svc in "${SERVICES[@]}"; do KAFKA_CREDENTIALS[$svc]=$(rf3_kafka credentials "$svc" 2>/dev/null || true); done
+      kafka_admin=$(rf3_kafka credentials admin 2>/dev/null || true)
+      rf3_ready=1
+    fi
+    # a restart on a busy machine with three more JVMs takes longer than the first start
+    if [ -n "$rf3_ready" ] && start_suite 240; then
+      cpu_pids=""
+      for pidfile in "$MELDCODE_RUN_DIR/supervisor/supervisord.pid" "$MELDCODE_RUN_DIR"/kafka-rf3/kafka/node-*/kafka.pid \
+        "$MELDCODE_RUN_DIR/postgres/data/postmaster.pid"; do
+        [ -r "$pidfile" ] && cpu_pids="$cpu_pids$(head -1 "$pidfile"),"
+      done
+      bench replication_cost --rf1 "$figures/signal_latency.out" "${urls[@]}" --reporting-database-url "$REPORTING_DATABASE_URL" \
+        --database-url "$admin_db" --cpu-pids "$cpu_pids" --rate 50 --duration "${MELDCODE_BENCH_SECONDS:-20}" \
+        --count "${MELDCODE_BENCH_SIGNALS:-1000}" "${@:2}"
+    else
+      echo "the suite on three Kafka nodes did not start; bench/replication_cost.py left out" >&2
+    fi
   fi
   "$MELDCODE_PYTHON" bench/summary.py "$figures" "{\"kafka_auth\": \"$MELDCODE_KAFKA_AUTH\"}" | tee "$figures/figures.json"
   exit 0
