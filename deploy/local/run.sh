@@ -54,22 +54,29 @@ as_role() { echo "$1" | sed -E "s#^(postgres(ql)?://)[^@/]*@#\1$2@#"; }
 # kept in the run directory for the demo; in production it comes from a secret store or a KMS.
 bash deploy/local/postgres.sh createdb meldcode_keys meldcode_keys_owner
 keys_url="${MELDCODE_KEYSTORE_URL:-$(bash deploy/local/postgres.sh url meldcode_keys)}"
-for svc in "${SERVICES[@]}"; do
-  upper=${svc^^}
-  db="meldcode_$svc"
-  bash deploy/local/postgres.sh createdb "$db" "meldcode_${svc}_owner"
-  env_name="${upper}_DATABASE_URL"
-  url="$(bash deploy/local/postgres.sh url "$db")"
-  if [ -z "${!env_name:-}" ]; then export "$env_name=$(as_role "$url" "meldcode_$svc")"; fi
-  export "${upper}_HTTP_PORT=${PORTS[$svc]}"
-  # the migration runs as the owner role, which the service itself never gets
-  env "${upper}_MIGRATION_DATABASE_URL=$(as_role "$url" "meldcode_${svc}_owner")" \
-    MELDCODE_KEYSTORE_URL="$(as_role "$keys_url" "meldcode_$svc")" \
-    MELDCODE_KEYSTORE_MIGRATION_URL="$(as_role "$keys_url" meldcode_keys_owner)" \
-    "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" migrate >/dev/null
-done
-# reporting's audit rebuild swaps its read-model tables, which only their owner may (ADR 16)
-export REPORTING_MIGRATION_DATABASE_URL="${REPORTING_MIGRATION_DATABASE_URL:-$(as_role "$(bash deploy/local/postgres.sh url meldcode_reporting)" meldcode_reporting_owner)}"
+service_databases() {  # service_databases [SUFFIX]: each service's database meldcode_<svc>SUFFIX,
+  # made and migrated, its URLs exported (a URL set from outside is kept, unless SUFFIX is given)
+  local suffix="${1:-}" svc upper db env_name url
+  for svc in "${SERVICES[@]}"; do
+    upper=${svc^^}
+    db="meldcode_$svc$suffix"
+    bash deploy/local/postgres.sh createdb "$db" "meldcode_${svc}_owner"
+    env_name="${upper}_DATABASE_URL"
+    url="$(bash deploy/local/postgres.sh url "$db")"
+    if [ -n "$suffix" ] || [ -z "${!env_name:-}" ]; then export "$env_name=$(as_role "$url" "meldcode_$svc")"; fi
+    export "${upper}_HTTP_PORT=${PORTS[$svc]}"
+    # the migration runs as the owner role, which the service itself never gets
+    env "${upper}_MIGRATION_DATABASE_URL=$(as_role "$url" "meldcode_${svc}_owner")" \
+      MELDCODE_KEYSTORE_URL="$(as_role "$keys_url" "meldcode_$svc")" \
+      MELDCODE_KEYSTORE_MIGRATION_URL="$(as_role "$keys_url" meldcode_keys_owner)" \
+      "$MELDCODE_PYTHON" -m "$svc.entrypoints.cli" migrate >/dev/null
+  done
+  # reporting's audit rebuild swaps its read-model tables, which only their owner may (ADR 16)
+  if [ -n "$suffix" ] || [ -z "${REPORTING_MIGRATION_DATABASE_URL:-}" ]; then
+    export REPORTING_MIGRATION_DATABASE_URL="$(as_role "$(bash deploy/local/postgres.sh url "meldcode_reporting$suffix")" meldcode_reporting_owner)"
+  fi
+}
+service_databases
 # the names of the demo schools, shown wherever a BRIN code appears
 export REPORTING_SCHOOLS_FILE="${REPORTING_SCHOOLS_FILE:-$PWD/deploy/local/schools.json}"
 if [ "${MELDCODE_DEMO:-}" = "samenwerkingsverband" ]; then  # and those of the generated samenwerkingsverband
@@ -195,14 +202,15 @@ if [ "$mode" = "--bench" ]; then
       | tee "$figures/kafka_auth_cost.out" || echo "bench/kafka_auth_cost.py failed" >&2
   fi
   # The same suite on three Kafka nodes of its own (ADR 27: RF 3, min.insync.replicas 2, acks=all) in
-  # the same run: the services restart against that cluster (same databases; their consumers start on
-  # its new topics) and bench/replication_cost.py runs signal_latency's workload again, each figure
-  # beside the one-node one above. MELDCODE_BENCH_RF3=0 leaves it out.
+  # the same run: the services restart against that cluster with databases of their own
+  # (meldcode_<svc>_rf3: what they store is published to that cluster only, so the suite's own
+  # databases and topics keep agreeing) and bench/replication_cost.py runs signal_latency's workload
+  # again, each figure beside the one-node one above. MELDCODE_BENCH_RF3=0 leaves it out.
   if [ "${MELDCODE_BENCH_RF3:-1}" = 1 ] && [ -f "$figures/signal_latency.out" ]; then
     bash deploy/local/supervise.sh stop
     rf3_kafka_started=1
     rf3_ready=""
-    if rf3_kafka start; then  # its credentials are made at its first start
+    if rf3_kafka start && service_databases _rf3; then  # its credentials are made at its first start
       KAFKA_BOOTSTRAP_SERVERS="$(rf3_kafka address)"
       for svc in "${SERVICES[@]}"; do KAFKA_CREDENTIALS[$svc]=$(rf3_kafka credentials "$svc" 2>/dev/null || true); done
       kafka_admin=$(rf3_kafka credentials admin 2>/dev/null || true)
