@@ -119,7 +119,7 @@ def _public(path: str, purpose: str) -> RoutePolicy:
 
 COMMON = (
     _public("/health/live", "The process is up"),
-    _public("/health/ready", "Database and Kafka are reachable"),
+    _public("/health/ready", "Database and key store are reachable; Kafka is reported"),
     _public(
         "/metrics",
         "Prometheus metrics: counts, latencies and lags by route, topic and group; no personal data",

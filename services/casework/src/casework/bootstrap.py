@@ -104,7 +104,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         description="Steps 3-6 of the Meldcode: cases, weighing, decisions, reports to Veilig Thuis, follow-up.",
         lifespan=lifespan,
         routers=[router, command_router, jgz_router, audit_router, verify_router],
-        readiness_checks=[database_reachable, kafka_reachable],
+        readiness_checks=[database_reachable],
+        reported_checks=[kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
     )

@@ -76,7 +76,8 @@ def build_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastA
         description="Tasks of the Meldcode for IB'ers, case owners and the zorgteam, derived from events.",
         lifespan=lifespan,
         routers=[router],
-        readiness_checks=[database_reachable, kafka_reachable],
+        readiness_checks=[database_reachable],
+        reported_checks=[kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
     )

@@ -71,6 +71,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         routers=[router],
-        readiness_checks=[database_reachable, kafka_reachable],
+        readiness_checks=[database_reachable],
+        reported_checks=[kafka_reachable],
         policy=POLICY,
     )

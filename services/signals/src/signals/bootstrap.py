@@ -114,7 +114,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             audit_router,
             verify_router,
         ],
-        readiness_checks=[database_reachable, kafka_reachable],
+        readiness_checks=[database_reachable],
+        reported_checks=[kafka_reachable],
         policy=POLICY,
         domain_error=DomainError,
     )
