@@ -25,7 +25,7 @@ lint: setup
 	"$(UV)" run python -m meldcode_route_matrix --check
 
 # The fast first lane: lint, types, contracts and every test that needs no Kafka, PostgreSQL or browser.
-FAST_LANE := not infra and not browser and not faults
+FAST_LANE := not infra and not browser and not faults and not image
 check: lint
 	"$(UV)" run pytest -q -m "$(FAST_LANE)"
 

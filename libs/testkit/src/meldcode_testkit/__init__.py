@@ -116,7 +116,7 @@ class Infrastructure:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that needs Kafka and PostgreSQL is marked `infra`, so the fast first lane
-    (`make check`: `-m "not infra and not browser and not faults"`) runs the I/O-free rest."""
+    (`make check`: `-m "not infra and not browser and not faults and not image"`) runs the I/O-free rest."""
     for item in items:
         if {"infrastructure", "scram_kafka", "tls_kafka"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.infra)
