@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.image  # the slow lane: a fresh environment and every c
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-UV = Path(os.environ.get("MELDCODE_CACHE_DIR", Path.home() / ".cache" / "meldcode")) / "uv" / "bin" / "uv"
+# as the Makefile finds it: on PATH, else where deploy/local/setup.sh installs it
+UV = shutil.which("uv") or str(
+    Path(os.environ.get("MELDCODE_CACHE_DIR", Path.home() / ".cache" / "meldcode")) / "uv" / "bin" / "uv"
+)
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -73,7 +77,7 @@ def image_environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("image") / "venv"
     sync = the_uv_sync()
     done = subprocess.run(
-        [str(UV), *sync[1:], "--quiet"],
+        [UV, *sync[1:], "--quiet"],
         cwd=ROOT,
         env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)},
         capture_output=True,
