@@ -70,7 +70,12 @@ async def measure_floor(database_url: str, *, rate: float, duration: float) -> d
     options = kafka_options()
     admin = AIOKafkaAdminClient(**options)
     await admin.start()
-    await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+    # replication factor -1: the cluster's default, as the platform's own topics (kafka.ensure_topics):
+    # one copy on one node, three (min.insync.replicas 2) on the replicated cluster of make bench's
+    # second half; with a fixed 1 there, acks=all met min.insync.replicas 2 with one copy
+    await admin.create_topics(
+        [NewTopic(topic, num_partitions=1, replication_factor=-1, replica_assignments={})]
+    )
     try:
         async with scratch_database(database_url, "floor") as url:
             pool = await asyncpg.create_pool(url, min_size=2, max_size=10)
