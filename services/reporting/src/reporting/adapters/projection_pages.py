@@ -68,9 +68,7 @@ async def lock_cases(conn: asyncpg.Connection, projections: Sequence[Projection]
     once, before anything is written and in the order of their keys: two lanes that share cases
     then wait for each other instead of deadlocking, also across the page's segments."""
     cases = {p.case_change.case_id for p in projections if p.case_change is not None} | {
-        p.entry.case_id
-        for p in projections
-        if p.entry is not None and p.entry.pupil_id is None and p.entry.case_id is not None
+        case for p in projections if p.entry is not None and (case := p.entry.waits_for_case) is not None
     }
     if cases:
         await conn.execute(
@@ -91,7 +89,7 @@ async def _apply_segment(
     changes = [p.case_change for p in projections if p.case_change is not None]
     if pupils:
         await conn.executemany(UPSERT_PUPIL, [pupil_args(p) for p in pupils])
-    waiting = {e.case_id for e in entries if e.pupil_id is None and e.case_id is not None}
+    waiting = {case for e in entries if (case := e.waits_for_case) is not None}
     cases = {c.case_id for c in changes}
     if changes:
         await _insert(conn, INSERT_CASE_CHANGE, [case_change_args(c) for c in changes], first_seen)

@@ -248,10 +248,10 @@ async def add_entry(conn: asyncpg.Connection, entry: ChronologyEntry) -> None:
     gives it its pupil (`add_case_change`), so either arrival order ends the same.
     """
     pupil_id = entry.pupil_id
-    if pupil_id is None and entry.case_id is not None:
-        await conn.execute(LOCK_CASE, str(entry.case_id))
+    if (case_id := entry.waits_for_case) is not None:
+        await conn.execute(LOCK_CASE, str(case_id))
         pupil_id = await conn.fetchval(
-            "select pupil_id from case_changes where case_id = $1 limit 1", entry.case_id
+            "select pupil_id from case_changes where case_id = $1 limit 1", case_id
         )
     await conn.execute(INSERT_ENTRY, *entry_args(entry, pupil_id))
     if entry.signal_id is not None:

@@ -99,6 +99,11 @@ class ChronologyEntry:
     def label(self) -> str:
         return label_for(self.event_type)
 
+    @property
+    def waits_for_case(self) -> uuid.UUID | None:
+        """The case whose pupil this entry waits for: it names its case but not its pupil."""
+        return self.case_id if self.pupil_id is None else None
+
 
 @dataclass(frozen=True)
 class StoredEntry:
