@@ -15,8 +15,6 @@ import asyncio
 import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -87,19 +85,8 @@ async def fail_over(pair: LocalServer, suite: Suite, load: Load, name: str) -> N
     and check every confirmed write; prints the time from the kill to the first accepted write."""
     moments: dict[str, float] = {}
 
-    def sigkill_primary() -> float:
-        """SIGKILL to the primary and its children; the moment right after the signals were sent."""
-        primary = pair.pid()
-        children = subprocess.run(["pgrep", "-P", str(primary)], capture_output=True, text=True, check=False)
-        for pid in (primary, *map(int, children.stdout.split())):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        return time.monotonic()
-
     async def kill_primary() -> None:
-        victim = pair.pid()
-        moments["killed"] = await asyncio.to_thread(sigkill_primary)
-        await asyncio.to_thread(_wait_until_gone, victim)
+        moments["killed"] = await asyncio.to_thread(pair.kill)  # returns once every process is gone
         moments["dead"] = time.monotonic()
 
     async def promote_standby() -> None:
@@ -133,17 +120,6 @@ async def fail_over(pair: LocalServer, suite: Suite, load: Load, name: str) -> N
         f"{experiment.row()}"
     )
     assert accepted_after > 0
-
-
-def _wait_until_gone(pid: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"process {pid} still runs {timeout} s after SIGKILL")
 
 
 async def test_the_standby_promoted_after_the_primary_is_killed_holds_every_confirmed_write(

@@ -106,13 +106,14 @@ class LocalServer:
 
     def kill(self, node: int = 1) -> float:
         """SIGKILL the server (one node of a replicated Kafka) and its children at once, as a crash
-        of its machine would. Returns when the signal was sent (time.monotonic())."""
+        of its machine would, and waits until they are gone. Returns the moment right after the
+        signals were sent (time.monotonic()): what started later met a dead server."""
         pid = self.pid(node)
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
-        killed_at = time.monotonic()
         for child in [pid, *map(int, children.stdout.split())]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
+        killed_at = time.monotonic()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             alive = (
