@@ -5,16 +5,19 @@
 
 Against real PostgreSQL (default: MELDCODE_DATABASE_URL, else the local one from deploy/local, in a
 fresh database that is dropped afterwards). Prints, for cases of 10, 100 and 1 000 events, the
-median time to load the case without snapshots and with a snapshot every 50 events; then the
+median time to load the case without snapshots and with snapshots at the service's interval; then the
 command rate through the use case, as a command route runs it (load the case the caller sees, then
 the command's own load, change and save in a worker thread), on one case (sequential, `--commands`)
 and on eight cases in parallel (like concurrent HTTP requests; a quarter as many each).
 
 Load against the bare machine (`load_ms`, `load_ratio`): for each case size, the median time of the
-application's `repository.get` of a sealed case (a real `KeyStore`, snapshots every 50 events, as
-the service runs) against a raw asyncpg read of all the rows of that case with the recorder's own
-query shape, measured in the same run. `load_ratio` = raw read time / load time for a case of
-`--typical-case` events (60 by default; named in the JSON line as `load_ratio_case_events`).
+application's `repository.get` of a sealed case (a real `KeyStore`, snapshots at the service's
+interval, as the service runs) against a raw asyncpg read of all the rows of that case with the
+recorder's own query shape, measured in the same run. `load_ratio` = raw read time / load time,
+summed over the cases of `--typical-case` events and the next sizes up to one snapshot interval
+more (60-69 by default; named in the JSON line as `load_ratio_case_events`), each saved command by
+command as the service saves them: so every length of the tail after the last snapshot is loaded
+once, and a case that happens to end on a snapshot does not decide the figure.
 The last line is one JSON object with every figure.
 """
 
@@ -105,12 +108,12 @@ def talk(case: Case, n: int) -> None:
     )
 
 
-def case_of(app: CaseworkApplication, events: int) -> uuid.UUID:
+def case_of(app: CaseworkApplication, events: int, save_every: int = 10) -> uuid.UUID:
     case = new_case()
     app.save(case)
     for n in range(events - 1):
         talk(case, n)
-        if n % 10 == 9:
+        if n % save_every == save_every - 1:
             app.save(case)  # saved in steps, as a case grows over months
     app.save(case)
     assert case.version == events
@@ -176,6 +179,26 @@ def load_against_raw(
     return figures
 
 
+def typical_load_against_raw(
+    sealed: CaseworkApplication, url: str, typical: int, repeat: int
+) -> dict[str, Any]:
+    """`load_ratio`: the cases of `typical` events up to one snapshot interval more, each saved
+    command by command, their medians summed (each tail length after a snapshot once)."""
+    table = events_table(sealed)
+    sizes = range(typical, typical + CaseworkApplication.snapshotting_intervals[Case])
+    raw_ms = load_ms = 0.0
+    for events in sizes:
+        case_id = case_of(sealed, events, save_every=1)
+        raw_ms += median_raw_read_ms(url, table, case_id, repeat)
+        load_ms += median_get_ms(sealed, case_id, repeat)
+    return {
+        "case_events": f"{sizes[0]}-{sizes[-1]}",
+        "raw_read_ms": round(raw_ms / len(sizes), 3),
+        "load_ms": round(load_ms / len(sizes), 3),
+        "ratio": round(raw_ms / load_ms, 3),
+    }
+
+
 def command_rate(app: CaseworkApplication, cases: list[uuid.UUID], commands_per_case: int) -> float:
     async def run(case_id: uuid.UUID) -> None:
         for n in range(commands_per_case):
@@ -210,11 +233,13 @@ def main() -> None:
         "--commands", type=int, default=200, help="commands on the one case (each of eight cases: a quarter)"
     )
     parser.add_argument(
-        "--typical-case", type=int, default=60, help="events in the case whose load gives load_ratio"
+        "--typical-case",
+        type=int,
+        default=60,
+        help="the shortest of the cases whose loads give load_ratio (one per tail length after a snapshot)",
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.case_sizes.split(",") if size]
-    load_sizes = sorted({*sizes, args.typical_case})
     base = (
         args.database_url
         or subprocess.run(
@@ -232,16 +257,17 @@ def main() -> None:
     plain, snapshotting = WithoutSnapshots(url), CaseworkApplication(url, facts=NoFacts())
     results: dict[str, Any] = {"rehydration_ms": {}}
     try:
-        load = load_against_raw(sealed, sealed_url, load_sizes, args.repeat)
-        results["load_ms"] = load
-        results["load_ratio_case_events"] = args.typical_case
-        results["load_ratio"] = load[args.typical_case]["ratio"]
+        results["load_ms"] = load_against_raw(sealed, sealed_url, sizes, args.repeat)
+        typical = typical_load_against_raw(sealed, sealed_url, args.typical_case, args.repeat)
+        results["load_ms"]["typical"] = typical
+        results["load_ratio_case_events"] = typical["case_events"]
+        results["load_ratio"] = typical["ratio"]
         for events in sizes:
             without = case_of(plain, events)
             with_snapshots = case_of(snapshotting, events)
             results["rehydration_ms"][events] = {
                 "without_snapshots": round(median_load_ms(plain, without, args.repeat), 2),
-                "snapshot_every_50": round(median_load_ms(snapshotting, with_snapshots, args.repeat), 2),
+                "with_snapshots": round(median_load_ms(snapshotting, with_snapshots, args.repeat), 2),
             }
         one = [case_of(snapshotting, 1)]
         many = [case_of(snapshotting, 1) for _ in range(8)]
@@ -258,13 +284,13 @@ def main() -> None:
             drop_database(base, database)
     for events, row in results["rehydration_ms"].items():
         print(
-            f"case of {events:>4} events: {row['without_snapshots']:>7} ms without, {row['snapshot_every_50']:>6} ms with snapshots"
+            f"case of {events:>4} events: {row['without_snapshots']:>7} ms without, {row['with_snapshots']:>6} ms with snapshots"
         )
     for events, row in results["load_ms"].items():
         print(
             f"load of a sealed case of {events:>4} events: {row['load_ms']:>7} ms, raw read {row['raw_read_ms']:>6} ms, ratio {row['ratio']}"
         )
-    print(f"load_ratio (case of {args.typical_case} events): {results['load_ratio']}")
+    print(f"load_ratio (cases of {results['load_ratio_case_events']} events): {results['load_ratio']}")
     rates = results["commands_per_second"]
     print(
         f"commands/s: one case {rates['one_case_sequential']}, eight cases in parallel {rates['eight_cases_in_parallel']}"

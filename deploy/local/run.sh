@@ -196,7 +196,7 @@ if [ "$mode" = "--bench" ]; then
   bench anchors --insert-rows 2000 --read-rows 50000
   bench write_path --signals 1000 --commands 500 --raw 2000
   bench reporting_rebuild --events "${MELDCODE_BENCH_REBUILD_EVENTS:-20000}"
-  bench casework_rehydration --case-sizes 10,60,200 --typical-case 60 --commands 50 --repeat 21
+  bench casework_rehydration --case-sizes 10,60,200 --typical-case 60 --commands 50 --repeat 101
   if [ "${MELDCODE_BENCH_KAFKA_AUTH:-1}" = 1 ]; then
     "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \
       | tee "$figures/kafka_auth_cost.out" || echo "bench/kafka_auth_cost.py failed" >&2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -107,8 +107,11 @@ class FailFastRecorder(PostgresApplicationRecorder):
             SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
             SQL(log_lock(events_table_name)),  # a checked table name
         ]
-        # the insert statement, by (with trace context, guarded on an unchanged aggregate)
-        self._rendered: dict[tuple[bool, bool], bytes] = {}
+        # the insert statement, by (with trace context, guarded on an unchanged aggregate, with snapshots)
+        self._rendered: dict[tuple[bool, bool, bool], bytes] = {}
+        self.snapshots_table_name: str | None = None
+        """The snapshot store's table in the same database, when snapshots are written with the events
+        (`MeldcodeApplication`, ADR 25 K3); else None."""
 
     select_events = _without_retries(PostgresApplicationRecorder.select_events)
 
@@ -124,7 +127,11 @@ class FailFastRecorder(PostgresApplicationRecorder):
 
         With `unchanged=(aggregate_id, version)` (from `Application.save(..., unchanged=...)`) the
         rows are inserted only if that aggregate's last stored version is still `version`, checked
-        in the same statement (ADR 25, I2); else nothing is inserted and `AggregateChanged` raised."""
+        in the same statement (ADR 25, I2); else nothing is inserted and `AggregateChanged` raised.
+
+        With `take_snapshots` (from `MeldcodeApplication.save`: the stored snapshots the save makes
+        due) they are inserted into the snapshot table by the same statement: with the events or
+        not at all (ADR 25, K3)."""
         if not stored_events:
             return None  # as the library: nothing to insert, no ids
         events = [
@@ -133,6 +140,12 @@ class FailFastRecorder(PostgresApplicationRecorder):
         ]
         carrier = current_carrier()
         unchanged: tuple[uuid.UUID, int] | None = kwargs.get("unchanged")
+        # called here, after the library mapped the events: the first event of an aggregate names
+        # the pupil its snapshot is sealed with
+        take_snapshots: Callable[[], Sequence[StoredEvent]] | None = kwargs.get("take_snapshots")
+        snapshots = take_snapshots() if take_snapshots is not None else ()
+        if snapshots and self.snapshots_table_name is None:
+            raise ValueError("snapshots given to a recorder that has no snapshot table")
         params: dict[str, Any] = {
             "timeout": f"{self.datastore.lock_timeout}s",
             "channel": self.channel_name,
@@ -141,24 +154,31 @@ class FailFastRecorder(PostgresApplicationRecorder):
             "tracestate": carrier.get("tracestate"),
             "unchanged_id": unchanged[0] if unchanged else None,
             "unchanged_version": unchanged[1] if unchanged else None,
+            "snapshots": [
+                self.construct_pg_stored_event(s.originator_id, s.originator_version, s.topic, s.state)
+                for s in snapshots
+            ],
         }
-        shape = (bool(carrier), unchanged is not None)
+        shape = (bool(carrier), unchanged is not None, bool(snapshots))
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             statement = self._rendered.get(shape)
             if statement is None:
                 # rendered once: composing the SQL object again is a fifth of the insert's CPU
                 statement = self._rendered[shape] = self._one_insert_statement(
-                    traced=shape[0], guarded=shape[1]
+                    traced=shape[0], guarded=shape[1], snapshots=shape[2]
                 ).as_bytes(conn)
             curs.execute(statement, params, prepare=True)
             if unchanged is not None and curs.rowcount == 0:
                 raise AggregateChanged(unchanged[0])
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
-    def _one_insert_statement(self, *, traced: bool, guarded: bool = False) -> Composed:
+    def _one_insert_statement(self, *, traced: bool, guarded: bool = False, snapshots: bool = False) -> Composed:
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
-        events = SQL("unnest(%(events)s::{schema}.{type}[])").format(
-            schema=schema, type=Identifier(self.stored_event_type_name)
+        events, taken = (
+            SQL("unnest(%({rows})s::{schema}.{type}[])").format(
+                rows=SQL(rows), schema=schema, type=Identifier(self.stored_event_type_name)
+            )
+            for rows in ("events", "snapshots")
         )
         # the guard: one row only while the aggregate's last stored version is the one given (an
         # index lookup on the primary key); without a row nothing below inserts
@@ -174,11 +194,21 @@ class FailFastRecorder(PostgresApplicationRecorder):
             " SELECT e.originator_id, e.originator_version, %(traceparent)s, %(tracestate)s"
             " FROM {source}, {events} AS e ON CONFLICT DO NOTHING)"
         ).format(source=source, events=events)
+        # the snapshots after the lock and under the guard, as the events: both or neither
+        snapshot = SQL(
+            ", snapshot AS (INSERT INTO {schema}.{snapshots} (originator_id, originator_version, topic, state)"
+            " SELECT s.originator_id, s.originator_version, s.topic, s.state FROM {source}, {taken} AS s)"
+        ).format(
+            schema=schema,
+            snapshots=Identifier(self.snapshots_table_name or ""),
+            source=source,
+            taken=taken,
+        )
         return SQL(
             "WITH timeout AS MATERIALIZED (SELECT set_config('lock_timeout', %(timeout)s, true) AS t),"
             " locked AS MATERIALIZED (SELECT {lock} AS l FROM timeout),"
             " notified AS MATERIALIZED (SELECT pg_notify(%(channel)s, '') AS n FROM locked)"
-            "{guard}{trace}"
+            "{guard}{trace}{snapshot}"
             " INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
             " SELECT e.originator_id, e.originator_version, e.topic, e.state FROM {source}, {events} AS e"
             " RETURNING notification_id"
@@ -186,6 +216,7 @@ class FailFastRecorder(PostgresApplicationRecorder):
             lock=SQL(log_lock_call(self.events_table_name)),  # a checked table name
             guard=guard if guarded else SQL(""),
             trace=trace if traced else SQL(""),
+            snapshot=snapshot if snapshots else SQL(""),
             schema=schema,
             table=table,
             source=source,
@@ -254,6 +285,10 @@ class MeldcodeApplication(Application[Any]):
         datastore = getattr(self.recorder, "datastore", None)
         if isinstance(datastore, PostgresDatastore):
             check_cheaply(datastore.pool)  # the pre-ping without a round trip (`connection_check`)
+        # Snapshots go in with the events when both tables share the database (ADR 25, K3).
+        if isinstance(self.recorder, FailFastRecorder) and isinstance(self.repository, OneTripRepository):
+            assert self.snapshots is not None  # a one-trip repository reads a snapshot store
+            self.recorder.snapshots_table_name = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """The library's `save`, collecting the events of our aggregates without its `isinstance`
@@ -267,11 +302,42 @@ class MeldcodeApplication(Application[Any]):
             else:
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
+        in_insert = isinstance(self.recorder, FailFastRecorder) and self.recorder.snapshots_table_name is not None
+        if in_insert:
+            processing_event.saved_kwargs["take_snapshots"] = lambda: self._snapshots_due(processing_event)
         recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
+        if not in_insert:
+            self._take_snapshots(processing_event)
         self._notify(recordings)
         self.notify(processing_event.events)  # the library's deprecated hook, as it calls it
         return recordings
+
+    def _snapshots_due(self, processing_event: ProcessingEvent[Any]) -> list[StoredEvent]:
+        """The snapshots this save makes due, by the library's rule (one of its events has a
+        version that is a multiple of the aggregate type's interval), each taken of the aggregate
+        as the save leaves it, and mapped (sealed) as the snapshot store maps them.
+
+        The library takes a snapshot after the save instead, by loading the aggregate again and
+        putting the snapshot in a transaction of its own: a load, an insert and a commit more per
+        snapshot, which made a short interval cost a fifth of the command path (ADR 25, K3). The
+        saved aggregate is what that load would build: its state changes by its events only
+        (`test_snapshots_from_memory`)."""
+        if self.snapshots is None or not self.snapshotting_intervals:
+            return []
+        due: list[StoredEvent] = []
+        for aggregate_id, aggregate in processing_event.aggregates.items():
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is None:
+                continue
+            if type(aggregate) in self.snapshotting_projectors:
+                raise NotImplementedError("a snapshotting projector: snapshots are taken from the saved aggregate")
+            if any(
+                event.originator_id == aggregate_id and event.originator_version % interval == 0
+                for event in processing_event.events
+            ):
+                snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+                due.append(self.snapshots.mapper.to_stored_event(snapshot_class.take(aggregate)))
+        return due
 
     def construct_mapper(self) -> Mapper[Any]:
         """With a key store (always, in a running service) personal attributes are sealed (ADR 10);

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.persistence import IntegrityError
 
 from casework.application import CaseworkApplication
 from casework.domain.actor import Actor
@@ -75,14 +76,49 @@ def test_a_case_loads_as_the_librarys_repository_loads_it(
 
 def test_a_snapshot_is_read_with_the_events_after_it(application: CaseworkApplication) -> None:
     case_id = a_case_of(application, 55)
-    assert [s.originator_version for s in application.snapshots.get(case_id)] == [50]
+    # saved at versions 1, 11, 21, ..., 51 and 55: each save up to 51 passed a tenth event
+    assert [s.originator_version for s in application.snapshots.get(case_id)] == [11, 21, 31, 41, 51]
 
     snapshots, events = application.repository.reader.select(case_id)  # type: ignore[attr-defined]
 
-    assert [s.originator_version for s in snapshots] == [50]
-    assert [e.originator_version for e in events] == [51, 52, 53, 54, 55]
+    assert [s.originator_version for s in snapshots] == [51]
+    assert [e.originator_version for e in events] == [52, 53, 54, 55]
 
 
 def test_an_unknown_case_is_not_found(application: CaseworkApplication) -> None:
     with pytest.raises(AggregateNotFoundError):
         application.repository.get(uuid.uuid4())
+
+
+def talk(case: Case, times: int) -> None:
+    today = dutch_today()
+    for n in range(times):
+        case.hold_parents_conversation(
+            held_on=today, participants=["vader"], summary=f"Vervolg {n}.", today=today, by=BY
+        )
+
+
+def test_a_save_that_passes_a_tenth_event_writes_a_snapshot_of_the_saved_case_with_it(
+    application: CaseworkApplication,
+) -> None:
+    case_id = a_case_of(application, 12)  # saved at 1, 11 and 12
+
+    (snapshot,) = application.snapshots.get(case_id)
+    reloaded = Repository(application.events).get(case_id, version=11)  # events only
+
+    assert snapshot.originator_version == 11
+    assert snapshot.state == Case.Snapshot.take(reloaded).state
+
+
+def test_a_save_that_is_refused_writes_no_snapshot(application: CaseworkApplication) -> None:
+    case_id = a_case_of(application, 8)
+    first, second = application.repository.get(case_id), application.repository.get(case_id)
+    talk(first, 1)
+    application.save(first)  # version 9: no snapshot due
+    talk(second, 2)  # versions 9 and 10: a snapshot due, but 9 is taken
+
+    with pytest.raises(IntegrityError):
+        application.save(second)
+
+    assert list(application.snapshots.get(case_id)) == []
+    assert application.repository.get(case_id).version == 9

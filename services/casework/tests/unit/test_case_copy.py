@@ -14,7 +14,7 @@ import pytest
 
 from casework.domain.case import Case
 
-from .jgz_steps import hand_over, receive, request
+from .stretches import every_stretch
 
 IMMUTABLE_LEAVES = (type(None), bool, int, float, str, bytes, date, datetime, uuid.UUID, Enum)
 
@@ -38,25 +38,6 @@ def copied_fully(value: Any) -> bool:
     if type(value) is dict:
         return all(immutable(k) and immutable(v) for k, v in value.items())
     return immutable(value)
-
-
-def every_stretch(cases: Any) -> list[Case]:
-    reported = cases.reported()
-    helped = cases.helped_with_coordinator()
-    cases.schedule(helped)
-    cases.evaluate(helped)
-    invited = cases.talked()
-    invited.invite_to_zorgteam(member_id="arts-1", organisation="GGD", today=cases.today, by=cases.by)
-    consulted = cases.opened()
-    request_id = request(cases, consulted)
-    receive(consulted, request_id=request_id)
-    hand_over(cases, consulted)
-    moved = cases.left(cases.talked())
-    cases.transfer(moved)
-    built = [reported, helped, invited, consulted, moved, cases.closed()]
-    for case in built:
-        case.collect_events()
-    return built
 
 
 def test_a_case_holds_only_what_copying_its_lists_and_dicts_copies_fully(cases: Any) -> None:
