@@ -130,8 +130,8 @@ class FailFastRecorder(PostgresApplicationRecorder):
         in the same statement (ADR 25, I2); else nothing is inserted and `AggregateChanged` raised.
 
         With `take_snapshots` (from `MeldcodeApplication.save`: the stored snapshots the save makes
-        due) they are inserted into the snapshot table by the same statement: with the events or
-        not at all (ADR 25, K3)."""
+        due) they are inserted into the snapshot table by the same statement, in place of the
+        aggregate's earlier snapshots: with the events or not at all (ADR 25, K3)."""
         if not stored_events:
             return None  # as the library: nothing to insert, no ids
         events = [
@@ -194,10 +194,14 @@ class FailFastRecorder(PostgresApplicationRecorder):
             " SELECT e.originator_id, e.originator_version, %(traceparent)s, %(tracestate)s"
             " FROM {source}, {events} AS e ON CONFLICT DO NOTHING)"
         ).format(source=source, events=events)
-        # the snapshots after the lock and under the guard, as the events: both or neither
+        # The snapshots after the lock and under the guard, as the events: both or neither. Only an
+        # aggregate's latest snapshot is kept: a load reads only that one, and a load of an earlier
+        # version (`version=`) replays the events from the start instead (ADR 25, K3).
         snapshot = SQL(
             ", snapshot AS (INSERT INTO {schema}.{snapshots} (originator_id, originator_version, topic, state)"
-            " SELECT s.originator_id, s.originator_version, s.topic, s.state FROM {source}, {taken} AS s)"
+            " SELECT s.originator_id, s.originator_version, s.topic, s.state FROM {source}, {taken} AS s),"
+            " superseded AS (DELETE FROM {schema}.{snapshots} AS old USING {source}, {taken} AS s"
+            " WHERE old.originator_id = s.originator_id AND old.originator_version < s.originator_version)"
         ).format(
             schema=schema,
             snapshots=Identifier(self.snapshots_table_name or ""),

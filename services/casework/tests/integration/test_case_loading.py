@@ -75,14 +75,26 @@ def test_a_case_loads_as_the_librarys_repository_loads_it(
 
 
 def test_a_snapshot_is_read_with_the_events_after_it(application: CaseworkApplication) -> None:
-    case_id = a_case_of(application, 55)
-    # saved at versions 1, 11, 21, ..., 51 and 55: each save up to 51 passed a tenth event
-    assert [s.originator_version for s in application.snapshots.get(case_id)] == [11, 21, 31, 41, 51]
+    case_id = a_case_of(application, 53)
+    # saved at versions 1, 11, 21, ..., 51 and 53: each save up to 51 passed a fifth event, and
+    # each snapshot took the place of the one before
+    assert [s.originator_version for s in application.snapshots.get(case_id)] == [51]
 
     snapshots, events = application.repository.reader.select(case_id)  # type: ignore[attr-defined]
 
     assert [s.originator_version for s in snapshots] == [51]
-    assert [e.originator_version for e in events] == [52, 53, 54, 55]
+    assert [e.originator_version for e in events] == [52, 53]
+
+
+def test_an_earlier_version_of_a_case_loads_from_its_events_once_its_snapshot_was_replaced(
+    application: CaseworkApplication,
+) -> None:
+    case_id = a_case_of(application, 53)
+    library = Repository(application.events)  # events only
+
+    earlier = application.repository.get(case_id, version=30)
+
+    assert vars(earlier) == vars(library.get(case_id, version=30))
 
 
 def test_an_unknown_case_is_not_found(application: CaseworkApplication) -> None:
@@ -98,10 +110,10 @@ def talk(case: Case, times: int) -> None:
         )
 
 
-def test_a_save_that_passes_a_tenth_event_writes_a_snapshot_of_the_saved_case_with_it(
+def test_a_save_that_passes_a_fifth_event_writes_a_snapshot_of_the_saved_case_with_it(
     application: CaseworkApplication,
 ) -> None:
-    case_id = a_case_of(application, 12)  # saved at 1, 11 and 12
+    case_id = a_case_of(application, 13)  # saved at 1, 11 and 13
 
     (snapshot,) = application.snapshots.get(case_id)
     reloaded = Repository(application.events).get(case_id, version=11)  # events only
@@ -111,14 +123,14 @@ def test_a_save_that_passes_a_tenth_event_writes_a_snapshot_of_the_saved_case_wi
 
 
 def test_a_save_that_is_refused_writes_no_snapshot(application: CaseworkApplication) -> None:
-    case_id = a_case_of(application, 8)
+    case_id = a_case_of(application, 3)
     first, second = application.repository.get(case_id), application.repository.get(case_id)
     talk(first, 1)
-    application.save(first)  # version 9: no snapshot due
-    talk(second, 2)  # versions 9 and 10: a snapshot due, but 9 is taken
+    application.save(first)  # version 4: no snapshot due
+    talk(second, 2)  # versions 4 and 5: a snapshot due, but 4 is taken
 
     with pytest.raises(IntegrityError):
         application.save(second)
 
     assert list(application.snapshots.get(case_id)) == []
-    assert application.repository.get(case_id).version == 9
+    assert application.repository.get(case_id).version == 4

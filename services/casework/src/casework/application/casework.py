@@ -61,7 +61,7 @@ class CaseChangedConcurrently(StateConflict):
 
 class CaseworkApplication(MeldcodeApplication):
     name = "casework"
-    snapshotting_intervals = {Case: 10}  # noqa: RUF012 - the library's configuration attribute
+    snapshotting_intervals = {Case: 5}  # noqa: RUF012 - the library's configuration attribute
 
     def __init__(
         self,
