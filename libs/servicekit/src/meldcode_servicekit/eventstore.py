@@ -172,7 +172,9 @@ class FailFastRecorder(PostgresApplicationRecorder):
                 raise AggregateChanged(unchanged[0])
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
-    def _one_insert_statement(self, *, traced: bool, guarded: bool = False, snapshots: bool = False) -> Composed:
+    def _one_insert_statement(
+        self, *, traced: bool, guarded: bool = False, snapshots: bool = False
+    ) -> Composed:
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         events, taken = (
             SQL("unnest(%({rows})s::{schema}.{type}[])").format(
@@ -306,7 +308,9 @@ class MeldcodeApplication(Application[Any]):
             else:
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
-        in_insert = isinstance(self.recorder, FailFastRecorder) and self.recorder.snapshots_table_name is not None
+        in_insert = (
+            isinstance(self.recorder, FailFastRecorder) and self.recorder.snapshots_table_name is not None
+        )
         if in_insert:
             processing_event.saved_kwargs["take_snapshots"] = lambda: self._snapshots_due(processing_event)
         recordings = self._record(processing_event)
@@ -334,12 +338,16 @@ class MeldcodeApplication(Application[Any]):
             if interval is None:
                 continue
             if type(aggregate) in self.snapshotting_projectors:
-                raise NotImplementedError("a snapshotting projector: snapshots are taken from the saved aggregate")
+                raise NotImplementedError(
+                    "a snapshotting projector: snapshots are taken from the saved aggregate"
+                )
             if any(
                 event.originator_id == aggregate_id and event.originator_version % interval == 0
                 for event in processing_event.events
             ):
                 snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+                if snapshot_class is None:  # as the library's `take_snapshot`
+                    raise AssertionError(f"no snapshot class for {type(aggregate).__name__}")
                 due.append(self.snapshots.mapper.to_stored_event(snapshot_class.take(aggregate)))
         return due
 

@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from casework.domain.case import Case
-
 from .stretches import every_stretch
 
 IMMUTABLE_LEAVES = (type(None), bool, int, float, str, bytes, date, datetime, uuid.UUID, Enum)
