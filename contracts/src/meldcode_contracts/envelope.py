@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -17,9 +17,10 @@ TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 
 
 def _must_be_utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()  # None when naive (or a tzinfo that does not say)
+    if offset is None:
         raise ValueError("datetime must be timezone-aware")
-    if value.utcoffset() != timedelta(0):
+    if offset:  # a non-zero timedelta
         raise ValueError("datetime must be in UTC")
     return value
 

@@ -29,6 +29,7 @@ from meldcode_servicekit.keystore import (
 )
 from meldcode_servicekit.sealing import (
     SealedValueCorrupt,
+    _field_value,
     open_bytes,
     open_event,
     seal_bytes,
@@ -316,3 +317,19 @@ async def test_within_cache_only_a_key_not_cached_raises_and_a_cached_one_opens(
     finally:
         consumer.close()
         store.close()
+
+
+@pytest.mark.parametrize(
+    "plaintext",
+    [
+        b'"Sanne de Vries"',
+        b"18446744073709551616",
+        b"NaN",
+        b'"\\ud800"',
+        b'["moeder", {"rol": null, "n": 2}]',
+    ],
+)
+def test_a_sealed_value_reads_as_json_reads_it_also_where_orjson_would_read_it_otherwise(
+    plaintext: bytes,
+) -> None:
+    assert repr(_field_value(plaintext)) == repr(json.loads(plaintext))
