@@ -54,7 +54,7 @@ from meldcode_servicekit.settings import ServiceSettings
 
 from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison
 from .migrations import MIGRATIONS
-from .replay import Handler, Offsets, PageHandler, Progress, Replayer
+from .replay import IN_PROCESS_BELOW, Handler, Offsets, PageHandler, Progress, Replayer
 from .replay_workers import ReplayWorkers, WorkerSpec
 
 log = get_logger(__name__)
@@ -182,10 +182,11 @@ async def rebuild(
     handle_page: PageHandler | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    in_process_below: int = IN_PROCESS_BELOW,
 ) -> RebuildReport:
     """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild.
     With `workers` > 1 the replay runs in that many processes, one group of partitions each
-    (`replay_workers`)."""
+    (`replay_workers`), for rounds of at least `in_process_below` events."""
     started = time.monotonic()
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
     # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
@@ -196,7 +197,9 @@ async def rebuild(
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
-        run = RebuildRun(settings, guard, live_schema, stamp, handle, handle_page, progress, workers)
+        run = RebuildRun(
+            settings, guard, live_schema, stamp, handle, handle_page, progress, workers, in_process_below
+        )
         await guard.execute(f'create schema "{run.schema}"')
         try:
             tables, replaced_into = await run.compare(group, wait_timeout, replace=replace)
@@ -228,9 +231,11 @@ class RebuildRun:
         handle_page: PageHandler | None = None,
         progress: Progress | None = None,
         workers: int = 1,
+        in_process_below: int = IN_PROCESS_BELOW,
     ) -> None:
         self.settings = settings
         self.workers = workers
+        self.in_process_below = in_process_below
         self.guard = guard
         self.live_schema = live_schema
         self.stamp = stamp
@@ -311,6 +316,7 @@ class RebuildRun:
             handle_page=self.handle_page,
             progress=self.progress,
             workers=workers,
+            in_process_below=self.in_process_below,
         )
         await replayer.start(partitions)
         end: Offsets = await self.consumer.end_offsets(partitions)

@@ -38,6 +38,9 @@ BATCH: Final = 6000
 LANES: Final = 3
 """Transactions projecting side by side (by partition number; a partition is always in one lane)."""
 DEADLOCK_RETRIES: Final = 5
+IN_PROCESS_BELOW: Final = 20_000
+"""Events of a round below which the replay stays in this process even with workers: a spawned
+worker spends seconds of CPU importing the service before it replays anything (ADR 25 part N2)."""
 
 
 @contextmanager
@@ -78,7 +81,7 @@ class Replayer:
         handle_page: PageHandler | None = None,
         progress: Progress | None = None,
         workers: ReplayWorkers | None = None,
-        in_process_below: int = BATCH,
+        in_process_below: int = IN_PROCESS_BELOW,
     ) -> None:
         """With `workers`, a round of at least `in_process_below` events over two or more
         partitions is replayed in worker processes (`replay_workers`); smaller rounds (the
