@@ -110,7 +110,9 @@ async def test_a_worker_that_fails_fails_the_replay_with_its_error(
     finally:
         await conn.close()
     partitions = await topic_partitions(settings)
-    workers = ReplayWorkers(WorkerSpec(settings, database_url, "rebuild_dropped", handle_event, handle_page), 2)
+    workers = ReplayWorkers(
+        WorkerSpec(settings, database_url, "rebuild_dropped", handle_event, handle_page), 2
+    )
     consumer = AIOKafkaConsumer(**settings.kafka.client_options(), group_id=None)
     await consumer.start()
     try:
@@ -121,5 +123,6 @@ async def test_a_worker_that_fails_fails_the_replay_with_its_error(
     assert {tp.topic for tp in partitions} == {settings.topic(t) for t in ALL_TOPICS}
 
     with pytest.raises(ReplayWorkerFailed, match=r"failed in its worker process: UndefinedTableError"):
-        await workers.replay({tp: 0 for tp in partitions}, end, done=0, total=sum(end.values()), progress=None)
-
+        await workers.replay(
+            {tp: 0 for tp in partitions}, end, done=0, total=sum(end.values()), progress=None
+        )

@@ -89,7 +89,7 @@ _counts: Queue[int] | None = None
 
 
 def _start_child(counts: Queue[int], settings: ServiceSettings) -> None:
-    global _counts  # noqa: PLW0603 (one per child process, set once by the pool's initializer)
+    global _counts  # one per child process, set once by the pool's initializer
     _counts = counts
     configure_logging(settings.service_name, settings.log_level)
 
