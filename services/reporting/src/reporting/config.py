@@ -24,6 +24,6 @@ class Settings(ServiceSettings):
         ge=1,
         description=(
             "Worker processes of a rebuild (`meldcode-reporting rebuild`, `POST /audit/rebuild`), one group"
-            " of partitions each; 1 replays in the process itself. Default: the CPUs, at most 4"
+            " of partitions each; 1 replays in the process itself. Default: one fewer than the CPUs, 1 to 4"
         ),
     )

@@ -1,14 +1,15 @@
 """The rebuild's replay split over worker processes, one group of partitions each (ADR 25 part N2).
 
-One Python process cannot even parse the topics at the rate Kafka delivers them (ADR 25 part N2),
-so `Replayer.replay_until` may hand its pending partitions to `ReplayWorkers`: each group of
-partitions is replayed in a child process (spawned, not forked: the parent runs an event loop, a
-Kafka client and connection pools) with its own Kafka consumer (no group), its own asyncpg pool on
-the same schema, its own key store, and the same `Replayer` (pages, lanes, the lock order of
-ADR 30) inside. A partition is in exactly one group, so every partition's events are still applied
-in order; events of one case on two topics may be written by two processes side by side, as two
-lanes already do, under the same lock discipline. Each child returns its partitions' new positions
-and its event count; progress flows to the parent over a queue of counts.
+One process replays at ~100 µs of CPU per sealed event (opening, validating, projecting), so
+`Replayer.replay_until` may hand its pending partitions to `ReplayWorkers`: each group of
+partitions is replayed in a child process (never forked from the parent, which runs an event loop,
+a Kafka client and connection pools: forked from a clean forkserver, or spawned) with its own Kafka
+consumer (no group), its own asyncpg pool on the same schema, its own key store, and the same
+`Replayer` (pages, lanes, the lock order of ADR 30) inside. A partition is in exactly one group, so
+every partition's events are still applied in order; events of one case on two topics may be
+written by two processes side by side, as two lanes already do, under the same lock discipline.
+Each child returns its partitions' new positions and its event count; progress flows to the parent
+over a queue of counts.
 
 Children get only picklable inputs: the settings, the database URL and schema, the partitions'
 start and end offsets, and the handlers, which pickle as a reference (module and name) and are
@@ -30,8 +31,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import resource
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from multiprocessing.queues import Queue
 from typing import Final
 
@@ -49,12 +52,14 @@ MAX_DEFAULT_WORKERS: Final = 4
 
 
 def default_workers() -> int:
-    """The CPUs this process may use, at most `MAX_DEFAULT_WORKERS`."""
+    """One fewer than the CPUs this process may use, at least 1 and at most `MAX_DEFAULT_WORKERS`:
+    the replay's PostgreSQL and Kafka work needs about a core beside it. On two cores one process
+    is the fastest (ADR 25 part N2: both cores are busy already)."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_DEFAULT_WORKERS))
+    return max(1, min(cpus - 1, MAX_DEFAULT_WORKERS))
 
 
 class ReplayWorkerFailed(RuntimeError):
@@ -94,9 +99,21 @@ def _start_child(counts: Queue[int], settings: ServiceSettings) -> None:
     configure_logging(settings.service_name, settings.log_level)
 
 
-def replay_group(spec: WorkerSpec, start: Offsets, end: Offsets) -> tuple[Offsets, int]:
-    """A child's work: its partitions from `start` up to `end`; (new positions, events replayed)."""
-    return asyncio.run(_replay_group(spec, start, end))
+@dataclass(frozen=True)
+class GroupReplayed:
+    """What a child returns: its partitions' new positions, its events, and its CPU seconds (its
+    own process, from its start: a forked worker is no child the parent's rusage counts)."""
+
+    position: Offsets
+    events: int
+    cpu_seconds: float
+
+
+def replay_group(spec: WorkerSpec, start: Offsets, end: Offsets) -> GroupReplayed:
+    """A child's work: its partitions from `start` up to `end`."""
+    position, events = asyncio.run(_replay_group(spec, start, end))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return GroupReplayed(position, events, used.ru_utime + used.ru_stime)
 
 
 async def _replay_group(spec: WorkerSpec, start: Offsets, end: Offsets) -> tuple[Offsets, int]:
@@ -145,9 +162,26 @@ class _CountsSent:
 class ReplayWorkers:
     """Replays groups of partitions in child processes, one group each; fresh children every round."""
 
-    def __init__(self, spec: WorkerSpec, workers: int) -> None:
+    def __init__(self, spec: WorkerSpec, workers: int, *, start_method: str | None = None) -> None:
         self.spec = spec
         self.workers = workers
+        self.cpu_seconds = 0.0
+        """The workers' CPU seconds over every round so far."""
+        self.start_method = start_method or (
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+
+    def _context(self) -> BaseContext:
+        """Never `fork` (the parent runs an event loop, threads and connections). `forkserver`
+        where there is one: a clean server process imports the service once (seconds of CPU) and
+        every worker of every round is forked from it; `spawn` imports it again in each worker."""
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            handlers = {self.spec.handle.__module__}
+            if self.spec.handle_page is not None:
+                handlers.add(self.spec.handle_page.__module__)
+            context.set_forkserver_preload([__name__, *sorted(handlers)])
+        return context
 
     async def replay(
         self, position: Offsets, end: Offsets, *, done: int, total: int, progress: Progress | None
@@ -155,7 +189,7 @@ class ReplayWorkers:
         """Every pending partition from `position` up to `end`; (new positions, events replayed).
         A child's error fails the replay: an outage as itself, anything else as `ReplayWorkerFailed`."""
         groups = split(end, position, self.workers)
-        context = multiprocessing.get_context("spawn")
+        context = self._context()
         counts: Queue[int] = context.Queue()
         loop = asyncio.get_running_loop()
         drained = loop.run_in_executor(None, _drain, counts, done, total, progress, loop)
@@ -186,8 +220,9 @@ class ReplayWorkers:
         events = 0
         for result in results:
             assert not isinstance(result, BaseException)
-            moved.update(result[0])
-            events += result[1]
+            moved.update(result.position)
+            events += result.events
+            self.cpu_seconds += result.cpu_seconds
         return moved, events
 
 
