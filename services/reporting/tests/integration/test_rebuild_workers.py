@@ -122,7 +122,10 @@ async def test_a_worker_that_fails_fails_the_replay_with_its_error(
     assert len([tp for tp in partitions if end[tp] > 0]) > 2  # work for both workers
     assert {tp.topic for tp in partitions} == {settings.topic(t) for t in ALL_TOPICS}
 
-    with pytest.raises(ReplayWorkerFailed, match=r"failed in its worker process: UndefinedTableError"):
+    with pytest.raises(
+        ReplayWorkerFailed, match=r"failed in its worker process: UndefinedTableError"
+    ) as failed:
         await workers.replay(
             {tp: 0 for tp in partitions}, end, done=0, total=sum(end.values()), progress=None
         )
+    assert isinstance(failed.value.__cause__, asyncpg.UndefinedTableError)  # the worker's own error

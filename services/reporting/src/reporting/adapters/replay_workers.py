@@ -230,8 +230,9 @@ def _failure(error: BaseException, group: Offsets) -> BaseException:
     if is_infrastructure_error(error):
         return error
     partitions = ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(group))
+    # the error's type here, its text (which may quote a row's values) only in the cause
     failed = ReplayWorkerFailed(
-        f"the replay of partitions {partitions} failed in its worker process: {type(error).__name__}: {error}"
+        f"the replay of partitions {partitions} failed in its worker process: {type(error).__name__}"
     )
     failed.__cause__ = error
     return failed
