@@ -15,6 +15,14 @@ and access-log entries, in the proportions of the reporting tests), publishes th
   by page as `meldcode-reporting rebuild` does (`--per-event`: one event at a time, the live
   consumer's way, to compare), then checksummed;
 
+- rebuild workers (`--workers N`, default `REPORTING_REBUILD_WORKERS`'s: one fewer than the CPUs, 1 to 4): the
+  partitions replayed in N worker processes, one group each (`reporting.adapters.replay_workers`);
+  1 replays in this process; the CPU per event is summed over this process and its children;
+- the floor of the same run, in one process: every topic read with aiokafka's `getmany` without
+  parsing (`kafka_read_per_s`), and the same plus `orjson.loads` of each value
+  (`kafka_parse_per_s`), each the fastest of three reads; `parse_floor_ratio` = kafka_parse_per_s / raw_read_per_s, the most a
+  one-process rebuild could reach of `rebuild_ratio`;
+
 and prints events/s of both, their ratio (`rebuild_ratio`, target >= 0.25), and the rebuild time
 extrapolated (not measured) to 1 000 000 events from the measured rate;
 the last line is one JSON object with every figure. The topics and the databases are removed
@@ -34,7 +42,8 @@ from pathlib import Path
 from typing import cast
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from anchors import kafka_options
 
@@ -51,11 +60,13 @@ from meldcode_testkit.builders import Events, Notices, a_whole_case, at
 from reporting.adapters.migrations import MIGRATIONS
 from reporting.adapters.rebuild import checksums, topic_partitions
 from reporting.adapters.replay import Replayer
+from reporting.adapters.replay_workers import ReplayWorkers, WorkerSpec, default_workers
 from reporting.entrypoints.consumer import handle_event, handle_page
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
 PAGE = 1000
+FLOOR_RUNS = 3
 
 
 def generate(count: int) -> list[Envelope]:
@@ -148,9 +159,66 @@ async def raw_read(url: str, events: list[Envelope]) -> tuple[float, int]:
         await conn.close()
 
 
-async def rebuild(settings: ServiceSettings, url: str, *, per_event: bool) -> tuple[float, float, int, float]:
-    """Seconds replaying, seconds checksumming, events replayed, and this process's CPU seconds
-    while replaying (less dependent on what else the machine runs than the wall time)."""
+def _consumer(settings: ServiceSettings) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        **settings.kafka.client_options(),
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+
+
+async def kafka_floor(settings: ServiceSettings, *, parse: bool) -> tuple[float, int]:
+    """Seconds and records reading every partition from offset 0 to its end in one consumer
+    (`getmany`, as the replay fetches), with `parse` also `orjson.loads` of each value."""
+    consumer = _consumer(settings)
+    partitions = await topic_partitions(settings)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        pending = {tp for tp in partitions if end[tp] > 0}
+        started, read = time.perf_counter(), 0
+        while pending:
+            fetched = await consumer.getmany(*pending, timeout_ms=500, max_records=6000)
+            for batch in fetched.values():
+                read += len(batch)
+                if parse:
+                    for record in batch:
+                        orjson.loads(record.value or b"null")
+            for tp in list(pending):
+                if await consumer.position(tp) >= end[tp]:
+                    pending.discard(tp)
+        return time.perf_counter() - started, read
+    finally:
+        await consumer.stop()
+
+
+async def best_of(runs: int, settings: ServiceSettings, *, parse: bool) -> float:
+    """The fastest of `runs` reads, records/s: a fresh consumer's read now and then stalls for
+    about half a second (seen with any `fetch_max_wait_ms`), which is not the machine's floor."""
+    rates = []
+    for _ in range(runs):
+        seconds, count = await kafka_floor(settings, parse=parse)
+        rates.append(count / seconds)
+    return max(rates)
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) jiffies of every core since boot, any process (/proc/stat)."""
+    fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+async def rebuild(
+    settings: ServiceSettings, url: str, *, per_event: bool, workers: int, start_method: str | None = None
+) -> tuple[float, float, int, float]:
+    """Seconds replaying, seconds checksumming, events replayed, and the CPU seconds of this
+    process while replaying plus its worker processes' own (less dependent on what else the machine
+    runs than the wall time; not counted: a forkserver's one start, PostgreSQL's and Kafka's work)."""
     schema = "rebuild_bench"
     conn = await asyncpg.connect(url)
     await conn.execute(f"create schema {schema}")
@@ -158,14 +226,14 @@ async def rebuild(settings: ServiceSettings, url: str, *, per_event: bool) -> tu
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4, server_settings={"search_path": schema})
     assert pool is not None
     keystore = None
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer(
-        **settings.kafka.client_options(),
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=4 * 1024 * 1024,
+    consumer = _consumer(settings)
+    page_handler = None if per_event else handle_page
+    workers_of = (
+        ReplayWorkers(
+            WorkerSpec(settings, url, schema, handle_event, page_handler), workers, start_method=start_method
+        )
+        if workers > 1
+        else None
     )
     try:
         await apply_schema(pool, CONSUMER_SCHEMA)
@@ -173,14 +241,22 @@ async def rebuild(settings: ServiceSettings, url: str, *, per_event: bool) -> tu
         partitions = await topic_partitions(settings)
         await consumer.start()
         keystore = await asyncio.to_thread(connect_key_store, settings)
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started, machine_started = time.perf_counter(), time.process_time(), machine_cpu()
         replayer = Replayer(
-            consumer, pool, handle_event, keystore, handle_page=None if per_event else handle_page
+            consumer,
+            pool,
+            handle_event,
+            keystore,
+            handle_page=page_handler,
+            workers=workers_of,
+            in_process_below=0,  # the workers also for a small --events, to measure them
         )
         await replayer.start(partitions)
         await replayer.replay_until(await consumer.end_offsets(partitions))
         replayed = time.perf_counter() - started
-        cpu = time.process_time() - cpu_started
+        cpu = time.process_time() - cpu_started + (workers_of.cpu_seconds if workers_of else 0.0)
+        busy, every = (now - then for now, then in zip(machine_cpu(), machine_started, strict=True))
+        print(f"  every core of the machine busy {busy / every:.0%} of the replay (any process)")
         async with pool.acquire() as c, c.transaction():
             sums = await checksums(c, schema)
         checksummed = time.perf_counter() - started - replayed
@@ -207,6 +283,18 @@ async def main() -> None:
         "--sealed",
         action="store_true",
         help="publish the events with their personal fields sealed, as the relay does",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("REPORTING_REBUILD_WORKERS", default_workers())),
+        help="worker processes of the replay, one group of partitions each (1: in this process)",
+    )
+    parser.add_argument(
+        "--start-method",
+        choices=["forkserver", "spawn"],
+        default=None,
+        help="how the workers start (default as the rebuild: forkserver where there is one)",
     )
     parser.add_argument(
         "--database-url",
@@ -248,10 +336,20 @@ async def main() -> None:
             f"raw paged read from PostgreSQL ({PAGE} per page): {raw_count} events in {raw_seconds:.2f} s = {raw_rate:,.0f} events/s"
         )
 
-        replayed, checksummed, count, cpu = await rebuild(settings, url, per_event=args.per_event)
+        read_rate = await best_of(FLOOR_RUNS, settings, parse=False)
+        parse_rate = await best_of(FLOOR_RUNS, settings, parse=True)
+        print(
+            f"floor, one process: Kafka read {read_rate:,.0f} events/s, read + orjson.loads {parse_rate:,.0f} events/s"
+            f" ({parse_rate / raw_rate:.3f} of the raw read: the most one process could reach)"
+        )
+
+        replayed, checksummed, count, cpu = await rebuild(
+            settings, url, per_event=args.per_event, workers=args.workers, start_method=args.start_method
+        )
         rate = count / replayed
         print(
-            f"rebuild from Kafka into fresh read models: {count} events in {replayed:.1f} s = {rate:,.0f} events/s"
+            f"rebuild from Kafka into fresh read models ({args.workers} worker(s)): "
+            f"{count} events in {replayed:.1f} s = {rate:,.0f} events/s, {cpu / count * 1e6:.0f} us CPU per event"
         )
         print(f"  checksums of the rebuilt tables: {checksummed:.2f} s")
         print(
@@ -266,6 +364,8 @@ async def main() -> None:
                 {
                     "events": count,
                     "mode": "per_event" if args.per_event else "paged",
+                    "workers": args.workers,
+                    "rebuild_workers": args.workers,
                     "sealed": args.sealed,
                     "publish_per_s": round(len(events) / published, 1),
                     "raw_read_per_s": round(raw_rate, 1),
@@ -273,6 +373,9 @@ async def main() -> None:
                     "rebuild_ratio": round(rate / raw_rate, 4),
                     "checksum_s": round(checksummed, 3),
                     "rebuild_cpu_us_per_event": round(cpu / count * 1e6, 1),
+                    "kafka_read_per_s": round(read_rate, 1),
+                    "kafka_parse_per_s": round(parse_rate, 1),
+                    "parse_floor_ratio": round(parse_rate / raw_rate, 4),
                     "rebuild_1m_minutes": round(1_000_000 / rate / 60, 1),
                     "rebuild_1m_extrapolated": True,
                 }

@@ -40,6 +40,10 @@ FIGURES = (
     "rf3_over_rf1_p99",
     "rf3_over_rf1_saturation",
     "rf3_over_rf1_floor_p50",
+    # issue 18: the rebuild's worker processes and its floor, the most one process could reach of
+    # rebuild_ratio (bench/reporting_rebuild.py: Kafka read + orjson.loads / raw read, same run)
+    "rebuild_workers",
+    "parse_floor_ratio",
 )
 
 

@@ -195,7 +195,9 @@ if [ "$mode" = "--bench" ]; then
     --cpu-pids "$cpu_pids" --rate 50 --duration "${MELDCODE_BENCH_SECONDS:-20}" --count "${MELDCODE_BENCH_SIGNALS:-1000}" "${@:2}"
   bench anchors --insert-rows 2000 --read-rows 50000
   bench write_path --signals 1000 --commands 500 --raw 2000
-  bench reporting_rebuild --events "${MELDCODE_BENCH_REBUILD_EVENTS:-20000}"
+  # --workers: the rebuild's worker processes (default as REPORTING_REBUILD_WORKERS: one fewer than the CPUs, 1 to 4)
+  bench reporting_rebuild --events "${MELDCODE_BENCH_REBUILD_EVENTS:-20000}" \
+    ${MELDCODE_BENCH_REBUILD_WORKERS:+--workers "$MELDCODE_BENCH_REBUILD_WORKERS"}
   bench casework_rehydration --case-sizes 10,60,200 --typical-case 60 --commands 50 --repeat 101
   if [ "${MELDCODE_BENCH_KAFKA_AUTH:-1}" = 1 ]; then
     "$MELDCODE_PYTHON" bench/kafka_auth_cost.py --messages 2000 --round-trips 150 --connects 10 --repeats 3 \

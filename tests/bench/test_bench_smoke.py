@@ -48,9 +48,21 @@ def run_bench(script: str, *args: str, infra: Infrastructure) -> dict[str, Any]:
 
 
 def test_reporting_rebuild_replays_every_event(infrastructure: Infrastructure) -> None:
-    figures = run_bench("reporting_rebuild.py", "--events", "200", infra=infrastructure)
+    figures = run_bench("reporting_rebuild.py", "--events", "200", "--workers", "1", infra=infrastructure)
     assert figures["events"] == 200
     assert figures["rebuild_per_s"] > 0 and figures["raw_read_per_s"] > 0
+    assert figures["workers"] == figures["rebuild_workers"] == 1
+    assert figures["kafka_read_per_s"] > 0 and figures["kafka_parse_per_s"] > 0
+    assert figures["parse_floor_ratio"] == pytest.approx(
+        figures["kafka_parse_per_s"] / figures["raw_read_per_s"], rel=1e-3
+    )
+
+
+def test_reporting_rebuild_replays_every_event_in_worker_processes(infrastructure: Infrastructure) -> None:
+    figures = run_bench("reporting_rebuild.py", "--events", "200", "--workers", "2", infra=infrastructure)
+    assert figures["events"] == 200
+    assert figures["workers"] == figures["rebuild_workers"] == 2
+    assert figures["rebuild_per_s"] > 0 and figures["rebuild_cpu_us_per_event"] > 0
 
 
 def test_casework_rehydration_runs(infrastructure: Infrastructure) -> None:

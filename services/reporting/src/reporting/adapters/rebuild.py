@@ -54,7 +54,8 @@ from meldcode_servicekit.settings import ServiceSettings
 
 from ..domain.rebuild_check import LiveBehind, RebuildBusy, RebuildReport, TableComparison
 from .migrations import MIGRATIONS
-from .replay import Handler, Offsets, PageHandler, Progress, Replayer
+from .replay import IN_PROCESS_BELOW, Handler, Offsets, PageHandler, Progress, Replayer
+from .replay_workers import ReplayWorkers, WorkerSpec
 
 log = get_logger(__name__)
 
@@ -180,8 +181,12 @@ async def rebuild(
     wait_timeout: float = 120.0,
     handle_page: PageHandler | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
+    in_process_below: int = IN_PROCESS_BELOW,
 ) -> RebuildReport:
-    """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild."""
+    """Rebuild into a fresh schema, compare with the live tables, then drop (or swap in) the rebuild.
+    With `workers` > 1 the replay runs in that many processes, one group of partitions each
+    (`replay_workers`), for rounds of at least `in_process_below` events."""
     started = time.monotonic()
     stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
     # as the owner role (it creates schemas and tables, ADR 16); the swapped-in tables are granted
@@ -192,7 +197,9 @@ async def rebuild(
         if not await guard.fetchval("select pg_try_advisory_lock($1)", REBUILD_LOCK):
             raise RebuildBusy("a rebuild is already running")
         live_schema = str(await guard.fetchval("select current_schema()"))
-        run = RebuildRun(settings, guard, live_schema, stamp, handle, handle_page, progress)
+        run = RebuildRun(
+            settings, guard, live_schema, stamp, handle, handle_page, progress, workers, in_process_below
+        )
         await guard.execute(f'create schema "{run.schema}"')
         try:
             tables, replaced_into = await run.compare(group, wait_timeout, replace=replace)
@@ -223,8 +230,12 @@ class RebuildRun:
         handle: Handler,
         handle_page: PageHandler | None = None,
         progress: Progress | None = None,
+        workers: int = 1,
+        in_process_below: int = IN_PROCESS_BELOW,
     ) -> None:
         self.settings = settings
+        self.workers = workers
+        self.in_process_below = in_process_below
         self.guard = guard
         self.live_schema = live_schema
         self.stamp = stamp
@@ -282,16 +293,30 @@ class RebuildRun:
 
     async def _replay_everything(self) -> tuple[Replayer, list[TopicPartition], Offsets]:
         """Steps 1 and 2: every partition from offset 0 to its end now, into the fresh schema."""
-        self.pool = pool = await _schema_pool(
-            self.settings.migration_database_url or self.settings.database_url, self.schema
-        )
+        database_url = self.settings.migration_database_url or self.settings.database_url
+        self.pool = pool = await _schema_pool(database_url, self.schema)
         await apply_schema(pool, CONSUMER_SCHEMA)
         await migrate_pool(pool, MIGRATIONS)
         partitions = await topic_partitions(self.settings)
         await self.consumer.start()
         self.keystore = keystore = await anyio.to_thread.run_sync(connect_key_store, self.settings)
+        workers = (
+            ReplayWorkers(
+                WorkerSpec(self.settings, database_url, self.schema, self.handle, self.handle_page),
+                self.workers,
+            )
+            if self.workers > 1
+            else None
+        )
         self.replayer = replayer = Replayer(
-            self.consumer, pool, self.handle, keystore, handle_page=self.handle_page, progress=self.progress
+            self.consumer,
+            pool,
+            self.handle,
+            keystore,
+            handle_page=self.handle_page,
+            progress=self.progress,
+            workers=workers,
+            in_process_below=self.in_process_below,
         )
         await replayer.start(partitions)
         end: Offsets = await self.consumer.end_offsets(partitions)

@@ -7,7 +7,7 @@ import asyncio
 import gc
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -20,6 +20,9 @@ from meldcode_servicekit.consuming import TenantMismatch, check_tenant, tenant_b
 from meldcode_servicekit.keystore import KeyStore, UnknownDataKey
 from meldcode_servicekit.outages import is_infrastructure_error
 from meldcode_servicekit.sealing import open_event, sealed_pupils
+
+if TYPE_CHECKING:
+    from .replay_workers import ReplayWorkers
 
 log = get_logger(__name__)
 
@@ -35,6 +38,9 @@ BATCH: Final = 6000
 LANES: Final = 3
 """Transactions projecting side by side (by partition number; a partition is always in one lane)."""
 DEADLOCK_RETRIES: Final = 5
+IN_PROCESS_BELOW: Final = 20_000
+"""Events of a round below which the replay stays in this process even with workers: a spawned
+worker spends seconds of CPU importing the service before it replays anything (ADR 25 part N2)."""
 
 
 @contextmanager
@@ -74,13 +80,20 @@ class Replayer:
         *,
         handle_page: PageHandler | None = None,
         progress: Progress | None = None,
+        workers: ReplayWorkers | None = None,
+        in_process_below: int = IN_PROCESS_BELOW,
     ) -> None:
+        """With `workers`, a round of at least `in_process_below` events over two or more
+        partitions is replayed in worker processes (`replay_workers`); smaller rounds (the
+        catch-ups, the one under the lock of a swap) here, without starting processes."""
         self._keystore = keystore
         self._consumer = consumer
         self._pool = pool
         self._handle = handle
         self._handle_page = handle_page
         self._progress = progress
+        self._workers = workers
+        self._in_process_below = in_process_below
         self.position: Offsets = {}
         self.events = 0
 
@@ -91,8 +104,26 @@ class Replayer:
         for tp in partitions:
             self.position[tp] = await self._consumer.position(tp)
 
+    def resume(self, position: Offsets) -> None:
+        """Replay the partitions of `position` from there (a worker's share of the partitions)."""
+        self._consumer.assign(list(position))
+        self.position = dict(position)
+
     async def replay_until(self, end: Offsets) -> None:
         """Project every record below `end` that was not projected yet."""
+        pending = {tp: offset for tp, offset in end.items() if self.position.get(tp, 0) < offset}
+        remaining = sum(offset - self.position.get(tp, 0) for tp, offset in pending.items())
+        if self._workers is not None and len(pending) > 1 and remaining >= self._in_process_below:
+            moved, events = await self._workers.replay(
+                self.position,
+                pending,
+                done=self.events,
+                total=self.events + remaining,
+                progress=self._progress,
+            )
+            self.position.update(moved)
+            self.events += events
+            return
         with collections_of_the_replay_only():
             await self._replay_until(end)
 

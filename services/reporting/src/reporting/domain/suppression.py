@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Final, TypeAlias, TypeVar
 
-from scipy.optimize import linprog
-
 SMALL_NUMBER: Final = 5
 """Counts below this (and above 0) are not shown."""
 SUPPRESSED: Final = "<5"
@@ -172,6 +170,10 @@ def _extreme(
     *,
     sense: int,
 ) -> float:
+    # imported here: scipy.optimize takes seconds of CPU to import, which every process of the
+    # service paid at start-up (the consumer and each rebuild worker too) but only dashboards need
+    from scipy.optimize import linprog
+
     objective = [0.0] * n
     objective[i] = float(sense)
     result = linprog(

@@ -61,6 +61,7 @@ def rebuild_command(
                 wait_timeout=wait,
                 handle_page=handle_page,
                 progress=show,
+                workers=settings.rebuild_workers,
             )
         )
     console.print(rebuild_summary(report))

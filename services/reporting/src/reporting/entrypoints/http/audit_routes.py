@@ -119,7 +119,11 @@ async def rebuild_and_compare(principal: CurrentPrincipal, request: Request) -> 
 
     async def compare() -> RebuildReport:
         return await rebuild(
-            settings, handle_event, group=settings.group("meldcode-reporting"), handle_page=handle_page
+            settings,
+            handle_event,
+            group=settings.group("meldcode-reporting"),
+            handle_page=handle_page,
+            workers=settings.rebuild_workers,
         )
 
     try:
