@@ -7,8 +7,8 @@ Generates contract events (pupils, signals, corrections, whole cases through eve
 and access-log entries, in the proportions of the reporting tests), publishes them to fresh topics
 (own prefix) and stores the same serialized events in a PostgreSQL table of a fresh database. Then:
 
-- raw read: the table read in pages of 1 000 (keyset on a bigserial), the floor of what reading
-  100 000 stored events costs on this machine;
+- raw read: the table read in pages of 1 000 (keyset on a bigserial), the fastest of three reads:
+  the floor of what reading the stored events costs on this machine;
 - rebuild: every topic replayed from offset 0 to its end into fresh read models (a new schema)
   with reporting's own projection code (`reporting.adapters.rebuild.Replayer`, opening messages
   with a key store in a database of its own and a fresh master key, as the service does), page
@@ -142,19 +142,28 @@ async def raw_read(url: str, events: list[Envelope]) -> tuple[float, int]:
             columns=["event_id", "body"],
         )
         await conn.execute("analyze stored_events")
-        started = time.perf_counter()
-        position, read = 0, 0
-        while True:
-            rows = await conn.fetch(
-                "select position, event_id, body from stored_events where position > $1 order by position limit $2",
-                position,
-                PAGE,
-            )
-            if not rows:
-                break
-            read += len(rows)
-            position = rows[-1]["position"]
-        return time.perf_counter() - started, read
+        # The fastest of three reads: the first read of freshly copied rows also sets their hint
+        # bits (writing the pages again, and WAL on a durable server), which made the anchor swing
+        # between 60 000 and 320 000 events/s from run to run.
+        best: tuple[float, int] | None = None
+        for _ in range(3):
+            started = time.perf_counter()
+            position, read = 0, 0
+            while True:
+                rows = await conn.fetch(
+                    "select position, event_id, body from stored_events where position > $1 order by position limit $2",
+                    position,
+                    PAGE,
+                )
+                if not rows:
+                    break
+                read += len(rows)
+                position = rows[-1]["position"]
+            took = time.perf_counter() - started
+            if best is None or took < best[0]:
+                best = (took, read)
+        assert best is not None
+        return best
     finally:
         await conn.close()
 
