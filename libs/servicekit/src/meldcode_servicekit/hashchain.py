@@ -44,7 +44,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 
 from meldcode_edge.db import apply_schema
 
@@ -60,6 +60,15 @@ def events_table(application: Application[Any]) -> str:
     if not isinstance(recorder, PostgresApplicationRecorder):
         raise TypeError("the hash chain needs the eventsourcing PostgreSQL application recorder")
     return _checked(recorder.events_table_name)
+
+
+def snapshots_table(application: Application[Any]) -> str | None:
+    """The snapshots table of an eventsourcing application on PostgreSQL (e.g. `casework_snapshots`),
+    or None without snapshots. Not chained: a snapshot is derived from the log."""
+    store = application.snapshots
+    if store is None or not isinstance(store.recorder, PostgresAggregateRecorder):
+        return None
+    return _checked(store.recorder.events_table_name)
 
 
 def _checked(table: str) -> str:

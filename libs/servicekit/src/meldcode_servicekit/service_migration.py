@@ -18,7 +18,7 @@ from meldcode_edge.migrations import Migrations, migrate_pool
 from meldcode_edge.roles import grant_own_tables, grant_service_role, role_of
 
 from .consuming import CONSUMER_SCHEMA
-from .hashchain import events_table, install_hash_chain
+from .hashchain import events_table, install_hash_chain, snapshots_table
 from .keystore import KEYSTORE_SCHEMA
 from .outbox import RELAY_SCHEMA
 
@@ -56,12 +56,18 @@ async def migrate(
         for make in migration.applications:
             application = await anyio.to_thread.run_sync(make, owner_url)
             try:
-                table = events_table(application)
+                table, snapshots = events_table(application), snapshots_table(application)
             finally:
                 application.close()
             await install_hash_chain(pool, table)
             # (a snapshots table is a cache the service deletes from at an erasure: not the log)
             append_only.append(table)
+            if snapshots is not None:
+                # The library creates it for inserts only (autovacuum practically never vacuums),
+                # but each snapshot deletes the one before it (ADR 25, K3): vacuumed as usual.
+                await pool.execute(
+                    f"alter table {snapshots} reset (autovacuum_vacuum_threshold, autovacuum_vacuum_scale_factor)"
+                )
         if role != role_of(owner_url):
             await grant_own_tables(
                 pool, role, append_only=append_only, versioned=migration.migrations is not None

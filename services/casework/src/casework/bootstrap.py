@@ -14,7 +14,7 @@ from meldcode_edge.logging import configure_logging, get_logger
 from meldcode_servicekit.access import access_log
 from meldcode_servicekit.chainheads import chain_head_recording
 from meldcode_servicekit.deadletters import REPLAY_SCHEMA
-from meldcode_servicekit.hashchain import events_table, install_hash_chain
+from meldcode_servicekit.hashchain import events_table, install_hash_chain, snapshots_table
 from meldcode_servicekit.kafka import kafka_reachable
 from meldcode_servicekit.runtime import database, event_consumer, key_store, outbox_relay
 from meldcode_servicekit.service_migration import Migration
@@ -23,7 +23,6 @@ from meldcode_servicekit.web import create_app
 
 from .adapters.case_facts import CaseFactsFromHistory
 from .adapters.migrations import MIGRATIONS
-from .adapters.snapshots import snapshots_table
 from .application import CaseworkApplication
 from .config import Settings
 from .domain.errors import DomainError

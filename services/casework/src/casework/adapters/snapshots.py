@@ -10,24 +10,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
-from eventsourcing.application import Application
-from eventsourcing.postgres import PostgresAggregateRecorder
 
 _TABLE = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def snapshots_table(application: Application[Any]) -> str | None:
-    """The snapshots table of an eventsourcing application on PostgreSQL, or None without snapshots."""
-    store = application.snapshots
-    if store is None or not isinstance(store.recorder, PostgresAggregateRecorder):
-        return None
-    table = store.recorder.events_table_name
-    if not _TABLE.fullmatch(table):
-        raise ValueError(f"not a plain table name: {table!r}")
-    return table
 
 
 async def drop_snapshots(conn: asyncpg.Connection, table: str, aggregate_ids: Sequence[uuid.UUID]) -> int:

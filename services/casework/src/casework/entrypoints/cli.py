@@ -2,11 +2,11 @@
 `meldcode-casework reconcile` (event store, topic and read model agree)."""
 
 from meldcode_contracts import CASEWORK_EVENTS, SIGNALS_EVENTS
+from meldcode_servicekit.hashchain import snapshots_table
 from meldcode_servicekit.keystore import KeyStore
 from meldcode_servicekit.reconcile import EventStoreOutbox, ReadModel, ReconcileTargets
 from meldcode_servicekit.web import service_cli
 
-from ..adapters.snapshots import snapshots_table
 from ..application import CaseworkApplication
 from ..bootstrap import MIGRATION, build_app
 from ..config import Settings
