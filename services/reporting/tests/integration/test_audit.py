@@ -16,13 +16,14 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 
-from meldcode_contracts import EVENTS_BY_TOPIC, Envelope, serialize_event
+from meldcode_contracts import Envelope
 from meldcode_testkit import Suite, eventually
-from meldcode_testkit.builders import Events, Notices, a_whole_case, at
+from meldcode_testkit.builders import Events, Notices, at
 from meldcode_testkit.demo_case import walk_no_suspicion_case, walk_reported_case
 from meldcode_vocabulary.dutch_days import dutch_today
+
+from .histories import a_pupil_with_a_whole_case, publish_all
 
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 IB_ELSEWHERE = {"sub": "ib-7", "role": "intern_begeleider", "schools": ("34CD",)}
@@ -30,50 +31,14 @@ AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}
 BEHEERDER = {"sub": "beheer-1", "role": "beheerder", "schools": ()}
 OTHER_TENANT_AUDITOR = {"sub": "audit-9", "role": "auditor", "tenant": "swv-noord", "schools": ()}
 OTHER_TENANT_BEHEERDER = {"sub": "beheer-9", "role": "beheerder", "tenant": "swv-noord", "schools": ()}
-TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
 
 
 def auth(suite: Suite, **claims: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {suite.infra.token(**claims)}"}
 
 
-async def publish_all(suite: Suite, events: list[Envelope]) -> None:
-    """Publish as the owners do (key = subject id), with one producer, to each event's own topic."""
-    producer = AIOKafkaProducer(bootstrap_servers=suite.infra.kafka, acks="all", linger_ms=20)
-    await producer.start()
-    try:
-        sent = [
-            await producer.send(
-                suite.topic(TOPIC_OF[type(e)]), serialize_event(e), key=str(e.subject_id).encode()
-            )
-            for e in events
-        ]
-        for future in sent:
-            await future
-    finally:
-        await producer.stop()
-
-
 def live_database(suite: Suite) -> str:
     return suite.services["reporting"].env["REPORTING_DATABASE_URL"]
-
-
-def a_pupil_with_a_whole_case(events: Events, notices: Notices, start: int = 0) -> list[Envelope]:
-    registered = events.pupil()
-    pupil_id = registered.payload.pupil_id
-    signals = [events.signal(pupil_id, when=at(start + n)) for n in range(3)]
-    case = a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], start + 10)
-    case_id = case[0].payload.case_id  # type: ignore[attr-defined]
-    return [
-        registered,
-        *signals,
-        events.correction(signals[0], when=at(start + 5)),
-        *case,
-        notices.document(case_id, pupil_id, when=at(start + 500)),
-        notices.webhook(case_id, when=at(start + 510)),
-        notices.reminder(case_id, None, when=at(start + 520)),
-        notices.access(when=at(start + 530), pupil_id=pupil_id, case_id=case_id),
-    ]
 
 
 async def rebuild(http: httpx.AsyncClient, suite: Suite) -> dict[str, Any]:

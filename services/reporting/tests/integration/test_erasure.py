@@ -13,7 +13,6 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from meldcode_contracts import (
-    EVENTS_BY_TOPIC,
     Envelope,
     PersonalDataErased,
     PersonalDataErasedPayload,
@@ -23,7 +22,8 @@ from meldcode_servicekit.sealing import seal_event
 from meldcode_testkit import Suite, eventually
 from meldcode_testkit.builders import IB_ACTOR, CaseFile, Events, Notices, a_whole_case, at
 
-TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
+from .histories import TOPIC_OF
+
 AUDITOR = {"sub": "audit-1", "role": "auditor", "schools": ()}
 IB = {"sub": "ib-1", "role": "intern_begeleider", "schools": ("12AB",)}
 PERSONAL = (

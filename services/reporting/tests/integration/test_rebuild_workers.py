@@ -4,21 +4,19 @@ live tables and as a replay in one process, and a worker's failure fails the reb
 
 from __future__ import annotations
 
-from typing import cast
-
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 
-from meldcode_contracts import ALL_TOPICS, EVENTS_BY_TOPIC, CaseOpened, Envelope, serialize_event
+from meldcode_contracts import ALL_TOPICS, Envelope
 from meldcode_testkit import Suite
-from meldcode_testkit.builders import Events, Notices, a_whole_case, at
+from meldcode_testkit.builders import Events, Notices
 from reporting.adapters.rebuild import rebuild, topic_partitions
 from reporting.adapters.replay_workers import ReplayWorkerFailed, ReplayWorkers, WorkerSpec
 from reporting.config import Settings
 from reporting.entrypoints.consumer import handle_event, handle_page
 
-TOPIC_OF = {event_type: topic for topic, types in EVENTS_BY_TOPIC.items() for event_type in types}
+from .histories import a_pupil_with_a_whole_case, publish_all
 
 
 def settings_of(suite: Suite, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -28,42 +26,13 @@ def settings_of(suite: Suite, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings()
 
 
-def a_pupil_with_a_whole_case(events: Events, notices: Notices, start: int) -> list[Envelope]:
-    registered = events.pupil()
-    pupil_id = registered.payload.pupil_id
-    signals = [events.signal(pupil_id, when=at(start + n)) for n in range(3)]
-    case = a_whole_case(events, pupil_id, [s.payload.signal_id for s in signals], start + 10)
-    case_id = cast(CaseOpened, case[0]).payload.case_id
-    return [
-        registered,
-        *signals,
-        events.correction(signals[0], when=at(start + 5)),
-        *case,
-        notices.document(case_id, pupil_id, when=at(start + 500)),
-        notices.reminder(case_id, None, when=at(start + 520)),
-        notices.access(when=at(start + 530), pupil_id=pupil_id, case_id=case_id),
-    ]
-
-
 async def a_published_history(suite: Suite, events: Events, notices: Notices, count: int) -> list[Envelope]:
     """Pupils, signals, corrections, whole cases (their events on the casework and the
     notifications topic), notices and access-log entries, keyed by subject as the owners publish."""
     history: list[Envelope] = []
     while len(history) < count:
         history += a_pupil_with_a_whole_case(events, notices, start=len(history))
-    producer = AIOKafkaProducer(bootstrap_servers=suite.infra.kafka, acks="all", linger_ms=20)
-    await producer.start()
-    try:
-        sent = [
-            await producer.send(
-                suite.topic(TOPIC_OF[type(e)]), serialize_event(e), key=str(e.subject_id).encode()
-            )
-            for e in history
-        ]
-        for future in sent:
-            await future
-    finally:
-        await producer.stop()
+    await publish_all(suite, history)
     return history
 
 
